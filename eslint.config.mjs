@@ -1,0 +1,30 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Layering (DESIGN.md): only src/extension imports vscode; src/shared stays free of node and vscode.
+const noVscode = { paths: [{ name: 'vscode', message: 'Only src/extension/ may import vscode.' }] };
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'webview-ui/dist/**', '**/*.mjs', '**/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/extension/**'],
+    rules: { 'no-restricted-imports': ['error', noVscode] },
+  },
+  {
+    files: ['src/shared/**/*.ts', 'webview-ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: noVscode.paths, patterns: [{ group: ['node:*', 'fs', 'path', 'child_process'], message: 'Shared and webview code runs in the browser.' }] }],
+    },
+  },
+);

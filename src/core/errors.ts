@@ -1,0 +1,41 @@
+/**
+ * The one error type of the project. Codes are MLflow's (databricks error codes) so a REST
+ * store can map them both ways, plus a few of our own for local failures.
+ */
+export type ErrorCode =
+  | 'INVALID_PARAMETER_VALUE'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'RESOURCE_DOES_NOT_EXIST'
+  | 'INVALID_STATE'
+  | 'BAD_REQUEST'
+  | 'STORE_CORRUPT'
+  | 'STORE_UNSUPPORTED_SCHEMA'
+  | 'STORE_IO'
+  | 'STORE_BUSY'
+  | 'DATA_INVALID'
+  | 'MODEL_INVALID'
+  | 'CANCELLED'
+  | 'INTERNAL_ERROR';
+
+export class ModelOpsError extends Error {
+  readonly code: ErrorCode;
+  /** Where the problem is, when known: a file path, `file:line:column`, a field name. */
+  readonly location?: string;
+
+  constructor(code: ErrorCode, message: string, options?: { location?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ModelOpsError';
+    this.code = code;
+    if (options?.location !== undefined) this.location = options.location;
+  }
+}
+
+/** User errors are the caller's to fix (exit code 1); the rest are ours (exit code 2). */
+export function isUserError(e: unknown): e is ModelOpsError {
+  return e instanceof ModelOpsError && e.code !== 'INTERNAL_ERROR';
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

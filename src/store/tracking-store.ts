@@ -1,0 +1,64 @@
+import type {
+  ArtifactInfo,
+  DatasetInput,
+  Experiment,
+  LogBatch,
+  Metric,
+  Page,
+  Run,
+  RunInfo,
+  RunStatus,
+  SearchRunsQuery,
+  Tag,
+  ViewType,
+} from '../core/tracking';
+
+/**
+ * The tracking store: MLflow's AbstractStore, trimmed to what the product uses.
+ * `logBatch` is the one write primitive for metrics/params/tags; the conveniences are in
+ * `tracking-helpers.ts` so every implementation gets them for free.
+ */
+export interface TrackingStore {
+  // experiments
+  createExperiment(name: string, tags?: Tag[], artifactLocation?: string): Promise<string>;
+  getExperiment(experimentId: string): Promise<Experiment>;
+  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  searchExperiments(query?: {
+    viewType?: ViewType;
+    filter?: string;
+    maxResults?: number;
+    orderBy?: string[];
+    pageToken?: string;
+  }): Promise<Page<Experiment>>;
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  deleteExperiment(experimentId: string): Promise<void>;
+  restoreExperiment(experimentId: string): Promise<void>;
+  setExperimentTag(experimentId: string, tag: Tag): Promise<void>;
+
+  // runs
+  createRun(options: {
+    experimentId: string;
+    runName?: string;
+    userId?: string;
+    startTime?: number;
+    tags?: Tag[];
+    parentRunId?: string;
+  }): Promise<Run>;
+  getRun(runId: string): Promise<Run>;
+  updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+  logBatch(runId: string, batch: LogBatch): Promise<void>;
+  getMetricHistory(runId: string, key: string): Promise<Metric[]>;
+  logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
+  searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+
+  // artifacts (local layout: <artifact_uri>/<path>)
+  logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void>;
+  listArtifacts(runId: string, path?: string): Promise<ArtifactInfo[]>;
+  /** Local filesystem path of an artifact (downloaded first for remote stores). */
+  artifactLocalPath(runId: string, path: string): Promise<string>;
+
+  /** Flush buffered writes and release resources. */
+  close(): Promise<void>;
+}
