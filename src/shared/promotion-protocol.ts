@@ -1,0 +1,105 @@
+/**
+ * Messages and data of the promotion review panel ("Review for Production"): a candidate model
+ * version beside the current Production version of the same registered model. The host assembles
+ * a `PromotionReview` from the registry; the panel only displays it and asks for decisions.
+ */
+import type { Infer } from './validate';
+import { arr, bool, literal, num, numOrNull, nullable, obj, str } from './validate';
+import { emptyParams, readyParams, READY } from './protocol';
+import { featureImportanceCheck } from './compare-protocol';
+
+export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
+
+export const versionRefCheck = obj({ name: str, version: str });
+export type VersionRef = Infer<typeof versionRefCheck>;
+
+export const versionSummaryCheck = obj(
+  { name: str, version: str, stage: literal(...STAGES), runId: str, creationTime: num },
+  { description: str, runName: str, aliases: arr(str, 100) },
+);
+
+/** One gate of the validation policy as applied to one metric. */
+export const metricGateCheck = obj({
+  /** e.g. `>= 0.9`, `no worse than Production by 0.01`. */
+  rule: str,
+  passed: bool,
+  detail: str,
+});
+
+export const metricComparisonCheck = obj(
+  {
+    key: str,
+    candidate: numOrNull,
+    production: numOrNull,
+    /** Which direction is an improvement, as the validation policy says. */
+    goal: literal('maximize', 'minimize'),
+  },
+  { gate: metricGateCheck },
+);
+
+export const signatureColumnCheck = obj({ name: str, type: str }, { optional: bool });
+export const signatureCheck = obj({ inputs: arr(signatureColumnCheck, 10_000), outputs: arr(signatureColumnCheck, 10_000) });
+
+export const driftCheck = obj({ column: str, score: num, drifted: bool });
+export const datasetLineageCheck = obj(
+  { name: str, digest: str, source: str, rows: nullable(num) },
+  { context: str, drift: arr(driftCheck, 10_000) },
+);
+
+export const validationCheckCheck = obj({ name: str, passed: bool, detail: str });
+export const validationReportCheck = obj({ passed: bool, createdAt: num, checks: arr(validationCheckCheck, 1000) });
+
+export const reviewSideCheck = obj({
+  version: versionSummaryCheck,
+  signature: nullable(signatureCheck),
+  datasets: arr(datasetLineageCheck, 100),
+  featureImportance: nullable(featureImportanceCheck),
+});
+
+export const decisionCheck = obj({ action: literal('approved', 'rejected'), comment: str, at: num }, { by: str });
+
+export const promotionReviewCheck = obj({
+  candidate: reviewSideCheck,
+  /** Null when the model has no Production version yet. */
+  production: nullable(reviewSideCheck),
+  metrics: arr(metricComparisonCheck, 10_000),
+  validation: nullable(validationReportCheck),
+  /** The last recorded decision on this candidate, if any. */
+  decision: nullable(decisionCheck),
+});
+
+export const promotionStateCheck = obj(
+  { status: literal('loading', 'ready', 'error'), review: nullable(promotionReviewCheck) },
+  { message: str },
+);
+
+const decisionParams = obj({ comment: str });
+const decisionResult = obj({ outcome: literal('approved', 'rejected', 'cancelled'), message: str });
+
+export const promotionContract = {
+  requests: {
+    'promotion/approve': { params: decisionParams, result: decisionResult },
+    'promotion/reject': { params: decisionParams, result: decisionResult },
+  },
+  toWebview: {
+    'promotion/state': promotionStateCheck,
+  },
+  toHost: {
+    [READY]: readyParams,
+    'promotion/refresh': emptyParams,
+  },
+} as const;
+
+export type PromotionContract = typeof promotionContract;
+export type VersionSummary = Infer<typeof versionSummaryCheck>;
+export type MetricComparison = Infer<typeof metricComparisonCheck>;
+export type Signature = Infer<typeof signatureCheck>;
+export type SignatureColumn = Infer<typeof signatureColumnCheck>;
+export type DatasetLineage = Infer<typeof datasetLineageCheck>;
+export type ValidationReport = Infer<typeof validationReportCheck>;
+export type ReviewSide = Infer<typeof reviewSideCheck>;
+export type PromotionReview = Infer<typeof promotionReviewCheck>;
+export type PromotionState = Infer<typeof promotionStateCheck>;
+export type Decision = Infer<typeof decisionCheck>;
+
+export const promotionSavedStateCheck = versionRefCheck;

@@ -1,0 +1,67 @@
+/**
+ * Tiny runtime validators for messages crossing the webview boundary. Both sides validate what
+ * they receive (STYLE.md convention 5), and the message types are inferred from these checks so
+ * the types and the checks cannot drift apart. No DOM, node or vscode imports: both bundles use it.
+ */
+import { ModelOpsError } from '../core/errors';
+
+/** Returns the value typed, or throws a ModelOpsError naming the path of the bad field. */
+export type Check<T> = (value: unknown, path: string) => T;
+export type Infer<C> = C extends Check<infer T> ? T : never;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string ${JSON.stringify(value.slice(0, 40))}` : typeof value;
+}
+
+export function fail(path: string, expected: string, value: unknown): never {
+  throw new ModelOpsError('BAD_REQUEST', `${path}: expected ${expected}, got ${describe(value)}`, { location: path });
+}
+
+export const str: Check<string> = (v, p) => (typeof v === 'string' ? v : fail(p, 'a string', v));
+export const bool: Check<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail(p, 'a boolean', v));
+/** A finite number. NaN and infinities cannot cross postMessage's JSON, so they travel as null. */
+export const num: Check<number> = (v, p) => (typeof v === 'number' && Number.isFinite(v) ? v : fail(p, 'a finite number', v));
+export const numOrNull: Check<number | null> = (v, p) => (v === null ? null : num(v, p));
+export const unknownValue: Check<unknown> = (v) => v;
+
+export function literal<T extends string>(...values: T[]): Check<T> {
+  return (v, p) => (typeof v === 'string' && (values as string[]).includes(v) ? (v as T) : fail(p, `one of ${values.join('|')}`, v));
+}
+
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (v, p) => (v === null ? null : check(v, p));
+}
+
+export function arr<T>(item: Check<T>, maxLength = 1_000_000): Check<T[]> {
+  return (v, p) => {
+    if (!Array.isArray(v)) return fail(p, 'an array', v);
+    if (v.length > maxLength) return fail(p, `at most ${maxLength} items`, v);
+    const out = new Array<T>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = item(v[i], `${p}[${i}]`);
+    return out;
+  };
+}
+
+type Shape = Record<string, Check<unknown>>;
+type FromShape<R extends Shape, O extends Shape> = { [K in keyof R]: Infer<R[K]> } & { [K in keyof O]?: Infer<O[K]> };
+
+/**
+ * An object with the `required` keys and possibly the `optional` ones. Unknown keys are dropped,
+ * and the result is a fresh object, so nothing but the declared fields reaches the other side.
+ */
+export function obj<R extends Shape, O extends Shape = Record<never, never>>(required: R, optional?: O): Check<FromShape<R, O>> {
+  return (v, p) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'an object', v);
+    const source = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(required)) out[key] = required[key](source[key], `${p}.${key}`);
+    if (optional) {
+      for (const key of Object.keys(optional)) {
+        if (source[key] !== undefined) out[key] = optional[key](source[key], `${p}.${key}`);
+      }
+    }
+    return out as FromShape<R, O>;
+  };
+}
