@@ -24,6 +24,8 @@ const common = {
 const entries = [
   { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Random-forest worker threads: resolved beside the bundle that starts them (src/ml/forest/grow-trees.ts).
+  { entryPoints: ['src/ml/forest/forest-worker.ts'], outfile: 'dist/forest-worker.js' },
 ];
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));

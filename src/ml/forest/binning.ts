@@ -1,0 +1,83 @@
+import type { Matrix } from '../estimator';
+
+/**
+ * Features quantised once per fit into at most 256 bins (uint8), so split search is a histogram
+ * scan. Bin b holds values ≤ edges[b] (and > edges[b-1]); the edges are midpoints between
+ * neighbouring distinct values, so a split "bin ≤ b" is the raw-value test "x ≤ edges[b]".
+ */
+export interface Binned {
+  nRows: number;
+  nCols: number;
+  /** Column-major bin of every cell. */
+  bins: Uint8Array;
+  /** Bin count per feature (edges + 1). */
+  nBins: Int32Array;
+  /** Per feature, its upper bin edges as float32 (length nBins - 1). */
+  edges: Float32Array[];
+}
+
+export const MAX_BINS = 256;
+
+export function computeEdges(column: Float32Array, maxBins = MAX_BINS): Float32Array {
+  const sorted = Float32Array.from(column).sort();
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (distinct.length > 0 && sorted[i] === distinct[distinct.length - 1]) counts[counts.length - 1]++;
+    else {
+      distinct.push(sorted[i]);
+      counts.push(1);
+    }
+  }
+  const cut = (a: number, b: number): number => {
+    const m = Math.fround((a + b) / 2);
+    return m >= b ? a : m;
+  };
+  if (distinct.length <= maxBins) {
+    const e = new Float32Array(Math.max(0, distinct.length - 1));
+    for (let i = 0; i + 1 < distinct.length; i++) e[i] = cut(distinct[i], distinct[i + 1]);
+    return e;
+  }
+  // Quantile edges over the distinct values weighted by their counts (one bin never splits a value).
+  const edges: number[] = [];
+  const n = sorted.length;
+  let cum = 0;
+  let nextTarget = n / maxBins;
+  for (let i = 0; i + 1 < distinct.length && edges.length < maxBins - 1; i++) {
+    cum += counts[i];
+    if (cum >= nextTarget) {
+      edges.push(cut(distinct[i], distinct[i + 1]));
+      while (nextTarget <= cum) nextTarget += n / maxBins;
+    }
+  }
+  return Float32Array.from(edges);
+}
+
+/** Index of the first edge ≥ x (values above every edge go to the last bin). */
+export function binOf(edges: Float32Array, x: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x <= edges[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+export function binMatrix(X: Matrix, maxBins = MAX_BINS, shared = false): Binned {
+  const { nRows, nCols } = X;
+  const buffer = shared ? new SharedArrayBuffer(nRows * nCols) : new ArrayBuffer(nRows * nCols);
+  const bins = new Uint8Array(buffer);
+  const nBins = new Int32Array(nCols);
+  const edges: Float32Array[] = [];
+  for (let c = 0; c < nCols; c++) {
+    const col = X.data.subarray(c * nRows, (c + 1) * nRows);
+    const e = computeEdges(col, maxBins);
+    edges.push(e);
+    nBins[c] = e.length + 1;
+    const off = c * nRows;
+    for (let r = 0; r < nRows; r++) bins[off + r] = binOf(e, col[r]);
+  }
+  return { nRows, nCols, bins, nBins, edges };
+}

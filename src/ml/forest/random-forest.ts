@@ -1,0 +1,262 @@
+import { availableParallelism } from 'node:os';
+import { ModelOpsError } from '../../core/errors';
+import type { Task } from '../dataset/schema';
+import type { Estimator, EstimatorJSON, FitContext, Matrix } from '../estimator';
+import { argmaxRows, countClasses } from '../estimator';
+import { childSeed } from '../random';
+import { binMatrix, MAX_BINS } from './binning';
+import { growTrees } from './grow-trees';
+import type { BuiltTree, TreeParams } from './tree-builder';
+import { decodeTrees, encodeTrees } from './forest-codec';
+
+export interface ForestParams {
+  nEstimators: number;
+  /** null = grow until pure or minSamplesLeaf. */
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  minSamplesSplit: number;
+  /** 'sqrt' | 'log2' | a fraction in (0, 1] | an integer count; default sqrt (classification), 1.0 (regression). */
+  maxFeatures: 'sqrt' | 'log2' | number | null;
+  bootstrap: boolean;
+  maxBins: number;
+  seed: number;
+}
+
+export function defaultForestParams(task: Task): ForestParams {
+  return {
+    nEstimators: 100,
+    maxDepth: null,
+    minSamplesLeaf: 1,
+    minSamplesSplit: 2,
+    maxFeatures: task === 'classification' ? 'sqrt' : 1.0,
+    bootstrap: true,
+    maxBins: MAX_BINS,
+    seed: 0,
+  };
+}
+
+export function resolveMaxFeatures(m: ForestParams['maxFeatures'], d: number): number {
+  let k: number;
+  if (m === null) k = d;
+  else if (m === 'sqrt') k = Math.floor(Math.sqrt(d));
+  else if (m === 'log2') k = Math.floor(Math.log2(d));
+  else if (m > 0 && m <= 1 && !Number.isInteger(m)) k = Math.floor(m * d);
+  else if (m === 1) k = d;
+  else k = m;
+  return Math.max(1, Math.min(d, k));
+}
+
+function validate(p: ForestParams): void {
+  const bad = (field: string, why: string): never => {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `random forest: ${field} ${why}`, { location: field });
+  };
+  if (!Number.isInteger(p.nEstimators) || p.nEstimators < 1) bad('nEstimators', `must be an integer ≥ 1 (got ${p.nEstimators})`);
+  if (p.maxDepth !== null && (!Number.isInteger(p.maxDepth) || p.maxDepth < 1)) bad('maxDepth', `must be null or an integer ≥ 1 (got ${p.maxDepth})`);
+  if (!Number.isInteger(p.minSamplesLeaf) || p.minSamplesLeaf < 1) bad('minSamplesLeaf', `must be an integer ≥ 1 (got ${p.minSamplesLeaf})`);
+  if (!Number.isInteger(p.minSamplesSplit) || p.minSamplesSplit < 2) bad('minSamplesSplit', `must be an integer ≥ 2 (got ${p.minSamplesSplit})`);
+  if (typeof p.maxFeatures === 'number' && !(p.maxFeatures > 0)) bad('maxFeatures', `must be > 0 (got ${p.maxFeatures})`);
+  if (!Number.isInteger(p.maxBins) || p.maxBins < 2 || p.maxBins > 256) bad('maxBins', `must be an integer in [2, 256] (got ${p.maxBins})`);
+  if (!Number.isInteger(p.seed)) bad('seed', `must be an integer (got ${p.seed})`);
+}
+
+/** Trees flattened into one set of arrays for prediction. */
+interface Compiled {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float32Array;
+  right: Int32Array;
+  values: Float32Array;
+}
+
+/**
+ * The project's random forest: histogram CART trees on pre-binned float32 features, features
+ * sampled at every split, bootstrap, one seed per tree, trees grown on worker threads.
+ */
+export class RandomForest implements Estimator {
+  readonly kind = 'random-forest';
+  readonly params: ForestParams;
+  nClasses = 0;
+  private nFeatures = 0;
+  private trees: BuiltTree[] = [];
+  private edges: Float32Array[] = [];
+  private compiled: Compiled | undefined;
+  private importances: Float64Array | undefined;
+
+  constructor(
+    readonly task: Task,
+    params: Partial<ForestParams> = {},
+  ) {
+    this.params = { ...defaultForestParams(task), ...params };
+    validate(this.params);
+  }
+
+  async fit(X: Matrix, y: Float64Array, ctx: FitContext = {}): Promise<void> {
+    if (y.length !== X.nRows) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `random forest: ${X.nRows} rows but ${y.length} targets`);
+    if (X.nRows === 0) throw new ModelOpsError('DATA_INVALID', 'random forest: no training rows');
+    for (let i = 0; i < X.data.length; i++) {
+      if (!Number.isFinite(X.data[i])) {
+        throw new ModelOpsError('DATA_INVALID', `random forest: missing or infinite value at row ${i % X.nRows}, column ${Math.floor(i / X.nRows)}; impute before fitting`);
+      }
+    }
+    const p = this.params;
+    this.nClasses = this.task === 'classification' ? countClasses(y, ctx.nClasses) : 0;
+    this.nFeatures = X.nCols;
+    const binned = binMatrix(X, p.maxBins);
+    this.edges = binned.edges;
+    const treeParams: TreeParams = {
+      maxDepth: p.maxDepth ?? 1_000_000,
+      minSamplesLeaf: p.minSamplesLeaf,
+      minSamplesSplit: p.minSamplesSplit,
+      maxFeatures: resolveMaxFeatures(p.maxFeatures, X.nCols),
+      bootstrap: p.bootstrap,
+    };
+    const seeds = Array.from({ length: p.nEstimators }, (_, t) => childSeed(p.seed, t));
+    // Threads pay off only when the trees take longer than starting workers (~30 ms each).
+    const work = X.nRows * X.nCols * p.nEstimators;
+    const threads = ctx.threads ?? (work < 2_000_000 ? 1 : availableParallelism());
+    this.trees = await growTrees(
+      { nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses },
+      treeParams,
+      seeds,
+      { threads, signal: ctx.signal, onProgress: ctx.onProgress },
+    );
+    this.afterTrees();
+  }
+
+  private afterTrees(): void {
+    this.compiled = compile(this.trees, this.edges, Math.max(1, this.nClasses));
+    // Mean of the per-tree normalised impurity decreases, as scikit-learn computes it.
+    const imp = new Float64Array(this.nFeatures);
+    let used = 0;
+    for (const t of this.trees) {
+      let s = 0;
+      for (let f = 0; f < this.nFeatures; f++) s += t.importance[f];
+      if (s <= 0) continue;
+      used++;
+      for (let f = 0; f < this.nFeatures; f++) imp[f] += t.importance[f] / s;
+    }
+    if (used > 0) for (let f = 0; f < this.nFeatures; f++) imp[f] /= used;
+    this.importances = imp;
+  }
+
+  private model(): Compiled {
+    if (!this.compiled) throw new ModelOpsError('INVALID_STATE', 'random forest: predict called before fit');
+    return this.compiled;
+  }
+
+  private checkWidth(X: Matrix): void {
+    if (X.nCols !== this.nFeatures) {
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `random forest: fitted on ${this.nFeatures} features, got ${X.nCols}`);
+    }
+  }
+
+  /** Sum over trees of the leaf values reached by every row: n × V, row-major. */
+  private accumulate(X: Matrix): Float64Array {
+    const m = this.model();
+    this.checkWidth(X);
+    const n = X.nRows;
+    const d = X.nCols;
+    const V = Math.max(1, this.nClasses);
+    // Row-major copy so one row's features share a cache line during traversal.
+    const rows = new Float32Array(n * d);
+    for (let c = 0; c < d; c++) for (let r = 0; r < n; r++) rows[r * d + c] = X.data[c * n + r];
+    const out = new Float64Array(n * V);
+    const { roots, feature, threshold, right, values } = m;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
+      for (let r = 0; r < n; r++) {
+        let node = root;
+        const base = r * d;
+        let f = feature[node];
+        while (f >= 0) {
+          node = rows[base + f] <= threshold[node] ? node + 1 : right[node];
+          f = feature[node];
+        }
+        const slot = right[node] * V;
+        if (V === 1) out[r] += values[slot];
+        else for (let k = 0; k < V; k++) out[r * V + k] += values[slot + k];
+      }
+    }
+    return out;
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    if (this.task !== 'classification') throw new ModelOpsError('INVALID_STATE', 'random forest: predictProba is for classification');
+    const s = this.accumulate(X);
+    const nT = this.trees.length;
+    for (let i = 0; i < s.length; i++) s[i] /= nT;
+    return s;
+  }
+
+  predict(X: Matrix): Float64Array {
+    if (this.task === 'classification') return argmaxRows(this.predictProba(X), X.nRows, this.nClasses);
+    const s = this.accumulate(X);
+    for (let i = 0; i < s.length; i++) s[i] /= this.trees.length;
+    return s;
+  }
+
+  featureImportances(): Float64Array | undefined {
+    return this.importances;
+  }
+
+  get nodeCount(): number {
+    return this.trees.reduce((s, t) => s + t.feature.length, 0);
+  }
+
+  toJSON(): EstimatorJSON {
+    if (!this.compiled) throw new ModelOpsError('INVALID_STATE', 'random forest: cannot save an unfitted model');
+    return {
+      kind: this.kind,
+      task: this.task,
+      params: { ...this.params },
+      nFeatures: this.nFeatures,
+      nClasses: this.nClasses,
+      ...encodeTrees(this.trees, this.edges, this.nFeatures),
+    };
+  }
+
+  static fromJSON(json: EstimatorJSON): RandomForest {
+    const task = json.task === 'regression' ? 'regression' : 'classification';
+    const f = new RandomForest(task, json.params as Partial<ForestParams>);
+    f.nFeatures = Number(json.nFeatures);
+    f.nClasses = Number(json.nClasses);
+    const decoded = decodeTrees(json, f.nFeatures, Math.max(1, f.nClasses));
+    f.trees = decoded.trees;
+    f.edges = decoded.edges;
+    f.afterTrees();
+    return f;
+  }
+}
+
+function compile(trees: BuiltTree[], edges: Float32Array[], V: number): Compiled {
+  let nodes = 0;
+  let leaves = 0;
+  for (const t of trees) {
+    nodes += t.feature.length;
+    leaves += t.values.length / V;
+  }
+  const c: Compiled = {
+    roots: new Int32Array(trees.length),
+    feature: new Int32Array(nodes),
+    threshold: new Float32Array(nodes),
+    right: new Int32Array(nodes),
+    values: new Float32Array(leaves * V),
+  };
+  let n0 = 0;
+  let l0 = 0;
+  trees.forEach((t, i) => {
+    c.roots[i] = n0;
+    for (let j = 0; j < t.feature.length; j++) {
+      const f = t.feature[j];
+      c.feature[n0 + j] = f;
+      if (f >= 0) {
+        c.threshold[n0 + j] = edges[f][t.bin[j]];
+        c.right[n0 + j] = t.right[j] + n0;
+      } else c.right[n0 + j] = t.right[j] + l0;
+    }
+    c.values.set(t.values, l0 * V);
+    n0 += t.feature.length;
+    l0 += t.values.length / V;
+  });
+  return c;
+}
