@@ -1,0 +1,53 @@
+/** The validation report: every gate with what was expected, what was found, and the verdict. */
+
+export type GateKind = 'metric' | 'signature' | 'smoke_test' | 'latency' | 'size' | 'data';
+export type GateOutcome = 'pass' | 'fail' | 'skipped';
+
+export interface GateResult {
+  gate: GateKind;
+  /** What was checked, e.g. `accuracy threshold`, `signature vs Production v2`. */
+  name: string;
+  expected: string;
+  actual: string;
+  outcome: GateOutcome;
+  message: string;
+}
+
+export interface ValidationReport {
+  /** Stable id, referenced from the audit trail. */
+  reportId: string;
+  name: string;
+  version: string;
+  createdAt: number;
+  actor: string;
+  /** True when no gate failed (skipped gates do not fail a report). */
+  passed: boolean;
+  fromStage: string;
+  toStage: string;
+  /** The Production version the candidate was compared with, if any. */
+  baseline: { version: string; runId: string } | null;
+  /** The held-out data both were scored on. */
+  data: { path: string; rows: number; target: string } | null;
+  candidateMetrics: Record<string, number>;
+  baselineMetrics: Record<string, number> | null;
+  gates: GateResult[];
+}
+
+export function reportPassed(gates: readonly GateResult[]): boolean {
+  return gates.every((g) => g.outcome !== 'fail');
+}
+
+/** A plain-text rendering for the CLI and the `validation_report.txt` artifact. */
+export function formatReport(r: ValidationReport): string {
+  const lines = [
+    `Validation of ${r.name} version ${r.version}: ${r.passed ? 'PASSED' : 'FAILED'} (${r.fromStage} → ${r.toStage})`,
+    r.baseline ? `Compared with Production version ${r.baseline.version}` : 'No Production version to compare with',
+  ];
+  if (r.data) lines.push(`Held-out data: ${r.data.path} (${r.data.rows} rows, target ${r.data.target})`);
+  for (const g of r.gates) {
+    const mark = g.outcome === 'pass' ? 'PASS' : g.outcome === 'fail' ? 'FAIL' : 'SKIP';
+    lines.push(`  [${mark}] ${g.name}: expected ${g.expected}, actual ${g.actual}${g.outcome === 'pass' ? '' : ` — ${g.message}`}`);
+  }
+  lines.push(`Report id: ${r.reportId}`);
+  return lines.join('\n') + '\n';
+}
