@@ -28,7 +28,20 @@ const entries = [
   { entryPoints: ['src/ml/forest/forest-worker.ts'], outfile: 'dist/forest-worker.js' },
 ];
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+// Webview front ends (browser code): one script + one stylesheet per panel, into dist/webview/.
+const webview = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: ['chrome114'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  entryPoints: { compare: 'webview-ui/src/compare/main.ts', promotion: 'webview-ui/src/promotion/main.ts' },
+  outdir: 'dist/webview',
+};
+
+const contexts = await Promise.all([...entries.map((e) => esbuild.context({ ...common, ...e })), esbuild.context(webview)]);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
