@@ -1,0 +1,221 @@
+/**
+ * Promotion review panel: candidate vs current Production. Approve / Reject send a request; the
+ * host runs the same registered command as the tree's context menu and answers with the outcome.
+ */
+import '../styles/common.css';
+import '../styles/promotion.css';
+import type { DatasetLineage, PromotionReview, PromotionState, ReviewSide, ValidationReport } from '../../../src/shared/promotion-protocol';
+import { promotionContract } from '../../../src/shared/promotion-protocol';
+import { decisionProblem, gateSummary, metricRows, signatureDiff } from '../../../src/shared/promotion-view';
+import { formatDelta, formatNumber } from '../../../src/shared/format';
+import { WebviewChannel, vscodeApi } from '../common/channel';
+import { clear, el, setStatus } from '../common/dom';
+import { chartTheme } from '../common/theme';
+import { button, progressRing, registerToolkit, setDisabled, textArea } from '../toolkit/components';
+
+registerToolkit();
+const api = vscodeApi();
+let state: PromotionState = { status: 'loading', review: null };
+let busy = false;
+
+const status = el('div', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'status' } });
+const channel = new WebviewChannel(promotionContract, api, (message) => setStatus(status, `Ignored a malformed message from the extension: ${message}`, 'error'));
+const root = el('main', { attrs: { 'data-testid': 'promotion-root' } });
+document.body.append(root);
+
+function versionLabel(side: ReviewSide | null): string {
+  return side ? `v${side.version.version} (${side.version.stage})` : 'none';
+}
+
+function metricsTable(review: PromotionReview): HTMLElement {
+  const rows = metricRows(review);
+  const summary = gateSummary(review);
+  return el(
+    'section',
+    { attrs: { 'aria-label': 'Metrics' } },
+    el('h2', {}, 'Metrics', el('span', { className: summary.failed ? 'badge fail' : 'badge pass' }, ` ${summary.passed}/${summary.total} gates met`)),
+    el(
+      'table',
+      { className: 'review-table', attrs: { 'data-testid': 'metrics' } },
+      el('thead', {}, el('tr', {}, ...['Metric', `Candidate ${versionLabel(review.candidate)}`, `Production ${versionLabel(review.production)}`, 'Δ', 'Gate'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
+      el(
+        'tbody',
+        {},
+        ...rows.map((r) =>
+          el(
+            'tr',
+            { attrs: { 'data-key': r.key } },
+            el('th', { attrs: { scope: 'row' } }, r.key, el('span', { className: 'goal' }, r.goal === 'maximize' ? ' ↑' : ' ↓')),
+            el('td', { className: 'num' }, formatNumber(r.candidate)),
+            el('td', { className: 'num' }, formatNumber(r.production)),
+            el('td', { className: `num trend-${r.trend}` }, formatDelta(r.delta), el('span', { className: 'sr-only' }, ` (${r.trend})`)),
+            el('td', { className: r.gate ? (r.gate.passed ? 'gate pass' : 'gate fail') : 'gate' }, r.gate ? `${r.gate.passed ? '✓ met' : '✗ missed'}: ${r.gate.rule}` : '—', r.gate ? el('div', { className: 'detail' }, r.gate.detail) : null),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function signatureSection(review: PromotionReview): HTMLElement {
+  const rows = signatureDiff(review.candidate.signature, review.production?.signature ?? null);
+  const changed = rows.filter((r) => r.change !== 'same').length;
+  return el(
+    'section',
+    { attrs: { 'aria-label': 'Signature' } },
+    el('h2', {}, 'Signature', el('span', { className: changed ? 'badge warn' : 'badge pass' }, changed ? ` ${changed} changed` : ' unchanged')),
+    rows.length === 0
+      ? el('p', { className: 'empty' }, 'Neither version has a signature.')
+      : el(
+          'table',
+          { className: 'review-table', attrs: { 'data-testid': 'signature' } },
+          el('thead', {}, el('tr', {}, ...['', 'Column', 'Candidate', 'Production', 'Change'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
+          el('tbody', {}, ...rows.map((r) => el('tr', { className: `change-${r.change.replace(' ', '-')}` }, el('td', {}, r.section), el('th', { attrs: { scope: 'row' } }, r.name), el('td', {}, r.candidate ?? '—'), el('td', {}, r.production ?? '—'), el('td', {}, r.change)))),
+        ),
+  );
+}
+
+function datasetsList(datasets: DatasetLineage[]): HTMLElement {
+  if (datasets.length === 0) return el('p', { className: 'empty' }, 'No dataset recorded.');
+  return el(
+    'ul',
+    { className: 'datasets' },
+    ...datasets.map((d) => {
+      const drifted = d.drift?.filter((x) => x.drifted) ?? [];
+      return el(
+        'li',
+        {},
+        el('strong', {}, d.name),
+        d.context ? ` (${d.context})` : '',
+        el('div', { className: 'detail' }, `digest ${d.digest} · ${d.rows === null ? 'rows unknown' : `${d.rows} rows`} · ${d.source}`),
+        d.drift ? el('div', { className: drifted.length ? 'detail warn' : 'detail' }, drifted.length ? `drift in ${drifted.map((x) => `${x.column} (${formatNumber(x.score)})`).join(', ')}` : 'no drift detected') : null,
+      );
+    }),
+  );
+}
+
+function importance(side: ReviewSide | null, color: string): HTMLElement {
+  const f = side?.featureImportance;
+  if (!f) return el('p', { className: 'empty' }, 'Not recorded.');
+  const pairs = f.features.map((name, i) => ({ name, value: f.importances[i] ?? 0 })).sort((a, b) => b.value - a.value).slice(0, 12);
+  const max = Math.max(...pairs.map((p) => p.value), 1e-12);
+  return el(
+    'ol',
+    { className: 'importance' },
+    ...pairs.map((p) => {
+      const bar = el('span', { className: 'bar', attrs: { 'aria-hidden': 'true' } });
+      bar.style.width = `${((p.value / max) * 100).toFixed(1)}%`;
+      bar.style.backgroundColor = color;
+      return el('li', {}, el('span', { className: 'feature' }, p.name), el('span', { className: 'track' }, bar), el('span', { className: 'value num' }, p.value.toFixed(3)));
+    }),
+  );
+}
+
+function sideBySide(title: string, review: PromotionReview, render: (side: ReviewSide | null, index: number) => HTMLElement, testId: string): HTMLElement {
+  return el(
+    'section',
+    { attrs: { 'aria-label': title } },
+    el('h2', {}, title),
+    el(
+      'div',
+      { className: 'two-columns', attrs: { 'data-testid': testId } },
+      el('div', {}, el('h3', {}, `Candidate ${versionLabel(review.candidate)}`), render(review.candidate, 0)),
+      el('div', {}, el('h3', {}, `Production ${versionLabel(review.production)}`), review.production ? render(review.production, 1) : el('p', { className: 'empty' }, 'No version in Production yet.')),
+    ),
+  );
+}
+
+function validationSection(report: ValidationReport | null): HTMLElement {
+  return el(
+    'section',
+    { attrs: { 'aria-label': 'Validation report' } },
+    el('h2', {}, 'Validation report', report ? el('span', { className: report.passed ? 'badge pass' : 'badge fail' }, report.passed ? ' passed' : ' failed') : null),
+    report
+      ? el('ul', { className: 'checks', attrs: { 'data-testid': 'validation' } }, ...report.checks.map((c) => el('li', { className: c.passed ? 'pass' : 'fail' }, `${c.passed ? '✓' : '✗'} ${c.name}`, el('div', { className: 'detail' }, c.detail))))
+      : el('p', { className: 'empty' }, 'This version has no validation report.'),
+  );
+}
+
+function decisionSection(review: PromotionReview): HTMLElement {
+  const problemText = el('p', { className: 'hint', attrs: { id: 'decision-hint' } });
+  let comment = '';
+  const approve = button('Approve and promote to Production', () => decide('approve'), { appearance: 'primary', testId: 'approve' });
+  const reject = button('Reject', () => decide('reject'), { testId: 'reject' });
+  const update = () => {
+    const problem = decisionProblem(review, comment);
+    problemText.textContent = problem ?? '';
+    setDisabled(approve, busy || problem !== null);
+    setDisabled(reject, busy || problem !== null);
+  };
+  const area = textArea('Review comment (required)', 'Why this version should or should not go to Production', (v) => {
+    comment = v;
+    update();
+  }, 'comment');
+  area.element.setAttribute('aria-describedby', 'decision-hint');
+  function decide(action: 'approve' | 'reject'): void {
+    if (decisionProblem(review, comment) !== null || busy) return;
+    busy = true;
+    update();
+    setStatus(status, action === 'approve' ? 'Promoting…' : 'Rejecting…');
+    channel.request(action === 'approve' ? 'promotion/approve' : 'promotion/reject', { comment: comment.trim() }).then(
+      (r) => {
+        busy = false;
+        setStatus(status, r.message, r.outcome === 'cancelled' ? 'info' : 'info');
+        if (r.outcome !== 'cancelled') area.clear();
+        update();
+      },
+      (e: unknown) => {
+        busy = false;
+        setStatus(status, e instanceof Error ? e.message : String(e), 'error');
+        update();
+      },
+    );
+  }
+  update();
+  const last = review.decision;
+  return el(
+    'section',
+    { className: 'decision', attrs: { 'aria-label': 'Decision' } },
+    el('h2', {}, 'Decision'),
+    last ? el('p', { className: `last-decision ${last.action}`, attrs: { 'data-testid': 'last-decision' } }, `${last.action === 'approved' ? 'Approved' : 'Rejected'}${last.by ? ` by ${last.by}` : ''} on ${new Date(last.at).toISOString().slice(0, 16).replace('T', ' ')}: `, el('q', {}, last.comment)) : null,
+    area.element,
+    problemText,
+    el('div', { className: 'toolbar' }, approve, reject),
+  );
+}
+
+function render(): void {
+  clear(root);
+  document.body.dataset.state = state.status;
+  if (state.status === 'loading') {
+    root.append(el('div', { className: 'placeholder', attrs: { 'aria-busy': 'true' } }, progressRing('Loading the review'), el('p', {}, 'Loading the review…')), status);
+    return;
+  }
+  if (state.status === 'error' || !state.review) {
+    root.append(el('div', { className: 'placeholder', attrs: { 'data-testid': 'empty' } }, el('p', {}, state.message ?? 'Nothing to review.')), button('Retry', () => channel.notify('promotion/refresh', {})), status);
+    return;
+  }
+  const review = state.review;
+  const theme = chartTheme();
+  const v = review.candidate.version;
+  root.append(
+    el('h1', {}, `Review ${v.name} v${v.version} for Production`),
+    el('p', { className: 'subtitle' }, `Candidate ${versionLabel(review.candidate)} from run ${v.runName ?? v.runId} · current Production: ${versionLabel(review.production)}`),
+    status,
+    decisionSection(review),
+    metricsTable(review),
+    validationSection(review.validation),
+    signatureSection(review),
+    sideBySide('Dataset lineage', review, (side) => datasetsList(side?.datasets ?? []), 'lineage'),
+    sideBySide('Feature importance', review, (side, i) => importance(side, theme.runColor(i)), 'importance'),
+  );
+  api.setState({ name: v.name, version: v.version });
+}
+
+channel.onNotification('promotion/state', (next) => {
+  state = next;
+  render();
+});
+new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+render();
+channel.ready();
