@@ -1,34 +1,160 @@
 import { parseArgs } from 'node:util';
 import { ModelOpsError, errorMessage, isUserError } from '../core/errors';
 import { VERSION } from '../core/version';
+import type { StoreDatabase } from '../store/sqljs/database';
+import type { TrackingStore } from '../store/tracking-store';
+import { openStoreDatabase, openTrackingStore } from '../store/open';
+import type { CliIO, CommandContext, CommandSpec, OptionSpec, OptionValue } from './command';
+import { toParseArgsOptions } from './command';
+import { COMMANDS } from './command-table';
 
-export interface CliIO {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+export type { CliIO } from './command';
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  store: { type: 'string', value: '<path|uri>', description: 'store file or sqlite:/// URI (default .modelops/mlflow.db, or $MODELOPS_STORE)' },
+  json: { type: 'boolean', description: 'print JSON instead of tables' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+};
+
+export const DEFAULT_STORE = '.modelops/mlflow.db';
 
 /** Exit codes: 0 ok, 1 user error (clear message, no stack), 2 internal error. */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], io: CliIO, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
+  let opened: { tracking?: TrackingStore; database?: StoreDatabase } = {};
   try {
-    const { positionals, values } = parseArgs({
-      args: argv,
-      options: { version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: false,
-    });
-    if (values.version) {
+    if (argv.includes('--version') || argv[0] === 'version') {
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    if (values.help || positionals.length === 0) {
-      io.stdout.write('usage: modelops <command> [options]\n');
+    const words = commandWords(argv);
+    const command = findCommand(commands, words);
+    const wantsHelp = argv.includes('--help') || argv.includes('-h');
+    if (!command) {
+      if (words.length === 0 || (wantsHelp && commands.some((c) => c.path[0] === words[0]))) {
+        io.stdout.write(usage(commands, words[0]));
+        return 0;
+      }
+      const group = commands.filter((c) => c.path[0] === words[0]);
+      if (group.length > 0 && words.length === 1) {
+        io.stderr.write(usage(commands, words[0]));
+        return 1;
+      }
+      const what = group.length > 0 ? `unknown command '${words.slice(0, 2).join(' ')}'` : `unknown command '${words[0]}'`;
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${what} (see modelops --help)`);
+    }
+    if (wantsHelp) {
+      io.stdout.write(commandHelp(command));
       return 0;
     }
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `unknown command '${positionals[0]}'`);
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        options: toParseArgsOptions({ ...GLOBAL_OPTIONS, ...(command.options ?? {}) }),
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${errorMessage(e)} (see modelops ${command.path.join(' ')} --help)`);
+    }
+    const values = parsed.values as Record<string, OptionValue>;
+    for (const [name, spec] of Object.entries(command.options ?? {})) {
+      if (values[name] === undefined && spec.default !== undefined) values[name] = spec.default;
+    }
+    const args = parsed.positionals.slice(command.path.length);
+    const storeUri = typeof values.store === 'string' ? values.store : (io.env.MODELOPS_STORE ?? DEFAULT_STORE);
+    const json = values.json === true;
+    const ctx: CommandContext = {
+      io,
+      args,
+      options: values,
+      json,
+      storeUri,
+      trackingStore: async () => {
+        const store = opened.tracking ?? (await openTrackingStore(storeUri, { cwd: io.cwd, create: command.writes === true }));
+        opened.tracking = store;
+        return store;
+      },
+      storeDatabase: async () => {
+        const database = opened.database ?? (await openStoreDatabase(storeUri, { cwd: io.cwd, create: command.writes === true }));
+        opened.database = database;
+        return database;
+      },
+      print: (text) => {
+        io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      },
+      printJson: (value) => {
+        io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      },
+    };
+    const code = await command.run(ctx);
+    await closeAll(opened);
+    opened = {};
+    return typeof code === 'number' ? code : 0;
   } catch (e) {
-    io.stderr.write(`modelops: ${errorMessage(e)}\n`);
-    return isUserError(e) ? 1 : 2;
+    await closeAll(opened).catch(() => undefined);
+    if (isUserError(e)) {
+      io.stderr.write(`modelops: ${errorMessage(e)}\n`);
+      return 1;
+    }
+    io.stderr.write(`modelops: internal error: ${errorMessage(e)}\n`);
+    if (io.env.MODELOPS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+    return 2;
   }
+}
+
+async function closeAll(opened: { tracking?: TrackingStore; database?: StoreDatabase }): Promise<void> {
+  await opened.tracking?.close();
+  await opened.database?.close();
+}
+
+/** The leading non-option words: `modelops --store x runs search ...` → ['runs', 'search', ...]. */
+function commandWords(argv: string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--store') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) {
+      if (words.length > 0) break;
+      continue;
+    }
+    words.push(a);
+    if (words.length >= 3) break;
+  }
+  return words;
+}
+
+function findCommand(commands: readonly CommandSpec[], words: string[]): CommandSpec | undefined {
+  let best: CommandSpec | undefined;
+  for (const c of commands) {
+    if (c.path.length <= words.length && c.path.every((w, i) => words[i] === w)) {
+      if (!best || c.path.length > best.path.length) best = c;
+    }
+  }
+  return best;
+}
+
+function usage(commands: readonly CommandSpec[], group?: string): string {
+  const shown = commands.filter((c) => !group || c.path[0] === group || !commands.some((x) => x.path[0] === group));
+  const names = shown.map((c) => `${c.path.join(' ')}${c.args ? ` ${c.args}` : ''}`);
+  const w = Math.max(...names.map((n) => n.length));
+  const lines = shown.map((c, i) => `  ${names[i]!.padEnd(w)}  ${c.summary}`);
+  return `usage: modelops <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nglobal options:\n${optionLines(GLOBAL_OPTIONS)}\n`;
+}
+
+function commandHelp(c: CommandSpec): string {
+  const opts = c.options && Object.keys(c.options).length > 0 ? `\noptions:\n${optionLines(c.options)}\n` : '';
+  return `usage: modelops ${c.path.join(' ')}${c.args ? ` ${c.args}` : ''} [options]\n\n${c.summary}\n${opts}\nglobal options:\n${optionLines(GLOBAL_OPTIONS)}\n`;
+}
+
+function optionLines(options: Record<string, OptionSpec>): string {
+  const names = Object.entries(options).map(([n, o]) => `${o.short ? `-${o.short}, ` : ''}--${n}${o.value ? ` ${o.value}` : ''}`);
+  const w = Math.max(...names.map((n) => n.length));
+  return Object.values(options)
+    .map((o, i) => `  ${names[i]!.padEnd(w)}  ${o.description}`)
+    .join('\n');
 }

@@ -49,6 +49,11 @@ export interface TrackingStore {
   deleteRun(runId: string): Promise<void>;
   restoreRun(runId: string): Promise<void>;
   logBatch(runId: string, batch: LogBatch): Promise<void>;
+  /**
+   * Several log-batch requests applied as ONE transaction (all or nothing), each checked against
+   * MLflow's per-batch limits. The buffered metric logger flushes through this.
+   */
+  logBatchMany(entries: { runId: string; batch: LogBatch }[]): Promise<void>;
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;

@@ -1,0 +1,12 @@
+import type { CommandSpec } from './command';
+import { experimentCommands } from './commands/experiments';
+import { runCommands } from './commands/runs';
+
+/**
+ * Every `modelops` command. To add one, write `src/cli/commands/<group>.ts` exporting its
+ * CommandSpec(s) and add ONE line here (keep groups together; order is the order of `--help`).
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  ...experimentCommands,
+  ...runCommands,
+];

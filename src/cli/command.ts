@@ -1,0 +1,68 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { StoreDatabase } from '../store/sqljs/database';
+import type { TrackingStore } from '../store/tracking-store';
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export type OptionValue = string | boolean | string[] | undefined;
+
+/** One option of a command, as node:util parseArgs takes it, plus its help text. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  default?: string | boolean;
+  /** Placeholder in help, e.g. `<expr>`. */
+  value?: string;
+  description: string;
+}
+
+/** What a command gets: its arguments, the global options, lazily opened stores, output helpers. */
+export interface CommandContext {
+  io: CliIO;
+  /** Positionals after the command words. */
+  args: string[];
+  options: Record<string, OptionValue>;
+  /** `--json`: print machine-readable JSON on stdout instead of tables. */
+  json: boolean;
+  /** `--store`, as given (path or `sqlite:///` URI; default `.modelops/mlflow.db`). */
+  storeUri: string;
+  /** Opened on first call, closed when the command ends. Read-only commands never create a file. */
+  trackingStore(): Promise<TrackingStore>;
+  /** The raw store database (for the registry and other `modelops_*` table owners). */
+  storeDatabase(): Promise<StoreDatabase>;
+  /** Writes a line (or lines) to stdout. */
+  print(text: string): void;
+  /** Writes `value` as JSON to stdout. */
+  printJson(value: unknown): void;
+}
+
+/**
+ * A CLI command. To add one: create `src/cli/commands/<group>.ts` exporting CommandSpec(s) and add
+ * them to COMMANDS in `src/cli/command-table.ts`.
+ */
+export interface CommandSpec {
+  /** The words that select it: `['experiments', 'list']`, `['train']`. */
+  path: readonly string[];
+  summary: string;
+  /** Positionals synopsis for help, e.g. `<experiment-id>`. */
+  args?: string;
+  options?: Record<string, OptionSpec>;
+  /** True when the command changes the store (it may then create the store file). */
+  writes?: boolean;
+  /** Returns the exit code (default 0). Throw ModelOpsError for user errors (exit 1). */
+  run(ctx: CommandContext): Promise<number | void>;
+}
+
+export function toParseArgsOptions(options: Record<string, OptionSpec>): NonNullable<ParseArgsConfig['options']> {
+  const out: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, o] of Object.entries(options)) {
+    out[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  }
+  return out;
+}

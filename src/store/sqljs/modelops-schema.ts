@@ -1,0 +1,49 @@
+/**
+ * Tables for what MLflow has no table for, all prefixed `modelops_`. MLflow only checks
+ * `alembic_version`, so it ignores them (and `mlflow db upgrade` leaves them alone).
+ *
+ * APPEND-ONLY, IN ORDER: to add tables, append your statements at the end of MODELOPS_SCHEMA_DDL
+ * (one entry per statement, `CREATE TABLE IF NOT EXISTS modelops_<area>_<thing>` /
+ * `CREATE INDEX IF NOT EXISTS ...`). Never edit or reorder an entry once committed: files already in
+ * users' workspaces were created with it. A column added later needs a new, separate migration
+ * entry in MODELOPS_MIGRATIONS below, not an edit here.
+ *
+ * The statements run on every new store, and on an existing MLflow-created file at its first write
+ * (reads of such a file see the tables empty, created in memory only).
+ */
+export const MODELOPS_SCHEMA_DDL: readonly string[] = [
+  // store (issue 2): key/value facts about the file, e.g. which modelops schema it carries.
+  `CREATE TABLE IF NOT EXISTS modelops_meta (
+  "key" VARCHAR(250) NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+)`,
+  // --- append new tables below this line, with a comment naming the owning area ---
+  // registry (issue 4): the promotion audit trail, one row per stage change, alias change, approval or rejection.
+  `CREATE TABLE IF NOT EXISTS modelops_registry_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time BIGINT NOT NULL,
+  actor VARCHAR(256) NOT NULL,
+  action VARCHAR(32) NOT NULL,
+  name VARCHAR(256) NOT NULL,
+  version INTEGER,
+  from_stage VARCHAR(20),
+  to_stage VARCHAR(20),
+  alias VARCHAR(256),
+  comment TEXT,
+  report_id VARCHAR(36)
+)`,
+  `CREATE INDEX IF NOT EXISTS index_modelops_registry_audit_name_version ON modelops_registry_audit (name, version)`,
+  // registry (issue 4): validation reports (each gate: expected, actual, outcome), referenced from the audit trail.
+  `CREATE TABLE IF NOT EXISTS modelops_registry_validation_reports (
+  report_id VARCHAR(36) NOT NULL PRIMARY KEY,
+  name VARCHAR(256) NOT NULL,
+  version INTEGER NOT NULL,
+  created_time BIGINT NOT NULL,
+  passed BOOLEAN NOT NULL,
+  report TEXT NOT NULL
+)`,
+  `CREATE INDEX IF NOT EXISTS index_modelops_registry_validation_reports_name_version ON modelops_registry_validation_reports (name, version)`,
+];
+
+/** Later schema changes to `modelops_*` tables: `[id, sql]`, applied once each, recorded in modelops_meta. */
+export const MODELOPS_MIGRATIONS: readonly (readonly [string, string])[] = [];

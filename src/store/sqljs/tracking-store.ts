@@ -1,0 +1,483 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Database, SqlValue } from 'sql.js';
+import { ModelOpsError } from '../../core/errors';
+import type {
+  ArtifactInfo,
+  DatasetInput,
+  Experiment,
+  LogBatch,
+  Metric,
+  Page,
+  Run,
+  RunInfo,
+  RunStatus,
+  SearchRunsQuery,
+  Tag,
+  ViewType,
+} from '../../core/tracking';
+import { TAG } from '../../core/tracking';
+import { parseFilter, parseOrderBy } from '../search/filter-parser';
+import type { TrackingStore } from '../tracking-store';
+import {
+  LIMITS,
+  validateBatch,
+  validateExperimentId,
+  validateExperimentName,
+  validateExperimentTag,
+  validateLength,
+  validateMaxResults,
+  validateRunId,
+  validateRunStatus,
+  validateTag,
+} from '../validation';
+import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir } from './artifacts';
+import type { StoreDatabase } from './database';
+import { randomRunName } from './run-names';
+import {
+  EXPERIMENT_COLUMNS,
+  RUN_COLUMNS,
+  all,
+  assertRunActive,
+  experimentFromRow,
+  getExperimentRow,
+  getRunRow,
+  metricFromRow,
+  one,
+  runInfoFromRow,
+  runsFromRows,
+  str,
+} from './rows';
+import { buildRunSearchSql, decodePageToken, encodePageToken, viewTypeCondition } from './search-sql';
+
+/** DBL_MAX: MLflow stores ±Infinity as ±sys.float_info.max. */
+const DBL_MAX = 1.7976931348623157e308;
+
+function uuidHex(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
+function assertExperimentActive(r: Record<string, SqlValue>): void {
+  if (str(r.lifecycle_stage) !== 'active') {
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `The experiment ${str(r.experiment_id)} must be in the 'active' state. Current state is ${str(r.lifecycle_stage)}.`,
+    );
+  }
+}
+
+/** The TrackingStore on an MLflow 2.10.2 SQLite file through StoreDatabase (sql.js). */
+export class SqljsTrackingStore implements TrackingStore {
+  constructor(readonly database: StoreDatabase) {}
+
+  // ---- experiments ----------------------------------------------------------------------------
+
+  async createExperiment(name: string, tags: Tag[] = [], artifactLocation?: string): Promise<string> {
+    validateExperimentName(name);
+    tags.forEach(validateExperimentTag);
+    return this.database.write((db) => {
+      if (one(db, 'SELECT 1 FROM experiments WHERE name = ?', [name])) {
+        throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${name}) already exists.`, { location: name });
+      }
+      const now = Date.now();
+      db.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, '', 'active', ?, ?)", [name, now, now]);
+      const id = Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+      db.run('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [artifactLocation ?? join(this.database.artifactRoot, String(id)), id]);
+      for (const t of tags) db.run('INSERT OR REPLACE INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?)', [t.key, t.value, id]);
+      return String(id);
+    });
+  }
+
+  getExperiment(experimentId: string): Promise<Experiment> {
+    return this.database.read((db) => experimentFromRow(db, getExperimentRow(db, experimentId)));
+  }
+
+  getExperimentByName(name: string): Promise<Experiment | undefined> {
+    return this.database.read((db) => {
+      const r = one(db, `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE name = ?`, [name]);
+      return r ? experimentFromRow(db, r) : undefined;
+    });
+  }
+
+  async searchExperiments(query: { viewType?: ViewType; filter?: string; maxResults?: number; orderBy?: string[]; pageToken?: string } = {}): Promise<Page<Experiment>> {
+    const max = validateMaxResults(query.maxResults);
+    const offset = decodePageToken(query.pageToken);
+    const params: SqlValue[] = [];
+    const where = [viewTypeCondition(query.viewType, 'e.lifecycle_stage')];
+    const filter = query.filter ?? '';
+    for (const c of parseFilter(filter)) {
+      if (c.type === 'tag') {
+        params.push(c.key);
+        where.push(`e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE "key" = ? AND ${experimentStringCond('value', c.comparator, c.value, params, c.key)})`);
+      } else if (c.type === 'attribute' && c.key === 'name') {
+        where.push(experimentStringCond('e.name', c.comparator, c.value, params, c.key));
+      } else if (c.type === 'attribute' && (c.key === 'creation_time' || c.key === 'last_update_time')) {
+        if (typeof c.value !== 'number' || ['LIKE', 'ILIKE', 'IN', 'NOT IN'].includes(c.comparator)) {
+          throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid filter at column ${c.column}: ${c.key} needs a number and one of =, !=, <, <=, >, >=`, { location: `filter:${c.column}` });
+        }
+        params.push(c.value);
+        where.push(`e.${c.key} ${c.comparator} ?`);
+      } else {
+        throw new ModelOpsError(
+          'INVALID_PARAMETER_VALUE',
+          `Invalid filter at column ${c.column}: experiments can be filtered by name, creation_time, last_update_time and tags.<key>, not '${c.type === 'attribute' ? c.key : `${c.type}s.${c.key}`}'`,
+          { location: `filter:${c.column}` },
+        );
+      }
+    }
+    const order: string[] = [];
+    let byId = false;
+    for (const text of query.orderBy ?? []) {
+      const o = parseOrderBy(text);
+      if (o.type !== 'attribute' || !['name', 'experiment_id', 'creation_time', 'last_update_time'].includes(o.key)) {
+        throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid order_by '${text}': experiments sort by name, experiment_id, creation_time or last_update_time`, { location: 'order_by' });
+      }
+      if (o.key === 'experiment_id') byId = true;
+      order.push(`e.${o.key} ${o.ascending ? 'ASC' : 'DESC'}`);
+    }
+    if (order.length === 0) order.push('e.creation_time DESC');
+    if (!byId) order.push('e.experiment_id ASC');
+    return this.database.read((db) => {
+      const rows = all(
+        db,
+        `SELECT ${EXPERIMENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM experiments e WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
+        [...params, max + 1, offset],
+      );
+      const items = rows.slice(0, max).map((r) => experimentFromRow(db, r));
+      return rows.length > max ? { items, nextPageToken: encodePageToken(offset + max) } : { items };
+    });
+  }
+
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    validateExperimentName(newName);
+    await this.database.write((db) => {
+      const r = getExperimentRow(db, experimentId);
+      if (str(r.lifecycle_stage) !== 'active') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Cannot rename a non-active experiment.');
+      const clash = one(db, 'SELECT experiment_id FROM experiments WHERE name = ?', [newName]);
+      if (clash && str(clash.experiment_id) !== experimentId) {
+        throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${newName}) already exists.`, { location: newName });
+      }
+      db.run('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [newName, Date.now(), Number(experimentId)]);
+    });
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    await this.database.write((db) => {
+      getExperimentRow(db, experimentId);
+      const now = Date.now();
+      db.run("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?", [now, Number(experimentId)]);
+      db.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [now, Number(experimentId)]);
+    });
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.database.write((db) => {
+      const r = getExperimentRow(db, experimentId);
+      if (str(r.lifecycle_stage) !== 'deleted') {
+        throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Cannot restore an active experiment. Experiment ${experimentId} is already active.`);
+      }
+      db.run("UPDATE experiments SET lifecycle_stage = 'active', last_update_time = ? WHERE experiment_id = ?", [Date.now(), Number(experimentId)]);
+      db.run("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted'", [Number(experimentId)]);
+    });
+  }
+
+  async setExperimentTag(experimentId: string, tag: Tag): Promise<void> {
+    validateExperimentTag(tag);
+    await this.database.write((db) => {
+      assertExperimentActive(getExperimentRow(db, experimentId));
+      db.run('INSERT INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?) ON CONFLICT("key", experiment_id) DO UPDATE SET value = excluded.value', [
+        tag.key,
+        tag.value,
+        Number(experimentId),
+      ]);
+    });
+  }
+
+  // ---- runs -----------------------------------------------------------------------------------
+
+  async createRun(options: { experimentId: string; runName?: string; userId?: string; startTime?: number; tags?: Tag[]; parentRunId?: string }): Promise<Run> {
+    validateExperimentId(options.experimentId);
+    const tags = [...(options.tags ?? [])];
+    tags.forEach(validateTag);
+    const tagged = tags.find((t) => t.key === TAG.runName)?.value;
+    if (options.runName !== undefined && tagged !== undefined && tagged !== options.runName) {
+      throw new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${options.runName}', mlflow.runName='${tagged}').`,
+      );
+    }
+    const runName = options.runName ?? tagged ?? randomRunName();
+    validateLength('Run name', 250, runName);
+    if (tagged === undefined) tags.push({ key: TAG.runName, value: runName });
+    if (options.parentRunId !== undefined) {
+      validateRunId(options.parentRunId);
+      const i = tags.findIndex((t) => t.key === TAG.parentRunId);
+      if (i >= 0) tags.splice(i, 1);
+      tags.push({ key: TAG.parentRunId, value: options.parentRunId });
+    }
+    const runId = uuidHex();
+    const startTime = options.startTime ?? Date.now();
+    await this.database.write((db) => {
+      const exp = getExperimentRow(db, options.experimentId);
+      assertExperimentActive(exp);
+      if (options.parentRunId !== undefined) getRunRow(db, options.parentRunId);
+      const artifactUri = `${str(exp.artifact_location).replace(/\/+$/, '')}/${runId}/artifacts`;
+      db.run(
+        `INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time)
+         VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)`,
+        [runId, runName, options.userId ?? '', startTime, artifactUri, Number(options.experimentId)],
+      );
+      for (const t of tags) db.run('INSERT OR REPLACE INTO tags ("key", value, run_uuid) VALUES (?, ?, ?)', [t.key, t.value, runId]);
+    });
+    return this.getRun(runId);
+  }
+
+  getRun(runId: string): Promise<Run> {
+    return this.database.read((db) => runsFromRows(db, [getRunRow(db, runId)])[0]!);
+  }
+
+  async updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo> {
+    if (update.status !== undefined) validateRunStatus(update.status);
+    if (update.runName !== undefined) validateTag({ key: TAG.runName, value: update.runName });
+    if (update.endTime !== undefined && (!Number.isInteger(update.endTime) || update.endTime < 0)) {
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid end time ${update.endTime}: must be milliseconds since the epoch`);
+    }
+    return this.database.write((db) => {
+      const r = getRunRow(db, runId);
+      assertRunActive(r);
+      if (update.status !== undefined) db.run('UPDATE runs SET status = ? WHERE run_uuid = ?', [update.status, runId]);
+      if (update.endTime !== undefined) db.run('UPDATE runs SET end_time = ? WHERE run_uuid = ?', [update.endTime, runId]);
+      if (update.runName !== undefined) {
+        db.run('UPDATE runs SET name = ? WHERE run_uuid = ?', [update.runName, runId]);
+        upsertTag(db, runId, TAG.runName, update.runName);
+      }
+      return runInfoFromRow(getRunRow(db, runId));
+    });
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.database.write((db) => {
+      getRunRow(db, runId);
+      db.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_uuid = ?", [Date.now(), runId]);
+    });
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    await this.database.write((db) => {
+      getRunRow(db, runId);
+      db.run("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = ?", [runId]);
+    });
+  }
+
+  logBatch(runId: string, batch: LogBatch): Promise<void> {
+    return this.logBatchMany([{ runId, batch }]);
+  }
+
+  async logBatchMany(entries: { runId: string; batch: LogBatch }[]): Promise<void> {
+    for (const e of entries) validateBatch(e.batch);
+    if (entries.length === 0) return;
+    await this.database.write((db) => applyBatches(db, entries));
+  }
+
+  getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+    return this.database.read((db) => {
+      getRunRow(db, runId);
+      return all(db, 'SELECT "key", value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND "key" = ? ORDER BY step, timestamp, rowid', [runId, key]).map(metricFromRow);
+    });
+  }
+
+  async logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
+    for (const d of datasets) {
+      validateLength('Dataset name', LIMITS.datasetNameLength, d.name);
+      validateLength('Dataset digest', LIMITS.datasetDigestLength, d.digest);
+      validateLength('Dataset source', LIMITS.datasetSourceLength, d.source);
+      if (d.schema !== undefined) validateLength('Dataset schema', LIMITS.datasetSchemaLength, d.schema);
+      if (d.profile !== undefined) validateLength('Dataset profile', LIMITS.datasetProfileLength, d.profile);
+      for (const t of d.tags ?? []) {
+        validateLength('Input tag key', LIMITS.inputTagKeyLength, t.key);
+        validateLength('Input tag value', LIMITS.inputTagValueLength, t.value);
+      }
+      if (!d.name || !d.digest || !d.sourceType) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'A dataset needs a name, a digest and a source type');
+    }
+    await this.database.write((db) => {
+      const run = getRunRow(db, runId);
+      assertRunActive(run);
+      const experimentId = Number(run.experiment_id);
+      for (const d of datasets) {
+        const existing = one(db, 'SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?', [experimentId, d.name, d.digest]);
+        let datasetUuid: string;
+        if (existing) {
+          datasetUuid = str(existing.dataset_uuid);
+        } else {
+          datasetUuid = uuidHex();
+          db.run(
+            'INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source, dataset_schema, dataset_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [datasetUuid, experimentId, d.name, d.digest, d.sourceType, d.source, d.schema ?? null, d.profile ?? null],
+          );
+        }
+        const input = one(db, "SELECT input_uuid FROM inputs WHERE source_type = 'DATASET' AND source_id = ? AND destination_type = 'RUN' AND destination_id = ?", [datasetUuid, runId]);
+        if (input) continue;
+        const inputUuid = uuidHex();
+        db.run("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)", [inputUuid, datasetUuid, runId]);
+        for (const t of d.tags ?? []) db.run('INSERT OR REPLACE INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?)', [inputUuid, t.key, t.value]);
+      }
+    });
+  }
+
+  async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    const max = validateMaxResults(query.maxResults);
+    const offset = decodePageToken(query.pageToken);
+    const ids = query.experimentIds.map((id) => {
+      validateExperimentId(id);
+      return Number(id);
+    });
+    const { sql, params } = buildRunSearchSql(RUN_COLUMNS, ids, query.filter, query.runViewType, query.orderBy, max + 1, offset);
+    return this.database.read((db) => {
+      const rows = all(db, sql, params);
+      const items = runsFromRows(db, rows.slice(0, max));
+      return rows.length > max ? { items, nextPageToken: encodePageToken(offset + max) } : { items };
+    });
+  }
+
+  // ---- artifacts ------------------------------------------------------------------------------
+
+  async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
+    const info = (await this.getRun(runId)).info;
+    if (info.lifecycleStage !== 'active') assertRunActive({ run_uuid: runId, lifecycle_stage: info.lifecycleStage });
+    copyArtifact(artifactDir(info.artifactUri, runId), localPath, artifactPath);
+  }
+
+  async listArtifacts(runId: string, path?: string): Promise<ArtifactInfo[]> {
+    const info = (await this.getRun(runId)).info;
+    return listArtifactDir(artifactDir(info.artifactUri, runId), path);
+  }
+
+  async artifactLocalPath(runId: string, path: string): Promise<string> {
+    const info = (await this.getRun(runId)).info;
+    return artifactPathIn(artifactDir(info.artifactUri, runId), path);
+  }
+
+  async close(): Promise<void> {
+    await this.database.close();
+  }
+}
+
+function experimentStringCond(col: string, comparator: string, value: string | number | string[], params: SqlValue[], key: string): string {
+  if (comparator === 'IN' || comparator === 'NOT IN') {
+    const list = Array.isArray(value) ? value : [String(value)];
+    params.push(...list);
+    return `${col} ${comparator} (${list.map(() => '?').join(', ')})`;
+  }
+  if (typeof value !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid filter: value for ${key} must be a quoted string`, { location: 'filter' });
+  if (comparator === '=' || comparator === '!=') {
+    params.push(value);
+    return `${col} ${comparator} ?`;
+  }
+  if (comparator === 'LIKE') {
+    params.push(value);
+    return `${col} LIKE ?`;
+  }
+  if (comparator === 'ILIKE') {
+    params.push(value.toLowerCase());
+    return `lower(${col}) LIKE ?`;
+  }
+  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid filter: comparator '${comparator}' is not valid for ${key}`, { location: 'filter' });
+}
+
+function upsertTag(db: Database, runId: string, key: string, value: string): void {
+  db.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?) ON CONFLICT("key", run_uuid) DO UPDATE SET value = excluded.value', [key, value, runId]);
+}
+
+/** Stored form of a metric value: NaN → (0, is_nan 1), ±Infinity → ±DBL_MAX, as MLflow does. */
+function stored(value: number): [number, number] {
+  if (Number.isNaN(value)) return [0, 1];
+  if (value === Infinity) return [DBL_MAX, 0];
+  if (value === -Infinity) return [-DBL_MAX, 0];
+  return [value, 0];
+}
+
+function newer(a: { step: number; timestamp: number; value: number }, b: { step: number; timestamp: number; value: number }): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return a.value > b.value;
+}
+
+const METRIC_ROWS_PER_INSERT = 100;
+
+/** The body of log-batch, for many requests in one transaction (MLflow's sqlalchemy log_batch). */
+function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[]): void {
+  const checked = new Set<string>();
+  const latest = new Map<string, { runId: string; key: string; step: number; timestamp: number; value: number; isNan: number }>();
+  const metricRows: SqlValue[] = [];
+  let pending = 0;
+  const insertMany = db.prepare(
+    `INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES ${Array(METRIC_ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+  );
+  const insertOne = db.prepare('INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
+  try {
+    for (const { runId, batch } of entries) {
+      if (!checked.has(runId)) {
+        assertRunActive(getRunRow(db, runId));
+        checked.add(runId);
+      }
+      const params = batch.params ?? [];
+      if (params.length > 0) {
+        const conflicts: string[] = [];
+        for (const p of params) {
+          const old = one(db, 'SELECT value FROM params WHERE "key" = ? AND run_uuid = ?', [p.key, runId]);
+          if (!old) db.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [p.key, p.value, runId]);
+          else if (str(old.value) !== p.value) conflicts.push(`{'key': '${p.key}', 'old_value': '${str(old.value)}', 'new_value': '${p.value}'}`);
+        }
+        if (conflicts.length > 0) {
+          throw new ModelOpsError(
+            'INVALID_PARAMETER_VALUE',
+            `Changing param values is not allowed. Params were already logged='[${conflicts.join(', ')}]' for run ID='${runId}'.`,
+            { location: `run ${runId}` },
+          );
+        }
+      }
+      for (const t of batch.tags ?? []) {
+        upsertTag(db, runId, t.key, t.value);
+        if (t.key === TAG.runName) db.run('UPDATE runs SET name = ? WHERE run_uuid = ?', [t.value, runId]);
+      }
+      for (const m of batch.metrics ?? []) {
+        const [value, isNan] = stored(m.value);
+        metricRows.push(m.key, value, m.timestamp, runId, m.step, isNan);
+        if (++pending === METRIC_ROWS_PER_INSERT) {
+          insertMany.run(metricRows);
+          metricRows.length = 0;
+          pending = 0;
+        }
+        const id = `${runId}\u0000${m.key}`;
+        const cand = { runId, key: m.key, step: m.step, timestamp: m.timestamp, value, isNan };
+        const cur = latest.get(id);
+        if (!cur || newer(cand, cur)) latest.set(id, cand);
+      }
+    }
+    for (let i = 0; i < metricRows.length; i += 6) insertOne.run(metricRows.slice(i, i + 6));
+  } finally {
+    insertMany.free();
+    insertOne.free();
+  }
+  if (latest.size === 0) return;
+  const get = db.prepare('SELECT step, timestamp, value FROM latest_metrics WHERE "key" = ? AND run_uuid = ?');
+  const ins = db.prepare('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?)');
+  const upd = db.prepare('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ? WHERE "key" = ? AND run_uuid = ?');
+  try {
+    for (const c of latest.values()) {
+      get.bind([c.key, c.runId]);
+      if (!get.step()) {
+        get.reset();
+        ins.run([c.key, c.value, c.timestamp, c.step, c.isNan, c.runId]);
+        continue;
+      }
+      const [step, timestamp, value] = get.get() as number[];
+      get.reset();
+      if (newer(c, { step: Number(step), timestamp: Number(timestamp), value: Number(value) })) upd.run([c.value, c.timestamp, c.step, c.isNan, c.key, c.runId]);
+    }
+  } finally {
+    get.free();
+    ins.free();
+    upd.free();
+  }
+}
