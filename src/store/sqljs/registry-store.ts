@@ -1,0 +1,418 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ModelOpsError } from '../../core/errors';
+import type { AuditEntry, AuditInput, ModelVersion, RegisteredModel } from '../../core/registry';
+import type { Stage } from '../../core/stages';
+import { ACTIVE_STAGES, STAGES, STAGE_DELETED_INTERNAL, canonicalStage } from '../../core/stages';
+import type { Page, Tag } from '../../core/tracking';
+import type { ValidationReport } from '../../registry/report';
+import type { RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
+import type { SqlJsDatabase, StoreDatabase } from './database';
+import type { Row } from './registry-rows';
+import {
+  auditFromRow,
+  getModelRow,
+  getVersionRow,
+  insertAudit,
+  latestVersions,
+  modelVersionFromRow,
+  query,
+  registeredModelFromRow,
+  str,
+  validateAlias,
+  validateModelName,
+  validateTag,
+  validateTagKey,
+  validateVersion,
+} from './registry-rows';
+import { searchModelVersionsSql, searchRegisteredModelsSql } from './registry-search';
+
+/**
+ * The registry on MLflow's own tables, with MLflow's semantics (mlflow/store/model_registry/
+ * sqlalchemy_store.py): version numbers never reused (deleted versions stay as `Deleted_Internal`),
+ * `archive_existing_versions` for Staging/Production, one version per alias, MLflow's messages.
+ * Every call is one StoreDatabase transaction; audit rows are written inside it.
+ */
+export class SqljsRegistryStore implements RegistryStore {
+  constructor(
+    private readonly db: StoreDatabase,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  // ---- registered models ---------------------------------------------------------------------
+
+  async createRegisteredModel(name: string, options: { tags?: Tag[]; description?: string } = {}): Promise<RegisteredModel> {
+    validateModelName(name);
+    for (const t of options.tags ?? []) validateTag(t);
+    return this.db.write((db) => {
+      if (query(db, 'SELECT 1 FROM registered_models WHERE name = ?', [name]).length > 0) {
+        throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`, { location: name });
+      }
+      const t = this.now();
+      db.run('INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)', [
+        name,
+        t,
+        t,
+        options.description ?? null,
+      ]);
+      const tags = new Map((options.tags ?? []).map((x) => [x.key, x.value]));
+      for (const [k, v] of tags) db.run('INSERT INTO registered_model_tags ("key", value, name) VALUES (?, ?, ?)', [k, v, name]);
+      return registeredModelFromRow(db, getModelRow(db, name));
+    });
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return this.db.read((db) => registeredModelFromRow(db, getModelRow(db, name)));
+  }
+
+  async renameRegisteredModel(name: string, newName: string, audit?: AuditInput): Promise<RegisteredModel> {
+    validateModelName(newName);
+    return this.db.write((db) => {
+      getModelRow(db, name);
+      if (name !== newName && query(db, 'SELECT 1 FROM registered_models WHERE name = ?', [newName]).length > 0) {
+        throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${newName}) already exists.`, { location: newName });
+      }
+      const t = this.now();
+      db.run('UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?', [newName, t, name]);
+      db.run('UPDATE model_versions SET name = ?, last_updated_time = ? WHERE name = ?', [newName, t, name]);
+      for (const table of ['registered_model_tags', 'model_version_tags', 'registered_model_aliases']) {
+        db.run(`UPDATE ${table} SET name = ? WHERE name = ?`, [newName, name]);
+      }
+      // The trail follows the model: history under the new name includes what happened before.
+      db.run('UPDATE modelops_registry_audit SET name = ? WHERE name = ?', [newName, name]);
+      db.run('UPDATE modelops_registry_validation_reports SET name = ? WHERE name = ?', [newName, name]);
+      if (audit) insertAudit(db, t, { name: newName, version: null }, { ...audit, comment: audit.comment ?? `renamed from ${name}` }, 'rename');
+      return registeredModelFromRow(db, getModelRow(db, newName));
+    });
+  }
+
+  async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
+    return this.db.write((db) => {
+      getModelRow(db, name);
+      db.run('UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?', [description, this.now(), name]);
+      return registeredModelFromRow(db, getModelRow(db, name));
+    });
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    return this.db.write((db) => {
+      getModelRow(db, name);
+      for (const table of ['model_version_tags', 'registered_model_aliases', 'model_versions', 'registered_model_tags', 'registered_models']) {
+        db.run(`DELETE FROM ${table} WHERE name = ?`, [name]);
+      }
+    });
+  }
+
+  async searchRegisteredModels(q: SearchQuery = {}): Promise<Page<RegisteredModel>> {
+    return this.db.read((db) => {
+      const { sql, params, maxResults, offset } = searchRegisteredModelsSql(q);
+      const rows = query(db, sql, params);
+      return this.page(rows, maxResults, offset, (r) => registeredModelFromRow(db, r));
+    });
+  }
+
+  async setRegisteredModelTag(name: string, tag: Tag): Promise<void> {
+    validateTag(tag);
+    return this.db.write((db) => {
+      getModelRow(db, name);
+      db.run('INSERT OR REPLACE INTO registered_model_tags ("key", value, name) VALUES (?, ?, ?)', [tag.key, tag.value, name]);
+    });
+  }
+
+  async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    validateTagKey(key);
+    return this.db.write((db) => {
+      getModelRow(db, name);
+      db.run('DELETE FROM registered_model_tags WHERE name = ? AND "key" = ?', [name, key]);
+    });
+  }
+
+  async getLatestVersions(name: string, stages?: string[]): Promise<ModelVersion[]> {
+    const wanted = new Set<string>(stages && stages.length > 0 ? stages.map(canonicalStage) : STAGES);
+    return this.db.read((db) => {
+      getModelRow(db, name);
+      return latestVersions(db, name).filter((v) => wanted.has(v.currentStage));
+    });
+  }
+
+  // ---- model versions ------------------------------------------------------------------------
+
+  async createModelVersion(o: {
+    name: string;
+    source: string;
+    runId?: string;
+    tags?: Tag[];
+    runLink?: string;
+    description?: string;
+    audit?: AuditInput;
+  }): Promise<ModelVersion> {
+    validateModelName(o.name);
+    for (const t of o.tags ?? []) validateTag(t);
+    return this.db.write((db) => {
+      getModelRow(db, o.name);
+      checkSource(db, o.source, o.runId);
+      const t = this.now();
+      const max = query(db, 'SELECT MAX(version) AS v FROM model_versions WHERE name = ?', [o.name])[0]?.v;
+      const version = (max === null || max === undefined ? 0 : Number(max)) + 1;
+      db.run(
+        `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, status_message, run_link, storage_location)
+         VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, 'READY', NULL, ?, ?)`,
+        [o.name, version, t, t, o.description ?? null, o.audit?.actor ?? null, o.source, o.runId ?? null, o.runLink ?? null, o.source],
+      );
+      db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?', [t, o.name]);
+      const tags = new Map((o.tags ?? []).map((x) => [x.key, x.value]));
+      for (const [k, v] of tags) db.run('INSERT INTO model_version_tags ("key", value, name, version) VALUES (?, ?, ?, ?)', [k, v, o.name, version]);
+      if (o.audit) insertAudit(db, t, { name: o.name, version: String(version), fromStage: null, toStage: 'None' }, o.audit, 'register');
+      return modelVersionFromRow(db, getVersionRow(db, o.name, String(version)));
+    });
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    return this.db.read((db) => modelVersionFromRow(db, getVersionRow(db, name, version)));
+  }
+
+  async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
+    return this.db.write((db) => {
+      getVersionRow(db, name, version);
+      db.run('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?', [
+        description,
+        this.now(),
+        name,
+        Number(version),
+      ]);
+      return modelVersionFromRow(db, getVersionRow(db, name, version));
+    });
+  }
+
+  /** MLflow keeps the row (so the number is never reused), redacted, and drops aliases to it. */
+  async deleteModelVersion(name: string, version: string): Promise<void> {
+    return this.db.write((db) => {
+      getVersionRow(db, name, version);
+      const t = this.now();
+      db.run(
+        `UPDATE model_versions SET current_stage = ?, last_updated_time = ?, description = NULL, user_id = NULL,
+           source = 'REDACTED-SOURCE-PATH', run_id = 'REDACTED-RUN-ID', run_link = 'REDACTED-RUN-LINK', status_message = NULL
+         WHERE name = ? AND version = ?`,
+        [STAGE_DELETED_INTERNAL, t, name, Number(version)],
+      );
+      db.run('DELETE FROM registered_model_aliases WHERE name = ? AND version = ?', [name, Number(version)]);
+      db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?', [t, name]);
+    });
+  }
+
+  async getModelVersionDownloadUri(name: string, version: string): Promise<string> {
+    return this.db.read((db) => str(getVersionRow(db, name, version).source));
+  }
+
+  async searchModelVersions(q: SearchQuery = {}): Promise<Page<ModelVersion>> {
+    return this.db.read((db) => {
+      const { sql, params, maxResults, offset } = searchModelVersionsSql(q);
+      const rows = query(db, sql, params);
+      return this.page(rows, maxResults, offset, (r) => modelVersionFromRow(db, r));
+    });
+  }
+
+  async setModelVersionTag(name: string, version: string, tag: Tag): Promise<void> {
+    validateTag(tag);
+    return this.db.write((db) => {
+      getVersionRow(db, name, version);
+      db.run('INSERT OR REPLACE INTO model_version_tags ("key", value, name, version) VALUES (?, ?, ?, ?)', [tag.key, tag.value, name, Number(version)]);
+    });
+  }
+
+  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    validateTagKey(key);
+    return this.db.write((db) => {
+      getVersionRow(db, name, version);
+      db.run('DELETE FROM model_version_tags WHERE name = ? AND version = ? AND "key" = ?', [name, Number(version), key]);
+    });
+  }
+
+  async transitionModelVersionStage(name: string, version: string, stage: string, archiveExistingVersions: boolean, audit?: TransitionAudit): Promise<ModelVersion> {
+    const target = canonicalStage(stage);
+    if (archiveExistingVersions && !ACTIVE_STAGES.includes(target)) {
+      throw new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${ACTIVE_STAGES.join(', ')}`,
+        { location: 'archive_existing_versions' },
+      );
+    }
+    return this.db.write((db) => transitionIn(db, this.now(), name, version, target, archiveExistingVersions, audit));
+  }
+
+  // ---- aliases -------------------------------------------------------------------------------
+
+  async setRegisteredModelAlias(name: string, alias: string, version: string, audit?: AuditInput): Promise<void> {
+    validateAlias(alias);
+    return this.db.write((db) => {
+      getModelRow(db, name);
+      getVersionRow(db, name, version);
+      const before = query(db, 'SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
+      db.run('INSERT OR REPLACE INTO registered_model_aliases (alias, version, name) VALUES (?, ?, ?)', [alias, Number(version), name]);
+      if (audit) {
+        const from = before ? `v${str(before.version)}` : null;
+        insertAudit(db, this.now(), { name, version: String(Number(version)), alias, fromStage: from, toStage: `v${Number(version)}` }, audit, 'alias_set');
+      }
+    });
+  }
+
+  async deleteRegisteredModelAlias(name: string, alias: string, audit?: AuditInput): Promise<void> {
+    validateAlias(alias);
+    return this.db.write((db) => {
+      getModelRow(db, name);
+      const before = query(db, 'SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
+      db.run('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias]);
+      if (audit && before) {
+        insertAudit(db, this.now(), { name, version: str(before.version), alias, fromStage: `v${str(before.version)}`, toStage: null }, audit, 'alias_delete');
+      }
+    });
+  }
+
+  async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    validateAlias(alias);
+    return this.db.read((db) => {
+      getModelRow(db, name);
+      const row = query(db, 'SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
+      if (!row) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`, { location: `models:/${name}@${alias}` });
+      return modelVersionFromRow(db, getVersionRow(db, name, str(row.version)));
+    });
+  }
+
+  // ---- audit trail and validation reports ---------------------------------------------------
+
+  async getAuditTrail(name: string, version?: string): Promise<AuditEntry[]> {
+    return this.db.read((db) => {
+      const rows =
+        version === undefined
+          ? query(db, 'SELECT * FROM modelops_registry_audit WHERE name = ? ORDER BY id', [name])
+          : query(db, 'SELECT * FROM modelops_registry_audit WHERE name = ? AND version = ? ORDER BY id', [name, validateVersion(version)]);
+      return rows.map(auditFromRow);
+    });
+  }
+
+  async recordAudit(name: string, version: string | null, audit: AuditInput): Promise<AuditEntry> {
+    return this.db.write((db) => {
+      let stage: string | null = null;
+      if (version !== null) stage = str(getVersionRow(db, name, version).current_stage);
+      else getModelRow(db, name);
+      insertAudit(db, this.now(), { name, version, fromStage: stage, toStage: stage }, audit, 'transition');
+      return auditFromRow(query(db, 'SELECT * FROM modelops_registry_audit WHERE id = last_insert_rowid()')[0]!);
+    });
+  }
+
+  async recordValidation(outcome: ValidationOutcome, audit: AuditInput): Promise<ModelVersion> {
+    const { report, toStage } = outcome;
+    return this.db.write((db) => {
+      const row = getVersionRow(db, report.name, report.version);
+      const current = str(row.current_stage);
+      if (current !== report.fromStage) {
+        throw new ModelOpsError(
+          'INVALID_STATE',
+          `version ${report.version} of '${report.name}' moved from ${report.fromStage} to ${current} while it was being validated; validate it again`,
+          { location: `models:/${report.name}/${report.version}` },
+        );
+      }
+      const t = this.now();
+      db.run('INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report) VALUES (?, ?, ?, ?, ?, ?)', [
+        report.reportId,
+        report.name,
+        Number(report.version),
+        report.createdAt,
+        report.passed ? 1 : 0,
+        JSON.stringify(report),
+      ]);
+      const withReport: AuditInput = { ...audit, reportId: report.reportId };
+      if (toStage !== current) {
+        transitionIn(db, t, report.name, report.version, toStage, false, { ...withReport, action: audit.action ?? 'validate' });
+      } else {
+        insertAudit(db, t, { name: report.name, version: report.version, fromStage: current, toStage: current }, withReport, 'validate');
+      }
+      return modelVersionFromRow(db, getVersionRow(db, report.name, report.version));
+    });
+  }
+
+  async getValidationReport(reportId: string): Promise<ValidationReport> {
+    return this.db.read((db) => {
+      const row = query(db, 'SELECT report FROM modelops_registry_validation_reports WHERE report_id = ?', [reportId])[0];
+      if (!row) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `Validation report ${reportId} not found`, { location: reportId });
+      return JSON.parse(str(row.report)) as ValidationReport;
+    });
+  }
+
+  async listValidationReports(name: string, version: string): Promise<ValidationReport[]> {
+    return this.db.read((db) =>
+      query(db, 'SELECT report FROM modelops_registry_validation_reports WHERE name = ? AND version = ? ORDER BY created_time DESC, rowid DESC', [
+        name,
+        validateVersion(version),
+      ]).map((r) => JSON.parse(str(r.report)) as ValidationReport),
+    );
+  }
+
+  private page<T>(rows: Row[], maxResults: number, offset: number, map: (r: Row) => T): Page<T> {
+    const items = rows.slice(0, maxResults).map(map);
+    return rows.length > maxResults ? { items, nextPageToken: Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') } : { items };
+  }
+}
+
+/** The stage change itself, inside a transaction; archived versions get their own audit rows. */
+function transitionIn(
+  db: SqlJsDatabase,
+  t: number,
+  name: string,
+  version: string,
+  target: Stage,
+  archiveExisting: boolean,
+  audit: TransitionAudit | undefined,
+): ModelVersion {
+  const row = getVersionRow(db, name, version);
+  const v = Number(row.version);
+  const from = str(row.current_stage);
+  if (audit?.expectStage !== undefined && from !== audit.expectStage) {
+    throw new ModelOpsError('INVALID_STATE', `version ${v} of '${name}' is now in ${from}, not ${audit.expectStage}; look again before changing it`, {
+      location: `models:/${name}/${v}`,
+    });
+  }
+  if (archiveExisting) {
+    const others = query(db, 'SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ?', [name, v, target]);
+    for (const o of others) {
+      db.run("UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE name = ? AND version = ?", [t, name, Number(o.version)]);
+      if (audit) {
+        insertAudit(
+          db,
+          t,
+          { name, version: str(o.version), fromStage: target, toStage: 'Archived' },
+          { actor: audit.actor, action: 'archive', comment: `replaced by version ${v}`, ...(audit.reportId ? { reportId: audit.reportId } : {}) },
+          'archive',
+        );
+      }
+    }
+  }
+  db.run('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?', [target, t, name, v]);
+  db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?', [t, name]);
+  if (audit) insertAudit(db, t, { name, version: String(v), fromStage: from, toStage: target }, audit, 'transition');
+  return modelVersionFromRow(db, getVersionRow(db, name, String(v)));
+}
+
+/** MLflow refuses a local-path source unless it lies inside the artifact folder of the given run. */
+function checkSource(db: SqlJsDatabase, source: string, runId: string | undefined): void {
+  if (typeof source !== 'string' || source === '') {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.", { location: 'source' });
+  }
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(source)?.[1]?.toLowerCase();
+  const local = scheme === undefined || scheme === 'file' || /^[a-zA-Z]:[\\/]/.test(source);
+  if (!local) return;
+  const refuse = (): never => {
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid model version source: '${source}'. To use a local path as a model version source, the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id.`,
+      { location: 'source' },
+    );
+  };
+  if (!runId) refuse();
+  const run = query(db, 'SELECT artifact_uri FROM runs WHERE run_uuid = ?', [runId!])[0];
+  if (!run) refuse();
+  const root = str(run!.artifact_uri).replace(/^file:\/\//, '');
+  const path = resolve(source.replace(/^file:\/\//, ''));
+  const rel = relative(resolve(root), path);
+  if (rel.startsWith('..') || isAbsolute(rel)) refuse();
+}
+
