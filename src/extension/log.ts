@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { ModelOpsError, errorMessage } from '../core/errors';
+
+/** Structured log lines into the "ModelOps" output channel: `event key=value ...`. */
+export class Log implements vscode.Disposable {
+  readonly channel: vscode.LogOutputChannel;
+
+  constructor() {
+    this.channel = vscode.window.createOutputChannel('ModelOps', { log: true });
+  }
+
+  info(event: string, fields: Record<string, unknown> = {}): void {
+    this.channel.info(format(event, fields));
+  }
+
+  warn(event: string, fields: Record<string, unknown> = {}): void {
+    this.channel.warn(format(event, fields));
+  }
+
+  error(event: string, e: unknown, fields: Record<string, unknown> = {}): void {
+    const extra: Record<string, unknown> = { ...fields, error: errorMessage(e) };
+    if (e instanceof ModelOpsError) {
+      extra.code = e.code;
+      if (e.location !== undefined) extra.location = e.location;
+    }
+    this.channel.error(format(event, extra));
+    if (e instanceof Error && e.stack && !(e instanceof ModelOpsError)) this.channel.error(e.stack);
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}
+
+function format(event: string, fields: Record<string, unknown>): string {
+  const parts = [event];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    parts.push(`${k}=${/[\s"]/.test(s) ? JSON.stringify(s) : s}`);
+  }
+  return parts.join(' ');
+}

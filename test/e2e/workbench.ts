@@ -1,0 +1,116 @@
+// Page object for code-server's workbench, driven in headless Chromium by playwright-core.
+// The e2e tests speak in user terms (open the ModelOps sidebar, run a palette command, right-click
+// a tree item) and this class holds the selectors, which change with VS Code versions.
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface E2eEnv {
+  url: string;
+  workspace: string;
+  screenshots: string;
+}
+
+/** Set by scripts/test-e2e.mjs, which starts code-server with the packaged .vsix installed. */
+export function e2eEnv(): E2eEnv {
+  const url = process.env.MODELOPS_E2E_URL;
+  const workspace = process.env.MODELOPS_E2E_WORKSPACE;
+  const screenshots = process.env.MODELOPS_E2E_SCREENSHOTS;
+  if (!url || !workspace || !screenshots) throw new Error('run the e2e tests through scripts/test-e2e.mjs (npm run test:e2e)');
+  return { url, workspace, screenshots };
+}
+
+export class Workbench {
+  private constructor(
+    private readonly context: BrowserContext,
+    readonly page: Page,
+    private readonly env: E2eEnv,
+  ) {}
+
+  static async open(env: E2eEnv): Promise<Workbench> {
+    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'modelops-e2e-')), {
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1400, height: 860 },
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      ],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    mkdirSync(env.screenshots, { recursive: true });
+    return new Workbench(context, page, env);
+  }
+
+  /** Clicks the ModelOps icon in the activity bar and waits for its views. */
+  async openModelOpsSidebar(): Promise<void> {
+    const icon = this.page.locator('.activitybar [aria-label^="ModelOps"]').first();
+    await icon.waitFor({ timeout: 60_000 });
+    if (!(await this.viewHeader('Experiments').isVisible())) await icon.click();
+    await this.viewHeader('Experiments').waitFor({ timeout: 30_000 });
+  }
+
+  viewHeader(name: string): Locator {
+    return this.page.locator('.pane-header', { hasText: name }).first();
+  }
+
+  /** Expands a view in the sidebar when it is collapsed. */
+  async expandView(name: string): Promise<void> {
+    const header = this.viewHeader(name);
+    await header.waitFor({ timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  }
+
+  /** A row of a tree view whose label contains `label`. */
+  treeItem(label: string): Locator {
+    return this.page.locator('.monaco-list-row', { hasText: label }).first();
+  }
+
+  /** F1, type the command's title, Enter. Leaves the palette to the command's own prompts. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput();
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  quickInput(): Locator {
+    return this.page.locator('.quick-input-widget input').first();
+  }
+
+  /** Waits for a quick pick row with this label and picks it. */
+  async pickQuickItem(label: string): Promise<void> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+  }
+
+  notification(text: string): Locator {
+    return this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+  }
+
+  /** Right-clicks a tree row and picks a context-menu entry. */
+  async contextMenu(row: Locator, entry: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const item = this.page.locator('.context-view .action-item', { hasText: entry }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await item.hover();
+  }
+
+  /** Saves test/e2e/screenshots/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const file = join(this.env.screenshots, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}

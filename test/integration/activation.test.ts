@@ -1,0 +1,11 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, EXTENSION_ID } from './helpers';
+
+suite('activation', () => {
+  test('activates in a workspace that has no store yet', async () => {
+    const api = await activateExtension();
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+    assert.ok(api.activationMs >= 0);
+  });
+});
