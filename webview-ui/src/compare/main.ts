@@ -81,6 +81,11 @@ function drawn(count: number): void {
   document.dispatchEvent(new CustomEvent('modelops:charts-drawn', { detail: { count, ms: performance.now() - postedAt } }));
 }
 
+function hiddenText(count: number): string {
+  if (count === 0) return '';
+  return count === 1 ? '1 row with the same value in every run is hidden.' : `${count} rows with the same value in every run are hidden.`;
+}
+
 function render(): void {
   charts.destroy();
   clear(root);
@@ -132,16 +137,22 @@ function render(): void {
   const tableSlot = el('div', {});
   const hidden = el('p', { className: 'hint' });
   function rerenderTable(): void {
+    // Keep keyboard focus on the same row's sort button across the re-render.
+    const focusedRow = document.activeElement instanceof HTMLElement && document.activeElement.classList.contains('sort') ? document.activeElement.closest('tr') : null;
+    const focusKey = focusedRow ? `${focusedRow.dataset.kind}\u0000${focusedRow.dataset.key}` : null;
     const m = buildTable(state.runs, { onlyDifferences: ui.onlyDifferences, sort: ui.sort });
     clear(tableSlot);
     tableSlot.append(tableView(m, hasModel, ui.sort, theme, actions));
-    hidden.textContent = m.hiddenRows > 0 ? `${m.hiddenRows} rows with the same value in every run are hidden.` : '';
-    const focused = document.activeElement;
-    if (focused instanceof HTMLElement && focused.classList.contains('sort')) focused.focus();
+    hidden.textContent = hiddenText(m.hiddenRows);
+    if (focusKey) {
+      for (const row of tableSlot.querySelectorAll<HTMLTableRowElement>('tr[data-key]')) {
+        if (`${row.dataset.kind}\u0000${row.dataset.key}` === focusKey) row.querySelector<HTMLButtonElement>('button.sort')?.focus();
+      }
+    }
   }
   root.append(el('h1', {}, `Compare ${state.runs.length} runs`), toolbar, status, hidden, tableSlot);
   tableSlot.append(tableView(model, hasModel, ui.sort, theme, actions));
-  hidden.textContent = model.hiddenRows > 0 ? `${model.hiddenRows} rows with the same value in every run are hidden.` : '';
+  hidden.textContent = hiddenText(model.hiddenRows);
   root.append(charts.element);
   const keys = metricKeys(state.runs);
   const params = varyingParams(state.runs);

@@ -1,0 +1,142 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompareRun } from '../../src/shared/compare-protocol';
+import { aRun, aState, historiesFor, HOSTILE_NAME, manyRuns, METRIC_KEYS } from './builders';
+import type { Fixture } from './harness';
+import { Harness } from './harness';
+
+function fixtureFor(runs: CompareRun[], steps = 50, extra: Partial<Fixture> = {}): Fixture {
+  const histories: Record<string, unknown> = {};
+  for (const key of METRIC_KEYS) histories[key] = historiesFor(runs, key, steps);
+  return { initial: { kind: 'notification', method: 'compare/state', params: aState(runs) }, histories, ...extra };
+}
+
+describe('run comparison panel in Chromium', () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await Harness.start();
+  });
+  after(async () => {
+    await harness?.stop();
+  });
+
+  test('says it is ready before anything else and shows a loading state until data arrives', async () => {
+    const panel = await harness.open('compare', { initial: { kind: 'notification', method: 'compare/state', params: { status: 'loading', runs: [] } } });
+    await panel.page.waitForSelector('body[data-state="loading"]');
+    assert.equal(await panel.page.getByText('Loading runs…').count(), 1);
+    const posted = await panel.posted();
+    assert.deepEqual(posted[0], { kind: 'notification', method: 'webview/ready', params: { protocol: 1 } });
+    await panel.close();
+  });
+
+  test('an empty store shows how to pick runs instead of an empty table', async () => {
+    const panel = await harness.open('compare', fixtureFor([]));
+    await panel.page.waitForSelector('[data-testid="empty"]');
+    assert.match((await panel.page.textContent('[data-testid="empty"]')) ?? '', /No runs to compare/);
+    await panel.screenshot('compare-empty-dark');
+    await panel.close();
+  });
+
+  test('a run named like an HTML tag is shown as those characters and never runs', async () => {
+    const runs = [aRun({ runId: 'aaaa1111', runName: HOSTILE_NAME, params: { note: HOSTILE_NAME }, metrics: { accuracy: 0.9 } }), aRun({ runId: 'bbbb2222', runName: 'plain', params: { note: 'x' }, metrics: { accuracy: 0.8 } })];
+    const panel = await harness.open('compare', fixtureFor(runs));
+    await panel.page.waitForSelector('body[data-charts-drawn]');
+    const header = await panel.page.textContent('th[data-run-id="aaaa1111"] .run-name');
+    assert.equal(header, HOSTILE_NAME);
+    assert.equal(await panel.page.locator('img').count(), 0);
+    assert.deepEqual(panel.dialogs, []);
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+
+  test('100 runs render a column each and every metric history chart, with no CSP violation', async () => {
+    const runs = manyRuns(100);
+    const panel = await harness.open('compare', fixtureFor(runs, 200));
+    await panel.page.waitForSelector('body[data-charts-drawn="5"]', { timeout: 20_000 });
+    assert.equal(await panel.page.locator('[data-testid="compare-table"] thead th[data-run-id]').count(), 100);
+    assert.equal(await panel.page.locator('[data-testid="history-charts"] canvas').count(), 5);
+    assert.deepEqual(await panel.cspViolations(), []);
+    assert.deepEqual(panel.errors, []);
+    await panel.screenshot('compare-100-runs-dark');
+    await panel.close();
+  });
+
+  test('rows equal in every run are hidden until "only show differences" is unticked', async () => {
+    const panel = await harness.open('compare', fixtureFor(manyRuns(3)));
+    await panel.page.waitForSelector('[data-testid="compare-table"]');
+    const seedRow = panel.page.locator('tr[data-kind="param"][data-key="seed"]');
+    assert.equal(await seedRow.count(), 0);
+    await panel.page.click('[data-testid="only-differences"]');
+    await seedRow.waitFor();
+    assert.equal(await seedRow.getAttribute('class'), 'same');
+    await panel.close();
+  });
+
+  test('the best value of each metric is marked: highest accuracy, lowest loss', async () => {
+    const runs = [aRun({ runId: 'r1', runName: 'one', metrics: { accuracy: 0.8, log_loss: 0.5 } }), aRun({ runId: 'r2', runName: 'two', metrics: { accuracy: 0.9, log_loss: 0.6 } })];
+    const panel = await harness.open('compare', fixtureFor(runs));
+    await panel.page.waitForSelector('[data-testid="compare-table"]');
+    assert.deepEqual(await panel.page.locator('tr[data-key="accuracy"] td.best').allTextContents(), ['0.9 ★']);
+    assert.deepEqual(await panel.page.locator('tr[data-key="log_loss"] td.best').allTextContents(), ['0.5 ★']);
+    await panel.close();
+  });
+
+  test('runs sort by a metric from the keyboard', async () => {
+    const panel = await harness.open('compare', fixtureFor(manyRuns(6)));
+    await panel.page.waitForSelector('[data-testid="compare-table"]');
+    await panel.page.locator('tr[data-key="accuracy"] button.sort').focus();
+    await panel.page.keyboard.press('Enter');
+    await panel.page.waitForSelector('tr[data-key="accuracy"] th[aria-sort="ascending"]');
+    const values = (await panel.page.locator('tr[data-key="accuracy"] td').allTextContents()).map((t) => Number(t.replace('★', '')));
+    assert.deepEqual(values, [...values].sort((a, b) => a - b));
+    // Focus stays on the sort button so a second Enter reverses the order.
+    await panel.page.keyboard.press('Enter');
+    await panel.page.waitForSelector('tr[data-key="accuracy"] th[aria-sort="descending"]');
+    await panel.close();
+  });
+
+  test('copy as CSV and open artifacts ask the host, and its answer shows in the status line', async () => {
+    const runs = manyRuns(2);
+    const panel = await harness.open('compare', fixtureFor(runs, 10, { replies: { 'compare/openArtifacts': { error: { code: 'RESOURCE_DOES_NOT_EXIST', message: 'No artifacts for run r0000.' } } } }));
+    await panel.page.waitForSelector('[data-testid="compare-table"]');
+    await panel.page.click('[data-testid="copy-csv"]');
+    await panel.page.waitForFunction(`/Copied \\d+ rows as CSV/.test(document.querySelector('[data-testid="status"]').textContent)`);
+    await panel.page.locator('th[data-run-id="r0000"] vscode-button', { hasText: 'Artifacts' }).click();
+    await panel.page.waitForFunction(`/No artifacts for run r0000/.test(document.querySelector('[data-testid="status"]').textContent)`);
+    const requests = (await panel.posted()).filter((m) => m.kind === 'request' && m.method !== 'compare/metricHistory');
+    assert.equal(requests[0].method, 'clipboard/write');
+    assert.match(String(requests[0].params?.text), /^kind,key,trial-0,trial-1\n/);
+    assert.deepEqual(requests[1].params, { runId: 'r0000' });
+    await panel.close();
+  });
+
+  test('a malformed state from the host is refused and reported, keeping the last good view', async () => {
+    const panel = await harness.open('compare', fixtureFor(manyRuns(2)));
+    await panel.page.waitForSelector('[data-testid="compare-table"]');
+    const bad = JSON.parse(JSON.stringify(aState(manyRuns(2)))) as { runs: { metrics: { value: unknown }[] }[] };
+    bad.runs[0].metrics[0].value = 'NaN';
+    await panel.deliver({ kind: 'notification', method: 'compare/state', params: bad });
+    await panel.page.waitForFunction(`/malformed message/.test(document.querySelector('[data-testid="status"]').textContent)`);
+    assert.match((await panel.page.textContent('[data-testid="status"]')) ?? '', /runs\[0\]\.metrics\[0\]\.value/);
+    assert.equal(await panel.page.locator('[data-testid="compare-table"]').count(), 1);
+    await panel.close();
+  });
+
+  test('confusion matrices and feature importances of the runs that have them sit side by side', async () => {
+    const panel = await harness.open('compare', fixtureFor(manyRuns(6)));
+    await panel.page.waitForSelector('[data-testid="confusion-matrices"]');
+    assert.equal(await panel.page.locator('[data-testid="confusion-matrices"] table').count(), 4);
+    assert.equal(await panel.page.locator('[data-testid="feature-importances"] figure').count(), 4);
+    await panel.close();
+  });
+
+  test('screenshots in the light and high-contrast themes', async () => {
+    for (const theme of ['light', 'high-contrast'] as const) {
+      const panel = await harness.open('compare', fixtureFor(manyRuns(8), 100), theme);
+      await panel.page.waitForSelector('body[data-charts-drawn="5"]');
+      assert.deepEqual(panel.errors, []);
+      await panel.screenshot(`compare-8-runs-${theme}`);
+      await panel.close();
+    }
+  });
+});
