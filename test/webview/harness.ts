@@ -68,7 +68,8 @@ export class Harness {
           return;
         }
       }
-      res.writeHead(404).end();
+      // Chromium asks for /favicon.ico on its own; VS Code webviews never do.
+      res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const origin = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
