@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command';
 import { experimentCommands } from './commands/experiments';
 import { runCommands } from './commands/runs';
+import { trainCommand } from './commands/train';
 
 /**
  * Every `modelops` command. To add one, write `src/cli/commands/<group>.ts` exporting its
@@ -9,4 +10,5 @@ import { runCommands } from './commands/runs';
 export const COMMANDS: readonly CommandSpec[] = [
   ...experimentCommands,
   ...runCommands,
+  trainCommand,
 ];

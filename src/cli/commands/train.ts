@@ -1,0 +1,97 @@
+import { ModelOpsError } from '../../core/errors';
+import type { TrainProgress } from '../../pipeline/train';
+import { train } from '../../pipeline/train';
+import type { CommandContext, CommandSpec } from '../command';
+import { formatNumber, formatTable } from '../output';
+
+function intOption(ctx: CommandContext, name: string): number | undefined {
+  const raw = ctx.options[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--${name} must be an integer, got '${String(raw)}'`, { location: name });
+  return n;
+}
+
+/** `modelops train`: cross-validated ensemble training logged as one run. */
+export const trainCommand: CommandSpec = {
+  path: ['train'],
+  summary: 'train an ensemble (random forest + kNN) on a CSV file and log it as a run',
+  writes: true,
+  options: {
+    data: { type: 'string', value: '<file.csv>', description: 'training data (CSV with a header row)' },
+    target: { type: 'string', value: '<column>', description: 'column to predict' },
+    experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment name (created if missing; default: Default)' },
+    models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members: rf, knn, tree, dummy (default rf,knn)' },
+    cv: { type: 'string', value: '<k>', description: 'cross-validation folds (default 5; 0 = one 80/20 split)' },
+    seed: { type: 'string', value: '<n>', description: 'random seed (default 42)' },
+    params: { type: 'string', value: '<file.json>', description: 'member parameters, e.g. {"rf": {"nEstimators": 200}, "weights": "fit"}' },
+    baseline: { type: 'boolean', description: 'also log a majority-class / mean baseline run' },
+    'run-name': { type: 'string', value: '<name>', description: 'run name (default: generated)' },
+    task: { type: 'string', value: '<classification|regression>', description: 'force the task (default: inferred from the target)' },
+    delimiter: { type: 'string', value: '<char>', description: 'CSV delimiter (default: detected)' },
+    strict: { type: 'boolean', description: 'fail on a non-numeric cell in a numeric column instead of treating it as missing' },
+    exclude: { type: 'string', value: '<col,...>', description: 'columns to leave out' },
+    threads: { type: 'string', value: '<n>', description: 'worker threads for the forest (default: all cores for large data)' },
+  },
+  async run(ctx) {
+    const data = ctx.options.data;
+    const target = ctx.options.target;
+    if (typeof data !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'train: --data <file.csv> is required', { location: 'data' });
+    if (typeof target !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'train: --target <column> is required', { location: 'target' });
+    const task = ctx.options.task;
+    if (task !== undefined && task !== 'classification' && task !== 'regression') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--task must be classification or regression, got '${String(task)}'`);
+    const { resolve } = await import('node:path');
+    const abs = (p: string): string => resolve(ctx.io.cwd, p);
+    const store = await ctx.trackingStore();
+    let last = '';
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await train(store, {
+        data: abs(data),
+        target,
+        experiment: typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined,
+        models: typeof ctx.options.models === 'string' ? ctx.options.models : undefined,
+        cv: intOption(ctx, 'cv'),
+        seed: intOption(ctx, 'seed'),
+        params: typeof ctx.options.params === 'string' ? abs(ctx.options.params) : undefined,
+        baseline: ctx.options.baseline === true,
+        runName: typeof ctx.options['run-name'] === 'string' ? ctx.options['run-name'] : undefined,
+        task: task as 'classification' | 'regression' | undefined,
+        delimiter: typeof ctx.options.delimiter === 'string' ? ctx.options.delimiter : undefined,
+        strict: ctx.options.strict === true,
+        exclude: typeof ctx.options.exclude === 'string' ? ctx.options.exclude.split(',').map((s) => s.trim()) : undefined,
+        threads: intOption(ctx, 'threads'),
+        workspace: ctx.io.cwd,
+        signal: controller.signal,
+        onProgress: (p: TrainProgress) => {
+          // One line per step; the per-tree counters "(12/100)" are not worth a line each.
+          const step = p.message.replace(/ \(\d+\/\d+\)$/, '');
+          if (step !== last) ctx.io.stderr.write(`[${String(Math.round(p.fraction * 100)).padStart(3)}%] ${step}\n`);
+          last = step;
+        },
+      });
+      for (const w of result.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
+      if (ctx.json) {
+        ctx.printJson(result);
+        return 0;
+      }
+      ctx.print(`run ${result.runId} (experiment ${result.experimentId}, ${result.task})`);
+      const keys = Object.keys(result.metrics).filter((k) => !k.endsWith('_std'));
+      const rows = keys.map((k) => ({ k, mean: result.metrics[k], std: result.metrics[`${k}_std`], base: result.baseline?.metrics[k] }));
+      ctx.print(
+        formatTable(rows, [
+          { header: 'METRIC', value: (r) => r.k },
+          { header: 'MEAN', value: (r) => formatNumber(r.mean), right: true },
+          { header: 'STD', value: (r) => (r.std === undefined ? '' : formatNumber(r.std)), right: true },
+          ...(result.baseline ? [{ header: 'BASELINE', value: (r: (typeof rows)[number]) => (r.base === undefined ? '' : formatNumber(r.base)), right: true }] : []),
+        ]),
+      );
+      if (result.baseline) ctx.print(`baseline run ${result.baseline.runId}`);
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  },
+};

@@ -1,0 +1,364 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { ModelOpsError } from '../core/errors';
+import type { Tag } from '../core/tracking';
+import { TAG } from '../core/tracking';
+import type { Dataset, LoadOptions, Row } from '../ml/dataset/dataset';
+import { frameToRows, loadDataset, takeRows } from '../ml/dataset/dataset';
+import { datasetSchemaJson } from '../ml/dataset/profile';
+import type { Task } from '../ml/dataset/schema';
+import { kFold, trainValidationTestSplit } from '../ml/dataset/split';
+import type { TrainingTarget } from '../ml/ensemble/ensemble';
+import { Ensemble } from '../ml/ensemble/ensemble';
+import { FLAVOR, saveModel } from '../ml/ensemble/model-package';
+import type { MemberSpec, MemberType } from '../ml/estimators';
+import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
+import { regressionMetrics } from '../ml/metrics/regression';
+import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
+import { childSeed } from '../ml/random';
+import type { TrackingStore } from '../store/tracking-store';
+import type { TrainParamsFile } from './train-options';
+import { memberParams, readParamsFile, resolveMembers } from './train-options';
+
+export interface TrainProgress {
+  stage: 'load' | 'cv' | 'fit' | 'log' | 'baseline' | 'done';
+  message: string;
+  /** 0..1 over the whole job. */
+  fraction: number;
+}
+
+export interface TrainOptions {
+  data: string;
+  target: string;
+  experiment?: string;
+  /** `rf,knn` (default) or a list. */
+  models?: string | MemberType[];
+  /** Folds of cross-validation (default 5; 0 or 1 = no CV, a held-out 20% test split instead). */
+  cv?: number;
+  seed?: number;
+  /** Path of a params JSON file, or the parsed object. */
+  params?: string | TrainParamsFile;
+  /** Also log a majority-class / mean baseline run. */
+  baseline?: boolean;
+  runName?: string;
+  parentRunId?: string;
+  tags?: Tag[];
+  task?: Task;
+  delimiter?: string;
+  strict?: boolean;
+  exclude?: string[];
+  threads?: number;
+  /** Folder whose git commit is recorded (default: the data file's folder). */
+  workspace?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainResult {
+  runId: string;
+  experimentId: string;
+  task: Task;
+  /** Mean over folds (or the test split). */
+  metrics: Record<string, number>;
+  foldMetrics: Record<string, number>[];
+  classes: string[];
+  warnings: string[];
+  baseline?: { runId: string; metrics: Record<string, number> };
+}
+
+function gitCommit(dir: string): string | undefined {
+  try {
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim();
+    return /^[0-9a-f]{40}$/.test(out) ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new ModelOpsError('CANCELLED', 'training was cancelled');
+}
+
+function targetOf(ds: Dataset, index?: ArrayLike<number>): TrainingTarget {
+  const t: TrainingTarget = { name: ds.target.name, task: ds.target.task };
+  if (ds.target.labels) t.labels = index ? Array.from(index, (i) => (ds.target.labels as string[])[i]) : ds.target.labels;
+  if (ds.target.values) t.values = index ? Float64Array.from(index, (i) => (ds.target.values as Float64Array)[i]) : ds.target.values;
+  return t;
+}
+
+interface Evaluation {
+  metrics: Record<string, number>;
+  /** Out-of-fold outputs: probabilities (n × K) or predictions (n). */
+  output: Float64Array;
+}
+
+function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes: string[]): Evaluation {
+  const X = model.transform(takeRows(ds.frame, test));
+  const out = model.combine(X);
+  const metrics: Record<string, number> = {};
+  if (ds.target.task === 'classification') {
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const labels = ds.target.labels as string[];
+    const y = Int32Array.from(test, (i) => index.get(labels[i]) ?? -1);
+    if (y.some((v) => v < 0)) throw new ModelOpsError('INTERNAL_ERROR', 'a test label was not seen in training');
+    Object.assign(metrics, classificationMetrics(y, out, classes.length));
+    // Each member's own score, to see what the ensemble adds.
+    for (const m of model.members) metrics[`${m.spec.type}_accuracy`] = classificationMetrics(y, m.estimator.predictProba(X), classes.length).accuracy;
+  } else {
+    const yv = Float64Array.from(test, (i) => (ds.target.values as Float64Array)[i]);
+    Object.assign(metrics, regressionMetrics(yv, out));
+    for (const m of model.members) metrics[`${m.spec.type}_r2`] = regressionMetrics(yv, m.estimator.predict(X)).r2;
+  }
+  return { metrics, output: out };
+}
+
+/**
+ * Trains and logs one run: cross-validated metrics per fold (step = fold) and their means, the
+ * dataset input with digest, schema and profile, the model directory (`model/`) and plots.
+ * Usable from the CLI and the extension: progress through a callback, cancellation through an
+ * AbortSignal, no console output.
+ */
+export async function train(store: TrackingStore, options: TrainOptions): Promise<TrainResult> {
+  const progress = (stage: TrainProgress['stage'], message: string, fraction: number): void => options.onProgress?.({ stage, message, fraction: Math.min(1, Math.max(0, fraction)) });
+  const seed = options.seed ?? 42;
+  if (!Number.isInteger(seed)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--seed must be an integer (got ${seed})`, { location: 'seed' });
+  const cv = options.cv ?? 5;
+  if (!Number.isInteger(cv) || cv < 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--cv must be a non-negative integer (got ${cv})`, { location: 'cv' });
+  const paramsFile: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
+  const members = resolveMembers(options.models, paramsFile);
+  const weights = paramsFile.weights ?? 'equal';
+
+  progress('load', `loading ${options.data}`, 0);
+  const loadOptions: LoadOptions = { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter };
+  const ds = loadDataset(options.data, loadOptions);
+  checkCancelled(options.signal);
+
+  const experimentId = await resolveExperiment(store, options.experiment);
+  const tags: Tag[] = [
+    { key: TAG.source, value: 'modelops train' },
+    { key: TAG.sourceType, value: 'LOCAL' },
+    { key: TAG.user, value: safeUser() },
+    { key: 'modelops.task', value: ds.target.task },
+    ...(options.tags ?? []),
+  ];
+  const commit = gitCommit(options.workspace ?? dirname(resolve(options.data)));
+  if (commit) tags.push({ key: TAG.gitCommit, value: commit });
+  const run = await store.createRun({ experimentId, runName: options.runName, tags, parentRunId: options.parentRunId });
+  const runId = run.info.runId;
+  const work = mkdtempSync(join(tmpdir(), 'modelops-train-'));
+  try {
+    const result = await trainInRun(store, runId, ds, members, weights, cv, seed, options, work, progress);
+    await store.updateRun(runId, { status: 'FINISHED', endTime: Date.now() });
+    let baseline: TrainResult['baseline'];
+    if (options.baseline) {
+      progress('baseline', 'baseline run', 0.97);
+      const b = await train(store, {
+        ...options,
+        models: ['dummy'],
+        params: {},
+        baseline: false,
+        runName: `${run.info.runName}-baseline`,
+        tags: [...(options.tags ?? []), { key: 'modelops.baseline_for', value: runId }],
+        onProgress: undefined,
+      });
+      baseline = { runId: b.runId, metrics: b.metrics };
+    }
+    progress('done', `run ${runId} finished`, 1);
+    return { runId, experimentId, task: ds.target.task, ...result, warnings: ds.schema.warnings, ...(baseline ? { baseline } : {}) };
+  } catch (e) {
+    const cancelled = e instanceof ModelOpsError && e.code === 'CANCELLED';
+    await store.updateRun(runId, { status: cancelled ? 'KILLED' : 'FAILED', endTime: Date.now() }).catch(() => undefined);
+    throw e;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function resolveExperiment(store: TrackingStore, name?: string): Promise<string> {
+  if (name === undefined || name === '') return '0';
+  const found = await store.getExperimentByName(name);
+  if (found) {
+    if (found.lifecycleStage !== 'active') throw new ModelOpsError('INVALID_STATE', `experiment '${name}' is deleted; restore it or pick another name`, { location: name });
+    return found.experimentId;
+  }
+  return store.createExperiment(name);
+}
+
+async function trainInRun(
+  store: TrackingStore,
+  runId: string,
+  ds: Dataset,
+  members: MemberSpec[],
+  weights: TrainParamsFile['weights'],
+  cv: number,
+  seed: number,
+  options: TrainOptions,
+  work: string,
+  progress: (stage: TrainProgress['stage'], message: string, fraction: number) => void,
+): Promise<Omit<TrainResult, 'runId' | 'experimentId' | 'task' | 'warnings' | 'baseline'>> {
+  const n = ds.frame.nRows;
+  const task = ds.target.task;
+  const classes = task === 'classification' ? [...new Set(ds.target.labels)].sort() : [];
+  const params: Record<string, string> = {
+    target: ds.target.name,
+    task,
+    cv: String(cv),
+    seed: String(seed),
+    weights: Array.isArray(weights) ? JSON.stringify(weights) : String(weights ?? 'equal'),
+    features: String(ds.schema.features.length),
+    ...memberParams(members),
+  };
+  const paramList = Object.entries(params).map(([key, value]) => ({ key, value: value.slice(0, 6000) }));
+  for (let i = 0; i < paramList.length; i += 100) await store.logBatch(runId, { params: paramList.slice(i, i + 100) });
+  await store.logInputs(runId, [
+    {
+      name: ds.name,
+      digest: ds.digest,
+      sourceType: 'local',
+      source: JSON.stringify({ uri: resolve(ds.source) }),
+      schema: datasetSchemaJson(ds.schema),
+      profile: JSON.stringify(ds.profile),
+      tags: [{ key: 'mlflow.data.context', value: 'training' }],
+    },
+  ]);
+
+  // Cross-validation (or one held-out split when cv < 2).
+  const labels = ds.target.labels;
+  if (labels && cv >= 2) {
+    const counts = new Map<string, number>();
+    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    const rare = [...counts.entries()].filter(([, c]) => c < cv);
+    if (rare.length > 0) throw new ModelOpsError('DATA_INVALID', `${ds.source}: class '${rare[0][0]}' has ${rare[0][1]} row(s), fewer than the ${cv} folds; use a smaller --cv`, { location: ds.source });
+  }
+  const folds = cv >= 2 ? kFold(n, cv, seed, labels) : [(() => {
+    const s = trainValidationTestSplit(n, { validation: 0, test: 0.2 }, seed, labels);
+    return { train: s.train, test: s.test };
+  })()];
+  const fitWeight = 0.85;
+  const K = classes.length;
+  const oof = new Float64Array(task === 'classification' ? n * K : n);
+  const tested = new Uint8Array(n);
+  const foldMetrics: Record<string, number>[] = [];
+  const fit = async (index: Int32Array, foldSeed: number, label: string, base: number, span: number): Promise<Ensemble> => {
+    let trainIdx = index;
+    let validation: { frame: ReturnType<typeof takeRows>; target: TrainingTarget } | undefined;
+    if (weights === 'fit') {
+      const lab = labels ? Array.from(index, (i) => labels[i]) : undefined;
+      const s = trainValidationTestSplit(index.length, { validation: 0.2, test: 0 }, foldSeed, lab);
+      trainIdx = Int32Array.from(s.train, (j) => index[j]);
+      const valIdx = Int32Array.from(s.validation, (j) => index[j]);
+      validation = { frame: takeRows(ds.frame, valIdx), target: targetOf(ds, valIdx) };
+    }
+    return Ensemble.fit(
+      takeRows(ds.frame, trainIdx),
+      targetOf(ds, trainIdx),
+      ds.schema.features,
+      {
+        members,
+        seed: foldSeed,
+        weights,
+        threads: options.threads,
+        signal: options.signal,
+        onProgress: (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f),
+      },
+      validation,
+    );
+  };
+  for (let f = 0; f < folds.length; f++) {
+    checkCancelled(options.signal);
+    const fold = folds[f];
+    const span = fitWeight / (folds.length + 1);
+    const model = await fit(fold.train, childSeed(seed, f + 1), `fold ${f + 1}/${folds.length}`, f * span, span);
+    const ev = evaluate(model, ds, fold.test, classes);
+    foldMetrics.push(ev.metrics);
+    const V = task === 'classification' ? K : 1;
+    fold.test.forEach((row, j) => {
+      tested[row] = 1;
+      for (let k = 0; k < V; k++) oof[row * V + k] = ev.output[j * V + k];
+    });
+    const now = Date.now();
+    await store.logBatch(runId, { metrics: Object.entries(ev.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: now })) });
+  }
+  const metrics: Record<string, number> = {};
+  for (const key of Object.keys(foldMetrics[0])) {
+    const vals = foldMetrics.map((m) => m[key]);
+    const mean = vals.reduce((s, v) => s + v, 0) / vals.length;
+    metrics[key] = mean;
+    if (vals.length > 1) metrics[`${key}_std`] = Math.sqrt(vals.reduce((s, v) => s + (v - mean) ** 2, 0) / (vals.length - 1));
+  }
+
+  // The model that is logged is fitted on every row.
+  checkCancelled(options.signal);
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const model = await fit(all, seed, 'final', fitWeight * (folds.length / (folds.length + 1)), fitWeight / (folds.length + 1));
+  checkCancelled(options.signal);
+  progress('log', 'saving the model and plots', 0.9);
+  const modelDir = join(work, 'model');
+  const info = saveModel(modelDir, model, { runId, inputExample: typedExample(ds) });
+  await store.logArtifact(runId, modelDir);
+  await store.logBatch(runId, {
+    tags: [
+      {
+        key: TAG.loggedModels,
+        value: JSON.stringify([{ run_id: runId, artifact_path: 'model', utc_time_created: info.utcTimeCreated, flavors: { [FLAVOR]: { format: 'modelops.ensemble/1' } }, model_uuid: info.modelUuid }]),
+      },
+    ],
+  });
+  const plots = join(work, 'plots');
+  const svgs: [string, string][] = [];
+  const rows = Array.from({ length: n }, (_, i) => i).filter((i) => tested[i]);
+  if (task === 'classification') {
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const y = rows.map((i) => index.get((ds.target.labels as string[])[i]) as number);
+    const pred = rows.map((i) => {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (oof[i * K + k] > oof[i * K + best]) best = k;
+      return best;
+    });
+    svgs.push(['confusion_matrix.svg', confusionMatrixSvg(confusionMatrix(y, pred, K), classes, 'Confusion matrix (out-of-fold)')]);
+    const curves = (K === 2 ? [1] : classes.map((_, k) => k)).map((k) => {
+      const pos = y.map((v) => v === k);
+      const score = rows.map((i) => oof[i * K + k]);
+      const c = rocCurve(pos, score);
+      return { label: classes[k], ...c, auc: classificationMetrics(Int32Array.from(pos, (p) => (p ? 1 : 0)), Float64Array.from(score.flatMap((s) => [1 - s, s])), 2).roc_auc };
+    });
+    svgs.push(['roc.svg', rocSvg(curves)]);
+  } else {
+    svgs.push(['residuals.svg', residualsSvg(rows.map((i) => oof[i]), rows.map((i) => (ds.target.values as Float64Array)[i]), 'Residuals (out-of-fold)')]);
+  }
+  const imp = model.featureImportances();
+  if (imp) svgs.push(['feature_importance.svg', importanceSvg(imp)]);
+  mkdirSync(plots, { recursive: true });
+  for (const [name, svg] of svgs) {
+    const file = join(plots, name);
+    writeFileSync(file, svg);
+    await store.logArtifact(runId, file, 'plots');
+  }
+  const now = Date.now();
+  const list = Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now }));
+  await store.logBatch(runId, { metrics: list });
+  return { metrics, foldMetrics, classes };
+}
+
+/** The first rows as the model sees them: numbers for numeric columns (MLflow's input_example). */
+function typedExample(ds: Dataset): Row[] {
+  const kinds = new Map(ds.schema.features.map((f) => [f.name, f.kind]));
+  return frameToRows(ds.frame, 5).map((r) => {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(r)) {
+      const x = typeof v === 'string' && kinds.get(k) === 'numeric' && v.trim() !== '' ? Number(v) : v;
+      out[k] = typeof x === 'number' && !Number.isFinite(x) ? null : typeof v === 'string' && v.trim() === '' ? null : x;
+    }
+    return out;
+  });
+}
