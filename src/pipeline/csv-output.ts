@@ -1,0 +1,44 @@
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ModelOpsError } from '../core/errors';
+
+function quote(v: string): string {
+  return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * Writes a CSV file atomically: a temp file in the same folder, fsync, rename over the target. A
+ * reader (or a crash) sees the old file or the complete new one, never half of it.
+ */
+export function writeCsvAtomic(path: string, header: readonly string[], rows: Iterable<readonly string[]>): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w', 0o644);
+    let buf: string[] = [header.map(quote).join(',')];
+    let size = 0;
+    for (const r of rows) {
+      const line = r.map(quote).join(',');
+      buf.push(line);
+      size += line.length;
+      if (size > 1 << 20) {
+        writeSync(fd, buf.join('\n') + '\n');
+        buf = [];
+        size = 0;
+      }
+    }
+    if (buf.length) writeSync(fd, buf.join('\n') + '\n');
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    throw new ModelOpsError('STORE_IO', `${path}: cannot write the output file (${(e as Error).message})`, { location: path, cause: e });
+  }
+}

@@ -1,0 +1,147 @@
+import { resolve } from 'node:path';
+import { ModelOpsError } from '../core/errors';
+import type { ModelUri } from '../core/model-uri';
+import { parseModelUri } from '../core/model-uri';
+import { readCsvFile } from '../ml/dataset/csv';
+import { writeCsvAtomic } from './csv-output';
+import type { ResolvedModel, Stores } from './model-resolve';
+import { resolveModel } from './model-resolve';
+import type { InputIssue } from './predict-input';
+import { checkInput } from './predict-input';
+import { openScoringModel, score } from './scoring';
+
+export interface PredictOptions {
+  /** Model URI (`models:/churn/Production`, `models:/churn@champion`, `runs:/<id>/model`, a directory). */
+  model: ModelUri | string;
+  /** CSV file to score. */
+  data: string;
+  /** Output CSV: the input rows plus prediction (and probability) columns, written atomically. */
+  out?: string;
+  /** Add one probability column per class (classification). */
+  proba?: boolean;
+  cwd?: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export interface PredictSummary {
+  rows: number;
+  task: string;
+  /** Classification: rows per predicted class. */
+  classCounts?: Record<string, number>;
+  /** Regression: range of the predicted values. */
+  range?: { min: number; mean: number; max: number };
+  milliseconds: number;
+  rowsPerSecond: number;
+}
+
+export interface PredictResult {
+  model: { uri: string; dir: string; name?: string; version?: string; stage?: string; runId?: string };
+  /** The column the predictions were written to. */
+  predictionColumn: string;
+  predictions: (string | number)[];
+  /** Class probabilities per row (classification), in `classes` order. */
+  probabilities?: number[][];
+  classes: string[];
+  notes: InputIssue[];
+  outPath?: string;
+  summary: PredictSummary;
+}
+
+/**
+ * Scores a CSV file with a model. The input is checked against the model's signature first; when
+ * it cannot be scored (missing columns, values of the wrong type) nothing is written and the error
+ * lists every problem with its line and column.
+ */
+export async function predict(stores: Stores | null, options: PredictOptions): Promise<PredictResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const uri = typeof options.model === 'string' ? parseModelUri(options.model) : options.model;
+  let resolved: ResolvedModel;
+  if (stores) resolved = await resolveModel(stores, uri, cwd);
+  else if (uri.kind === 'path') resolved = { uri: uri.path, dir: resolve(cwd, uri.path) };
+  else throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${options.model}: resolving this model URI needs a store`, { location: 'model' });
+  options.onProgress?.(`loading ${resolved.uri}`);
+  const m = openScoringModel(resolved.dir);
+  const dataPath = resolve(cwd, options.data);
+  options.onProgress?.(`reading ${dataPath}`);
+  const table = readCsvFile(dataPath);
+  const checked = checkInput(table, m.inputs);
+  if (checked.errors.length > 0) {
+    const lines = checked.errors.map((e) => `  ${e.message}`);
+    throw new ModelOpsError(
+      'DATA_INVALID',
+      `${dataPath}: the input does not fit the model's signature (${resolved.uri}); nothing was written:\n${lines.join('\n')}`,
+      { location: checked.errors[0]!.location },
+    );
+  }
+  if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'prediction was cancelled');
+  options.onProgress?.(`scoring ${table.rows.length} rows`);
+  const started = performance.now();
+  const out = score(m, checked.frame);
+  const milliseconds = performance.now() - started;
+  const classification = m.model.task === 'classification';
+  const predictionColumn = uniqueColumn(table.header, 'prediction');
+  const probaColumns = classification && options.proba ? m.model.classes.map((c) => uniqueColumn(table.header, `probability_${c}`)) : [];
+  let outPath: string | undefined;
+  if (options.out) {
+    outPath = resolve(cwd, options.out);
+    if (outPath === dataPath) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--out would overwrite the input file ${dataPath}`, { location: 'out' });
+    const header = [...table.header, predictionColumn, ...probaColumns];
+    const probs = out.probabilities;
+    writeCsvAtomic(
+      outPath,
+      header,
+      (function* () {
+        for (let r = 0; r < table.rows.length; r++) {
+          const row = [...table.rows[r]!, String(out.predictions[r])];
+          if (probaColumns.length && probs) for (const p of probs[r]!) row.push(String(Number(p.toFixed(6))));
+          yield row;
+        }
+      })(),
+    );
+  }
+  const summary: PredictSummary = {
+    rows: table.rows.length,
+    task: m.model.task,
+    milliseconds,
+    rowsPerSecond: milliseconds > 0 ? table.rows.length / (milliseconds / 1000) : table.rows.length,
+  };
+  if (classification) {
+    summary.classCounts = Object.fromEntries(m.model.classes.map((c) => [c, 0]));
+    for (const p of out.predictions) summary.classCounts[String(p)] = (summary.classCounts[String(p)] ?? 0) + 1;
+  } else if (out.predictions.length > 0) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (const p of out.predictions) {
+      const x = Number(p);
+      if (x < min) min = x;
+      if (x > max) max = x;
+      sum += x;
+    }
+    summary.range = { min, mean: sum / out.predictions.length, max };
+  }
+  return {
+    model: {
+      uri: resolved.uri,
+      dir: resolved.dir,
+      ...(resolved.version
+        ? { name: resolved.version.name, version: resolved.version.version, stage: resolved.version.currentStage }
+        : {}),
+      ...(resolved.runId ? { runId: resolved.runId } : {}),
+    },
+    predictionColumn,
+    predictions: out.predictions,
+    ...(classification && options.proba && out.probabilities ? { probabilities: out.probabilities } : {}),
+    classes: m.model.classes,
+    notes: checked.notes,
+    ...(outPath ? { outPath } : {}),
+    summary,
+  };
+}
+
+function uniqueColumn(header: readonly string[], base: string): string {
+  let name = base;
+  for (let i = 1; header.includes(name); i++) name = `${base}_${i}`;
+  return name;
+}

@@ -1,0 +1,206 @@
+import type { RawTable } from '../ml/dataset/csv';
+import { classificationMetrics } from '../ml/metrics/classification';
+import { regressionMetrics } from '../ml/metrics/regression';
+import type { GateSpec } from '../registry/gates-config';
+import { evaluateMetric } from '../registry/metric-threshold';
+import type { GateResult } from '../registry/report';
+import { signatureGate } from '../registry/signature-gate';
+import { checkInput } from './predict-input';
+import type { ScoringModel } from './scoring';
+import { directorySize, score } from './scoring';
+
+/** Held-out rows with their true target, shared by the candidate and Production. */
+export interface HeldOut {
+  path: string;
+  table: RawTable;
+  target: string;
+}
+
+export interface GateInputs {
+  gates: GateSpec;
+  candidate: ScoringModel;
+  baseline?: { model: ScoringModel; version: string };
+  data?: HeldOut;
+  /** Metrics logged by the runs, used when no held-out data is configured. */
+  runMetrics?: { candidate: Record<string, number>; baseline?: Record<string, number> };
+}
+
+export interface GateRun {
+  gates: GateResult[];
+  candidateMetrics: Record<string, number>;
+  baselineMetrics: Record<string, number> | null;
+}
+
+const fmt = (x: number): string => String(Number(x.toPrecision(6)));
+
+/** Scores a model on held-out rows and computes the task's metrics (scikit-learn definitions). */
+export function heldOutMetrics(m: ScoringModel, data: HeldOut): Record<string, number> {
+  const checked = checkInput(data.table, m.inputs);
+  if (checked.errors.length > 0) throw new Error(checked.errors.map((e) => e.message).join('; '));
+  const out = score(m, checked.frame);
+  const t = data.table.header.indexOf(data.target);
+  const truth = data.table.rows.map((r) => (r[t] ?? '').trim());
+  if (m.model.task === 'regression') {
+    const metrics = regressionMetrics(Float64Array.from(truth.map(Number)), Float64Array.from(out.predictions.map(Number)));
+    return { ...metrics };
+  }
+  const classes = m.model.classes;
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const keep: number[] = [];
+  truth.forEach((label, i) => {
+    if (index.has(label)) keep.push(i);
+  });
+  const k = classes.length;
+  const proba = new Float64Array(keep.length * k);
+  keep.forEach((row, j) => proba.set(out.probabilities![row]!, j * k));
+  const metrics = classificationMetrics(Int32Array.from(keep.map((i) => index.get(truth[i]!)!)), proba, k);
+  return { ...metrics };
+}
+
+export function runGates(input: GateInputs): GateRun {
+  const results: GateResult[] = [];
+  const { gates, candidate, baseline, data } = input;
+  let candidateMetrics: Record<string, number> = {};
+  let baselineMetrics: Record<string, number> | null = null;
+
+  // Data: the held-out rows must carry the target and fit the candidate's signature.
+  if (data) {
+    const issues: string[] = [];
+    if (!data.table.header.includes(data.target)) issues.push(`has no target column '${data.target}'`);
+    const checked = checkInput(data.table, candidate.inputs);
+    issues.push(...checked.errors.map((e) => e.message));
+    results.push({
+      gate: 'data',
+      name: 'held-out data fits the candidate',
+      expected: `a CSV with ${candidate.inputs.length} input columns and '${data.target}'`,
+      actual: `${data.table.rows.length} rows, ${data.table.header.length} columns`,
+      outcome: issues.length === 0 ? 'pass' : 'fail',
+      message: issues.length === 0 ? `${data.path} fits` : `${data.path} ${issues.join('; ')}`,
+    });
+    if (issues.length === 0) {
+      candidateMetrics = heldOutMetrics(candidate, data);
+      if (baseline) {
+        try {
+          baselineMetrics = heldOutMetrics(baseline.model, data);
+        } catch (e) {
+          results.push({
+            gate: 'data',
+            name: `held-out data fits Production v${baseline.version}`,
+            expected: 'Production scores the same rows',
+            actual: 'it cannot',
+            outcome: 'fail',
+            message: (e as Error).message,
+          });
+        }
+      }
+    }
+  } else if (input.runMetrics) {
+    candidateMetrics = input.runMetrics.candidate;
+    baselineMetrics = input.runMetrics.baseline ?? (baseline ? {} : null);
+  }
+
+  // Metric thresholds, MLflow's MetricThreshold semantics, against Production when there is one.
+  const source = data ? 'held-out data' : 'run metrics';
+  for (const [metric, threshold] of Object.entries(gates.metrics)) {
+    const baseValue = baseline ? (baselineMetrics?.[metric] ?? null) : undefined;
+    for (const c of evaluateMetric(metric, threshold, candidateMetrics[metric], baseValue)) {
+      results.push({
+        gate: 'metric',
+        name: `${metric} ${c.check.replace(/_/g, ' ')} (${source})`,
+        expected: c.expected,
+        actual: c.actual === null ? 'missing' : fmt(c.actual),
+        outcome: c.outcome,
+        message: c.message,
+      });
+    }
+  }
+
+  // Signature compatibility with Production.
+  if (gates.signature === 'compatible') {
+    if (baseline) results.push(signatureGate(baseline.model.info.signature, candidate.info.signature, baseline.version));
+    else {
+      results.push({
+        gate: 'signature',
+        name: 'signature compatible with Production',
+        expected: 'the inputs Production accepts',
+        actual: `${candidate.inputs.length} inputs`,
+        outcome: 'skipped',
+        message: 'no Production version yet',
+      });
+    }
+  }
+
+  // Smoke test: score a sample and check every answer is well-formed; time it for the latency budget.
+  const sampleRows = gates.smoke_test === false ? Math.min(data?.table.rows.length ?? 0, 1000) : gates.smoke_test.rows;
+  let perRowMs: number | undefined;
+  if (data && (gates.smoke_test !== false || gates.latency)) {
+    const table: RawTable = { ...data.table, rows: data.table.rows.slice(0, sampleRows), lines: data.table.lines.slice(0, sampleRows) };
+    const checked = checkInput(table, candidate.inputs);
+    let problem = checked.errors.map((e) => e.message).join('; ');
+    let n = 0;
+    if (!problem) {
+      const started = performance.now();
+      try {
+        const out = score(candidate, checked.frame);
+        perRowMs = (performance.now() - started) / Math.max(1, table.rows.length);
+        n = out.predictions.length;
+        const classes = new Set(candidate.model.classes);
+        if (n !== table.rows.length) problem = `${n} predictions for ${table.rows.length} rows`;
+        else if (candidate.model.task === 'classification') {
+          const bad = out.predictions.findIndex((p) => !classes.has(String(p)));
+          const badP = (out.probabilities ?? []).findIndex((p) => Math.abs(p.reduce((a, b) => a + b, 0) - 1) > 1e-6 || p.some((x) => !(x >= 0 && x <= 1)));
+          if (bad >= 0) problem = `row ${bad + 1}: prediction '${String(out.predictions[bad])}' is not a known class`;
+          else if (badP >= 0) problem = `row ${badP + 1}: probabilities do not sum to 1`;
+        } else {
+          const bad = out.predictions.findIndex((p) => !Number.isFinite(Number(p)));
+          if (bad >= 0) problem = `row ${bad + 1}: prediction is not a finite number`;
+        }
+      } catch (e) {
+        problem = `scoring failed: ${(e as Error).message}`;
+      }
+    }
+    if (gates.smoke_test !== false) {
+      results.push({
+        gate: 'smoke_test',
+        name: `inference smoke test on ${table.rows.length} held-out rows`,
+        expected: 'one well-formed prediction per row',
+        actual: problem ? 'failed' : `${n} predictions`,
+        outcome: problem ? 'fail' : 'pass',
+        message: problem || 'every prediction is well-formed',
+      });
+    }
+  } else if (gates.smoke_test !== false) {
+    results.push({
+      gate: 'smoke_test',
+      name: 'inference smoke test',
+      expected: 'held-out rows to score',
+      actual: 'no held-out data configured',
+      outcome: 'skipped',
+      message: 'set "data" in .modelops/gates.json or pass --data to run it',
+    });
+  }
+
+  if (gates.latency) {
+    const budget = gates.latency.max_ms_per_row;
+    results.push({
+      gate: 'latency',
+      name: 'latency budget',
+      expected: `<= ${fmt(budget)} ms per row`,
+      actual: perRowMs === undefined ? 'not measured' : `${fmt(perRowMs)} ms per row`,
+      outcome: perRowMs === undefined ? 'skipped' : perRowMs <= budget ? 'pass' : 'fail',
+      message: perRowMs === undefined ? 'no held-out rows to time' : `${fmt(perRowMs)} ms per row on ${sampleRows} rows`,
+    });
+  }
+  if (gates.max_size_mb !== undefined) {
+    const mb = directorySize(candidate.dir) / (1024 * 1024);
+    results.push({
+      gate: 'size',
+      name: 'model size budget',
+      expected: `<= ${fmt(gates.max_size_mb)} MB`,
+      actual: `${fmt(mb)} MB`,
+      outcome: mb <= gates.max_size_mb ? 'pass' : 'fail',
+      message: `the model directory holds ${fmt(mb)} MB`,
+    });
+  }
+  return { gates: results, candidateMetrics, baselineMetrics };
+}
