@@ -1,14 +1,22 @@
 import type { Log } from './log';
+import type { StoreSession } from './store-session';
 import type { Ui } from './ui';
+import type { ExperimentsTreeProvider } from './views/experiments-tree';
+import type { ModelsTreeProvider } from './views/models-tree';
 
 /**
- * What activate() returns. Other extensions get nothing useful from it; the integration tests use
- * it to read the trees and to answer prompts through the Ui seam.
+ * What activate() returns. Other extensions get nothing useful from it; the integration tests and
+ * the benchmark use it to read the trees and to answer prompts through the Ui seam.
  */
 export interface ModelOpsApi {
   readonly log: Log;
-  /** Replace the prompt/message seam (tests); returns the previous one. */
-  setUi(ui: Ui): Ui;
   /** Milliseconds activate() took. */
   readonly activationMs: number;
+  readonly experiments: ExperimentsTreeProvider;
+  readonly models: ModelsTreeProvider;
+  readonly session: StoreSession;
+  /** The Production status bar item's text, undefined while hidden. */
+  statusBarText(): string | undefined;
+  /** Replace the prompt/message seam (tests); returns the previous one. */
+  setUi(ui: Ui): Ui;
 }

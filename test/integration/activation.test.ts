@@ -7,5 +7,8 @@ suite('activation', () => {
     const api = await activateExtension();
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
     assert.ok(api.activationMs >= 0);
+    await api.session.get();
+    assert.equal(api.session.state.kind, 'missing', 'no store file is created just by opening the views');
+    assert.deepEqual(await api.experiments.getChildren(), [], 'an empty view shows its welcome content');
   });
 });

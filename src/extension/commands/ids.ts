@@ -6,6 +6,11 @@ export const COMMAND = {
   refresh: 'modelops.refresh',
   showOutput: 'modelops.showOutput',
   openInMlflowUi: 'modelops.openInMlflowUi',
+  loadMoreRuns: 'modelops.loadMoreRuns',
+  deleteRun: 'modelops.deleteRun',
+  restoreRun: 'modelops.restoreRun',
+  copyRunId: 'modelops.copyRunId',
+  setAlias: 'modelops.setAlias',
 } as const;
 
 export type CommandId = (typeof COMMAND)[keyof typeof COMMAND];

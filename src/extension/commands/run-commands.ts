@@ -1,0 +1,113 @@
+import { userInfo } from 'node:os';
+import * as vscode from 'vscode';
+import { ModelOpsError } from '../../core/errors';
+import type { Run } from '../../core/tracking';
+import type { StoreSession } from '../store-session';
+import type { Ui } from '../ui';
+import type { ExperimentsNode } from '../views/experiments-tree';
+import type { ModelsNode } from '../views/models-tree';
+import { listModels, listVersions } from '../views/models-tree';
+import { runLabel } from '../views/run-format';
+
+export interface CommandDeps {
+  session: StoreSession;
+  ui: () => Ui;
+}
+
+/** The editor's user, for the audit trail. */
+export function actor(): string {
+  try {
+    return userInfo().username || 'vscode';
+  } catch {
+    return 'vscode';
+  }
+}
+
+function isRunNode(x: unknown): x is Extract<ExperimentsNode, { kind: 'run' }> {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'run';
+}
+
+/** The run a command targets: the tree item it was invoked on, a run id argument, or asked for. */
+async function targetRun(deps: CommandDeps, arg: unknown, viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<Run | undefined> {
+  const store = await deps.session.getOrCreate();
+  if (isRunNode(arg)) return arg.run;
+  if (typeof arg === 'string') return store.tracking.getRun(arg);
+  const experiments = (await store.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
+  const runs = (
+    await store.tracking.searchRuns({
+      experimentIds: experiments.map((e) => e.experimentId),
+      runViewType: viewType,
+      maxResults: 200,
+      orderBy: ['attributes.start_time DESC'],
+    })
+  ).items;
+  if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', viewType === 'DELETED_ONLY' ? 'There are no deleted runs.' : 'There are no runs yet.');
+  const pick = await deps.ui().pickOne(
+    runs.map((run) => ({ label: runLabel(run), description: run.info.runId, run })),
+    { title: viewType === 'DELETED_ONLY' ? 'Restore which run?' : 'Which run?' },
+  );
+  return pick?.run;
+}
+
+export async function deleteRun(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
+  const run = await targetRun(deps, arg, 'ACTIVE_ONLY');
+  if (!run) return undefined;
+  const store = await deps.session.getOrCreate();
+  await store.tracking.deleteRun(run.info.runId);
+  void deps.ui().info(`Deleted run ${runLabel(run)} (it can be restored from "Deleted runs").`);
+  return run.info.runId;
+}
+
+export async function restoreRun(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
+  const run = await targetRun(deps, arg, 'DELETED_ONLY');
+  if (!run) return undefined;
+  const store = await deps.session.getOrCreate();
+  await store.tracking.restoreRun(run.info.runId);
+  void deps.ui().info(`Restored run ${runLabel(run)}.`);
+  return run.info.runId;
+}
+
+export async function copyRunId(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
+  const run = await targetRun(deps, arg, 'ACTIVE_ONLY');
+  if (!run) return undefined;
+  await vscode.env.clipboard.writeText(run.info.runId);
+  return run.info.runId;
+}
+
+function isVersionNode(x: unknown): x is Extract<ModelsNode, { kind: 'version' }> {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'version';
+}
+
+/** The model version a command targets: the tree item, `{ name, version }`, or asked for. */
+export async function targetVersion(deps: CommandDeps, arg: unknown): Promise<{ name: string; version: string } | undefined> {
+  if (isVersionNode(arg)) return { name: arg.version.name, version: arg.version.version };
+  if (typeof arg === 'object' && arg !== null && 'name' in arg && 'version' in arg) {
+    const a = arg as { name: unknown; version: unknown };
+    if (typeof a.name === 'string' && (typeof a.version === 'string' || typeof a.version === 'number')) return { name: a.name, version: String(a.version) };
+  }
+  const store = await deps.session.getOrCreate();
+  const models = await listModels(store);
+  if (models.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no registered models yet.');
+  const model = await deps.ui().pickOne(models.map((m) => ({ label: m.name, model: m })), { title: 'Which model?' });
+  if (!model) return undefined;
+  const versions = await listVersions(store, model.model.name);
+  const v = await deps.ui().pickOne(
+    versions.map((x) => ({ label: `Version ${x.version}`, description: [x.currentStage, ...x.aliases.map((a) => `@${a}`)].join(' '), version: x })),
+    { title: `Which version of ${model.model.name}?` },
+  );
+  return v ? { name: v.version.name, version: v.version.version } : undefined;
+}
+
+export async function setAlias(deps: CommandDeps, arg: unknown, aliasArg?: unknown): Promise<string | undefined> {
+  const target = await targetVersion(deps, arg);
+  if (!target) return undefined;
+  const alias =
+    typeof aliasArg === 'string'
+      ? aliasArg
+      : await deps.ui().input({ title: `Alias for ${target.name} version ${target.version}`, prompt: 'e.g. champion, challenger', placeHolder: 'champion' });
+  if (!alias) return undefined;
+  const store = await deps.session.getOrCreate();
+  await store.registry.setRegisteredModelAlias(target.name, alias.trim(), target.version, { actor: actor(), action: 'alias_set' });
+  void deps.ui().info(`${target.name}@${alias.trim()} now points to version ${target.version}.`);
+  return alias.trim();
+}

@@ -1,0 +1,238 @@
+import * as vscode from 'vscode';
+import type { Experiment, Run } from '../../core/tracking';
+import { TAG } from '../../core/tracking';
+import { COMMAND } from '../commands/ids';
+import { Config } from '../config';
+import type { Log } from '../log';
+import type { StoreSession } from '../store-session';
+import type { TrackingStore } from '../../store/tracking-store';
+import { messageItem } from './message-item';
+import { parentRunId, runDescription, runLabel, runTooltipMarkdown, STATUS_ICON } from './run-format';
+
+export type ExperimentsNode =
+  | { kind: 'experiment'; experiment: Experiment }
+  | { kind: 'run'; run: Run; hasChildren: boolean; deleted: boolean }
+  | { kind: 'loadMore'; experimentId: string; shown: number }
+  | { kind: 'deletedRuns'; experimentId: string }
+  | { kind: 'message'; text: string; detail?: string; icon: string };
+
+/** Top-level runs of one experiment loaded so far (nested trials are grouped under their parent). */
+interface RunPage {
+  topLevel: Run[];
+  childrenOf: Map<string, Run[]>;
+  nextPageToken: string | undefined;
+  /** How many top-level runs the user asked to see (grows with "Load more"). */
+  limit: number;
+}
+
+/**
+ * Experiments → runs, newest first. Runs come from the store a page at a time: the first
+ * `runsPageSize` top-level runs, then a "Load more" item, so an experiment with 10,000 runs
+ * opens as fast as one with 10. Trials (tag `mlflow.parentRunId`) sit under their parent run.
+ */
+export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private pages = new Map<string, RunPage>();
+  /** How many top-level runs each experiment shows; survives refreshes so paging is kept. */
+  private readonly limits = new Map<string, number>();
+  private experimentNodes = new Map<string, ExperimentsNode>();
+
+  constructor(
+    private readonly session: StoreSession,
+    private readonly log: Log,
+  ) {}
+
+  refresh(): void {
+    this.pages = new Map();
+    this.changed.fire(undefined);
+  }
+
+  /** Shows the next page of runs of one experiment. */
+  async loadMore(experimentId: string): Promise<void> {
+    const page = this.pages.get(experimentId);
+    if (!page) return;
+    page.limit += Config.runsPageSize();
+    this.limits.set(experimentId, page.limit);
+    const store = await this.session.get();
+    if (store) await this.fill(page, experimentId, store.tracking);
+    this.changed.fire(this.experimentNodes.get(experimentId));
+  }
+
+  getTreeItem(node: ExperimentsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'experiment': {
+        const e = node.experiment;
+        const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `experiment:${e.experimentId}`;
+        item.description = `#${e.experimentId}`;
+        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.contextValue = 'experiment';
+        item.tooltip = `${e.name} (experiment ${e.experimentId})\n${e.artifactLocation}`;
+        return item;
+      }
+      case 'run': {
+        const r = node.run;
+        const item = new vscode.TreeItem(
+          runLabel(r),
+          node.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = `run:${r.info.runId}`;
+        item.description = runDescription(r, Config.primaryMetric());
+        const icon = STATUS_ICON[r.info.status];
+        item.iconPath = node.deleted
+          ? new vscode.ThemeIcon('trash')
+          : new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+        item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(r));
+        item.contextValue = node.deleted ? 'run.deleted' : 'run';
+        return item;
+      }
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
+        item.id = `loadMore:${node.experimentId}:${node.shown}`;
+        item.description = `${node.shown} shown`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.contextValue = 'loadMore';
+        item.command = { command: COMMAND.loadMoreRuns, title: 'Load More Runs', arguments: [node] };
+        return item;
+      }
+      case 'deletedRuns': {
+        const item = new vscode.TreeItem('Deleted runs', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `deleted:${node.experimentId}`;
+        item.iconPath = new vscode.ThemeIcon('trash');
+        item.contextValue = 'deletedRuns';
+        return item;
+      }
+      case 'message':
+        return messageItem(node.text, node.detail, node.icon);
+    }
+  }
+
+  async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    try {
+      return await this.children(node);
+    } catch (e) {
+      // A failing read must not leave the view spinning or throw into the host.
+      this.log.error('tree.experiments.failed', e);
+      return [{ kind: 'message', text: 'Could not read the store', detail: e instanceof Error ? e.message : String(e), icon: 'error' }];
+    }
+  }
+
+  private async children(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    const store = await this.session.get();
+    const state = this.session.state;
+    if (!store) {
+      if (state.kind === 'error') return [{ kind: 'message', text: 'The store could not be opened', detail: state.error.message, icon: 'error' }];
+      return [];
+    }
+    if (!node) {
+      const experiments: Experiment[] = [];
+      let token: string | undefined;
+      do {
+        const page = await store.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000, pageToken: token });
+        experiments.push(...page.items);
+        token = page.nextPageToken;
+      } while (token);
+      experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime || Number(a.experimentId) - Number(b.experimentId));
+      // MLflow's "Default" experiment is empty in most stores: hide it unless it has runs.
+      const nodes: ExperimentsNode[] = [];
+      for (const experiment of experiments) {
+        if (experiment.experimentId === '0') {
+          const any = await store.tracking.searchRuns({ experimentIds: ['0'], maxResults: 1, runViewType: 'ALL' });
+          if (any.items.length === 0) continue;
+        }
+        const n: ExperimentsNode = { kind: 'experiment', experiment };
+        this.experimentNodes.set(experiment.experimentId, n);
+        nodes.push(n);
+      }
+      return nodes;
+    }
+    switch (node.kind) {
+      case 'experiment': {
+        const id = node.experiment.experimentId;
+        let page = this.pages.get(id);
+        if (!page) {
+          page = { topLevel: [], childrenOf: new Map(), nextPageToken: undefined, limit: this.limits.get(id) ?? Config.runsPageSize() };
+          this.pages.set(id, page);
+          await this.fill(page, id, store.tracking, true);
+        }
+        const loaded = page;
+        const shown = loaded.topLevel.slice(0, loaded.limit);
+        const out: ExperimentsNode[] = shown.map((run) => ({
+          kind: 'run',
+          run,
+          hasChildren: (loaded.childrenOf.get(run.info.runId)?.length ?? 0) > 0,
+          deleted: false,
+        }));
+        // Pages may hold trials too, so more top-level runs than shown can be loaded already.
+        if (loaded.nextPageToken !== undefined || loaded.topLevel.length > shown.length) {
+          out.push({ kind: 'loadMore', experimentId: id, shown: shown.length });
+        }
+        const deleted = await store.tracking.searchRuns({ experimentIds: [id], runViewType: 'DELETED_ONLY', maxResults: 1 });
+        if (deleted.items.length > 0) out.push({ kind: 'deletedRuns', experimentId: id });
+        return out;
+      }
+      case 'run': {
+        const runs = await this.allRuns(store.tracking, [node.run.info.experimentId], `tags.\`${TAG.parentRunId}\` = '${node.run.info.runId}'`);
+        return runs.map((run) => ({ kind: 'run', run, hasChildren: false, deleted: false }));
+      }
+      case 'deletedRuns': {
+        const runs = await this.allRuns(store.tracking, [node.experimentId], undefined, 'DELETED_ONLY');
+        return runs.map((run) => ({ kind: 'run', run, hasChildren: false, deleted: true }));
+      }
+      default:
+        return [];
+    }
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  /** Reads pages until `page.limit` top-level runs are loaded or the experiment has no more. */
+  private async fill(page: RunPage, experimentId: string, tracking: TrackingStore, first = false): Promise<void> {
+    const size = Config.runsPageSize();
+    if (!first && page.nextPageToken === undefined) return;
+    if (page.topLevel.length >= page.limit) return;
+    do {
+      const res = await tracking.searchRuns({
+        experimentIds: [experimentId],
+        runViewType: 'ACTIVE_ONLY',
+        maxResults: size,
+        orderBy: ['attributes.start_time DESC'],
+        pageToken: page.nextPageToken,
+      });
+      for (const run of res.items) {
+        const parent = parentRunId(run);
+        if (parent) {
+          const list = page.childrenOf.get(parent) ?? [];
+          list.push(run);
+          page.childrenOf.set(parent, list);
+        } else {
+          page.topLevel.push(run);
+        }
+      }
+      page.nextPageToken = res.nextPageToken;
+    } while (page.nextPageToken !== undefined && page.topLevel.length < page.limit);
+  }
+
+  private async allRuns(
+    tracking: TrackingStore,
+    experimentIds: string[],
+    filter: string | undefined,
+    runViewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' = 'ACTIVE_ONLY',
+  ): Promise<Run[]> {
+    const out: Run[] = [];
+    let token: string | undefined;
+    do {
+      const res = await tracking.searchRuns({ experimentIds, filter, runViewType, maxResults: 1000, orderBy: ['attributes.start_time DESC'], pageToken: token });
+      out.push(...res.items);
+      token = res.nextPageToken;
+    } while (token);
+    return out;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import type { ModelVersion, RegisteredModel } from '../../core/registry';
+import type { Stage } from '../../core/stages';
+import { Config } from '../config';
+import type { Log } from '../log';
+import type { OpenStore, StoreSession } from '../store-session';
+import { messageItem } from './message-item';
+import { formatMetric, metricValue } from './run-format';
+
+export type ModelsNode =
+  | { kind: 'model'; model: RegisteredModel }
+  | { kind: 'version'; version: ModelVersion; metric: number | undefined }
+  | { kind: 'message'; text: string; detail?: string; icon: string };
+
+export const STAGE_ICON: Record<Stage, { icon: string; color?: string }> = {
+  Production: { icon: 'rocket', color: 'charts.green' },
+  Staging: { icon: 'beaker', color: 'charts.yellow' },
+  None: { icon: 'circle-outline' },
+  Archived: { icon: 'archive', color: 'disabledForeground' },
+};
+
+/** Registered models → versions (newest first) with stage, aliases and the primary metric of the source run. */
+export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly session: StoreSession,
+    private readonly log: Log,
+  ) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: ModelsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'model': {
+        const m = node.model;
+        const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `model:${m.name}`;
+        const prod = m.latestVersions.find((v) => v.currentStage === 'Production');
+        item.description = prod ? `Production v${prod.version}` : `${m.latestVersions.length > 0 ? 'no Production version' : 'no versions'}`;
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.contextValue = 'model';
+        const aliases = m.aliases.map((a) => `@${a.alias} → v${a.version}`).join(', ');
+        item.tooltip = [m.name, m.description, aliases].filter((s) => s).join('\n');
+        return item;
+      }
+      case 'version': {
+        const v = node.version;
+        const item = new vscode.TreeItem(`Version ${v.version}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `version:${v.name}:${v.version}`;
+        const parts: string[] = [v.currentStage];
+        if (v.aliases.length > 0) parts.push(v.aliases.map((a) => `@${a}`).join(' '));
+        const metric = formatMetric(Config.primaryMetric(), node.metric);
+        if (metric) parts.push(metric);
+        item.description = parts.join(' · ');
+        const icon = STAGE_ICON[v.currentStage] ?? STAGE_ICON.None;
+        item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+        item.contextValue = `modelVersion.${v.currentStage}`;
+        const md = new vscode.MarkdownString();
+        md.appendMarkdown(`**${v.name}** version ${v.version} · ${v.currentStage}\n\n`);
+        if (v.runId) md.appendMarkdown(`Source run \`${v.runId}\`\n\n`);
+        md.appendMarkdown(`Source \`${v.source}\`\n\n`);
+        if (v.aliases.length > 0) md.appendMarkdown(`Aliases: ${v.aliases.map((a) => `\`@${a}\``).join(', ')}\n\n`);
+        if (v.description) md.appendText(v.description);
+        item.tooltip = md;
+        return item;
+      }
+      case 'message':
+        return messageItem(node.text, node.detail, node.icon);
+    }
+  }
+
+  async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
+    try {
+      const store = await this.session.get();
+      const state = this.session.state;
+      if (!store) {
+        if (state.kind === 'error') return [{ kind: 'message', text: 'The store could not be opened', detail: state.error.message, icon: 'error' }];
+        return [];
+      }
+      if (!node) return (await listModels(store)).map((model) => ({ kind: 'model', model }));
+      if (node.kind === 'model') return this.versions(store, node.model.name);
+      return [];
+    } catch (e) {
+      this.log.error('tree.models.failed', e);
+      return [{ kind: 'message', text: 'Could not read the registry', detail: e instanceof Error ? e.message : String(e), icon: 'error' }];
+    }
+  }
+
+  private async versions(store: OpenStore, name: string): Promise<ModelsNode[]> {
+    const versions = await listVersions(store, name);
+    const metricKey = Config.primaryMetric();
+    const out: ModelsNode[] = [];
+    for (const version of versions) {
+      let metric: number | undefined;
+      if (version.runId) {
+        try {
+          metric = metricValue(await store.tracking.getRun(version.runId), metricKey);
+        } catch {
+          metric = undefined; // the source run may live in another store
+        }
+      }
+      out.push({ kind: 'version', version, metric });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export async function listModels(store: OpenStore): Promise<RegisteredModel[]> {
+  const out: RegisteredModel[] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.registry.searchRegisteredModels({ maxResults: 1000, orderBy: ['name ASC'], pageToken: token });
+    out.push(...page.items);
+    token = page.nextPageToken;
+  } while (token);
+  return out;
+}
+
+export async function listVersions(store: OpenStore, name: string): Promise<ModelVersion[]> {
+  const page = await store.registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "\\'")}'`, maxResults: 10000 });
+  return [...page.items].sort((a, b) => Number(b.version) - Number(a.version));
+}

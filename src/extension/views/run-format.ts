@@ -1,0 +1,72 @@
+// Pure formatting of runs for the tree (no vscode import, so it is unit-testable in plain Node).
+import type { Run, RunStatus } from '../../core/tracking';
+import { TAG } from '../../core/tracking';
+
+export function runLabel(run: Run): string {
+  return run.info.runName || run.data.tags.find((t) => t.key === TAG.runName)?.value || run.info.runId.slice(0, 8);
+}
+
+export function parentRunId(run: Run): string | undefined {
+  return run.data.tags.find((t) => t.key === TAG.parentRunId)?.value;
+}
+
+export function metricValue(run: Run, key: string): number | undefined {
+  return run.data.metrics.find((m) => m.key === key)?.value;
+}
+
+/** `accuracy 0.9533`; NaN and missing are said as such. */
+export function formatMetric(key: string, value: number | undefined): string {
+  if (value === undefined) return '';
+  if (Number.isNaN(value)) return `${key} NaN`;
+  const abs = Math.abs(value);
+  const text = Number.isInteger(value) ? String(value) : abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : value.toFixed(4);
+  return `${key} ${text}`;
+}
+
+/** The description beside a run: its primary metric, else its status when not finished. */
+export function runDescription(run: Run, primaryMetric: string): string {
+  const m = formatMetric(primaryMetric, metricValue(run, primaryMetric));
+  if (run.info.status === 'FINISHED') return m;
+  return m ? `${m} · ${run.info.status.toLowerCase()}` : run.info.status.toLowerCase();
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+/** Markdown for the tooltip: identity, timing, then params and metrics as tables. */
+export function runTooltipMarkdown(run: Run): string {
+  const lines = [`**${escapeMd(runLabel(run))}**`, '', `Run \`${run.info.runId}\` · ${run.info.status}`];
+  const start = new Date(run.info.startTime).toISOString().replace('T', ' ').slice(0, 19);
+  const took = run.info.endTime ? ` · ${formatDuration(run.info.endTime - run.info.startTime)}` : '';
+  lines.push('', `Started ${start} UTC${took}`);
+  const parent = parentRunId(run);
+  if (parent) lines.push('', `Parent run \`${parent}\``);
+  const table = (title: string, rows: [string, string][]): void => {
+    if (rows.length === 0) return;
+    lines.push('', `| ${title} | |`, '|---|---|', ...rows.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`));
+  };
+  table('Params', [...run.data.params].sort((a, b) => a.key.localeCompare(b.key)).map((p) => [p.key, p.value]));
+  table(
+    'Metrics',
+    [...run.data.metrics].sort((a, b) => a.key.localeCompare(b.key)).map((m) => [m.key, formatMetric('', m.value).trim()]),
+  );
+  return lines.join('\n');
+}
+
+/** Codicon and theme colour per status. */
+export const STATUS_ICON: Record<RunStatus, { icon: string; color?: string }> = {
+  FINISHED: { icon: 'pass', color: 'testing.iconPassed' },
+  FAILED: { icon: 'error', color: 'testing.iconFailed' },
+  RUNNING: { icon: 'sync~spin' },
+  SCHEDULED: { icon: 'clock' },
+  KILLED: { icon: 'circle-slash', color: 'disabledForeground' },
+};

@@ -1,0 +1,149 @@
+// Test data for the integration suite: stores copied or built into the workspace the host opened.
+import * as assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import type { Run } from '../../src/core/tracking';
+import { StoreDatabase } from '../../src/store/sqljs/database';
+import { SqljsRegistryStore } from '../../src/store/sqljs/registry-store';
+import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
+import type { ModelOpsApi } from '../../src/extension/api';
+import type { Ui } from '../../src/extension/ui';
+
+export const FIXTURES = resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+/** Written by real MLflow 2.10.2 through its REST API (DESIGN.md). */
+export const MLFLOW_DB = join(FIXTURES, 'stores', 'mlflow-after-transcripts.db');
+
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs in a folder');
+  return folder.uri.fsPath;
+}
+
+export function storeFile(): string {
+  return join(workspaceDir(), '.modelops', 'mlflow.db');
+}
+
+/** Replaces the workspace store with a copy of `file`, as if another program had written it. */
+export function installStore(file: string): void {
+  mkdirSync(dirname(storeFile()), { recursive: true });
+  const tmp = `${storeFile()}.incoming`;
+  copyFileSync(file, tmp);
+  rmSync(storeFile(), { force: true });
+  copyFileSync(tmp, storeFile());
+  rmSync(tmp, { force: true });
+}
+
+export function removeStore(): void {
+  rmSync(join(workspaceDir(), '.modelops'), { recursive: true, force: true });
+}
+
+export function writeCorruptStore(): void {
+  mkdirSync(dirname(storeFile()), { recursive: true });
+  rmSync(storeFile(), { force: true });
+  writeFileSync(storeFile(), 'this is not an SQLite database\n'.repeat(40));
+}
+
+/** Opens the workspace store the way the CLI does (another process's view of the file). */
+export async function withStore<T>(fn: (s: { tracking: SqljsTrackingStore; registry: SqljsRegistryStore }) => Promise<T>): Promise<T> {
+  const db = await StoreDatabase.open(storeFile());
+  try {
+    return await fn({ tracking: new SqljsTrackingStore(db), registry: new SqljsRegistryStore(db) });
+  } finally {
+    await db.close();
+  }
+}
+
+/** Builds a finished run with a metric and params, started at `startTime`. */
+export async function finishedRun(
+  tracking: SqljsTrackingStore,
+  experimentId: string,
+  name: string,
+  startTime: number,
+  accuracy: number,
+  parentRunId?: string,
+): Promise<Run> {
+  const run = await tracking.createRun({ experimentId, runName: name, startTime, parentRunId });
+  await tracking.logBatch(run.info.runId, {
+    metrics: [{ key: 'accuracy', value: accuracy, timestamp: startTime, step: 0 }],
+    params: [{ key: 'n_estimators', value: '100' }],
+  });
+  await tracking.updateRun(run.info.runId, { status: 'FINISHED', endTime: startTime + 1000 });
+  return tracking.getRun(run.info.runId);
+}
+
+/** Polls until `fn` returns a value (not undefined/false); fails with `what` after `ms`. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A Ui that answers prompts from a script and records every message, for tests. */
+export class ScriptedUi implements Ui {
+  readonly messages: { level: 'info' | 'error'; text: string; actions: string[] }[] = [];
+  readonly prompts: string[] = [];
+  /** Answers, in order: a label (or labels for pickMany), a string for input, a boolean for confirm. */
+  answers: (string | string[] | boolean | undefined)[] = [];
+
+  private next(title: string): string | string[] | boolean | undefined {
+    this.prompts.push(title);
+    assert.ok(this.answers.length > 0, `unexpected prompt: ${title}`);
+    return this.answers.shift();
+  }
+
+  async pickOne<T extends vscode.QuickPickItem>(items: T[], options: { title: string }): Promise<T | undefined> {
+    const a = this.next(options.title);
+    if (a === undefined) return undefined;
+    const found = items.find((i) => i.label === a);
+    assert.ok(found, `no item '${String(a)}' in ${options.title}: ${items.map((i) => i.label).join(', ')}`);
+    return found;
+  }
+
+  async pickMany<T extends vscode.QuickPickItem>(items: T[], options: { title: string }): Promise<T[] | undefined> {
+    const a = this.next(options.title);
+    if (a === undefined) return undefined;
+    const labels = Array.isArray(a) ? a : [String(a)];
+    return items.filter((i) => labels.includes(i.label));
+  }
+
+  async input(options: { title: string }): Promise<string | undefined> {
+    const a = this.next(options.title);
+    return typeof a === 'string' ? a : undefined;
+  }
+
+  async confirm(message: string): Promise<boolean> {
+    return this.next(message) === true;
+  }
+
+  async info(message: string, ...actions: string[]): Promise<string | undefined> {
+    this.messages.push({ level: 'info', text: message, actions });
+    return undefined;
+  }
+
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
+    this.messages.push({ level: 'error', text: message, actions });
+    return undefined;
+  }
+}
+
+/** Installs a ScriptedUi for the duration of a suite; returns it and a restore function. */
+export function scriptUi(api: ModelOpsApi): { ui: ScriptedUi; restore: () => void } {
+  const ui = new ScriptedUi();
+  const prev = api.setUi(ui);
+  return { ui, restore: () => api.setUi(prev) };
+}
+
+export function label(item: vscode.TreeItem): string {
+  const l = item.label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+}
