@@ -54,7 +54,7 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
   };
   let rowStart = 0;
   Papa.parse<string[]>(text, {
-    delimiter: options.delimiter ?? '',
+    delimiter: options.delimiter ?? detectDelimiter(text),
     skipEmptyLines: false,
     step: (result, parser) => {
       const startLine = lineAt(rowStart);
@@ -62,8 +62,10 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
       rowStart = result.meta.cursor;
       const fields = result.data;
       if (fields.length === 1 && fields[0].trim() === '') return; // blank line
-      if (result.errors.length > 0) {
-        const err = result.errors[0];
+      // "Could not detect the delimiter" is papaparse's notice for one-column files, not a failure.
+      const errors = result.errors.filter((e) => e.type !== 'Delimiter');
+      if (errors.length > 0) {
+        const err = errors[0];
         failure = new ModelOpsError('DATA_INVALID', `${source}:${startLine}: malformed CSV (${err.message})`, { location: `${source}:${startLine}` });
         parser.abort();
         return;
@@ -112,4 +114,21 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
   if (header === undefined) throw new ModelOpsError('DATA_INVALID', `${source}: the file is empty`, { location: source });
   if (rows.length === 0) throw new ModelOpsError('DATA_INVALID', `${source}: the file has a header but no data rows`, { location: source });
   return { source, header, rows, lines, text };
+}
+
+/** The delimiter is the candidate most frequent in the header line (outside quotes); comma by default. */
+export function detectDelimiter(text: string): string {
+  let end = text.search(/\r|\n/);
+  if (end < 0) end = text.length;
+  const header = text.slice(0, end).replace(/"[^"]*"/g, '');
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const c = header.split(d).length - 1;
+    if (c > bestCount) {
+      best = d;
+      bestCount = c;
+    }
+  }
+  return best;
 }
