@@ -39,8 +39,11 @@ const root = el('main', { attrs: { 'data-testid': 'compare-root' } });
 const charts = new ChartsView();
 document.body.append(root);
 
+// What VS Code hands back to the extension's serializer after a reload (plus our view options).
+let savedRunIds: string[] = saved.runIds ?? [];
 function save(): void {
-  api.setState({ runIds: state.runs.map((r) => r.runId), onlyDifferences: ui.onlyDifferences, sort: ui.sort, selection: ui.selection });
+  if (state.status === 'ready') savedRunIds = state.runs.map((r) => r.runId);
+  api.setState({ runIds: savedRunIds, onlyDifferences: ui.onlyDifferences, sort: ui.sort, selection: ui.selection });
 }
 
 function report(action: Promise<{ message?: string }>, done: string): void {

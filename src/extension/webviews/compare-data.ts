@@ -1,0 +1,85 @@
+/**
+ * Assembles what the comparison panel shows from the tracking store. No vscode import, so it is
+ * unit-tested against a real sql.js store.
+ */
+import { ModelOpsError } from '../../core/errors';
+import type { Run } from '../../core/tracking';
+import { TAG } from '../../core/tracking';
+import type { CompareRun, CompareState, MetricHistory } from '../../shared/compare-protocol';
+import type { TrackingStore } from '../../store/tracking-store';
+import { readConfusionMatrix, readFeatureImportance } from './artifact-data';
+
+/** Comparing more runs than this is refused with a message; the charts are built for ~500. */
+export const MAX_COMPARED_RUNS = 1000;
+
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+async function hasModel(store: TrackingStore, run: Run): Promise<boolean> {
+  if (run.data.tags.some((t) => t.key === TAG.loggedModels)) return true;
+  try {
+    const root = await store.listArtifacts(run.info.runId);
+    if (!root.some((a) => a.isDir && a.path === 'model')) return false;
+    return (await store.listArtifacts(run.info.runId, 'model')).some((a) => a.path.endsWith('MLmodel'));
+  } catch {
+    return false;
+  }
+}
+
+export async function compareRun(store: TrackingStore, run: Run, experimentName?: string): Promise<CompareRun> {
+  const [model, confusionMatrix, featureImportance] = await Promise.all([
+    hasModel(store, run),
+    readConfusionMatrix(store, run.info.runId),
+    readFeatureImportance(store, run.info.runId),
+  ]);
+  const out: CompareRun = {
+    runId: run.info.runId,
+    runName: run.info.runName,
+    experimentId: run.info.experimentId,
+    status: run.info.status,
+    startTime: run.info.startTime,
+    endTime: run.info.endTime,
+    params: run.data.params.map((p) => ({ key: p.key, value: p.value })),
+    metrics: run.data.metrics.map((m) => ({ key: m.key, value: finite(m.value) })),
+    hasModel: model,
+  };
+  if (experimentName !== undefined) out.experimentName = experimentName;
+  if (confusionMatrix) out.confusionMatrix = confusionMatrix;
+  if (featureImportance) out.featureImportance = featureImportance;
+  return out;
+}
+
+/**
+ * The panel's state for these run ids, in the order given. Runs deleted since the panel opened
+ * are left out (the panel follows the store); when none is left the panel shows its empty state.
+ */
+export async function loadCompareState(store: TrackingStore, runIds: readonly string[]): Promise<CompareState> {
+  if (runIds.length > MAX_COMPARED_RUNS) {
+    return { status: 'error', runs: [], message: `Compare at most ${MAX_COMPARED_RUNS} runs at once (${runIds.length} selected).` };
+  }
+  const found = await Promise.all(
+    runIds.map((id) =>
+      store.getRun(id).catch((e: unknown) => {
+        if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+        throw e;
+      }),
+    ),
+  );
+  const runs = found.filter((r): r is Run => r !== undefined && r.info.lifecycleStage === 'active');
+  const names = new Map<string, string>();
+  for (const id of new Set(runs.map((r) => r.info.experimentId))) {
+    names.set(id, await store.getExperiment(id).then((e) => e.name, () => id));
+  }
+  return { status: 'ready', runs: await Promise.all(runs.map((r) => compareRun(store, r, names.get(r.info.experimentId)))) };
+}
+
+/** Histories of one metric, NaN as null, sorted by step (then time) as MLflow returns them. */
+export async function loadMetricHistories(store: TrackingStore, key: string, runIds: readonly string[]): Promise<MetricHistory[]> {
+  return Promise.all(
+    runIds.map(async (runId) => {
+      const points = (await store.getMetricHistory(runId, key)).slice().sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+      return { runId, steps: points.map((p) => p.step), values: points.map((p) => finite(p.value)) };
+    }),
+  );
+}

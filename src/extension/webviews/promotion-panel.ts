@@ -1,0 +1,98 @@
+/** The promotion review panel on the VS Code side: one panel per model version. */
+import * as vscode from 'vscode';
+import type { PromotionContract } from '../../shared/promotion-protocol';
+import { promotionContract } from '../../shared/promotion-protocol';
+import type { WebviewDeps } from './deps';
+import { PANEL_ACTIONS } from './deps';
+import { HostChannel } from './host-channel';
+import { Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
+import { loadPromotionState } from './promotion-data';
+import type { VersionTarget } from './targets';
+
+export const PROMOTION_VIEW_TYPE = 'modelops.reviewForProduction';
+
+export class PromotionPanel {
+  private static readonly open = new Map<string, PromotionPanel>();
+  private readonly disposer = new Disposer();
+  private readonly channel: HostChannel<PromotionContract>;
+  private loadSeq = 0;
+
+  static createOrShow(extensionUri: vscode.Uri, deps: WebviewDeps, target: VersionTarget): PromotionPanel {
+    const existing = PromotionPanel.open.get(key(target));
+    if (existing) {
+      existing.panel.reveal(existing.panel.viewColumn);
+      void existing.reload();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PROMOTION_VIEW_TYPE, title(target), vscode.ViewColumn.Active, { enableScripts: true });
+    return new PromotionPanel(panel, extensionUri, deps, target);
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, deps: WebviewDeps, target: VersionTarget): PromotionPanel {
+    PromotionPanel.open.get(key(target))?.dispose();
+    return new PromotionPanel(panel, extensionUri, deps, target);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly deps: WebviewDeps,
+    private readonly target: VersionTarget,
+  ) {
+    PromotionPanel.open.set(key(target), this);
+    setPanelHtml(panel, extensionUri, 'promotion', title(target));
+    panel.title = title(target);
+    const decide = async (command: string, comment: string, done: 'approved' | 'rejected') => {
+      // The same command as the context menu; it prompts for nothing it was given.
+      const result = await runRegisteredCommand(command, { name: target.name, version: target.version, comment });
+      void this.reload();
+      if (result === undefined) return { outcome: 'cancelled' as const, message: `Nothing changed: ${done === 'approved' ? 'the promotion' : 'the rejection'} did not go through (see the notification).` };
+      return {
+        outcome: done,
+        message: done === 'approved' ? `${target.name} v${target.version} is now in Production.` : `Rejected ${target.name} v${target.version}; it stays in Staging with your comment.`,
+      };
+    };
+    this.channel = new HostChannel(
+      { postMessage: (m) => panel.webview.postMessage(m), onDidReceiveMessage: (l) => panel.webview.onDidReceiveMessage(l) },
+      promotionContract,
+      {
+        requests: {
+          'promotion/approve': ({ comment }) => decide(PANEL_ACTIONS.promoteToProduction, comment, 'approved'),
+          'promotion/reject': ({ comment }) => decide(PANEL_ACTIONS.rejectPromotion, comment, 'rejected'),
+        },
+        notifications: { 'promotion/refresh': () => void this.reload() },
+        onReady: () => void this.reload(),
+        onProblem: (message) => deps.log.error('webview.promotion.protocol', new Error(message)),
+      },
+    );
+    this.disposer.add({ dispose: () => this.channel.dispose() });
+    this.disposer.add(panel.onDidDispose(() => this.dispose()));
+    this.disposer.add(
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.channel.markNotReady();
+      }),
+    );
+    this.disposer.add(deps.onDidChangeStore(() => void this.reload()));
+  }
+
+  private async reload(): Promise<void> {
+    const seq = ++this.loadSeq;
+    const state = await loadPromotionState(await this.deps.stores().catch(() => undefined), this.target.name, this.target.version);
+    if (state.status === 'error') this.deps.log.info('webview.promotion.unavailable', { message: state.message });
+    if (seq === this.loadSeq) this.channel.notify('promotion/state', state);
+  }
+
+  dispose(): void {
+    if (PromotionPanel.open.get(key(this.target)) === this) PromotionPanel.open.delete(key(this.target));
+    this.disposer.dispose();
+    this.panel.dispose();
+  }
+}
+
+function key(t: VersionTarget): string {
+  return `${t.name}\u0000${t.version}`;
+}
+
+function title(t: VersionTarget): string {
+  return `Review ${t.name} v${t.version}`;
+}

@@ -1,0 +1,40 @@
+/**
+ * What a panel command was invoked on. VS Code passes a tree command (clicked item, selected
+ * items) when the experiments tree allows multi-select; the palette passes nothing; other code
+ * and tests pass run ids or `{ name, version }`. No vscode import.
+ */
+
+function runIdOf(x: unknown): string | undefined {
+  if (typeof x === 'string' && x.trim() !== '') return x.trim();
+  if (typeof x !== 'object' || x === null) return undefined;
+  const o = x as { kind?: unknown; run?: { info?: { runId?: unknown } }; runId?: unknown };
+  if (o.kind === 'run' && typeof o.run?.info?.runId === 'string') return o.run.info.runId;
+  if (typeof o.runId === 'string') return o.runId;
+  return undefined;
+}
+
+/** Run ids in selection order, without duplicates: the selection wins over the clicked item. */
+export function runIdsFromArgs(args: readonly unknown[]): string[] {
+  const [clicked, selected] = args;
+  const candidates: unknown[] = Array.isArray(selected) && selected.length > 0 ? selected : Array.isArray(clicked) ? clicked : [clicked];
+  const ids: string[] = [];
+  for (const c of candidates) {
+    const id = runIdOf(c);
+    if (id !== undefined && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+export interface VersionTarget {
+  name: string;
+  version: string;
+}
+
+/** A models-tree version item (`{kind: 'version', version: ModelVersion}`) or `{ name, version }`. */
+export function versionFromArg(arg: unknown): VersionTarget | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const o = arg as { kind?: unknown; version?: unknown; name?: unknown };
+  if (o.kind === 'version' && typeof o.version === 'object' && o.version !== null) return versionFromArg(o.version);
+  if (typeof o.name === 'string' && (typeof o.version === 'string' || typeof o.version === 'number')) return { name: o.name, version: String(o.version) };
+  return undefined;
+}
