@@ -23,11 +23,12 @@ export const DEFAULT_STORE = '.modelops/mlflow.db';
 export async function runCli(argv: string[], io: CliIO, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   let opened: { tracking?: TrackingStore; database?: StoreDatabase } = {};
   try {
-    if (argv.includes('--version') || argv[0] === 'version') {
+    const words = commandWords(argv);
+    // `--version` is the program's version only without a command: `promote --version 3` is a model version.
+    if ((words.length === 0 && argv.includes('--version')) || argv[0] === 'version') {
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    const words = commandWords(argv);
     const command = findCommand(commands, words);
     const wantsHelp = argv.includes('--help') || argv.includes('-h');
     if (!command) {
