@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command';
 import { experimentCommands } from './commands/experiments';
+import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
 import { trainCommand } from './commands/train';
 
@@ -11,4 +12,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...experimentCommands,
   ...runCommands,
   trainCommand,
+  ...registryCommands,
 ];

@@ -1,0 +1,54 @@
+import { ModelOpsError } from '../../core/errors';
+import type { ModelVersion } from '../../core/registry';
+import type { Stores } from '../../pipeline/model-resolve';
+import { defaultActor } from '../../registry/actor';
+import type { ValidationReport } from '../../registry/report';
+import { SqljsRegistryStore } from '../../store/sqljs/registry-store';
+import { SqljsTrackingStore } from '../../store/sqljs/tracking-store';
+import type { CommandContext, OptionSpec } from '../command';
+import { formatTable } from '../output';
+
+/** Shared by the registry commands: one store database for tracking and registry, the actor, option readers. */
+
+export async function registryStores(ctx: CommandContext): Promise<Stores> {
+  const db = await ctx.storeDatabase();
+  return { tracking: new SqljsTrackingStore(db), registry: new SqljsRegistryStore(db) };
+}
+
+export const actorOption: Record<string, OptionSpec> = {
+  actor: { type: 'string', value: '<name>', description: 'who acts, for the audit trail (default $MODELOPS_ACTOR or the OS user)' },
+};
+
+export function actorOf(ctx: CommandContext): string {
+  const a = ctx.options.actor;
+  return typeof a === 'string' && a.trim() !== '' ? a.trim() : defaultActor(ctx.io.env);
+}
+
+export function stringOption(ctx: CommandContext, name: string, required: true, command: string): string;
+export function stringOption(ctx: CommandContext, name: string, required?: false, command?: string): string | undefined;
+export function stringOption(ctx: CommandContext, name: string, required = false, command = ''): string | undefined {
+  const v = ctx.options[name];
+  if (typeof v === 'string' && v !== '') return v;
+  if (required) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${command}: --${name} is required`, { location: name });
+  return undefined;
+}
+
+export function versionTable(versions: readonly ModelVersion[]): string {
+  return formatTable(versions, [
+    { header: 'VERSION', value: (v) => v.version, right: true },
+    { header: 'STAGE', value: (v) => v.currentStage },
+    { header: 'ALIASES', value: (v) => v.aliases.join(',') },
+    { header: 'RUN', value: (v) => v.runId },
+    { header: 'CREATED', value: (v) => new Date(v.creationTimestamp).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') },
+    { header: 'DESCRIPTION', value: (v) => v.description, max: 40 },
+  ]);
+}
+
+export function gateTable(report: ValidationReport): string {
+  return formatTable(report.gates, [
+    { header: 'GATE', value: (g) => g.name, max: 48 },
+    { header: 'EXPECTED', value: (g) => g.expected, max: 44 },
+    { header: 'ACTUAL', value: (g) => g.actual, max: 24 },
+    { header: 'RESULT', value: (g) => g.outcome.toUpperCase() },
+  ]);
+}
