@@ -1,0 +1,116 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPromotionReview, loadPromotionState } from '../../../src/extension/webviews/promotion-data';
+import type { ValidationReport } from '../../../src/registry/report';
+import { promotionStateCheck } from '../../../src/shared/promotion-protocol';
+import { StoreDatabase } from '../../../src/store/sqljs/database';
+import { SqljsRegistryStore } from '../../../src/store/sqljs/registry-store';
+import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+
+let dir: string;
+let db: StoreDatabase;
+let stores: { tracking: SqljsTrackingStore; registry: SqljsRegistryStore };
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'modelops-review-'));
+  db = await StoreDatabase.open(join(dir, 'mlflow.db'));
+  stores = { tracking: new SqljsTrackingStore(db), registry: new SqljsRegistryStore(db) };
+});
+after(async () => {
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+/** A run with a logged model whose signature has these inputs, a dataset input and metrics. */
+async function modelRun(inputs: { name: string; type: string }[], metrics: Record<string, number>, rows: number): Promise<string> {
+  const run = await stores.tracking.createRun({ experimentId: '0', runName: `train-${n}` });
+  const id = run.info.runId;
+  const modelDir = join(dir, `m${n++}`, 'model');
+  mkdirSync(modelDir, { recursive: true });
+  const spec = (cols: { name: string; type: string }[]) => JSON.stringify(JSON.stringify(cols.map((c) => ({ ...c, required: true }))));
+  writeFileSync(
+    join(modelDir, 'MLmodel'),
+    `artifact_path: model\nflavors:\n  modelops_ensemble:\n    format: modelops.ensemble/1\n    task: classification\n    target: species\nsignature:\n  inputs: ${spec(inputs)}\n  outputs: ${spec([{ name: 'species', type: 'string' }])}\n`,
+  );
+  await stores.tracking.logArtifact(id, modelDir);
+  await stores.tracking.logBatch(id, { metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: 1 })) });
+  await stores.tracking.logInputs(id, [{ name: 'iris.csv', digest: `d${rows}`, sourceType: 'local', source: 'data/iris.csv', profile: JSON.stringify({ num_rows: rows }), tags: [{ key: 'mlflow.data.context', value: 'training' }] }]);
+  return id;
+}
+
+function report(name: string, version: string, passed: boolean): ValidationReport {
+  return {
+    reportId: `rep-${name}-${version}`,
+    name,
+    version,
+    createdAt: 1_764_000_000_000,
+    actor: 'ci',
+    passed,
+    fromStage: 'None',
+    toStage: passed ? 'Staging' : 'None',
+    baseline: { version: '1', runId: 'x' },
+    data: { path: 'holdout.csv', rows: 30, target: 'species' },
+    candidateMetrics: { accuracy: 0.95, log_loss: 0.2 },
+    baselineMetrics: { accuracy: 0.9, log_loss: 0.25 },
+    gates: [
+      { gate: 'metric', name: 'accuracy threshold', expected: '>= 0.9', actual: '0.95', outcome: 'pass', message: '' },
+      { gate: 'signature', name: 'signature compatible with Production v1', expected: 'compatible', actual: 'compatible', outcome: 'pass', message: '' },
+      { gate: 'smoke_test', name: 'smoke test', expected: '30 rows', actual: '30 rows', outcome: passed ? 'pass' : 'fail', message: passed ? '' : '2 rows failed' },
+    ],
+  };
+}
+
+describe('promotion review from the registry', () => {
+  test('puts the Staging candidate beside Production with report metrics, gates, signatures and lineage', async () => {
+    const prodRun = await modelRun([{ name: 'a', type: 'double' }, { name: 'b', type: 'double' }], { accuracy: 0.9 }, 120);
+    const candRun = await modelRun([{ name: 'a', type: 'double' }, { name: 'b', type: 'long' }], { accuracy: 0.95 }, 150);
+    await stores.registry.createRegisteredModel('iris');
+    await stores.registry.createModelVersion({ name: 'iris', source: `runs:/${prodRun}/model`, runId: prodRun });
+    await stores.registry.transitionModelVersionStage('iris', '1', 'Production', false, { actor: 'ci' });
+    await stores.registry.createModelVersion({ name: 'iris', source: `runs:/${candRun}/model`, runId: candRun });
+    await stores.registry.recordValidation({ report: report('iris', '2', true), toStage: 'Staging' }, { actor: 'ci', action: 'validate' });
+
+    const review = await loadPromotionReview(stores, 'iris', '2');
+    assert.equal(review.candidate.version.stage, 'Staging');
+    assert.equal(review.production?.version.version, '1');
+    assert.deepEqual(review.metrics.map((m) => [m.key, m.candidate, m.production, m.goal, m.gate?.passed]), [
+      ['accuracy', 0.95, 0.9, 'maximize', true],
+      ['log_loss', 0.2, 0.25, 'minimize', undefined],
+    ]);
+    assert.deepEqual(review.candidate.signature?.inputs, [{ name: 'a', type: 'double' }, { name: 'b', type: 'long' }]);
+    assert.deepEqual(review.production?.signature?.inputs[1], { name: 'b', type: 'double' });
+    assert.deepEqual(review.candidate.datasets, [{ name: 'iris.csv', digest: 'd150', source: 'data/iris.csv', rows: 150, context: 'training' }]);
+    assert.equal(review.validation?.passed, true);
+    assert.equal(review.validation?.checks.length, 3);
+    assert.equal(review.decision, null);
+  });
+
+  test('the last rejection in the audit trail shows with its comment and reviewer', async () => {
+    await stores.registry.recordAudit('iris', '2', { actor: 'dana', action: 'reject', comment: 'needs more data' });
+    const review = await loadPromotionReview(stores, 'iris', '2');
+    assert.deepEqual([review.decision?.action, review.decision?.comment, review.decision?.by], ['rejected', 'needs more data', 'dana']);
+    // What is sent must pass the webview's own validation.
+    const state = { status: 'ready' as const, review };
+    assert.deepEqual(promotionStateCheck(JSON.parse(JSON.stringify(state)), 'state'), state);
+  });
+
+  test('without a report the runs\' own metrics are compared and no gates are claimed', async () => {
+    const run = await modelRun([{ name: 'a', type: 'double' }], { accuracy: 0.8 }, 10);
+    await stores.registry.createRegisteredModel('solo');
+    await stores.registry.createModelVersion({ name: 'solo', source: `runs:/${run}/model`, runId: run });
+    const review = await loadPromotionReview(stores, 'solo', '1');
+    assert.equal(review.production, null);
+    assert.deepEqual(review.metrics, [{ key: 'accuracy', candidate: 0.8, production: null, goal: 'maximize' }]);
+    assert.equal(review.validation, null);
+  });
+
+  test('a version that does not exist becomes an error state naming it', async () => {
+    const state = await loadPromotionState(stores, 'iris', '99');
+    assert.equal(state.status, 'error');
+    assert.match(state.message ?? '', /iris/);
+    assert.match(state.message ?? '', /99/);
+  });
+});
