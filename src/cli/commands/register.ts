@@ -1,4 +1,5 @@
 import { ModelOpsError } from '../../core/errors';
+import type { RegisterResult } from '../../pipeline/register';
 import { registerModel } from '../../pipeline/register';
 import type { ValidateResult } from '../../pipeline/validate';
 import { validateModelVersion } from '../../pipeline/validate';
@@ -98,3 +99,15 @@ export const validateCommand: CommandSpec = {
     return printValidation(ctx, result);
   },
 };
+
+/** The `modelops train ... --register <name>` hook: register the new run's model and validate it at once. */
+export async function registerAfterTraining(ctx: CommandContext, runId: string, name: string): Promise<RegisterResult> {
+  // Not validationSettings(): train's --data is the training file, never the held-out data.
+  return registerModel(await registryStores(ctx), { runId, name, actor: actorOf(ctx), validation: { workspace: ctx.io.cwd } });
+}
+
+/** Prints what `--register` did; exit code 1 when the new version failed validation (it stays in None). */
+export function printRegistration(ctx: CommandContext, r: RegisterResult): number {
+  ctx.print(`registered ${r.version.name} version ${r.version.version} from runs:/${r.version.runId}/model`);
+  return r.validation ? printValidation(ctx, r.validation) : 0;
+}

@@ -3,6 +3,7 @@ import type { TrainProgress } from '../../pipeline/train';
 import { train } from '../../pipeline/train';
 import type { CommandContext, CommandSpec } from '../command';
 import { formatNumber, formatTable } from '../output';
+import { printRegistration, registerAfterTraining } from './register';
 
 function intOption(ctx: CommandContext, name: string): number | undefined {
   const raw = ctx.options[name];
@@ -32,6 +33,7 @@ export const trainCommand: CommandSpec = {
     strict: { type: 'boolean', description: 'fail on a non-numeric cell in a numeric column instead of treating it as missing' },
     exclude: { type: 'string', value: '<col,...>', description: 'columns to leave out' },
     threads: { type: 'string', value: '<n>', description: 'worker threads for the forest (default: all cores for large data)' },
+    register: { type: 'string', value: '<model>', description: 'register the model as a new version of <model> and validate it (pass → Staging)' },
   },
   async run(ctx) {
     const data = ctx.options.data;
@@ -73,9 +75,10 @@ export const trainCommand: CommandSpec = {
         },
       });
       for (const w of result.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
+      const registered = typeof ctx.options.register === 'string' ? await registerAfterTraining(ctx, result.runId, ctx.options.register) : undefined;
       if (ctx.json) {
-        ctx.printJson(result);
-        return 0;
+        ctx.printJson(registered ? { ...result, registered } : result);
+        return registered?.validation?.report.passed === false ? 1 : 0;
       }
       ctx.print(`run ${result.runId} (experiment ${result.experimentId}, ${result.task})`);
       const keys = Object.keys(result.metrics).filter((k) => !k.endsWith('_std'));
@@ -89,7 +92,7 @@ export const trainCommand: CommandSpec = {
         ]),
       );
       if (result.baseline) ctx.print(`baseline run ${result.baseline.runId}`);
-      return 0;
+      return registered ? printRegistration(ctx, registered) : 0;
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
