@@ -11,6 +11,17 @@ export const COMMAND = {
   restoreRun: 'modelops.restoreRun',
   copyRunId: 'modelops.copyRunId',
   setAlias: 'modelops.setAlias',
+  trainEnsemble: 'modelops.trainEnsemble',
+  registerModel: 'modelops.registerModel',
+  validateVersion: 'modelops.validateVersion',
+  promoteToStaging: 'modelops.promoteToStaging',
+  promoteToProduction: 'modelops.promoteToProduction',
+  rejectVersion: 'modelops.rejectVersion',
+  archiveVersion: 'modelops.archiveVersion',
+  predictWithProduction: 'modelops.predictWithProduction',
+  // Webview panels (src/extension/webviews/register.ts registers them).
+  compareRuns: 'modelops.compareRuns',
+  reviewForProduction: 'modelops.reviewForProduction',
 } as const;
 
 export type CommandId = (typeof COMMAND)[keyof typeof COMMAND];
