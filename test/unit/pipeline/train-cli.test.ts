@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, describe, test } from 'node:test';
+import { runCli } from '../../../src/cli/run';
+import { example } from '../ml/helpers';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'modelops-cli-train-'));
+  dirs.push(cwd);
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (b: Buffer) => (out += b.toString()));
+  stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await runCli(args, { stdout, stderr, env: {}, cwd });
+  return { code, out, err };
+}
+
+describe('modelops train', () => {
+  test('prints the run id and a summary table; progress goes to stderr', async () => {
+    const r = await cli(['train', '--data', example('iris.csv'), '--target', 'species', '--cv', '3', '--models', 'rf,knn', '--seed', '3', '--baseline']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^run [0-9a-f]{32} \(experiment 0, classification\)/);
+    assert.match(r.out, /METRIC\s+MEAN\s+STD\s+BASELINE/);
+    assert.match(r.out, /accuracy\s+0\.9\d*/);
+    assert.match(r.out, /baseline run [0-9a-f]{32}/);
+    assert.match(r.err, /\[\s*\d+%\] fold 1\/3: fitting rf/);
+    assert.ok(!r.out.includes('%]'), 'no progress on stdout');
+  });
+
+  test('--json prints the result object', async () => {
+    const r = await cli(['train', '--data', example('wine.csv'), '--target', 'cultivar', '--cv', '2', '--models', 'tree', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const v = JSON.parse(r.out) as { runId: string; metrics: Record<string, number>; classes: string[] };
+    assert.match(v.runId, /^[0-9a-f]{32}$/);
+    assert.deepEqual(v.classes, ['class_0', 'class_1', 'class_2']);
+    assert.ok(v.metrics.accuracy > 0.8);
+  });
+
+  test('user errors exit 1 with a message naming what is wrong', async () => {
+    assert.deepEqual((await cli(['train', '--target', 'x'])).code, 1);
+    const r = await cli(['train', '--data', example('iris.csv'), '--target', 'nope']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /iris\.csv: no target column 'nope'/);
+    const c = await cli(['train', '--data', example('iris.csv'), '--target', 'species', '--cv', 'many']);
+    assert.match(c.err, /--cv must be an integer/);
+  });
+});
