@@ -57,8 +57,14 @@ export class ComparePanel {
           },
           'compare/openArtifacts': async ({ runId }) => {
             this.checkRun(runId);
-            await runRegisteredCommand(PANEL_ACTIONS.openRunArtifacts, runId);
-            return {};
+            if ((await vscode.commands.getCommands(true)).includes(PANEL_ACTIONS.openRunArtifacts)) {
+              await runRegisteredCommand(PANEL_ACTIONS.openRunArtifacts, runId);
+              return {};
+            }
+            // No artifacts command in this build: show the run's artifact folder in the Explorer.
+            const folder = await (await this.stores()).tracking.artifactLocalPath(runId, '');
+            await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(folder));
+            return { message: `Artifacts of ${runId.slice(0, 8)}: ${folder}` };
           },
           'compare/registerModel': async ({ runId }) => {
             this.checkRun(runId);

@@ -29,11 +29,12 @@ export interface WebviewDeps {
 /**
  * Commands the panels' buttons run: the same registered commands as the tree's context menus, so
  * the behaviour (prompts, trust checks, audit) lives in one place. Arguments passed:
- * openRunArtifacts(runId), registerModel(runId), promote/reject({ name, version, comment }).
+ * openRunArtifacts(runId), registerModel(runId), promoteToProduction / rejectVersion
+ * ({ name, version }, comment). A result of undefined or false means nothing happened.
  */
 export const PANEL_ACTIONS = {
   openRunArtifacts: 'modelops.openRunArtifacts',
   registerModel: 'modelops.registerModel',
   promoteToProduction: 'modelops.promoteToProduction',
-  rejectPromotion: 'modelops.rejectPromotion',
+  rejectVersion: 'modelops.rejectVersion',
 } as const;

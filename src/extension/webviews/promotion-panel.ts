@@ -44,9 +44,9 @@ export class PromotionPanel {
     panel.title = title(target);
     const decide = async (command: string, comment: string, done: 'approved' | 'rejected') => {
       // The same command as the context menu; it prompts for nothing it was given.
-      const result = await runRegisteredCommand(command, { name: target.name, version: target.version, comment });
+      const result = await runRegisteredCommand(command, { name: target.name, version: target.version }, comment);
       void this.reload();
-      if (result === undefined) return { outcome: 'cancelled' as const, message: `Nothing changed: ${done === 'approved' ? 'the promotion' : 'the rejection'} did not go through (see the notification).` };
+      if (result === undefined || result === false) return { outcome: 'cancelled' as const, message: `Nothing changed: ${done === 'approved' ? 'the promotion' : 'the rejection'} did not go through (see the notification).` };
       return {
         outcome: done,
         message: done === 'approved' ? `${target.name} v${target.version} is now in Production.` : `Rejected ${target.name} v${target.version}; it stays in Staging with your comment.`,
@@ -58,7 +58,7 @@ export class PromotionPanel {
       {
         requests: {
           'promotion/approve': ({ comment }) => decide(PANEL_ACTIONS.promoteToProduction, comment, 'approved'),
-          'promotion/reject': ({ comment }) => decide(PANEL_ACTIONS.rejectPromotion, comment, 'rejected'),
+          'promotion/reject': ({ comment }) => decide(PANEL_ACTIONS.rejectVersion, comment, 'rejected'),
         },
         notifications: { 'promotion/refresh': () => void this.reload() },
         onReady: () => void this.reload(),
