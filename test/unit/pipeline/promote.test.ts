@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ModelOpsError } from '../../../src/core/errors';
 import { archiveModelVersion, deleteAlias, promoteModelVersion, rejectModelVersion, setAlias } from '../../../src/pipeline/promote';
@@ -88,5 +90,31 @@ describe('promotion with human approval', () => {
       ['alias_set', 'v1', 'v3'],
       ['alias_delete', 'v3', null],
     ]);
+  });
+});
+
+describe('concurrent promotions from two processes', () => {
+  test('leave exactly one Production version and archive the others, each change audited', async () => {
+    const ws = await openWorkspace();
+    try {
+      writeGates(ws, { models: { churn: { data: 'holdout.csv' } } });
+      for (let i = 0; i < 3; i++) {
+        const runId = await ws.trainRun(GOOD, { seed: 40 + i });
+        await registerModel(ws.stores, { runId, name: 'churn', actor: 'alice', validation: { workspace: ws.dir } });
+      }
+      await promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: true, comment: 'base', actor: 'alice' });
+      const child = join(__dirname, 'promote-child.js');
+      const run = (version: string): Promise<number> =>
+        new Promise((resolve) => spawn(process.execPath, [child, ws.db.path, version], { stdio: 'ignore' }).on('exit', (code) => resolve(code ?? 1)));
+      assert.deepEqual(await Promise.all([run('2'), run('3')]), [0, 0]);
+      const stages = (await ws.stores.registry.searchModelVersions({ filter: "name = 'churn'" })).items.map((v) => v.currentStage);
+      assert.equal(stages.filter((s) => s === 'Production').length, 1);
+      assert.equal(stages.filter((s) => s === 'Archived').length, 2);
+      const trail = await ws.stores.registry.getAuditTrail('churn');
+      assert.equal(trail.filter((e) => e.action === 'approve').length, 3);
+      assert.equal(trail.filter((e) => e.action === 'archive' && e.fromStage === 'Production').length, 2);
+    } finally {
+      await ws.close();
+    }
   });
 });
