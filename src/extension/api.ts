@@ -1,4 +1,5 @@
 import type { Log } from './log';
+import type { PredictionDecorations } from './predictions/decorations';
 import type { StoreSession } from './store-session';
 import type { Ui } from './ui';
 import type { ExperimentsTreeProvider } from './views/experiments-tree';
@@ -15,6 +16,8 @@ export interface ModelOpsApi {
   readonly experiments: ExperimentsTreeProvider;
   readonly models: ModelsTreeProvider;
   readonly session: StoreSession;
+  /** Inline predictions shown in CSV editors. */
+  readonly decorations: PredictionDecorations;
   /** The Production status bar item's text, undefined while hidden. */
   statusBarText(): string | undefined;
   /** Replace the prompt/message seam (tests); returns the previous one. */

@@ -8,8 +8,8 @@ export const DEFAULTS = {
   storePath: '.modelops/mlflow.db',
   defaultExperiment: 'Default',
   primaryMetric: 'accuracy',
-  defaultMembers: ['random_forest', 'knn'] as string[],
-  gatesFile: '.modelops/gates.yaml',
+  defaultMembers: ['rf', 'knn'] as string[],
+  gatesFile: '.modelops/gates.json',
   runsPageSize: 100,
 };
 

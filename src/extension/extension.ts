@@ -5,6 +5,10 @@ import type { CommandId } from './commands/ids';
 import { COMMAND, VIEW } from './commands/ids';
 import type { CommandDeps } from './commands/run-commands';
 import { copyRunId, deleteRun, restoreRun, setAlias } from './commands/run-commands';
+import { predictWithProduction } from './commands/predict-commands';
+import { archiveVersion, promoteToProduction, rejectVersion } from './commands/registry-commands';
+import { registerFromRun, trainEnsemble, validateVersion } from './commands/train-commands';
+import { PredictionDecorations } from './predictions/decorations';
 import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
 import { Config } from './config';
@@ -19,7 +23,19 @@ import { ModelsTreeProvider } from './views/models-tree';
 import { registerWebviews } from './webviews/register';
 
 /** Commands that write the store or run code on workspace data: refused in a restricted (untrusted) window. */
-const NEEDS_TRUST = new Set<string>([COMMAND.deleteRun, COMMAND.restoreRun, COMMAND.setAlias]);
+const NEEDS_TRUST = new Set<string>([
+  COMMAND.deleteRun,
+  COMMAND.restoreRun,
+  COMMAND.setAlias,
+  COMMAND.trainEnsemble,
+  COMMAND.registerModel,
+  COMMAND.validateVersion,
+  COMMAND.promoteToStaging,
+  COMMAND.promoteToProduction,
+  COMMAND.rejectVersion,
+  COMMAND.archiveVersion,
+  COMMAND.predictWithProduction,
+]);
 
 /** The composition root: owns every long-lived object and disposes them in reverse order. */
 export class ModelOpsExtension implements vscode.Disposable {
@@ -31,6 +47,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly experiments: ExperimentsTreeProvider;
   private readonly models: ModelsTreeProvider;
   private readonly statusBar: ProductionStatusBar;
+  private readonly decorations: PredictionDecorations;
   private readonly activationMs: number;
   private lastError: string | undefined;
 
@@ -42,6 +59,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.experiments = this.track(new ExperimentsTreeProvider(this.session, this.log));
     this.models = this.track(new ModelsTreeProvider(this.session, this.log));
     this.statusBar = this.track(new ProductionStatusBar(this.session, this.log));
+    this.decorations = this.track(new PredictionDecorations());
     this.track(vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }));
     this.track(vscode.window.createTreeView(VIEW.models, { treeDataProvider: this.models, showCollapseAll: true }));
     this.track(this.session.onDidChange((state) => this.onStoreChanged(state.kind === 'error' ? state.error : undefined)));
@@ -88,7 +106,8 @@ export class ModelOpsExtension implements vscode.Disposable {
     const guarded: CommandHandler = NEEDS_TRUST.has(id)
       ? (run, ...args) => {
           if (!vscode.workspace.isTrusted) {
-            throw new ModelOpsError('INVALID_STATE', 'This window is in Restricted Mode: trust the workspace to change the store.');
+            void vscode.commands.executeCommand('workbench.trust.manage');
+            throw new ModelOpsError('INVALID_STATE', 'This window is in Restricted Mode: trust the workspace to train, predict or change the store.');
           }
           return handler(run, ...args);
         }
@@ -125,6 +144,16 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.restoreRun, (_run, arg) => restoreRun(deps, arg));
     this.register(COMMAND.copyRunId, (_run, arg) => copyRunId(deps, arg));
     this.register(COMMAND.setAlias, (_run, arg, alias) => setAlias(deps, arg, alias));
+    this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble(deps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
+    this.register(COMMAND.registerModel, (run, arg, name) => registerFromRun(deps, run, arg, name), { progressTitle: 'ModelOps: Registering model' });
+    this.register(COMMAND.validateVersion, (run, arg) => validateVersion(deps, run, arg), { progressTitle: 'ModelOps: Validating' });
+    this.register(COMMAND.promoteToStaging, (run, arg) => validateVersion(deps, run, arg), { progressTitle: 'ModelOps: Validating for Staging' });
+    this.register(COMMAND.promoteToProduction, (_run, arg, comment) => promoteToProduction(deps, arg, comment));
+    this.register(COMMAND.rejectVersion, (_run, arg, comment) => rejectVersion(deps, arg, comment));
+    this.register(COMMAND.archiveVersion, (_run, arg) => archiveVersion(deps, arg));
+    this.register(COMMAND.predictWithProduction, (run, arg, model) => predictWithProduction({ ...deps, decorations: this.decorations }, run, arg, model), {
+      progressTitle: 'ModelOps: Predicting',
+    });
   }
 
   api(): ModelOpsApi {
@@ -135,6 +164,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       models: this.models,
       session: this.session,
       statusBarText: () => this.statusBar.text,
+      decorations: this.decorations,
       setUi: (ui) => {
         const prev = this.ui;
         this.ui = ui;

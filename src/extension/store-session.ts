@@ -164,9 +164,17 @@ export class StoreSession implements vscode.Disposable {
   }
 
   private async onFileEvent(what: 'created' | 'deleted' | 'changed'): Promise<void> {
-    // A file that was missing or broken may be fine now (and vice versa): start over.
-    if (what !== 'changed' || this.stateValue.kind !== 'open') await this.reset('file changed');
-    else this.fireSoon();
+    const file = this.file();
+    const exists = file !== undefined && existsSync(file);
+    if (this.stateValue.kind === 'open') {
+      // An open store reloads itself when the file changed (even replaced); closing it under a
+      // running command would break that command, so only a file that is really gone resets it.
+      if (!exists) await this.reset('file changed');
+      else this.fireSoon();
+      return;
+    }
+    // Missing or broken before: it may be fine now (or gone again), so start over.
+    if (what !== 'changed' || exists) await this.reset('file changed');
   }
 
   private setState(state: StoreState): void {

@@ -92,6 +92,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 export class ScriptedUi implements Ui {
   readonly messages: { level: 'info' | 'error'; text: string; actions: string[] }[] = [];
   readonly prompts: string[] = [];
+  /** The detail text of every confirmation asked. */
+  readonly confirmations: { message: string; detail: string }[] = [];
   /** Answers, in order: a label (or labels for pickMany), a string for input, a boolean for confirm. */
   answers: (string | string[] | boolean | undefined)[] = [];
 
@@ -121,7 +123,8 @@ export class ScriptedUi implements Ui {
     return typeof a === 'string' ? a : undefined;
   }
 
-  async confirm(message: string): Promise<boolean> {
+  async confirm(message: string, detail: string): Promise<boolean> {
+    this.confirmations.push({ message, detail });
     return this.next(message) === true;
   }
 

@@ -1,7 +1,8 @@
-import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import { ModelOpsError } from '../../core/errors';
 import type { Run } from '../../core/tracking';
+import { setAlias as setAliasPipeline } from '../../pipeline/promote';
+import { defaultActor } from '../../registry/actor';
 import type { StoreSession } from '../store-session';
 import type { Ui } from '../ui';
 import type { ExperimentsNode } from '../views/experiments-tree';
@@ -12,15 +13,6 @@ import { runLabel } from '../views/run-format';
 export interface CommandDeps {
   session: StoreSession;
   ui: () => Ui;
-}
-
-/** The editor's user, for the audit trail. */
-export function actor(): string {
-  try {
-    return userInfo().username || 'vscode';
-  } catch {
-    return 'vscode';
-  }
 }
 
 function isRunNode(x: unknown): x is Extract<ExperimentsNode, { kind: 'run' }> {
@@ -47,6 +39,11 @@ async function targetRun(deps: CommandDeps, arg: unknown, viewType: 'ACTIVE_ONLY
     { title: viewType === 'DELETED_ONLY' ? 'Restore which run?' : 'Which run?' },
   );
   return pick?.run;
+}
+
+/** A run id from a tree item, a run id string, or a pick among recent finished runs. */
+export async function targetRunId(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
+  return (await targetRun(deps, arg, 'ACTIVE_ONLY'))?.info.runId;
 }
 
 export async function deleteRun(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
@@ -107,7 +104,7 @@ export async function setAlias(deps: CommandDeps, arg: unknown, aliasArg?: unkno
       : await deps.ui().input({ title: `Alias for ${target.name} version ${target.version}`, prompt: 'e.g. champion, challenger', placeHolder: 'champion' });
   if (!alias) return undefined;
   const store = await deps.session.getOrCreate();
-  await store.registry.setRegisteredModelAlias(target.name, alias.trim(), target.version, { actor: actor(), action: 'alias_set' });
+  await setAliasPipeline(store, { name: target.name, alias: alias.trim(), version: target.version, actor: defaultActor() });
   void deps.ui().info(`${target.name}@${alias.trim()} now points to version ${target.version}.`);
   return alias.trim();
 }
