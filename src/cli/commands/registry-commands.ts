@@ -3,6 +3,7 @@ import { aliasDeleteCommand, aliasSetCommand, modelsHistoryCommand, modelsListCo
 import { predictCommand } from './predict';
 import { archiveCommand, promoteCommand, rejectCommand } from './promote';
 import { registerCommand, validateCommand } from './register';
+import { retrainCommand } from './retrain';
 
 /** The model registry's commands, in help order (issue 4). */
 export const registryCommands: readonly CommandSpec[] = [
@@ -17,4 +18,5 @@ export const registryCommands: readonly CommandSpec[] = [
   aliasSetCommand,
   aliasDeleteCommand,
   predictCommand,
+  retrainCommand,
 ];
