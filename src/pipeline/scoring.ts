@@ -17,15 +17,18 @@ export interface ScoringModel {
 
 export function openScoringModel(dir: string): ScoringModel {
   const { model, info } = loadModel(dir);
-  const categories = new Map<string, string[]>();
-  // The categories live in the fitted preprocessing; only its JSON exposes them.
-  for (const step of model.toJSON().preprocessing.steps) {
-    if (step.kind === 'categorical') categories.set(step.name, step.categories);
-  }
+  // One-hot encoded columns are named `<column>=<category>`: the training categories, without
+  // serializing the whole model. (Ordinal-encoded columns have too many categories to check.)
+  const features = model.featureNames;
+  const categoriesOf = (name: string): string[] | undefined => {
+    if (features.includes(name)) return undefined;
+    const found = features.filter((f) => f.startsWith(`${name}=`)).map((f) => f.slice(name.length + 1));
+    return found.length > 0 ? found : undefined;
+  };
   const inputs = info.signature.inputs
     .filter((c) => c.name !== undefined)
     .map((c): InputColumn => {
-      const cats = categories.get(c.name!);
+      const cats = c.type === 'string' ? categoriesOf(c.name!) : undefined;
       return { name: c.name!, type: c.type, required: c.required, ...(cats ? { categories: cats } : {}) };
     });
   return { dir, model, info, inputs };
