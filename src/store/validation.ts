@@ -57,8 +57,15 @@ export function validateLength(entity: string, limit: number, value: string): vo
   }
 }
 
+/** Metric names already found valid (a training loop logs the same few names a million times). */
+const validMetricNames = new Set<string>();
+
 export function validateMetric(m: Metric): void {
-  validateName('metric', m.key);
+  if (!validMetricNames.has(m.key)) {
+    validateName('metric', m.key);
+    validateLength('Metric name', LIMITS.entityKeyLength, m.key);
+    if (validMetricNames.size < 10_000) validMetricNames.add(m.key);
+  }
   if (typeof m.value !== 'number') {
     throw invalid(`Got invalid value ${String(m.value)} for metric '${m.key}' (timestamp=${m.timestamp}). Please specify value as a valid double (64-bit floating point)`);
   }
@@ -68,7 +75,6 @@ export function validateMetric(m: Metric): void {
   if (typeof m.step !== 'number' || !Number.isInteger(m.step)) {
     throw invalid(`Got invalid step ${String(m.step)} for metric '${m.key}' (value=${m.value}). Step must be a valid long (64-bit integer).`);
   }
-  validateLength('Metric name', LIMITS.entityKeyLength, m.key);
 }
 
 export function validateParam(p: Param): void {

@@ -407,7 +407,8 @@ const METRIC_ROWS_PER_INSERT = 100;
 /** The body of log-batch, for many requests in one transaction (MLflow's sqlalchemy log_batch). */
 function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[]): void {
   const checked = new Set<string>();
-  const latest = new Map<string, { runId: string; key: string; step: number; timestamp: number; value: number; isNan: number }>();
+  type Latest = { runId: string; key: string; step: number; timestamp: number; value: number; isNan: number };
+  const latest = new Map<string, Map<string, Latest>>();
   const metricRows: SqlValue[] = [];
   let pending = 0;
   const insertMany = db.prepare(
@@ -440,7 +441,11 @@ function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[
         upsertTag(db, runId, t.key, t.value);
         if (t.key === TAG.runName) db.run('UPDATE runs SET name = ? WHERE run_uuid = ?', [t.value, runId]);
       }
-      for (const m of batch.metrics ?? []) {
+      const metrics = batch.metrics ?? [];
+      if (metrics.length === 0) continue;
+      let latestOfRun = latest.get(runId);
+      if (!latestOfRun) latest.set(runId, (latestOfRun = new Map()));
+      for (const m of metrics) {
         const [value, isNan] = stored(m.value);
         metricRows.push(m.key, value, m.timestamp, runId, m.step, isNan);
         if (++pending === METRIC_ROWS_PER_INSERT) {
@@ -448,10 +453,14 @@ function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[
           metricRows.length = 0;
           pending = 0;
         }
-        const id = `${runId}\u0000${m.key}`;
-        const cand = { runId, key: m.key, step: m.step, timestamp: m.timestamp, value, isNan };
-        const cur = latest.get(id);
-        if (!cur || newer(cand, cur)) latest.set(id, cand);
+        const cur = latestOfRun.get(m.key);
+        if (!cur) latestOfRun.set(m.key, { runId, key: m.key, step: m.step, timestamp: m.timestamp, value, isNan });
+        else if (newer({ step: m.step, timestamp: m.timestamp, value }, cur)) {
+          cur.step = m.step;
+          cur.timestamp = m.timestamp;
+          cur.value = value;
+          cur.isNan = isNan;
+        }
       }
     }
     for (let i = 0; i < metricRows.length; i += 6) insertOne.run(metricRows.slice(i, i + 6));
@@ -464,7 +473,7 @@ function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[
   const ins = db.prepare('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?)');
   const upd = db.prepare('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ? WHERE "key" = ? AND run_uuid = ?');
   try {
-    for (const c of latest.values()) {
+    for (const c of [...latest.values()].flatMap((m) => [...m.values()])) {
       get.bind([c.key, c.runId]);
       if (!get.step()) {
         get.reset();

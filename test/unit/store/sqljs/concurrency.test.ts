@@ -54,6 +54,8 @@ describe('several processes on one store file', () => {
       const child = spawn(process.execPath, [WRITER, file, `r${round}`, 'forever'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let buffered = '';
       let stderr = '';
+      let firstCommit: () => void = () => undefined;
+      const committedOnce = new Promise<void>((resolve) => (firstCommit = resolve));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
       const ready = new Promise<void>((resolve) => {
@@ -64,13 +66,18 @@ describe('several processes on one store file', () => {
             const line = buffered.slice(0, nl);
             buffered = buffered.slice(nl + 1);
             if (line === 'ready') resolve();
-            else if (line.startsWith('committed ')) reported.add(line.slice('committed '.length));
+            else if (line.startsWith('committed ')) {
+              reported.add(line.slice('committed '.length));
+              firstCommit();
+            }
           }
         });
       });
       await ready;
-      // Kill somewhere inside the write loop: 0–120 ms after the store is open.
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 120)));
+      // Odd rounds let the writer commit at least once first (so kills also land between later
+      // transactions); even rounds may kill it inside its very first one.
+      if (round % 2 === 1) await committedOnce;
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 150)));
       child.kill('SIGKILL');
       await closed;
       assert.equal(stderr, '', `round ${round}: writer failed: ${stderr}`);
