@@ -24,10 +24,24 @@ export function parseRegistryFilter(filter: string | undefined): FilterClause[] 
     if (q !== "'" && q !== '"') throw invalid(`Invalid filter '${text}': expected a quoted string at position ${i}`);
     let out = '';
     i++;
-    while (i < text.length && text[i] !== q) out += text[i++];
-    if (i >= text.length) throw invalid(`Invalid filter '${text}': unterminated string`);
-    i++;
-    return out;
+    // A quote inside a string is doubled ('O''Brien') or backslash-escaped ('O\'Brien'), as sqlparse reads it.
+    for (;;) {
+      if (i >= text.length) throw invalid(`Invalid filter '${text}': unterminated string`);
+      const ch = text[i]!;
+      if (ch === '\\' && i + 1 < text.length) {
+        out += text[i + 1];
+        i += 2;
+      } else if (ch === q && text[i + 1] === q) {
+        out += q;
+        i += 2;
+      } else if (ch === q) {
+        i++;
+        return out;
+      } else {
+        out += ch;
+        i++;
+      }
+    }
   };
   for (;;) {
     ws();

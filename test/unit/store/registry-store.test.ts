@@ -287,3 +287,15 @@ describe('a registry written by MLflow 2.10.2', () => {
     await db.close();
   });
 });
+
+describe('registry search filters', () => {
+  test("a quote inside a name can be doubled or backslash-escaped", async () => {
+    const { store, db } = await freshStore();
+    await store.createRegisteredModel("O'Brien");
+    for (const filter of ["name = 'O''Brien'", "name = 'O\\'Brien'"]) {
+      assert.deepEqual((await store.searchRegisteredModels({ filter })).items.map((m) => m.name), ["O'Brien"], filter);
+    }
+    await assert.rejects(store.searchRegisteredModels({ filter: "name = 'open" }), /unterminated string/);
+    await db.close();
+  });
+});
