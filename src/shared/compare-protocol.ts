@@ -1,6 +1,6 @@
 /** Messages of the run comparison panel ("ModelOps: Compare Runs"). */
 import type { Infer } from './validate';
-import { arr, bool, literal, num, numOrNull, nullable, obj, str } from './validate';
+import { arr, bool, literal, num, numbers, numbersOrNull, numOrNull, nullable, obj, str } from './validate';
 import { emptyParams, okResult, readyParams, READY } from './protocol';
 
 const keyValue = obj({ key: str, value: str });
@@ -36,7 +36,7 @@ export const compareStateCheck = obj(
   { message: str },
 );
 
-export const metricHistoryCheck = obj({ runId: str, steps: arr(num), values: arr(numOrNull) });
+export const metricHistoryCheck = obj({ runId: str, steps: numbers(), values: numbersOrNull() });
 
 export const compareContract = {
   requests: {

@@ -39,10 +39,33 @@ export function arr<T>(item: Check<T>, maxLength = 1_000_000): Check<T[]> {
     if (!Array.isArray(v)) return fail(p, 'an array', v);
     if (v.length > maxLength) return fail(p, `at most ${maxLength} items`, v);
     const out = new Array<T>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = item(v[i], `${p}[${i}]`);
+    // The element's path is only built when it fails: histories hold millions of numbers.
+    for (let i = 0; i < v.length; i++) {
+      try {
+        out[i] = item(v[i], p);
+      } catch {
+        out[i] = item(v[i], `${p}[${i}]`);
+      }
+    }
     return out;
   };
 }
+
+/** Arrays of numbers (metric steps and values): one tight loop, no per-element call. */
+function numberArray<T extends number | null>(allowNull: boolean, maxLength: number): Check<T[]> {
+  return (v, p) => {
+    if (!Array.isArray(v)) return fail(p, 'an array', v);
+    if (v.length > maxLength) return fail(p, `at most ${maxLength} items`, v);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'number' ? !Number.isFinite(x) : !(allowNull && x === null)) fail(`${p}[${i}]`, allowNull ? 'a finite number or null' : 'a finite number', x);
+    }
+    return v.slice() as T[];
+  };
+}
+
+export const numbers = (maxLength = 10_000_000): Check<number[]> => numberArray<number>(false, maxLength);
+export const numbersOrNull = (maxLength = 10_000_000): Check<(number | null)[]> => numberArray<number | null>(true, maxLength);
 
 type Shape = Record<string, Check<unknown>>;
 type FromShape<R extends Shape, O extends Shape> = { [K in keyof R]: Infer<R[K]> } & { [K in keyof O]?: Infer<O[K]> };

@@ -101,7 +101,7 @@ describe('run comparison panel in Chromium', () => {
     await panel.page.waitForSelector('[data-testid="compare-table"]');
     await panel.page.click('[data-testid="copy-csv"]');
     await panel.page.waitForFunction(`/Copied \\d+ rows as CSV/.test(document.querySelector('[data-testid="status"]').textContent)`);
-    await panel.page.locator('th[data-run-id="r0000"] vscode-button', { hasText: 'Artifacts' }).click();
+    await panel.page.locator('th[data-run-id="r0000"] button', { hasText: 'Artifacts' }).click();
     await panel.page.waitForFunction(`/No artifacts for run r0000/.test(document.querySelector('[data-testid="status"]').textContent)`);
     const requests = (await panel.posted()).filter((m) => m.kind === 'request' && m.method !== 'compare/metricHistory');
     assert.equal(requests[0].method, 'clipboard/write');

@@ -9,6 +9,24 @@
   let saved = fixture.savedState;
   const deliver = (message) => window.dispatchEvent(new MessageEvent('message', { data: message }));
   window.__deliver = deliver;
+  // For the benchmark: synthetic histories built in the page, so megabytes of fixture need not be injected.
+  window.__generateHistories = (runs, keys, steps) => {
+    fixture.histories = {};
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const key of keys) {
+      fixture.histories[key] = runs.map((run) => {
+        const final = (run.metrics.find((m) => m.key === key) || { value: 0.5 }).value ?? 0.5;
+        const s = new Array(steps);
+        const v = new Array(steps);
+        for (let i = 0; i < steps; i++) {
+          s[i] = i;
+          v[i] = final * (1 - Math.exp((-5 * (i + 1)) / steps)) + 0.01 * (rnd() - 0.5);
+        }
+        return { runId: run.runId, steps: s, values: v };
+      });
+    }
+  };
   const respond = (m) => {
     if (m.method === 'compare/metricHistory') {
       const wanted = new Set(m.params.runIds);
@@ -28,7 +46,7 @@
           deliver(fixture.initial);
         }, 0);
       }
-      if (m.kind === 'request' && !fixture.holdRequests) setTimeout(() => deliver(respond(m)), 0);
+      if (m.kind === 'request' && !fixture.holdRequests) setTimeout(() => window.__deliver(respond(m)), 0);
     },
     getState: () => saved,
     setState: (s) => {

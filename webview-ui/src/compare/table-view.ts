@@ -2,7 +2,7 @@
 import type { RowKind, TableModel, TableRow, TableSort } from '../../../src/shared/compare-table';
 import { el } from '../common/dom';
 import type { ChartTheme } from '../common/theme';
-import { button } from '../toolkit/components';
+import { compactButton } from '../toolkit/components';
 
 export interface TableActions {
   sortBy(kind: RowKind, key: string): void;
@@ -52,8 +52,8 @@ export function tableView(model: TableModel, runsHaveModel: ReadonlyMap<string, 
         el(
           'div',
           { className: 'run-actions' },
-          button('Artifacts', () => actions.openArtifacts(c.runId), { title: `Open the artifacts of ${c.runName}` }),
-          button('Register', () => actions.registerModel(c.runId), { title: `Register the model of ${c.runName}`, disabled: !runsHaveModel.get(c.runId) }),
+          compactButton('Artifacts', () => actions.openArtifacts(c.runId), { title: `Open the artifacts of ${c.runName}` }),
+          compactButton('Register', () => actions.registerModel(c.runId), { title: `Register the model of ${c.runName}`, disabled: !runsHaveModel.get(c.runId) }),
         ),
       );
     }),
