@@ -9,10 +9,10 @@ import { buildTree } from './tree-builder';
  * The worker script sits beside the code that starts it in both layouts: `dist/forest-worker.js`
  * next to the esbuild bundles, `out/src/ml/forest/forest-worker.js` next to this file compiled by tsc.
  */
-export function forestWorkerPath(): string {
-  const candidates = [join(__dirname, 'forest-worker.js'), join(__dirname, 'ml', 'forest', 'forest-worker.js')];
-  for (const c of candidates) if (existsSync(c)) return c;
-  throw new ModelOpsError('INTERNAL_ERROR', `forest worker script not found (looked for ${candidates.join(', ')}); rebuild with npm run build`);
+export function forestWorkerPath(): string | undefined {
+  const candidates = [process.env.MODELOPS_FOREST_WORKER, join(__dirname, 'forest-worker.js'), join(__dirname, 'ml', 'forest', 'forest-worker.js')];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  return undefined;
 }
 
 export interface GrowOptions {
@@ -31,8 +31,10 @@ function cancelled(): ModelOpsError {
  */
 export async function growTrees(data: TreeData, params: TreeParams, seeds: number[], options: GrowOptions): Promise<BuiltTree[]> {
   const total = seeds.length;
-  const threads = Math.max(1, Math.min(options.threads, total));
-  if (threads === 1) {
+  const file = options.threads > 1 ? forestWorkerPath() : undefined;
+  // Without the worker script (e.g. code bundled elsewhere) trees grow in this thread: same trees, slower.
+  const threads = file ? Math.max(1, Math.min(options.threads, total)) : 1;
+  if (threads === 1 || !file) {
     const out: BuiltTree[] = [];
     for (let t = 0; t < total; t++) {
       if (options.signal?.aborted) throw cancelled();
@@ -49,12 +51,10 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
   const y = new Float64Array(new SharedArrayBuffer(data.y.length * 8));
   y.set(data.y);
   const shared: TreeData = { ...data, bins, y };
-  const file = forestWorkerPath();
   const results: BuiltTree[] = new Array<BuiltTree>(total);
   const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      let next = 0;
       let done = 0;
       let failed = false;
       const fail = (e: unknown): void => {
@@ -65,12 +65,6 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
       const onAbort = (): void => fail(cancelled());
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) return fail(cancelled());
-      const dispatch = (w: Worker): void => {
-        if (next < total) {
-          w.postMessage({ tree: next, seed: seeds[next] });
-          next++;
-        }
-      };
       for (let i = 0; i < threads; i++) {
         const w = new Worker(file, { workerData: { data: shared, params } });
         workers.push(w);
@@ -81,13 +75,15 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
           if (done === total) {
             options.signal?.removeEventListener('abort', onAbort);
             resolve();
-          } else dispatch(w);
+          }
         });
         w.on('error', (e) => fail(new ModelOpsError('INTERNAL_ERROR', `forest worker failed: ${e.message}`, { cause: e })));
         w.on('exit', (code) => {
           if (done < total && code !== 0) fail(new ModelOpsError('INTERNAL_ERROR', `forest worker exited with code ${code}`));
         });
-        dispatch(w);
+        // Trees are striped over the workers up front (tree t → worker t mod threads): no
+        // round trip per tree, and which worker grows a tree never changes the tree.
+        for (let t = i; t < total; t += threads) w.postMessage({ tree: t, seed: seeds[t] });
       }
     });
   } finally {

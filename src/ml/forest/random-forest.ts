@@ -111,9 +111,10 @@ export class RandomForest implements Estimator {
       bootstrap: p.bootstrap,
     };
     const seeds = Array.from({ length: p.nEstimators }, (_, t) => childSeed(p.seed, t));
-    // Threads pay off only when the trees take longer than starting workers (~30 ms each).
+    // Threads pay off only when growing the trees takes much longer than starting workers
+    // (~50 ms each on an idle machine, over a second on a loaded one).
     const work = X.nRows * X.nCols * p.nEstimators;
-    const threads = ctx.threads ?? (work < 2_000_000 ? 1 : availableParallelism());
+    const threads = ctx.threads ?? (work < 20_000_000 ? 1 : availableParallelism());
     this.trees = await growTrees(
       { nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses },
       treeParams,

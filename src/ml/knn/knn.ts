@@ -3,6 +3,7 @@ import type { Task } from '../dataset/schema';
 import type { Estimator, EstimatorJSON, FitContext, Matrix } from '../estimator';
 import { argmaxRows, countClasses } from '../estimator';
 import { packArray, unpackFloat32, unpackFloat64 } from '../codec';
+import { KdTree } from './kd-tree';
 
 export interface KnnParams {
   nNeighbors: number;
@@ -31,6 +32,7 @@ export class Knn implements Estimator {
   private y: Float64Array = new Float64Array(0);
   private mean: Float64Array = new Float64Array(0);
   private scale: Float64Array = new Float64Array(0);
+  private tree: KdTree | undefined;
 
   constructor(
     readonly task: Task,
@@ -72,6 +74,7 @@ export class Knn implements Estimator {
     }
     this.rows = this.toRows(X);
     this.y = Float64Array.from(y);
+    this.index();
     ctx.onProgress?.(1, 1);
   }
 
@@ -86,6 +89,11 @@ export class Knn implements Estimator {
     return out;
   }
 
+  /** Below 16 features a KD-tree prunes well (scikit-learn's 'auto' choice too); above, brute force. */
+  private index(): void {
+    this.tree = this.nFeatures <= 15 && this.nTrain >= 64 ? new KdTree(this.rows, this.nTrain, this.nFeatures) : undefined;
+  }
+
   /** Calls `visit(query, neighbourIndex[], distance[])` for every query row. */
   private neighbours(X: Matrix, visit: (q: number, idx: Int32Array, dist: Float64Array) => void): void {
     if (this.nTrain === 0) throw new ModelOpsError('INVALID_STATE', 'knn: predict called before fit');
@@ -97,7 +105,14 @@ export class Knn implements Estimator {
     const queries = this.toRows(X);
     const bestD = new Float64Array(k);
     const bestI = new Int32Array(k);
+    const tree = this.tree;
     for (let q = 0; q < X.nRows; q++) {
+      if (tree) {
+        tree.search(queries, q * d, bestD, bestI);
+        for (let t = 0; t < k; t++) bestD[t] = Math.sqrt(bestD[t]);
+        visit(q, bestI, bestD);
+        continue;
+      }
       bestD.fill(Infinity);
       bestI.fill(-1);
       const qb = q * d;
@@ -213,6 +228,7 @@ export class Knn implements Estimator {
     m.scale = unpackFloat64(json.scale, 'scale', 'knn', d);
     m.rows = unpackFloat32(json.rows, 'rows', 'knn', n * d);
     m.y = unpackFloat64(json.y, 'y', 'knn', n);
+    m.index();
     return m;
   }
 }
