@@ -44,6 +44,18 @@ rmSync(serverDir, { recursive: true, force: true });
 const workspace = join(runDir, 'workspace');
 rmSync(workspace, { recursive: true, force: true });
 cpSync(join(ROOT, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
+// The store a user would have after a first release: v1 in Production, v2 validated into Staging,
+// written by the CLI (the same pipeline the extension calls).
+const cli = (...args) => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { cwd: workspace, encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`modelops ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+    process.exit(1);
+  }
+};
+cli('train', '--data', 'iris.csv', '--target', 'species', '--experiment', 'iris-demo', '--register', 'iris', '--run-name', 'forest-knn-1', '--cv', '3');
+cli('promote', '--name', 'iris', '--version', '1', '--approve', '--comment', 'first release');
+cli('train', '--data', 'iris.csv', '--target', 'species', '--experiment', 'iris-demo', '--register', 'iris', '--run-name', 'forest-knn-2', '--cv', '3', '--seed', '7');
 console.log(installExtension(serverDir, vsix));
 
 const t0 = Date.now();

@@ -65,9 +65,43 @@ export class Workbench {
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   }
 
-  /** A row of a tree view whose label contains `label`. */
+  /** A row of a tree view whose label is exactly `label`. */
   treeItem(label: string): Locator {
-    return this.page.locator('.monaco-list-row', { hasText: label }).first();
+    const name = this.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+    return this.page.locator('.pane-body .monaco-list-row', { has: name }).first();
+  }
+
+  /** Expands a collapsed tree row (a click toggles it). */
+  async expandTreeItem(label: string): Promise<void> {
+    const row = this.treeItem(label);
+    await row.waitFor({ timeout: 30_000 });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  }
+
+  statusBarItem(text: string): Locator {
+    return this.page.locator('.statusbar-item', { hasText: text }).first();
+  }
+
+  quickInputTitle(text: string): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-title', { hasText: text }).first();
+  }
+
+  /** Ctrl+P, the file name, Enter. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput().waitFor({ state: 'visible', timeout: 15_000 });
+    await this.quickInput().fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  }
+
+  async focusEditorGroup(n: number): Promise<void> {
+    await this.page.keyboard.press(`Control+${n}`);
+  }
+
+  async dismissNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
   }
 
   /** F1, type the command's title, Enter. Leaves the palette to the command's own prompts. */
@@ -95,12 +129,22 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
   }
 
-  /** Right-clicks a tree row and picks a context-menu entry. */
-  async contextMenu(row: Locator, entry: string): Promise<void> {
+  /** Right-clicks a tree row and hovers a context-menu entry; returns the entry (click it to run). */
+  async contextMenu(row: Locator, entry: string): Promise<Locator> {
     await row.click({ button: 'right' });
     const item = this.page.locator('.context-view .action-item', { hasText: entry }).first();
     await item.waitFor({ timeout: 15_000 });
     await item.hover();
+    return item;
+  }
+
+  /** Polls `check` until it holds (UI state settles asynchronously); fails after `ms`. */
+  async waitUntil(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!(await check().catch(() => false))) {
+      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+      await this.page.waitForTimeout(200);
+    }
   }
 
   /** Saves test/e2e/screenshots/<name>.png and returns its path. */

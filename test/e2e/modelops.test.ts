@@ -1,0 +1,80 @@
+// The packaged extension driven like a user would: sidebar, palette, context menu, CSV editor.
+// Runs in order in one browser session; each step leaves the screenshot the README uses.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { e2eEnv, Workbench } from './workbench';
+
+describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, () => {
+  const env = e2eEnv();
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await Workbench.open(env);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  test('the sidebar shows experiments with their runs and models with their versions', async () => {
+    await wb.openModelOpsSidebar();
+    await wb.expandTreeItem('iris-demo');
+    await wb.treeItem('forest-knn-2').waitFor({ timeout: 30_000 });
+    await wb.treeItem('forest-knn-1').waitFor({ timeout: 30_000 });
+    await wb.expandView('Models');
+    await wb.expandTreeItem('iris');
+    await wb.treeItem('Version 2').waitFor({ timeout: 30_000 });
+    assert.match(await wb.treeItem('Version 1').innerText(), /Production/);
+    assert.match(await wb.treeItem('Version 2').innerText(), /Staging/);
+    await wb.statusBarItem('iris v1').waitFor({ timeout: 30_000 });
+    await wb.screenshot('sidebar');
+  });
+
+  test('the palette runs Train Ensemble with a progress notification, and the run appears', async () => {
+    await wb.runCommand('ModelOps: Train Ensemble');
+    await wb.pickQuickItem('iris.csv');
+    await wb.pickQuickItem('species');
+    await wb.quickInputTitle('Ensemble members').waitFor({ timeout: 15_000 });
+    await wb.page.keyboard.press('Enter'); // the default members (rf, knn) are preselected
+    const progress = wb.notification('Training ensemble');
+    await progress.waitFor({ timeout: 30_000 });
+    await wb.page.waitForTimeout(600); // the palette fades out; the progress message fills in
+    await wb.screenshot('train-progress');
+    await wb.notification('Trained rf + knn on iris.csv').waitFor({ timeout: 180_000 });
+    // Three runs now under iris-demo (the CLI wrote two).
+    const runs = wb.page.locator('.pane-body .monaco-list-row[aria-level="2"]');
+    await wb.waitUntil('three runs are listed', async () => (await runs.count()) >= 3 + 2 /* the two versions */);
+  });
+
+  test('right-click a Staging version → Promote to Production, confirm, comment', async () => {
+    await wb.dismissNotifications();
+    const entry = await wb.contextMenu(wb.treeItem('Version 2'), 'Promote to Production');
+    await wb.screenshot('promote-context-menu');
+    await entry.click();
+    const dialog = wb.page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ timeout: 15_000 });
+    assert.match(await dialog.innerText(), /Version 1 of iris will be archived/);
+    await wb.screenshot('promote-confirm');
+    await dialog.locator('.monaco-button', { hasText: 'Promote' }).first().click();
+    await wb.quickInput().waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.quickInput().fill('better seed, same signature');
+    await wb.page.keyboard.press('Enter');
+    await wb.notification('iris version 2 is now in Production').waitFor({ timeout: 30_000 });
+    await wb.waitUntil('version 1 shows Archived', async () => /Archived/.test(await wb.treeItem('Version 1').innerText()));
+  });
+
+  test('Predict with Production Model on the open CSV writes predictions and shows them inline', async () => {
+    await wb.dismissNotifications();
+    await wb.openFile('iris.csv');
+    await wb.runCommand('ModelOps: Predict with Production Model');
+    await wb.notification('Predicted 150 rows').waitFor({ timeout: 60_000 });
+    const out = join(env.workspace, 'iris.predictions.csv');
+    assert.ok(existsSync(out));
+    assert.match(readFileSync(out, 'utf8').split('\n')[0] ?? '', /prediction/);
+    await wb.focusEditorGroup(1);
+    await wb.page.waitForTimeout(800); // let the decorations paint
+    await wb.screenshot('inline-predictions');
+  });
+});
