@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -142,22 +143,6 @@ describe('StoreDatabase', () => {
     await rejects(StoreDatabase.open(file), 'STORE_UNSUPPORTED_SCHEMA', 'not an MLflow store');
   });
 
-  test('a store in a read-only folder can be read but a write fails clearly and changes nothing', { skip: process.getuid?.() === 0 ? 'root ignores folder permissions' : false }, async () => {
-    const dir = join(tmp.dir, 'ro');
-    mkdirSync(dir);
-    const file = join(dir, 'mlflow.db');
-    (await StoreDatabase.open(file)).close();
-    chmodSync(dir, 0o555);
-    try {
-      const store = await StoreDatabase.open(file);
-      await rejects(store.write((db) => db.run("INSERT INTO experiments (name, lifecycle_stage) VALUES ('z', 'active')")), 'STORE_IO', dir);
-      assert.equal(await store.read((db) => db.exec("SELECT count(*) FROM experiments WHERE name = 'z'")[0]!.values[0]![0]), 0);
-      await store.close();
-    } finally {
-      chmodSync(dir, 0o755);
-    }
-  });
-
   test('a store path under a regular file (unusable folder) fails clearly', async () => {
     const blocker = join(tmp.dir, 'blocker');
     writeFileSync(blocker, 'x');
@@ -179,5 +164,64 @@ describe('StoreDatabase', () => {
     await store.write((db) => db.run("INSERT INTO experiments (name, lifecycle_stage) VALUES ('after-stale', 'active')"));
     assert.equal(existsSync(`${file}.lock`), false);
     await store.close();
+  });
+});
+
+describe('StoreDatabase, permissions (checked as an unprivileged user)', () => {
+  const NOBODY = 65534;
+  const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  const tryStore = (file: string): { read: string; write?: string } =>
+    JSON.parse(execFileSync(process.execPath, [join(__dirname, 'fixtures', 'try-store.js'), file], { ...asUser }).toString()) as { read: string; write?: string };
+
+  test('a store in a read-only folder reads fine, and a write fails with STORE_IO naming the folder, changing nothing', async () => {
+    const dir = join(tmp.dir, 'ro-folder');
+    mkdirSync(dir);
+    const file = join(dir, 'mlflow.db');
+    await (await StoreDatabase.open(file)).close();
+    chmodSync(tmp.dir, 0o755);
+    chmodSync(dir, 0o555);
+    chmodSync(file, 0o644);
+    const before = readFileSync(file);
+    try {
+      const r = tryStore(file);
+      assert.equal(r.read, 'Default');
+      assert.match(r.write ?? '', /^STORE_IO: .*ro-folder.*permission denied/);
+    } finally {
+      chmodSync(dir, 0o755);
+    }
+    assert.deepEqual(readFileSync(file), before);
+  });
+
+  test('an unreadable store file fails with STORE_IO naming it', async () => {
+    const dir = join(tmp.dir, 'unreadable');
+    mkdirSync(dir, { mode: 0o755 });
+    const file = join(dir, 'mlflow.db');
+    await (await StoreDatabase.open(file)).close();
+    chmodSync(tmp.dir, 0o755);
+    chmodSync(file, 0o000);
+    try {
+      const r = tryStore(file);
+      assert.match(r.read, /^STORE_IO: .*unreadable\/mlflow\.db: cannot read the store file \(permission denied\)/);
+    } finally {
+      chmodSync(file, 0o644);
+    }
+  });
+});
+
+describe('StoreDatabase.watch', () => {
+  test('a handle that watches is told when another handle (or process) commits', async () => {
+    const file = join(tmp.dir, 'watched.db');
+    const watcher = await StoreDatabase.open(file);
+    const writer = await StoreDatabase.open(file);
+    let fired = 0;
+    watcher.onDidChange(() => fired++);
+    const stop = watcher.watch();
+    await writer.write((db) => db.run("INSERT INTO experiments (name, lifecycle_stage) VALUES ('watched', 'active')"));
+    for (let i = 0; i < 300 && fired === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    stop();
+    assert.ok(fired >= 1, 'the watcher fired');
+    assert.equal(await watcher.read((db) => db.exec("SELECT count(*) FROM experiments WHERE name = 'watched'")[0]!.values[0]![0]), 1);
+    await watcher.close();
+    await writer.close();
   });
 });
