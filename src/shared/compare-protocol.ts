@@ -1,6 +1,6 @@
 /** Messages of the run comparison panel ("ModelOps: Compare Runs"). */
 import type { Infer } from './validate';
-import { arr, bool, literal, num, numbers, numbersOrNull, numOrNull, nullable, obj, str } from './validate';
+import { arr, bool, literal, matching, num, numbers, numbersOrNull, numOrNull, nullable, obj, str } from './validate';
 import { emptyParams, okResult, readyParams, READY } from './protocol';
 
 const keyValue = obj({ key: str, value: str });
@@ -10,6 +10,12 @@ const keyNumber = obj({ key: str, value: numOrNull });
 export const confusionMatrixCheck = obj({ labels: arr(str, 1000), matrix: arr(arr(num, 1000), 1000) });
 /** `feature_importance.json` artifact, normalised to parallel arrays. */
 export const featureImportanceCheck = obj({ features: arr(str, 10_000), importances: arr(num, 10_000) });
+
+/**
+ * A plot the trainer logged as SVG (plots/*.svg), sent as a base64 data URI and shown in an
+ * <img>: an SVG image can neither run script nor load anything, and CSP allows only data: images.
+ */
+export const plotImageCheck = obj({ name: str, dataUri: matching(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/]+=*$/, 'a base64 SVG data URI', 2_000_000) });
 
 export const compareRunCheck = obj(
   {
@@ -25,7 +31,7 @@ export const compareRunCheck = obj(
     /** Whether the run logged a model (an `MLmodel` under some artifact folder). */
     hasModel: bool,
   },
-  { experimentName: str, confusionMatrix: confusionMatrixCheck, featureImportance: featureImportanceCheck },
+  { experimentName: str, confusionMatrix: confusionMatrixCheck, featureImportance: featureImportanceCheck, plots: arr(plotImageCheck, 20) },
 );
 
 export const compareStateCheck = obj(
@@ -63,6 +69,7 @@ export type CompareState = Infer<typeof compareStateCheck>;
 export type MetricHistory = Infer<typeof metricHistoryCheck>;
 export type ConfusionMatrix = Infer<typeof confusionMatrixCheck>;
 export type FeatureImportance = Infer<typeof featureImportanceCheck>;
+export type PlotImage = Infer<typeof plotImageCheck>;
 
 /** What the host persists for the serializer so a reloaded window reopens the same comparison. */
 export const compareSavedStateCheck = obj({ runIds: arr(str, 5000) });

@@ -30,6 +30,10 @@ export function literal<T extends string>(...values: T[]): Check<T> {
   return (v, p) => (typeof v === 'string' && (values as string[]).includes(v) ? (v as T) : fail(p, `one of ${values.join('|')}`, v));
 }
 
+export function matching(re: RegExp, description: string, maxLength = 10_000_000): Check<string> {
+  return (v, p) => (typeof v === 'string' && v.length <= maxLength && re.test(v) ? v : fail(p, description, v));
+}
+
 export function nullable<T>(check: Check<T>): Check<T | null> {
   return (v, p) => (v === null ? null : check(v, p));
 }

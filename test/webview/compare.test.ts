@@ -130,6 +130,19 @@ describe('run comparison panel in Chromium', () => {
     await panel.close();
   });
 
+  test('SVG plots from the artifacts show as images whose scripts never run', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" onload="alert(1)"><script>alert(2)</script><rect width="40" height="40" fill="teal"/></svg>';
+    const dataUri = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+    const runs = [aRun({ runId: 'p1', runName: 'one', plots: [{ name: 'confusion_matrix', dataUri }] }), aRun({ runId: 'p2', runName: 'two', plots: [{ name: 'confusion_matrix', dataUri }] })];
+    const panel = await harness.open('compare', fixtureFor(runs));
+    await panel.page.waitForSelector('[data-testid="plots-confusion_matrix"] img');
+    assert.equal(await panel.page.locator('[data-testid="plots-confusion_matrix"] img').count(), 2);
+    await panel.page.waitForFunction(`[...document.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0)`);
+    assert.deepEqual(panel.dialogs, []);
+    assert.deepEqual(await panel.cspViolations(), []);
+    await panel.close();
+  });
+
   test('screenshots in the light and high-contrast themes', async () => {
     for (const theme of ['light', 'high-contrast'] as const) {
       const panel = await harness.open('compare', fixtureFor(manyRuns(8), 100), theme);

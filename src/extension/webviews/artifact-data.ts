@@ -4,7 +4,7 @@
  * to the protocol's. A missing or unreadable file means "not available", never an error.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { ConfusionMatrix, FeatureImportance } from '../../shared/compare-protocol';
+import type { ConfusionMatrix, FeatureImportance, PlotImage } from '../../shared/compare-protocol';
 import type { TrackingStore } from '../../store/tracking-store';
 
 /** Where we look, in order: the run's root, then `plots/` beside the trainer's SVGs. */
@@ -71,4 +71,29 @@ export async function readConfusionMatrix(store: TrackingStore, runId: string): 
 
 export async function readFeatureImportance(store: TrackingStore, runId: string): Promise<FeatureImportance | undefined> {
   return normaliseFeatureImportance(await readJson(store, runId, FEATURE_IMPORTANCE_PATHS));
+}
+
+/** SVG plots the trainer logs under `plots/`, in this order; others are ignored. */
+export const PLOT_NAMES = ['confusion_matrix', 'feature_importance', 'roc', 'residuals'];
+const MAX_PLOT_BYTES = 1_000_000;
+
+export async function readPlotImages(store: TrackingStore, runId: string): Promise<PlotImage[]> {
+  let listed;
+  try {
+    listed = await store.listArtifacts(runId, 'plots');
+  } catch {
+    return [];
+  }
+  const out: PlotImage[] = [];
+  for (const name of PLOT_NAMES) {
+    const entry = listed.find((a) => !a.isDir && a.path === `plots/${name}.svg`);
+    if (!entry || (entry.fileSize ?? 0) > MAX_PLOT_BYTES) continue;
+    try {
+      const bytes = readFileSync(await store.artifactLocalPath(runId, entry.path));
+      if (bytes.length <= MAX_PLOT_BYTES) out.push({ name, dataUri: `data:image/svg+xml;base64,${bytes.toString('base64')}` });
+    } catch {
+      // unreadable: leave it out
+    }
+  }
+  return out;
 }

@@ -7,10 +7,12 @@ import type { Run } from '../../core/tracking';
 import { TAG } from '../../core/tracking';
 import type { CompareRun, CompareState, MetricHistory } from '../../shared/compare-protocol';
 import type { TrackingStore } from '../../store/tracking-store';
-import { readConfusionMatrix, readFeatureImportance } from './artifact-data';
+import { readConfusionMatrix, readFeatureImportance, readPlotImages } from './artifact-data';
 
 /** Comparing more runs than this is refused with a message; the charts are built for ~500. */
 export const MAX_COMPARED_RUNS = 1000;
+/** Plot images travel inline (tens of kB each): only for comparisons small enough to look at them. */
+export const MAX_RUNS_WITH_PLOTS = 24;
 
 function finite(value: number): number | null {
   return Number.isFinite(value) ? value : null;
@@ -27,11 +29,12 @@ async function hasModel(store: TrackingStore, run: Run): Promise<boolean> {
   }
 }
 
-export async function compareRun(store: TrackingStore, run: Run, experimentName?: string): Promise<CompareRun> {
-  const [model, confusionMatrix, featureImportance] = await Promise.all([
+export async function compareRun(store: TrackingStore, run: Run, experimentName?: string, withPlots = true): Promise<CompareRun> {
+  const [model, confusionMatrix, featureImportance, plots] = await Promise.all([
     hasModel(store, run),
     readConfusionMatrix(store, run.info.runId),
     readFeatureImportance(store, run.info.runId),
+    withPlots ? readPlotImages(store, run.info.runId) : Promise.resolve([]),
   ]);
   const out: CompareRun = {
     runId: run.info.runId,
@@ -47,6 +50,7 @@ export async function compareRun(store: TrackingStore, run: Run, experimentName?
   if (experimentName !== undefined) out.experimentName = experimentName;
   if (confusionMatrix) out.confusionMatrix = confusionMatrix;
   if (featureImportance) out.featureImportance = featureImportance;
+  if (plots.length) out.plots = plots;
   return out;
 }
 
@@ -71,7 +75,7 @@ export async function loadCompareState(store: TrackingStore, runIds: readonly st
   for (const id of new Set(runs.map((r) => r.info.experimentId))) {
     names.set(id, await store.getExperiment(id).then((e) => e.name, () => id));
   }
-  return { status: 'ready', runs: await Promise.all(runs.map((r) => compareRun(store, r, names.get(r.info.experimentId)))) };
+  return { status: 'ready', runs: await Promise.all(runs.map((r) => compareRun(store, r, names.get(r.info.experimentId), runs.length <= MAX_RUNS_WITH_PLOTS))) };
 }
 
 /** Histories of one metric, NaN as null, sorted by step (then time) as MLflow returns them. */

@@ -78,6 +78,21 @@ describe('comparison data from the tracking store', () => {
     assert.deepEqual(run.featureImportance, { features: ['age', 'plan'], importances: [0.7, 0.3] });
   });
 
+  test('the trainer\'s SVG plots travel as base64 data URIs that pass the protocol check', async () => {
+    const id = await runWith('with-plots', { acc: [0.9] });
+    const plots = join(dir, 'plots-src');
+    mkdirSync(plots, { recursive: true });
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
+    writeFileSync(join(plots, 'confusion_matrix.svg'), svg);
+    writeFileSync(join(plots, 'notes.txt'), 'ignored');
+    await store.logArtifact(id, join(plots, 'confusion_matrix.svg'), 'plots');
+    await store.logArtifact(id, join(plots, 'notes.txt'), 'plots');
+    const state = await loadCompareState(store, [id]);
+    assert.deepEqual(state.runs[0].plots?.map((p) => p.name), ['confusion_matrix']);
+    assert.equal(Buffer.from(state.runs[0].plots?.[0].dataUri.split(',')[1] ?? '', 'base64').toString(), svg);
+    assert.deepEqual(compareStateCheck(JSON.parse(JSON.stringify(state)), 'state'), state);
+  });
+
   test('a run without artifacts has no model and no matrix', async () => {
     const id = await runWith('bare', { acc: [0.9] });
     const [run] = (await loadCompareState(store, [id])).runs;

@@ -40,10 +40,26 @@ function importanceList(run: CompareRun, f: FeatureImportance, color: string): H
   );
 }
 
+const PLOT_TITLES: Record<string, string> = { confusion_matrix: 'Confusion matrix (plot)', feature_importance: 'Feature importance (plot)', roc: 'ROC curves', residuals: 'Residuals' };
+
+/** The runs' SVG plots, one row per plot kind, runs side by side. */
+function plotRows(runs: readonly CompareRun[]): HTMLElement[] {
+  const names = [...new Set(runs.flatMap((r) => (r.plots ?? []).map((p) => p.name)))];
+  return names.flatMap((name) => {
+    const figures = runs.flatMap((r) =>
+      (r.plots ?? [])
+        .filter((p) => p.name === name)
+        .map((p) => el('figure', { className: 'artifact plot' }, el('figcaption', {}, r.runName), el('img', { attrs: { src: p.dataUri, alt: `${PLOT_TITLES[name] ?? name} of ${r.runName}` } }))),
+    );
+    return [el('h3', {}, PLOT_TITLES[name] ?? name), el('div', { className: 'side-by-side', attrs: { 'data-testid': `plots-${name}` } }, ...figures)];
+  });
+}
+
 export function artifactsView(runs: readonly CompareRun[], runColor: (index: number) => string): HTMLElement | null {
   const matrices = runs.filter((r) => r.confusionMatrix).map((r) => matrixTable(r, r.confusionMatrix as ConfusionMatrix));
   const importances = runs.map((r, i) => (r.featureImportance ? importanceList(r, r.featureImportance, runColor(i)) : null)).filter((x): x is HTMLElement => x !== null);
-  if (matrices.length === 0 && importances.length === 0) return null;
+  const plots = plotRows(runs);
+  if (matrices.length === 0 && importances.length === 0 && plots.length === 0) return null;
   return el(
     'section',
     { className: 'artifacts', attrs: { 'aria-label': 'Model artifacts' } },
@@ -51,5 +67,7 @@ export function artifactsView(runs: readonly CompareRun[], runColor: (index: num
     matrices.length ? el('div', { className: 'side-by-side', attrs: { 'data-testid': 'confusion-matrices' } }, ...matrices) : null,
     importances.length ? el('h2', {}, 'Feature importance') : null,
     importances.length ? el('div', { className: 'side-by-side', attrs: { 'data-testid': 'feature-importances' } }, ...importances) : null,
+    plots.length ? el('h2', {}, 'Plots') : null,
+    ...plots,
   );
 }
