@@ -388,14 +388,6 @@ function upsertTag(db: Database, runId: string, key: string, value: string): voi
   db.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?) ON CONFLICT("key", run_uuid) DO UPDATE SET value = excluded.value', [key, value, runId]);
 }
 
-/** Stored form of a metric value: NaN → (0, is_nan 1), ±Infinity → ±DBL_MAX, as MLflow does. */
-function stored(value: number): [number, number] {
-  if (Number.isNaN(value)) return [0, 1];
-  if (value === Infinity) return [DBL_MAX, 0];
-  if (value === -Infinity) return [-DBL_MAX, 0];
-  return [value, 0];
-}
-
 function newer(a: { step: number; timestamp: number; value: number }, b: { step: number; timestamp: number; value: number }): boolean {
   if (a.step !== b.step) return a.step > b.step;
   if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
@@ -409,12 +401,24 @@ function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[
   const checked = new Set<string>();
   type Latest = { runId: string; key: string; step: number; timestamp: number; value: number; isNan: number };
   const latest = new Map<string, Map<string, Latest>>();
-  const metricRows: SqlValue[] = [];
+  // Rows of one run go in 100 at a time with the run id bound once (?1): binding a string costs
+  // sql.js a JS→wasm copy, and the run id is the longest value of the row.
+  const metricRows: SqlValue[] = new Array<SqlValue>(1 + 5 * METRIC_ROWS_PER_INSERT);
   let pending = 0;
   const insertMany = db.prepare(
-    `INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES ${Array(METRIC_ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    `INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES ${Array.from(
+      { length: METRIC_ROWS_PER_INSERT },
+      (_, i) => `(?${2 + 5 * i}, ?${3 + 5 * i}, ?${4 + 5 * i}, ?1, ?${5 + 5 * i}, ?${6 + 5 * i})`,
+    ).join(', ')}`,
   );
   const insertOne = db.prepare('INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
+  const flushPartial = (): void => {
+    for (let i = 0; i < pending; i++) {
+      const o = 1 + 5 * i;
+      insertOne.run([metricRows[o]!, metricRows[o + 1]!, metricRows[o + 2]!, metricRows[0]!, metricRows[o + 3]!, metricRows[o + 4]!]);
+    }
+    pending = 0;
+  };
   try {
     for (const { runId, batch } of entries) {
       if (!checked.has(runId)) {
@@ -445,12 +449,22 @@ function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[
       if (metrics.length === 0) continue;
       let latestOfRun = latest.get(runId);
       if (!latestOfRun) latest.set(runId, (latestOfRun = new Map()));
+      if (metricRows[0] !== runId) {
+        flushPartial();
+        metricRows[0] = runId;
+      }
       for (const m of metrics) {
-        const [value, isNan] = stored(m.value);
-        metricRows.push(m.key, value, m.timestamp, runId, m.step, isNan);
+        const raw = m.value;
+        const isNan = Number.isNaN(raw) ? 1 : 0;
+        const value = isNan ? 0 : raw === Infinity ? DBL_MAX : raw === -Infinity ? -DBL_MAX : raw;
+        const o = 1 + 5 * pending;
+        metricRows[o] = m.key;
+        metricRows[o + 1] = value;
+        metricRows[o + 2] = m.timestamp;
+        metricRows[o + 3] = m.step;
+        metricRows[o + 4] = isNan;
         if (++pending === METRIC_ROWS_PER_INSERT) {
           insertMany.run(metricRows);
-          metricRows.length = 0;
           pending = 0;
         }
         const cur = latestOfRun.get(m.key);
@@ -463,7 +477,7 @@ function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[
         }
       }
     }
-    for (let i = 0; i < metricRows.length; i += 6) insertOne.run(metricRows.slice(i, i + 6));
+    flushPartial();
   } finally {
     insertMany.free();
     insertOne.free();

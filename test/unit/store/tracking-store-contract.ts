@@ -288,6 +288,25 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
         assert.deepEqual((await store.getRun(a.info.runId)).data.metrics, []);
       });
 
+      test('logBatchMany keeps each metric with its own run when requests for several runs interleave', async () => {
+        const a = await store.createRun({ experimentId: exp });
+        const b = await store.createRun({ experimentId: exp });
+        const points = (n: number, offset: number): { key: string; value: number; timestamp: number; step: number }[] =>
+          Array.from({ length: n }, (_, i) => ({ key: 'x', value: offset + i, timestamp: 1000 + offset + i, step: offset + i }));
+        await store.logBatchMany([
+          { runId: a.info.runId, batch: { metrics: points(150, 0) } },
+          { runId: b.info.runId, batch: { metrics: points(30, 1000) } },
+          { runId: a.info.runId, batch: { metrics: points(20, 500) } },
+        ]);
+        const ha = await store.getMetricHistory(a.info.runId, 'x');
+        const hb = await store.getMetricHistory(b.info.runId, 'x');
+        assert.equal(ha.length, 170);
+        assert.equal(hb.length, 30);
+        assert.ok(hb.every((m) => m.value >= 1000));
+        assert.equal(metricOf(await store.getRun(a.info.runId), 'x'), 519);
+        assert.equal(metricOf(await store.getRun(b.info.runId), 'x'), 1029);
+      });
+
       test('the buffered logger writes everything on flush and on endRun, and ends the run', async () => {
         const run = await store.createRun({ experimentId: exp });
         const logger = new BufferedMetricLogger(store, { intervalMs: 60_000 });
