@@ -7,9 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { format } from 'node:util';
 import { bootstrap, CACHE, ROOT } from './bootstrap-vscode.mjs';
-import { launchBrowser, startCodeServer } from './vscode-host.mjs';
+import { runInExtensionHost } from './vscode-host.mjs';
 
 const argv = process.argv.slice(2);
 const grepAt = argv.indexOf('--grep');
@@ -43,53 +42,27 @@ rmSync(workspace, { recursive: true, force: true });
 mkdirSync(workspace, { recursive: true });
 cpSync(join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 
-const t0 = Date.now();
-const server = await startCodeServer(join(runDir, 'server'), {
-  extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
-  env: { MODELOPS_TEST_GREP: grep ?? '', MODELOPS_TEST_WORKSPACE: workspace },
-});
-console.log(`code-server pid ${server.pid} on ${server.base} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-
-let code = 1;
-let browser;
-const timer = setTimeout(() => {
-  console.error(`TIMEOUT: the extension host did not report within ${TIMEOUT_MS / 1000}s (server log: ${server.logFile})`);
-  server.stop();
-  process.exit(124);
-}, TIMEOUT_MS);
+const hostLog = createWriteStream(join(runDir, 'host.log'));
+let code;
 try {
-  browser = await launchBrowser();
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  let exit;
-  const done = new Promise((r) => (exit = r));
-  // The workbench calls these when the smoke-test driver is on: log lines from the extension
-  // host (mocha's spec reporter) and the exit code once run() settles (0 = all passed).
-  await page.exposeFunction('codeAutomationExit', (c) => exit(c));
-  // Mocha's lines (prefixed in test/integration/index.ts) go to stdout; the workbench's own
-  // chatter goes to the host log unless VERBOSE is set.
-  const hostLog = createWriteStream(join(runDir, 'host.log'));
-  await page.exposeFunction('codeAutomationLog', (_type, args) => {
-    const line = format(...(Array.isArray(args) ? args : [args]));
-    if (line.startsWith(REPORT_PREFIX)) console.log(line.slice(REPORT_PREFIX.length));
-    else if (process.env.VERBOSE) console.log(line);
-    else hostLog.write(`${line}\n`);
+  code = await runInExtensionHost({
+    root: ROOT,
+    testsPath,
+    workspace,
+    serverDir: join(runDir, 'server'),
+    env: { MODELOPS_TEST_GREP: grep ?? '', MODELOPS_TEST_WORKSPACE: workspace },
+    timeoutMs: TIMEOUT_MS,
+    // Mocha's lines (prefixed in test/integration/index.ts) go to stdout; the workbench's own
+    // chatter goes to the host log unless VERBOSE is set.
+    onLog: (line) => {
+      if (line.startsWith(REPORT_PREFIX)) console.log(line.slice(REPORT_PREFIX.length));
+      else if (process.env.VERBOSE) console.log(line);
+      else hostLog.write(`${line}\n`);
+    },
   });
-  if (process.env.VERBOSE) page.on('console', (m) => console.log('[page]', m.text()));
-  const auth = new URL(server.base).host;
-  const payload = [
-    ['extensionDevelopmentPath', `vscode-remote://${auth}${ROOT}`],
-    ['extensionTestsPath', `vscode-remote://${auth}${testsPath}`],
-  ];
-  await page.goto(`${server.base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-  code = await done;
-  hostLog.end();
-  console.log(`extension host exited with code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 } catch (e) {
   console.error('integration run failed:', e);
   code = 2;
-} finally {
-  clearTimeout(timer);
-  await browser?.close().catch(() => undefined);
-  server.stop();
 }
+hostLog.end();
 process.exit(code);

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { format } from 'node:util';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { node24Env, paths } from './bootstrap-vscode.mjs';
@@ -152,4 +153,48 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * Loads `testsPath` (a module exporting run(), as for @vscode/test-electron) into a real extension
+ * host: code-server with the smoke-test driver, opened on `workspace` in headless Chromium, with
+ * the project as the development extension. Resolves to the exit code run() produced (0 = ok).
+ * `onLog(line)` receives every log line of the extension host.
+ */
+export async function runInExtensionHost({ root, testsPath, workspace, serverDir, env = {}, timeoutMs = 600_000, onLog }) {
+  const t0 = Date.now();
+  const server = await startCodeServer(serverDir, { extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], env });
+  console.log(`code-server pid ${server.pid} on ${server.base} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  let browser;
+  let timer;
+  try {
+    browser = await launchBrowser();
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    let exit;
+    const done = new Promise((r) => (exit = r));
+    // The workbench calls these when the smoke-test driver is on: the extension host's log lines
+    // and the exit code once run() settles.
+    await page.exposeFunction('codeAutomationExit', (c) => exit(c));
+    await page.exposeFunction('codeAutomationLog', (_type, args) => onLog(format(...(Array.isArray(args) ? args : [args]))));
+    if (process.env.VERBOSE) page.on('console', (m) => console.log('[page]', m.text()));
+    const auth = new URL(server.base).host;
+    const payload = [
+      ['extensionDevelopmentPath', `vscode-remote://${auth}${root}`],
+      ['extensionTestsPath', `vscode-remote://${auth}${testsPath}`],
+    ];
+    await page.goto(`${server.base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const timeout = new Promise((r) => {
+      timer = setTimeout(() => {
+        console.error(`TIMEOUT: the extension host did not report within ${timeoutMs / 1000}s (server log: ${server.logFile})`);
+        r(124);
+      }, timeoutMs);
+    });
+    const code = await Promise.race([done, timeout]);
+    console.log(`extension host exited with code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    return code;
+  } finally {
+    clearTimeout(timer);
+    await browser?.close().catch(() => undefined);
+    server.stop();
+  }
 }
