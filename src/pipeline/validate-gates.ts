@@ -21,6 +21,8 @@ export interface GateInputs {
   candidate: ScoringModel;
   baseline?: { model: ScoringModel; version: string };
   data?: HeldOut;
+  /** Rows for the smoke test when there is no held-out data (the model's `input_example.json`). */
+  example?: RawTable;
   /** Metrics logged by the runs, used when no held-out data is configured. */
   runMetrics?: { candidate: Record<string, number>; baseline?: Record<string, number> };
 }
@@ -131,10 +133,11 @@ export function runGates(input: GateInputs): GateRun {
   }
 
   // Smoke test: score a sample and check every answer is well-formed; time it for the latency budget.
-  const sampleRows = gates.smoke_test === false ? Math.min(data?.table.rows.length ?? 0, 1000) : gates.smoke_test.rows;
+  const sample = data?.table ?? input.example;
+  const sampleRows = gates.smoke_test === false ? Math.min(sample?.rows.length ?? 0, 1000) : gates.smoke_test.rows;
   let perRowMs: number | undefined;
-  if (data && (gates.smoke_test !== false || gates.latency)) {
-    const table: RawTable = { ...data.table, rows: data.table.rows.slice(0, sampleRows), lines: data.table.lines.slice(0, sampleRows) };
+  if (sample && (gates.smoke_test !== false || gates.latency)) {
+    const table: RawTable = { ...sample, rows: sample.rows.slice(0, sampleRows), lines: sample.lines.slice(0, sampleRows) };
     const checked = checkInput(table, candidate.inputs);
     let problem = checked.errors.map((e) => e.message).join('; ');
     let n = 0;
@@ -162,7 +165,7 @@ export function runGates(input: GateInputs): GateRun {
     if (gates.smoke_test !== false) {
       results.push({
         gate: 'smoke_test',
-        name: `inference smoke test on ${table.rows.length} held-out rows`,
+        name: `inference smoke test on ${table.rows.length} ${data ? 'held-out rows' : 'input example rows'}`,
         expected: 'one well-formed prediction per row',
         actual: problem ? 'failed' : `${n} predictions`,
         outcome: problem ? 'fail' : 'pass',
@@ -174,7 +177,7 @@ export function runGates(input: GateInputs): GateRun {
       gate: 'smoke_test',
       name: 'inference smoke test',
       expected: 'held-out rows to score',
-      actual: 'no held-out data configured',
+      actual: 'no held-out data and no input example',
       outcome: 'skipped',
       message: 'set "data" in .modelops/gates.json or pass --data to run it',
     });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ModelOpsError } from '../core/errors';
 import type { ModelVersion } from '../core/registry';
+import type { RawTable } from '../ml/dataset/csv';
 import { readCsvFile } from '../ml/dataset/csv';
 import { DEFAULT_GATES_PATH, gatesFor, loadGatesFile } from '../registry/gates-config';
 import { checkTransition, stageAfterValidation } from '../registry/lifecycle';
@@ -105,7 +106,15 @@ export async function validateModelVersion(stores: Stores, options: ValidateOpti
   }
   cancelled();
   progress('running the gates');
-  const run = runGates({ gates, candidate, ...(baseline ? { baseline } : {}), ...(data ? { data } : {}), ...(runMetrics ? { runMetrics } : {}) });
+  const example = data ? undefined : inputExample(dir);
+  const run = runGates({
+    gates,
+    candidate,
+    ...(baseline ? { baseline } : {}),
+    ...(data ? { data } : {}),
+    ...(example ? { example } : {}),
+    ...(runMetrics ? { runMetrics } : {}),
+  });
   const passed = reportPassed(run.gates);
   const toStage = stageAfterValidation(version.currentStage, passed);
   if (toStage !== version.currentStage) {
@@ -130,6 +139,20 @@ export async function validateModelVersion(stores: Stores, options: ValidateOpti
   const artifacts = await logReportArtifacts(stores, version.runId, report);
   const updated = await stores.registry.recordValidation({ report, toStage }, { actor: options.actor, action: 'validate' });
   return { report, version: updated, artifacts };
+}
+
+/** The model's `input_example.json` (MLflow's split orientation) as a table, for the smoke test. */
+function inputExample(dir: string): RawTable | undefined {
+  const file = join(dir, 'input_example.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { columns?: unknown; data?: unknown };
+    if (!Array.isArray(doc.columns) || !Array.isArray(doc.data)) return undefined;
+    const rows = (doc.data as unknown[][]).map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
+    return { source: file, header: doc.columns.map(String), rows, lines: rows.map((_, i) => i + 1), text: '' };
+  } catch {
+    return undefined; // a broken example is not a gate failure; the smoke test is then skipped
+  }
 }
 
 async function logReportArtifacts(stores: Stores, runId: string, report: ValidationReport): Promise<string[]> {

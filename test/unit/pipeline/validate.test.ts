@@ -121,6 +121,25 @@ describe('validation gates', () => {
     );
   });
 
+  test("without held-out data, metric gates use the runs' logged metrics and the smoke test scores the input example", async () => {
+    writeGates(ws, { models: { solo: { metrics: { accuracy: { threshold: 0.8, greater_is_better: true } } } } });
+    const good = await ws.trainRun(GOOD, { example: true, metrics: { accuracy: 0.85 } });
+    const a = await registerModel(ws.stores, { runId: good, name: 'solo', actor: alice, validation: { workspace: ws.dir } });
+    assert.deepEqual(
+      a.validation!.report.gates.map((g) => [g.name, g.outcome]),
+      [
+        ['accuracy threshold (run metrics)', 'pass'],
+        ['signature compatible with Production', 'skipped'],
+        ['inference smoke test on 5 input example rows', 'pass'],
+      ],
+    );
+    assert.equal(a.version.currentStage, 'Staging');
+    const weak = await ws.trainRun(GOOD, { example: true, metrics: { accuracy: 0.7 } });
+    const b = await registerModel(ws.stores, { runId: weak, name: 'solo', actor: alice, validation: { workspace: ws.dir } });
+    assert.equal(b.version.currentStage, 'None');
+    assert.equal(b.validation!.report.gates[0]!.actual, '0.7');
+  });
+
   test('registering a run without a model says so', async () => {
     const run = await ws.stores.tracking.createRun({ experimentId: '0' });
     await assert.rejects(

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasetFromText } from '../../../src/ml/dataset/dataset';
+import { datasetFromText, frameToRows } from '../../../src/ml/dataset/dataset';
 import { Ensemble } from '../../../src/ml/ensemble/ensemble';
 import { saveModel } from '../../../src/ml/ensemble/model-package';
 import type { MemberSpec } from '../../../src/ml/estimators';
@@ -40,7 +40,7 @@ export interface TestWorkspace {
   stores: Stores;
   db: StoreDatabase;
   /** Trains on fresh churn-like rows, logs the model under the run's `model/` artifact, returns the run id. */
-  trainRun(members: MemberSpec[], options?: { seed?: number; dropColumn?: string; metrics?: Record<string, number> }): Promise<string>;
+  trainRun(members: MemberSpec[], options?: { seed?: number; dropColumn?: string; metrics?: Record<string, number>; example?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -68,7 +68,8 @@ export async function openWorkspace(): Promise<TestWorkspace> {
       const run = await tracking.createRun({ experimentId });
       const out = join(dir, `tmp-model-${n++}`, 'model');
       mkdirSync(out, { recursive: true });
-      saveModel(out, model, { runId: run.info.runId });
+      const example = options.example ? frameToRows(data.frame, 5) : undefined;
+      saveModel(out, model, { runId: run.info.runId, ...(example ? { inputExample: example } : {}) });
       await tracking.logArtifact(run.info.runId, out);
       if (options.metrics) {
         await tracking.logBatch(run.info.runId, { metrics: Object.entries(options.metrics).map(([key, value]) => ({ key, value, timestamp: Date.now(), step: 0 })) });
