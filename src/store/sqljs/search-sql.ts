@@ -36,7 +36,7 @@ function attributeColumn(key: string, source: string, column: number, what: stri
 }
 
 /** `LIKE` is case-sensitive in MLflow; SQLite's LIKE is not, so translate to GLOB. */
-function likeToGlob(pattern: string): string {
+export function likeToGlob(pattern: string): string {
   let out = '';
   for (const ch of pattern) {
     if (ch === '%') out += '*';

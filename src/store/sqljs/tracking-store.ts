@@ -48,7 +48,7 @@ import {
   runsFromRows,
   str,
 } from './rows';
-import { buildRunSearchSql, decodePageToken, encodePageToken, viewTypeCondition } from './search-sql';
+import { buildRunSearchSql, decodePageToken, encodePageToken, likeToGlob, viewTypeCondition } from './search-sql';
 
 /** DBL_MAX: MLflow stores ±Infinity as ±sys.float_info.max. */
 const DBL_MAX = 1.7976931348623157e308;
@@ -374,8 +374,8 @@ function experimentStringCond(col: string, comparator: string, value: string | n
     return `${col} ${comparator} ?`;
   }
   if (comparator === 'LIKE') {
-    params.push(value);
-    return `${col} LIKE ?`;
+    params.push(likeToGlob(value)); // case-sensitive, as MLflow's LIKE
+    return `${col} GLOB ?`;
   }
   if (comparator === 'ILIKE') {
     params.push(value.toLowerCase());

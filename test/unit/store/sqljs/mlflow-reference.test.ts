@@ -116,3 +116,29 @@ print(c.execute('select count(*) from runs').fetchone()[0])`,
     assert.deepEqual(out.trim().split('\n'), ['ok', 'acf3f17fdcc7', '(0.75, 3)', '2']);
   });
 });
+
+describe('an outside SQLite writer on the same file', () => {
+  test('its commit is picked up before our next read and kept by our next write', { skip: !existsSync('/usr/bin/python3') && 'no python3' }, async () => {
+    const tmp = tempDir();
+    try {
+      const file = copyReference('mlflow-fresh.db', tmp.dir);
+      const store = await openTrackingStore(file);
+      await store.createExperiment('ours-1');
+      execFileSync('/usr/bin/python3', [
+        '-c',
+        `import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES ('theirs', '', 'active', 1, 1)")
+c.commit()`,
+        file,
+      ]);
+      assert.equal((await store.getExperimentByName('theirs'))?.name, 'theirs');
+      await store.createExperiment('ours-2');
+      const names = (await store.searchExperiments({ viewType: 'ALL' })).items.map((e) => e.name).sort();
+      assert.deepEqual(names, ['Default', 'ours-1', 'ours-2', 'theirs']);
+      await store.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
