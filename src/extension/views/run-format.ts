@@ -19,7 +19,7 @@ export function formatMetric(key: string, value: number | undefined): string {
   if (value === undefined) return '';
   if (Number.isNaN(value)) return `${key} NaN`;
   const abs = Math.abs(value);
-  const text = Number.isInteger(value) ? String(value) : abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : value.toFixed(4);
+  const text = Number.isInteger(value) && abs < 1e6 ? String(value) : abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : value.toFixed(4);
   return `${key} ${text}`;
 }
 

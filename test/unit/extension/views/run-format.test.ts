@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Run, RunStatus } from '../../../../src/core/tracking';
+import { formatMetric, parentRunId, runDescription, runLabel, runTooltipMarkdown } from '../../../../src/extension/views/run-format';
+
+function aRun(o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string } = {}): Run {
+  const tags = [];
+  if (o.parent) tags.push({ key: 'mlflow.parentRunId', value: o.parent });
+  return {
+    info: {
+      runId: '0123456789abcdef0123456789abcdef',
+      runName: o.name ?? '',
+      experimentId: '1',
+      userId: 'me',
+      status: o.status ?? 'FINISHED',
+      startTime: Date.UTC(2026, 0, 2, 3, 4, 5),
+      endTime: Date.UTC(2026, 0, 2, 3, 4, 7),
+      artifactUri: '/tmp/a',
+      lifecycleStage: 'active',
+    },
+    data: {
+      metrics: Object.entries(o.metrics ?? {}).map(([key, value]) => ({ key, value, timestamp: 0, step: 0 })),
+      params: Object.entries(o.params ?? {}).map(([key, value]) => ({ key, value })),
+      tags,
+    },
+    inputs: [],
+  };
+}
+
+describe('run formatting for the Experiments tree', () => {
+  test('labels a run by its name, else by the start of its id', () => {
+    assert.equal(runLabel(aRun({ name: 'forest-knn-1' })), 'forest-knn-1');
+    assert.equal(runLabel(aRun()), '01234567');
+  });
+
+  test('describes a finished run by its primary metric with four decimals', () => {
+    assert.equal(runDescription(aRun({ metrics: { accuracy: 0.953333 } }), 'accuracy'), 'accuracy 0.9533');
+  });
+
+  test('says the status of a run that has not finished', () => {
+    assert.equal(runDescription(aRun({ status: 'RUNNING' }), 'accuracy'), 'running');
+    assert.equal(runDescription(aRun({ status: 'FAILED', metrics: { accuracy: 0.5 } }), 'accuracy'), 'accuracy 0.5000 · failed');
+  });
+
+  test('shows NaN, integers and extreme values readably', () => {
+    assert.equal(formatMetric('loss', Number.NaN), 'loss NaN');
+    assert.equal(formatMetric('n', 3), 'n 3');
+    assert.equal(formatMetric('big', 1.7976931348623157e308), 'big 1.798e+308');
+    assert.equal(formatMetric('missing', undefined), '');
+  });
+
+  test('the tooltip lists params and metrics and escapes markdown in names', () => {
+    const md = runTooltipMarkdown(aRun({ name: 'a*b', params: { n_estimators: '100' }, metrics: { accuracy: 0.9 }, parent: 'p1' }));
+    assert.match(md, /\*\*a\\\*b\*\*/);
+    assert.match(md, /\| n\\_estimators \| 100 \|/);
+    assert.match(md, /\| accuracy \| 0\\\.9000 \|/);
+    assert.match(md, /Parent run `p1`/);
+    assert.match(md, /2\.0 s/);
+  });
+
+  test('finds the parent of a nested trial run', () => {
+    assert.equal(parentRunId(aRun({ parent: 'abc' })), 'abc');
+    assert.equal(parentRunId(aRun()), undefined);
+  });
+});
