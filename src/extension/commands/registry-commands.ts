@@ -11,7 +11,7 @@ export function promotionDetail(name: string, version: string, report: Validatio
   const lines: string[] = [];
   if (report) {
     lines.push(`Validation ${report.passed ? 'passed' : 'failed'} (${new Date(report.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC):`);
-    for (const g of report.gates) lines.push(`  ${g.outcome === 'pass' ? '✓' : g.outcome === 'fail' ? '✗' : '–'} ${g.name}: ${g.actual}${g.expected ? ` (expected ${g.expected})` : ''}`);
+    for (const g of report.gates) lines.push(`  ${g.outcome === 'pass' ? '✓' : g.outcome === 'fail' ? '✗' : '–'} ${g.name}: ${g.message || g.actual}`);
   } else {
     lines.push('No passing validation report: validate the version first.');
   }
