@@ -6,6 +6,8 @@ const tiers = [
   ['type check', 'npm', ['run', '-s', 'check-types']],
   ['lint', 'npm', ['run', '-s', 'lint']],
   ['unit', 'npm', ['run', '-s', 'test:unit']],
+  // Fetches Node 24, code-server, vsce and Debian's chromium on the first run (cached after).
+  ['bootstrap (VS Code host and browser)', 'node', ['scripts/bootstrap-vscode.mjs']],
   ['webview (panels in headless chromium)', 'node', ['test/webview/run.mjs', '--no-build']],
   ['integration (VS Code extension host)', 'node', ['scripts/test-integration.mjs', '--no-build']],
   ['e2e (.vsix in code-server)', 'node', ['scripts/test-e2e.mjs', '--no-compile']],
