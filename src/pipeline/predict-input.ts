@@ -82,6 +82,11 @@ export function checkInput(table: RawTable, inputs: readonly InputColumn[]): Che
     const boolean = c.type === 'boolean';
     for (let r = 0; r < n; r++) {
       const v = table.rows[r]![i];
+      // Fast path for the common case, a plain number in a numeric column.
+      if (numeric && v !== undefined && v !== '' && Number.isFinite(Number(v))) {
+        cells[r] = v;
+        continue;
+      }
       if (v === undefined || isMissing(v)) {
         cells[r] = null;
         missing.push(r);

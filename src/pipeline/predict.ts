@@ -94,7 +94,7 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
       (function* () {
         for (let r = 0; r < table.rows.length; r++) {
           const row = [...table.rows[r]!, String(out.predictions[r])];
-          if (probaColumns.length && probs) for (const p of probs[r]!) row.push(String(Number(p.toFixed(6))));
+          if (probaColumns.length && probs) for (const p of probs[r]!) row.push(String(Math.round(p * 1e6) / 1e6));
           yield row;
         }
       })(),
