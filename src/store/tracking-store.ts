@@ -64,6 +64,12 @@ export interface TrackingStore {
   /** Local filesystem path of an artifact (downloaded first for remote stores). */
   artifactLocalPath(runId: string, path: string): Promise<string>;
 
+  /**
+   * Calls `listener` whenever the store changes, by this process or another (CLI, other window);
+   * returns a disposer. Optional: a remote store may not support it (poll instead).
+   */
+  onDidChange?(listener: () => void): () => void;
+
   /** Flush buffered writes and release resources. */
   close(): Promise<void>;
 }

@@ -68,6 +68,9 @@ function assertExperimentActive(r: Record<string, SqlValue>): void {
 
 /** The TrackingStore on an MLflow 2.10.2 SQLite file through StoreDatabase (sql.js). */
 export class SqljsTrackingStore implements TrackingStore {
+  private watchers = 0;
+  private stopWatching: (() => void) | undefined;
+
   constructor(readonly database: StoreDatabase) {}
 
   // ---- experiments ----------------------------------------------------------------------------
@@ -355,6 +358,16 @@ export class SqljsTrackingStore implements TrackingStore {
   async artifactLocalPath(runId: string, path: string): Promise<string> {
     const info = (await this.getRun(runId)).info;
     return artifactPathIn(artifactDir(info.artifactUri, runId), path);
+  }
+
+  onDidChange(listener: () => void): () => void {
+    const stopListening = this.database.onDidChange(listener);
+    this.watchers++;
+    if (this.watchers === 1) this.stopWatching = this.database.watch();
+    return () => {
+      stopListening();
+      if (--this.watchers === 0) this.stopWatching?.();
+    };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
+import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { after, test } from 'node:test';
 import { openTrackingStore } from '../../../../src/store/open';
 import { tempDir } from '../helpers/temp';
 import { describeTrackingStoreContract } from '../tracking-store-contract';
@@ -11,4 +12,19 @@ let n = 0;
 describeTrackingStoreContract('sql.js workspace store', {
   scratchDir: tmp.dir,
   create: () => openTrackingStore(join(tmp.dir, `store-${++n}`, '.modelops', 'mlflow.db')),
+});
+
+test('onDidChange tells a store when another store on the same file commits, until disposed', async () => {
+  const file = join(tmp.dir, 'watched', 'mlflow.db');
+  const viewer = await openTrackingStore(file);
+  const cli = await openTrackingStore(file);
+  let fired = 0;
+  const dispose = viewer.onDidChange!(() => fired++);
+  await cli.createExperiment('from-cli');
+  for (let i = 0; i < 300 && fired === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(fired >= 1);
+  assert.equal((await viewer.getExperimentByName('from-cli'))?.name, 'from-cli');
+  dispose();
+  await viewer.close();
+  await cli.close();
 });
