@@ -104,7 +104,7 @@ describe('run comparison panel in Chromium', () => {
     await panel.page.locator('th[data-run-id="r0000"] button', { hasText: 'Artifacts' }).click();
     await panel.page.waitForFunction(`/No artifacts for run r0000/.test(document.querySelector('[data-testid="status"]').textContent)`);
     const requests = (await panel.posted()).filter((m) => m.kind === 'request' && m.method !== 'compare/metricHistory');
-    assert.equal(requests[0].method, 'clipboard/write');
+    assert.deepEqual(requests.map((m) => m.method), ['clipboard/write', 'compare/openArtifacts']);
     assert.match(String(requests[0].params?.text), /^kind,key,trial-0,trial-1\n/);
     assert.deepEqual(requests[1].params, { runId: 'r0000' });
     await panel.close();
@@ -141,6 +141,23 @@ describe('run comparison panel in Chromium', () => {
     assert.deepEqual(panel.dialogs, []);
     assert.deepEqual(await panel.cspViolations(), []);
     await panel.close();
+  });
+
+  test('saves the run ids for the serializer and restores its view options after a reload', async () => {
+    const runs = manyRuns(3);
+    const panel = await harness.open('compare', fixtureFor(runs));
+    await panel.page.waitForSelector('[data-testid="compare-table"]');
+    await panel.page.click('[data-testid="only-differences"]');
+    await panel.page.waitForSelector('tr[data-key="seed"]');
+    const saved = (await panel.page.evaluate('window.__saved')) as { runIds: string[]; onlyDifferences: boolean };
+    assert.deepEqual(saved.runIds, ['r0000', 'r0001', 'r0002']);
+    assert.equal(saved.onlyDifferences, false);
+    await panel.close();
+    // VS Code hands the saved state back to the reloaded page through getState().
+    const reloaded = await harness.open('compare', fixtureFor(runs, 50, { savedState: saved }));
+    await reloaded.page.waitForSelector('[data-testid="compare-table"]');
+    assert.equal(await reloaded.page.locator('tr[data-key="seed"]').count(), 1);
+    await reloaded.close();
   });
 
   test('screenshots in the light and high-contrast themes', async () => {

@@ -51,6 +51,7 @@
     getState: () => saved,
     setState: (s) => {
       saved = s;
+      window.__saved = JSON.parse(JSON.stringify(s));
     },
   });
 })();

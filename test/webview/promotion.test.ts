@@ -69,6 +69,13 @@ describe('promotion review panel in Chromium', () => {
     await panel.close();
   });
 
+  test('saves the reviewed version for the serializer', async () => {
+    const panel = await harness.open('promotion', fixtureFor(aReview()));
+    await panel.page.waitForSelector('[data-testid="metrics"]');
+    assert.deepEqual(await panel.page.evaluate('window.__saved'), { name: 'iris-classifier', version: '3' });
+    await panel.close();
+  });
+
   test('a first version with nothing in Production says so', async () => {
     const panel = await harness.open('promotion', fixtureFor(aReview({ production: null })));
     await panel.page.waitForSelector('[data-testid="lineage"]');
