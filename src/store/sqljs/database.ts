@@ -3,11 +3,12 @@ import type { FSWatcher } from 'node:fs';
 import {
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
   linkSync,
   mkdirSync,
   openSync,
-  readFileSync,
+  readSync,
   readdirSync,
   renameSync,
   statSync,
@@ -46,6 +47,7 @@ interface FileSignature {
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
+const QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Where artifacts of a store at `storeFile` live by default (MLflow's local layout). */
 export function defaultArtifactRoot(storeFile: string): string {
@@ -225,7 +227,7 @@ export class StoreDatabase {
         this.stale = false;
         if (bytes.length - this.capacity > 0.7 * headroomFor(this.capacity)) {
           // Headroom nearly used: continue on a fresh image of what was just written.
-          const fresh = openImage(this.sql, bytes, this.path, false);
+          const fresh = openImage(this.sql, withHeadroom(bytes), this.path, false);
           db.close();
           this.db = fresh;
           this.capacity = bytes.length;
@@ -244,12 +246,12 @@ export class StoreDatabase {
     if (!sig) throw new ModelOpsError('STORE_IO', `${this.path}: the store file is gone`, { location: this.path });
     if (!force && !this.stale && this.db && this.loaded && sameSignature(sig, this.loaded)) return;
     await this.waitForHotJournal();
-    let bytes: Uint8Array;
+    let image: { buffer: Uint8Array; size: number };
     let before: FileSignature | undefined;
     for (let i = 0; ; i++) {
       before = signatureOf(this.path);
       try {
-        bytes = readFileSync(this.path);
+        image = readWithHeadroom(this.path);
       } catch (e) {
         throw ioError(this.path, 'cannot read the store file', e);
       }
@@ -258,12 +260,12 @@ export class StoreDatabase {
       if (before && after && sameSignature(before, after)) break;
       if (i > 20) throw new ModelOpsError('STORE_BUSY', `${this.path}: the file keeps changing while being read`, { location: this.path });
     }
-    const db = openImage(this.sql, bytes, this.path, force);
+    const db = openImage(this.sql, image, this.path, force);
     this.db?.close();
     this.db = db;
     this.loaded = before;
     this.stale = false;
-    this.capacity = bytes.length;
+    this.capacity = image.size;
   }
 
   private async waitForHotJournal(): Promise<void> {
@@ -395,7 +397,8 @@ export function ensureModelopsSchema(db: Database): void {
 }
 
 /** Validates a file image: SQLite, MLflow's tables, the alembic revision we speak. */
-function openImage(sql: SqlJsStatic, bytes: Uint8Array, file: string, verify: boolean): Database {
+function openImage(sql: SqlJsStatic, image: { buffer: Uint8Array; size: number }, file: string, verify: boolean): Database {
+  const bytes = image.buffer.subarray(0, image.size);
   const corrupt = (why: string, cause?: unknown): ModelOpsError =>
     new ModelOpsError('STORE_CORRUPT', `${file}: ${why}; the file was left untouched`, { location: file, cause });
   if (bytes.length === 0) throw corrupt('the file is empty, not an SQLite database');
@@ -404,7 +407,7 @@ function openImage(sql: SqlJsStatic, bytes: Uint8Array, file: string, verify: bo
   }
   let db: Database;
   try {
-    db = new sql.Database(withHeadroom(bytes));
+    db = new sql.Database(image.buffer.length > image.size && headerSizeValid(bytes) ? image.buffer : bytes);
   } catch (e) {
     throw corrupt(`cannot be opened as an SQLite database (${(e as Error).message})`, e);
   }
@@ -413,7 +416,9 @@ function openImage(sql: SqlJsStatic, bytes: Uint8Array, file: string, verify: bo
     try {
       const rows = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'");
       tables = new Set((rows[0]?.values ?? []).map((r) => String(r[0])));
-      if (verify) {
+      // The full check reads every page (~1 s per 100 MB in wasm): done on first open of files up
+      // to 32 MB; corruption in bigger files surfaces as STORE_CORRUPT from the query that hits it.
+      if (verify && image.size <= QUICK_CHECK_MAX_BYTES) {
         const check = db.exec('PRAGMA quick_check(1)');
         const verdict = String(check[0]?.values[0]?.[0] ?? 'ok');
         if (verdict !== 'ok') throw new Error(verdict);
@@ -457,17 +462,38 @@ function openImage(sql: SqlJsStatic, bytes: Uint8Array, file: string, verify: bo
  * count stored in the header when that count is valid (every file written by SQLite ≥ 3.7.0);
  * when it is not, no headroom is added. `export()` writes only the real pages.
  */
-function withHeadroom(bytes: Uint8Array): Uint8Array {
+function headerSizeValid(bytes: Uint8Array): boolean {
+  if (bytes.length < 100) return false;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rawPageSize = view.getUint16(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
   const pages = view.getUint32(28);
-  const headerSizeValid = pages > 0 && view.getUint32(24) === view.getUint32(92) && pages * pageSize === bytes.length;
-  if (!headerSizeValid) return bytes;
-  const headroom = headroomFor(bytes.length);
-  const padded = new Uint8Array(bytes.length + headroom);
-  padded.set(bytes);
-  return padded;
+  return pages > 0 && view.getUint32(24) === view.getUint32(92) && pages * pageSize === bytes.length;
+}
+
+/** An exported image plus zeroed headroom (see above). */
+function withHeadroom(bytes: Uint8Array): { buffer: Uint8Array; size: number } {
+  const buffer = new Uint8Array(bytes.length + headroomFor(bytes.length));
+  buffer.set(bytes);
+  return { buffer, size: bytes.length };
+}
+
+/** Reads the file straight into a buffer that has the headroom already (one copy less). */
+function readWithHeadroom(path: string): { buffer: Uint8Array; size: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = new Uint8Array(size + headroomFor(size));
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buffer, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return { buffer, size: off };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function headroomFor(size: number): number {
