@@ -20,6 +20,7 @@ import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/p
 import { childSeed } from '../ml/random';
 import type { TrackingStore } from '../store/tracking-store';
 import type { TrainParamsFile } from './train-options';
+import { permutationImportanceOnRows } from './train-importance';
 import { memberParams, readParamsFile, resolveMembers } from './train-options';
 
 export interface TrainProgress {
@@ -274,11 +275,13 @@ async function trainInRun(
       validation,
     );
   };
+  let lastFold: { model: Ensemble; test: Int32Array } | undefined;
   for (let f = 0; f < folds.length; f++) {
     checkCancelled(options.signal);
     const fold = folds[f];
     const span = fitWeight / (folds.length + 1);
     const model = await fit(fold.train, childSeed(seed, f + 1), `fold ${f + 1}/${folds.length}`, f * span, span);
+    if (f === folds.length - 1) lastFold = { model, test: fold.test };
     const ev = evaluate(model, ds, fold.test, classes);
     foldMetrics.push(ev.metrics);
     const V = task === 'classification' ? K : 1;
@@ -338,6 +341,13 @@ async function trainInRun(
   }
   const imp = model.featureImportances();
   if (imp) svgs.push(['feature_importance.svg', importanceSvg(imp)]);
+  // Permutation importance needs rows the model has not seen: the last fold's model on its test rows.
+  if (lastFold) {
+    const perm = permutationImportanceOnRows(lastFold.model, ds, lastFold.test, classes, seed);
+    svgs.push(['permutation_importance.svg', importanceSvg(perm, `Permutation importance (drop of ${task === 'classification' ? 'accuracy' : 'R²'}, held-out rows)`)]);
+    writeFileSync(join(work, 'feature_importance.json'), `${JSON.stringify({ impurity: imp ?? null, permutation: perm }, null, 2)}\n`);
+    await store.logArtifact(runId, join(work, 'feature_importance.json'));
+  }
   mkdirSync(plots, { recursive: true });
   for (const [name, svg] of svgs) {
     const file = join(plots, name);

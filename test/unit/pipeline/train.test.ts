@@ -49,9 +49,14 @@ describe('train pipeline', () => {
     assert.equal((JSON.parse(String(input.profile)) as { num_rows: number }).num_rows, 150);
     assert.ok(input.tags?.some((t) => t.key === 'mlflow.data.context' && t.value === 'training'));
     const top = (await s.listArtifacts(r.runId)).map((a) => a.path).sort();
-    assert.deepEqual(top, ['model', 'plots']);
+    assert.deepEqual(top, ['feature_importance.json', 'model', 'plots']);
     const plots = (await s.listArtifacts(r.runId, 'plots')).map((a) => a.path).sort();
-    assert.deepEqual(plots, ['plots/confusion_matrix.svg', 'plots/feature_importance.svg', 'plots/roc.svg']);
+    assert.deepEqual(plots, ['plots/confusion_matrix.svg', 'plots/feature_importance.svg', 'plots/permutation_importance.svg', 'plots/roc.svg']);
+    const importance = JSON.parse(readFileSync(join(await s.artifactLocalPath(r.runId, 'feature_importance.json')), 'utf8')) as {
+      permutation: { name: string; importance: number }[];
+    };
+    assert.ok(['petal_length', 'petal_width'].includes(importance.permutation[0].name), 'a petal measurement matters most');
+    assert.ok(importance.permutation.some((p) => p.importance > 0.05));
     const modelDir = await s.artifactLocalPath(r.runId, 'model');
     const { model, info } = loadModel(modelDir);
     assert.equal(info.runId, r.runId);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { binaryAuc, classificationMetrics, confusionMatrix } from '../../../../src/ml/metrics/classification';
+import type { Matrix } from '../../../../src/ml/estimator';
+import { permutationImportance } from '../../../../src/ml/metrics/importance';
 import { regressionMetrics } from '../../../../src/ml/metrics/regression';
 
 const close = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) < eps, `${a} ≠ ${b}`);
@@ -36,5 +38,22 @@ describe('metrics', () => {
     close(m.rmse, Math.sqrt(0.5));
     close(m.mae, 0.5);
     close(m.r2, 1 - 2 / 5);
+  });
+});
+
+describe('permutation importance', () => {
+  test('shuffling the only informative column costs the score; shuffling noise costs nothing', () => {
+    const n = 200;
+    const data = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      data[i] = i % 2; // column 0 decides
+      data[n + i] = (i * 7) % 5; // column 1 is noise
+    }
+    const X: Matrix = { nRows: n, nCols: 2, data };
+    const truth = Array.from({ length: n }, (_, i) => i % 2);
+    const score = (M: Matrix): number => truth.filter((t, i) => (M.data[i] > 0.5 ? 1 : 0) === t).length / n;
+    const r = permutationImportance(X, score, { seed: 1, repeats: 4 });
+    assert.ok(r.mean[0] > 0.3, `informative column: ${r.mean[0]}`);
+    assert.equal(r.mean[1], 0);
   });
 });
