@@ -78,7 +78,12 @@ export class ComparePanel {
           },
         },
         notifications: { 'compare/refresh': () => void this.reload() },
-        onReady: () => void this.reload(),
+        onReady: () => {
+          deps.log.info('webview.ready', { panel: 'compare' });
+          void this.reload();
+        },
+        onRequestDone: (method, ms, error) =>
+          error === undefined ? deps.log.info('webview.request', { panel: 'compare', method, ms }) : deps.log.error('webview.request.failed', error, { panel: 'compare', method, ms }),
         onProblem: (message) => deps.log.error('webview.compare.protocol', new Error(message)),
       },
     );
@@ -124,7 +129,9 @@ export class ComparePanel {
       this.deps.log.error('webview.compare.load', e);
       state = { status: 'error', runs: [], message: e instanceof Error ? e.message : String(e) };
     }
-    if (seq === this.loadSeq) this.channel.notify('compare/state', state);
+    if (seq !== this.loadSeq) return;
+    this.channel.notify('compare/state', state);
+    this.deps.log.info('webview.state', { panel: 'compare', status: state.status, runs: state.runs.length });
   }
 
   dispose(): void {

@@ -29,6 +29,8 @@ export interface HostChannelOptions<C extends Contract> {
   onReady?: () => void;
   /** Protocol problems (malformed or unknown messages): logged, never thrown at the webview. */
   onProblem?: (message: string) => void;
+  /** After each request is answered: for the output channel. */
+  onRequestDone?: (method: string, ms: number, error?: unknown) => void;
 }
 
 interface Outgoing {
@@ -128,12 +130,15 @@ export class HostChannel<C extends Contract> {
       this.reply(id, undefined, new ModelOpsError('BAD_REQUEST', `unknown request ${method}`));
       return;
     }
+    const t0 = Date.now();
     try {
       const params = spec.params(message.params, `${method} params`);
       const result = spec.result(await handler(params), `${method} result`);
       this.reply(id, result);
+      this.options.onRequestDone?.(method, Date.now() - t0);
     } catch (e) {
       this.reply(id, undefined, e);
+      this.options.onRequestDone?.(method, Date.now() - t0, e);
     }
   }
 

@@ -61,7 +61,12 @@ export class PromotionPanel {
           'promotion/reject': ({ comment }) => decide(PANEL_ACTIONS.rejectVersion, comment, 'rejected'),
         },
         notifications: { 'promotion/refresh': () => void this.reload() },
-        onReady: () => void this.reload(),
+        onReady: () => {
+          deps.log.info('webview.ready', { panel: 'promotion' });
+          void this.reload();
+        },
+        onRequestDone: (method, ms, error) =>
+          error === undefined ? deps.log.info('webview.request', { panel: 'promotion', method, ms }) : deps.log.error('webview.request.failed', error, { panel: 'promotion', method, ms }),
         onProblem: (message) => deps.log.error('webview.promotion.protocol', new Error(message)),
       },
     );
@@ -79,7 +84,9 @@ export class PromotionPanel {
     const seq = ++this.loadSeq;
     const state = await loadPromotionState(await this.deps.stores().catch(() => undefined), this.target.name, this.target.version);
     if (state.status === 'error') this.deps.log.info('webview.promotion.unavailable', { message: state.message });
-    if (seq === this.loadSeq) this.channel.notify('promotion/state', state);
+    if (seq !== this.loadSeq) return;
+    this.channel.notify('promotion/state', state);
+    this.deps.log.info('webview.state', { panel: 'promotion', status: state.status, version: `${this.target.name}/${this.target.version}` });
   }
 
   dispose(): void {
