@@ -92,4 +92,17 @@ describe('prediction', () => {
     const gap = r.notes.find((n) => n.kind === 'missing_value')!;
     assert.match(gap.location, /odd\.csv:3:3$/);
   });
+
+  test('a regression model adds its predicted values and summarizes their range', async () => {
+    const reg = await ws.trainRun(GOOD, { target: 'monthly_charges' });
+    const data = join(ws.dir, 'reg.csv');
+    writeFileSync(data, churnCsv(25, 12));
+    const r = await predict(ws.stores, { model: `runs:/${reg}/model`, data, out: join(ws.dir, 'reg-out.csv'), proba: true, cwd: ws.dir });
+    assert.equal(r.summary.task, 'regression');
+    assert.equal(r.probabilities, undefined);
+    const { min, mean, max } = r.summary.range!;
+    assert.ok(min <= mean && mean <= max && min >= 20 && max <= 100, JSON.stringify(r.summary.range));
+    const header = readFileSync(join(ws.dir, 'reg-out.csv'), 'utf8').split('\n')[0]!;
+    assert.equal(header.split(',').at(-1), 'prediction');
+  });
 });

@@ -40,7 +40,7 @@ export interface TestWorkspace {
   stores: Stores;
   db: StoreDatabase;
   /** Trains on fresh churn-like rows, logs the model under the run's `model/` artifact, returns the run id. */
-  trainRun(members: MemberSpec[], options?: { seed?: number; dropColumn?: string; metrics?: Record<string, number>; example?: boolean }): Promise<string>;
+  trainRun(members: MemberSpec[], options?: { seed?: number; dropColumn?: string; metrics?: Record<string, number>; example?: boolean; target?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export async function openWorkspace(): Promise<TestWorkspace> {
         const c = rows[0]!.indexOf(options.dropColumn);
         text = rows.map((r) => r.filter((_, i) => i !== c).join(',')).join('\n') + '\n';
       }
-      const data = datasetFromText(text, 'train.csv', { target: 'churned' });
+      const data = datasetFromText(text, 'train.csv', { target: options.target ?? 'churned' });
       const model = await Ensemble.fit(data.frame, data.target, data.schema.features, { members, seed: 1, threads: 1 });
       const run = await tracking.createRun({ experimentId });
       const out = join(dir, `tmp-model-${n++}`, 'model');
