@@ -30,8 +30,8 @@ function axisLabel(axis: Axis, t: number): string {
 }
 
 export function drawParallel(ctx: CanvasRenderingContext2D, model: ParallelModel, theme: ChartTheme, width: number, height: number): void {
-  const top = 28;
-  const bottom = height - 28;
+  const top = 40;
+  const bottom = height - 24;
   const left = 40;
   const gap = model.axes.length > 1 ? (width - 2 * left) / (model.axes.length - 1) : 0;
   const xOf = (i: number) => left + i * gap;
@@ -63,9 +63,9 @@ export function drawParallel(ctx: CanvasRenderingContext2D, model: ParallelModel
     ctx.lineTo(xOf(i), bottom);
     ctx.stroke();
     ctx.fillStyle = theme.foreground;
-    ctx.fillText(clip(axis.key, 18), xOf(i), top - 12);
+    ctx.fillText(clip(axis.key, 18), xOf(i), top - 22);
     ctx.fillStyle = theme.muted;
-    ctx.fillText(clip(axisLabel(axis, 1), 14), xOf(i), top - 1);
+    ctx.fillText(clip(axisLabel(axis, 1), 14), xOf(i), top - 7);
     ctx.fillText(clip(axisLabel(axis, 0), 14), xOf(i), bottom + 14);
   });
 }
