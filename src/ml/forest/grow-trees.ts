@@ -17,6 +17,8 @@ export function forestWorkerPath(): string | undefined {
 
 export interface GrowOptions {
   threads: number;
+  /** Told how many threads actually grew the trees (1 when the worker script is not found). */
+  onThreads?: (threads: number) => void;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -34,6 +36,7 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
   const file = options.threads > 1 ? forestWorkerPath() : undefined;
   // Without the worker script (e.g. code bundled elsewhere) trees grow in this thread: same trees, slower.
   const threads = file ? Math.max(1, Math.min(options.threads, total)) : 1;
+  options.onThreads?.(threads);
   if (threads === 1 || !file) {
     const out: BuiltTree[] = [];
     for (let t = 0; t < total; t++) {

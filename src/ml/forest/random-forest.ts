@@ -81,6 +81,8 @@ export class RandomForest implements Estimator {
   private edges: Float32Array[] = [];
   private compiled: Compiled | undefined;
   private importances: Float64Array | undefined;
+  /** Threads that grew the trees in the last fit (for diagnostics; never changes the model). */
+  lastFitThreads = 0;
 
   constructor(
     readonly task: Task,
@@ -119,7 +121,7 @@ export class RandomForest implements Estimator {
       { nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses },
       treeParams,
       seeds,
-      { threads, signal: ctx.signal, onProgress: ctx.onProgress },
+      { threads, signal: ctx.signal, onProgress: ctx.onProgress, onThreads: (t) => (this.lastFitThreads = t) },
     );
     this.afterTrees();
   }

@@ -38,6 +38,7 @@ describe('random forest reproducibility', () => {
     const two = new RandomForest('classification', { seed: 11, nEstimators: 24 });
     await one.fit(X, y, { threads: 1 });
     await two.fit(X, y, { threads: 2 });
+    assert.equal(two.lastFitThreads, 2, 'the trees really grew on two worker threads');
     assert.equal(JSON.stringify(one.toJSON()), JSON.stringify(two.toJSON()));
     assert.deepEqual(one.predictProba(X), two.predictProba(X));
     const other = new RandomForest('classification', { seed: 12, nEstimators: 24 });
