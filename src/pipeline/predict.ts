@@ -8,7 +8,8 @@ import type { ResolvedModel, Stores } from './model-resolve';
 import { resolveModel } from './model-resolve';
 import type { InputIssue } from './predict-input';
 import { checkInput } from './predict-input';
-import { openScoringModel, score } from './scoring';
+import { scoreRows } from './parallel-score';
+import { openScoringModel } from './scoring';
 
 export interface PredictOptions {
   /** Model URI (`models:/churn/Production`, `models:/churn@champion`, `runs:/<id>/model`, a directory). */
@@ -20,6 +21,8 @@ export interface PredictOptions {
   /** Add one probability column per class (classification). */
   proba?: boolean;
   cwd?: string;
+  /** Worker threads for large inputs (default 1: score in the calling thread). */
+  threads?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
@@ -77,7 +80,7 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
   if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'prediction was cancelled');
   options.onProgress?.(`scoring ${table.rows.length} rows`);
   const started = performance.now();
-  const out = score(m, checked.frame);
+  const out = await scoreRows(m, checked.frame, { ...(options.threads ? { threads: options.threads } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const milliseconds = performance.now() - started;
   const classification = m.model.task === 'classification';
   const predictionColumn = uniqueColumn(table.header, 'prediction');

@@ -1,3 +1,4 @@
+import { ModelOpsError } from '../../core/errors';
 import { modelUriFromOptions } from '../../core/model-uri';
 import type { Stores } from '../../pipeline/model-resolve';
 import { predict } from '../../pipeline/predict';
@@ -19,6 +20,7 @@ export const predictCommand: CommandSpec = {
     out: { type: 'string', value: '<file.csv>', description: 'write the rows with prediction columns here (atomically)' },
     proba: { type: 'boolean', description: 'add one probability column per class' },
     limit: { type: 'string', value: '<n>', description: 'rows shown when there is no --out (default 20)' },
+    threads: { type: 'string', value: '<n>', description: 'worker threads for large files (default 1)' },
   },
   async run(ctx) {
     const uri = modelUriFromOptions({
@@ -32,7 +34,18 @@ export const predictCommand: CommandSpec = {
     const out = stringOption(ctx, 'out');
     // A plain directory needs no store: predicting must work without a workspace store.
     const stores: Stores | null = uri.kind === 'path' ? null : await registryStores(ctx);
-    const r = await predict(stores, { model: uri, data, cwd: ctx.io.cwd, proba: ctx.options.proba === true, ...(out ? { out } : {}) });
+    const threads = stringOption(ctx, 'threads');
+    if (threads !== undefined && !/^[1-9]\d*$/.test(threads)) {
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--threads must be a positive integer, got '${threads}'`, { location: 'threads' });
+    }
+    const r = await predict(stores, {
+      model: uri,
+      data,
+      cwd: ctx.io.cwd,
+      proba: ctx.options.proba === true,
+      ...(out ? { out } : {}),
+      ...(threads ? { threads: Number(threads) } : {}),
+    });
     for (const n of r.notes) ctx.io.stderr.write(`note: ${n.message}\n`);
     if (ctx.json) return void ctx.printJson(r);
     const s = r.summary;
