@@ -41,7 +41,7 @@ export function toBatches(byRun: Map<string, Metric[]>): { runId: string; batch:
 export interface BufferedMetricLoggerOptions {
   /** Flush at most this often while metrics keep coming (default 1000 ms). */
   intervalMs?: number;
-  /** Flush early when this many points are waiting (default 200,000), to bound memory. */
+  /** Flush early when this many points are waiting (default 100,000: ~19 MB of rows), to bound memory and the size of one transaction. */
   maxPending?: number;
   /** Called when a background flush fails (the points stay queued for the next flush). */
   onError?: (e: unknown) => void;
@@ -67,7 +67,7 @@ export class BufferedMetricLogger {
     private readonly options: BufferedMetricLoggerOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 1000;
-    this.maxPending = options.maxPending ?? 200_000;
+    this.maxPending = options.maxPending ?? 100_000;
   }
 
   /** Number of points waiting for the next flush. */

@@ -225,7 +225,7 @@ export class StoreDatabase {
         fsyncDir(dirname(this.path));
         this.loaded = signatureOf(this.path);
         this.stale = false;
-        if (bytes.length - this.capacity > 0.7 * headroomFor(this.capacity)) {
+        if (bytes.length - this.capacity > 0.5 * headroomFor(this.capacity)) {
           // Headroom nearly used: continue on a fresh image of what was just written.
           const fresh = openImage(this.sql, withHeadroom(bytes), this.path, false);
           db.close();
@@ -496,8 +496,13 @@ function readWithHeadroom(path: string): { buffer: Uint8Array; size: number } {
   }
 }
 
+/**
+ * As much room again as the file holds (8 MB at least): a store can grow by half before the image
+ * is reloaded with new headroom. Zeroed headroom is not free (sql.js copies it into its file
+ * system, touching every page), so it stays proportional to the store.
+ */
 function headroomFor(size: number): number {
-  return Math.max(2 * 1024 * 1024, Math.ceil(size / 2));
+  return Math.max(8 * 1024 * 1024, size);
 }
 
 /**
