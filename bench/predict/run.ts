@@ -58,6 +58,14 @@ async function main(): Promise<void> {
       ours.push({ score: r.summary.milliseconds / 1000, total: (performance.now() - t0) / 1000 });
       predictions = r.predictions;
     }
+    // Two worker threads (the bundled worker script from `npm run build`).
+    let parallelScore: number | undefined;
+    const worker = join(resolve('dist'), 'predict-worker.js');
+    if (existsSync(worker)) {
+      process.env.MODELOPS_PREDICT_WORKER = worker;
+      const r = await predict(null, { model: modelDir, data, threads: 2 });
+      parallelScore = r.summary.milliseconds / 1000;
+    }
     const cli = join(resolve('dist'), 'cli.js');
     let cliSeconds: number | undefined;
     if (existsSync(cli)) {
@@ -90,13 +98,14 @@ async function main(): Promise<void> {
     console.log(`\nbench/predict: ${ROWS.toLocaleString('en-US')} churn-like rows, ensemble rf(100 trees) + knn(5), soft vote; ${cpus().length} cores`);
     console.log(`${pad('measure', 46)}${pad('ModelOps', 22)}scikit-learn ${sk ? '(1.2, n_jobs=1)' : ''}`);
     console.log(`${pad('scoring only (predict_proba)', 46)}${pad(rate(score), 22)}${rate(sk?.score_s)}`);
+    console.log(`${pad('scoring only, 2 worker threads', 46)}${pad(rate(parallelScore), 22)}`);
     console.log(`${pad('read CSV + check + score + write CSV', 46)}${pad(rate(total), 22)}${rate(sk?.end_to_end_s)}`);
     console.log(`${pad('`modelops predict` CLI wall time (node start)', 46)}${pad(rate(cliSeconds), 22)}`);
     if (agreement !== undefined) console.log(`prediction agreement with scikit-learn: ${(agreement * 100).toFixed(1)}%`);
     mkdirSync('bench/results', { recursive: true });
     writeFileSync(
       join('bench', 'results', `predict-${Date.now()}.json`),
-      JSON.stringify({ rows: ROWS, ours: { scoreSeconds: score, endToEndSeconds: total, cliSeconds }, sklearn: sk ?? null, agreement }, null, 2) + '\n',
+      JSON.stringify({ rows: ROWS, ours: { scoreSeconds: score, parallelScoreSeconds: parallelScore, endToEndSeconds: total, cliSeconds }, sklearn: sk ?? null, agreement }, null, 2) + '\n',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
