@@ -71,13 +71,26 @@ export function runGates(input: GateInputs): GateRun {
     if (!data.table.header.includes(data.target)) issues.push(`has no target column '${data.target}'`);
     const checked = checkInput(data.table, candidate.inputs);
     issues.push(...checked.errors.map((e) => e.message));
+    // Rows whose label the candidate never saw cannot be scored as right or wrong: say so.
+    let unknown = '';
+    const t = data.table.header.indexOf(data.target);
+    if (t >= 0 && candidate.model.task === 'classification') {
+      const known = new Set(candidate.model.classes);
+      const labels = new Map<string, number>();
+      for (const r of data.table.rows) {
+        const l = (r[t] ?? '').trim();
+        if (!known.has(l)) labels.set(l, (labels.get(l) ?? 0) + 1);
+      }
+      const count = [...labels.values()].reduce((a, b) => a + b, 0);
+      if (count > 0) unknown = `; ${count} row(s) with labels the model never saw (${[...labels.keys()].slice(0, 5).map((l) => `'${l}'`).join(', ')}) are left out of the metrics`;
+    }
     results.push({
       gate: 'data',
       name: 'held-out data fits the candidate',
       expected: `a CSV with ${candidate.inputs.length} input columns and '${data.target}'`,
       actual: `${data.table.rows.length} rows, ${data.table.header.length} columns`,
       outcome: issues.length === 0 ? 'pass' : 'fail',
-      message: issues.length === 0 ? `${data.path} fits` : `${data.path} ${issues.join('; ')}`,
+      message: issues.length === 0 ? `${data.path} fits${unknown}` : `${data.path} ${issues.join('; ')}`,
     });
     if (issues.length === 0) {
       candidateMetrics = heldOutMetrics(candidate, data);

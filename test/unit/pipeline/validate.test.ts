@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ModelOpsError } from '../../../src/core/errors';
@@ -138,6 +138,19 @@ describe('validation gates', () => {
     const b = await registerModel(ws.stores, { runId: weak, name: 'solo', actor: alice, validation: { workspace: ws.dir } });
     assert.equal(b.version.currentStage, 'None');
     assert.equal(b.validation!.report.gates[0]!.actual, '0.7');
+  });
+
+  test('held-out rows with a label the model never saw are named in the report and left out of the metrics', async () => {
+    const lines = readFileSync(join(ws.dir, 'holdout.csv'), 'utf8').trim().split('\n');
+    lines[1] = lines[1]!.replace(/,(yes|no)$/, ',maybe');
+    writeFileSync(join(ws.dir, 'odd-holdout.csv'), lines.join('\n') + '\n');
+    writeGates(ws, { models: { odd: { data: 'odd-holdout.csv' } } });
+    const runId = await ws.trainRun(GOOD);
+    const { validation } = await registerModel(ws.stores, { runId, name: 'odd', actor: alice, validation: { workspace: ws.dir } });
+    const gate = validation!.report.gates.find((g) => g.gate === 'data')!;
+    assert.equal(gate.outcome, 'pass');
+    assert.match(gate.message, /1 row\(s\) with labels the model never saw \('maybe'\) are left out of the metrics/);
+    assert.ok(Number.isFinite(validation!.report.candidateMetrics.accuracy));
   });
 
   test('registering a run without a model says so', async () => {
