@@ -60,11 +60,17 @@ function validate(p: ForestParams): void {
 }
 
 /** Trees flattened into one set of arrays for prediction. */
+/**
+ * Trees flattened for prediction: one 3-word record per node, [feature, right, threshold bits],
+ * so a node and its left child (the next record) share cache lines. `right` is the right child's
+ * record offset, or for a leaf (feature -1) the offset of its values.
+ */
 interface Compiled {
+  /** Record offset of each tree's root. */
   roots: Int32Array;
-  feature: Int32Array;
-  threshold: Float32Array;
-  right: Int32Array;
+  nodes: Int32Array;
+  /** Float view of `nodes` (thresholds at 3i + 2). */
+  thresholds: Float32Array;
   values: Float32Array;
 }
 
@@ -164,18 +170,18 @@ export class RandomForest implements Estimator {
     const rows = new Float32Array(n * d);
     for (let c = 0; c < d; c++) for (let r = 0; r < n; r++) rows[r * d + c] = X.data[c * n + r];
     const out = new Float64Array(n * V);
-    const { roots, feature, threshold, right, values } = m;
+    const { roots, nodes, thresholds, values } = m;
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let r = 0; r < n; r++) {
-        let node = root;
+        let i = root;
         const base = r * d;
-        let f = feature[node];
+        let f = nodes[i];
         while (f >= 0) {
-          node = rows[base + f] <= threshold[node] ? node + 1 : right[node];
-          f = feature[node];
+          i = rows[base + f] <= thresholds[i + 2] ? i + 3 : nodes[i + 1];
+          f = nodes[i];
         }
-        const slot = right[node] * V;
+        const slot = nodes[i + 1];
         if (V === 1) out[r] += values[slot];
         else for (let k = 0; k < V; k++) out[r * V + k] += values[slot + k];
       }
@@ -238,24 +244,25 @@ function compile(trees: BuiltTree[], edges: Float32Array[], V: number): Compiled
     nodes += t.feature.length;
     leaves += t.values.length / V;
   }
+  const buffer = new ArrayBuffer(nodes * 3 * 4);
   const c: Compiled = {
     roots: new Int32Array(trees.length),
-    feature: new Int32Array(nodes),
-    threshold: new Float32Array(nodes),
-    right: new Int32Array(nodes),
+    nodes: new Int32Array(buffer),
+    thresholds: new Float32Array(buffer),
     values: new Float32Array(leaves * V),
   };
   let n0 = 0;
   let l0 = 0;
   trees.forEach((t, i) => {
-    c.roots[i] = n0;
+    c.roots[i] = n0 * 3;
     for (let j = 0; j < t.feature.length; j++) {
       const f = t.feature[j];
-      c.feature[n0 + j] = f;
+      const rec = (n0 + j) * 3;
+      c.nodes[rec] = f;
       if (f >= 0) {
-        c.threshold[n0 + j] = edges[f][t.bin[j]];
-        c.right[n0 + j] = t.right[j] + n0;
-      } else c.right[n0 + j] = t.right[j] + l0;
+        c.nodes[rec + 1] = (t.right[j] + n0) * 3;
+        c.thresholds[rec + 2] = edges[f][t.bin[j]];
+      } else c.nodes[rec + 1] = (t.right[j] + l0) * V;
     }
     c.values.set(t.values, l0 * V);
     n0 += t.feature.length;
