@@ -6,7 +6,7 @@
 //
 // usage: node scripts/bootstrap-vscode.mjs   (prints the resolved tool paths as JSON)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,8 +40,12 @@ function run(cmd, args, options = {}) {
 
 /** Environment where `node` is Node 24 and native modules build against its headers. */
 export function node24Env(extra = {}) {
+  // Under `npm test` the outer npm (Node 20) exports npm_config_* / npm_* variables, which an inner
+  // npm reads as its own config: npm_config_user_agent would say "node/v20" to code-server's
+  // postinstall check, npm_node_execpath would point at Node 20. Start from a clean slate.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return {
-    ...process.env,
+    ...base,
     PATH: `${join(NODE24_HOME, 'bin')}:${process.env.PATH}`,
     npm_config_nodedir: NODE24_HOME,
     ...extra,
@@ -57,9 +61,18 @@ function writeMarker(dir, version) {
   writeFileSync(join(dir, '.bootstrap-version'), `${version}\n`);
 }
 
+/**
+ * Installs into a clean folder; the caller writes the version marker only after success, so an
+ * interrupted install is started over next time (never taken for finished).
+ */
 function npmInstallInto(dir, specs, env, logFile) {
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  npmInstall(dir, specs, env, logFile);
+}
+
+function npmInstall(dir, specs, env, logFile) {
   const args = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', ...specs];
   if (logFile) {
     const r = spawnSync('npm', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -119,6 +132,55 @@ function ensureVsce() {
   writeMarker(VSCE_DIR, VERSIONS.vsce);
 }
 
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/**
+ * One bootstrap at a time across processes (two `npm test` runs in one work tree would otherwise
+ * build code-server's native modules into the same folder). A lock left by a dead process is broken.
+ */
+function withLock(fn) {
+  const lock = join(CACHE, '.bootstrap.lock');
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      let pid = NaN;
+      try {
+        pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // being written: wait
+      }
+      if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!waited) log(`waiting for another bootstrap (pid ${pid}) to finish`);
+      waited = true;
+      sleep(2000);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /**
  * Makes sure the tools are present (all of them unless told otherwise); returns their paths.
  * Packaging needs only Node 24 and vsce: `bootstrap({ codeServer: false, browser: false })`.
@@ -127,10 +189,19 @@ export function bootstrap(options = {}) {
   const want = { codeServer: true, browser: true, vsce: true, ...options };
   const t0 = Date.now();
   mkdirSync(CACHE, { recursive: true });
-  ensureApt(want);
-  ensureNode24();
-  if (want.codeServer) ensureCodeServer();
-  if (want.vsce) ensureVsce();
+  const ready = () =>
+    markerOk(NODE24_DIR, VERSIONS.node) &&
+    (!want.codeServer || markerOk(CS_DIR, VERSIONS.codeServer)) &&
+    (!want.vsce || markerOk(VSCE_DIR, VERSIONS.vsce)) &&
+    aptPackagesMissing(want).length === 0;
+  if (!ready()) {
+    withLock(() => {
+      ensureApt(want);
+      ensureNode24();
+      if (want.codeServer) ensureCodeServer();
+      if (want.vsce) ensureVsce();
+    });
+  }
   const s = (Date.now() - t0) / 1000;
   if (s > 1) log(`ready in ${s.toFixed(1)}s`);
   return paths;
