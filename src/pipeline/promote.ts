@@ -42,7 +42,6 @@ export async function promoteModelVersion(stores: Stores, o: PromoteOptions): Pr
       { location: `models:/${o.name}/${current.version}` },
     );
   }
-  const before = (await stores.registry.getLatestVersions(o.name, ['Production'])).map((v) => v.version);
   const version = await stores.registry.transitionModelVersionStage(o.name, current.version, to, true, {
     actor: o.actor,
     action: 'approve',
@@ -50,7 +49,11 @@ export async function promoteModelVersion(stores: Stores, o: PromoteOptions): Pr
     reportId: report.reportId,
     expectStage: current.currentStage,
   });
-  return { version, archived: before.filter((v) => v !== current.version), report };
+  // The versions this transaction archived: its audit rows share the version's update time.
+  const archived = (await stores.registry.getAuditTrail(o.name))
+    .filter((e) => e.action === 'archive' && e.time === version.lastUpdatedTimestamp && e.comment === `replaced by version ${version.version}`)
+    .map((e) => e.version!);
+  return { version, archived, report };
 }
 
 export interface ReviewOptions {
