@@ -40,7 +40,8 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     await wb.page.keyboard.press('Enter'); // the default members (rf, knn) are preselected
     const progress = wb.notification('Training ensemble');
     await progress.waitFor({ timeout: 30_000 });
-    await wb.page.waitForTimeout(600); // the palette fades out; the progress message fills in
+    // Let the palette finish fading out, but not so long that training (a second or two) is done.
+    await wb.page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 1500 }).catch(() => undefined);
     await wb.screenshot('train-progress');
     await wb.notification('Trained rf + knn on iris.csv').waitFor({ timeout: 180_000 });
     // Three runs now under iris-demo (the CLI wrote two).

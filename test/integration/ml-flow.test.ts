@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
@@ -111,5 +111,19 @@ suite('train, register, promote and predict from the editor', () => {
     assert.match(hover.value, /iris v2/);
     // The CSV is open in an editor with the decorations.
     assert.ok(vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === csv.fsPath));
+  });
+
+  test('Predict refuses a CSV that does not fit the model\'s signature, names the file, and writes nothing', async () => {
+    const bad = join(workspaceDir(), 'bad.csv');
+    writeFileSync(bad, 'sepal_length,colour\n5.1,red\n');
+    const before = ui.messages.length;
+    const result = await vscode.commands.executeCommand('modelops.predictWithProduction', vscode.Uri.file(bad));
+    assert.equal(result, undefined);
+    const error = ui.messages.slice(before).find((m) => m.level === 'error');
+    assert.ok(error, 'an error message was shown');
+    assert.ok(error.text.includes(bad), error.text);
+    assert.deepEqual(error.actions, ['Show Output']);
+    assert.equal(existsSync(join(workspaceDir(), 'bad.predictions.csv')), false);
+    rmSync(bad, { force: true });
   });
 });
