@@ -497,12 +497,12 @@ function readWithHeadroom(path: string): { buffer: Uint8Array; size: number } {
 }
 
 /**
- * As much room again as the file holds (8 MB at least): a store can grow by half before the image
- * is reloaded with new headroom. Zeroed headroom is not free (sql.js copies it into its file
- * system, touching every page), so it stays proportional to the store.
+ * As much room again as the file holds, between 8 and 32 MB (a buffered-metrics flush adds up to
+ * ~19 MB); the image is reloaded with new headroom once half of it is used. Zeroed headroom is not
+ * free (sql.js copies it into its file system, touching every page), hence the cap.
  */
 function headroomFor(size: number): number {
-  return Math.max(8 * 1024 * 1024, size);
+  return Math.min(32 * 1024 * 1024, Math.max(8 * 1024 * 1024, size));
 }
 
 /**
