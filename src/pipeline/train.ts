@@ -328,7 +328,11 @@ async function trainInRun(
       for (let k = 1; k < K; k++) if (oof[i * K + k] > oof[i * K + best]) best = k;
       return best;
     });
-    svgs.push(['confusion_matrix.svg', confusionMatrixSvg(confusionMatrix(y, pred, K), classes, 'Confusion matrix (out-of-fold)')]);
+    const cm = confusionMatrix(y, pred, K);
+    svgs.push(['confusion_matrix.svg', confusionMatrixSvg(cm, classes, 'Confusion matrix (out-of-fold)')]);
+    // The numbers too, for tools that read them (rows: true label, columns: predicted).
+    writeFileSync(join(work, 'confusion_matrix.json'), `${JSON.stringify({ labels: classes, matrix: cm })}\n`);
+    await store.logArtifact(runId, join(work, 'confusion_matrix.json'));
     const curves = (K === 2 ? [1] : classes.map((_, k) => k)).map((k) => {
       const pos = y.map((v) => v === k);
       const score = rows.map((i) => oof[i * K + k]);

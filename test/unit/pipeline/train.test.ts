@@ -49,7 +49,11 @@ describe('train pipeline', () => {
     assert.equal((JSON.parse(String(input.profile)) as { num_rows: number }).num_rows, 150);
     assert.ok(input.tags?.some((t) => t.key === 'mlflow.data.context' && t.value === 'training'));
     const top = (await s.listArtifacts(r.runId)).map((a) => a.path).sort();
-    assert.deepEqual(top, ['feature_importance.json', 'model', 'plots']);
+    assert.deepEqual(top, ['confusion_matrix.json', 'feature_importance.json', 'model', 'plots']);
+    const cm = JSON.parse(readFileSync(await s.artifactLocalPath(r.runId, 'confusion_matrix.json'), 'utf8')) as { labels: string[]; matrix: number[][] };
+    assert.deepEqual(cm.labels, ['setosa', 'versicolor', 'virginica']);
+    assert.equal(cm.matrix.flat().reduce((t, v) => t + v, 0), 150, 'every row is predicted once out of fold');
+    assert.equal(cm.matrix[0][0], 50, 'setosa is never confused');
     const plots = (await s.listArtifacts(r.runId, 'plots')).map((a) => a.path).sort();
     assert.deepEqual(plots, ['plots/confusion_matrix.svg', 'plots/feature_importance.svg', 'plots/permutation_importance.svg', 'plots/roc.svg']);
     const importance = JSON.parse(readFileSync(join(await s.artifactLocalPath(r.runId, 'feature_importance.json')), 'utf8')) as {
