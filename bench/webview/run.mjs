@@ -51,7 +51,7 @@ try {
           );
           window.__deliver({ kind: 'notification', method: 'compare/state', params: state });
         });
-      }, aState(runs));
+      }, aState(runs, { message: `round ${i}` })); // a different state each round: the panel skips unchanged ones
       // The first round warms the JIT and the toolkit's styles: report the rest.
       if (i > 0) {
         drawn.push(t[0]);

@@ -48,6 +48,15 @@ describe('promotion review panel in Chromium', () => {
     await panel.close();
   });
 
+  test('an unchanged state from the host keeps the comment being typed', async () => {
+    const panel = await harness.open('promotion', fixtureFor(aReview()));
+    await panel.page.waitForSelector('[data-testid="comment"]');
+    await panel.page.locator('[data-testid="comment"] textarea').fill('half-written');
+    await panel.deliver({ kind: 'notification', method: 'promotion/state', params: { status: 'ready', review: aReview() } });
+    assert.equal(await panel.page.locator('[data-testid="comment"] textarea').inputValue(), 'half-written');
+    await panel.close();
+  });
+
   test('a failed rejection shows the extension\'s error', async () => {
     const panel = await harness.open('promotion', fixtureFor(aReview(), { replies: { 'promotion/reject': { error: { code: 'INVALID_STATE', message: 'Version 3 is no longer in Staging.' } } } }));
     await panel.page.waitForSelector('[data-testid="reject"]');

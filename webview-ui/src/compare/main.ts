@@ -181,7 +181,13 @@ function render(): void {
   if (artifacts) root.append(artifacts);
 }
 
+// The host resends state on every store change (another run logging metrics, say): an unchanged
+// state must not redraw every chart and refetch every history.
+let lastStateJson = '';
 channel.onNotification('compare/state', (next) => {
+  const json = JSON.stringify(next);
+  if (json === lastStateJson) return;
+  lastStateJson = json;
   postedAt = performance.now();
   state = next;
   histories = new Map();

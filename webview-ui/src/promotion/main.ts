@@ -212,7 +212,12 @@ function render(): void {
   api.setState({ name: v.name, version: v.version });
 }
 
+// Unchanged state (a store change elsewhere) must not redraw the panel and wipe a comment being typed.
+let lastStateJson = '';
 channel.onNotification('promotion/state', (next) => {
+  const json = JSON.stringify(next);
+  if (json === lastStateJson) return;
+  lastStateJson = json;
   state = next;
   render();
 });
