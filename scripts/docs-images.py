@@ -14,6 +14,7 @@ CROPS = {
     'promote-context-menu': (0, 30, 700, 700),
     'promote-confirm': (0, 200, 940, 620),
     'inline-predictions': (350, 35, 1400, 560),
+    'prediction-hover': (350, 35, 1000, 400),
 }
 os.makedirs(DST, exist_ok=True)
 for name, box in CROPS.items():

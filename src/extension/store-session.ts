@@ -167,10 +167,10 @@ export class StoreSession implements vscode.Disposable {
     const file = this.file();
     const exists = file !== undefined && existsSync(file);
     if (this.stateValue.kind === 'open') {
-      // An open store reloads itself when the file changed (even replaced); closing it under a
-      // running command would break that command, so only a file that is really gone resets it.
+      // An open store watches its own file (StoreDatabase.watch: it reports writes by others and
+      // reloads on the next read), so a change needs nothing here; closing it under a running
+      // command would break that command, so only a file that is really gone resets it.
       if (!exists) await this.reset('file changed');
-      else this.fireSoon();
       return;
     }
     // Missing or broken before: it may be fine now (or gone again), so start over.

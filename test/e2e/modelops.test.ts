@@ -78,4 +78,11 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     await wb.page.waitForTimeout(800); // let the decorations paint
     await wb.screenshot('inline-predictions');
   });
+
+  test('hovering an inline prediction shows the class probabilities', async () => {
+    const hover = await wb.hoverInlineDecoration('4.9,3,1.4,0.2,setosa');
+    assert.match(await hover.innerText(), /setosa/);
+    assert.match(await hover.innerText(), /probability/);
+    await wb.screenshot('prediction-hover');
+  });
 });

@@ -100,6 +100,31 @@ export class Workbench {
     await this.page.keyboard.press(`Control+${n}`);
   }
 
+  /**
+   * Hovers the after-line decoration of the line holding `lineText` in the first editor group and
+   * returns the hover widget. (View lines are absolutely positioned, so they are found by text, and
+   * the decoration is CSS generated content just right of the line's text.)
+   */
+  async hoverInlineDecoration(lineText: string): Promise<Locator> {
+    const editor = this.page.locator('.editor-group-container').first();
+    const row = editor.locator('.view-lines .view-line', { hasText: lineText }).first();
+    await row.waitFor({ timeout: 15_000 });
+    let right = 0;
+    let y = 0;
+    for (const span of await row.locator('span').all()) {
+      const box = await span.boundingBox();
+      if (box && box.width > 0 && box.x + box.width > right) {
+        right = box.x + box.width;
+        y = box.y + box.height / 2;
+      }
+    }
+    if (right === 0) throw new Error(`the line '${lineText}' is not rendered`);
+    await this.page.mouse.move(right - 20, y);
+    const hover = this.page.locator('.monaco-hover:not(.hidden)', { hasText: 'Prediction' }).first();
+    await hover.waitFor({ timeout: 15_000 });
+    return hover;
+  }
+
   async dismissNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
   }
@@ -129,8 +154,15 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
   }
 
+  /** Waits until no view in the sidebar shows its progress bar (a tree refresh re-renders rows). */
+  async sidebarIdle(): Promise<void> {
+    await this.waitUntil('the sidebar views finished refreshing', async () => (await this.page.locator('.sidebar .monaco-progress-container.active').count()) === 0);
+    await this.page.waitForTimeout(300);
+  }
+
   /** Right-clicks a tree row and hovers a context-menu entry; returns the entry (click it to run). */
   async contextMenu(row: Locator, entry: string): Promise<Locator> {
+    await this.sidebarIdle();
     await row.click({ button: 'right' });
     const item = this.page.locator('.context-view .action-item', { hasText: entry }).first();
     await item.waitFor({ timeout: 15_000 });
