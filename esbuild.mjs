@@ -26,6 +26,8 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Random-forest worker threads: resolved beside the bundle that starts them (src/ml/forest/grow-trees.ts).
   { entryPoints: ['src/ml/forest/forest-worker.ts'], outfile: 'dist/forest-worker.js' },
+  // kNN brute-force search threads: resolved beside the bundle too (src/ml/knn/brute-search.ts).
+  { entryPoints: ['src/ml/knn/knn-worker.ts'], outfile: 'dist/knn-worker.js' },
   // Parallel scoring for large predictions: resolved beside the bundle too (src/pipeline/parallel-score.ts).
   { entryPoints: ['src/pipeline/predict-worker.ts'], outfile: 'dist/predict-worker.js' },
 ];

@@ -1,7 +1,7 @@
 // bench/ml: ModelOps' random forest and kNN beside scikit-learn's (run by /usr/bin/python3 in the
 // same bench run, n_jobs=1 and 2) on the same matrix and the same 5-fold indices. Prints score
 // (accuracy or R²), fit and predict times, peak memory, the ratios and the issue's targets.
-// Run: `node bench/run.mjs ml` (add `--quick` to skip the 50,000-row set).
+// Run: `node bench/run.mjs ml` (add `--quick` to skip the 50,000-row set, `--only a,b` to run only those sets).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -140,7 +140,12 @@ function dirSize(dir: string): number {
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return ours(process.argv[3], process.argv[4], Number(process.argv[5]));
   const quick = process.argv.includes('--quick');
-  const names = ['iris', 'wine', 'breast_cancer', 'diabetes', 'churn', ...(quick ? [] : ['synthetic_50k'])];
+  const all = ['iris', 'wine', 'breast_cancer', 'diabetes', 'churn', ...(quick ? [] : ['synthetic_50k'])];
+  const at = process.argv.indexOf('--only');
+  const only = at > 0 ? (process.argv[at + 1] ?? '').split(',') : undefined;
+  const unknown = only?.filter((n) => !all.includes(n)) ?? [];
+  if (unknown.length) throw new Error(`--only: unknown set(s) ${unknown.join(', ')}; choose from ${all.join(', ')}`);
+  const names = only ? all.filter((n) => only.includes(n)) : all;
   const work = mkdtempSync(join(tmpdir(), 'modelops-bench-ml-'));
   const sk = spawnSync(PYTHON, ['-c', 'import sklearn; print(sklearn.__version__)'], { encoding: 'utf8' });
   if (sk.status !== 0) throw new Error(`${PYTHON} has no scikit-learn: apt-get install -y python3-sklearn`);

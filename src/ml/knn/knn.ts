@@ -3,6 +3,8 @@ import type { Task } from '../dataset/schema';
 import type { Estimator, EstimatorJSON, FitContext, Matrix } from '../estimator';
 import { argmaxRows, countClasses } from '../estimator';
 import { packArray, unpackFloat32, unpackFloat64 } from '../codec';
+import type { BruteJob, ParallelOptions } from './brute-search';
+import { searchParallel } from './brute-search';
 import { KdTree } from './kd-tree';
 
 export interface KnnParams {
@@ -17,9 +19,10 @@ export function defaultKnnParams(): KnnParams {
 }
 
 /**
- * k-nearest neighbours by exact brute force on standardized float32 rows, Euclidean distance.
- * The k nearest are kept in a small sorted buffer; a candidate's distance is abandoned as soon
- * as its partial sum exceeds the current k-th distance. Ties keep the lower training index;
+ * k-nearest neighbours, exact, on standardized float32 rows, Euclidean distance: a KD-tree below
+ * 16 features, else brute force split over worker threads (brute-search.ts). The k nearest are kept
+ * in a small sorted buffer; a candidate's distance is abandoned as soon as its partial sum exceeds
+ * the current k-th distance. Ties keep the lower training index;
  * vote ties go to the lowest class index, as scikit-learn does.
  */
 export class Knn implements Estimator {
@@ -33,6 +36,8 @@ export class Knn implements Estimator {
   private mean: Float64Array = new Float64Array(0);
   private scale: Float64Array = new Float64Array(0);
   private tree: KdTree | undefined;
+  /** Threads for the brute-force search (prediction only; the neighbours never depend on it). */
+  parallel: ParallelOptions = {};
 
   constructor(
     readonly task: Task,
@@ -106,47 +111,21 @@ export class Knn implements Estimator {
     const bestD = new Float64Array(k);
     const bestI = new Int32Array(k);
     const tree = this.tree;
-    for (let q = 0; q < X.nRows; q++) {
-      if (tree) {
+    if (tree) {
+      for (let q = 0; q < X.nRows; q++) {
         tree.search(queries, q * d, bestD, bestI);
         for (let t = 0; t < k; t++) bestD[t] = Math.sqrt(bestD[t]);
         visit(q, bestI, bestD);
-        continue;
       }
-      bestD.fill(Infinity);
-      bestI.fill(-1);
-      const qb = q * d;
-      let worst = Infinity;
-      for (let j = 0; j < n; j++) {
-        const base = j * d;
-        let s = 0;
-        let c = 0;
-        // Partial distance elimination, checked every 4 features.
-        for (; c + 4 <= d; c += 4) {
-          const a0 = queries[qb + c] - train[base + c];
-          const a1 = queries[qb + c + 1] - train[base + c + 1];
-          const a2 = queries[qb + c + 2] - train[base + c + 2];
-          const a3 = queries[qb + c + 3] - train[base + c + 3];
-          s += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
-          if (s >= worst) break;
-        }
-        if (s >= worst) continue;
-        for (; c < d; c++) {
-          const a = queries[qb + c] - train[base + c];
-          s += a * a;
-        }
-        if (s >= worst) continue; // equal distance: the earlier training row wins
-        let p = k - 1;
-        while (p > 0 && bestD[p - 1] > s) {
-          bestD[p] = bestD[p - 1];
-          bestI[p] = bestI[p - 1];
-          p--;
-        }
-        bestD[p] = s;
-        bestI[p] = j;
-        worst = bestD[k - 1];
+      return;
+    }
+    const job: BruteJob = { train, nTrain: n, d, queries, nQueries: X.nRows, k, outD: new Float64Array(X.nRows * k), outI: new Int32Array(X.nRows * k) };
+    searchParallel(job, this.parallel);
+    for (let q = 0; q < X.nRows; q++) {
+      for (let t = 0; t < k; t++) {
+        bestD[t] = Math.sqrt(job.outD[q * k + t]);
+        bestI[t] = job.outI[q * k + t];
       }
-      for (let t = 0; t < k; t++) bestD[t] = Math.sqrt(bestD[t]);
       visit(q, bestI, bestD);
     }
   }

@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Exact brute-force k-nearest search over row-major float32 rows, split across worker threads.
+ * Every query's answer comes from the same loop (`searchRange`), whichever thread runs it, so the
+ * neighbours are identical to a single-threaded scan: squared distances summed in groups of four
+ * (the KD-tree's order too), ties kept by the lower training index.
+ */
+
+/** One search job; the arrays may live in SharedArrayBuffers (worker threads) or not. */
+export interface BruteJob {
+  train: Float32Array;
+  nTrain: number;
+  d: number;
+  queries: Float32Array;
+  nQueries: number;
+  k: number;
+  /** nQueries × k squared distances, ascending per query. */
+  outD: Float64Array;
+  /** nQueries × k training indices. */
+  outI: Int32Array;
+}
+
+/** Queries per block claimed by a thread. */
+export const BLOCK = 32;
+
+/** Searches queries [q0, q1) and writes their k nearest into the job's outputs. */
+export function searchRange(job: BruteJob, q0: number, q1: number): void {
+  const { train, nTrain: n, d, queries, k, outD, outI } = job;
+  // The query is copied into a small float64 array once, so the inner loop converts only train values.
+  const qv = new Float64Array(d);
+  const d4 = d & ~3;
+  for (let q = q0; q < q1; q++) {
+    const o = q * k;
+    for (let t = 0; t < k; t++) {
+      outD[o + t] = Infinity;
+      outI[o + t] = -1;
+    }
+    for (let c = 0; c < d; c++) qv[c] = queries[q * d + c];
+    let worst = Infinity;
+    for (let j = 0, base = 0; j < n; j++, base += d) {
+      let s = 0;
+      let c = 0;
+      // Partial distance elimination, checked every 4 features.
+      for (; c < d4; c += 4) {
+        const a0 = qv[c] - train[base + c];
+        const a1 = qv[c + 1] - train[base + c + 1];
+        const a2 = qv[c + 2] - train[base + c + 2];
+        const a3 = qv[c + 3] - train[base + c + 3];
+        s += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
+        if (s >= worst) break;
+      }
+      if (s >= worst) continue;
+      for (; c < d; c++) {
+        const a = qv[c] - train[base + c];
+        s += a * a;
+      }
+      if (s >= worst) continue; // equal distance: the earlier training row wins
+      let p = k - 1;
+      while (p > 0 && outD[o + p - 1] > s) {
+        outD[o + p] = outD[o + p - 1];
+        outI[o + p] = outI[o + p - 1];
+        p--;
+      }
+      outD[o + p] = s;
+      outI[o + p] = j;
+      worst = outD[o + k - 1];
+    }
+  }
+}
+
+/** Block states in the shared control array (after the claim counter at index 0). */
+const CLAIMED = 1;
+const DONE = 2;
+
+/**
+ * Claims blocks from the shared counter until none is left. `control[0]` is the next free block;
+ * `control[1 + b]` is block b's state. Used by the calling thread and by the workers alike.
+ */
+export function runBlocks(job: BruteJob, control: Int32Array): void {
+  const nBlocks = control.length - 1;
+  for (;;) {
+    const b = Atomics.add(control, 0, 1);
+    if (b >= nBlocks) return;
+    Atomics.store(control, 1 + b, CLAIMED);
+    searchRange(job, b * BLOCK, Math.min(job.nQueries, (b + 1) * BLOCK));
+    Atomics.store(control, 1 + b, DONE);
+    Atomics.notify(control, 1 + b);
+  }
+}
+
+/** The worker script beside this file: out/src/ml/knn/knn-worker.js (tsc) or dist/knn-worker.js (esbuild). */
+export function knnWorkerPath(): string | undefined {
+  const candidates = [process.env.MODELOPS_KNN_WORKER, join(__dirname, 'knn-worker.js'), join(__dirname, 'ml', 'knn', 'knn-worker.js')];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  return undefined;
+}
+
+export interface ParallelOptions {
+  /** Threads in all, this one included (default: available parallelism, at most 4). */
+  threads?: number;
+  /** Below this many distance terms (queries × rows × features) one thread is faster than starting workers. */
+  minWork?: number;
+  /** Leave every block to the workers (tests use it to check the workers' answers). */
+  workersOnly?: boolean;
+}
+
+function sharedCopy<T extends Float32Array | Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T {
+  const out = make(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
+
+/**
+ * Runs the search on this thread and `threads - 1` workers, which share the rows and the output
+ * through SharedArrayBuffers. Synchronous (predict is): this thread takes blocks too and then
+ * waits with Atomics.wait for blocks a worker is still on. A worker that never starts claims
+ * nothing; one that stalls on a block past the deadline has that block redone here (same values).
+ */
+/** Returns the number of threads that took part (1 when the worker script is not found). */
+export function searchParallel(job: BruteJob, options: ParallelOptions = {}): number {
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(4, availableParallelism()), Math.ceil(job.nQueries / BLOCK)));
+  const work = job.nQueries * job.nTrain * job.d;
+  const file = threads > 1 && work >= (options.minWork ?? 5e7) ? knnWorkerPath() : undefined;
+  const nBlocks = Math.ceil(job.nQueries / BLOCK);
+  if (!file) {
+    searchRange(job, 0, job.nQueries);
+    return 1;
+  }
+  const shared: BruteJob = {
+    ...job,
+    train: job.train.buffer instanceof SharedArrayBuffer ? job.train : sharedCopy(job.train, (b) => new Float32Array(b)),
+    queries: sharedCopy(job.queries, (b) => new Float32Array(b)),
+    outD: new Float64Array(new SharedArrayBuffer(job.outD.byteLength)),
+    outI: new Int32Array(new SharedArrayBuffer(job.outI.byteLength)),
+  };
+  const control = new Int32Array(new SharedArrayBuffer((nBlocks + 1) * 4));
+  const workers: Worker[] = [];
+  try {
+    for (let i = 1; i < threads; i++) workers.push(new Worker(file, { workerData: { job: shared, control } }));
+    const t0 = performance.now();
+    if (!options.workersOnly) runBlocks(shared, control);
+    // Blocks still claimed by a worker: wait for them, then redo any that outlive a generous deadline.
+    const deadline = t0 + Math.max(10_000, 4 * (performance.now() - t0));
+    for (let b = 0; b < nBlocks; b++) {
+      while (Atomics.load(control, 1 + b) !== DONE) {
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          searchRange(shared, b * BLOCK, Math.min(job.nQueries, (b + 1) * BLOCK));
+          break;
+        }
+        Atomics.wait(control, 1 + b, CLAIMED, left);
+      }
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+  job.outD.set(shared.outD);
+  job.outI.set(shared.outI);
+  return threads;
+}
