@@ -36,7 +36,13 @@ try {
     await panel.page.evaluate(([r, keys, s]) => window.__generateHistories(r, keys, s), [runs, METRIC_KEYS.slice(0, 5), steps]);
     const drawn = [];
     const painted = [];
+    const cpu = [];
+    // CPU time of the page's renderer process: unlike wall time, barely moved by other load.
+    const cdp = await panel.page.context().newCDPSession(panel.page);
+    await cdp.send('Performance.enable');
+    const processTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ProcessTime')?.value ?? NaN;
     for (let i = 0; i < repeats + 1; i++) {
+      const cpu0 = await processTime();
       const t = await panel.page.evaluate((state) => {
         return new Promise((done) => {
           const t0 = performance.now();
@@ -53,13 +59,15 @@ try {
         });
       }, aState(runs, { message: `round ${i}` })); // a different state each round: the panel skips unchanged ones
       // The first round warms the JIT and the toolkit's styles: report the rest.
+      const cpu1 = await processTime();
       if (i > 0) {
         drawn.push(t[0]);
         painted.push(t[1]);
+        cpu.push((cpu1 - cpu0) * 1000);
       }
     }
     const charts = await panel.page.locator('[data-testid="history-charts"] canvas').count();
-    rows.push({ runs: n, metrics: 5, steps, points: n * 5 * steps, charts, drawnMs: median(drawn), paintedMs: median(painted) });
+    rows.push({ runs: n, metrics: 5, steps, points: n * 5 * steps, charts, drawnMs: median(drawn), paintedMs: median(painted), cpuMs: median(cpu) });
     await panel.close();
   }
 } finally {
@@ -68,9 +76,9 @@ try {
 
 console.log(`\nRun comparison panel: state posted → all metric-history charts drawn (median of ${repeats}, headless chromium, uPlot)`);
 console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end (shared machines inflate these figures)`);
-console.log('runs | metrics × steps | points    | charts | drawn (ms) | painted (ms)');
-console.log('---- | --------------- | --------- | ------ | ---------- | ------------');
+console.log('runs | metrics × steps | points    | charts | drawn (ms) | painted (ms) | renderer CPU (ms)');
+console.log('---- | --------------- | --------- | ------ | ---------- | ------------ | -----------------');
 for (const r of rows) {
-  console.log(`${String(r.runs).padStart(4)} | ${`5 × ${r.steps}`.padEnd(15)} | ${String(r.points).padStart(9)} | ${String(r.charts).padStart(6)} | ${r.drawnMs.toFixed(0).padStart(10)} | ${r.paintedMs.toFixed(0).padStart(12)}`);
+  console.log(`${String(r.runs).padStart(4)} | ${`5 × ${r.steps}`.padEnd(15)} | ${String(r.points).padStart(9)} | ${String(r.charts).padStart(6)} | ${r.drawnMs.toFixed(0).padStart(10)} | ${r.paintedMs.toFixed(0).padStart(12)} | ${r.cpuMs.toFixed(0).padStart(17)}`);
 }
 console.log('\nPeer: none runs offline here (MLflow\'s UI needs its server and Plotly); the target is < 1,000 ms at 100 runs.');
