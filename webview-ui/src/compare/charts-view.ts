@@ -65,31 +65,37 @@ export class ChartsView {
     const runIds = runs.map((r) => r.runId);
     const names = runs.map((r) => r.runName || r.runId);
     const colors = runs.map((_, i) => i);
-    let pending = selection.historyMetrics.length;
-    const settle = () => {
-      if (--pending === 0 && generation === this.generation) ctx.onAllDrawn(selection.historyMetrics.length);
-    };
-    if (pending === 0) ctx.onAllDrawn(0);
-    for (const key of selection.historyMetrics) {
+    // Histories arrive one response per metric; the charts go in together, in one task, so the
+    // page pays for one style and layout pass instead of one per chart.
+    const slots = selection.historyMetrics.map((key) => {
       const slot = el('div', { className: 'history-slot', attrs: { 'aria-busy': 'true' } }, el('p', { className: 'loading' }, `Loading ${key}…`));
       historyGrid.append(slot);
-      ctx.loadHistory(key).then(
-        (histories) => {
-          if (generation !== this.generation) return;
-          clear(slot);
+      return slot;
+    });
+    if (slots.length === 0) ctx.onAllDrawn(0);
+    else {
+      void Promise.allSettled(selection.historyMetrics.map((key) => ctx.loadHistory(key))).then((results) => {
+        if (generation !== this.generation) return;
+        let pending = results.length;
+        const settle = () => {
+          if (--pending === 0 && generation === this.generation) ctx.onAllDrawn(results.length);
+        };
+        results.forEach((r, i) => {
+          const key = selection.historyMetrics[i];
+          const slot = slots[i];
           slot.removeAttribute('aria-busy');
-          const chart = historyChart(key, alignHistories(histories, runIds), names, colors, theme, chartWidth, settle);
+          if (r.status === 'rejected') {
+            slot.textContent = `Could not load the history of ${key}.`;
+            ctx.onHistoryError(key, r.reason instanceof Error ? r.reason.message : String(r.reason));
+            settle();
+            return;
+          }
+          const chart = historyChart(key, alignHistories(r.value, runIds), names, colors, theme, chartWidth, settle);
           this.charts.push(chart);
+          clear(slot);
           slot.append(chart.element);
-        },
-        (e: unknown) => {
-          if (generation !== this.generation) return;
-          slot.removeAttribute('aria-busy');
-          slot.textContent = `Could not load the history of ${key}.`;
-          ctx.onHistoryError(key, e instanceof Error ? e.message : String(e));
-          settle();
-        },
-      );
+        });
+      });
     }
 
     const focus = dropdown('Metric', ctx.metricKeys, selection.focusMetric, (focusMetric) => ctx.onSelection({ ...selection, focusMetric }), 'focus-metric');
