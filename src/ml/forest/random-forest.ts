@@ -6,6 +6,8 @@ import { argmaxRows, countClasses } from '../estimator';
 import { childSeed } from '../random';
 import { binMatrix, MAX_BINS } from './binning';
 import { growTrees } from './grow-trees';
+import type { Compiled, PredictOptions } from './forest-predict';
+import { predictParallel } from './forest-predict';
 import type { BuiltTree, TreeParams } from './tree-builder';
 import { decodeTrees, encodeTrees } from './forest-codec';
 
@@ -59,21 +61,6 @@ function validate(p: ForestParams): void {
   if (!Number.isInteger(p.seed)) bad('seed', `must be an integer (got ${p.seed})`);
 }
 
-/** Trees flattened into one set of arrays for prediction. */
-/**
- * Trees flattened for prediction: one 3-word record per node, [feature, right, threshold bits],
- * so a node and its left child (the next record) share cache lines. `right` is the right child's
- * record offset, or for a leaf (feature -1) the offset of its values.
- */
-interface Compiled {
-  /** Record offset of each tree's root. */
-  roots: Int32Array;
-  nodes: Int32Array;
-  /** Float view of `nodes` (thresholds at 3i + 2). */
-  thresholds: Float32Array;
-  values: Float32Array;
-}
-
 /**
  * The project's random forest: histogram CART trees on pre-binned float32 features, features
  * sampled at every split, bootstrap, one seed per tree, trees grown on worker threads.
@@ -86,6 +73,10 @@ export class RandomForest implements Estimator {
   private trees: BuiltTree[] = [];
   private edges: Float32Array[] = [];
   private compiled: Compiled | undefined;
+  /** Threads for prediction (the sums never depend on it). */
+  parallel: PredictOptions = {};
+  /** Threads the last prediction ran on (1 when the worker script is not found). */
+  lastPredictThreads = 0;
   private importances: Float64Array | undefined;
   /** Threads that grew the trees in the last fit (for diagnostics; never changes the model). */
   lastFitThreads = 0;
@@ -166,27 +157,13 @@ export class RandomForest implements Estimator {
     const n = X.nRows;
     const d = X.nCols;
     const V = Math.max(1, this.nClasses);
-    // Row-major copy so one row's features share a cache line during traversal.
-    const rows = new Float32Array(n * d);
+    // Row-major copy so one row's features share a cache line during traversal; shared with the
+    // prediction workers, as is the output.
+    const rows = new Float32Array(new SharedArrayBuffer(n * d * 4));
     for (let c = 0; c < d; c++) for (let r = 0; r < n; r++) rows[r * d + c] = X.data[c * n + r];
-    const out = new Float64Array(n * V);
-    const { roots, nodes, thresholds, values } = m;
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t];
-      for (let r = 0; r < n; r++) {
-        let i = root;
-        const base = r * d;
-        let f = nodes[i];
-        while (f >= 0) {
-          i = rows[base + f] <= thresholds[i + 2] ? i + 3 : nodes[i + 1];
-          f = nodes[i];
-        }
-        const slot = nodes[i + 1];
-        if (V === 1) out[r] += values[slot];
-        else for (let k = 0; k < V; k++) out[r * V + k] += values[slot + k];
-      }
-    }
-    return out;
+    const out = new Float64Array(new SharedArrayBuffer(n * V * 8));
+    this.lastPredictThreads = predictParallel({ model: m, rows, nRows: n, d, V, out }, this.parallel);
+    return out.slice(); // an ordinary buffer for callers (transferable, structured-cloneable)
   }
 
   predictProba(X: Matrix): Float64Array {
@@ -244,12 +221,13 @@ function compile(trees: BuiltTree[], edges: Float32Array[], V: number): Compiled
     nodes += t.feature.length;
     leaves += t.values.length / V;
   }
-  const buffer = new ArrayBuffer(nodes * 3 * 4);
+  // Shared buffers: prediction workers read the trees without a copy (forest-predict.ts).
+  const buffer = new SharedArrayBuffer(nodes * 3 * 4);
   const c: Compiled = {
     roots: new Int32Array(trees.length),
     nodes: new Int32Array(buffer),
     thresholds: new Float32Array(buffer),
-    values: new Float32Array(leaves * V),
+    values: new Float32Array(new SharedArrayBuffer(leaves * V * 4)),
   };
   let n0 = 0;
   let l0 = 0;

@@ -46,6 +46,26 @@ describe('random forest reproducibility', () => {
     assert.notEqual(JSON.stringify(other.toJSON()), JSON.stringify(one.toJSON()), 'another seed grows other trees');
   });
 
+  test('prediction on worker threads gives exactly the one-thread sums (classification and regression)', async () => {
+    const { X, y } = synthetic(2000);
+    const rf = new RandomForest('classification', { seed: 5, nEstimators: 12 });
+    await rf.fit(X, y, { threads: 1 });
+    rf.parallel = { threads: 1 };
+    const alone = rf.predictProba(X);
+    rf.parallel = { threads: 2, minWork: 0, workersOnly: true };
+    assert.deepEqual(rf.predictProba(X), alone, 'every row block predicted by the worker');
+    assert.equal(rf.lastPredictThreads, 2, 'the worker script was found and used');
+    rf.parallel = { threads: 3, minWork: 0 };
+    assert.deepEqual(rf.predictProba(X), alone, 'blocks shared between this thread and two workers');
+    const reg = prepared('diabetes');
+    const rr = new RandomForest('regression', { seed: 3, nEstimators: 10 });
+    await rr.fit(reg.X, reg.y);
+    rr.parallel = { threads: 1 };
+    const one = rr.predict(reg.X);
+    rr.parallel = { threads: 2, minWork: 0, workersOnly: true };
+    assert.deepEqual(rr.predict(reg.X), one);
+  });
+
   test('a saved forest loads back with identical predictions and importances', async () => {
     const { X, y } = prepared('wine');
     const rf = new RandomForest('classification', { seed: 3, nEstimators: 30 });
