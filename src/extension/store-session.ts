@@ -1,4 +1,4 @@
-import { existsSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, statSync, unwatchFile, watchFile } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ModelOpsError, errorMessage } from '../core/errors';
@@ -43,6 +43,7 @@ export class StoreSession implements vscode.Disposable {
   private stopDbListener: (() => void) | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private stopPolling: (() => void) | undefined;
+  private lastSignature = '';
 
   constructor(private readonly log: Log) {
     this.disposables.push(
@@ -106,7 +107,7 @@ export class StoreSession implements vscode.Disposable {
       this.opened = store;
       // Our own commits and other processes' (the StoreDatabase polls the file) both land here.
       database.watch();
-      this.stopDbListener = database.onDidChange(() => this.fireSoon());
+      this.stopDbListener = database.onDidChange(() => this.changedOnDisk());
       this.log.info('store.open', { file, ms: Date.now() - t0 });
       this.setState({ kind: 'open', file });
       return store;
@@ -167,10 +168,12 @@ export class StoreSession implements vscode.Disposable {
     const file = this.file();
     const exists = file !== undefined && existsSync(file);
     if (this.stateValue.kind === 'open') {
-      // An open store watches its own file (StoreDatabase.watch: it reports writes by others and
-      // reloads on the next read), so a change needs nothing here; closing it under a running
-      // command would break that command, so only a file that is really gone resets it.
+      // The open store reloads itself on the next read; closing it under a running command would
+      // break that command, so only a file that is really gone resets it. A change is reported
+      // here too, not only by StoreDatabase.watch(): a read that reloads the file first makes that
+      // watcher see nothing new.
       if (!exists) await this.reset('file changed');
+      else this.changedOnDisk();
       return;
     }
     // Missing or broken before: it may be fine now (or gone again), so start over.
@@ -180,6 +183,26 @@ export class StoreSession implements vscode.Disposable {
   private setState(state: StoreState): void {
     this.stateValue = state;
     void vscode.commands.executeCommand('setContext', 'modelops.storeState', state.kind);
+  }
+
+  /**
+   * Our commits, the store's watcher, VS Code's watcher and the stat poller may all report the same
+   * write: refresh once per distinct file version (inode, mtime, size).
+   */
+  private changedOnDisk(): void {
+    const file = this.file();
+    let sig = '';
+    try {
+      if (file) {
+        const st = statSync(file);
+        sig = `${st.ino}:${st.mtimeMs}:${st.size}`;
+      }
+    } catch {
+      sig = 'gone';
+    }
+    if (sig !== '' && sig === this.lastSignature) return;
+    this.lastSignature = sig;
+    this.fireSoon();
   }
 
   /** Coalesces bursts (a training run commits many small transactions) into one refresh. */
