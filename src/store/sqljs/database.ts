@@ -73,6 +73,11 @@ export class StoreDatabase {
   /** Size of the file the image was loaded from (its headroom is measured from there). */
   private capacity = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The file state listeners were last told about. Kept apart from `loaded`: a read that reloads
+   * another process's write must not swallow the watcher's notification of it.
+   */
+  private notified: FileSignature | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly lock: FileLock;
   private readonly lockTimeoutMs: number;
@@ -135,15 +140,12 @@ export class StoreDatabase {
   /** Watches the file for changes made by other processes; returns a disposer. */
   watch(): () => void {
     if (this.stopWatching) return this.stopWatching;
-    let last = this.loaded;
+    this.notified ??= this.loaded;
     let timer: NodeJS.Timeout | undefined;
     const check = (): void => {
       timer = undefined;
       const now = signatureOf(this.path);
-      if (now && (!last || !sameSignature(now, last))) {
-        last = now;
-        if (!this.loaded || !sameSignature(now, this.loaded)) this.emit();
-      }
+      if (now && (!this.notified || !sameSignature(now, this.notified))) this.emit(now);
     };
     const poke = (): void => {
       if (!timer) timer = setTimeout(check, 30);
@@ -232,7 +234,7 @@ export class StoreDatabase {
           this.db = fresh;
           this.capacity = bytes.length;
         }
-        this.emit();
+        this.emit(this.loaded);
         return result;
       }
     } finally {
@@ -357,7 +359,8 @@ export class StoreDatabase {
     }
   }
 
-  private emit(): void {
+  private emit(state: FileSignature | undefined): void {
+    this.notified = state;
     for (const l of [...this.listeners]) {
       try {
         l();

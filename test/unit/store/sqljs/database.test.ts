@@ -224,4 +224,21 @@ describe('StoreDatabase.watch', () => {
     await watcher.close();
     await writer.close();
   });
+  test('a watcher still reports another handle\'s commit that a read already loaded', async () => {
+    const file = join(tmp.dir, 'watched-read-first.db');
+    const watcher = await StoreDatabase.open(file);
+    const writer = await StoreDatabase.open(file);
+    let fired = 0;
+    watcher.onDidChange(() => fired++);
+    const stop = watcher.watch();
+    await writer.write((db) => db.run("INSERT INTO experiments (name, lifecycle_stage) VALUES ('read-first', 'active')"));
+    // The read reloads the new file before the watcher's debounced check runs.
+    assert.equal(await watcher.read((db) => db.exec("SELECT count(*) FROM experiments WHERE name = 'read-first'")[0]!.values[0]![0]), 1);
+    for (let i = 0; i < 300 && fired === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    stop();
+    assert.ok(fired >= 1, 'listeners were told about the other handle\'s commit');
+    await watcher.close();
+    await writer.close();
+  });
 });
+
