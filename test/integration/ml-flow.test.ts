@@ -52,6 +52,8 @@ suite('train, register, promote and predict from the editor', () => {
       return (await childrenOf(api.experiments, ['Default'])).find((r) => r.node.kind === 'run' && r.node.run.info.runId === result.runId);
     });
     assert.match(run.description, /^accuracy 0\.9\d{3}$/);
+    const done = ui.messages.find((m) => m.level === 'info' && m.text.startsWith('Trained rf + knn on iris.csv'));
+    assert.deepEqual(done?.actions, ['Register Model…'], 'the result offers to register the model, as `train --register` does');
   });
 
   test('Register Model from Run validates the new version into Staging', async () => {

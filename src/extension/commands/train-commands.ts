@@ -14,6 +14,7 @@ import { train } from '../../pipeline/train';
 import type { ValidateResult } from '../../pipeline/validate';
 import { validateModelVersion } from '../../pipeline/validate';
 import { Config } from '../config';
+import { COMMAND } from './ids';
 import type { CommandRun } from './runner';
 import type { CommandDeps } from './run-commands';
 import { targetRunId, targetVersion } from './run-commands';
@@ -109,7 +110,15 @@ export async function trainEnsemble(deps: CommandDeps, run: CommandRun, arg: unk
     },
   });
   const key = Config.primaryMetric() in result.metrics ? Config.primaryMetric() : result.task === 'classification' ? 'accuracy' : 'r2';
-  void deps.ui().info(`Trained ${members.map((m) => m.type).join(' + ')} on ${path.basename(csv)}: ${formatMetric(key, result.metrics[key])} (run ${result.runId.slice(0, 8)}).`);
+  // Registration is offered, not forced (as `modelops train --register`): the button runs the same
+  // Register Model from Run command, which validates the new version at once.
+  const registerAction = 'Register Model…';
+  void deps
+    .ui()
+    .info(`Trained ${members.map((m) => m.type).join(' + ')} on ${path.basename(csv)}: ${formatMetric(key, result.metrics[key])} (run ${result.runId.slice(0, 8)}).`, registerAction)
+    .then((choice) => {
+      if (choice === registerAction) void vscode.commands.executeCommand(COMMAND.registerModel, result.runId);
+    });
   return result;
 }
 
