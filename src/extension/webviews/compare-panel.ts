@@ -6,8 +6,8 @@ import { compareContract } from '../../shared/compare-protocol';
 import { loadCompareState, loadMetricHistories } from './compare-data';
 import type { WebviewDeps } from './deps';
 import { PANEL_ACTIONS } from './deps';
-import { HostChannel } from './host-channel';
-import { Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
+import type { HostChannel } from './host-channel';
+import { connectPanel, Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
 
 export const COMPARE_VIEW_TYPE = 'modelops.compareRuns';
 const MAX_CLIPBOARD = 5_000_000;
@@ -44,8 +44,9 @@ export class ComparePanel {
   ) {
     setPanelHtml(panel, extensionUri, 'compare', 'Compare Runs');
     this.updateTitle();
-    this.channel = new HostChannel(
-      { postMessage: (m) => panel.webview.postMessage(m), onDidReceiveMessage: (l) => panel.webview.onDidReceiveMessage(l) },
+    this.channel = connectPanel(
+      panel,
+      'compare',
       compareContract,
       {
         requests: {
@@ -78,23 +79,9 @@ export class ComparePanel {
           },
         },
         notifications: { 'compare/refresh': () => void this.reload() },
-        onReady: () => {
-          deps.log.info('webview.ready', { panel: 'compare' });
-          void this.reload();
-        },
-        onRequestDone: (method, ms, error) =>
-          error === undefined ? deps.log.info('webview.request', { panel: 'compare', method, ms }) : deps.log.error('webview.request.failed', error, { panel: 'compare', method, ms }),
-        onProblem: (message) => deps.log.error('webview.compare.protocol', new Error(message)),
       },
+      { deps, disposer: this.disposer, reload: () => this.reload(), onDisposed: () => this.dispose() },
     );
-    this.disposer.add({ dispose: () => this.channel.dispose() });
-    this.disposer.add(panel.onDidDispose(() => this.dispose()));
-    this.disposer.add(
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.channel.markNotReady();
-      }),
-    );
-    this.disposer.add(deps.onDidChangeStore(() => void this.reload()));
   }
 
   private checkRun(runId: string): void {

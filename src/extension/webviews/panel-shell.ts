@@ -1,5 +1,9 @@
 /** What both panels share on the VS Code side: webview options, the HTML shell, disposal. */
 import * as vscode from 'vscode';
+import type { Contract } from '../../shared/protocol';
+import type { WebviewDeps } from './deps';
+import { HostChannel } from './host-channel';
+import type { HostNotificationHandlers, RequestHandlers } from './host-channel';
 import { makeNonce, panelHtml } from './html';
 
 export type PanelScript = 'compare' | 'promotion';
@@ -42,4 +46,42 @@ export class Disposer implements vscode.Disposable {
       }
     }
   }
+}
+
+/**
+ * The panel's end of the protocol with what every panel wants around it: reload on the ready
+ * handshake and on store changes, requests and protocol problems logged, messages held while the
+ * page is hidden, everything disposed with the panel (`onDisposed` runs when the user closes it).
+ */
+export function connectPanel<C extends Contract>(
+  panel: vscode.WebviewPanel,
+  name: PanelScript,
+  contract: C,
+  handlers: { requests: RequestHandlers<C>; notifications?: HostNotificationHandlers<C> },
+  wiring: { deps: WebviewDeps; disposer: Disposer; reload: () => Promise<void>; onDisposed: () => void },
+): HostChannel<C> {
+  const { deps, disposer, reload } = wiring;
+  const channel = new HostChannel(
+    { postMessage: (m) => panel.webview.postMessage(m), onDidReceiveMessage: (l) => panel.webview.onDidReceiveMessage(l) },
+    contract,
+    {
+      ...handlers,
+      onReady: () => {
+        deps.log.info('webview.ready', { panel: name });
+        void reload();
+      },
+      onRequestDone: (method, ms, error) =>
+        error === undefined ? deps.log.info('webview.request', { panel: name, method, ms }) : deps.log.error('webview.request.failed', error, { panel: name, method, ms }),
+      onProblem: (message) => deps.log.error(`webview.${name}.protocol`, new Error(message)),
+    },
+  );
+  disposer.add({ dispose: () => channel.dispose() });
+  disposer.add(panel.onDidDispose(wiring.onDisposed));
+  disposer.add(
+    panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.visible) channel.markNotReady();
+    }),
+  );
+  disposer.add(deps.onDidChangeStore(() => void reload()));
+  return channel;
 }

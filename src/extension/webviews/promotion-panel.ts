@@ -4,8 +4,8 @@ import type { PromotionContract } from '../../shared/promotion-protocol';
 import { promotionContract } from '../../shared/promotion-protocol';
 import type { WebviewDeps } from './deps';
 import { PANEL_ACTIONS } from './deps';
-import { HostChannel } from './host-channel';
-import { Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
+import type { HostChannel } from './host-channel';
+import { connectPanel, Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
 import { loadPromotionState } from './promotion-data';
 import type { VersionTarget } from './targets';
 
@@ -52,8 +52,9 @@ export class PromotionPanel {
         message: done === 'approved' ? `${target.name} v${target.version} is now in Production.` : `Rejected ${target.name} v${target.version}; it stays in Staging with your comment.`,
       };
     };
-    this.channel = new HostChannel(
-      { postMessage: (m) => panel.webview.postMessage(m), onDidReceiveMessage: (l) => panel.webview.onDidReceiveMessage(l) },
+    this.channel = connectPanel(
+      panel,
+      'promotion',
       promotionContract,
       {
         requests: {
@@ -61,23 +62,9 @@ export class PromotionPanel {
           'promotion/reject': ({ comment }) => decide(PANEL_ACTIONS.rejectVersion, comment, 'rejected'),
         },
         notifications: { 'promotion/refresh': () => void this.reload() },
-        onReady: () => {
-          deps.log.info('webview.ready', { panel: 'promotion' });
-          void this.reload();
-        },
-        onRequestDone: (method, ms, error) =>
-          error === undefined ? deps.log.info('webview.request', { panel: 'promotion', method, ms }) : deps.log.error('webview.request.failed', error, { panel: 'promotion', method, ms }),
-        onProblem: (message) => deps.log.error('webview.promotion.protocol', new Error(message)),
       },
+      { deps, disposer: this.disposer, reload: () => this.reload(), onDisposed: () => this.dispose() },
     );
-    this.disposer.add({ dispose: () => this.channel.dispose() });
-    this.disposer.add(panel.onDidDispose(() => this.dispose()));
-    this.disposer.add(
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.channel.markNotReady();
-      }),
-    );
-    this.disposer.add(deps.onDidChangeStore(() => void this.reload()));
   }
 
   private async reload(): Promise<void> {
