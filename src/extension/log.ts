@@ -4,17 +4,30 @@ import { ModelOpsError, errorMessage } from '../core/errors';
 /** Structured log lines into the "ModelOps" output channel: `event key=value ...`. */
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
+  /** The newest lines, for the integration tests (an output channel cannot be read back). */
+  private readonly tail: string[] = [];
 
   constructor() {
     this.channel = vscode.window.createOutputChannel('ModelOps', { log: true });
   }
 
   info(event: string, fields: Record<string, unknown> = {}): void {
-    this.channel.info(format(event, fields));
+    this.channel.info(this.keep(format(event, fields)));
   }
 
   warn(event: string, fields: Record<string, unknown> = {}): void {
-    this.channel.warn(format(event, fields));
+    this.channel.warn(this.keep(format(event, fields)));
+  }
+
+  /** The last lines logged, oldest first. */
+  recent(): readonly string[] {
+    return this.tail;
+  }
+
+  private keep(line: string): string {
+    this.tail.push(line);
+    if (this.tail.length > 500) this.tail.splice(0, this.tail.length - 500);
+    return line;
   }
 
   error(event: string, e: unknown, fields: Record<string, unknown> = {}): void {
@@ -23,7 +36,7 @@ export class Log implements vscode.Disposable {
       extra.code = e.code;
       if (e.location !== undefined) extra.location = e.location;
     }
-    this.channel.error(format(event, extra));
+    this.channel.error(this.keep(format(event, extra)));
     if (e instanceof Error && e.stack && !(e instanceof ModelOpsError)) this.channel.error(e.stack);
   }
 
