@@ -30,6 +30,8 @@ export interface CommandContext {
   options: Record<string, OptionValue>;
   /** `--json`: print machine-readable JSON on stdout instead of tables. */
   json: boolean;
+  /** Aborted by the first Ctrl-C (a second one ends the process as usual). */
+  signal: AbortSignal;
   /** `--store`, as given (path or `sqlite:///` URI; default `.modelops/mlflow.db`). */
   storeUri: string;
   /** Opened on first call, closed when the command ends. Read-only commands never create a file. */

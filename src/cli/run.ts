@@ -22,6 +22,8 @@ export const DEFAULT_STORE = '.modelops/mlflow.db';
 /** Exit codes: 0 ok, 1 user error (clear message, no stack), 2 internal error. */
 export async function runCli(argv: string[], io: CliIO, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   let opened: { tracking?: TrackingStore; database?: StoreDatabase } = {};
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
   try {
     const words = commandWords(argv);
     // `--version` is the program's version only without a command: `promote --version 3` is a model version.
@@ -68,6 +70,7 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
     const json = values.json === true;
     const ctx: CommandContext = {
       io,
+      signal: controller.signal,
       args,
       options: values,
       json,
@@ -89,6 +92,9 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
         io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
       },
     };
+    // `once`: the first Ctrl-C cancels the command cleanly (runs end KILLED, nothing half-written);
+    // a second one gets node's default and ends the process.
+    process.once('SIGINT', onSigint);
     const code = await command.run(ctx);
     await closeAll(opened);
     opened = {};
@@ -102,6 +108,8 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
     io.stderr.write(`modelops: internal error: ${errorMessage(e)}\n`);
     if (io.env.MODELOPS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return 2;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
 }
 

@@ -43,6 +43,7 @@ export const predictCommand: CommandSpec = {
       data,
       cwd: ctx.io.cwd,
       proba: ctx.options.proba === true,
+      signal: ctx.signal,
       ...(out ? { out } : {}),
       ...(threads ? { threads: Number(threads) } : {}),
     });

@@ -13,10 +13,10 @@ export const validationOptions: Record<string, OptionSpec> = {
   data: { type: 'string', value: '<holdout.csv>', description: 'held-out data to score the candidate and Production on (overrides the gates file)' },
 };
 
-function validationSettings(ctx: CommandContext): { workspace: string; gatesPath?: string; data?: string } {
+function validationSettings(ctx: CommandContext): { workspace: string; signal: AbortSignal; gatesPath?: string; data?: string } {
   const gates = stringOption(ctx, 'gates');
   const data = stringOption(ctx, 'data');
-  return { workspace: ctx.io.cwd, ...(gates ? { gatesPath: gates } : {}), ...(data ? { data } : {}) };
+  return { workspace: ctx.io.cwd, signal: ctx.signal, ...(gates ? { gatesPath: gates } : {}), ...(data ? { data } : {}) };
 }
 
 /** Prints a validation result; exit code 1 when a gate failed, so CI can stop on it. */
@@ -103,7 +103,7 @@ export const validateCommand: CommandSpec = {
 /** The `modelops train ... --register <name>` hook: register the new run's model and validate it at once. */
 export async function registerAfterTraining(ctx: CommandContext, runId: string, name: string): Promise<RegisterResult> {
   // Not validationSettings(): train's --data is the training file, never the held-out data.
-  return registerModel(await registryStores(ctx), { runId, name, actor: actorOf(ctx), validation: { workspace: ctx.io.cwd } });
+  return registerModel(await registryStores(ctx), { runId, name, actor: actorOf(ctx), validation: { workspace: ctx.io.cwd, signal: ctx.signal } });
 }
 
 /** Prints what `--register` did; exit code 1 when the new version failed validation (it stays in None). */

@@ -19,16 +19,12 @@ export const retrainCommand: CommandSpec = {
     const name = stringOption(ctx, 'name', true, 'retrain');
     const target = stringOption(ctx, 'target');
     const holdout = stringOption(ctx, 'holdout');
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
       const r = await retrain(await registryStores(ctx), {
         name,
         data: stringOption(ctx, 'data', true, 'retrain'),
         actor: actorOf(ctx),
         workspace: ctx.io.cwd,
-        signal: controller.signal,
+        signal: ctx.signal,
         onProgress: (step, message) => ctx.io.stderr.write(`[${step}] ${message}\n`),
         ...(target ? { target } : {}),
         ...(holdout ? { holdout } : {}),
@@ -42,8 +38,5 @@ export const retrainCommand: CommandSpec = {
       const code = printRegistration(ctx, r.registered);
       if (r.inference) ctx.print(`inference test: ${r.inference.ok ? 'OK' : 'FAILED'} — ${r.inference.message}`);
       return code !== 0 || !r.inference?.ok ? 1 : 0;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-    }
   },
 };

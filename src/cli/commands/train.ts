@@ -46,10 +46,6 @@ export const trainCommand: CommandSpec = {
     const abs = (p: string): string => resolve(ctx.io.cwd, p);
     const store = await ctx.trackingStore();
     let last = '';
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
       const result = await train(store, {
         data: abs(data),
         target,
@@ -66,7 +62,7 @@ export const trainCommand: CommandSpec = {
         exclude: typeof ctx.options.exclude === 'string' ? ctx.options.exclude.split(',').map((s) => s.trim()) : undefined,
         threads: intOption(ctx, 'threads'),
         workspace: ctx.io.cwd,
-        signal: controller.signal,
+        signal: ctx.signal,
         onProgress: (p: TrainProgress) => {
           // One line per step; the per-tree counters "(12/100)" are not worth a line each.
           const step = p.message.replace(/ \(\d+\/\d+\)$/, '');
@@ -93,8 +89,5 @@ export const trainCommand: CommandSpec = {
       );
       if (result.baseline) ctx.print(`baseline run ${result.baseline.runId}`);
       return registered ? printRegistration(ctx, registered) : 0;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-    }
   },
 };

@@ -10,7 +10,7 @@ import { example } from '../ml/helpers';
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], onStderr?: (text: string) => void): Promise<{ code: number; out: string; err: string; cwd: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'modelops-cli-train-'));
   dirs.push(cwd);
   const stdout = new PassThrough();
@@ -18,9 +18,12 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   let out = '';
   let err = '';
   stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
+  stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+    onStderr?.(err);
+  });
   const code = await runCli(args, { stdout, stderr, env: {}, cwd });
-  return { code, out, err };
+  return { code, out, err, cwd };
 }
 
 describe('modelops train', () => {
@@ -51,5 +54,25 @@ describe('modelops train', () => {
     assert.match(r.err, /iris\.csv: no target column 'nope'/);
     const c = await cli(['train', '--data', example('iris.csv'), '--target', 'species', '--cv', 'many']);
     assert.match(c.err, /--cv must be an integer/);
+  });
+
+  test('Ctrl-C cancels training: exit 1, the run is marked KILLED, and the handler is gone afterwards', async () => {
+    const listenersBefore = process.listenerCount('SIGINT');
+    let sent = false;
+    const r = await cli(['train', '--data', example('churn.csv'), '--target', 'churned', '--cv', '5'], (err) => {
+      // process.emit runs the CLI's listener without a real signal (no default handler to kill us).
+      if (!sent && err.includes('fold 1/5')) {
+        sent = true;
+        process.emit('SIGINT');
+      }
+    });
+    assert.ok(sent, r.err);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /cancel/i);
+    assert.equal(process.listenerCount('SIGINT'), listenersBefore);
+    const runs = await cli(['runs', 'list', '--json', '--store', join(r.cwd, '.modelops', 'mlflow.db')]);
+    assert.equal(runs.code, 0, runs.err);
+    const listed = JSON.parse(runs.out) as { runs: { info: { status: string } }[] };
+    assert.deepEqual(listed.runs.map((x) => x.info.status), ['KILLED']);
   });
 });
