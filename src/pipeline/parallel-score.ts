@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ModelOpsError } from '../core/errors';
 import type { Cell, Frame } from '../ml/dataset/dataset';
 import type { EnsemblePrediction } from '../ml/ensemble/ensemble';
+import { findWorkerScript } from '../ml/parallel/worker-script';
 import type { ScoringModel } from './scoring';
 import { score } from './scoring';
 
@@ -13,9 +12,7 @@ export const PARALLEL_MIN_ROWS = 20_000;
 
 /** The worker script beside the code that starts it: `dist/predict-worker.js` or `out/src/pipeline/predict-worker.js`. */
 export function predictWorkerPath(): string | undefined {
-  const candidates = [process.env.MODELOPS_PREDICT_WORKER, join(__dirname, 'predict-worker.js'), join(__dirname, 'pipeline', 'predict-worker.js')];
-  for (const c of candidates) if (c && existsSync(c)) return c;
-  return undefined;
+  return findWorkerScript(__dirname, 'pipeline', 'predict-worker.js', 'MODELOPS_PREDICT_WORKER');
 }
 
 function slice(frame: Frame, from: number, to: number): Frame {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { awaitBlocks, claimBlocks, newControl } from '../parallel/blocks';
 import { forestWorkerPath } from './grow-trees';
 
 /**
@@ -52,20 +53,13 @@ export function predictRange(job: PredictJob, r0: number, r1: number): void {
   }
 }
 
-const CLAIMED = 1;
-const DONE = 2;
+function predictBlock(job: PredictJob, b: number, blockRows: number): void {
+  predictRange(job, b * blockRows, Math.min(job.nRows, (b + 1) * blockRows));
+}
 
-/** Row blocks taken from a shared counter: `control[0]` next block, `control[1 + b]` block b's state. */
+/** Row blocks claimed from the shared counter, by the calling thread and the workers alike. */
 export function predictBlocks(job: PredictJob, control: Int32Array, blockRows: number): void {
-  const nBlocks = control.length - 1;
-  for (;;) {
-    const b = Atomics.add(control, 0, 1);
-    if (b >= nBlocks) return;
-    Atomics.store(control, 1 + b, CLAIMED);
-    predictRange(job, b * blockRows, Math.min(job.nRows, (b + 1) * blockRows));
-    Atomics.store(control, 1 + b, DONE);
-    Atomics.notify(control, 1 + b);
-  }
+  claimBlocks(control, (b) => predictBlock(job, b, blockRows));
 }
 
 export interface PredictOptions {
@@ -101,28 +95,18 @@ export function predictParallel(job: PredictJob, options: PredictOptions = {}): 
   // A few blocks per thread balance the load; big blocks keep each tree's top levels in cache.
   const nBlocks = Math.min(Math.ceil(job.nRows / 64), threads * 4);
   const blockRows = Math.ceil(job.nRows / nBlocks);
-  const control = new Int32Array(new SharedArrayBuffer((nBlocks + 1) * 4));
+  const control = newControl(nBlocks);
   const workers: Worker[] = [];
   try {
     const data: PredictWorkerData = { predict: { job, control, blockRows } };
     for (let i = 1; i < threads; i++) workers.push(new Worker(file, { workerData: data }));
     const t0 = performance.now();
     if (!options.workersOnly) predictBlocks(job, control, blockRows);
-    const deadline = t0 + Math.max(10_000, 4 * (performance.now() - t0));
-    for (let b = 0; b < nBlocks; b++) {
-      while (Atomics.load(control, 1 + b) !== DONE) {
-        const left = deadline - performance.now();
-        if (left <= 0) {
-          // A stalled block is redone from zero here: same sums in the same order.
-          const r0 = b * blockRows;
-          const r1 = Math.min(job.nRows, (b + 1) * blockRows);
-          job.out.fill(0, r0 * job.V, r1 * job.V);
-          predictRange(job, r0, r1);
-          break;
-        }
-        Atomics.wait(control, 1 + b, CLAIMED, left);
-      }
-    }
+    // A stalled block is redone from zero here: same sums in the same order.
+    awaitBlocks(control, t0, (b) => {
+      job.out.fill(0, b * blockRows * job.V, Math.min(job.nRows, (b + 1) * blockRows) * job.V);
+      predictBlock(job, b, blockRows);
+    });
   } finally {
     for (const w of workers) void w.terminate();
   }

@@ -1,18 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ModelOpsError } from '../../core/errors';
 import type { BuiltTree, TreeData, TreeParams } from './tree-builder';
 import { buildTree } from './tree-builder';
+import { findWorkerScript } from '../parallel/worker-script';
 
 /**
  * The worker script sits beside the code that starts it in both layouts: `dist/forest-worker.js`
  * next to the esbuild bundles, `out/src/ml/forest/forest-worker.js` next to this file compiled by tsc.
  */
 export function forestWorkerPath(): string | undefined {
-  const candidates = [process.env.MODELOPS_FOREST_WORKER, join(__dirname, 'forest-worker.js'), join(__dirname, 'ml', 'forest', 'forest-worker.js')];
-  for (const c of candidates) if (c && existsSync(c)) return c;
-  return undefined;
+  return findWorkerScript(__dirname, 'ml/forest', 'forest-worker.js', 'MODELOPS_FOREST_WORKER');
 }
 
 export interface GrowOptions {

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { awaitBlocks, claimBlocks, newControl } from '../parallel/blocks';
+import { findWorkerScript } from '../parallel/worker-script';
 
 /**
  * Exact brute-force k-nearest search over row-major float32 rows, split across worker threads.
@@ -72,31 +72,18 @@ export function searchRange(job: BruteJob, q0: number, q1: number): void {
   }
 }
 
-/** Block states in the shared control array (after the claim counter at index 0). */
-const CLAIMED = 1;
-const DONE = 2;
+function searchBlock(job: BruteJob, b: number): void {
+  searchRange(job, b * BLOCK, Math.min(job.nQueries, (b + 1) * BLOCK));
+}
 
-/**
- * Claims blocks from the shared counter until none is left. `control[0]` is the next free block;
- * `control[1 + b]` is block b's state. Used by the calling thread and by the workers alike.
- */
+/** Query blocks claimed from the shared counter, by the calling thread and the workers alike. */
 export function runBlocks(job: BruteJob, control: Int32Array): void {
-  const nBlocks = control.length - 1;
-  for (;;) {
-    const b = Atomics.add(control, 0, 1);
-    if (b >= nBlocks) return;
-    Atomics.store(control, 1 + b, CLAIMED);
-    searchRange(job, b * BLOCK, Math.min(job.nQueries, (b + 1) * BLOCK));
-    Atomics.store(control, 1 + b, DONE);
-    Atomics.notify(control, 1 + b);
-  }
+  claimBlocks(control, (b) => searchBlock(job, b));
 }
 
 /** The worker script beside this file: out/src/ml/knn/knn-worker.js (tsc) or dist/knn-worker.js (esbuild). */
 export function knnWorkerPath(): string | undefined {
-  const candidates = [process.env.MODELOPS_KNN_WORKER, join(__dirname, 'knn-worker.js'), join(__dirname, 'ml', 'knn', 'knn-worker.js')];
-  for (const c of candidates) if (c && existsSync(c)) return c;
-  return undefined;
+  return findWorkerScript(__dirname, 'ml/knn', 'knn-worker.js', 'MODELOPS_KNN_WORKER');
 }
 
 export interface ParallelOptions {
@@ -137,24 +124,14 @@ export function searchParallel(job: BruteJob, options: ParallelOptions = {}): nu
     outD: new Float64Array(new SharedArrayBuffer(job.outD.byteLength)),
     outI: new Int32Array(new SharedArrayBuffer(job.outI.byteLength)),
   };
-  const control = new Int32Array(new SharedArrayBuffer((nBlocks + 1) * 4));
+  const control = newControl(nBlocks);
   const workers: Worker[] = [];
   try {
     for (let i = 1; i < threads; i++) workers.push(new Worker(file, { workerData: { job: shared, control } }));
     const t0 = performance.now();
     if (!options.workersOnly) runBlocks(shared, control);
-    // Blocks still claimed by a worker: wait for them, then redo any that outlive a generous deadline.
-    const deadline = t0 + Math.max(10_000, 4 * (performance.now() - t0));
-    for (let b = 0; b < nBlocks; b++) {
-      while (Atomics.load(control, 1 + b) !== DONE) {
-        const left = deadline - performance.now();
-        if (left <= 0) {
-          searchRange(shared, b * BLOCK, Math.min(job.nQueries, (b + 1) * BLOCK));
-          break;
-        }
-        Atomics.wait(control, 1 + b, CLAIMED, left);
-      }
-    }
+    // A redone block is searched from scratch: the same neighbours whoever ran it first.
+    awaitBlocks(control, t0, (b) => searchBlock(shared, b));
   } finally {
     for (const w of workers) void w.terminate();
   }
