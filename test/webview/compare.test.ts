@@ -100,9 +100,9 @@ describe('run comparison panel in Chromium', () => {
     const panel = await harness.open('compare', fixtureFor(runs, 10, { replies: { 'compare/openArtifacts': { error: { code: 'RESOURCE_DOES_NOT_EXIST', message: 'No artifacts for run r0000.' } } } }));
     await panel.page.waitForSelector('[data-testid="compare-table"]');
     await panel.page.click('[data-testid="copy-csv"]');
-    await panel.page.waitForFunction(`/Copied \\d+ rows as CSV/.test(document.querySelector('[data-testid="status"]').textContent)`);
+    await panel.waitFor(`/Copied \\d+ rows as CSV/.test((document.querySelector('[data-testid="status"]')?.textContent ?? ''))`);
     await panel.page.locator('th[data-run-id="r0000"] button', { hasText: 'Artifacts' }).click();
-    await panel.page.waitForFunction(`/No artifacts for run r0000/.test(document.querySelector('[data-testid="status"]').textContent)`);
+    await panel.waitFor(`/No artifacts for run r0000/.test((document.querySelector('[data-testid="status"]')?.textContent ?? ''))`);
     const requests = (await panel.posted()).filter((m) => m.kind === 'request' && m.method !== 'compare/metricHistory');
     assert.deepEqual(requests.map((m) => m.method), ['clipboard/write', 'compare/openArtifacts']);
     assert.match(String(requests[0].params?.text), /^kind,key,trial-0,trial-1\n/);
@@ -116,7 +116,7 @@ describe('run comparison panel in Chromium', () => {
     const bad = JSON.parse(JSON.stringify(aState(manyRuns(2)))) as { runs: { metrics: { value: unknown }[] }[] };
     bad.runs[0].metrics[0].value = 'NaN';
     await panel.deliver({ kind: 'notification', method: 'compare/state', params: bad });
-    await panel.page.waitForFunction(`/malformed message/.test(document.querySelector('[data-testid="status"]').textContent)`);
+    await panel.waitFor(`/malformed message/.test((document.querySelector('[data-testid="status"]')?.textContent ?? ''))`);
     assert.match((await panel.page.textContent('[data-testid="status"]')) ?? '', /runs\[0\]\.metrics\[0\]\.value/);
     assert.equal(await panel.page.locator('[data-testid="compare-table"]').count(), 1);
     await panel.close();
@@ -137,7 +137,7 @@ describe('run comparison panel in Chromium', () => {
     const panel = await harness.open('compare', fixtureFor(runs));
     await panel.page.waitForSelector('[data-testid="plots-confusion_matrix"] img');
     assert.equal(await panel.page.locator('[data-testid="plots-confusion_matrix"] img').count(), 2);
-    await panel.page.waitForFunction(`[...document.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0)`);
+    await panel.waitFor(`[...document.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0)`);
     assert.deepEqual(panel.dialogs, []);
     assert.deepEqual(await panel.cspViolations(), []);
     await panel.close();

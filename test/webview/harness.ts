@@ -121,6 +121,19 @@ export class OpenPanel {
     return this.page.evaluate(`window.__deliver(${JSON.stringify(message)})`);
   }
 
+  /**
+   * Waits until `expression` is truthy in the page. Not page.waitForFunction: when its first check
+   * is false it polls by eval-ing the string inside the page, which the panel's CSP (no
+   * 'unsafe-eval') refuses; page.evaluate goes through the debugger protocol, which CSP does not govern.
+   */
+  async waitFor(expression: string, timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await this.page.evaluate(`Boolean(${expression})`))) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   cspViolations(): Promise<string[]> {
     return this.page.evaluate('window.__cspViolations');
   }

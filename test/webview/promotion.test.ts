@@ -9,7 +9,7 @@ function fixtureFor(review: PromotionReview | null, extra: Partial<Fixture> = {}
   return { initial: { kind: 'notification', method: 'promotion/state', params: { status: 'ready', review } }, ...extra };
 }
 
-const statusText = (text: string) => `document.querySelector('[data-testid="status"]').textContent.includes(${JSON.stringify(text)})`;
+const statusText = (text: string) => `(document.querySelector('[data-testid="status"]')?.textContent ?? '').includes(${JSON.stringify(text)})`;
 
 describe('promotion review panel in Chromium', () => {
   let harness: Harness;
@@ -40,9 +40,9 @@ describe('promotion review panel in Chromium', () => {
     await panel.page.waitForSelector('[data-testid="approve"]');
     assert.equal(await panel.page.getAttribute('[data-testid="approve"]', 'disabled'), '');
     await panel.page.locator('[data-testid="comment"] textarea').fill('Better accuracy, loss regression accepted.');
-    await panel.page.waitForFunction(`!document.querySelector('[data-testid="approve"]').hasAttribute('disabled')`);
+    await panel.waitFor(`!document.querySelector('[data-testid="approve"]').hasAttribute('disabled')`);
     await panel.page.click('[data-testid="approve"]');
-    await panel.page.waitForFunction(statusText('now in Production'));
+    await panel.waitFor(statusText('now in Production'));
     const request = (await panel.posted()).find((m) => m.kind === 'request');
     assert.deepEqual([request?.method, request?.params], ['promotion/approve', { comment: 'Better accuracy, loss regression accepted.' }]);
     await panel.close();
@@ -63,7 +63,7 @@ describe('promotion review panel in Chromium', () => {
     await panel.page.locator('[data-testid="comment"] textarea').fill('Loss is worse.');
     await panel.page.keyboard.press('Tab');
     await panel.page.click('[data-testid="reject"]');
-    await panel.page.waitForFunction(statusText('no longer in Staging'));
+    await panel.waitFor(statusText('no longer in Staging'));
     await panel.close();
   });
 
