@@ -2,12 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { awaitBlocks, claimBlocks, newControl } from '../parallel/blocks';
 import { findWorkerScript } from '../parallel/worker-script';
+import { insertNeighbour, SimdScan } from './simd-scan';
 
 /**
  * Exact brute-force k-nearest search over row-major float32 rows, split across worker threads.
- * Every query's answer comes from the same loop (`searchRange`), whichever thread runs it, so the
- * neighbours are identical to a single-threaded scan: squared distances summed in groups of four
- * (the KD-tree's order too), ties kept by the lower training index.
+ * Every query's answer is the scalar scan's (`searchRangeScalar`), whichever thread runs it and
+ * whether or not the SIMD pre-filter (simd-scan.ts) does the bulk of the work: squared distances
+ * summed in groups of four (the KD-tree's order too), ties kept by the lower training index.
  */
 
 /** One search job; the arrays may live in SharedArrayBuffers (worker threads) or not. */
@@ -27,8 +28,11 @@ export interface BruteJob {
 /** Queries per block claimed by a thread. */
 export const BLOCK = 32;
 
-/** Searches queries [q0, q1) and writes their k nearest into the job's outputs. */
-export function searchRange(job: BruteJob, q0: number, q1: number): void {
+/** How a thread scans: WebAssembly SIMD pre-filter (default where it can run) or plain scalar. */
+export type ScanKernel = 'simd' | 'scalar';
+
+/** The scalar scan of queries [q0, q1): the reference every other path must match exactly. */
+export function searchRangeScalar(job: BruteJob, q0: number, q1: number): void {
   const { train, nTrain: n, d, queries, k, outD, outI } = job;
   // The query is copied into a small float64 array once, so the inner loop converts only train values.
   const qv = new Float64Array(d);
@@ -59,26 +63,32 @@ export function searchRange(job: BruteJob, q0: number, q1: number): void {
         s += a * a;
       }
       if (s >= worst) continue; // equal distance: the earlier training row wins
-      let p = k - 1;
-      while (p > 0 && outD[o + p - 1] > s) {
-        outD[o + p] = outD[o + p - 1];
-        outI[o + p] = outI[o + p - 1];
-        p--;
-      }
-      outD[o + p] = s;
-      outI[o + p] = j;
+      insertNeighbour(outD, outI, o, k, s, j);
       worst = outD[o + k - 1];
     }
   }
 }
 
-function searchBlock(job: BruteJob, b: number): void {
-  searchRange(job, b * BLOCK, Math.min(job.nQueries, (b + 1) * BLOCK));
+/** This thread's scanner for the job: the SIMD one unless asked for scalar or it cannot run. */
+export function scannerFor(job: BruteJob, kernel: ScanKernel = 'simd'): SimdScan | undefined {
+  return kernel === 'simd' ? SimdScan.create(job, job.queries) : undefined;
+}
+
+/** Searches queries [q0, q1) and writes their k nearest into the job's outputs. */
+export function searchRange(job: BruteJob, q0: number, q1: number, scan: SimdScan | undefined = scannerFor(job)): void {
+  if (scan) scan.searchRange(job.queries, job.k, job.outD, job.outI, q0, q1);
+  else searchRangeScalar(job, q0, q1);
+}
+
+function searchBlock(job: BruteJob, b: number, scan: SimdScan | undefined): void {
+  searchRange(job, b * BLOCK, Math.min(job.nQueries, (b + 1) * BLOCK), scan);
 }
 
 /** Query blocks claimed from the shared counter, by the calling thread and the workers alike. */
-export function runBlocks(job: BruteJob, control: Int32Array): void {
-  claimBlocks(control, (b) => searchBlock(job, b));
+export function runBlocks(job: BruteJob, control: Int32Array, kernel: ScanKernel = 'simd'): void {
+  // One scanner per thread: the training rows are laid out in its memory once, not per block.
+  const scan = scannerFor(job, kernel);
+  claimBlocks(control, (b) => searchBlock(job, b, scan));
 }
 
 /** The worker script beside this file: out/src/ml/knn/knn-worker.js (tsc) or dist/knn-worker.js (esbuild). */
@@ -93,6 +103,8 @@ export interface ParallelOptions {
   minWork?: number;
   /** Leave every block to the workers (tests use it to check the workers' answers). */
   workersOnly?: boolean;
+  /** The scan every thread uses (default 'simd'; the answer is the same, only the speed differs). */
+  kernel?: ScanKernel;
 }
 
 function sharedCopy<T extends Float32Array | Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T {
@@ -113,8 +125,9 @@ export function searchParallel(job: BruteJob, options: ParallelOptions = {}): nu
   const work = job.nQueries * job.nTrain * job.d;
   const file = threads > 1 && work >= (options.minWork ?? 5e7) ? knnWorkerPath() : undefined;
   const nBlocks = Math.ceil(job.nQueries / BLOCK);
+  const kernel = options.kernel ?? 'simd';
   if (!file) {
-    searchRange(job, 0, job.nQueries);
+    searchRange(job, 0, job.nQueries, scannerFor(job, kernel));
     return 1;
   }
   const shared: BruteJob = {
@@ -127,11 +140,12 @@ export function searchParallel(job: BruteJob, options: ParallelOptions = {}): nu
   const control = newControl(nBlocks);
   const workers: Worker[] = [];
   try {
-    for (let i = 1; i < threads; i++) workers.push(new Worker(file, { workerData: { job: shared, control } }));
+    for (let i = 1; i < threads; i++) workers.push(new Worker(file, { workerData: { job: shared, control, kernel } }));
     const t0 = performance.now();
-    if (!options.workersOnly) runBlocks(shared, control);
+    if (!options.workersOnly) runBlocks(shared, control, kernel);
     // A redone block is searched from scratch: the same neighbours whoever ran it first.
-    awaitBlocks(control, t0, (b) => searchBlock(shared, b));
+    let scan: SimdScan | undefined | null = null;
+    awaitBlocks(control, t0, (b) => searchBlock(shared, b, scan === null ? (scan = scannerFor(shared, kernel)) : scan));
   } finally {
     for (const w of workers) void w.terminate();
   }

@@ -4,8 +4,8 @@
  * see brute-search.ts.
  */
 import { workerData } from 'node:worker_threads';
-import type { BruteJob } from './brute-search';
+import type { BruteJob, ScanKernel } from './brute-search';
 import { runBlocks } from './brute-search';
 
-const init = workerData as { job: BruteJob; control: Int32Array } | null;
-if (init) runBlocks(init.job, init.control);
+const init = workerData as { job: BruteJob; control: Int32Array; kernel: ScanKernel } | null;
+if (init) runBlocks(init.job, init.control, init.kernel);
