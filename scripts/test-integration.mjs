@@ -3,16 +3,24 @@
 // as @vscode/test-electron passes extensionDevelopmentPath / extensionTestsPath to VS Code desktop.
 // Machines that can download VS Code can run the same suite with test/integration/run-electron.ts.
 //
-// usage: node scripts/test-integration.mjs [--no-build] [--grep <pattern>]
+// Several host runs, one window each (test/integration/host-runs.ts): the main suite on a folder,
+// a multi-root `.code-workspace`, and a folder opened in Restricted Mode.
+//
+// usage: node scripts/test-integration.mjs [--no-build] [--grep <pattern>] [--run <id>]
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { bootstrap, CACHE, ROOT } from './bootstrap-vscode.mjs';
 import { runInExtensionHost } from './vscode-host.mjs';
 
 const argv = process.argv.slice(2);
-const grepAt = argv.indexOf('--grep');
-const grep = grepAt >= 0 ? argv[grepAt + 1] : process.env.MODELOPS_TEST_GREP;
+const option = (name) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const grep = option('--grep') ?? process.env.MODELOPS_TEST_GREP;
+const only = option('--run') ?? process.env.MODELOPS_TEST_RUN;
 const REPORT_PREFIX = '[mocha] '; // as in test/integration/index.ts
 const TIMEOUT_MS = Number(process.env.MODELOPS_INT_TIMEOUT_MS || 600_000);
 
@@ -30,39 +38,61 @@ if (!argv.includes('--no-build')) {
   if (!step('npm', ['run', '-s', 'compile-tests'])) console.warn('compile-tests reported errors (see the type check tier); running what compiled');
 }
 const testsPath = join(ROOT, 'out', 'test', 'integration', 'index.js');
-if (!existsSync(testsPath)) {
-  console.error(`missing ${testsPath}: did compile-tests run?`);
+const runsModule = join(ROOT, 'out', 'test', 'integration', 'host-runs.js');
+for (const f of [testsPath, runsModule]) {
+  if (!existsSync(f)) {
+    console.error(`missing ${f}: did compile-tests run?`);
+    process.exit(1);
+  }
+}
+
+// Fresh workspaces each run, with the stores some runs open on already built (compiled TS, CommonJS).
+const runDir = join(CACHE, 'integration');
+mkdirSync(runDir, { recursive: true });
+const { prepareHostRuns, SUITE_ENV } = createRequire(import.meta.url)(runsModule);
+const runs = (await prepareHostRuns(ROOT, runDir)).filter((r) => !only || r.id === only);
+if (runs.length === 0) {
+  console.error(`no host run '${only}'`);
   process.exit(1);
 }
 
-// A fresh workspace each run: the suite copies fixture stores into it as it goes.
-const runDir = join(CACHE, 'integration');
-const workspace = join(runDir, 'workspace');
-rmSync(workspace, { recursive: true, force: true });
-mkdirSync(workspace, { recursive: true });
-cpSync(join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-
 const hostLog = createWriteStream(join(runDir, 'host.log'));
-let code;
-try {
-  code = await runInExtensionHost({
-    root: ROOT,
-    testsPath,
-    workspace,
-    serverDir: join(runDir, 'server'),
-    env: { MODELOPS_TEST_GREP: grep ?? '', MODELOPS_TEST_WORKSPACE: workspace },
-    timeoutMs: TIMEOUT_MS,
-    // Mocha's lines (prefixed in test/integration/index.ts) go to stdout; the workbench's own
-    // chatter goes to the host log unless VERBOSE is set.
-    onLog: (line) => {
-      if (line.startsWith(REPORT_PREFIX)) console.log(line.slice(REPORT_PREFIX.length));
-      else if (process.env.VERBOSE) console.log(line);
-      else hostLog.write(`${line}\n`);
-    },
-  });
-} catch (e) {
-  console.error('integration run failed:', e);
-  code = 2;
+const results = [];
+for (const run of runs) {
+  console.log(`\n--- host run: ${run.id}${run.restricted ? ' (Restricted Mode)' : ''} ---`);
+  hostLog.write(`\n--- host run: ${run.id} ---\n`);
+  const t0 = Date.now();
+  let code;
+  try {
+    code = await runInExtensionHost({
+      root: ROOT,
+      testsPath,
+      workspace: 'folder' in run.open ? run.open.folder : undefined,
+      workspaceFile: 'workspaceFile' in run.open ? run.open.workspaceFile : undefined,
+      restricted: run.restricted,
+      // One server folder per run: user data (and so trust decisions) never carry over.
+      serverDir: join(runDir, run.id === 'folder' ? 'server' : `server-${run.id}`),
+      env: {
+        MODELOPS_TEST_GREP: grep ?? '',
+        [SUITE_ENV]: run.suite,
+        MODELOPS_TEST_WORKSPACE: 'folder' in run.open ? run.open.folder : run.open.workspaceFile,
+      },
+      timeoutMs: TIMEOUT_MS,
+      // Mocha's lines (prefixed in test/integration/index.ts) go to stdout; the workbench's own
+      // chatter goes to the host log unless VERBOSE is set.
+      onLog: (line) => {
+        if (line.startsWith(REPORT_PREFIX)) console.log(line.slice(REPORT_PREFIX.length));
+        else if (process.env.VERBOSE) console.log(line);
+        else hostLog.write(`${line}\n`);
+      },
+    });
+  } catch (e) {
+    console.error(`host run ${run.id} failed:`, e);
+    code = 2;
+  }
+  results.push({ id: run.id, code, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
 }
 hostLog.end();
-process.exit(code);
+console.log('\n--- host runs ---');
+for (const r of results) console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.id} (${r.seconds}s)`);
+process.exit(results.every((r) => r.code === 0) ? 0 : results.find((r) => r.code !== 0).code);

@@ -156,14 +156,32 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
 }
 
 /**
- * Loads `testsPath` (a module exporting run(), as for @vscode/test-electron) into a real extension
- * host: code-server with the smoke-test driver, opened on `workspace` in headless Chromium, with
- * the project as the development extension. Resolves to the exit code run() produced (0 = ok).
- * `onLog(line)` receives every log line of the extension host.
+ * User settings of a Restricted Mode run: trust on, and no startup dialog (a modal would block the
+ * workbench, and nobody is there to answer it), so the window opens untrusted.
  */
-export async function runInExtensionHost({ root, testsPath, workspace, serverDir, env = {}, timeoutMs = 600_000, onLog }) {
+export const RESTRICTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
+};
+
+/**
+ * Loads `testsPath` (a module exporting run(), as for @vscode/test-electron) into a real extension
+ * host: code-server with the smoke-test driver, opened on `workspace` (a folder) or `workspaceFile`
+ * (a `.code-workspace` file: multi-root) in headless Chromium, with the project as the development
+ * extension. `restricted` starts code-server with workspace trust on, so the window is untrusted.
+ * Resolves to the exit code run() produced (0 = ok). `onLog(line)` receives every log line of the
+ * extension host.
+ */
+export async function runInExtensionHost({ root, testsPath, workspace, workspaceFile, restricted = false, serverDir, env = {}, timeoutMs = 600_000, onLog }) {
   const t0 = Date.now();
-  const server = await startCodeServer(serverDir, { extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], env });
+  const server = await startCodeServer(serverDir, {
+    extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+    env,
+    workspaceTrust: restricted,
+    settings: restricted ? RESTRICTED_SETTINGS : {},
+  });
   console.log(`code-server pid ${server.pid} on ${server.base} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
   let browser;
   let timer;
@@ -182,7 +200,8 @@ export async function runInExtensionHost({ root, testsPath, workspace, serverDir
       ['extensionDevelopmentPath', `vscode-remote://${auth}${root}`],
       ['extensionTestsPath', `vscode-remote://${auth}${testsPath}`],
     ];
-    await page.goto(`${server.base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const open = workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspace)}`;
+    await page.goto(`${server.base}/?${open}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timeout = new Promise((r) => {
       timer = setTimeout(() => {
         console.error(`TIMEOUT: the extension host did not report within ${timeoutMs / 1000}s (server log: ${server.logFile})`);

@@ -1,6 +1,6 @@
 import type { Log } from './log';
 import type { PredictionDecorations } from './predictions/decorations';
-import type { StoreSession } from './store-session';
+import type { StoreSessions } from './store-sessions';
 import type { Ui } from './ui';
 import type { ExperimentsTreeProvider } from './views/experiments-tree';
 import type { ModelsTreeProvider } from './views/models-tree';
@@ -15,7 +15,8 @@ export interface ModelOpsApi {
   readonly activationMs: number;
   readonly experiments: ExperimentsTreeProvider;
   readonly models: ModelsTreeProvider;
-  readonly session: StoreSession;
+  /** One store session per workspace folder. */
+  readonly sessions: StoreSessions;
   /** Inline predictions shown in CSV editors. */
   readonly decorations: PredictionDecorations;
   /** The Production status bar item's text, undefined while hidden. */

@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { resolveInFolder } from './folders';
 
 /** Typed getters for the `modelops.*` settings (defaults mirror package.json). */
 export const SECTION = 'modelops';
@@ -19,11 +19,12 @@ function get<T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T 
 }
 
 export class Config {
-  /** The first workspace folder holds the store unless a folder is given (multi-root). */
-  static storeFile(folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0]): string | undefined {
-    const p = get('storePath', DEFAULTS.storePath, folder?.uri);
-    if (path.isAbsolute(p)) return p;
-    return folder ? path.join(folder.uri.fsPath, p) : undefined;
+  /**
+   * The store of a workspace folder: the setting is resource-scoped, so each folder of a multi-root
+   * workspace may set its own; a relative path is under that folder.
+   */
+  static storeFile(folder: vscode.WorkspaceFolder): string {
+    return resolveInFolder(folder.uri.fsPath, get('storePath', DEFAULTS.storePath, folder.uri));
   }
 
   static defaultExperiment(): string {
@@ -39,10 +40,9 @@ export class Config {
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : DEFAULTS.defaultMembers;
   }
 
-  static gatesFile(folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0]): string | undefined {
-    const p = get('gatesFile', DEFAULTS.gatesFile, folder?.uri);
-    if (path.isAbsolute(p)) return p;
-    return folder ? path.join(folder.uri.fsPath, p) : undefined;
+  /** The gates file of a workspace folder (resource-scoped like the store path). */
+  static gatesFile(folder: vscode.WorkspaceFolder): string {
+    return resolveInFolder(folder.uri.fsPath, get('gatesFile', DEFAULTS.gatesFile, folder.uri));
   }
 
   static runsPageSize(): number {

@@ -11,10 +11,10 @@ import { registerFromRun, trainEnsemble, validateVersion } from './commands/trai
 import { PredictionDecorations } from './predictions/decorations';
 import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
-import { Config } from './config';
 import { Log } from './log';
 import { ProductionStatusBar } from './status-bar';
-import { StoreSession } from './store-session';
+import type { StoreSession } from './store-session';
+import { StoreSessions } from './store-sessions';
 import type { Ui } from './ui';
 import { vscodeUi } from './ui';
 import type { ExperimentsNode } from './views/experiments-tree';
@@ -43,33 +43,43 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly log: Log;
   private ui: Ui = vscodeUi;
   private readonly runner: CommandRunner;
-  private readonly session: StoreSession;
+  private readonly sessions: StoreSessions;
   private readonly experiments: ExperimentsTreeProvider;
   private readonly models: ModelsTreeProvider;
   private readonly statusBar: ProductionStatusBar;
   private readonly decorations: PredictionDecorations;
   private readonly activationMs: number;
-  private lastError: string | undefined;
+  /** The last failure reported per folder's store, so each is said once. */
+  private readonly lastError = new Map<string, string | undefined>();
 
   constructor(private readonly context: vscode.ExtensionContext) {
     const t0 = Date.now();
     this.log = this.track(new Log());
     this.runner = new CommandRunner(this.log, () => this.ui);
-    this.session = this.track(new StoreSession(this.log));
-    this.experiments = this.track(new ExperimentsTreeProvider(this.session, this.log));
-    this.models = this.track(new ModelsTreeProvider(this.session, this.log));
-    this.statusBar = this.track(new ProductionStatusBar(this.session, this.log));
+    this.sessions = this.track(new StoreSessions(this.log));
+    this.experiments = this.track(new ExperimentsTreeProvider(this.sessions, this.log));
+    this.models = this.track(new ModelsTreeProvider(this.sessions, this.log));
+    this.statusBar = this.track(new ProductionStatusBar(this.sessions, this.log));
     this.decorations = this.track(new PredictionDecorations());
     this.track(vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }));
     this.track(vscode.window.createTreeView(VIEW.models, { treeDataProvider: this.models, showCollapseAll: true }));
-    this.track(this.session.onDidChange((state) => this.onStoreChanged(state.kind === 'error' ? state.error : undefined)));
+    this.track(this.sessions.onDidChange((session) => this.onStoreChanged(session)));
+    this.track(
+      this.sessions.onDidChangeFolders(() => {
+        // A folder added or removed: the trees gain or lose a folder level, the status bar may move.
+        this.experiments.refresh();
+        this.models.refresh();
+        void this.statusBar.update();
+      }),
+    );
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.setTrustContext()));
     this.setTrustContext();
     this.registerCommands();
     this.track(
       registerWebviews(context, {
-        stores: () => this.session.get(),
-        onDidChangeStore: this.session.onDidChange,
+        // A panel opened on a tree node reads that node's folder's store; else the active editor's folder's.
+        stores: async (folder) => (folder !== undefined ? this.sessions.byKey(folder) : this.sessions.active())?.get(),
+        onDidChangeStore: this.sessions.onDidChange,
         log: this.log,
         registerCommand: (id, handler) => this.runner.register(id as CommandId, (_run, ...args) => handler(...args)),
       }),
@@ -79,7 +89,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.log.info('activated', {
       ms: this.activationMs,
       version: this.context.extension.packageJSON.version as string,
-      store: Config.storeFile(),
+      stores: this.sessions.all().map((s) => s.file()).join(', '),
       trusted: vscode.workspace.isTrusted,
     });
   }
@@ -93,13 +103,15 @@ export class ModelOpsExtension implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'modelops.readOnly', !vscode.workspace.isTrusted);
   }
 
-  private onStoreChanged(error: ModelOpsError | undefined): void {
+  private onStoreChanged(session: StoreSession): void {
     this.experiments.refresh();
     this.models.refresh();
     void this.statusBar.update();
-    // Say once per distinct failure that the store cannot be opened (the views say it too).
-    if (error && error.message !== this.lastError) void this.runner.showFailure(error);
-    this.lastError = error?.message;
+    // Say once per distinct failure of each folder's store that it cannot be opened (the views say it too).
+    const state = session.state;
+    const error = state.kind === 'error' ? state.error : undefined;
+    if (error && error.message !== this.lastError.get(session.key)) void this.runner.showFailure(error);
+    this.lastError.set(session.key, error?.message);
   }
 
   private register(id: (typeof COMMAND)[keyof typeof COMMAND], handler: CommandHandler, options: CommandOptions = {}): void {
@@ -116,21 +128,23 @@ export class ModelOpsExtension implements vscode.Disposable {
   }
 
   private registerCommands(): void {
-    const deps: CommandDeps = { session: this.session, ui: () => this.ui };
+    const deps: CommandDeps = { sessions: this.sessions, ui: () => this.ui };
     this.register(COMMAND.showOutput, () => this.log.show());
     this.register(COMMAND.refresh, async () => {
-      await this.session.reset('refresh');
-      await this.session.get();
+      // Every folder's store: the view title's button has no folder.
+      const sessions = this.sessions.all();
+      await Promise.all(sessions.map((s) => s.reset('refresh')));
+      await Promise.all(sessions.map((s) => s.get()));
       await this.statusBar.update();
-      const state = this.session.state;
-      if (state.kind === 'error') {
-        this.lastError = state.error.message; // reported here, not again by the change event
-        throw state.error;
-      }
+      const failed = sessions.filter((s) => s.state.kind === 'error');
+      for (const s of failed) if (s.state.kind === 'error') this.lastError.set(s.key, s.state.error.message); // reported here, not again by the change event
+      const first = failed[0]?.state;
+      if (first?.kind === 'error') throw first.error;
     });
-    this.register(COMMAND.openInMlflowUi, async () => {
-      const file = Config.storeFile();
-      if (!file) throw new ModelOpsError('INVALID_STATE', 'Open a folder first: the store lives in the workspace.');
+    this.register(COMMAND.openInMlflowUi, async (_run, arg) => {
+      const session = await this.sessions.resolve(arg, this.ui);
+      if (!session) return undefined;
+      const file = session.file();
       const cmd = `mlflow ui --backend-store-uri sqlite:///${file}`;
       await vscode.env.clipboard.writeText(cmd);
       void this.ui.info(`Copied to the clipboard: ${cmd}`);
@@ -138,7 +152,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     });
     this.register(COMMAND.loadMoreRuns, async (_run, node) => {
       const n = node as ExperimentsNode | undefined;
-      if (n?.kind === 'loadMore') await this.experiments.loadMore(n.experimentId);
+      if (n?.kind === 'loadMore') await this.experiments.loadMore(n);
     });
     this.register(COMMAND.deleteRun, (_run, arg) => deleteRun(deps, arg));
     this.register(COMMAND.restoreRun, (_run, arg) => restoreRun(deps, arg));
@@ -162,7 +176,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       activationMs: this.activationMs,
       experiments: this.experiments,
       models: this.models,
-      session: this.session,
+      sessions: this.sessions,
       statusBarText: () => this.statusBar.text,
       decorations: this.decorations,
       setUi: (ui) => {

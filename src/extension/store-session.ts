@@ -20,13 +20,12 @@ export interface OpenStore {
 }
 
 export type StoreState =
-  | { kind: 'no-folder' }
   | { kind: 'missing'; file: string }
   | { kind: 'open'; file: string }
   | { kind: 'error'; file: string; error: ModelOpsError };
 
 /**
- * Owns the workspace store for the extension: opens it lazily (never creating it just to show
+ * Owns one workspace folder's store (StoreSessions keeps one per folder): opens it lazily (never creating it just to show
  * views), reopens it when the setting or the file changes, and tells the views to refresh when
  * anyone writes it — this window, the CLI, or another window. A file that cannot be opened
  * (corrupt, newer schema) becomes an `error` state with the store's message; nothing throws.
@@ -37,7 +36,7 @@ export class StoreSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: Promise<OpenStore | undefined> | undefined;
   private opened: OpenStore | undefined;
-  private stateValue: StoreState = { kind: 'no-folder' };
+  private stateValue: StoreState;
   private readonly disposables: vscode.Disposable[] = [];
   private fileWatcher: vscode.FileSystemWatcher | undefined;
   private stopDbListener: (() => void) | undefined;
@@ -45,23 +44,33 @@ export class StoreSession implements vscode.Disposable {
   private stopPolling: (() => void) | undefined;
   private lastSignature = '';
 
-  constructor(private readonly log: Log) {
+  constructor(
+    /** The folder whose store this is; its URI string is the session's key. */
+    readonly folder: vscode.WorkspaceFolder,
+    private readonly log: Log,
+  ) {
+    this.stateValue = { kind: 'missing', file: this.file() };
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('modelops.storePath')) void this.reset('setting changed');
+        // The setting is resource-scoped: another folder's change leaves this store alone.
+        if (e.affectsConfiguration('modelops.storePath', folder.uri)) void this.reset('setting changed');
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reset('workspace folders changed')),
     );
     this.watchFile();
+  }
+
+  /** The session's key: the folder's URI (what tree nodes and the map of sessions carry). */
+  get key(): string {
+    return this.folder.uri.toString();
   }
 
   get state(): StoreState {
     return this.stateValue;
   }
 
-  /** The store file this window uses, when a folder is open. */
-  file(): string | undefined {
-    return Config.storeFile();
+  /** The store file of this folder (from the setting as it is now). */
+  file(): string {
+    return Config.storeFile(this.folder);
   }
 
   /** The open store, or undefined when there is none yet (or it failed: see `state`). */
@@ -80,17 +89,13 @@ export class StoreSession implements vscode.Disposable {
     if (!created) {
       const state = this.state; // open() changed it
       if (state.kind === 'error') throw state.error;
-      throw new ModelOpsError('INVALID_STATE', 'Open a folder first: the store lives in the workspace.');
+      throw new ModelOpsError('STORE_IO', `${this.file()}: the store could not be created`, { location: this.file() });
     }
     return created;
   }
 
   private async open(create: boolean): Promise<OpenStore | undefined> {
     const file = this.file();
-    if (!file) {
-      this.setState({ kind: 'no-folder' });
-      return undefined;
-    }
     if (!create && !existsSync(file)) {
       this.setState({ kind: 'missing', file });
       return undefined;
@@ -108,7 +113,7 @@ export class StoreSession implements vscode.Disposable {
       // Our own commits and other processes' (the StoreDatabase polls the file) both land here.
       database.watch();
       this.stopDbListener = database.onDidChange(() => this.changedOnDisk());
-      this.log.info('store.open', { file, ms: Date.now() - t0 });
+      this.log.info('store.open', { folder: this.folder.name, file, ms: Date.now() - t0 });
       this.setState({ kind: 'open', file });
       return store;
     } catch (e) {
@@ -116,7 +121,7 @@ export class StoreSession implements vscode.Disposable {
         e instanceof ModelOpsError
           ? e
           : new ModelOpsError('STORE_IO', `${file}: ${errorMessage(e)}`, { location: file, cause: e });
-      this.log.error('store.open.failed', error, { file });
+      this.log.error('store.open.failed', error, { folder: this.folder.name, file });
       this.setState({ kind: 'error', file, error });
       this.fireSoon(); // so the extension reports it once, even when a view asked first
       return undefined;
@@ -125,7 +130,7 @@ export class StoreSession implements vscode.Disposable {
 
   /** Closes the store and forgets it; the next `get()` opens it again. */
   async reset(reason: string): Promise<void> {
-    this.log.info('store.reset', { reason });
+    this.log.info('store.reset', { folder: this.folder.name, reason });
     const prev = this.opened;
     this.opened = undefined;
     this.current = undefined;
@@ -142,9 +147,8 @@ export class StoreSession implements vscode.Disposable {
     this.fileWatcher = undefined;
     this.stopPolling?.();
     this.stopPolling = undefined;
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const folder = this.folder;
     const file = this.file();
-    if (!folder || !file) return;
     // Stat polling as well: editors' recursive watchers may miss a file created in a folder that did
     // not exist yet (the first `modelops` command creates `.modelops/`), and remote hosts may lack events.
     const poll = (now: { ino: number; mtimeMs: number; size: number }, prev: { ino: number; mtimeMs: number; size: number }): void => {
@@ -165,8 +169,7 @@ export class StoreSession implements vscode.Disposable {
   }
 
   private async onFileEvent(what: 'created' | 'deleted' | 'changed'): Promise<void> {
-    const file = this.file();
-    const exists = file !== undefined && existsSync(file);
+    const exists = existsSync(this.file());
     if (this.stateValue.kind === 'open') {
       // The open store reloads itself on the next read; closing it under a running command would
       // break that command, so only a file that is really gone resets it. A change is reported
@@ -182,25 +185,25 @@ export class StoreSession implements vscode.Disposable {
 
   private setState(state: StoreState): void {
     this.stateValue = state;
-    void vscode.commands.executeCommand('setContext', 'modelops.storeState', state.kind);
+    this.stateChanged?.(state);
   }
+
+  /** Told of every state change (StoreSessions sums the folders' states into one context key). */
+  stateChanged: ((state: StoreState) => void) | undefined;
 
   /**
    * Our commits, the store's watcher, VS Code's watcher and the stat poller may all report the same
    * write: refresh once per distinct file version (inode, mtime, size).
    */
   private changedOnDisk(): void {
-    const file = this.file();
-    let sig = '';
+    let sig: string;
     try {
-      if (file) {
-        const st = statSync(file);
-        sig = `${st.ino}:${st.mtimeMs}:${st.size}`;
-      }
+      const st = statSync(this.file());
+      sig = `${st.ino}:${st.mtimeMs}:${st.size}`;
     } catch {
       sig = 'gone';
     }
-    if (sig !== '' && sig === this.lastSignature) return;
+    if (sig === this.lastSignature) return;
     this.lastSignature = sig;
     this.fireSoon();
   }

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 export interface Ui {
   pickOne<T extends vscode.QuickPickItem>(items: T[], options: { title: string; placeHolder?: string }): Promise<T | undefined>;
   pickMany<T extends vscode.QuickPickItem>(items: T[], options: { title: string; placeHolder?: string }): Promise<T[] | undefined>;
+  /** Which workspace folder (multi-root), as `showWorkspaceFolderPick`; undefined when dismissed. */
+  pickFolder(title: string): Promise<vscode.WorkspaceFolder | undefined>;
   input(options: { title: string; prompt?: string; value?: string; placeHolder?: string }): Promise<string | undefined>;
   /** A modal confirmation; resolves true only when the user chose `confirmLabel`. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
@@ -25,6 +27,9 @@ export const vscodeUi: Ui = {
       canPickMany: true,
       ignoreFocusOut: true,
     });
+  },
+  async pickFolder(title) {
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: title, ignoreFocusOut: true });
   },
   async input(options) {
     return vscode.window.showInputBox({ ...options, ignoreFocusOut: true });

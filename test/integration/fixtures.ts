@@ -3,7 +3,6 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { Run } from '../../src/core/tracking';
 import { StoreDatabase } from '../../src/store/sqljs/database';
 import { SqljsRegistryStore } from '../../src/store/sqljs/registry-store';
 import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
@@ -54,23 +53,7 @@ export async function withStore<T>(fn: (s: { tracking: SqljsTrackingStore; regis
   }
 }
 
-/** Builds a finished run with a metric and params, started at `startTime`. */
-export async function finishedRun(
-  tracking: SqljsTrackingStore,
-  experimentId: string,
-  name: string,
-  startTime: number,
-  accuracy: number,
-  parentRunId?: string,
-): Promise<Run> {
-  const run = await tracking.createRun({ experimentId, runName: name, startTime, parentRunId });
-  await tracking.logBatch(run.info.runId, {
-    metrics: [{ key: 'accuracy', value: accuracy, timestamp: startTime, step: 0 }],
-    params: [{ key: 'n_estimators', value: '100' }],
-  });
-  await tracking.updateRun(run.info.runId, { status: 'FINISHED', endTime: startTime + 1000 });
-  return tracking.getRun(run.info.runId);
-}
+export { finishedRun } from './host-runs';
 
 /** Polls until `fn` returns a value (not undefined/false); fails with `what` after `ms`. */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
@@ -116,6 +99,16 @@ export class ScriptedUi implements Ui {
     if (a === undefined) return undefined;
     const labels = Array.isArray(a) ? a : [String(a)];
     return items.filter((i) => labels.includes(i.label));
+  }
+
+  /** Answered by the folder's name. */
+  async pickFolder(title: string): Promise<vscode.WorkspaceFolder | undefined> {
+    const a = this.next(title);
+    if (a === undefined) return undefined;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const found = folders.find((f) => f.name === a);
+    assert.ok(found, `no folder '${String(a)}' in ${title}: ${folders.map((f) => f.name).join(', ')}`);
+    return found;
   }
 
   async input(options: { title: string }): Promise<string | undefined> {

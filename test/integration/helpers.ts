@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
+import type { StoreSession } from '../../src/extension/store-session';
 
 export const EXTENSION_ID = 'modelops.modelops-vscode';
 
@@ -15,4 +16,11 @@ export function extensionPackageJson(): { contributes: { commands: { command: st
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(ext);
   return ext.packageJSON as { contributes: { commands: { command: string }[] } };
+}
+
+/** The first (in a single-folder run, the only) workspace folder's store session. */
+export function firstSession(api: ModelOpsApi): StoreSession {
+  const session = api.sessions.first();
+  assert.ok(session, 'the suite runs in a folder');
+  return session;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
-import { activateExtension, EXTENSION_ID } from './helpers';
+import { activateExtension, EXTENSION_ID, firstSession } from './helpers';
 import { removeStore, scriptUi, storeFile, waitFor, writeCorruptStore } from './fixtures';
 import type { ScriptedUi } from './fixtures';
 import { experimentRows } from './trees';
@@ -30,7 +30,7 @@ suite('a corrupt store', () => {
     assert.deepEqual(message.actions, ['Show Output']);
     const rows = await experimentRows(api);
     assert.equal(rows[0]?.label, 'The store could not be opened');
-    assert.equal(api.session.state.kind, 'error');
+    assert.equal(firstSession(api).state.kind, 'error');
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
     // The extension still works: another command runs normally.
     assert.match(String(await vscode.commands.executeCommand('modelops.openInMlflowUi')), /^mlflow ui /);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
-import { activateExtension } from './helpers';
+import { activateExtension, firstSession } from './helpers';
 import { installStore, MLFLOW_DB, removeStore, waitFor } from './fixtures';
 
 suite('webview panels in the real host', () => {
@@ -21,7 +21,7 @@ suite('webview panels in the real host', () => {
   });
 
   test('Compare Runs opens a panel whose page completes the ready handshake and is sent the chosen runs', async () => {
-    const { tracking } = await api.session.getOrCreate();
+    const { tracking } = await firstSession(api).getOrCreate();
     const experiments = (await tracking.searchExperiments({ viewType: 'ACTIVE_ONLY' })).items;
     const runs = (await tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 2 })).items;
     assert.equal(runs.length, 2, 'the MLflow fixture has runs to compare');

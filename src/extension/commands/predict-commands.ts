@@ -8,7 +8,8 @@ import type { PredictionDecorations, RowPrediction } from '../predictions/decora
 import { listModels } from '../views/models-tree';
 import type { CommandRun } from './runner';
 import type { CommandDeps } from './run-commands';
-import { abortSignalFor, targetCsv, workspaceFolderOf } from './train-commands';
+import { sessionFor } from './run-commands';
+import { abortSignalFor, targetCsv } from './train-commands';
 
 /** `data.csv` → `data.predictions.csv`, beside it. */
 export function predictionsPath(csv: string): string {
@@ -29,7 +30,10 @@ export async function predictWithProduction(
 ): Promise<PredictResult | undefined> {
   const csv = await targetCsv(deps, arg ?? vscode.window.activeTextEditor?.document.uri, 'Predict on which CSV?');
   if (!csv) return undefined;
-  const store = await deps.session.getOrCreate();
+  // The model comes from the store of the CSV's folder (asked for only when the CSV is outside every folder).
+  const session = await sessionFor(deps, vscode.Uri.file(csv));
+  if (!session) return undefined;
+  const store = await session.getOrCreate();
   let name = typeof modelArg === 'string' ? modelArg : undefined;
   if (!name) {
     const withProd = (await listModels(store)).filter((m) => m.latestVersions.some((v) => v.currentStage === 'Production'));
@@ -50,7 +54,7 @@ export async function predictWithProduction(
     data: csv,
     out,
     proba: true,
-    cwd: workspaceFolderOf(csv),
+    cwd: session.folder.uri.fsPath,
     signal: abortSignalFor(run.token),
     onProgress: (m) => run.report(m),
   });

@@ -4,7 +4,7 @@ import type { PromoteResult } from '../../pipeline/promote';
 import { defaultActor } from '../../registry/actor';
 import type { ValidationReport } from '../../registry/report';
 import type { CommandDeps } from './run-commands';
-import { targetVersion } from './run-commands';
+import { sessionFor, targetVersion } from './run-commands';
 
 /** The confirmation text for a promotion: what passed, and what leaves Production. */
 export function promotionDetail(name: string, version: string, report: ValidationReport | undefined, archives: string[]): string {
@@ -26,9 +26,11 @@ export function promotionDetail(name: string, version: string, report: Validatio
  * will archive in a modal confirmation, asks for the approval comment, then promotes.
  */
 export async function promoteToProduction(deps: CommandDeps, arg: unknown, commentArg?: unknown): Promise<PromoteResult | undefined> {
-  const target = await targetVersion(deps, arg);
+  const session = await sessionFor(deps, arg);
+  if (!session) return undefined;
+  const target = await targetVersion(deps, session, arg);
   if (!target) return undefined;
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   const current = await store.registry.getModelVersion(target.name, target.version);
   if (current.currentStage !== 'Staging') {
     throw new ModelOpsError('INVALID_STATE', `${target.name} version ${target.version} is in ${current.currentStage}: only a Staging version can be promoted to Production (validate it first).`, {
@@ -56,14 +58,16 @@ export async function promoteToProduction(deps: CommandDeps, arg: unknown, comme
 
 /** Reject: the version stays in Staging; the reviewer's comment goes to the audit trail. */
 export async function rejectVersion(deps: CommandDeps, arg: unknown, commentArg?: unknown): Promise<boolean> {
-  const target = await targetVersion(deps, arg);
+  const session = await sessionFor(deps, arg);
+  if (!session) return false;
+  const target = await targetVersion(deps, session, arg);
   if (!target) return false;
   const comment =
     typeof commentArg === 'string'
       ? commentArg
       : await deps.ui().input({ title: `Reject ${target.name} version ${target.version}`, prompt: 'Reason (goes to the audit trail)' });
   if (!comment || comment.trim() === '') return false;
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   await rejectModelVersion(store, { name: target.name, version: target.version, comment: comment.trim(), actor: defaultActor() });
   void deps.ui().info(`Rejected ${target.name} version ${target.version}: it stays in Staging with your comment.`);
   return true;
@@ -71,9 +75,11 @@ export async function rejectVersion(deps: CommandDeps, arg: unknown, commentArg?
 
 /** Archive a version; archiving the Production version asks first (the model then has none). */
 export async function archiveVersion(deps: CommandDeps, arg: unknown): Promise<boolean> {
-  const target = await targetVersion(deps, arg);
+  const session = await sessionFor(deps, arg);
+  if (!session) return false;
+  const target = await targetVersion(deps, session, arg);
   if (!target) return false;
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   const current = await store.registry.getModelVersion(target.name, target.version);
   if (current.currentStage === 'Production') {
     const ok = await deps.ui().confirm(

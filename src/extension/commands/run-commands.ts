@@ -4,6 +4,7 @@ import type { Run } from '../../core/tracking';
 import { setAlias as setAliasPipeline } from '../../pipeline/promote';
 import { defaultActor } from '../../registry/actor';
 import type { StoreSession } from '../store-session';
+import type { StoreSessions } from '../store-sessions';
 import type { Ui } from '../ui';
 import type { ExperimentsNode } from '../views/experiments-tree';
 import type { ModelsNode } from '../views/models-tree';
@@ -11,19 +12,33 @@ import { listModels, listVersions } from '../views/models-tree';
 import { runLabel } from '../views/run-format';
 
 export interface CommandDeps {
-  session: StoreSession;
+  /** One store per workspace folder; a command resolves which one it acts on first. */
+  sessions: StoreSessions;
   ui: () => Ui;
+}
+
+/** The folder's store a command acts on (see StoreSessions.resolve); undefined when the user dismissed the pick. */
+export function sessionFor(deps: CommandDeps, arg: unknown): Promise<StoreSession | undefined> {
+  return deps.sessions.resolve(arg, deps.ui());
+}
+
+/** `{ folder, runId }`: a run of a given folder's store (e.g. the run Train Ensemble just logged). */
+function runIdArg(x: unknown): string | undefined {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'object' && x !== null && 'runId' in x && typeof (x as { runId: unknown }).runId === 'string') return (x as { runId: string }).runId;
+  return undefined;
 }
 
 function isRunNode(x: unknown): x is Extract<ExperimentsNode, { kind: 'run' }> {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'run';
 }
 
-/** The run a command targets: the tree item it was invoked on, a run id argument, or asked for. */
-async function targetRun(deps: CommandDeps, arg: unknown, viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<Run | undefined> {
-  const store = await deps.session.getOrCreate();
+/** The run a command targets in `session`'s store: the tree item it was invoked on, a run id argument, or asked for. */
+async function targetRun(deps: CommandDeps, session: StoreSession, arg: unknown, viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<Run | undefined> {
+  const store = await session.getOrCreate();
   if (isRunNode(arg)) return arg.run;
-  if (typeof arg === 'string') return store.tracking.getRun(arg);
+  const runId = runIdArg(arg);
+  if (runId !== undefined) return store.tracking.getRun(runId);
   const experiments = (await store.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
   const runs = (
     await store.tracking.searchRuns({
@@ -42,30 +57,41 @@ async function targetRun(deps: CommandDeps, arg: unknown, viewType: 'ACTIVE_ONLY
 }
 
 /** A run id from a tree item, a run id string, or a pick among recent finished runs. */
-export async function targetRunId(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
-  return (await targetRun(deps, arg, 'ACTIVE_ONLY'))?.info.runId;
+export async function targetRunId(deps: CommandDeps, session: StoreSession, arg: unknown): Promise<string | undefined> {
+  return (await targetRun(deps, session, arg, 'ACTIVE_ONLY'))?.info.runId;
 }
 
 export async function deleteRun(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
-  const run = await targetRun(deps, arg, 'ACTIVE_ONLY');
+  const session = await sessionFor(deps, arg);
+  if (!session) return undefined;
+  const run = await targetRun(deps, session, arg, 'ACTIVE_ONLY');
   if (!run) return undefined;
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   await store.tracking.deleteRun(run.info.runId);
   void deps.ui().info(`Deleted run ${runLabel(run)} (it can be restored from "Deleted runs").`);
   return run.info.runId;
 }
 
 export async function restoreRun(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
-  const run = await targetRun(deps, arg, 'DELETED_ONLY');
+  const session = await sessionFor(deps, arg);
+  if (!session) return undefined;
+  const run = await targetRun(deps, session, arg, 'DELETED_ONLY');
   if (!run) return undefined;
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   await store.tracking.restoreRun(run.info.runId);
   void deps.ui().info(`Restored run ${runLabel(run)}.`);
   return run.info.runId;
 }
 
 export async function copyRunId(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
-  const run = await targetRun(deps, arg, 'ACTIVE_ONLY');
+  // A run node already holds its id: no folder to ask for.
+  if (isRunNode(arg)) {
+    await vscode.env.clipboard.writeText(arg.run.info.runId);
+    return arg.run.info.runId;
+  }
+  const session = await sessionFor(deps, arg);
+  if (!session) return undefined;
+  const run = await targetRun(deps, session, arg, 'ACTIVE_ONLY');
   if (!run) return undefined;
   await vscode.env.clipboard.writeText(run.info.runId);
   return run.info.runId;
@@ -75,14 +101,14 @@ function isVersionNode(x: unknown): x is Extract<ModelsNode, { kind: 'version' }
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'version';
 }
 
-/** The model version a command targets: the tree item, `{ name, version }`, or asked for. */
-export async function targetVersion(deps: CommandDeps, arg: unknown): Promise<{ name: string; version: string } | undefined> {
+/** The model version a command targets in `session`'s store: the tree item, `{ name, version }`, or asked for. */
+export async function targetVersion(deps: CommandDeps, session: StoreSession, arg: unknown): Promise<{ name: string; version: string } | undefined> {
   if (isVersionNode(arg)) return { name: arg.version.name, version: arg.version.version };
   if (typeof arg === 'object' && arg !== null && 'name' in arg && 'version' in arg) {
     const a = arg as { name: unknown; version: unknown };
     if (typeof a.name === 'string' && (typeof a.version === 'string' || typeof a.version === 'number')) return { name: a.name, version: String(a.version) };
   }
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   const models = await listModels(store);
   if (models.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no registered models yet.');
   const model = await deps.ui().pickOne(models.map((m) => ({ label: m.name, model: m })), { title: 'Which model?' });
@@ -96,14 +122,16 @@ export async function targetVersion(deps: CommandDeps, arg: unknown): Promise<{ 
 }
 
 export async function setAlias(deps: CommandDeps, arg: unknown, aliasArg?: unknown): Promise<string | undefined> {
-  const target = await targetVersion(deps, arg);
+  const session = await sessionFor(deps, arg);
+  if (!session) return undefined;
+  const target = await targetVersion(deps, session, arg);
   if (!target) return undefined;
   const alias =
     typeof aliasArg === 'string'
       ? aliasArg
       : await deps.ui().input({ title: `Alias for ${target.name} version ${target.version}`, prompt: 'e.g. champion, challenger', placeHolder: 'champion' });
   if (!alias) return undefined;
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   await setAliasPipeline(store, { name: target.name, alias: alias.trim(), version: target.version, actor: defaultActor() });
   void deps.ui().info(`${target.name}@${alias.trim()} now points to version ${target.version}.`);
   return alias.trim();

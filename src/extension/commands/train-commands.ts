@@ -17,7 +17,8 @@ import { Config } from '../config';
 import { COMMAND } from './ids';
 import type { CommandRun } from './runner';
 import type { CommandDeps } from './run-commands';
-import { targetRunId, targetVersion } from './run-commands';
+import { sessionFor, targetRunId, targetVersion } from './run-commands';
+import type { StoreSession } from '../store-session';
 import { formatMetric } from '../views/run-format';
 
 const MEMBER_LABELS: Record<MemberType, string> = {
@@ -34,10 +35,6 @@ function memberType(name: string): MemberType | undefined {
   return (MEMBER_TYPES as readonly string[]).includes(n) ? (n as MemberType) : alias[n];
 }
 
-export function workspaceFolderOf(file: string): string | undefined {
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) ?? vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.fsPath;
-}
 
 /** AbortSignal that follows the VS Code cancellation token. */
 export function abortSignalFor(token: vscode.CancellationToken): AbortSignal {
@@ -94,14 +91,17 @@ export async function trainEnsemble(deps: CommandDeps, run: CommandRun, arg: unk
   const members = await deps.ui().pickMany(memberItems, { title: 'Ensemble members', placeHolder: 'Pick one or more' });
   if (!members || members.length === 0) return undefined;
 
-  const store = await deps.session.getOrCreate();
+  // The run goes to the store of the CSV's folder (asked for only when the CSV is outside every folder).
+  const session = await sessionFor(deps, vscode.Uri.file(csv));
+  if (!session) return undefined;
+  const store = await session.getOrCreate();
   let reported = 0;
   const result = await train(store.tracking, {
     data: csv,
     target: target.label,
     experiment: Config.defaultExperiment(),
     models: members.map((m) => m.type),
-    workspace: workspaceFolderOf(csv),
+    workspace: session.folder.uri.fsPath,
     signal: abortSignalFor(run.token),
     onProgress: (p) => {
       const pct = Math.round(p.fraction * 100);
@@ -117,15 +117,15 @@ export async function trainEnsemble(deps: CommandDeps, run: CommandRun, arg: unk
     .ui()
     .info(`Trained ${members.map((m) => m.type).join(' + ')} on ${path.basename(csv)}: ${formatMetric(key, result.metrics[key])} (run ${result.runId.slice(0, 8)}).`, registerAction)
     .then((choice) => {
-      if (choice === registerAction) void vscode.commands.executeCommand(COMMAND.registerModel, result.runId);
+      if (choice === registerAction) void vscode.commands.executeCommand(COMMAND.registerModel, { folder: session.key, runId: result.runId });
     });
   return result;
 }
 
-/** The gates file from the settings when it exists; otherwise the pipeline's default lookup. */
-function gatesPath(): string | undefined {
-  const file = Config.gatesFile();
-  return file && existsSync(file) ? file : undefined;
+/** The folder's gates file from the settings when it exists; otherwise the pipeline's default lookup. */
+function gatesPath(session: StoreSession): string | undefined {
+  const file = Config.gatesFile(session.folder);
+  return existsSync(file) ? file : undefined;
 }
 
 function validationLine(v: ValidateResult | undefined): string {
@@ -135,9 +135,11 @@ function validationLine(v: ValidateResult | undefined): string {
 
 /** Register Model from Run: a new version of a (new or existing) registered model, validated at once. */
 export async function registerFromRun(deps: CommandDeps, run: CommandRun, arg: unknown, nameArg?: unknown): Promise<RegisterResult | undefined> {
-  const runId = await targetRunId(deps, arg);
+  const session = await sessionFor(deps, arg);
+  if (!session) return undefined;
+  const runId = await targetRunId(deps, session, arg);
   if (!runId) return undefined;
-  const store = await deps.session.getOrCreate();
+  const store = await session.getOrCreate();
   const existing = (await store.registry.searchRegisteredModels({ maxResults: 1000 })).items.map((m) => m.name);
   let name = typeof nameArg === 'string' ? nameArg : undefined;
   if (!name) {
@@ -149,14 +151,14 @@ export async function registerFromRun(deps: CommandDeps, run: CommandRun, arg: u
     });
   }
   if (!name) return undefined;
-  const workspace = workspaceFolderOf(store.file);
+  const workspace = session.folder.uri.fsPath;
   run.report(`registering run ${runId.slice(0, 8)} as ${name}`);
   const result = await registerModel(store, {
     runId,
     name: name.trim(),
     actor: defaultActor(),
     validate: true,
-    validation: { workspace, gatesPath: gatesPath(), signal: abortSignalFor(run.token), onProgress: (m) => run.report(m) },
+    validation: { workspace, gatesPath: gatesPath(session), signal: abortSignalFor(run.token), onProgress: (m) => run.report(m) },
   });
   void deps.ui().info(`Registered ${result.version.name} version ${result.version.version}.${validationLine(result.validation)}`);
   return result;
@@ -164,16 +166,18 @@ export async function registerFromRun(deps: CommandDeps, run: CommandRun, arg: u
 
 /** Validate Version (and Promote to Staging, which is a validation that passes): runs the gates. */
 export async function validateVersion(deps: CommandDeps, run: CommandRun, arg: unknown): Promise<ValidateResult | undefined> {
-  const target = await targetVersion(deps, arg);
+  const session = await sessionFor(deps, arg);
+  if (!session) return undefined;
+  const target = await targetVersion(deps, session, arg);
   if (!target) return undefined;
-  const store = await deps.session.getOrCreate();
-  const workspace = workspaceFolderOf(store.file);
+  const store = await session.getOrCreate();
+  const workspace = session.folder.uri.fsPath;
   const result = await validateModelVersion(store, {
     name: target.name,
     version: target.version,
     actor: defaultActor(),
     workspace,
-    gatesPath: gatesPath(),
+    gatesPath: gatesPath(session),
     signal: abortSignalFor(run.token),
     onProgress: (m) => run.report(m),
   });

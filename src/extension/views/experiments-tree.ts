@@ -4,17 +4,25 @@ import { TAG } from '../../core/tracking';
 import { COMMAND } from '../commands/ids';
 import { Config } from '../config';
 import type { Log } from '../log';
-import type { StoreSession } from '../store-session';
+import type { StoreSessions } from '../store-sessions';
 import type { TrackingStore } from '../../store/tracking-store';
+import { folderItem, NO_STORE_YET } from './folder-item';
 import { messageItem } from './message-item';
 import { parentRunId, runDescription, runLabel, runTooltipMarkdown, STATUS_ICON } from './run-format';
 
+/** Every node carries its workspace folder's key (its URI): commands on it use that folder's store. */
 export type ExperimentsNode =
-  | { kind: 'experiment'; experiment: Experiment }
-  | { kind: 'run'; run: Run; hasChildren: boolean; deleted: boolean }
-  | { kind: 'loadMore'; experimentId: string; shown: number }
-  | { kind: 'deletedRuns'; experimentId: string }
-  | { kind: 'message'; text: string; detail?: string; icon: string };
+  | { kind: 'folder'; folder: string }
+  | { kind: 'experiment'; folder: string; experiment: Experiment }
+  | { kind: 'run'; folder: string; run: Run; hasChildren: boolean; deleted: boolean }
+  | { kind: 'loadMore'; folder: string; experimentId: string; shown: number }
+  | { kind: 'deletedRuns'; folder: string; experimentId: string }
+  | { kind: 'message'; folder?: string; text: string; detail?: string; icon: string };
+
+/** Paging state is per folder and experiment (experiment ids repeat across folders' stores). */
+function pageKey(folder: string, experimentId: string): string {
+  return `${folder}\n${experimentId}`;
+}
 
 /** Top-level runs of one experiment loaded so far (nested trials are grouped under their parent). */
 interface RunPage {
@@ -26,7 +34,7 @@ interface RunPage {
 }
 
 /**
- * Experiments → runs, newest first. Runs come from the store a page at a time: the first
+ * Experiments → runs, newest first; in a multi-root workspace under one node per folder. Runs come from the store a page at a time: the first
  * `runsPageSize` top-level runs, then a "Load more" item, so an experiment with 10,000 runs
  * opens as fast as one with 10. Trials (tag `mlflow.parentRunId`) sit under their parent run.
  */
@@ -39,7 +47,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private experimentNodes = new Map<string, ExperimentsNode>();
 
   constructor(
-    private readonly session: StoreSession,
+    private readonly sessions: StoreSessions,
     private readonly log: Log,
   ) {}
 
@@ -48,23 +56,28 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     this.changed.fire(undefined);
   }
 
-  /** Shows the next page of runs of one experiment. */
-  async loadMore(experimentId: string): Promise<void> {
-    const page = this.pages.get(experimentId);
+  /** Shows the next page of runs of one experiment (the "Load more" node's). */
+  async loadMore(node: { folder: string; experimentId: string }): Promise<void> {
+    const key = pageKey(node.folder, node.experimentId);
+    const page = this.pages.get(key);
     if (!page) return;
     page.limit += Config.runsPageSize();
-    this.limits.set(experimentId, page.limit);
-    const store = await this.session.get();
-    if (store) await this.fill(page, experimentId, store.tracking);
-    this.changed.fire(this.experimentNodes.get(experimentId));
+    this.limits.set(key, page.limit);
+    const store = await this.sessions.byKey(node.folder)?.get();
+    if (store) await this.fill(page, node.experimentId, store.tracking);
+    this.changed.fire(this.experimentNodes.get(key));
   }
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'folder': {
+        const session = this.sessions.byKey(node.folder);
+        return session ? folderItem(session, 'experiments') : messageItem('Folder closed', undefined, 'warning');
+      }
       case 'experiment': {
         const e = node.experiment;
         const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `experiment:${e.experimentId}`;
+        item.id = `experiment:${node.folder}:${e.experimentId}`;
         item.description = `#${e.experimentId}`;
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.contextValue = 'experiment';
@@ -77,7 +90,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           runLabel(r),
           node.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
         );
-        item.id = `run:${r.info.runId}`;
+        item.id = `run:${node.folder}:${r.info.runId}`;
         item.description = runDescription(r, Config.primaryMetric());
         const icon = STATUS_ICON[r.info.status];
         item.iconPath = node.deleted
@@ -89,7 +102,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       }
       case 'loadMore': {
         const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
-        item.id = `loadMore:${node.experimentId}:${node.shown}`;
+        item.id = `loadMore:${node.folder}:${node.experimentId}:${node.shown}`;
         item.description = `${node.shown} shown`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.contextValue = 'loadMore';
@@ -98,7 +111,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       }
       case 'deletedRuns': {
         const item = new vscode.TreeItem('Deleted runs', vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `deleted:${node.experimentId}`;
+        item.id = `deleted:${node.folder}:${node.experimentId}`;
         item.iconPath = new vscode.ThemeIcon('trash');
         item.contextValue = 'deletedRuns';
         return item;
@@ -119,13 +132,23 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   private async children(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
-    const store = await this.session.get();
-    const state = this.session.state;
-    if (!store) {
-      if (state.kind === 'error') return [{ kind: 'message', text: 'The store could not be opened', detail: state.error.message, icon: 'error' }];
-      return [];
-    }
     if (!node) {
+      // One folder looks as before multi-root support: its experiments at the top level.
+      if (this.sessions.multiRoot) return this.sessions.all().map((s) => ({ kind: 'folder', folder: s.key }));
+      const only = this.sessions.first();
+      return only ? this.children({ kind: 'folder', folder: only.key }) : [];
+    }
+    if (node.kind === 'message') return [];
+    const folder = node.folder;
+    const session = this.sessions.byKey(folder);
+    if (!session) return [];
+    const store = await session.get();
+    const state = session.state;
+    if (!store) {
+      if (state.kind === 'error') return [{ kind: 'message', folder, text: 'The store could not be opened', detail: state.error.message, icon: 'error' }];
+      return this.sessions.multiRoot && node.kind === 'folder' ? [{ kind: 'message', folder, ...NO_STORE_YET }] : [];
+    }
+    if (node.kind === 'folder') {
       const experiments: Experiment[] = [];
       let token: string | undefined;
       do {
@@ -141,8 +164,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           const any = await store.tracking.searchRuns({ experimentIds: ['0'], maxResults: 1, runViewType: 'ALL' });
           if (any.items.length === 0) continue;
         }
-        const n: ExperimentsNode = { kind: 'experiment', experiment };
-        this.experimentNodes.set(experiment.experimentId, n);
+        const n: ExperimentsNode = { kind: 'experiment', folder, experiment };
+        this.experimentNodes.set(pageKey(folder, experiment.experimentId), n);
         nodes.push(n);
       }
       return nodes;
@@ -150,35 +173,37 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     switch (node.kind) {
       case 'experiment': {
         const id = node.experiment.experimentId;
-        let page = this.pages.get(id);
+        const key = pageKey(folder, id);
+        let page = this.pages.get(key);
         if (!page) {
-          page = { topLevel: [], childrenOf: new Map(), nextPageToken: undefined, limit: this.limits.get(id) ?? Config.runsPageSize() };
-          this.pages.set(id, page);
+          page = { topLevel: [], childrenOf: new Map(), nextPageToken: undefined, limit: this.limits.get(key) ?? Config.runsPageSize() };
+          this.pages.set(key, page);
           await this.fill(page, id, store.tracking, true);
         }
         const loaded = page;
         const shown = loaded.topLevel.slice(0, loaded.limit);
         const out: ExperimentsNode[] = shown.map((run) => ({
           kind: 'run',
+          folder,
           run,
           hasChildren: (loaded.childrenOf.get(run.info.runId)?.length ?? 0) > 0,
           deleted: false,
         }));
         // Pages may hold trials too, so more top-level runs than shown can be loaded already.
         if (loaded.nextPageToken !== undefined || loaded.topLevel.length > shown.length) {
-          out.push({ kind: 'loadMore', experimentId: id, shown: shown.length });
+          out.push({ kind: 'loadMore', folder, experimentId: id, shown: shown.length });
         }
         const deleted = await store.tracking.searchRuns({ experimentIds: [id], runViewType: 'DELETED_ONLY', maxResults: 1 });
-        if (deleted.items.length > 0) out.push({ kind: 'deletedRuns', experimentId: id });
+        if (deleted.items.length > 0) out.push({ kind: 'deletedRuns', folder, experimentId: id });
         return out;
       }
       case 'run': {
         const runs = await this.allRuns(store.tracking, [node.run.info.experimentId], `tags.\`${TAG.parentRunId}\` = '${node.run.info.runId}'`);
-        return runs.map((run) => ({ kind: 'run', run, hasChildren: false, deleted: false }));
+        return runs.map((run) => ({ kind: 'run', folder, run, hasChildren: false, deleted: false }));
       }
       case 'deletedRuns': {
         const runs = await this.allRuns(store.tracking, [node.experimentId], undefined, 'DELETED_ONLY');
-        return runs.map((run) => ({ kind: 'run', run, hasChildren: false, deleted: true }));
+        return runs.map((run) => ({ kind: 'run', folder, run, hasChildren: false, deleted: true }));
       }
       default:
         return [];

@@ -3,14 +3,18 @@ import type { ModelVersion, RegisteredModel } from '../../core/registry';
 import type { Stage } from '../../core/stages';
 import { Config } from '../config';
 import type { Log } from '../log';
-import type { OpenStore, StoreSession } from '../store-session';
+import type { OpenStore } from '../store-session';
+import type { StoreSessions } from '../store-sessions';
+import { folderItem, NO_STORE_YET } from './folder-item';
 import { messageItem } from './message-item';
 import { formatMetric, metricValue } from './run-format';
 
+/** Every node carries its workspace folder's key (its URI): commands on it use that folder's store. */
 export type ModelsNode =
-  | { kind: 'model'; model: RegisteredModel }
-  | { kind: 'version'; version: ModelVersion; metric: number | undefined }
-  | { kind: 'message'; text: string; detail?: string; icon: string };
+  | { kind: 'folder'; folder: string }
+  | { kind: 'model'; folder: string; model: RegisteredModel }
+  | { kind: 'version'; folder: string; version: ModelVersion; metric: number | undefined }
+  | { kind: 'message'; folder?: string; text: string; detail?: string; icon: string };
 
 export const STAGE_ICON: Record<Stage, { icon: string; color?: string }> = {
   Production: { icon: 'rocket', color: 'charts.green' },
@@ -19,13 +23,16 @@ export const STAGE_ICON: Record<Stage, { icon: string; color?: string }> = {
   Archived: { icon: 'archive', color: 'disabledForeground' },
 };
 
-/** Registered models → versions (newest first) with stage, aliases and the primary metric of the source run. */
+/**
+ * Registered models → versions (newest first) with stage, aliases and the primary metric of the source
+ * run; in a multi-root workspace under one node per folder.
+ */
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
-    private readonly session: StoreSession,
+    private readonly sessions: StoreSessions,
     private readonly log: Log,
   ) {}
 
@@ -35,10 +42,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'folder': {
+        const session = this.sessions.byKey(node.folder);
+        return session ? folderItem(session, 'models') : messageItem('Folder closed', undefined, 'warning');
+      }
       case 'model': {
         const m = node.model;
         const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `model:${m.name}`;
+        item.id = `model:${node.folder}:${m.name}`;
         const prod = m.latestVersions.find((v) => v.currentStage === 'Production');
         item.description = prod ? `Production v${prod.version}` : `${m.latestVersions.length > 0 ? 'no Production version' : 'no versions'}`;
         item.iconPath = new vscode.ThemeIcon('package');
@@ -50,7 +61,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       case 'version': {
         const v = node.version;
         const item = new vscode.TreeItem(`Version ${v.version}`, vscode.TreeItemCollapsibleState.None);
-        item.id = `version:${v.name}:${v.version}`;
+        item.id = `version:${node.folder}:${v.name}:${v.version}`;
         const parts: string[] = [v.currentStage];
         if (v.aliases.length > 0) parts.push(v.aliases.map((a) => `@${a}`).join(' '));
         const metric = formatMetric(Config.primaryMetric(), node.metric);
@@ -75,22 +86,29 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
     try {
-      const store = await this.session.get();
-      const state = this.session.state;
-      if (!store) {
-        if (state.kind === 'error') return [{ kind: 'message', text: 'The store could not be opened', detail: state.error.message, icon: 'error' }];
-        return [];
+      if (!node) {
+        // One folder looks as before multi-root support: its models at the top level.
+        if (this.sessions.multiRoot) return this.sessions.all().map((s) => ({ kind: 'folder', folder: s.key }));
+        const only = this.sessions.first();
+        return only ? await this.getChildren({ kind: 'folder', folder: only.key }) : [];
       }
-      if (!node) return (await listModels(store)).map((model) => ({ kind: 'model', model }));
-      if (node.kind === 'model') return this.versions(store, node.model.name);
-      return [];
+      if (node.kind === 'message' || node.kind === 'version') return [];
+      const folder = node.folder;
+      const session = this.sessions.byKey(folder);
+      const store = await session?.get();
+      if (!session || !store) {
+        if (session?.state.kind === 'error') return [{ kind: 'message', folder, text: 'The store could not be opened', detail: session.state.error.message, icon: 'error' }];
+        return session && this.sessions.multiRoot && node.kind === 'folder' ? [{ kind: 'message', folder, ...NO_STORE_YET }] : [];
+      }
+      if (node.kind === 'folder') return (await listModels(store)).map((model) => ({ kind: 'model', folder, model }));
+      return await this.versions(store, folder, node.model.name);
     } catch (e) {
       this.log.error('tree.models.failed', e);
       return [{ kind: 'message', text: 'Could not read the registry', detail: e instanceof Error ? e.message : String(e), icon: 'error' }];
     }
   }
 
-  private async versions(store: OpenStore, name: string): Promise<ModelsNode[]> {
+  private async versions(store: OpenStore, folder: string, name: string): Promise<ModelsNode[]> {
     const versions = await listVersions(store, name);
     const metricKey = Config.primaryMetric();
     const out: ModelsNode[] = [];
@@ -103,7 +121,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
           metric = undefined; // the source run may live in another store
         }
       }
-      out.push({ kind: 'version', version, metric });
+      out.push({ kind: 'version', folder, version, metric });
     }
     return out;
   }

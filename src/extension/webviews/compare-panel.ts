@@ -18,14 +18,15 @@ export class ComparePanel {
   private readonly channel: HostChannel<CompareContract>;
   private loadSeq = 0;
 
-  static createOrShow(extensionUri: vscode.Uri, deps: WebviewDeps, runIds: string[]): ComparePanel {
+  /** `folder`: the workspace folder key of the runs' store (multi-root); undefined = the default store. */
+  static createOrShow(extensionUri: vscode.Uri, deps: WebviewDeps, runIds: string[], folder?: string): ComparePanel {
     if (ComparePanel.current) {
       ComparePanel.current.panel.reveal(ComparePanel.current.panel.viewColumn);
-      ComparePanel.current.setRuns(runIds);
+      ComparePanel.current.setRuns(runIds, folder);
       return ComparePanel.current;
     }
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', vscode.ViewColumn.Active, { enableScripts: true });
-    ComparePanel.current = new ComparePanel(panel, extensionUri, deps, runIds);
+    ComparePanel.current = new ComparePanel(panel, extensionUri, deps, runIds, folder);
     return ComparePanel.current;
   }
 
@@ -41,6 +42,7 @@ export class ComparePanel {
     extensionUri: vscode.Uri,
     private readonly deps: WebviewDeps,
     private runIds: string[],
+    private folder: string | undefined = undefined,
   ) {
     setPanelHtml(panel, extensionUri, 'compare', 'Compare Runs');
     this.updateTitle();
@@ -69,7 +71,7 @@ export class ComparePanel {
           },
           'compare/registerModel': async ({ runId }) => {
             this.checkRun(runId);
-            const result = await runRegisteredCommand(PANEL_ACTIONS.registerModel, runId);
+            const result = await runRegisteredCommand(PANEL_ACTIONS.registerModel, this.folder === undefined ? runId : { runId, folder: this.folder });
             return { message: result === undefined ? 'The model was not registered.' : 'Registered the model; see the Models view.' };
           },
           'clipboard/write': async ({ text }) => {
@@ -89,13 +91,14 @@ export class ComparePanel {
   }
 
   private async stores() {
-    const stores = await this.deps.stores();
+    const stores = await this.deps.stores(this.folder);
     if (!stores) throw new ModelOpsError('INVALID_STATE', 'No ModelOps store is open in this workspace.');
     return stores;
   }
 
-  private setRuns(runIds: string[]): void {
+  private setRuns(runIds: string[], folder: string | undefined): void {
     this.runIds = runIds;
+    this.folder = folder;
     this.updateTitle();
     this.channel.notify('compare/state', { status: 'loading', runs: [] });
     void this.reload();
@@ -110,7 +113,7 @@ export class ComparePanel {
     const seq = ++this.loadSeq;
     let state: CompareState;
     try {
-      const stores = await this.deps.stores();
+      const stores = await this.deps.stores(this.folder);
       state = stores ? await loadCompareState(stores.tracking, this.runIds) : { status: 'error', runs: [], message: 'No ModelOps store is open in this workspace.' };
     } catch (e) {
       this.deps.log.error('webview.compare.load', e);

@@ -14,8 +14,12 @@ export interface WebviewLog {
 }
 
 export interface WebviewDeps {
-  /** The open workspace store, or undefined when there is none (no folder, no file, broken file). */
-  stores(): Promise<WebviewStores | undefined>;
+  /**
+   * The open store of a workspace folder, or undefined when there is none (no folder, no file, broken
+   * file). `folder` is the folder key a tree node carries (multi-root); without it, the active
+   * editor's folder's store, else the first folder's.
+   */
+  stores(folder?: string): Promise<WebviewStores | undefined>;
   /** Fires when anyone writes the store; open panels reload their data. */
   onDidChangeStore: vscode.Event<unknown>;
   log: WebviewLog;
@@ -29,8 +33,9 @@ export interface WebviewDeps {
 /**
  * Commands the panels' buttons run: the same registered commands as the tree's context menus, so
  * the behaviour (prompts, trust checks, audit) lives in one place. Arguments passed:
- * openRunArtifacts(runId), registerModel(runId), promoteToProduction / rejectVersion
- * ({ name, version }, comment). A result of undefined or false means nothing happened.
+ * openRunArtifacts(runId), registerModel({ runId, folder? }), promoteToProduction / rejectVersion
+ * ({ name, version, folder? }, comment); `folder` is the panel's workspace folder key when it has
+ * one, so the command uses that folder's store. A result of undefined or false means nothing happened.
  */
 export const PANEL_ACTIONS = {
   openRunArtifacts: 'modelops.openRunArtifacts',

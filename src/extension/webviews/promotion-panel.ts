@@ -17,19 +17,20 @@ export class PromotionPanel {
   private readonly channel: HostChannel<PromotionContract>;
   private loadSeq = 0;
 
-  static createOrShow(extensionUri: vscode.Uri, deps: WebviewDeps, target: VersionTarget): PromotionPanel {
-    const existing = PromotionPanel.open.get(key(target));
+  /** `folder`: the workspace folder key of the version's store (multi-root); undefined = the default store. */
+  static createOrShow(extensionUri: vscode.Uri, deps: WebviewDeps, target: VersionTarget, folder?: string): PromotionPanel {
+    const existing = PromotionPanel.open.get(key(target, folder));
     if (existing) {
       existing.panel.reveal(existing.panel.viewColumn);
       void existing.reload();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(PROMOTION_VIEW_TYPE, title(target), vscode.ViewColumn.Active, { enableScripts: true });
-    return new PromotionPanel(panel, extensionUri, deps, target);
+    return new PromotionPanel(panel, extensionUri, deps, target, folder);
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, deps: WebviewDeps, target: VersionTarget): PromotionPanel {
-    PromotionPanel.open.get(key(target))?.dispose();
+    PromotionPanel.open.get(key(target, undefined))?.dispose();
     return new PromotionPanel(panel, extensionUri, deps, target);
   }
 
@@ -38,13 +39,14 @@ export class PromotionPanel {
     extensionUri: vscode.Uri,
     private readonly deps: WebviewDeps,
     private readonly target: VersionTarget,
+    private readonly folder: string | undefined = undefined,
   ) {
-    PromotionPanel.open.set(key(target), this);
+    PromotionPanel.open.set(key(target, folder), this);
     setPanelHtml(panel, extensionUri, 'promotion', title(target));
     panel.title = title(target);
     const decide = async (command: string, comment: string, done: 'approved' | 'rejected') => {
       // The same command as the context menu; it prompts for nothing it was given.
-      const result = await runRegisteredCommand(command, { name: target.name, version: target.version }, comment);
+      const result = await runRegisteredCommand(command, { name: target.name, version: target.version, folder }, comment);
       void this.reload();
       if (result === undefined || result === false) return { outcome: 'cancelled' as const, message: `Nothing changed: ${done === 'approved' ? 'the promotion' : 'the rejection'} did not go through (see the notification).` };
       return {
@@ -69,7 +71,7 @@ export class PromotionPanel {
 
   private async reload(): Promise<void> {
     const seq = ++this.loadSeq;
-    const state = await loadPromotionState(await this.deps.stores().catch(() => undefined), this.target.name, this.target.version);
+    const state = await loadPromotionState(await this.deps.stores(this.folder).catch(() => undefined), this.target.name, this.target.version);
     if (state.status === 'error') this.deps.log.info('webview.promotion.unavailable', { message: state.message });
     if (seq !== this.loadSeq) return;
     this.channel.notify('promotion/state', state);
@@ -77,14 +79,15 @@ export class PromotionPanel {
   }
 
   dispose(): void {
-    if (PromotionPanel.open.get(key(this.target)) === this) PromotionPanel.open.delete(key(this.target));
+    if (PromotionPanel.open.get(key(this.target, this.folder)) === this) PromotionPanel.open.delete(key(this.target, this.folder));
     this.disposer.dispose();
     this.panel.dispose();
   }
 }
 
-function key(t: VersionTarget): string {
-  return `${t.name}\u0000${t.version}`;
+/** One panel per version of one folder's store (folders of a multi-root workspace may share model names). */
+function key(t: VersionTarget, folder: string | undefined): string {
+  return `${folder ?? ''}\u0000${t.name}\u0000${t.version}`;
 }
 
 function title(t: VersionTarget): string {

@@ -10,7 +10,7 @@ import { COMPARE_VIEW_TYPE, ComparePanel } from './compare-panel';
 import type { WebviewDeps } from './deps';
 import { Disposer } from './panel-shell';
 import { PROMOTION_VIEW_TYPE, PromotionPanel } from './promotion-panel';
-import { runIdsFromArgs, versionFromArg } from './targets';
+import { folderFromArgs, runIdsFromArgs, versionFromArg } from './targets';
 
 export const WEBVIEW_COMMAND = {
   compareRuns: 'modelops.compareRuns',
@@ -64,15 +64,17 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
       const runIds = runIdsFromArgs(args);
       const chosen = runIds.length > 0 ? runIds : await pickRuns(deps);
       if (chosen.length === 0) return undefined;
-      ComparePanel.createOrShow(uri, deps, chosen);
+      // Runs picked from the palette come from the default store (no folder key).
+      ComparePanel.createOrShow(uri, deps, chosen, runIds.length > 0 ? folderFromArgs(args) : undefined);
       return chosen;
     }),
   );
   disposer.add(
     register(WEBVIEW_COMMAND.reviewForProduction, async (arg?: unknown) => {
-      const target = versionFromArg(arg) ?? (await pickStagingVersion(deps));
+      const given = versionFromArg(arg);
+      const target = given ?? (await pickStagingVersion(deps));
       if (!target) return undefined;
-      PromotionPanel.createOrShow(uri, deps, target);
+      PromotionPanel.createOrShow(uri, deps, target, given ? folderFromArgs([arg]) : undefined);
       return target;
     }),
   );

@@ -25,6 +25,19 @@ export function runIdsFromArgs(args: readonly unknown[]): string[] {
   return ids;
 }
 
+/**
+ * The workspace folder key of the tree items a panel command was invoked on (every tree node carries
+ * `folder`); undefined from the palette or when given plain ids.
+ */
+export function folderFromArgs(args: readonly unknown[]): string | undefined {
+  const [clicked, selected] = args;
+  const candidates: unknown[] = Array.isArray(selected) && selected.length > 0 ? selected : Array.isArray(clicked) ? clicked : [clicked];
+  for (const c of candidates) {
+    if (typeof c === 'object' && c !== null && typeof (c as { folder?: unknown }).folder === 'string') return (c as { folder: string }).folder;
+  }
+  return undefined;
+}
+
 export interface VersionTarget {
   name: string;
   version: string;

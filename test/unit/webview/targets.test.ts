@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runIdsFromArgs, versionFromArg } from '../../../src/extension/webviews/targets';
+import { folderFromArgs, runIdsFromArgs, versionFromArg } from '../../../src/extension/webviews/targets';
 
 const runNode = (runId: string) => ({ kind: 'run', run: { info: { runId } } });
 
@@ -24,5 +24,13 @@ describe('panel command targets', () => {
     assert.deepEqual(versionFromArg({ kind: 'version', version: { name: 'churn', version: '3', currentStage: 'Staging' } }), { name: 'churn', version: '3' });
     assert.deepEqual(versionFromArg({ name: 'churn', version: 4 }), { name: 'churn', version: '4' });
     assert.equal(versionFromArg('churn'), undefined);
+  });
+
+  test('a panel opened on tree items keeps their workspace folder (multi-root); plain ids have none', () => {
+    const inB = { ...runNode('b1'), folder: 'file:///ws/beta' };
+    assert.equal(folderFromArgs([inB, [inB, { ...runNode('b2'), folder: 'file:///ws/beta' }]]), 'file:///ws/beta');
+    assert.equal(folderFromArgs([{ kind: 'version', folder: 'file:///ws/alpha', version: { name: 'm', version: '1' } }]), 'file:///ws/alpha');
+    assert.equal(folderFromArgs(['b1', ['b1', 'b2']]), undefined);
+    assert.equal(folderFromArgs([]), undefined);
   });
 });
