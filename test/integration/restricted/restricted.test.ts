@@ -46,7 +46,9 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     assert.match(String(manifest.capabilities?.untrustedWorkspaces?.description), /Restricted Mode .*read-only/);
   });
 
-  test('the trees list the store\'s experiments, runs and models, and the status bar its Production version', async () => {
+  test('the store activates the extension by itself; the trees list its experiments, runs and models, and the status bar its Production version', async () => {
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+    assert.equal(api.sessions.first()?.state.kind, 'open');
     assert.deepEqual((await experimentRows(api)).map((r) => r.label).sort(), ['peer-exp-2', 'peer-exp-renamed']);
     assert.deepEqual((await childrenOf(api.experiments, ['peer-exp-renamed'])).map((r) => r.label), ['run-b', 'run-a']);
     assert.deepEqual((await modelRows(api)).map((r) => [r.label, r.description]), [['peer-model', 'Production v2']]);
