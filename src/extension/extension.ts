@@ -79,6 +79,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       registerWebviews(context, {
         // A panel opened on a tree node reads that node's folder's store; else the active editor's folder's.
         stores: async (folder) => (folder !== undefined ? this.sessions.byKey(folder) : this.sessions.active())?.get(),
+        chooseFolder: async () => (await this.sessions.resolve(undefined, this.ui))?.key,
         onDidChangeStore: this.sessions.onDidChange,
         log: this.log,
         registerCommand: (id, handler) => this.runner.register(id as CommandId, (_run, ...args) => handler(...args)),

@@ -20,6 +20,11 @@ export interface WebviewDeps {
    * editor's folder's store, else the first folder's.
    */
   stores(folder?: string): Promise<WebviewStores | undefined>;
+  /**
+   * The folder key a panel opened from the palette reads (the active editor's folder, else asked when
+   * the workspace has several); undefined when the pick was dismissed. Absent: the default store.
+   */
+  chooseFolder?: () => Promise<string | undefined>;
   /** Fires when anyone writes the store; open panels reload their data. */
   onDidChangeStore: vscode.Event<unknown>;
   log: WebviewLog;

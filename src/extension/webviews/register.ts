@@ -17,8 +17,8 @@ export const WEBVIEW_COMMAND = {
   reviewForProduction: 'modelops.reviewForProduction',
 } as const;
 
-async function pickRuns(deps: WebviewDeps): Promise<string[]> {
-  const stores = await deps.stores();
+async function pickRuns(deps: WebviewDeps, folder: string | undefined): Promise<string[]> {
+  const stores = await deps.stores(folder);
   if (!stores) throw new ModelOpsError('INVALID_STATE', 'No ModelOps store is open in this workspace.');
   const experiments = (await stores.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
   const runs = (await stores.tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 200, orderBy: ['attributes.start_time DESC'] })).items;
@@ -30,8 +30,8 @@ async function pickRuns(deps: WebviewDeps): Promise<string[]> {
   return (picked ?? []).map((p) => p.runId);
 }
 
-async function pickStagingVersion(deps: WebviewDeps): Promise<{ name: string; version: string } | undefined> {
-  const stores = await deps.stores();
+async function pickStagingVersion(deps: WebviewDeps, folder: string | undefined): Promise<{ name: string; version: string } | undefined> {
+  const stores = await deps.stores(folder);
   if (!stores) throw new ModelOpsError('INVALID_STATE', 'No ModelOps store is open in this workspace.');
   const versions = (await stores.registry.searchModelVersions({ maxResults: 1000 })).items.filter((v) => v.currentStage === 'Staging');
   if (versions.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'No model version is in Staging, so there is nothing to review.');
@@ -40,6 +40,16 @@ async function pickStagingVersion(deps: WebviewDeps): Promise<{ name: string; ve
     { title: 'Review which version for Production?', ignoreFocusOut: true },
   );
   return picked?.target;
+}
+
+/**
+ * The folder a palette invocation reads: `{ folder }` (undefined = the default store), or undefined
+ * when the user dismissed the folder pick.
+ */
+async function paletteFolder(deps: WebviewDeps): Promise<{ folder: string | undefined } | undefined> {
+  if (!deps.chooseFolder) return { folder: undefined };
+  const folder = await deps.chooseFolder();
+  return folder === undefined ? undefined : { folder };
 }
 
 /** Call once from activate(); everything it creates is disposed with the returned disposable. */
@@ -62,19 +72,23 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
   disposer.add(
     register(WEBVIEW_COMMAND.compareRuns, async (...args: unknown[]) => {
       const runIds = runIdsFromArgs(args);
-      const chosen = runIds.length > 0 ? runIds : await pickRuns(deps);
+      // Tree items carry their folder; from the palette the folder is chosen first, then its runs.
+      const scope = runIds.length > 0 ? { folder: folderFromArgs(args) } : await paletteFolder(deps);
+      if (!scope) return undefined;
+      const chosen = runIds.length > 0 ? runIds : await pickRuns(deps, scope.folder);
       if (chosen.length === 0) return undefined;
-      // Runs picked from the palette come from the default store (no folder key).
-      ComparePanel.createOrShow(uri, deps, chosen, runIds.length > 0 ? folderFromArgs(args) : undefined);
+      ComparePanel.createOrShow(uri, deps, chosen, scope.folder);
       return chosen;
     }),
   );
   disposer.add(
     register(WEBVIEW_COMMAND.reviewForProduction, async (arg?: unknown) => {
       const given = versionFromArg(arg);
-      const target = given ?? (await pickStagingVersion(deps));
+      const scope = given ? { folder: folderFromArgs([arg]) } : await paletteFolder(deps);
+      if (!scope) return undefined;
+      const target = given ?? (await pickStagingVersion(deps, scope.folder));
       if (!target) return undefined;
-      PromotionPanel.createOrShow(uri, deps, target, given ? folderFromArgs([arg]) : undefined);
+      PromotionPanel.createOrShow(uri, deps, target, scope.folder);
       return target;
     }),
   );
