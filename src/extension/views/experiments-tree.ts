@@ -34,9 +34,10 @@ interface RunPage {
 }
 
 /**
- * Experiments → runs, newest first; in a multi-root workspace under one node per folder. Runs come from the store a page at a time: the first
- * `runsPageSize` top-level runs, then a "Load more" item, so an experiment with 10,000 runs
- * opens as fast as one with 10. Trials (tag `mlflow.parentRunId`) sit under their parent run.
+ * Experiments → runs, newest first; in a multi-root workspace under one node per folder. Runs come
+ * from the store a page at a time: the first `runsPageSize` top-level runs, then a "Load more" item,
+ * so an experiment with 10,000 runs opens as fast as one with 10. Trials (tag `mlflow.parentRunId`)
+ * sit under their parent run.
  */
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
