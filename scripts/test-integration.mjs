@@ -8,7 +8,7 @@
 //
 // usage: node scripts/test-integration.mjs [--no-build] [--grep <pattern>] [--run <id>]
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { bootstrap, CACHE, ROOT } from './bootstrap-vscode.mjs';
@@ -62,6 +62,10 @@ for (const run of runs) {
   console.log(`\n--- host run: ${run.id}${run.restricted ? ' (Restricted Mode)' : ''} ---`);
   hostLog.write(`\n--- host run: ${run.id} ---\n`);
   const t0 = Date.now();
+  // One server folder per run, its user data fresh each time: trust decisions and editor state never
+  // carry over from one run (or one invocation) to the next.
+  const serverDir = join(runDir, run.id === 'folder' ? 'server' : `server-${run.id}`);
+  rmSync(join(serverDir, 'user'), { recursive: true, force: true });
   let code;
   try {
     code = await runInExtensionHost({
@@ -70,8 +74,7 @@ for (const run of runs) {
       workspace: 'folder' in run.open ? run.open.folder : undefined,
       workspaceFile: 'workspaceFile' in run.open ? run.open.workspaceFile : undefined,
       restricted: run.restricted,
-      // One server folder per run: user data (and so trust decisions) never carry over.
-      serverDir: join(runDir, run.id === 'folder' ? 'server' : `server-${run.id}`),
+      serverDir,
       env: {
         MODELOPS_TEST_GREP: grep ?? '',
         [SUITE_ENV]: run.suite,
