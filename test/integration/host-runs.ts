@@ -77,6 +77,7 @@ export async function prepareHostRuns(root: string, runDir: string): Promise<Hos
   copyStore(mlflowDb, join(a, '.modelops', 'mlflow.db'));
   writeFileSync(join(a, 'README.md'), 'Folder A of the multi-root integration run: an editor open on this file puts commands in folder A.\n');
   mkdirSync(join(b, '.vscode'), { recursive: true });
+  writeFileSync(join(b, 'README.md'), 'Folder B of the multi-root integration run: it has runs but no registered model.\n');
   writeFileSync(join(b, '.vscode', 'settings.json'), JSON.stringify({ 'modelops.storePath': MULTI_ROOT.storePathB }, null, 2));
   const db = await StoreDatabase.open(join(b, MULTI_ROOT.storePathB));
   try {

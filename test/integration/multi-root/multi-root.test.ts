@@ -109,6 +109,14 @@ suite('a multi-root workspace: one store per folder', () => {
     assert.equal(fromEditor, `mlflow ui --backend-store-uri sqlite:///${storeA()}`);
   });
 
+  test('the status bar follows the active editor\'s folder', async () => {
+    await vscode.window.showTextDocument(vscode.Uri.file(join(folderPath(MULTI_ROOT.folderB), 'README.md')));
+    await waitFor('the status bar hidden: folder B has no Production version', () => api.statusBarText() === undefined);
+    await vscode.window.showTextDocument(vscode.Uri.file(join(folderPath(MULTI_ROOT.folderA), 'README.md')));
+    await waitFor('folder A\'s Production version', () => api.statusBarText()?.includes('peer-model v2'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('a folder removed at runtime closes its session; added back, it opens again', async () => {
     const changed = () => new Promise<void>((resolve) => {
       const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
