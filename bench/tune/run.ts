@@ -6,9 +6,10 @@
 //     churn beside Optuna TPE + MedianPruner tuning scikit-learn's RF + kNN soft vote.
 // Run: `node bench/run.mjs tune [--quick] [--only analytic|e2e]` (`npm run build` first for part 2).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadDataset } from '../../src/ml/dataset/dataset';
 import { Study } from '../../src/tuning/study';
 import type { Sampler } from '../../src/tuning/samplers/sampler';
 import { RandomSampler } from '../../src/tuning/samplers/random';
@@ -130,6 +131,118 @@ async function partAnalytic(quick: boolean, targets: Target[]): Promise<Record<s
   return rows;
 }
 
+interface CliTuneJson {
+  study: string;
+  metric: string;
+  direction: string;
+  best?: { number: number; value: number; params: Record<string, unknown>; runId?: string };
+  trials: { number: number; state: string; value?: number; params: Record<string, unknown> }[];
+  elapsedMs: number;
+}
+interface PeerE2e {
+  best: { number: number; value: number; params: Record<string, unknown> };
+  complete: number;
+  pruned: number;
+  optimizeMs: number;
+  inProcessMs: number;
+}
+
+const E2E_SETS = [
+  { name: 'breast_cancer', target: 'diagnosis' },
+  { name: 'churn', target: 'churned' },
+];
+const CV = 3;
+const SEED = 42;
+
+function timedSpawn(cmd: string, args: string[]): { stdout: string; seconds: number } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${String(r.status)}):\n${r.stderr}`);
+  return { stdout: r.stdout, seconds };
+}
+
+function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] | undefined {
+  const trials = quick ? 8 : 20;
+  const cli = resolve('dist', 'cli.js');
+  console.log(`part 2 — end to end: ${trials} trials, TPE (seed ${SEED}) + median pruner, ${CV}-fold stratified CV accuracy, RF + kNN soft vote;`);
+  console.log('ours: `node dist/cli.js tune ... --json` with its default search space and threads, a fresh store per run;');
+  console.log('Optuna: TPESampler + MedianPruner over the same space, scikit-learn RandomForest + StandardScaler→KNeighbors VotingClassifier(soft), n_jobs=1;');
+  console.log('wall = process start to exit (node start + store writes / python imports); loop = the optimize loop alone\n');
+  if (!existsSync(cli)) {
+    console.log(`  skipped: ${cli} is missing — run \`npm run build\` first (or \`npm run bench -- tune\`)`);
+    return undefined;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'modelops-bench-tune-'));
+  const rows: Record<string, unknown>[] = [];
+  try {
+    for (const set of E2E_SETS) {
+      const data = resolve('examples', `${set.name}.csv`);
+      // The peer gets the feature columns as ModelOps reads them (id-like and constant columns dropped).
+      const ds = loadDataset(data, { target: set.target });
+      const numeric = ds.schema.features.filter((f) => f.kind === 'numeric').map((f) => f.name);
+      const categorical = ds.schema.features.filter((f) => f.kind !== 'numeric').map((f) => f.name);
+      const store = join(work, set.name, 'mlflow.db');
+      mkdirSync(join(work, set.name), { recursive: true });
+      process.stderr.write(`part 2: ${set.name} — modelops tune (${trials} trials)...\n`);
+      const o = timedSpawn(process.execPath, [cli, 'tune', '--data', data, '--target', set.target, '--trials', String(trials), '--cv', String(CV), '--seed', String(SEED), '--sampler', 'tpe', '--pruner', 'median', '--store', store, '--json']);
+      const ours = JSON.parse(o.stdout) as CliTuneJson;
+      if (!ours.best) throw new Error(`modelops tune on ${set.name}: no trial completed`);
+      process.stderr.write(`part 2: ${set.name} — Optuna + scikit-learn (${trials} trials)...\n`);
+      const spec = join(work, `${set.name}.spec.json`);
+      writeFileSync(spec, JSON.stringify({ data, target: set.target, numeric, categorical, trials, cv: CV, seed: SEED }));
+      const p = timedSpawn(PYTHON, [PEER, 'e2e', spec]);
+      const peer = JSON.parse(p.stdout.trim().split('\n').pop() as string) as PeerE2e;
+      const count = (state: string): number => ours.trials.filter((t) => t.state === state).length;
+      const row = {
+        dataset: set.name,
+        rows: ds.frame.nRows,
+        features: ds.schema.features.length,
+        trials,
+        bestOurs: ours.best.value,
+        bestOptuna: peer.best.value,
+        paramsOurs: ours.best.params,
+        paramsOptuna: peer.best.params,
+        completeOurs: count('COMPLETE'),
+        prunedOurs: count('PRUNED'),
+        completeOptuna: peer.complete,
+        prunedOptuna: peer.pruned,
+        wallOurs: o.seconds,
+        wallOptuna: p.seconds,
+        loopOurs: ours.elapsedMs / 1000,
+        loopOptuna: peer.optimizeMs / 1000,
+      };
+      rows.push(row);
+      const diff = row.bestOurs - row.bestOptuna;
+      targets.push({ what: `${set.name}: best CV accuracy within 0.01 of Optuna + scikit-learn's`, ok: diff >= -0.01, detail: `${fmt(row.bestOurs)} vs ${fmt(row.bestOptuna)} (${diff >= 0 ? '+' : ''}${fmt(diff)})` });
+      targets.push({ what: `${set.name}: tuning wall time no slower than Optuna + scikit-learn`, ok: row.wallOurs <= row.wallOptuna, detail: `${fmt(row.wallOurs, 2)} s vs ${fmt(row.wallOptuna, 2)} s (${fmt(row.wallOurs / row.wallOptuna, 2)}×)` });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const table = [['dataset', 'rows×features', 'best acc ours', 'best acc Optuna', 'Δ', 'complete/pruned ours', 'complete/pruned Optuna', 'wall ours s', 'wall Optuna s', 'wall ratio', 'loop ours s', 'loop Optuna s']];
+  for (const r of rows) {
+    const n = (k: string): number => r[k] as number;
+    table.push([
+      String(r.dataset),
+      `${n('rows')}×${n('features')}`,
+      fmt(n('bestOurs')),
+      fmt(n('bestOptuna')),
+      `${n('bestOurs') - n('bestOptuna') >= 0 ? '+' : ''}${fmt(n('bestOurs') - n('bestOptuna'))}`,
+      `${n('completeOurs')}/${n('prunedOurs')}`,
+      `${n('completeOptuna')}/${n('prunedOptuna')}`,
+      fmt(n('wallOurs'), 2),
+      fmt(n('wallOptuna'), 2),
+      `${fmt(n('wallOurs') / n('wallOptuna'), 2)}×`,
+      fmt(n('loopOurs'), 2),
+      fmt(n('loopOptuna'), 2),
+    ]);
+  }
+  printTable(table, 2);
+  for (const r of rows) console.log(`  ${String(r.dataset)} best params — ours: ${JSON.stringify(r.paramsOurs)}; Optuna: ${JSON.stringify(r.paramsOptuna)}`);
+  return rows;
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--only');
@@ -142,6 +255,10 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   const result: Record<string, unknown> = { date: new Date().toISOString(), cpus: cpus().length, quick, optuna: optunaVersion, sklearn: sklearnVersion };
   if (only !== 'e2e') result.analytic = await partAnalytic(quick, targets);
+  if (only !== 'analytic') {
+    if (only !== 'e2e') console.log('');
+    result.e2e = partE2e(quick, targets) ?? null;
+  }
   console.log('\ntargets:');
   for (const t of targets) console.log(`  ${t.ok ? 'MET    ' : 'NOT MET'}  ${t.what}: ${t.detail}`);
   result.targets = targets;
