@@ -169,8 +169,10 @@ function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] |
   console.log('ours: `node dist/cli.js tune ... --json` with its default search space and threads, a fresh store per run;');
   console.log('Optuna: TPESampler + MedianPruner over the same space, scikit-learn RandomForest + StandardScaler→KNeighbors VotingClassifier(soft), n_jobs=1;');
   console.log('wall = process start to exit (node start + store writes / python imports); loop = the optimize loop alone\n');
-  if (!existsSync(cli)) {
-    console.log(`  skipped: ${cli} is missing — run \`npm run build\` first (or \`npm run bench -- tune\`)`);
+  // A dist/ built before `modelops tune` existed has no such command: say so rather than fail.
+  const help = existsSync(cli) ? spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).stdout : '';
+  if (!/^\s+tune\s/m.test(help)) {
+    console.log(`  skipped: ${existsSync(cli) ? `${cli} has no tune command` : `${cli} is missing`} — run \`npm run build\` first (or \`npm run bench -- tune\`)`);
     return undefined;
   }
   const work = mkdtempSync(join(tmpdir(), 'modelops-bench-tune-'));
@@ -249,7 +251,10 @@ async function main(): Promise<void> {
   const only = at > 0 ? process.argv[at + 1] : undefined;
   if (only !== undefined && only !== 'analytic' && only !== 'e2e') throw new Error(`--only: expected analytic or e2e (got ${only ?? 'nothing'})`);
   const check = spawnSync(PYTHON, ['-c', 'import optuna, sklearn; print(optuna.__version__, sklearn.__version__)'], { encoding: 'utf8' });
-  if (check.status !== 0) throw new Error(`${PYTHON} cannot import optuna and scikit-learn: apt-get install python3-optuna python3-sklearn`);
+  if (check.status !== 0) {
+    const why = check.error ? check.error.message : (check.stderr.trim().split('\n').pop() ?? '');
+    throw new Error(`${PYTHON} cannot import optuna and scikit-learn (${why}): apt-get install python3-optuna python3-sklearn`);
+  }
   const [optunaVersion, sklearnVersion] = check.stdout.trim().split(' ');
   console.log(`bench/tune — ModelOps vs Optuna ${optunaVersion} + scikit-learn ${sklearnVersion} (${PYTHON}), ${cpus().length} CPU(s), node ${process.version}${quick ? ', --quick' : ''}\n`);
   const targets: Target[] = [];
