@@ -6,19 +6,18 @@ import { ModelOpsError } from '../core/errors';
 import type { Tag } from '../core/tracking';
 import { TAG } from '../core/tracking';
 import type { Dataset, LoadOptions, Row } from '../ml/dataset/dataset';
-import { frameToRows, loadDataset, takeRows } from '../ml/dataset/dataset';
+import { frameToRows, loadDataset } from '../ml/dataset/dataset';
 import { datasetSchemaJson } from '../ml/dataset/profile';
 import type { Task } from '../ml/dataset/schema';
-import { kFold, trainValidationTestSplit } from '../ml/dataset/split';
-import type { TrainingTarget } from '../ml/ensemble/ensemble';
-import { Ensemble } from '../ml/ensemble/ensemble';
+import type { Ensemble } from '../ml/ensemble/ensemble';
 import { FLAVOR, saveModel } from '../ml/ensemble/model-package';
 import type { MemberSpec, MemberType } from '../ml/estimators';
 import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
-import { regressionMetrics } from '../ml/metrics/regression';
 import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
 import { childSeed } from '../ml/random';
 import type { TrackingStore } from '../store/tracking-store';
+import type { FitSettings } from './cross-validate';
+import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
 import type { TrainParamsFile } from './train-options';
 import { permutationImportanceOnRows } from './train-importance';
 import { memberParams, readParamsFile, resolveMembers } from './train-options';
@@ -76,43 +75,6 @@ function gitCommit(dir: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function checkCancelled(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new ModelOpsError('CANCELLED', 'training was cancelled');
-}
-
-function targetOf(ds: Dataset, index?: ArrayLike<number>): TrainingTarget {
-  const t: TrainingTarget = { name: ds.target.name, task: ds.target.task };
-  if (ds.target.labels) t.labels = index ? Array.from(index, (i) => (ds.target.labels as string[])[i]) : ds.target.labels;
-  if (ds.target.values) t.values = index ? Float64Array.from(index, (i) => (ds.target.values as Float64Array)[i]) : ds.target.values;
-  return t;
-}
-
-interface Evaluation {
-  metrics: Record<string, number>;
-  /** Out-of-fold outputs: probabilities (n × K) or predictions (n). */
-  output: Float64Array;
-}
-
-function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes: string[]): Evaluation {
-  const X = model.transform(takeRows(ds.frame, test));
-  const out = model.combine(X);
-  const metrics: Record<string, number> = {};
-  if (ds.target.task === 'classification') {
-    const index = new Map(classes.map((c, i) => [c, i]));
-    const labels = ds.target.labels as string[];
-    const y = Int32Array.from(test, (i) => index.get(labels[i]) ?? -1);
-    if (y.some((v) => v < 0)) throw new ModelOpsError('INTERNAL_ERROR', 'a test label was not seen in training');
-    Object.assign(metrics, classificationMetrics(y, out, classes.length));
-    // Each member's own score, to see what the ensemble adds.
-    for (const m of model.members) metrics[`${m.spec.type}_accuracy`] = classificationMetrics(y, m.estimator.predictProba(X), classes.length).accuracy;
-  } else {
-    const yv = Float64Array.from(test, (i) => (ds.target.values as Float64Array)[i]);
-    Object.assign(metrics, regressionMetrics(yv, out));
-    for (const m of model.members) metrics[`${m.spec.type}_r2`] = regressionMetrics(yv, m.estimator.predict(X)).r2;
-  }
-  return { metrics, output: out };
 }
 
 /**
@@ -177,7 +139,7 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   }
 }
 
-function safeUser(): string {
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -185,7 +147,7 @@ function safeUser(): string {
   }
 }
 
-async function resolveExperiment(store: TrackingStore, name?: string): Promise<string> {
+export async function resolveExperiment(store: TrackingStore, name?: string): Promise<string> {
   if (name === undefined || name === '') return '0';
   const found = await store.getExperimentByName(name);
   if (found) {
@@ -234,47 +196,15 @@ async function trainInRun(
   ]);
 
   // Cross-validation (or one held-out split when cv < 2).
-  const labels = ds.target.labels;
-  if (labels && cv >= 2) {
-    const counts = new Map<string, number>();
-    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-    const rare = [...counts.entries()].filter(([, c]) => c < cv);
-    if (rare.length > 0) throw new ModelOpsError('DATA_INVALID', `${ds.source}: class '${rare[0][0]}' has ${rare[0][1]} row(s), fewer than the ${cv} folds; use a smaller --cv`, { location: ds.source });
-  }
-  const folds = cv >= 2 ? kFold(n, cv, seed, labels) : [(() => {
-    const s = trainValidationTestSplit(n, { validation: 0, test: 0.2 }, seed, labels);
-    return { train: s.train, test: s.test };
-  })()];
+  const folds = cvFolds(ds, cv, seed);
   const fitWeight = 0.85;
   const K = classes.length;
   const oof = new Float64Array(task === 'classification' ? n * K : n);
   const tested = new Uint8Array(n);
   const foldMetrics: Record<string, number>[] = [];
-  const fit = async (index: Int32Array, foldSeed: number, label: string, base: number, span: number): Promise<Ensemble> => {
-    let trainIdx = index;
-    let validation: { frame: ReturnType<typeof takeRows>; target: TrainingTarget } | undefined;
-    if (weights === 'fit') {
-      const lab = labels ? Array.from(index, (i) => labels[i]) : undefined;
-      const s = trainValidationTestSplit(index.length, { validation: 0.2, test: 0 }, foldSeed, lab);
-      trainIdx = Int32Array.from(s.train, (j) => index[j]);
-      const valIdx = Int32Array.from(s.validation, (j) => index[j]);
-      validation = { frame: takeRows(ds.frame, valIdx), target: targetOf(ds, valIdx) };
-    }
-    return Ensemble.fit(
-      takeRows(ds.frame, trainIdx),
-      targetOf(ds, trainIdx),
-      ds.schema.features,
-      {
-        members,
-        seed: foldSeed,
-        weights,
-        threads: options.threads,
-        signal: options.signal,
-        onProgress: (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f),
-      },
-      validation,
-    );
-  };
+  const settings: FitSettings = { members, weights, threads: options.threads, signal: options.signal };
+  const fit = (index: Int32Array, foldSeed: number, label: string, base: number, span: number): Promise<Ensemble> =>
+    fitOnRows(ds, index, foldSeed, settings, (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f));
   let lastFold: { model: Ensemble; test: Int32Array } | undefined;
   for (let f = 0; f < folds.length; f++) {
     checkCancelled(options.signal);
@@ -292,13 +222,7 @@ async function trainInRun(
     const now = Date.now();
     await store.logBatch(runId, { metrics: Object.entries(ev.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: now })) });
   }
-  const metrics: Record<string, number> = {};
-  for (const key of Object.keys(foldMetrics[0])) {
-    const vals = foldMetrics.map((m) => m[key]);
-    const mean = vals.reduce((s, v) => s + v, 0) / vals.length;
-    metrics[key] = mean;
-    if (vals.length > 1) metrics[`${key}_std`] = Math.sqrt(vals.reduce((s, v) => s + (v - mean) ** 2, 0) / (vals.length - 1));
-  }
+  const metrics = meanMetrics(foldMetrics);
 
   // The model that is logged is fitted on every row.
   checkCancelled(options.signal);

@@ -1,17 +1,10 @@
 import { ModelOpsError } from '../../core/errors';
 import type { TrainProgress } from '../../pipeline/train';
 import { train } from '../../pipeline/train';
-import type { CommandContext, CommandSpec } from '../command';
+import type { CommandSpec } from '../command';
+import { intOption } from '../option-values';
 import { formatNumber, formatTable } from '../output';
 import { printRegistration, registerAfterTraining } from './register';
-
-function intOption(ctx: CommandContext, name: string): number | undefined {
-  const raw = ctx.options[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--${name} must be an integer, got '${String(raw)}'`, { location: name });
-  return n;
-}
 
 /** `modelops train`: cross-validated ensemble training logged as one run. */
 export const trainCommand: CommandSpec = {

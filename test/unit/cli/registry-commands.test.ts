@@ -1,21 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../../../src/cli/run';
 import type { TestWorkspace } from '../pipeline/workspace';
+import type { CliResult } from './run-cli';
+import { runCliCaptured } from './run-cli';
 import { GOOD, churnCsv, openWorkspace, writeGates } from '../pipeline/workspace';
 
-async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const o: Buffer[] = [];
-  const e: Buffer[] = [];
-  out.on('data', (c: Buffer) => o.push(c));
-  err.on('data', (c: Buffer) => e.push(c));
-  const code = await runCli(argv, { stdout: out, stderr: err, env: { MODELOPS_ACTOR: 'ci-bot' }, cwd });
-  return { code, out: Buffer.concat(o).toString('utf8'), err: Buffer.concat(e).toString('utf8') };
+function cli(cwd: string, ...argv: string[]): Promise<CliResult> {
+  return runCliCaptured(cwd, argv, { MODELOPS_ACTOR: 'ci-bot' });
 }
 
 describe('registry commands', () => {

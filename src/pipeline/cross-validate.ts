@@ -1,0 +1,112 @@
+import { ModelOpsError } from '../core/errors';
+import type { Dataset } from '../ml/dataset/dataset';
+import { takeRows } from '../ml/dataset/dataset';
+import { kFold, trainValidationTestSplit } from '../ml/dataset/split';
+import type { TrainingTarget } from '../ml/ensemble/ensemble';
+import { Ensemble } from '../ml/ensemble/ensemble';
+import type { MemberSpec } from '../ml/estimators';
+import { classificationMetrics } from '../ml/metrics/classification';
+import { regressionMetrics } from '../ml/metrics/regression';
+import type { TrainParamsFile } from './train-options';
+
+/**
+ * The pieces `modelops train` and `modelops tune` share: the folds, fitting an ensemble on some
+ * rows, and scoring it on others.
+ */
+
+export interface Fold {
+  train: Int32Array;
+  test: Int32Array;
+}
+
+export function checkCancelled(signal: AbortSignal | undefined, what = 'training'): void {
+  if (signal?.aborted) throw new ModelOpsError('CANCELLED', `${what} was cancelled`);
+}
+
+export function targetOf(ds: Dataset, index?: ArrayLike<number>): TrainingTarget {
+  const t: TrainingTarget = { name: ds.target.name, task: ds.target.task };
+  if (ds.target.labels) t.labels = index ? Array.from(index, (i) => (ds.target.labels as string[])[i]) : ds.target.labels;
+  if (ds.target.values) t.values = index ? Float64Array.from(index, (i) => (ds.target.values as Float64Array)[i]) : ds.target.values;
+  return t;
+}
+
+/** Stratified k folds (cv ≥ 2), or one held-out 20% test split (cv 0 or 1). */
+export function cvFolds(ds: Dataset, cv: number, seed: number): Fold[] {
+  const labels = ds.target.labels;
+  if (labels && cv >= 2) {
+    const counts = new Map<string, number>();
+    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    const rare = [...counts.entries()].filter(([, c]) => c < cv);
+    if (rare.length > 0) throw new ModelOpsError('DATA_INVALID', `${ds.source}: class '${rare[0][0]}' has ${rare[0][1]} row(s), fewer than the ${cv} folds; use a smaller --cv`, { location: ds.source });
+  }
+  if (cv >= 2) return kFold(ds.frame.nRows, cv, seed, labels);
+  const s = trainValidationTestSplit(ds.frame.nRows, { validation: 0, test: 0.2 }, seed, labels);
+  return [{ train: s.train, test: s.test }];
+}
+
+export interface FitSettings {
+  members: MemberSpec[];
+  weights: TrainParamsFile['weights'];
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+/** Fits the ensemble on `index` rows; with `weights: 'fit'`, 20% of them tune the member weights. */
+export function fitOnRows(ds: Dataset, index: Int32Array, seed: number, settings: FitSettings, onProgress?: (message: string, fraction: number) => void): Promise<Ensemble> {
+  let trainIdx = index;
+  let validation: { frame: ReturnType<typeof takeRows>; target: TrainingTarget } | undefined;
+  if (settings.weights === 'fit') {
+    const labels = ds.target.labels;
+    const lab = labels ? Array.from(index, (i) => labels[i]) : undefined;
+    const s = trainValidationTestSplit(index.length, { validation: 0.2, test: 0 }, seed, lab);
+    trainIdx = Int32Array.from(s.train, (j) => index[j]);
+    const valIdx = Int32Array.from(s.validation, (j) => index[j]);
+    validation = { frame: takeRows(ds.frame, valIdx), target: targetOf(ds, valIdx) };
+  }
+  return Ensemble.fit(
+    takeRows(ds.frame, trainIdx),
+    targetOf(ds, trainIdx),
+    ds.schema.features,
+    { members: settings.members, seed, weights: settings.weights, threads: settings.threads, signal: settings.signal, onProgress },
+    validation,
+  );
+}
+
+export interface Evaluation {
+  metrics: Record<string, number>;
+  /** Out-of-fold outputs: probabilities (n × K) or predictions (n). */
+  output: Float64Array;
+}
+
+/** Scores a fitted ensemble on `test` rows: the ensemble's metrics plus each member's own score. */
+export function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes: string[]): Evaluation {
+  const X = model.transform(takeRows(ds.frame, test));
+  const out = model.combine(X);
+  const metrics: Record<string, number> = {};
+  if (ds.target.task === 'classification') {
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const labels = ds.target.labels as string[];
+    const y = Int32Array.from(test, (i) => index.get(labels[i]) ?? -1);
+    if (y.some((v) => v < 0)) throw new ModelOpsError('INTERNAL_ERROR', 'a test label was not seen in training');
+    Object.assign(metrics, classificationMetrics(y, out, classes.length));
+    // Each member's own score, to see what the ensemble adds.
+    for (const m of model.members) metrics[`${m.spec.type}_accuracy`] = classificationMetrics(y, m.estimator.predictProba(X), classes.length).accuracy;
+  } else {
+    const yv = Float64Array.from(test, (i) => (ds.target.values as Float64Array)[i]);
+    Object.assign(metrics, regressionMetrics(yv, out));
+    for (const m of model.members) metrics[`${m.spec.type}_r2`] = regressionMetrics(yv, m.estimator.predict(X)).r2;
+  }
+  return { metrics, output: out };
+}
+
+/** Mean over folds of every metric, plus `<metric>_std` (sample standard deviation) when there are several. */
+export function meanMetrics(foldMetrics: Record<string, number>[]): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const key of Object.keys(foldMetrics[0] ?? {})) {
+    const vals = foldMetrics.map((m) => m[key]);
+    const mean = vals.reduce((s, v) => s + v, 0) / vals.length;
+    metrics[key] = mean;
+    if (vals.length > 1) metrics[`${key}_std`] = Math.sqrt(vals.reduce((s, v) => s + (v - mean) ** 2, 0) / (vals.length - 1));
+  }
+  return metrics;
+}
