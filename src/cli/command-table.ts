@@ -3,6 +3,7 @@ import { experimentCommands } from './commands/experiments';
 import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
 import { trainCommand } from './commands/train';
+import { studyCommands, tuneCommand } from './commands/tune';
 
 /**
  * Every `modelops` command. To add one, write `src/cli/commands/<group>.ts` exporting its
@@ -12,5 +13,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...experimentCommands,
   ...runCommands,
   trainCommand,
+  tuneCommand,
+  ...studyCommands,
   ...registryCommands,
 ];

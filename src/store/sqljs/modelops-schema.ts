@@ -43,6 +43,31 @@ export const MODELOPS_SCHEMA_DDL: readonly string[] = [
   report TEXT NOT NULL
 )`,
   `CREATE INDEX IF NOT EXISTS index_modelops_registry_validation_reports_name_version ON modelops_registry_validation_reports (name, version)`,
+  // tuning: studies (Optuna's) and their trials; each trial is also a nested MLflow run.
+  `CREATE TABLE IF NOT EXISTS modelops_tuning_studies (
+  name VARCHAR(256) NOT NULL PRIMARY KEY,
+  experiment_id INTEGER NOT NULL,
+  direction VARCHAR(8) NOT NULL,
+  metric VARCHAR(250) NOT NULL,
+  sampler VARCHAR(32) NOT NULL,
+  pruner VARCHAR(32) NOT NULL,
+  search_space TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  run_uuid VARCHAR(32) NOT NULL,
+  created_time BIGINT NOT NULL
+)`,
+  `CREATE TABLE IF NOT EXISTS modelops_tuning_trials (
+  study_name VARCHAR(256) NOT NULL,
+  number INTEGER NOT NULL,
+  state VARCHAR(8) NOT NULL,
+  params TEXT NOT NULL,
+  value DOUBLE PRECISION,
+  intermediate TEXT NOT NULL,
+  run_uuid VARCHAR(32),
+  start_time BIGINT,
+  end_time BIGINT,
+  PRIMARY KEY (study_name, number)
+)`,
 ];
 
 /** Later schema changes to `modelops_*` tables: `[id, sql]`, applied once each, recorded in modelops_meta. */

@@ -1,0 +1,150 @@
+import { resolve } from 'node:path';
+import { ModelOpsError } from '../../core/errors';
+import type { Direction, FrozenTrial, ParamValue } from '../../core/tuning';
+import type { PrunerName, SamplerName } from '../../pipeline/tune';
+import { tune } from '../../pipeline/tune';
+import { SqljsStudyStore } from '../../store/sqljs/study-store';
+import type { CommandSpec } from '../command';
+import { intOption, oneOf } from '../option-values';
+import { formatNumber, formatTable } from '../output';
+
+const paramsText = (p: Record<string, ParamValue>): string =>
+  Object.entries(p)
+    .map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`)
+    .join(' ');
+
+function trialLine(t: FrozenTrial, metric: string, best: FrozenTrial | undefined): string {
+  const value = t.value === undefined ? '' : ` ${metric}=${formatNumber(t.value)}`;
+  const star = best && best.number === t.number ? ' (best)' : '';
+  return `trial ${t.number} ${t.state.toLowerCase()}${value}${star}  ${paramsText(t.params)}`;
+}
+
+/** `modelops tune`: an Optuna-style study over the ensemble's hyperparameters. */
+export const tuneCommand: CommandSpec = {
+  path: ['tune'],
+  summary: 'tune hyperparameters (TPE / random / grid, median pruning); trials are nested runs; a study resumes by name',
+  writes: true,
+  options: {
+    data: { type: 'string', value: '<file.csv>', description: 'training data (CSV with a header row)' },
+    target: { type: 'string', value: '<column>', description: 'column to predict' },
+    study: { type: 'string', value: '<name>', description: 'study name (default <data>-<target>); an existing study is continued' },
+    experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment of a new study (default: Default)' },
+    trials: { type: 'string', value: '<n>', description: 'trials to run now (default 20)' },
+    timeout: { type: 'string', value: '<seconds>', description: 'start no trial after this long' },
+    sampler: { type: 'string', value: '<tpe|random|grid>', description: 'how params are chosen (default tpe)' },
+    pruner: { type: 'string', value: '<median|none>', description: 'stop trials worse than the median after a fold (default median)' },
+    space: { type: 'string', value: '<file.json>', description: 'search space, e.g. {"rf.nEstimators": {"type": "int", "low": 50, "high": 300, "step": 50}, "knn.weights": ["uniform", "distance"]}' },
+    metric: { type: 'string', value: '<name>', description: 'metric to optimise (default accuracy, or r2 for regression)' },
+    direction: { type: 'string', value: '<maximize|minimize>', description: 'default: minimize for rmse, mae, log_loss; else maximize' },
+    models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members (default rf,knn)' },
+    params: { type: 'string', value: '<file.json>', description: 'fixed member parameters (sampled ones override them)' },
+    cv: { type: 'string', value: '<k>', description: 'folds per trial (default 3)' },
+    seed: { type: 'string', value: '<n>', description: 'random seed for the sampler and the folds (default 42)' },
+    'train-best': { type: 'boolean', description: 'then train the best params as a full run with a model (registerable)' },
+    task: { type: 'string', value: '<classification|regression>', description: 'force the task (default: inferred)' },
+    threads: { type: 'string', value: '<n>', description: 'worker threads for the forest' },
+  },
+  async run(ctx) {
+    const data = ctx.options.data;
+    const target = ctx.options.target;
+    if (typeof data !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'tune: --data <file.csv> is required', { location: 'data' });
+    if (typeof target !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'tune: --target <column> is required', { location: 'target' });
+    const abs = (p: string): string => resolve(ctx.io.cwd, p);
+    const store = await ctx.trackingStore();
+    const studies = new SqljsStudyStore(await ctx.storeDatabase());
+    const timeout = ctx.options.timeout;
+    if (timeout !== undefined && !(Number(timeout) > 0)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--timeout must be a positive number of seconds, got '${String(timeout)}'`, { location: 'timeout' });
+    const result = await tune(store, studies, {
+      data: abs(data),
+      target,
+      study: typeof ctx.options.study === 'string' ? ctx.options.study : undefined,
+      experiment: typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined,
+      trials: intOption(ctx, 'trials', 1),
+      timeoutMs: timeout === undefined ? undefined : Number(timeout) * 1000,
+      sampler: oneOf<SamplerName>(ctx, 'sampler', ['tpe', 'random', 'grid']),
+      pruner: oneOf<PrunerName>(ctx, 'pruner', ['median', 'none']),
+      space: typeof ctx.options.space === 'string' ? abs(ctx.options.space) : undefined,
+      metric: typeof ctx.options.metric === 'string' ? ctx.options.metric : undefined,
+      direction: oneOf<Direction>(ctx, 'direction', ['maximize', 'minimize']),
+      models: typeof ctx.options.models === 'string' ? ctx.options.models : undefined,
+      params: typeof ctx.options.params === 'string' ? abs(ctx.options.params) : undefined,
+      cv: intOption(ctx, 'cv', 0),
+      seed: intOption(ctx, 'seed', 0),
+      trainBest: ctx.options['train-best'] === true,
+      task: oneOf(ctx, 'task', ['classification', 'regression'] as const),
+      threads: intOption(ctx, 'threads', 1),
+      signal: ctx.signal,
+      onProgress: (m) => ctx.io.stderr.write(`${m}\n`),
+      onTrial: (t, best, metric) => ctx.io.stderr.write(`${trialLine(t, metric, best)}\n`),
+    });
+    if (ctx.json) {
+      ctx.printJson(result);
+      return 0;
+    }
+    ctx.print(`study ${result.study} (run ${result.runId}, experiment ${result.experimentId}): ${result.trials.length} trial(s), ${result.sampler} sampler, ${result.pruner} pruner`);
+    if (!result.best) {
+      ctx.print('no trial completed');
+      return 1;
+    }
+    ctx.print(`best: trial ${result.best.number}, ${result.metric} ${formatNumber(result.best.value)} (run ${result.best.runId ?? '?'})`);
+    ctx.print(
+      formatTable(Object.entries(result.best.params), [
+        { header: 'PARAM', value: ([k]) => k },
+        { header: 'BEST', value: ([, v]) => (v === null ? 'none' : String(v)), right: true },
+      ]),
+    );
+    if (result.bestRun) ctx.print(`trained the best params as run ${result.bestRun.runId} (register it: modelops register --run ${result.bestRun.runId} --name <model>)`);
+    return 0;
+  },
+};
+
+/** `modelops studies list|show`: the tuning studies in the store. */
+export const studyCommands: CommandSpec[] = [
+  {
+    path: ['studies', 'list'],
+    summary: 'list tuning studies with their trial counts and best values',
+    async run(ctx) {
+      const studies = new SqljsStudyStore(await ctx.storeDatabase());
+      const list = await studies.listStudies();
+      if (ctx.json) return ctx.printJson({ studies: list.map(({ space, settings, ...s }) => ({ ...s, space: JSON.parse(space) as unknown, settings: JSON.parse(settings) as unknown })) });
+      if (list.length === 0) return ctx.print('no studies (start one with modelops tune --data <file.csv> --target <column>)');
+      ctx.print(
+        formatTable(list, [
+          { header: 'STUDY', value: (s) => s.name },
+          { header: 'METRIC', value: (s) => `${s.metric} (${s.direction === 'maximize' ? 'max' : 'min'})` },
+          { header: 'SAMPLER', value: (s) => s.sampler },
+          { header: 'TRIALS', value: (s) => String(s.trials), right: true },
+          { header: 'COMPLETE', value: (s) => String(s.complete), right: true },
+          { header: 'BEST', value: (s) => (s.best === undefined ? '' : formatNumber(s.best)), right: true },
+          { header: 'RUN', value: (s) => s.runId },
+        ]),
+      );
+    },
+  },
+  {
+    path: ['studies', 'show'],
+    summary: "a study's trials: state, value, params, run",
+    args: '<study>',
+    async run(ctx) {
+      const name = ctx.args[0];
+      if (!name) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'studies show: missing <study>', { location: 'study' });
+      const studies = new SqljsStudyStore(await ctx.storeDatabase());
+      const found = await studies.getStudy(name);
+      if (!found) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `no study named '${name}' (see modelops studies list)`, { location: name });
+      if (ctx.json) return ctx.printJson({ ...found.study, space: JSON.parse(found.study.space) as unknown, settings: JSON.parse(found.study.settings) as unknown, trials: found.trials });
+      const { study, trials } = found;
+      const sign = study.direction === 'maximize' ? -1 : 1;
+      const best = trials.filter((t) => t.state === 'COMPLETE' && t.value !== undefined).sort((a, b) => sign * (a.value! - b.value!))[0];
+      ctx.print(`study ${study.name}: ${study.metric} (${study.direction}), ${study.sampler} sampler, ${study.pruner} pruner, run ${study.runId}`);
+      ctx.print(
+        formatTable(trials, [
+          { header: 'TRIAL', value: (t) => String(t.number), right: true },
+          { header: 'STATE', value: (t) => t.state },
+          { header: study.metric.toUpperCase(), value: (t) => (t.value === undefined ? '' : formatNumber(t.value)) + (best && t.number === best.number ? ' *' : ''), right: true },
+          { header: 'PARAMS', value: (t) => paramsText(t.params), max: 80 },
+          { header: 'RUN', value: (t) => t.runId ?? '' },
+        ]),
+      );
+    },
+  },
+];

@@ -1,0 +1,104 @@
+import type { Database, SqlValue } from 'sql.js';
+import { ModelOpsError } from '../../core/errors';
+import type { Direction, FrozenTrial, ParamValue, StudyRecord, StudyStore, TrialState } from '../../core/tuning';
+import type { StoreDatabase } from './database';
+
+const STATES: readonly TrialState[] = ['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'];
+
+function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const out: Record<string, SqlValue>[] = [];
+    while (stmt.step()) out.push(stmt.getAsObject() as Record<string, SqlValue>);
+    return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+function studyOf(r: Record<string, SqlValue>): StudyRecord {
+  return {
+    name: String(r.name),
+    experimentId: String(r.experiment_id),
+    direction: String(r.direction) as Direction,
+    metric: String(r.metric),
+    sampler: String(r.sampler),
+    pruner: String(r.pruner),
+    space: String(r.search_space),
+    settings: String(r.settings),
+    runId: String(r.run_uuid),
+    createdTime: Number(r.created_time),
+  };
+}
+
+function trialOf(r: Record<string, SqlValue>, study: string): FrozenTrial {
+  const state = String(r.state) as TrialState;
+  if (!STATES.includes(state)) throw new ModelOpsError('STORE_CORRUPT', `study '${study}', trial ${String(r.number)}: unknown state '${state}'`);
+  const parse = <T>(text: SqlValue, what: string): T => {
+    try {
+      return JSON.parse(String(text)) as T;
+    } catch (e) {
+      throw new ModelOpsError('STORE_CORRUPT', `study '${study}', trial ${String(r.number)}: ${what} is not JSON`, { cause: e });
+    }
+  };
+  return {
+    number: Number(r.number),
+    state,
+    params: parse<Record<string, ParamValue>>(r.params, 'params'),
+    ...(r.value === null || r.value === undefined ? {} : { value: Number(r.value) }),
+    intermediate: parse<Record<number, number>>(r.intermediate, 'intermediate'),
+    ...(r.run_uuid ? { runId: String(r.run_uuid) } : {}),
+    ...(r.start_time === null || r.start_time === undefined ? {} : { startTime: Number(r.start_time) }),
+    ...(r.end_time === null || r.end_time === undefined ? {} : { endTime: Number(r.end_time) }),
+  };
+}
+
+/** Studies and trials in the workspace store's `modelops_tuning_*` tables. */
+export class SqljsStudyStore implements StudyStore {
+  constructor(readonly database: StoreDatabase) {}
+
+  getStudy(name: string): Promise<{ study: StudyRecord; trials: FrozenTrial[] } | undefined> {
+    return this.database.read((db) => {
+      const s = rows(db, 'SELECT * FROM modelops_tuning_studies WHERE name = ?', [name])[0];
+      if (!s) return undefined;
+      const trials = rows(db, 'SELECT * FROM modelops_tuning_trials WHERE study_name = ? ORDER BY number', [name]).map((r) => trialOf(r, name));
+      return { study: studyOf(s), trials };
+    });
+  }
+
+  listStudies(): Promise<(StudyRecord & { trials: number; complete: number; best?: number })[]> {
+    return this.database.read((db) =>
+      rows(db, 'SELECT * FROM modelops_tuning_studies ORDER BY created_time DESC, name').map((r) => {
+        const study = studyOf(r);
+        const agg = rows(
+          db,
+          `SELECT count(*) AS n, sum(state = 'COMPLETE') AS c, ${study.direction === 'maximize' ? 'max' : 'min'}(CASE WHEN state = 'COMPLETE' THEN value END) AS best FROM modelops_tuning_trials WHERE study_name = ?`,
+          [study.name],
+        )[0];
+        return { ...study, trials: Number(agg?.n ?? 0), complete: Number(agg?.c ?? 0), ...(agg?.best === null || agg?.best === undefined ? {} : { best: Number(agg.best) }) };
+      }),
+    );
+  }
+
+  async createStudy(study: StudyRecord): Promise<void> {
+    await this.database.write((db) => {
+      if (rows(db, 'SELECT 1 FROM modelops_tuning_studies WHERE name = ?', [study.name]).length > 0) {
+        throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `a study named '${study.name}' already exists`, { location: study.name });
+      }
+      db.run(
+        'INSERT INTO modelops_tuning_studies (name, experiment_id, direction, metric, sampler, pruner, search_space, settings, run_uuid, created_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [study.name, Number(study.experimentId), study.direction, study.metric, study.sampler, study.pruner, study.space, study.settings, study.runId, study.createdTime],
+      );
+    });
+  }
+
+  async saveTrial(study: string, t: FrozenTrial): Promise<void> {
+    await this.database.write((db) => {
+      db.run(
+        'INSERT OR REPLACE INTO modelops_tuning_trials (study_name, number, state, params, value, intermediate, run_uuid, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [study, t.number, t.state, JSON.stringify(t.params), t.value ?? null, JSON.stringify(t.intermediate), t.runId ?? null, t.startTime ?? null, t.endTime ?? null],
+      );
+    });
+  }
+}

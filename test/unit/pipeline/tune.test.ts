@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { ModelOpsError } from '../../../src/core/errors';
+import { TAG } from '../../../src/core/tracking';
+import type { TuneOptions } from '../../../src/pipeline/tune';
+import { tune } from '../../../src/pipeline/tune';
+import { openStoreDatabase } from '../../../src/store/open';
+import { SqljsStudyStore } from '../../../src/store/sqljs/study-store';
+import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+import type { CliResult } from '../cli/run-cli';
+import { runCliCaptured } from '../cli/run-cli';
+import { example } from '../ml/helpers';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'modelops-tune-test-'));
+  dirs.push(d);
+  return d;
+}
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function stores(dir: string): Promise<{ tracking: SqljsTrackingStore; studies: SqljsStudyStore; close(): Promise<void> }> {
+  const db = await openStoreDatabase(join(dir, 'mlflow.db'));
+  return { tracking: new SqljsTrackingStore(db), studies: new SqljsStudyStore(db), close: () => db.close() };
+}
+
+/** Small and quick: 10 trees, a space without the forest size. */
+const QUICK: Partial<TuneOptions> = {
+  cv: 3,
+  params: { rf: { nEstimators: 10 } },
+  space: { 'rf.minSamplesLeaf': { type: 'int', low: 1, high: 8 }, 'knn.nNeighbors': { type: 'int', low: 1, high: 15 }, 'knn.weights': ['uniform', 'distance'] },
+};
+
+describe('tune pipeline', () => {
+  test('each trial is a nested run with train-style params and CV metrics; the study, its best and best_params.json are stored', async () => {
+    const s = await stores(tempDir());
+    const r = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 6, pruner: 'none', ...QUICK });
+    assert.equal(r.trials.length, 6);
+    assert.ok(r.trials.every((t) => t.state === 'COMPLETE'));
+    assert.equal(r.metric, 'accuracy');
+    assert.equal(r.direction, 'maximize');
+    assert.equal(r.best!.value, Math.max(...r.trials.map((t) => t.value!)));
+    const parent = await s.tracking.getRun(r.runId);
+    assert.equal(parent.info.status, 'FINISHED');
+    assert.equal(parent.data.tags.find((t) => t.key === 'modelops.best_trial')?.value, String(r.best!.number));
+    const trialRun = await s.tracking.getRun(r.best!.runId!);
+    assert.equal(trialRun.data.tags.find((t) => t.key === TAG.parentRunId)?.value, r.runId);
+    const params = Object.fromEntries(trialRun.data.params.map((p) => [p.key, p.value]));
+    assert.equal(params.models, 'rf,knn');
+    assert.equal(params['rf.nEstimators'], '10');
+    assert.equal(params['knn.nNeighbors'], String(r.best!.params['knn.nNeighbors']));
+    assert.deepEqual((await s.tracking.getMetricHistory(trialRun.info.runId, 'cv_accuracy')).map((m) => m.step), [0, 1, 2]);
+    assert.equal(trialRun.data.metrics.find((m) => m.key === 'accuracy')?.value, r.best!.value);
+    const best = JSON.parse(readFileSync(await s.tracking.artifactLocalPath(r.runId, 'best_params.json'), 'utf8')) as { trial: number; paramsFile: { knn: Record<string, unknown> } };
+    assert.equal(best.trial, r.best!.number);
+    assert.equal(best.paramsFile.knn.nNeighbors, r.best!.params['knn.nNeighbors']);
+    const stored = await s.studies.getStudy(r.study);
+    assert.deepEqual(stored!.trials.map((t) => [t.number, t.state, t.value]), r.trials.map((t) => [t.number, t.state, t.value]));
+    await s.close();
+  });
+
+  test('running again with the same study name continues it (numbers, parent run); a changed setting is refused by name', async () => {
+    const dir = tempDir();
+    const s = await stores(dir);
+    const first = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 3, ...QUICK });
+    const second = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 2, ...QUICK });
+    assert.equal(second.resumed, true);
+    assert.equal(second.runId, first.runId);
+    assert.deepEqual(second.trials.map((t) => t.number), [0, 1, 2, 3, 4]);
+    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 1, ...QUICK, cv: 5 }), (e: unknown) => e instanceof ModelOpsError && /cv 3, not 5/.test(e.message));
+    await assert.rejects(
+      tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 1, ...QUICK, space: { 'knn.nNeighbors': { type: 'int', low: 1, high: 5 } } }),
+      /different search space/,
+    );
+    await s.close();
+  });
+
+  test('--train-best trains the best params as a full run with a model, nested under the study', async () => {
+    const s = await stores(tempDir());
+    const r = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 3, trainBest: true, ...QUICK });
+    const run = await s.tracking.getRun(r.bestRun!.runId);
+    assert.equal(run.data.tags.find((t) => t.key === TAG.parentRunId)?.value, r.runId);
+    assert.ok((await s.tracking.listArtifacts(run.info.runId)).some((a) => a.path === 'model'));
+    assert.equal(run.data.params.find((p) => p.key === 'knn.nNeighbors')?.value, String(r.best!.params['knn.nNeighbors']));
+    await s.close();
+  });
+
+  test('a search space naming an unknown or absent member is refused before any run is written', async () => {
+    const s = await stores(tempDir());
+    for (const [space, mention] of [
+      [{ 'svm.C': { type: 'float', low: 0.1, high: 10 } }, 'svm.C'],
+      [{ 'tree.maxDepth': [2, 4] }, 'not among --models'],
+      [{ colour: ['red'] }, "unknown parameter 'colour'"],
+    ] as const) {
+      await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, space }), (e: unknown) => e instanceof ModelOpsError && e.message.includes(mention));
+    }
+    assert.equal((await s.tracking.searchRuns({ experimentIds: ['0'] })).items.length, 0);
+    assert.equal((await s.studies.listStudies()).length, 0);
+    await s.close();
+  });
+
+  test('a search space file that is not JSON is named in the error', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'space.json');
+    writeFileSync(file, '{"knn.nNeighbors": {type: int}}');
+    const s = await stores(dir);
+    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, space: file }), (e: unknown) => e instanceof ModelOpsError && e.message.startsWith(file));
+    await s.close();
+  });
+});
+
+const cli = (cwd: string, ...argv: string[]): Promise<CliResult> => runCliCaptured(cwd, argv);
+
+describe('modelops tune / studies', () => {
+  test('tune prints one line per trial and the best params; studies list and show read the study back', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'params.json'), JSON.stringify({ rf: { nEstimators: 10 } }));
+    writeFileSync(join(dir, 'space.json'), JSON.stringify({ 'knn.nNeighbors': { type: 'int', low: 1, high: 15 } }));
+    const r = await cli(dir, 'tune', '--data', example('iris.csv'), '--target', 'species', '--trials', '4', '--params', 'params.json', '--space', 'space.json', '--study', 'iris');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err.split('\n').filter((l) => /^trial \d+ (complete|pruned)/.test(l)).length, 4);
+    assert.match(r.out, /best: trial \d+, accuracy/);
+    assert.match(r.out, /knn\.nNeighbors/);
+    const list = await cli(dir, 'studies', 'list', '--json');
+    const studies = (JSON.parse(list.out) as { studies: { name: string; trials: number }[] }).studies;
+    assert.deepEqual(studies.map((s) => [s.name, s.trials]), [['iris', 4]]);
+    const show = await cli(dir, 'studies', 'show', 'iris');
+    assert.equal(show.code, 0);
+    assert.equal(show.out.split('\n').filter((l) => /^\s+\d+\s+(COMPLETE|PRUNED)/.test(l)).length, 4);
+    const missing = await cli(dir, 'studies', 'show', 'nope');
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /no study named 'nope'/);
+    const bad = await cli(dir, 'tune', '--data', example('iris.csv'), '--target', 'species', '--sampler', 'bayes');
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /--sampler must be one of tpe, random, grid/);
+  });
+});
