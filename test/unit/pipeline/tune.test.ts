@@ -88,6 +88,32 @@ describe('tune pipeline', () => {
     await s.close();
   });
 
+  test('cancelling between trials starts no new trial, marks the study run KILLED, and the study resumes', async () => {
+    const s = await stores(tempDir());
+    const abort = new AbortController();
+    await assert.rejects(
+      tune(s.tracking, s.studies, {
+        data: example('iris.csv'),
+        target: 'species',
+        study: 'stop',
+        trials: 5,
+        ...QUICK,
+        signal: abort.signal,
+        onTrial: (t) => {
+          if (t.number === 1) abort.abort();
+        },
+      }),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'CANCELLED',
+    );
+    const stored = await s.studies.getStudy('stop');
+    assert.deepEqual(stored!.trials.map((t) => t.state), ['COMPLETE', 'COMPLETE']);
+    assert.equal((await s.tracking.getRun(stored!.study.runId)).info.status, 'KILLED');
+    const again = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'stop', trials: 1, ...QUICK });
+    assert.deepEqual(again.trials.map((t) => t.state), ['COMPLETE', 'COMPLETE', 'COMPLETE']);
+    assert.equal((await s.tracking.getRun(again.runId)).info.status, 'FINISHED');
+    await s.close();
+  });
+
   test('a search space naming an unknown or absent member is refused before any run is written', async () => {
     const s = await stores(tempDir());
     for (const [space, mention] of [
