@@ -220,18 +220,3 @@ export function auditFromRow(r: Row): AuditEntry {
   };
 }
 
-/** MLflow's page token: base64 of `{"offset": n}`. */
-export function encodePageToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64');
-}
-
-export function decodePageToken(token: string | undefined): number {
-  if (!token) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { offset?: unknown };
-    if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
-  } catch {
-    /* fall through */
-  }
-  throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Invalid page token, could not base64-decode', { location: 'page_token' });
-}

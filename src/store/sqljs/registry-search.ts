@@ -1,10 +1,10 @@
 import { ModelOpsError } from '../../core/errors';
 import { STAGE_DELETED_INTERNAL } from '../../core/stages';
+import { decodePageToken } from '../../core/page-token';
 import type { SearchQuery } from '../registry-store';
 import type { FilterClause } from './registry-filter';
 import { comparisonSql, parseRegistryFilter } from './registry-filter';
 import type { Params } from './registry-rows';
-import { decodePageToken } from './registry-rows';
 
 /** MLflow 2.10's limits for registry searches. */
 export const REGISTERED_MODELS_MAX_RESULTS = { default: 100, max: 1000 } as const;

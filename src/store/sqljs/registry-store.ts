@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
+import { encodePageToken } from '../../core/page-token';
 import type { AuditEntry, AuditInput, ModelVersion, RegisteredModel } from '../../core/registry';
 import type { Stage } from '../../core/stages';
 import { ACTIVE_STAGES, STAGES, STAGE_DELETED_INTERNAL, canonicalStage } from '../../core/stages';
@@ -349,7 +350,7 @@ export class SqljsRegistryStore implements RegistryStore {
 
   private page<T>(rows: Row[], maxResults: number, offset: number, map: (r: Row) => T): Page<T> {
     const items = rows.slice(0, maxResults).map(map);
-    return rows.length > maxResults ? { items, nextPageToken: Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') } : { items };
+    return rows.length > maxResults ? { items, nextPageToken: encodePageToken(offset + maxResults) } : { items };
   }
 }
 

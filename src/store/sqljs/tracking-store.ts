@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
+import { decodePageToken, encodePageToken } from '../../core/page-token';
 import type {
   ArtifactInfo,
   DatasetInput,
@@ -48,7 +49,7 @@ import {
   runsFromRows,
   str,
 } from './rows';
-import { buildRunSearchSql, decodePageToken, encodePageToken, likeToGlob, viewTypeCondition } from './search-sql';
+import { buildRunSearchSql, likeToGlob, viewTypeCondition } from './search-sql';
 
 /** DBL_MAX: MLflow stores ±Infinity as ±sys.float_info.max. */
 const DBL_MAX = 1.7976931348623157e308;
