@@ -2,6 +2,7 @@ import type { CommandSpec } from './command';
 import { experimentCommands } from './commands/experiments';
 import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
+import { serverCommand } from './commands/server';
 import { trainCommand } from './commands/train';
 import { studyCommands, tuneCommand } from './commands/tune';
 
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   tuneCommand,
   ...studyCommands,
   ...registryCommands,
+  serverCommand,
 ];
