@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '../core/errors';
 import { ModelOpsError } from '../core/errors';
 import type { TrackingStore } from '../store/tracking-store';
-import type { Json } from './mlflow-json';
+import type { Json } from '../core/mlflow-wire';
 import type { Fields } from './tracking-routes';
 import { TRACKING_ROUTES } from './tracking-routes';
 

@@ -2,8 +2,8 @@ import { ModelOpsError } from '../core/errors';
 import { decodePageToken, encodePageToken } from '../core/page-token';
 import type { LogBatch, Metric, RunStatus, Tag, ViewType } from '../core/tracking';
 import type { TrackingStore } from '../store/tracking-store';
-import type { Json } from './mlflow-json';
-import { experimentJson, metricJson, runInfoJson, runJson } from './mlflow-json';
+import type { Json } from '../core/mlflow-wire';
+import { experimentJson, metricJson, runInfoJson, runJson } from '../core/mlflow-wire';
 
 /**
  * MLflow 2.10.2's tracking REST API (`/api/2.0/mlflow/...`) over a TrackingStore: experiments,
@@ -219,6 +219,21 @@ export const TRACKING_ROUTES: Record<string, Route> = {
     methods: POST,
     handle: async (s, f) => {
       await s.logBatch(runIdOf(f), { tags: [{ key: str(f, 'key'), value: String(f.value ?? '') }] });
+      return {};
+    },
+  },
+  'runs/log-inputs': {
+    methods: POST,
+    handle: async (s, f) => {
+      const datasets = list(f, 'datasets').map((x, i) => {
+        const o = (x ?? {}) as Fields;
+        const d = (o.dataset ?? {}) as Fields;
+        const where = `datasets[${i}].dataset`;
+        const opt = (k: string): string | undefined => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
+        if (typeof d.name !== 'string' || typeof d.digest !== 'string' || typeof d.source_type !== 'string' || typeof d.source !== 'string') throw missing(`${where}.name/digest/source_type/source`);
+        return { name: d.name, digest: d.digest, sourceType: d.source_type, source: d.source, schema: opt('schema'), profile: opt('profile'), tags: tags(o) };
+      });
+      await s.logInputs(runIdOf(f), datasets);
       return {};
     },
   },

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ModelOpsError } from '../core/errors';
 import type { StoreDatabaseOptions } from './sqljs/database';
 import { StoreDatabase } from './sqljs/database';
+import { RestTrackingStore } from './rest/rest-tracking-store';
 import { SqljsTrackingStore } from './sqljs/tracking-store';
 import type { TrackingStore } from './tracking-store';
 
@@ -10,7 +11,8 @@ import type { TrackingStore } from './tracking-store';
  * Picks the store from the tracking URI, as MLflow's tracking registry does:
  * `sqlite:///abs/path.db`, `sqlite:///rel/path.db` (MLflow: three slashes + relative path),
  * `sqlite:////abs/path.db`, `file:` URIs and plain paths → the workspace store (sql.js);
- * `http(s)://` → a remote MLflow server (not yet).
+ * `http(s)://` → an MLflow tracking server (tracking only: the registry and tuning studies need the
+ * workspace store).
  */
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'rest'; url: string };
 
@@ -39,7 +41,7 @@ export function resolveStoreLocation(uriOrPath: string, cwd: string = process.cw
 function notYet(url: string): ModelOpsError {
   return new ModelOpsError(
     'INVALID_PARAMETER_VALUE',
-    `remote MLflow tracking servers (${url}) are not yet supported; use a workspace store path or sqlite:///path`,
+    `${url} is an MLflow tracking server: experiments and runs work there, but the model registry and tuning studies need a workspace store (a path or sqlite:///path) for now`,
     { location: url },
   );
 }
@@ -53,6 +55,6 @@ export async function openStoreDatabase(uriOrPath: string, options: OpenOptions 
 
 export async function openTrackingStore(uriOrPath: string, options: OpenOptions = {}): Promise<TrackingStore> {
   const loc = resolveStoreLocation(uriOrPath, options.cwd);
-  if (loc.kind === 'rest') throw notYet(loc.url);
+  if (loc.kind === 'rest') return new RestTrackingStore(loc.url);
   return new SqljsTrackingStore(await StoreDatabase.open(loc.path, options));
 }

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { CommandSpec } from '../../../src/cli/command';
 import { runCli } from '../../../src/cli/run';
+import { startTrackingServer } from '../../../src/server/http-server';
 import { openTrackingStore } from '../../../src/store/open';
 import { tempDir } from '../store/helpers/temp';
 
@@ -124,10 +125,25 @@ describe('modelops experiments / runs', () => {
     assert.match(r.err, /--colour/);
   });
 
-  test('an http(s) store is refused clearly for now', async () => {
-    const r = await cli(tmp.dir, '--store', 'http://127.0.0.1:5000', 'experiments', 'list');
-    assert.equal(r.code, 1);
-    assert.match(r.err, /not yet supported/);
+  test('an http(s) store is an MLflow tracking server: tracking commands work, registry ones say they need a workspace store', async () => {
+    const backing = await openTrackingStore(join(tmp.dir, 'served', 'mlflow.db'));
+    const server = await startTrackingServer(backing, { port: 0 });
+    try {
+      const created = await cli(tmp.dir, '--store', server.url, 'experiments', 'create', 'over-http');
+      assert.equal(created.code, 0, created.err);
+      const listed = await cli(tmp.dir, '--store', server.url, 'experiments', 'list', '--json');
+      assert.ok((JSON.parse(listed.out) as { name: string }[]).some((e) => e.name === 'over-http'));
+      assert.equal((await backing.getExperimentByName('over-http'))?.name, 'over-http');
+      const models = await cli(tmp.dir, '--store', server.url, 'models', 'list');
+      assert.equal(models.code, 1);
+      assert.match(models.err, /model registry and tuning studies need a workspace store/);
+    } finally {
+      await server.close();
+      await backing.close();
+    }
+    const gone = await cli(tmp.dir, '--store', server.url, 'experiments', 'list');
+    assert.equal(gone.code, 1);
+    assert.match(gone.err, /cannot reach the MLflow server/);
   });
 
   test('help lists every command of the table', async () => {
