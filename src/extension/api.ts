@@ -2,6 +2,7 @@ import type { Log } from './log';
 import type { PredictionDecorations } from './predictions/decorations';
 import type { StoreSessions } from './store-sessions';
 import type { Ui } from './ui';
+import type { ExperimentsNode } from './views/experiments-tree';
 import type { ExperimentsTreeProvider } from './views/experiments-tree';
 import type { ModelsTreeProvider } from './views/models-tree';
 
@@ -19,6 +20,10 @@ export interface ModelOpsApi {
   readonly sessions: StoreSessions;
   /** Inline predictions shown in CSV editors. */
   readonly decorations: PredictionDecorations;
+  /** What is selected in the Experiments view (e.g. the run Show Runs revealed). */
+  experimentsSelection(): readonly ExperimentsNode[];
+  /** Cancels every command in flight, as its notification's Cancel button does. */
+  cancelRunningCommands(): void;
   /** The Production status bar item's text, undefined while hidden. */
   statusBarText(): string | undefined;
   /** Replace the prompt/message seam (tests); returns the previous one. */

@@ -8,6 +8,7 @@ import { copyRunId, deleteRun, restoreRun, setAlias } from './commands/run-comma
 import { predictWithProduction } from './commands/predict-commands';
 import { archiveVersion, promoteToProduction, rejectVersion } from './commands/registry-commands';
 import { registerFromRun, trainEnsemble, validateVersion } from './commands/train-commands';
+import { tuneHyperparameters } from './commands/tune-commands';
 import { PredictionDecorations } from './predictions/decorations';
 import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
@@ -28,6 +29,7 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.restoreRun,
   COMMAND.setAlias,
   COMMAND.trainEnsemble,
+  COMMAND.tuneHyperparameters,
   COMMAND.registerModel,
   COMMAND.validateVersion,
   COMMAND.promoteToStaging,
@@ -45,6 +47,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly runner: CommandRunner;
   private readonly sessions: StoreSessions;
   private readonly experiments: ExperimentsTreeProvider;
+  private readonly experimentsView: vscode.TreeView<ExperimentsNode>;
   private readonly models: ModelsTreeProvider;
   private readonly statusBar: ProductionStatusBar;
   private readonly decorations: PredictionDecorations;
@@ -61,7 +64,9 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.models = this.track(new ModelsTreeProvider(this.sessions, this.log));
     this.statusBar = this.track(new ProductionStatusBar(this.sessions, this.log));
     this.decorations = this.track(new PredictionDecorations());
-    this.track(vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }));
+    this.experimentsView = this.track(
+      vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }),
+    );
     this.track(vscode.window.createTreeView(VIEW.models, { treeDataProvider: this.models, showCollapseAll: true }));
     this.track(this.sessions.onDidChange((session) => this.onStoreChanged(session)));
     this.track(
@@ -160,6 +165,9 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.copyRunId, (_run, arg) => copyRunId(deps, arg));
     this.register(COMMAND.setAlias, (_run, arg, alias) => setAlias(deps, arg, alias));
     this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble(deps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
+    this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
+      progressTitle: 'ModelOps: Tuning hyperparameters',
+    });
     this.register(COMMAND.registerModel, (run, arg, name) => registerFromRun(deps, run, arg, name), { progressTitle: 'ModelOps: Registering model' });
     this.register(COMMAND.validateVersion, (run, arg) => validateVersion(deps, run, arg), { progressTitle: 'ModelOps: Validating' });
     this.register(COMMAND.promoteToStaging, (run, arg) => validateVersion(deps, run, arg), { progressTitle: 'ModelOps: Validating for Staging' });
@@ -171,6 +179,25 @@ export class ModelOpsExtension implements vscode.Disposable {
     });
   }
 
+  /** Selects a run in the Experiments view, expanded (a study's run shows its trials under it). */
+  private async showRun(folder: string, runId: string): Promise<void> {
+    const node = await this.experiments.nodeForRun(folder, runId);
+    if (!node) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `run ${runId} is not in the store`);
+    await vscode.commands.executeCommand(`${VIEW.experiments}.focus`);
+    const selected = (): boolean => this.experimentsView.selection.some((n) => n.kind === 'run' && n.run.info.runId === runId);
+    // reveal() resolves without selecting anything when the view had not loaded the run's parents
+    // yet (it was just opened, or a store refresh reloaded it): try again once they are loaded.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await this.experimentsView.reveal(node, { select: true, focus: true, expand: true });
+      if (selected()) {
+        this.log.info('tree.revealed', { run: runId, attempt });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+    this.log.warn('tree.reveal.missed', { run: runId });
+  }
+
   api(): ModelOpsApi {
     return {
       log: this.log,
@@ -180,6 +207,8 @@ export class ModelOpsExtension implements vscode.Disposable {
       sessions: this.sessions,
       statusBarText: () => this.statusBar.text,
       decorations: this.decorations,
+      experimentsSelection: () => this.experimentsView.selection,
+      cancelRunningCommands: () => this.runner.cancelAll(),
       setUi: (ui) => {
         const prev = this.ui;
         this.ui = ui;
@@ -189,6 +218,8 @@ export class ModelOpsExtension implements vscode.Disposable {
   }
 
   dispose(): void {
+    // First, while the stores are still open: a command in flight can still record that it stopped.
+    this.runner.cancelAll();
     for (const d of this.disposables.reverse()) {
       try {
         d.dispose();

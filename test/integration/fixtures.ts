@@ -79,6 +79,10 @@ export class ScriptedUi implements Ui {
   readonly confirmations: { message: string; detail: string }[] = [];
   /** Answers, in order: a label (or labels for pickMany), a string for input, a boolean for confirm. */
   answers: (string | string[] | boolean | undefined)[] = [];
+  /** The labels each pickOne offered, in order, with its title. */
+  readonly offered: { title: string; labels: string[] }[] = [];
+  /** The action chosen on each information message, in order; none (dismissed) when empty. */
+  actionAnswers: string[] = [];
 
   private next(title: string): string | string[] | boolean | undefined {
     this.prompts.push(title);
@@ -87,6 +91,7 @@ export class ScriptedUi implements Ui {
   }
 
   async pickOne<T extends vscode.QuickPickItem>(items: T[], options: { title: string }): Promise<T | undefined> {
+    this.offered.push({ title: options.title, labels: items.map((i) => i.label) });
     const a = this.next(options.title);
     if (a === undefined) return undefined;
     const found = items.find((i) => i.label === a);
@@ -123,7 +128,9 @@ export class ScriptedUi implements Ui {
 
   async info(message: string, ...actions: string[]): Promise<string | undefined> {
     this.messages.push({ level: 'info', text: message, actions });
-    return undefined;
+    const choice = this.actionAnswers.shift();
+    if (choice !== undefined) assert.ok(actions.includes(choice), `no action '${choice}' on '${message}': ${actions.join(', ')}`);
+    return choice;
   }
 
   async error(message: string, ...actions: string[]): Promise<string | undefined> {

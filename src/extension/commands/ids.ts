@@ -12,6 +12,7 @@ export const COMMAND = {
   copyRunId: 'modelops.copyRunId',
   setAlias: 'modelops.setAlias',
   trainEnsemble: 'modelops.trainEnsemble',
+  tuneHyperparameters: 'modelops.tuneHyperparameters',
   registerModel: 'modelops.registerModel',
   validateVersion: 'modelops.validateVersion',
   promoteToStaging: 'modelops.promoteToStaging',

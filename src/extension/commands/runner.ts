@@ -18,14 +18,16 @@ export interface CommandOptions {
 }
 
 const SHOW_OUTPUT = 'Show Output';
-const noProgress: CommandRun = { report: () => undefined, token: new vscode.CancellationTokenSource().token };
 
 /**
  * The one wrapper every command runs through: progress with cancellation, a log line per start
  * and end, and failures turned into a short message with a "Show Output" action. It never
  * rethrows, so nothing reaches the extension host; it resolves to the handler's value or undefined.
  */
-export class CommandRunner {
+export class CommandRunner implements vscode.Disposable {
+  /** One per command in flight, so a deactivating extension can ask them to stop at their next check. */
+  private readonly running = new Set<vscode.CancellationTokenSource>();
+
   constructor(
     private readonly log: Log,
     private readonly ui: () => Ui,
@@ -38,14 +40,21 @@ export class CommandRunner {
   async execute(id: CommandId, handler: CommandHandler, options: CommandOptions, args: unknown[]): Promise<unknown> {
     const t0 = Date.now();
     this.log.info('command.start', { id });
+    // The handler's token follows the notification's Cancel button and cancelAll().
+    const source = new vscode.CancellationTokenSource();
+    this.running.add(source);
     try {
       const result = options.progressTitle
         ? await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: options.progressTitle, cancellable: true },
-            (progress, token) =>
-              Promise.resolve(handler({ report: (message, increment) => progress.report({ message, increment }), token }, ...args)),
+            (progress, token) => {
+              const forward = token.onCancellationRequested(() => source.cancel());
+              return Promise.resolve(handler({ report: (message, increment) => progress.report({ message, increment }), token: source.token }, ...args)).finally(() =>
+                forward.dispose(),
+              );
+            },
           )
-        : await handler(noProgress, ...args);
+        : await handler({ report: () => undefined, token: source.token }, ...args);
       this.log.info('command.end', { id, ms: Date.now() - t0 });
       return result;
     } catch (e) {
@@ -56,7 +65,19 @@ export class CommandRunner {
       this.log.error('command.failed', e, { id, ms: Date.now() - t0 });
       void this.showFailure(e);
       return undefined;
+    } finally {
+      this.running.delete(source);
+      source.dispose();
     }
+  }
+
+  /** Cancels every command in flight (as their Cancel buttons would); each resolves as cancelled. */
+  cancelAll(): void {
+    for (const source of this.running) source.cancel();
+  }
+
+  dispose(): void {
+    this.cancelAll();
   }
 
   /** A short message naming what failed; the details are in the output channel. */

@@ -211,8 +211,33 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
   }
 
-  getParent(): undefined {
-    return undefined;
+  /** The node of a run of a folder's store, for reveal(); undefined when the run or folder is gone. */
+  async nodeForRun(folder: string, runId: string): Promise<ExperimentsNode | undefined> {
+    const store = await this.sessions.byKey(folder)?.get();
+    if (!store) return undefined;
+    const run = await store.tracking.getRun(runId);
+    const children = await store.tracking.searchRuns({ experimentIds: [run.info.experimentId], filter: `tags.\`${TAG.parentRunId}\` = '${runId}'`, maxResults: 1 });
+    return { kind: 'run', folder, run, hasChildren: children.items.length > 0, deleted: run.info.lifecycleStage === 'deleted' };
+  }
+
+  /**
+   * reveal() walks up from a node: a trial to its parent run, a run to its experiment (or Deleted
+   * runs), an experiment to its folder's node in a multi-root workspace. Items have stable ids, so
+   * nodes built here match the ones the view already shows.
+   */
+  async getParent(node: ExperimentsNode): Promise<ExperimentsNode | undefined> {
+    if (node.kind === 'folder' || node.kind === 'message') return undefined;
+    const folder = node.folder;
+    if (node.kind === 'experiment') return this.sessions.multiRoot ? { kind: 'folder', folder } : undefined;
+    const store = await this.sessions.byKey(folder)?.get();
+    if (!store) return undefined;
+    const experimentId = node.kind === 'run' ? node.run.info.experimentId : node.experimentId;
+    if (node.kind === 'run') {
+      if (node.deleted) return { kind: 'deletedRuns', folder, experimentId };
+      const parent = parentRunId(node.run);
+      if (parent) return { kind: 'run', folder, run: await store.tracking.getRun(parent), hasChildren: true, deleted: false };
+    }
+    return this.experimentNodes.get(pageKey(folder, experimentId)) ?? { kind: 'experiment', folder, experiment: await store.tracking.getExperiment(experimentId) };
   }
 
   /** Reads pages until `page.limit` top-level runs are loaded or the experiment has no more. */

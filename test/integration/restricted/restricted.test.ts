@@ -55,7 +55,7 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     await waitFor('the status bar', () => api.statusBarText()?.includes('peer-model v2'));
   });
 
-  test('Train Ensemble, Predict and Delete Run refuse with the trust message, ask nothing and write nothing', async () => {
+  test('Train Ensemble, Tune Hyperparameters, Predict and Delete Run refuse with the trust message, ask nothing and write nothing', async () => {
     const before = { store: digest(storeFile()), files: listing(workspaceDir()) };
     assert.equal(before.store, digest(MLFLOW_DB), 'listing the store in the views wrote nothing to it');
     const iris = vscode.Uri.file(join(workspaceDir(), 'iris.csv'));
@@ -63,6 +63,7 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     assert.ok(run);
     const attempts: [string, unknown][] = [
       ['modelops.trainEnsemble', iris],
+      ['modelops.tuneHyperparameters', iris],
       ['modelops.predictWithProduction', iris],
       ['modelops.deleteRun', run.node],
     ];

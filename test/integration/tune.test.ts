@@ -1,0 +1,163 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelOpsApi } from '../../src/extension/api';
+import type { TuneResult } from '../../src/pipeline/tune';
+import { StoreDatabase } from '../../src/store/sqljs/database';
+import { SqljsStudyStore } from '../../src/store/sqljs/study-store';
+import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
+import { activateExtension } from './helpers';
+import { removeStore, scriptUi, storeFile, waitFor, workspaceDir } from './fixtures';
+import type { ScriptedUi } from './fixtures';
+import { childrenOf } from './trees';
+
+const COMMAND = 'modelops.tuneHyperparameters';
+const STUDY = 'iris-species';
+
+/** The store file as another process (the CLI) sees it: the study, its trials and their runs. */
+async function readStudy(): Promise<{
+  listed: { name: string; trials: number; runId: string }[];
+  trials: { number: number; state: string; runId?: string; runStatus?: string; parent?: string }[];
+  studyRunStatus?: string;
+}> {
+  const db = await StoreDatabase.open(storeFile());
+  try {
+    const studies = new SqljsStudyStore(db);
+    const tracking = new SqljsTrackingStore(db);
+    const listed = await studies.listStudies();
+    const found = await studies.getStudy(STUDY);
+    const trials = [];
+    for (const t of found?.trials ?? []) {
+      const run = t.runId ? await tracking.getRun(t.runId) : undefined;
+      trials.push({
+        number: t.number,
+        state: t.state,
+        runId: t.runId,
+        runStatus: run?.info.status,
+        parent: run?.data.tags.find((x) => x.key === 'mlflow.parentRunId')?.value,
+      });
+    }
+    const studyRunStatus = found ? (await tracking.getRun(found.study.runId)).info.status : undefined;
+    return { listed, trials, studyRunStatus };
+  } finally {
+    await db.close();
+  }
+}
+
+suite('tune hyperparameters from the editor', function () {
+  // Each test runs real trials (cross-validated forests) on a shared 2-core machine: a limit for
+  // a hung host, not a timing assertion.
+  this.timeout(240_000);
+  let api: ModelOpsApi;
+  let ui: ScriptedUi;
+  let restore: () => void;
+  const iris = () => vscode.Uri.file(join(workspaceDir(), 'iris.csv'));
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    ({ ui, restore } = scriptUi(api));
+    removeStore();
+    await vscode.commands.executeCommand('modelops.refresh');
+  });
+
+  suiteTeardown(async () => {
+    restore();
+    removeStore();
+    await vscode.commands.executeCommand('modelops.refresh');
+  });
+
+  test('Tune Hyperparameters asks for the CSV, the target and whether to train the best, runs 3 trials as nested runs of the study, and says the best', async () => {
+    ui.prompts.length = 0;
+    ui.answers = ['iris.csv', 'species', 'No'];
+    const logged = api.log.recent().length;
+    const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, undefined, { trials: 3 });
+    assert.ok(result, `tuning failed: ${JSON.stringify(ui.messages)}`);
+    assert.deepEqual(ui.answers, [], 'every quick pick was asked');
+    assert.deepEqual(ui.prompts, ['Tune hyperparameters on which CSV?', 'Target column of iris.csv', 'Then train the best params as a full run?']);
+    assert.equal(result.study, STUDY);
+    assert.equal(result.trials.length, 3);
+    assert.equal(result.bestRun, undefined, 'the best params were not trained');
+    assert.ok(result.best, 'a trial completed');
+
+    const done = ui.messages.find((m) => m.level === 'info' && m.text.startsWith(`Study ${STUDY}:`));
+    assert.ok(done, JSON.stringify(ui.messages));
+    assert.match(done.text, /^Study iris-species: best accuracy 0\.\d+ \(trial [0-2]\)\.$/);
+    assert.deepEqual(done.actions, ['Show Runs']);
+
+    const trialLines = api.log.recent().slice(logged).filter((l) => l.startsWith('tune.trial '));
+    assert.equal(trialLines.length, 3, 'one output line per trial');
+    assert.match(trialLines[0] ?? '', /study=iris-species trial=0 state=(complete|pruned|fail)/);
+
+    const stored = await readStudy();
+    assert.deepEqual(
+      stored.listed.map((s) => [s.name, s.trials, s.runId]),
+      [[STUDY, 3, result.runId]],
+    );
+    assert.deepEqual(stored.trials.map((t) => t.number), [0, 1, 2]);
+    for (const t of stored.trials) {
+      assert.ok(t.runId, `trial ${t.number} has a run`);
+      assert.equal(t.parent, result.runId, `trial ${t.number}'s run is nested under the study's run`);
+      assert.notEqual(t.runStatus, 'RUNNING');
+    }
+    assert.equal(stored.studyRunStatus, 'FINISHED');
+
+    // The store's watcher refreshes the tree: the study's run with its trials under it.
+    const trials = await waitFor('the study run with its 3 trials in the Experiments view', async () => {
+      const runs = await childrenOf(api.experiments, ['Default']);
+      const study = runs.find((r) => r.node.kind === 'run' && r.node.run.info.runId === result.runId);
+      if (!study) return undefined;
+      const children = await childrenOf(api.experiments, ['Default', study.label]);
+      return children.length === 3 ? children : undefined;
+    });
+    assert.deepEqual(trials.map((r) => r.label).sort(), ['iris-species-trial-0', 'iris-species-trial-1', 'iris-species-trial-2']);
+  });
+
+  test('the number of trials is a pick of 20 (the default, first), 10 or 50; dismissing it runs nothing', async () => {
+    ui.answers = ['species', undefined];
+    ui.offered.length = 0;
+    assert.equal(await vscode.commands.executeCommand(COMMAND, iris()), undefined);
+    assert.deepEqual(ui.offered.at(-1), { title: 'Number of trials', labels: ['20', '10', '50'] });
+    assert.deepEqual(ui.answers, []);
+    assert.equal((await readStudy()).trials.length, 3, 'no trial was run');
+  });
+
+  test('Show Runs selects the study\'s run in the Experiments view; the study continues from the explorer\'s CSV', async () => {
+    ui.answers = ['species'];
+    ui.actionAnswers = ['Show Runs'];
+    const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 1, trainBest: false });
+    assert.ok(result, JSON.stringify(ui.messages));
+    assert.equal(result.resumed, true);
+    assert.deepEqual(result.trials.map((t) => t.number), [0, 1, 2, 3]);
+    const selected = await waitFor('the study run selected', () => {
+      const node = api.experimentsSelection()[0];
+      return node?.kind === 'run' ? node : undefined;
+    }).catch((e: unknown) => {
+      throw new Error(`${String(e)}\nmessages: ${JSON.stringify(ui.messages.slice(-3))}\nlog: ${api.log.recent().slice(-15).join('\n')}`);
+    });
+    assert.equal(selected.run.info.runId, result.runId);
+    assert.equal(selected.hasChildren, true);
+  });
+
+  test('a cancelled tuning leaves the study resumable and no trial RUNNING once it continues', async () => {
+    ui.answers = ['species'];
+    const logged = api.log.recent().length;
+    const pending = vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 20, trainBest: false });
+    // Cancel once a trial of this session has finished, so the study really was under way.
+    await waitFor('a trial of the new session', () => api.log.recent().slice(logged).some((l) => l.startsWith('tune.trial ')), 180_000);
+    api.cancelRunningCommands();
+    assert.equal(await pending, undefined, 'a cancelled command resolves to nothing');
+    assert.ok(api.log.recent().slice(logged).some((l) => l.startsWith(`command.cancelled id=${COMMAND}`)), 'logged as cancelled');
+    assert.equal(ui.messages.filter((m) => m.level === 'error').length, 0, 'cancelling is not an error');
+    const cancelled = await readStudy();
+    assert.equal(cancelled.studyRunStatus, 'KILLED');
+    assert.ok(cancelled.trials.length > 4 && cancelled.trials.length < 24, `${cancelled.trials.length} trials`);
+
+    ui.answers = ['species'];
+    const resumed = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 1, trainBest: false });
+    assert.ok(resumed, JSON.stringify(ui.messages));
+    const after = await readStudy();
+    assert.equal(after.trials.length, cancelled.trials.length + 1);
+    assert.deepEqual(after.trials.filter((t) => t.state === 'RUNNING' || t.runStatus === 'RUNNING'), [], 'no trial is left RUNNING');
+    assert.equal(after.studyRunStatus, 'FINISHED');
+  });
+});
