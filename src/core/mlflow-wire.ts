@@ -1,3 +1,4 @@
+import type { ModelVersion, RegisteredModel } from './registry';
 import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, RunStatus, Tag } from './tracking';
 
 /**
@@ -156,5 +157,39 @@ export function datasetInputJson(d: DatasetInput): Json {
       ...(d.schema !== undefined ? { schema: d.schema } : {}),
       ...(d.profile !== undefined ? { profile: d.profile } : {}),
     },
+  };
+}
+
+// ---- model registry ------------------------------------------------------------------------------
+
+/** A model version as MLflow writes it; `aliases` only where MLflow lists them (not in latest_versions). */
+export function modelVersionJson(v: ModelVersion, withAliases = true): Json {
+  return {
+    name: v.name,
+    version: v.version,
+    creation_timestamp: v.creationTimestamp,
+    last_updated_timestamp: v.lastUpdatedTimestamp,
+    ...(v.userId ? { user_id: v.userId } : {}),
+    current_stage: v.currentStage,
+    description: v.description,
+    source: v.source,
+    run_id: v.runId,
+    status: v.status,
+    ...(v.statusMessage ? { status_message: v.statusMessage } : {}),
+    ...nonEmpty('tags', v.tags, (t) => ({ key: t.key, value: t.value })),
+    run_link: v.runLink,
+    ...(withAliases ? nonEmpty('aliases', v.aliases, (a) => a) : {}),
+  };
+}
+
+export function registeredModelJson(m: RegisteredModel): Json {
+  return {
+    name: m.name,
+    creation_timestamp: m.creationTimestamp,
+    last_updated_timestamp: m.lastUpdatedTimestamp,
+    ...(m.description ? { description: m.description } : {}),
+    ...nonEmpty('latest_versions', m.latestVersions, (v) => modelVersionJson(v, false)),
+    ...nonEmpty('tags', m.tags, (t) => ({ key: t.key, value: t.value })),
+    ...nonEmpty('aliases', m.aliases, (a) => ({ alias: a.alias, version: a.version })),
   };
 }

@@ -3,10 +3,35 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '../core/errors';
 import { ModelOpsError } from '../core/errors';
-import type { TrackingStore } from '../store/tracking-store';
 import type { Json } from '../core/mlflow-wire';
-import type { Fields } from './tracking-routes';
+import type { RegistryStore } from '../store/registry-store';
+import type { TrackingStore } from '../store/tracking-store';
+import { REGISTRY_ROUTES } from './registry-routes';
+import type { Fields, Method, Route } from './tracking-routes';
 import { TRACKING_ROUTES } from './tracking-routes';
+
+/** What the server serves: tracking always, the model registry when given. */
+export interface ServedStores {
+  tracking: TrackingStore;
+  registry?: RegistryStore;
+}
+
+interface Resolved {
+  methods: readonly Method[];
+  run(fields: Fields, method: Method): Promise<Json>;
+}
+
+function bind<S>(route: Route<S>, store: S): Resolved {
+  return { methods: route.methods, run: (fields, method) => route.handle(store, fields, method) };
+}
+
+function resolveRoute(stores: ServedStores, endpoint: string): Resolved | undefined {
+  const t = TRACKING_ROUTES[endpoint];
+  if (t) return bind(t, stores.tracking);
+  const r = REGISTRY_ROUTES[endpoint];
+  if (r && stores.registry) return bind(r, stores.registry);
+  return undefined;
+}
 
 /**
  * An MLflow-compatible tracking server over the workspace store: `mlflow` clients (Python's
@@ -58,7 +83,7 @@ function queryFields(url: URL): Fields {
   return out;
 }
 
-export function handler(store: TrackingStore, log: (line: string) => void = () => undefined): (req: IncomingMessage, res: ServerResponse) => void {
+export function handler(stores: ServedStores, log: (line: string) => void = () => undefined): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -66,11 +91,12 @@ export function handler(store: TrackingStore, log: (line: string) => void = () =
       try {
         if (url.pathname === '/health') return send(res, 200, 'OK', 'text/plain; charset=utf-8');
         if (url.pathname === '/version') return send(res, 200, MLFLOW_API_VERSION, 'text/plain; charset=utf-8');
-        const route = url.pathname.startsWith(API_PREFIX) ? TRACKING_ROUTES[url.pathname.slice(API_PREFIX.length)] : undefined;
-        if (!route) return sendError(res, 404, 'ENDPOINT_NOT_FOUND', `No API endpoint ${method} ${url.pathname} here (this server speaks MLflow ${MLFLOW_API_VERSION}'s tracking API)`);
-        if (!route.methods.includes(method as 'GET' | 'POST')) return send(res, 405, 'Method Not Allowed', 'text/plain; charset=utf-8');
-        let fields: Fields = queryFields(url);
-        if (method === 'POST') {
+        const found = url.pathname.startsWith(API_PREFIX) ? resolveRoute(stores, url.pathname.slice(API_PREFIX.length)) : undefined;
+        if (!found) return sendError(res, 404, 'ENDPOINT_NOT_FOUND', `No API endpoint ${method} ${url.pathname} here (this server speaks MLflow ${MLFLOW_API_VERSION}'s tracking${stores.registry ? ' and model-registry' : ''} API)`);
+        if (!found.methods.includes(method as Method)) return send(res, 405, 'Method Not Allowed', 'text/plain; charset=utf-8');
+        // As MLflow's server: GET reads the query string, the other verbs the JSON body only.
+        let fields: Fields = method === 'GET' ? queryFields(url) : {};
+        if (method !== 'GET') {
           const body = await readBody(req);
           if (body.trim() !== '') {
             let parsed: unknown;
@@ -80,10 +106,10 @@ export function handler(store: TrackingStore, log: (line: string) => void = () =
               return sendError(res, 400, 'MALFORMED_REQUEST', `Malformed JSON body: ${(e as Error).message}`);
             }
             if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return sendError(res, 400, 'MALFORMED_REQUEST', 'The request body must be a JSON object');
-            fields = { ...fields, ...(parsed as Fields) };
+            fields = parsed as Fields;
           }
         }
-        const out = await route.handle(store, fields);
+        const out = await found.run(fields, method as Method);
         log(`${method} ${url.pathname} 200`);
         send(res, 200, out);
       } catch (e) {
@@ -106,8 +132,9 @@ export interface RunningServer {
 }
 
 /** Listens on host:port (port 0: any free port); 127.0.0.1 unless told otherwise. */
-export function startTrackingServer(store: TrackingStore, options: { host?: string; port?: number; log?: (line: string) => void } = {}): Promise<RunningServer> {
-  const server = createServer(handler(store, options.log));
+export function startTrackingServer(stores: TrackingStore | ServedStores, options: { host?: string; port?: number; log?: (line: string) => void } = {}): Promise<RunningServer> {
+  const served: ServedStores = 'tracking' in stores ? stores : { tracking: stores };
+  const server = createServer(handler(served, options.log));
   return new Promise((resolveStart, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(new ModelOpsError('INVALID_PARAMETER_VALUE', `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 5000} (${e.code ?? e.message})`, { location: 'port' }));

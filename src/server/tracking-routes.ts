@@ -13,28 +13,30 @@ import { experimentJson, metricJson, runInfoJson, runJson } from '../core/mlflow
  */
 export type Fields = Record<string, unknown>;
 
-export interface Route {
-  methods: readonly ('GET' | 'POST')[];
-  handle(store: TrackingStore, fields: Fields): Promise<Json>;
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface Route<S = TrackingStore> {
+  methods: readonly Method[];
+  handle(store: S, fields: Fields, method: Method): Promise<Json>;
 }
 
-function missing(name: string): ModelOpsError {
+export function missing(name: string): ModelOpsError {
   return new ModelOpsError('INVALID_PARAMETER_VALUE', `Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`, { location: name });
 }
 
-function str(f: Fields, name: string): string {
+export function str(f: Fields, name: string): string {
   const v = f[name];
   if (v === undefined || v === null || v === '') throw missing(name);
   if (typeof v !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected a string`, { location: name });
   return v;
 }
 
-function optStr(f: Fields, name: string): string | undefined {
+export function optStr(f: Fields, name: string): string | undefined {
   return f[name] === undefined || f[name] === null ? undefined : str(f, name);
 }
 
 /** int64 fields arrive as JSON numbers, or as strings (query strings, and protobuf JSON allows both). */
-function optInt(f: Fields, name: string): number | undefined {
+export function optInt(f: Fields, name: string): number | undefined {
   const v = f[name];
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'string' ? Number(v) : v;
@@ -54,7 +56,7 @@ function double(f: Fields, name: string): number {
   throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected a number`, { location: name });
 }
 
-function list(f: Fields, name: string): unknown[] {
+export function list(f: Fields, name: string): unknown[] {
   const v = f[name];
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v;
@@ -63,7 +65,7 @@ function list(f: Fields, name: string): unknown[] {
   throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected a list`, { location: name });
 }
 
-function tags(f: Fields, name = 'tags'): Tag[] {
+export function tags(f: Fields, name = 'tags'): Tag[] {
   return list(f, name).map((t, i) => {
     const o = (t ?? {}) as Fields;
     if (typeof o.value !== 'string') throw missing(`${name}[${i}].value`);
