@@ -100,6 +100,11 @@ export const DEFAULT_SPACE: Record<string, SearchSpace> = {
   },
 };
 
+/** The study a CSV and target get when none is named: `<file name without extension>-<target>`. */
+export function defaultStudyName(data: string, target: string): string {
+  return `${basename(data).replace(/\.[^.]+$/, '')}-${target}`;
+}
+
 /** Metrics where lower is better; every other metric is maximised. */
 const MINIMISED = new Set(['rmse', 'mae', 'log_loss', 'mse']);
 
@@ -187,7 +192,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const task = ds.target.task;
   const metric = options.metric ?? (task === 'classification' ? 'accuracy' : 'r2');
   const direction: Direction = options.direction ?? (MINIMISED.has(metric) ? 'minimize' : 'maximize');
-  const name = options.study ?? `${basename(options.data).replace(/\.[^.]+$/, '')}-${options.target}`;
+  const name = options.study ?? defaultStudyName(options.data, options.target);
   const settings: Settings = { data: resolve(options.data), digest: ds.digest, target: options.target, cv, seed, models: members, base };
 
   const existing = await studies.getStudy(name);
@@ -249,8 +254,12 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const samplerName = options.sampler ?? record.sampler;
   const prunerName = options.pruner ?? record.pruner;
   const study = new Study({ name, direction, space, sampler: samplerFor(samplerName, seed), pruner: prunerFor(prunerName), trials: existing?.trials });
-  // Interrupted trials of an earlier session are recorded as failed.
-  for (const t of study.trials) if (existing?.trials.find((e) => e.number === t.number)?.state === 'RUNNING') await studies.saveTrial(name, t);
+  // Trials a crash interrupted (still RUNNING in the store) are recorded as failed, runs included.
+  for (const t of study.trials) {
+    if (existing?.trials.find((e) => e.number === t.number)?.state !== 'RUNNING') continue;
+    await studies.saveTrial(name, t);
+    if (t.runId) await store.updateRun(t.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+  }
 
   const folds = cvFolds(ds, cv, seed);
   const classes = task === 'classification' ? [...new Set(ds.target.labels)].sort() : [];

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { TuneResult } from '../../pipeline/tune';
-import { tune } from '../../pipeline/tune';
+import { defaultStudyName, tune } from '../../pipeline/tune';
 import { SqljsStudyStore } from '../../store/sqljs/study-store';
 import { Config } from '../config';
 import type { Log } from '../log';
@@ -86,7 +86,7 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
   const store = await session.getOrCreate();
   // The CLI's default name (`<data file>-<target>`), given explicitly so each trial's log line can
   // name its study; the same name is what lets `modelops tune` and this command continue one study.
-  const study = `${path.basename(csv).replace(/\.[^.]+$/, '')}-${target.label}`;
+  const study = defaultStudyName(csv, target.label);
   let done = 0;
   const result = await tune(store.tracking, new SqljsStudyStore(store.database), {
     data: csv,

@@ -114,6 +114,19 @@ describe('tune pipeline', () => {
     await s.close();
   });
 
+  test('a trial a crash left RUNNING is recorded as failed, its run too, when the study resumes', async () => {
+    const s = await stores(tempDir());
+    const first = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'crash', trials: 1, ...QUICK });
+    // What a killed process leaves behind: a RUNNING trial row and its RUNNING run.
+    const run = await s.tracking.createRun({ experimentId: first.experimentId, parentRunId: first.runId });
+    await s.studies.saveTrial('crash', { number: 1, state: 'RUNNING', params: first.trials[0].params, intermediate: {}, runId: run.info.runId });
+    const again = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'crash', trials: 1, ...QUICK });
+    assert.deepEqual(again.trials.map((t) => [t.number, t.state]), [[0, 'COMPLETE'], [1, 'FAIL'], [2, 'COMPLETE']]);
+    assert.equal((await s.studies.getStudy('crash'))!.trials[1].state, 'FAIL');
+    assert.equal((await s.tracking.getRun(run.info.runId)).info.status, 'FAILED');
+    await s.close();
+  });
+
   test('a search space naming an unknown or absent member is refused before any run is written', async () => {
     const s = await stores(tempDir());
     for (const [space, mention] of [
