@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ModelOpsError } from '../core/errors';
-import type { Tag } from '../core/tracking';
+import type { Metric, Tag } from '../core/tracking';
 import { TAG } from '../core/tracking';
 import type { Direction, FrozenTrial, ParamValue, StudyRecord, StudyStore } from '../core/tuning';
 import type { Dataset } from '../ml/dataset/dataset';
@@ -291,14 +291,16 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
           runIds.set(t.number, run.info.runId);
           await studies.saveTrial(name, t);
         },
-        trialReported: (t) => studies.saveTrial(name, t),
+        // Intermediate values are not written per fold: they steer this session's pruner from
+        // memory, and a trial a crash interrupts is failed on resume whatever it had reported.
+        // Every durable commit costs an fsync, so a trial makes as few as it can.
         trialFinished: async (t, best) => {
-          if (t.runId) {
-            await store.logBatch(t.runId, { tags: [{ key: 'modelops.trial_state', value: t.state }] });
-            await store.updateRun(t.runId, { status: t.state === 'FAIL' ? 'FAILED' : 'FINISHED', endTime: t.endTime ?? Date.now() });
-          }
+          const batches = [];
+          if (t.runId) batches.push({ runId: t.runId, batch: { tags: [{ key: 'modelops.trial_state', value: t.state }] } });
+          if (best) batches.push({ runId: record.runId, batch: { metrics: [{ key: `best_${metric}`, value: best.value!, step: t.number, timestamp: Date.now() }] } });
+          if (batches.length) await store.logBatchMany(batches);
+          if (t.runId) await store.updateRun(t.runId, { status: t.state === 'FAIL' ? 'FAILED' : 'FINISHED', endTime: t.endTime ?? Date.now() });
           await studies.saveTrial(name, t);
-          if (best) await store.logBatch(record.runId, { metrics: [{ key: `best_${metric}`, value: best.value!, step: t.number, timestamp: Date.now() }] });
           options.onTrial?.(t, best, metric);
         },
       },
@@ -398,21 +400,30 @@ function objectiveFor(
       ...memberParams(specs),
     };
     await store.logBatch(runId, { params: Object.entries(flat).map(([key, value]) => ({ key, value: value.slice(0, 6000) })) });
-    const foldMetrics: Record<string, number>[] = [];
+    const foldMetrics: { metrics: Record<string, number>; time: number }[] = [];
+    // The fold metrics are logged once, with the means (or, for a pruned trial, as far as it got).
+    const foldList = (): Metric[] => foldMetrics.flatMap((m, f) => Object.entries(m.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: m.time })));
+    const logFolds = async (): Promise<void> => {
+      const list = foldList();
+      if (list.length) await store.logBatch(runId, { metrics: list });
+    };
     for (let f = 0; f < folds.length; f++) {
       checkCancelled(options.signal, 'tuning');
       const model = await fitOnRows(ds, folds[f].train, childSeed(settings.seed, f + 1), { members: specs, weights, threads: options.threads, signal: options.signal });
       const ev = evaluate(model, ds, folds[f].test, classes);
       if (!(metric in ev.metrics)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--metric: '${metric}' is not computed for this task (available: ${Object.keys(ev.metrics).join(', ')})`, { location: 'metric' });
-      foldMetrics.push(ev.metrics);
-      const now = Date.now();
-      await store.logBatch(runId, { metrics: Object.entries(ev.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: now })) });
-      const running = foldMetrics.reduce((s, m) => s + m[metric], 0) / foldMetrics.length;
-      await trial.report(f, running);
+      foldMetrics.push({ metrics: ev.metrics, time: Date.now() });
+      const running = foldMetrics.reduce((s, m) => s + m.metrics[metric], 0) / foldMetrics.length;
+      try {
+        await trial.report(f, running);
+      } catch (e) {
+        await logFolds();
+        throw e;
+      }
     }
-    const metrics = meanMetrics(foldMetrics);
+    const metrics = meanMetrics(foldMetrics.map((m) => m.metrics));
     const now = Date.now();
-    await store.logBatch(runId, { metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now })) });
+    await store.logBatch(runId, { metrics: [...foldList(), ...Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now }))] });
     return metrics[metric];
   };
 }

@@ -12,7 +12,8 @@ import type { Sampler } from './sampler';
  * ("below") and the rest ("above"); each group becomes a mixture of truncated normals (one per
  * observation plus a prior spanning the range; bandwidth from the neighbours' gaps, clipped "magic"
  * style); 24 candidates are drawn from the "below" mixture and the one maximising
- * log l(x) − log g(x) is taken. Categorical parameters use smoothed, weighted category counts.
+ * log l(x) − log g(x) is taken. Categorical parameters use Optuna's categorical kernels (one per
+ * observation, smoothed by the prior).
  * Pruned trials count as worse than every complete one (ordered by their last reported value).
  */
 export interface TpeOptions {
@@ -183,15 +184,23 @@ export class TpeSampler implements Sampler {
 
   private sampleCategorical(d: Extract<Distribution, { type: 'categorical' }>, below: FrozenTrial[], above: FrozenTrial[], name: string, rng: Rng): ParamValue {
     const n = d.choices.length;
+    // Optuna 3's categorical Parzen estimator: one kernel per observation, each spreading
+    // prior/(kernels) over every choice on top of its own choice, plus a uniform prior kernel;
+    // kernels weighted as the numeric ones. Flatter than plain counts, so unseen choices keep
+    // being tried.
     const probs = (ts: FrozenTrial[]): number[] => {
-      const w = defaultWeights(ts.length);
-      const p = new Array<number>(n).fill(this.priorWeight / n);
+      const kernels = ts.length + 1;
+      const spread = this.priorWeight / kernels;
+      const w = [...defaultWeights(ts.length), this.priorWeight];
+      const total = w.reduce((a, b) => a + b, 0);
+      const p = new Array<number>(n).fill(0);
       ts.forEach((t, i) => {
         const k = d.choices.indexOf(t.params[name]);
-        if (k >= 0) p[k] += w[i];
+        const norm = n * spread + (k >= 0 ? 1 : 0);
+        for (let c = 0; c < n; c++) p[c] += ((w[i] / total) * (spread + (c === k ? 1 : 0))) / norm;
       });
-      const total = p.reduce((s, v) => s + v, 0);
-      return p.map((v) => v / total);
+      for (let c = 0; c < n; c++) p[c] += w[ts.length] / total / n;
+      return p;
     };
     const l = probs(below);
     const g = probs(above);
