@@ -9,7 +9,8 @@ Usage:
   peer_optuna.py e2e <spec.json>
       Optuna TPE + MedianPruner tuning a soft vote of RandomForestClassifier and KNeighborsClassifier
       (StandardScaler before kNN) by 3-fold stratified CV accuracy, reporting each fold's running mean.
-      spec.json: {data, target, numeric, categorical, trials, cv, seed}, the feature lists as ModelOps read them.
+      spec.json: {data, target, numeric, categorical, trials, cv, seed, folds}, the feature lists as ModelOps read them
+      and ModelOps' folds (row indices), so both sides score the same splits.
 """
 import json
 import math
@@ -152,7 +153,11 @@ def e2e(spec):
     y = np.asarray([r[header.index(spec["target"])] for r in body])
     nn = list(range(len(numeric)))
     cc = list(range(len(numeric), len(numeric) + len(categorical)))
-    folds = list(StratifiedKFold(n_splits=spec["cv"], shuffle=True, random_state=spec["seed"]).split(X, y))
+    # The folds modelops tune uses (row indices of the CSV's data rows), when given.
+    if spec.get("folds"):
+        folds = [(np.asarray(f["train"]), np.asarray(f["test"])) for f in spec["folds"]]
+    else:
+        folds = list(StratifiedKFold(n_splits=spec["cv"], shuffle=True, random_state=spec["seed"]).split(X, y))
 
     def build(p):
         parts = [("num", SimpleImputer(strategy="median"), nn)]

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadDataset } from '../../src/ml/dataset/dataset';
+import { cvFolds } from '../../src/pipeline/cross-validate';
 import { Study } from '../../src/tuning/study';
 import type { Sampler } from '../../src/tuning/samplers/sampler';
 import { RandomSampler } from '../../src/tuning/samplers/random';
@@ -192,7 +193,10 @@ function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] |
       if (!ours.best) throw new Error(`modelops tune on ${set.name}: no trial completed`);
       process.stderr.write(`part 2: ${set.name} — Optuna + scikit-learn (${trials} trials)...\n`);
       const spec = join(work, `${set.name}.spec.json`);
-      writeFileSync(spec, JSON.stringify({ data, target: set.target, numeric, categorical, trials, cv: CV, seed: SEED }));
+      // The same folds on both sides (the ones modelops tune uses), so the accuracies differ by the
+      // search and the models, not by which rows landed in which fold.
+      const folds = cvFolds(ds, CV, SEED).map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) }));
+      writeFileSync(spec, JSON.stringify({ data, target: set.target, numeric, categorical, trials, cv: CV, seed: SEED, folds }));
       const p = timedSpawn(PYTHON, [PEER, 'e2e', spec]);
       const peer = JSON.parse(p.stdout.trim().split('\n').pop() as string) as PeerE2e;
       const count = (state: string): number => ours.trials.filter((t) => t.state === state).length;
