@@ -3,6 +3,7 @@
  * import) so the rules are unit-tested: each folder of a multi-root workspace has its own store.
  */
 import * as path from 'node:path';
+import { resolveStoreLocation } from '../store/open';
 
 export interface FolderLike {
   /** The folder's path on disk. */
@@ -11,7 +12,20 @@ export interface FolderLike {
 
 /** A store path setting resolved against its folder: absolute stays as is, relative is under the folder. */
 export function resolveInFolder(folderFsPath: string, setting: string): string {
+  // MLflow-style sqlite:/// and file: URIs name a workspace store file (relative to the folder).
+  if (/^(sqlite|file):/i.test(setting.trim())) {
+    const loc = resolveStoreLocation(setting, folderFsPath);
+    if (loc.kind === 'sqlite') return loc.path;
+  }
+  // Any other URL (http://server) is not a path: joining it onto the folder would make a strange
+  // folder named "http:" in the workspace. It is passed on as it is (the session refuses it).
+  if (isUrl(setting)) return setting.trim();
   return path.isAbsolute(setting) ? path.normalize(setting) : path.join(folderFsPath, setting);
+}
+
+/** `scheme://…` (but not a Windows drive path like C:\x). */
+export function isUrl(setting: string): boolean {
+  return /^[a-z][a-z0-9+.-]+:\/\//i.test(setting.trim());
 }
 
 /**

@@ -9,6 +9,7 @@ import { SqljsRegistryStore } from '../store/sqljs/registry-store';
 import { SqljsTrackingStore } from '../store/sqljs/tracking-store';
 import type { TrackingStore } from '../store/tracking-store';
 import { Config } from './config';
+import { isUrl } from './folders';
 import type { Log } from './log';
 
 /** The open workspace store: the raw database and the two stores on top of it. */
@@ -96,6 +97,18 @@ export class StoreSession implements vscode.Disposable {
 
   private async open(create: boolean): Promise<OpenStore | undefined> {
     const file = this.file();
+    if (isUrl(file)) {
+      // The CLI works against MLflow servers (tracking); the views need the registry and studies too.
+      const error = new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `modelops.storePath is a URL (${file}): the editor works on a workspace store file for now — set a path such as .modelops/mlflow.db. The CLI reaches MLflow servers: modelops runs list --store ${file}`,
+        { location: 'modelops.storePath' },
+      );
+      this.log.error('store.open.failed', error, { folder: this.folder.name, file });
+      this.setState({ kind: 'error', file, error });
+      this.fireSoon();
+      return undefined;
+    }
     if (!create && !existsSync(file)) {
       this.setState({ kind: 'missing', file });
       return undefined;

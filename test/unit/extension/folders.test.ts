@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chooseFolder, folderOf, resolveInFolder } from '../../../src/extension/folders';
+import { chooseFolder, folderOf, isUrl, resolveInFolder } from '../../../src/extension/folders';
 
 const A = { fsPath: '/ws/alpha', name: 'alpha' };
 const B = { fsPath: '/ws/beta', name: 'beta' };
@@ -18,6 +18,15 @@ describe('resolveInFolder', () => {
 
   test('a path that leaves the folder is normalised, not refused', () => {
     assert.equal(resolveInFolder('/ws/alpha', '../shared/mlflow.db'), '/ws/shared/mlflow.db');
+  });
+
+  test('sqlite:/// URIs name a file in the folder; a server URL is passed on as it is (not joined into a folder named "http:"); a Windows drive path is a path', () => {
+    assert.equal(resolveInFolder('/ws/alpha', 'http://mlflow.internal:5000'), 'http://mlflow.internal:5000');
+    assert.equal(resolveInFolder('/ws/alpha', ' sqlite:///x.db '), '/ws/alpha/x.db');
+    assert.equal(resolveInFolder('/ws/alpha', 'sqlite:////data/x.db'), '/data/x.db');
+    assert.ok(isUrl('https://a/b'));
+    assert.ok(!isUrl('C:\\data\\mlflow.db'));
+    assert.ok(!isUrl('.modelops/mlflow.db'));
   });
 });
 
