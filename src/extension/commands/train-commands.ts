@@ -58,6 +58,18 @@ export async function targetCsv(deps: CommandDeps, arg: unknown, title: string):
 }
 
 /** The header row only: the file may be large, and the pipeline reads it in full later. */
+/** The CSV (the clicked one, or picked) and its target column (the last one offered first). */
+export async function pickCsvAndTarget(deps: CommandDeps, arg: unknown, title: string): Promise<{ csv: string; target: { label: string } } | undefined> {
+  const csv = await targetCsv(deps, arg, title);
+  if (!csv) return undefined;
+  const header = csvHeader(csv);
+  if (header.length < 2) throw new ModelOpsError('DATA_INVALID', `${csv}: need at least two columns (features and a target)`, { location: csv });
+  const last = header[header.length - 1];
+  const columns = [...header].reverse().map((c) => ({ label: c, description: c === last ? 'last column' : undefined }));
+  const target = await deps.ui().pickOne(columns, { title: `Target column of ${path.basename(csv)}`, placeHolder: 'The column to predict' });
+  return target ? { csv, target } : undefined;
+}
+
 export function csvHeader(file: string): string[] {
   const buf = Buffer.alloc(64 * 1024);
   let n: number;
@@ -78,14 +90,9 @@ export function csvHeader(file: string): string[] {
  * cancellation through the same pipeline as `modelops train`. Resolves to the run id.
  */
 export async function trainEnsemble(deps: CommandDeps, run: CommandRun, arg: unknown): Promise<TrainResult | undefined> {
-  const csv = await targetCsv(deps, arg, 'Train an ensemble on which CSV?');
-  if (!csv) return undefined;
-  const header = csvHeader(csv);
-  if (header.length < 2) throw new ModelOpsError('DATA_INVALID', `${csv}: need at least two columns (features and a target)`, { location: csv });
-  const last = header[header.length - 1];
-  const columns = [...header].reverse().map((c) => ({ label: c, description: c === last ? 'last column' : undefined }));
-  const target = await deps.ui().pickOne(columns, { title: `Target column of ${path.basename(csv)}`, placeHolder: 'The column to predict' });
-  if (!target) return undefined;
+  const picked = await pickCsvAndTarget(deps, arg, 'Train an ensemble on which CSV?');
+  if (!picked) return undefined;
+  const { csv, target } = picked;
   const defaults = new Set(Config.defaultMembers().map(memberType).filter((m): m is MemberType => m !== undefined));
   const memberItems = MEMBER_TYPES.map((type) => ({ label: type, description: MEMBER_LABELS[type], picked: defaults.has(type), type }));
   const members = await deps.ui().pickMany(memberItems, { title: 'Ensemble members', placeHolder: 'Pick one or more' });

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { TuneResult } from '../../pipeline/tune';
@@ -10,7 +9,7 @@ import { COMMAND } from './ids';
 import type { CommandRun } from './runner';
 import type { CommandDeps } from './run-commands';
 import { sessionFor } from './run-commands';
-import { abortSignalFor, csvHeader, targetCsv } from './train-commands';
+import { abortSignalFor, pickCsvAndTarget } from './train-commands';
 import { formatValue, trialLogFields, trialProgress } from './tune-format';
 
 export interface TuneDeps extends CommandDeps {
@@ -53,14 +52,9 @@ const REGISTER = 'Register Model…';
  */
 export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: unknown, options?: unknown): Promise<TuneResult | undefined> {
   const given = tuneArgs(options);
-  const csv = await targetCsv(deps, arg, 'Tune hyperparameters on which CSV?');
-  if (!csv) return undefined;
-  const header = csvHeader(csv);
-  if (header.length < 2) throw new ModelOpsError('DATA_INVALID', `${csv}: need at least two columns (features and a target)`, { location: csv });
-  const last = header[header.length - 1];
-  const columns = [...header].reverse().map((c) => ({ label: c, description: c === last ? 'last column' : undefined }));
-  const target = await deps.ui().pickOne(columns, { title: `Target column of ${path.basename(csv)}`, placeHolder: 'The column to predict' });
-  if (!target) return undefined;
+  const picked = await pickCsvAndTarget(deps, arg, 'Tune hyperparameters on which CSV?');
+  if (!picked) return undefined;
+  const { csv, target } = picked;
   const trials =
     given.trials ??
     (await deps.ui().pickOne(TRIAL_CHOICES, { title: 'Number of trials', placeHolder: 'Trials to run now (a study of this CSV and target continues)' }))?.trials;

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { awaitBlocks, claimBlocks, newControl } from '../parallel/blocks';
 import { findWorkerScript } from '../parallel/worker-script';
-import { insertNeighbour, SimdScan } from './simd-scan';
+import { insertNeighbour, SimdScan, sqDistUpTo } from './simd-scan';
 
 /**
  * Exact brute-force k-nearest search over row-major float32 rows, split across worker threads.
@@ -36,7 +36,6 @@ export function searchRangeScalar(job: BruteJob, q0: number, q1: number): void {
   const { train, nTrain: n, d, queries, k, outD, outI } = job;
   // The query is copied into a small float64 array once, so the inner loop converts only train values.
   const qv = new Float64Array(d);
-  const d4 = d & ~3;
   for (let q = q0; q < q1; q++) {
     const o = q * k;
     for (let t = 0; t < k; t++) {
@@ -46,22 +45,7 @@ export function searchRangeScalar(job: BruteJob, q0: number, q1: number): void {
     for (let c = 0; c < d; c++) qv[c] = queries[q * d + c];
     let worst = Infinity;
     for (let j = 0, base = 0; j < n; j++, base += d) {
-      let s = 0;
-      let c = 0;
-      // Partial distance elimination, checked every 4 features.
-      for (; c < d4; c += 4) {
-        const a0 = qv[c] - train[base + c];
-        const a1 = qv[c + 1] - train[base + c + 1];
-        const a2 = qv[c + 2] - train[base + c + 2];
-        const a3 = qv[c + 3] - train[base + c + 3];
-        s += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
-        if (s >= worst) break;
-      }
-      if (s >= worst) continue;
-      for (; c < d; c++) {
-        const a = qv[c] - train[base + c];
-        s += a * a;
-      }
+      const s = sqDistUpTo(qv, train, base, d, worst);
       if (s >= worst) continue; // equal distance: the earlier training row wins
       insertNeighbour(outD, outI, o, k, s, j);
       worst = outD[o + k - 1];

@@ -43,10 +43,11 @@ const MAX_BYTES = 2 ** 31;
 const PAGE = 65536;
 
 /**
- * Squared distance summed exactly as the scalar scan sums it: groups of four, then the tail.
- * (The scalar scan may stop early, but only once the partial sum already rejects the row.)
+ * Squared distance from the query to one row, summed in groups of four then the tail — the order
+ * every scan uses, so equal inputs give equal sums. Stops after a group once the sum reaches
+ * `limit` (partial distance elimination): a stopped sum is ≥ limit, and so is the full one.
  */
-export function exactSqDist(qv: Float64Array, train: Float32Array, base: number, d: number): number {
+export function sqDistUpTo(qv: Float64Array, train: Float32Array, base: number, d: number, limit: number): number {
   const d4 = d & ~3;
   let s = 0;
   let c = 0;
@@ -56,6 +57,7 @@ export function exactSqDist(qv: Float64Array, train: Float32Array, base: number,
     const a2 = qv[c + 2] - train[base + c + 2];
     const a3 = qv[c + 3] - train[base + c + 3];
     s += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
+    if (s >= limit) return s;
   }
   for (; c < d; c++) {
     const a = qv[c] - train[base + c];
@@ -177,7 +179,7 @@ export class SimdScan {
           const j = g * 4 + l;
           if (j >= n) break;
           if (!(f32[ob + l] <= thr)) continue;
-          const s = exactSqDist(qv, train, j * d, d);
+          const s = sqDistUpTo(qv, train, j * d, d, worst);
           if (s >= worst) continue; // equal distance: the earlier training row wins
           insertNeighbour(outD, outI, o, k, s, j);
           worst = outD[o + k - 1];
