@@ -7,7 +7,7 @@ import { childSeed } from '../random';
 import { binMatrix, MAX_BINS } from './binning';
 import { growTrees } from './grow-trees';
 import type { Compiled, PredictOptions } from './forest-predict';
-import { predictParallel } from './forest-predict';
+import { predictParallel, warmPredictWorkers } from './forest-predict';
 import type { BuiltTree, TreeParams } from './tree-builder';
 import { decodeTrees, encodeTrees } from './forest-codec';
 
@@ -23,6 +23,11 @@ export interface ForestParams {
   maxBins: number;
   seed: number;
 }
+
+/** Fits on at least this many rows start the prediction workers in the background. */
+const WARM_AFTER_FIT_ROWS = 5_000;
+/** Rows the workers predict once, unwaited, so their code is optimised before the first real job. */
+const WARM_SAMPLE_ROWS = 1_000;
 
 export function defaultForestParams(task: Task): ForestParams {
   return {
@@ -121,6 +126,13 @@ export class RandomForest implements Estimator {
       { threads, signal: ctx.signal, onProgress: ctx.onProgress, onThreads: (t) => (this.lastFitThreads = t) },
     );
     this.afterTrees();
+    // Predictions on data of this size will use the prediction workers: start and warm them now.
+    if (X.nRows >= WARM_AFTER_FIT_ROWS) {
+      const n = Math.min(WARM_SAMPLE_ROWS, X.nRows);
+      const rows = new Float32Array(n * X.nCols);
+      for (let c = 0; c < X.nCols; c++) for (let r = 0; r < n; r++) rows[r * X.nCols + c] = X.data[c * X.nRows + r];
+      warmPredictWorkers(this.model(), { rows, nRows: n, d: X.nCols, V: Math.max(1, this.nClasses) }, this.parallel);
+    }
   }
 
   private afterTrees(): void {
