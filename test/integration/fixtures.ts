@@ -1,6 +1,7 @@
 // Test data for the integration suite: stores copied or built into the workspace the host opened.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { StoreDatabase } from '../../src/store/sqljs/database';
@@ -149,4 +150,21 @@ export function scriptUi(api: ModelOpsApi): { ui: ScriptedUi; restore: () => voi
 export function label(item: vscode.TreeItem): string {
   const l = item.label;
   return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+/**
+ * For suites opened on a workspace that already holds a store: nobody calls activate() first, the
+ * store (workspaceContains) must activate the extension. Returns its API with a scripted UI.
+ */
+export async function afterStoreActivation(): Promise<{ api: ModelOpsApi; ui: ScriptedUi; restore: () => void }> {
+  const ext = vscode.extensions.getExtension<ModelOpsApi>('modelops.modelops-vscode');
+  assert.ok(ext);
+  await waitFor('activation by workspaceContains:.modelops/mlflow.db', () => ext.isActive, 30_000);
+  const api = ext.exports;
+  return { api, ...scriptUi(api) };
+}
+
+/** A file's content hash, to show it did not change. */
+export function digest(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { awaitBlocks, claimBlocks, newControl } from '../parallel/blocks';
 import { findWorkerScript } from '../parallel/worker-script';
-import { insertNeighbour, SimdScan, sqDistUpTo } from './simd-scan';
+import { emptyNeighbours, insertNeighbour, SimdScan, sqDistUpTo } from './simd-scan';
 
 /**
  * Exact brute-force k-nearest search over row-major float32 rows, split across worker threads.
@@ -38,10 +38,7 @@ export function searchRangeScalar(job: BruteJob, q0: number, q1: number): void {
   const qv = new Float64Array(d);
   for (let q = q0; q < q1; q++) {
     const o = q * k;
-    for (let t = 0; t < k; t++) {
-      outD[o + t] = Infinity;
-      outI[o + t] = -1;
-    }
+    emptyNeighbours(outD, outI, o, k);
     for (let c = 0; c < d; c++) qv[c] = queries[q * d + c];
     let worst = Infinity;
     for (let j = 0, base = 0; j < n; j++, base += d) {

@@ -66,6 +66,12 @@ export function sqDistUpTo(qv: Float64Array, train: Float32Array, base: number, 
   return s;
 }
 
+/** A query's k-list before the scan: no neighbour yet, every distance infinite. */
+export function emptyNeighbours(outD: Float64Array, outI: Int32Array, o: number, k: number): void {
+  outD.fill(Infinity, o, o + k);
+  outI.fill(-1, o, o + k);
+}
+
 /** Inserts (s, j) into a query's ascending k-list; an equal distance stays behind the earlier row. */
 export function insertNeighbour(outD: Float64Array, outI: Int32Array, o: number, k: number, s: number, j: number): void {
   let p = k - 1;
@@ -157,10 +163,7 @@ export class SimdScan {
     const qv = new Float64Array(d);
     for (let q = q0; q < q1; q++) {
       const o = q * k;
-      for (let t = 0; t < k; t++) {
-        outD[o + t] = Infinity;
-        outI[o + t] = -1;
-      }
+      emptyNeighbours(outD, outI, o, k);
       for (let c = 0; c < d; c++) {
         const v = queries[q * d + c];
         qv[c] = v;

@@ -1,16 +1,13 @@
 // Runs in a window opened on a two-folder `.code-workspace` (host-runs.ts builds it): folder A holds
 // the database MLflow wrote, folder B its own store at the path its folder settings give.
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../../src/extension/api';
 import { StoreDatabase } from '../../../src/store/sqljs/database';
 import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
-import { scriptUi, waitFor } from '../fixtures';
+import { afterStoreActivation, digest, waitFor } from '../fixtures';
 import type { ScriptedUi } from '../fixtures';
-import { EXTENSION_ID } from '../helpers';
 import { MULTI_ROOT } from '../host-runs';
 import { childrenOf, experimentRows, modelRows } from '../trees';
 
@@ -22,7 +19,6 @@ function folderPath(name: string): string {
 
 const storeA = () => join(folderPath(MULTI_ROOT.folderA), '.modelops', 'mlflow.db');
 const storeB = () => join(folderPath(MULTI_ROOT.folderB), MULTI_ROOT.storePathB);
-const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 suite('a multi-root workspace: one store per folder', () => {
   let api: ModelOpsApi;
@@ -30,12 +26,7 @@ suite('a multi-root workspace: one store per folder', () => {
   let restore: () => void;
 
   suiteSetup(async () => {
-    // Nobody calls activate() first: the stores in the folders activate the extension.
-    const ext = vscode.extensions.getExtension<ModelOpsApi>(EXTENSION_ID);
-    assert.ok(ext);
-    await waitFor('activation by workspaceContains:.modelops/mlflow.db', () => ext.isActive, 30_000);
-    api = ext.exports;
-    ({ ui, restore } = scriptUi(api));
+    ({ api, ui, restore } = await afterStoreActivation());
   });
 
   suiteTeardown(async () => {

@@ -1,17 +1,15 @@
 // Runs in a window where workspace trust is on and the folder is not trusted (host-runs.ts: code-server
 // without --disable-workspace-trust, no startup prompt), on a folder that already holds a store.
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../../src/extension/api';
-import { MLFLOW_DB, scriptUi, storeFile, waitFor, workspaceDir } from '../fixtures';
+import { afterStoreActivation, digest, MLFLOW_DB, storeFile, waitFor, workspaceDir } from '../fixtures';
 import type { ScriptedUi } from '../fixtures';
 import { EXTENSION_ID } from '../helpers';
 import { childrenOf, experimentRows, modelRows } from '../trees';
 
-const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Every file under the workspace, so "writes nothing" covers new files too. */
 function listing(dir: string): string[] {
@@ -24,12 +22,7 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
   let restore: () => void;
 
   suiteSetup(async () => {
-    // Nobody calls activate() first: the store in the folder activates the extension, trusted or not.
-    const ext = vscode.extensions.getExtension<ModelOpsApi>(EXTENSION_ID);
-    assert.ok(ext);
-    await waitFor('activation by workspaceContains:.modelops/mlflow.db', () => ext.isActive, 30_000);
-    api = ext.exports;
-    ({ ui, restore } = scriptUi(api));
+    ({ api, ui, restore } = await afterStoreActivation());
   });
 
   suiteTeardown(async () => {
