@@ -42,7 +42,8 @@ async function fill(store: SqljsTrackingStore, runId: string, bytes: number): Pr
   let step = 0;
   while (sizeOf(store.database.path) < bytes) {
     const entries: { runId: string; batch: LogBatch }[] = [];
-    const rows = Math.max(20_000, Math.min(200_000, Math.ceil((bytes - sizeOf(store.database.path)) / 190)));
+    // Small last steps, so the store ends near the size asked for (64 KB pages grow it in big strides).
+    const rows = Math.max(2_000, Math.min(200_000, Math.ceil((bytes - sizeOf(store.database.path)) / 190)));
     for (let i = 0; i < rows; i += 1000) {
       entries.push({ runId, batch: { metrics: Array.from({ length: 1000 }, (_, j) => ({ key: `fill_${j % 20}`, value: Math.random(), timestamp: 1_600_000_000_000 + step + j, step: step + j })) } });
       step += 1000;

@@ -380,8 +380,12 @@ export class StoreDatabase {
   }
 }
 
-/** Page size of stores this project creates: metric inserts ~2× faster than 4 KB (docs/tracking.md); MLflow's own files keep theirs. */
-const NEW_STORE_PAGE_SIZE = 65536;
+/**
+ * Page size of stores this project creates (MLflow's own files keep theirs): metric inserts run
+ * faster with big pages, but every table and index takes at least one, so an empty store is about
+ * 50 pages: 16 KB pages make it ~0.85 MB (64 KB: 3.3 MB) and still log 190k points/s (docs/tracking.md).
+ */
+const NEW_STORE_PAGE_SIZE = 16384;
 
 /** Creates MLflow 2.10.2's tables, alembic head and the Default experiment, as `mlflow` does. */
 export function createMlflowSchema(db: Database, defaultArtifactLocation: string, now: number): void {
