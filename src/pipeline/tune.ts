@@ -191,6 +191,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   checkCancelled(options.signal, 'tuning');
   const task = ds.target.task;
   const metric = options.metric ?? (task === 'classification' ? 'accuracy' : 'r2');
+  checkMetric(metric, task, members, ds.name);
   const direction: Direction = options.direction ?? (MINIMISED.has(metric) ? 'minimize' : 'maximize');
   const name = options.study ?? defaultStudyName(options.data, options.target);
   const settings: Settings = { data: resolve(options.data), digest: ds.digest, target: options.target, cv, seed, models: members, base };
@@ -254,16 +255,16 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const samplerName = options.sampler ?? record.sampler;
   const prunerName = options.pruner ?? record.pruner;
   const study = new Study({ name, direction, space, sampler: samplerFor(samplerName, seed), pruner: prunerFor(prunerName), trials: existing?.trials });
-  // Trials a crash interrupted (still RUNNING in the store) are recorded as failed, runs included.
-  for (const t of study.trials) {
-    if (existing?.trials.find((e) => e.number === t.number)?.state !== 'RUNNING') continue;
-    await studies.saveTrial(name, t);
-    if (t.runId) await store.updateRun(t.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+  // Trials a crash interrupted (still RUNNING in the store; the Study counts them failed) are
+  // recorded as failed, runs included.
+  for (const stale of existing?.trials.filter((t) => t.state === 'RUNNING') ?? []) {
+    const failed = study.trials.find((t) => t.number === stale.number);
+    if (failed) await studies.saveTrial(name, failed);
+    if (stale.runId) await store.updateRun(stale.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
   }
 
   const folds = cvFolds(ds, cv, seed);
   const classes = task === 'classification' ? [...new Set(ds.target.labels)].sort() : [];
-  if (task === 'classification' && metric !== 'accuracy') checkMetricExists(metric, ds, classes);
   const runIds = new Map<number, string>();
   const objective = objectiveFor(store, ds, settings, members, folds, classes, metric, runIds, options);
   say(`study '${name}': ${existing ? `resuming after ${existing.trials.length} trial(s)` : 'new'}; ${samplerName} sampler, ${prunerName} pruner, ${metric} (${direction})`);
@@ -367,10 +368,17 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   }
 }
 
-function checkMetricExists(metric: string, ds: Dataset, classes: string[]): void {
-  if (classes.length === 0) return;
-  const known = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'];
-  if (!known.includes(metric)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--metric: '${metric}' is not a metric of a classification on ${ds.name} (use ${known.join(', ')})`, { location: 'metric' });
+/** What a trial's cross-validation reports (src/pipeline/cross-validate.ts `evaluate`): the ensemble's metrics and each member's own score. */
+const TASK_METRICS: Record<Task, { ensemble: readonly string[]; member: string }> = {
+  classification: { ensemble: ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'], member: 'accuracy' },
+  regression: { ensemble: ['r2', 'rmse', 'mae'], member: 'r2' },
+};
+
+/** Refuses a metric the trials will not report, before the study or any run is written. */
+function checkMetric(metric: string, task: Task, members: MemberType[], data: string): void {
+  const m = TASK_METRICS[task];
+  const known = [...m.ensemble, ...members.map((t) => `${t}_${m.member}`)];
+  if (!known.includes(metric)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--metric: '${metric}' is not a metric of a ${task} on ${data} (use ${known.join(', ')})`, { location: 'metric' });
 }
 
 function objectiveFor(
@@ -411,7 +419,6 @@ function objectiveFor(
       checkCancelled(options.signal, 'tuning');
       const model = await fitOnRows(ds, folds[f].train, childSeed(settings.seed, f + 1), { members: specs, weights, threads: options.threads, signal: options.signal });
       const ev = evaluate(model, ds, folds[f].test, classes);
-      if (!(metric in ev.metrics)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--metric: '${metric}' is not computed for this task (available: ${Object.keys(ev.metrics).join(', ')})`, { location: 'metric' });
       foldMetrics.push({ metrics: ev.metrics, time: Date.now() });
       const running = foldMetrics.reduce((s, m) => s + m.metrics[metric], 0) / foldMetrics.length;
       try {

@@ -141,6 +141,23 @@ describe('tune pipeline', () => {
     await s.close();
   });
 
+  test('a metric the trials do not report is refused before anything is written; a member\'s own score can be optimised', async () => {
+    const s = await stores(tempDir());
+    for (const [data, target, metric] of [
+      ['iris.csv', 'species', 'r2'],
+      ['diabetes.csv', 'progression', 'accuracy'],
+      ['iris.csv', 'species', 'knn_r2'],
+    ] as const) {
+      await assert.rejects(tune(s.tracking, s.studies, { data: example(data), target, trials: 1, metric, ...QUICK }), (e: unknown) => e instanceof ModelOpsError && e.message.includes(`'${metric}'`));
+    }
+    assert.equal((await s.tracking.searchRuns({ experimentIds: ['0'] })).items.length, 0);
+    assert.equal((await s.studies.listStudies()).length, 0);
+    const r = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 2, metric: 'knn_accuracy', ...QUICK });
+    assert.ok(r.trials.every((t) => t.state === 'COMPLETE' && typeof t.value === 'number'));
+    assert.equal(r.metric, 'knn_accuracy');
+    await s.close();
+  });
+
   test('a search space file that is not JSON is named in the error', async () => {
     const dir = tempDir();
     const file = join(dir, 'space.json');
