@@ -9,9 +9,10 @@ import { predict } from '../../src/pipeline/predict';
 import { train } from '../../src/pipeline/train';
 import { StoreDatabase } from '../../src/store/sqljs/database';
 import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
+import { example } from '../../test/repo-paths';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
-const SOURCE = '/work/shared/datasets/churn.csv';
+const SOURCE = example('churn.csv');
 const PYTHON = '/usr/bin/python3';
 
 /** churn.csv's rows drawn with replacement (fixed seed), with fresh ids: same distributions, any size. */

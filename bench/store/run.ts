@@ -17,9 +17,10 @@ import { StoreDatabase } from '../../src/store/sqljs/database';
 import { loadSqlJs } from '../../src/store/sqljs/sqljs-runtime';
 import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
 import { BufferedMetricLogger, setTag } from '../../src/store/tracking-helpers';
+import { mlflowReference } from '../../test/repo-paths';
 
 const QUICK = process.argv.includes('--quick');
-const SCHEMA_SQL = '/work/shared/reference/mlflow-2.10.2/schema/mlflow-2.10.2-sqlite-schema.sql';
+const SCHEMA_SQL = mlflowReference('schema', 'mlflow-2.10.2-sqlite-schema.sql');
 const MB = 1024 * 1024;
 const root = mkdtempSync(join(tmpdir(), 'modelops-bench-store-'));
 

@@ -4,7 +4,7 @@ import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, Ru
 /**
  * Domain objects in MLflow 2.10.2's REST JSON (protobuf JSON: snake_case, empty lists and unset
  * fields left out, int64 as numbers, NaN and infinities as strings), as recorded in
- * ../shared/reference/mlflow-2.10.2/transcripts/.
+ * test/fixtures/mlflow/mlflow-2.10.2/transcripts/ (copied from MLflow 2.10.2).
  */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -12,7 +12,7 @@ import type { Ui } from '../../src/extension/ui';
 
 export const FIXTURES = resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 /** Written by real MLflow 2.10.2 through its REST API (DESIGN.md). */
-export const MLFLOW_DB = join(FIXTURES, 'stores', 'mlflow-after-transcripts.db');
+export const MLFLOW_DB = join(FIXTURES, 'mlflow', 'mlflow-2.10.2', 'schema', 'mlflow-after-transcripts.db');
 
 export function workspaceDir(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

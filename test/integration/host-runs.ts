@@ -61,7 +61,7 @@ function copyStore(from: string, to: string): void {
  */
 export async function prepareHostRuns(root: string, runDir: string): Promise<HostRun[]> {
   const fixtures = join(root, 'test', 'fixtures');
-  const mlflowDb = join(fixtures, 'stores', 'mlflow-after-transcripts.db');
+  const mlflowDb = join(fixtures, 'mlflow', 'mlflow-2.10.2', 'schema', 'mlflow-after-transcripts.db');
 
   const single = join(runDir, 'workspace');
   rmSync(single, { recursive: true, force: true });

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { example } from '../../repo-paths';
 import type { Dataset } from '../../../src/ml/dataset/dataset';
 import { loadDataset, takeRows } from '../../../src/ml/dataset/dataset';
 import { kFold } from '../../../src/ml/dataset/split';
@@ -7,15 +6,7 @@ import { Preprocessor } from '../../../src/ml/ensemble/preprocess';
 import type { Estimator, Matrix } from '../../../src/ml/estimator';
 import { takeMatrixRows } from '../../../src/ml/estimator';
 
-export function repoRoot(): string {
-  let d = __dirname;
-  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
-  return d;
-}
-
-export function example(name: string): string {
-  return join(repoRoot(), 'examples', name);
-}
+export { example, repoRoot } from '../../repo-paths';
 
 export const TARGETS: Record<string, string> = { iris: 'species', wine: 'cultivar', breast_cancer: 'diagnosis', diabetes: 'progression', churn: 'churned' };
 

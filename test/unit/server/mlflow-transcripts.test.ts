@@ -9,13 +9,14 @@ import type { StoreDatabase } from '../../../src/store/sqljs/database';
 import { SqljsRegistryStore } from '../../../src/store/sqljs/registry-store';
 import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
 import { tempDir } from '../store/helpers/temp';
+import { mlflowReference } from '../../repo-paths';
 
 /**
  * Replays the tracking requests recorded against a real MLflow 2.10.2 server, in order, against
  * `modelops server` on an empty store, and compares each answer with MLflow's: status, and the JSON
  * with ids mapped and the fields that differ by nature (times, artifact paths) left out.
  */
-const TRANSCRIPTS = '/work/shared/reference/mlflow-2.10.2/transcripts';
+const TRANSCRIPTS = mlflowReference('transcripts');
 
 interface Transcript {
   name: string;

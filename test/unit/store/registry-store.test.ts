@@ -7,8 +7,9 @@ import { StoreDatabase } from '../../../src/store/sqljs/database';
 import { SqljsRegistryStore } from '../../../src/store/sqljs/registry-store';
 import { loadSqlJs } from '../../../src/store/sqljs/sqljs-runtime';
 import { registryStoreContract } from './registry-contract';
+import { mlflowReference } from '../../repo-paths';
 
-const REFERENCE = '/work/shared/reference/mlflow-2.10.2';
+const REFERENCE = mlflowReference();
 const RUN_A = '4cd29275abf34644bfd642fa5b7f30c9';
 const RUN_B = 'ab2e0308cf1d42a4b1def1b4a1c4033f';
 const actor = { actor: 'alice' };

@@ -8,9 +8,10 @@ import { openTrackingStore } from '../../../../src/store/open';
 import { logMetric } from '../../../../src/store/tracking-helpers';
 import type { TrackingStore } from '../../../../src/store/tracking-store';
 import { copyReference, tempDir } from '../helpers/temp';
+import { mlflowReference } from '../../../repo-paths';
 
 /** Reads a database real MLflow 2.10.2 wrote and checks we answer as its REST API did (transcripts). */
-const TRANSCRIPTS = '/work/shared/reference/mlflow-2.10.2/transcripts';
+const TRANSCRIPTS = mlflowReference('transcripts');
 const RUN_A = '4cd29275abf34644bfd642fa5b7f30c9';
 const RUN_B = 'ab2e0308cf1d42a4b1def1b4a1c4033f';
 
