@@ -3,6 +3,11 @@ import tseslint from 'typescript-eslint';
 
 // Layering (DESIGN.md): only src/extension imports vscode; src/shared stays free of node and vscode.
 const noVscode = { paths: [{ name: 'vscode', message: 'Only src/extension/ may import vscode.' }] };
+// Stores are opened through src/store/open.ts (openStores): the engines and the SQL stores stay inside src/store/.
+const storeInternals = {
+  group: ['**/store/sqljs/*', '**/store/native/*', '**/store/sqlite/*'],
+  message: 'Open stores with openStores() from src/store/open.ts; the engines and SQL stores are internal to src/store/.',
+};
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'webview-ui/dist/**', '**/*.mjs', '**/*.js'] },
@@ -18,8 +23,16 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/extension/**'],
+    ignores: ['src/extension/**', 'src/store/**'],
+    rules: { 'no-restricted-imports': ['error', { ...noVscode, patterns: [storeInternals] }] },
+  },
+  {
+    files: ['src/store/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noVscode] },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [storeInternals] }] },
   },
   {
     files: ['src/shared/**/*.ts', 'webview-ui/**/*.ts'],

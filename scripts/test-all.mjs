@@ -5,9 +5,10 @@ import { spawnSync } from 'node:child_process';
 const tiers = [
   ['type check', 'npm', ['run', '-s', 'check-types']],
   ['lint', 'npm', ['run', '-s', 'lint']],
-  ['unit', 'npm', ['run', '-s', 'test:unit']],
-  // Fetches Node 24, code-server, vsce and Debian's chromium on the first run (cached after).
-  ['bootstrap (VS Code host and browser)', 'node', ['scripts/bootstrap-vscode.mjs']],
+  // Fetches Node 24, code-server, vsce and Debian's packages on the first run (cached after).
+  ['bootstrap (Node 24, VS Code host, browser)', 'node', ['scripts/bootstrap-vscode.mjs']],
+  // On this Node (sql.js) and on Node 24 (node:sqlite and sql.js).
+  ['unit (both store engines)', 'npm', ['run', '-s', 'test:unit']],
   ['webview (panels in headless chromium)', 'node', ['test/webview/run.mjs', '--no-build']],
   ['integration (VS Code extension host)', 'node', ['scripts/test-integration.mjs', '--no-build']],
   ['e2e (.vsix in code-server)', 'node', ['scripts/test-e2e.mjs', '--no-compile']],

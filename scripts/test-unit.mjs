@@ -1,7 +1,12 @@
-// Runs every compiled unit test file with node's test runner (Node 20 has no --test globs).
-import { spawnSync } from 'node:child_process';
+// Runs every compiled unit test file with node's test runner (Node 20 has no --test globs), once
+// on this Node and, when it lacks node:sqlite, again on the Node 24 the harness bootstraps: the
+// store suites are parametrized over the engines a runtime has, so both engines are always tested.
+//
+// usage: node scripts/test-unit.mjs [filter]   (filter: part of a test file's path)
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { bootstrap } from './bootstrap-vscode.mjs';
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -12,11 +17,43 @@ function find(dir, out = []) {
   return out;
 }
 
+function hasNodeSqlite(node) {
+  return spawnSync(node, ['-e', "require('node:sqlite')"], { stdio: 'ignore' }).status === 0;
+}
+
+/** Runs the files on `node`, echoing the spec output; resolves to the runner's own counts. */
+function runOn(node, files) {
+  return new Promise((resolve) => {
+    const child = spawn(node, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let tail = '';
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      tail = (tail + d.toString()).slice(-4000);
+    });
+    child.on('close', (code) => {
+      const count = (what) => Number(new RegExp(`ℹ ${what} (\\d+)`).exec(tail)?.[1] ?? NaN);
+      resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail') });
+    });
+  });
+}
+
 const filter = process.argv[2];
 const files = find('out/test/unit').filter((f) => !filter || f.includes(filter)).sort();
 if (files.length === 0) {
   console.error('no unit test files found under out/test/unit');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath }];
+if (!hasNodeSqlite(process.execPath)) {
+  const { node24 } = bootstrap({ codeServer: false, browser: false, vsce: false });
+  runtimes.push({ label: 'Node 24', node: node24 });
+}
+const results = [];
+for (const r of runtimes) {
+  const engines = hasNodeSqlite(r.node) ? 'node:sqlite and sql.js' : 'sql.js';
+  console.log(`\n--- unit tests on ${r.label} (store engines: ${engines}) ---`);
+  results.push({ ...r, engines, ...(await runOn(r.node, files)) });
+}
+console.log('\n--- unit tests ---');
+for (const r of results) console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.label} (${r.engines}): ${r.pass} passed, ${r.fail} failed`);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);

@@ -7,8 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { predict } from '../../src/pipeline/predict';
 import { train } from '../../src/pipeline/train';
-import { StoreDatabase } from '../../src/store/sqljs/database';
-import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
+import { openStores } from '../../src/store/open';
 import { example } from '../../test/repo-paths';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
@@ -43,8 +42,8 @@ async function main(): Promise<void> {
   try {
     const data = join(dir, 'churn-like.csv');
     writeFileSync(data, churnLike(ROWS));
-    const db = await StoreDatabase.open(join(dir, '.modelops', 'mlflow.db'));
-    const tracking = new SqljsTrackingStore(db);
+    const db = await openStores(join(dir, '.modelops', 'mlflow.db'));
+    const { tracking } = db;
     process.stderr.write(`training the ensemble (rf 100 trees + knn 5) on ${SOURCE}...\n`);
     // One thread: the bundle has no forest worker script beside it (training time is not measured here).
     const trained = await train(tracking, { data: SOURCE, target: 'churned', cv: 0, seed: 42, workspace: dir, threads: 1 });

@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command';
+import { doctorCommand } from './commands/doctor';
 import { experimentCommands } from './commands/experiments';
 import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...studyCommands,
   ...registryCommands,
   serverCommand,
+  doctorCommand,
 ];

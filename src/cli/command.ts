@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { StoreDatabase } from '../store/sqljs/database';
+import type { Stores } from '../store/open';
 import type { TrackingStore } from '../store/tracking-store';
 
 export interface CliIO {
@@ -34,10 +34,10 @@ export interface CommandContext {
   signal: AbortSignal;
   /** `--store`, as given (path or `sqlite:///` URI; default `.modelops/mlflow.db`). */
   storeUri: string;
-  /** Opened on first call, closed when the command ends. Read-only commands never create a file. */
+  /** The stores of `--store` (tracking, registry, studies): opened on first call, closed when the command ends. Read-only commands never create a file. */
+  stores(): Promise<Stores>;
+  /** Shorthand for `(await stores()).tracking`. */
   trackingStore(): Promise<TrackingStore>;
-  /** The raw store database (for the registry and other `modelops_*` table owners). */
-  storeDatabase(): Promise<StoreDatabase>;
   /** Writes a line (or lines) to stdout. */
   print(text: string): void;
   /** Writes `value` as JSON to stdout. */

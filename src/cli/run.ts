@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ModelOpsError, errorMessage, isUserError } from '../core/errors';
 import { VERSION } from '../core/version';
-import type { StoreDatabase } from '../store/sqljs/database';
-import type { TrackingStore } from '../store/tracking-store';
-import { openStoreDatabase, openTrackingStore } from '../store/open';
+import type { Stores } from '../store/open';
+import { openStores } from '../store/open';
 import type { CliIO, CommandContext, CommandSpec, OptionSpec, OptionValue } from './command';
 import { toParseArgsOptions } from './command';
 import { COMMANDS } from './command-table';
@@ -21,7 +20,7 @@ export const DEFAULT_STORE = '.modelops/mlflow.db';
 
 /** Exit codes: 0 ok, 1 user error (clear message, no stack), 2 internal error. */
 export async function runCli(argv: string[], io: CliIO, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
-  let opened: { tracking?: TrackingStore; database?: StoreDatabase } = {};
+  let opened: Promise<Stores> | undefined;
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   try {
@@ -75,16 +74,8 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
       options: values,
       json,
       storeUri,
-      trackingStore: async () => {
-        const store = opened.tracking ?? (await openTrackingStore(storeUri, { cwd: io.cwd, create: command.writes === true }));
-        opened.tracking = store;
-        return store;
-      },
-      storeDatabase: async () => {
-        const database = opened.database ?? (await openStoreDatabase(storeUri, { cwd: io.cwd, create: command.writes === true }));
-        opened.database = database;
-        return database;
-      },
+      stores: () => (opened ??= openStores(storeUri, { cwd: io.cwd, create: command.writes === true, engine: io.env.MODELOPS_STORE_ENGINE })),
+      trackingStore: async () => (await ctx.stores()).tracking,
       print: (text) => {
         io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
       },
@@ -97,7 +88,7 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
     process.once('SIGINT', onSigint);
     const code = await command.run(ctx);
     await closeAll(opened);
-    opened = {};
+    opened = undefined;
     return typeof code === 'number' ? code : 0;
   } catch (e) {
     await closeAll(opened).catch(() => undefined);
@@ -113,9 +104,8 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
   }
 }
 
-async function closeAll(opened: { tracking?: TrackingStore; database?: StoreDatabase }): Promise<void> {
-  await opened.tracking?.close();
-  await opened.database?.close();
+async function closeAll(opened: Promise<Stores> | undefined): Promise<void> {
+  if (opened) await (await opened).close();
 }
 
 /** The leading non-option words: `modelops --store x runs search ...` → ['runs', 'search', ...]. */

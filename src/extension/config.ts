@@ -11,6 +11,7 @@ export const DEFAULTS = {
   defaultMembers: ['rf', 'knn'] as string[],
   gatesFile: '.modelops/gates.json',
   runsPageSize: 100,
+  storeEngine: 'auto',
 };
 
 function get<T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T {
@@ -43,6 +44,12 @@ export class Config {
   /** The gates file of a workspace folder (resource-scoped like the store path). */
   static gatesFile(folder: vscode.WorkspaceFolder): string {
     return resolveInFolder(folder.uri.fsPath, get('gatesFile', DEFAULTS.gatesFile, folder.uri));
+  }
+
+  /** A forced store engine (`sqlite`, `sqljs`), or undefined for auto (then MODELOPS_STORE_ENGINE may still force one). */
+  static storeEngine(): string | undefined {
+    const v = get('storeEngine', DEFAULTS.storeEngine);
+    return v === 'auto' ? undefined : v;
   }
 
   static runsPageSize(): number {

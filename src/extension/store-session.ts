@@ -1,23 +1,23 @@
-import { existsSync, statSync, unwatchFile, watchFile } from 'node:fs';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { ModelOpsError, errorMessage } from '../core/errors';
-import { openStoreDatabase } from '../store/open';
+import type { StudyStore } from '../core/tuning';
+import type { Stores } from '../store/open';
+import { openStores } from '../store/open';
 import type { RegistryStore } from '../store/registry-store';
-import type { StoreDatabase } from '../store/sqljs/database';
-import { SqljsRegistryStore } from '../store/sqljs/registry-store';
-import { SqljsTrackingStore } from '../store/sqljs/tracking-store';
+import { ChangeNotifier } from '../store/sql/change-notifier';
 import type { TrackingStore } from '../store/tracking-store';
 import { Config } from './config';
 import { isUrl } from './folders';
 import type { Log } from './log';
 
-/** The open workspace store: the raw database and the two stores on top of it. */
+/** The open workspace store of a folder. */
 export interface OpenStore {
   readonly file: string;
-  readonly database: StoreDatabase;
+  readonly stores: Stores;
   readonly tracking: TrackingStore;
   readonly registry: RegistryStore;
+  readonly studies: StudyStore;
 }
 
 export type StoreState =
@@ -39,11 +39,9 @@ export class StoreSession implements vscode.Disposable {
   private opened: OpenStore | undefined;
   private stateValue: StoreState;
   private readonly disposables: vscode.Disposable[] = [];
-  private fileWatcher: vscode.FileSystemWatcher | undefined;
-  private stopDbListener: (() => void) | undefined;
+  /** The one watcher: the open store's own (its commits and everyone else's), or the path's while there is none. */
+  private stopWatching: (() => void) | undefined;
   private debounce: NodeJS.Timeout | undefined;
-  private stopPolling: (() => void) | undefined;
-  private lastSignature = '';
 
   constructor(
     /** The folder whose store this is; its URI string is the session's key. */
@@ -115,18 +113,14 @@ export class StoreSession implements vscode.Disposable {
     }
     const t0 = Date.now();
     try {
-      const database = await openStoreDatabase(file, { create });
-      const store: OpenStore = {
-        file,
-        database,
-        tracking: new SqljsTrackingStore(database),
-        registry: new SqljsRegistryStore(database),
-      };
+      const stores = await openStores(file, { create, engine: Config.storeEngine() });
+      const store: OpenStore = { file, stores, tracking: stores.tracking, registry: stores.registry, studies: stores.studies };
       this.opened = store;
-      // Our own commits and other processes' (the StoreDatabase polls the file) both land here.
-      database.watch();
-      this.stopDbListener = database.onDidChange(() => this.changedOnDisk());
-      this.log.info('store.open', { folder: this.folder.name, file, ms: Date.now() - t0 });
+      // Our own commits and other processes' (CLI, MLflow, another window) both land here.
+      this.stopWatching?.();
+      this.stopWatching = stores.onDidChange(() => this.changedOnDisk());
+      const engine = stores.file?.engine;
+      this.log.info('store.open', { folder: this.folder.name, file, ms: Date.now() - t0, engine: engine?.name ?? 'server', engineReason: engine?.reason ?? '' });
       this.setState({ kind: 'open', file });
       return store;
     } catch (e) {
@@ -147,53 +141,25 @@ export class StoreSession implements vscode.Disposable {
     const prev = this.opened;
     this.opened = undefined;
     this.current = undefined;
-    this.stopDbListener?.();
-    this.stopDbListener = undefined;
-    if (reason !== 'file changed') this.watchFile();
-    if (prev) await prev.database.close().catch((e: unknown) => this.log.error('store.close.failed', e));
+    this.watchFile();
+    if (prev) await prev.stores.close().catch((e: unknown) => this.log.error('store.close.failed', e));
     this.changed.fire(this.stateValue);
   }
 
-  /** Watches the store file through VS Code too, so creation and deletion are seen before it is open. */
+  /** Until a store is open: watches its path, so creation (or a mended file) is seen. */
   private watchFile(): void {
-    this.fileWatcher?.dispose();
-    this.fileWatcher = undefined;
-    this.stopPolling?.();
-    this.stopPolling = undefined;
-    const folder = this.folder;
-    const file = this.file();
-    // Stat polling as well: editors' recursive watchers may miss a file created in a folder that did
-    // not exist yet (the first `modelops` command creates `.modelops/`), and remote hosts may lack events.
-    const poll = (now: { ino: number; mtimeMs: number; size: number }, prev: { ino: number; mtimeMs: number; size: number }): void => {
-      if (now.ino === prev.ino && now.mtimeMs === prev.mtimeMs && now.size === prev.size) return;
-      void this.onFileEvent(prev.ino === 0 && prev.mtimeMs === 0 ? 'created' : now.ino === 0 && now.mtimeMs === 0 ? 'deleted' : 'changed');
+    this.stopWatching?.();
+    const notifier = new ChangeNotifier(this.file());
+    const stop = notifier.subscribe(() => void this.onFileEvent());
+    this.stopWatching = () => {
+      stop();
+      notifier.close();
     };
-    watchFile(file, { interval: 700, persistent: false }, poll);
-    this.stopPolling = () => unwatchFile(file, poll);
-    const rel = path.relative(folder.uri.fsPath, file);
-    const pattern = rel.startsWith('..') || path.isAbsolute(rel)
-      ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file))
-      : new vscode.RelativePattern(folder, rel.split(path.sep).join('/'));
-    const w = vscode.workspace.createFileSystemWatcher(pattern);
-    w.onDidCreate(() => void this.onFileEvent('created'));
-    w.onDidDelete(() => void this.onFileEvent('deleted'));
-    w.onDidChange(() => void this.onFileEvent('changed'));
-    this.fileWatcher = w;
   }
 
-  private async onFileEvent(what: 'created' | 'deleted' | 'changed'): Promise<void> {
-    const exists = existsSync(this.file());
-    if (this.stateValue.kind === 'open') {
-      // The open store reloads itself on the next read; closing it under a running command would
-      // break that command, so only a file that is really gone resets it. A change is reported
-      // here too, not only by StoreDatabase.watch(): a read that reloads the file first makes that
-      // watcher see nothing new.
-      if (!exists) await this.reset('file changed');
-      else this.changedOnDisk();
-      return;
-    }
-    // Missing or broken before: it may be fine now (or gone again), so start over.
-    if (what !== 'changed' || exists) await this.reset('file changed');
+  /** The path changed while no store was open (missing or broken): it may open now. */
+  private async onFileEvent(): Promise<void> {
+    if (this.stateValue.kind !== 'open') await this.reset('file changed');
   }
 
   private setState(state: StoreState): void {
@@ -205,20 +171,13 @@ export class StoreSession implements vscode.Disposable {
   stateChanged: ((state: StoreState) => void) | undefined;
 
   /**
-   * Our commits, the store's watcher, VS Code's watcher and the stat poller may all report the same
-   * write: refresh once per distinct file version (inode, mtime, size).
+   * The open store changed (the watcher reports each new file state once). The store reopens itself
+   * as needed; closing it under a running command would break that command, so only a file that
+   * is really gone resets the session.
    */
   private changedOnDisk(): void {
-    let sig: string;
-    try {
-      const st = statSync(this.file());
-      sig = `${st.ino}:${st.mtimeMs}:${st.size}`;
-    } catch {
-      sig = 'gone';
-    }
-    if (sig === this.lastSignature) return;
-    this.lastSignature = sig;
-    this.fireSoon();
+    if (!existsSync(this.file())) void this.reset('file deleted');
+    else this.fireSoon();
   }
 
   /** Coalesces bursts (a training run commits many small transactions) into one refresh. */
@@ -232,11 +191,9 @@ export class StoreSession implements vscode.Disposable {
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
-    this.fileWatcher?.dispose();
-    this.stopPolling?.();
+    this.stopWatching?.();
     for (const d of this.disposables) d.dispose();
-    this.stopDbListener?.();
-    void this.opened?.database.close();
+    void this.opened?.stores.close();
     this.changed.dispose();
   }
 }

@@ -1,24 +1,41 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelOpsError } from '../core/errors';
-import type { StoreDatabaseOptions } from './sqljs/database';
-import { StoreDatabase } from './sqljs/database';
+import type { StudyStore } from '../core/tuning';
+import type { EngineOptions } from './engine';
+import { openStoreFile } from './engine';
+import type { RegistryStore } from './registry-store';
 import { RestTrackingStore } from './rest/rest-tracking-store';
-import { SqljsTrackingStore } from './sqljs/tracking-store';
+import type { StoreFile, StoreFileOptions } from './sql/store-file';
+import { SqliteRegistryStore } from './sqlite/registry-store';
+import { SqliteStudyStore } from './sqlite/study-store';
+import { SqliteTrackingStore } from './sqlite/tracking-store';
 import type { TrackingStore } from './tracking-store';
 
 /**
- * Picks the store from the tracking URI, as MLflow's tracking registry does:
- * `sqlite:///abs/path.db`, `sqlite:///rel/path.db` (MLflow: three slashes + relative path),
- * `sqlite:////abs/path.db`, `file:` URIs and plain paths → the workspace store (sql.js);
- * `http(s)://` → an MLflow tracking server (tracking only: the registry and tuning studies need the
- * workspace store).
+ * Where a store is, as MLflow's tracking URIs say it: `sqlite:///abs/path.db`, `sqlite:///rel/path.db`
+ * (three slashes + relative path), `sqlite:////abs/path.db`, `file:` URIs and plain paths → the
+ * workspace file; `http(s)://` → an MLflow tracking server.
  */
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'rest'; url: string };
 
-export interface OpenOptions extends StoreDatabaseOptions {
+export interface OpenOptions extends StoreFileOptions, EngineOptions {
   /** Folder relative paths are resolved against (default process.cwd()). */
   cwd?: string;
+}
+
+/** Every store of one location, opened together: the one place that names the implementations. */
+export interface Stores {
+  readonly location: StoreLocation;
+  readonly tracking: TrackingStore;
+  /** The model registry (with the audit trail and validation reports). */
+  readonly registry: RegistryStore;
+  readonly studies: StudyStore;
+  /** The workspace file (its engine and schema); undefined for a server. */
+  readonly file: StoreFile | undefined;
+  /** Calls `listener` after every change of the store, by anyone; returns a disposer. */
+  onDidChange(listener: () => void): () => void;
+  close(): Promise<void>;
 }
 
 export function resolveStoreLocation(uriOrPath: string, cwd: string = process.cwd()): StoreLocation {
@@ -46,15 +63,37 @@ function notYet(url: string): ModelOpsError {
   );
 }
 
-/** Opens the raw store database (registry and other `modelops_*` owners use this). */
-export async function openStoreDatabase(uriOrPath: string, options: OpenOptions = {}): Promise<StoreDatabase> {
-  const loc = resolveStoreLocation(uriOrPath, options.cwd);
-  if (loc.kind === 'rest') throw notYet(loc.url);
-  return StoreDatabase.open(loc.path, options);
+export async function openStores(uriOrPath: string, options: OpenOptions = {}): Promise<Stores> {
+  const location = resolveStoreLocation(uriOrPath, options.cwd);
+  if (location.kind === 'rest') {
+    const tracking = new RestTrackingStore(location.url);
+    return {
+      location,
+      tracking,
+      get registry(): RegistryStore {
+        throw notYet(location.url);
+      },
+      get studies(): StudyStore {
+        throw notYet(location.url);
+      },
+      file: undefined,
+      onDidChange: () => () => undefined,
+      close: () => tracking.close(),
+    };
+  }
+  const file = await openStoreFile(location.path, options);
+  return {
+    location,
+    file,
+    tracking: new SqliteTrackingStore(file),
+    registry: new SqliteRegistryStore(file),
+    studies: new SqliteStudyStore(file),
+    onDidChange: (listener) => file.onDidChange(listener),
+    close: () => file.close(),
+  };
 }
 
+/** Just the tracking store of a location (closing it closes the store). */
 export async function openTrackingStore(uriOrPath: string, options: OpenOptions = {}): Promise<TrackingStore> {
-  const loc = resolveStoreLocation(uriOrPath, options.cwd);
-  if (loc.kind === 'rest') return new RestTrackingStore(loc.url);
-  return new SqljsTrackingStore(await StoreDatabase.open(loc.path, options));
+  return (await openStores(uriOrPath, options)).tracking;
 }

@@ -4,9 +4,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { StoreDatabase } from '../../src/store/sqljs/database';
-import { SqljsRegistryStore } from '../../src/store/sqljs/registry-store';
-import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
+import type { Stores } from '../../src/store/open';
+import { openStores } from '../../src/store/open';
 import type { ModelOpsApi } from '../../src/extension/api';
 import type { Ui } from '../../src/extension/ui';
 
@@ -45,10 +44,10 @@ export function writeCorruptStore(): void {
 }
 
 /** Opens the workspace store the way the CLI does (another process's view of the file). */
-export async function withStore<T>(fn: (s: { tracking: SqljsTrackingStore; registry: SqljsRegistryStore }) => Promise<T>): Promise<T> {
-  const db = await StoreDatabase.open(storeFile());
+export async function withStore<T>(fn: (s: Stores) => Promise<T>): Promise<T> {
+  const db = await openStores(storeFile());
   try {
-    return await fn({ tracking: new SqljsTrackingStore(db), registry: new SqljsRegistryStore(db) });
+    return await fn(db);
   } finally {
     await db.close();
   }

@@ -4,8 +4,8 @@
 import { copyFileSync, cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from '../../src/core/tracking';
-import { StoreDatabase } from '../../src/store/sqljs/database';
-import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
+import { openStores } from '../../src/store/open';
+import type { TrackingStore } from '../../src/store/tracking-store';
 
 export interface HostRun {
   /** Shown by the runner; `--run <id>` runs only this one. */
@@ -33,7 +33,7 @@ export const MULTI_ROOT = {
 
 /** Builds a finished run with an accuracy metric and a param, started at `startTime`. */
 export async function finishedRun(
-  tracking: SqljsTrackingStore,
+  tracking: TrackingStore,
   experimentId: string,
   name: string,
   startTime: number,
@@ -79,9 +79,9 @@ export async function prepareHostRuns(root: string, runDir: string): Promise<Hos
   mkdirSync(join(b, '.vscode'), { recursive: true });
   writeFileSync(join(b, 'README.md'), 'Folder B of the multi-root integration run: it has runs but no registered model.\n');
   writeFileSync(join(b, '.vscode', 'settings.json'), JSON.stringify({ 'modelops.storePath': MULTI_ROOT.storePathB }, null, 2));
-  const db = await StoreDatabase.open(join(b, MULTI_ROOT.storePathB));
+  const db = await openStores(join(b, MULTI_ROOT.storePathB));
   try {
-    const tracking = new SqljsTrackingStore(db);
+    const { tracking } = db;
     const exp = await tracking.createExperiment(MULTI_ROOT.experimentB);
     const t0 = Date.UTC(2026, 0, 1);
     await finishedRun(tracking, exp, MULTI_ROOT.runsB[1], t0, 0.8);

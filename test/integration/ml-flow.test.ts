@@ -6,7 +6,7 @@ import type { ModelOpsApi } from '../../src/extension/api';
 import type { PromoteResult } from '../../src/pipeline/promote';
 import type { RegisterResult } from '../../src/pipeline/register';
 import type { TrainResult } from '../../src/pipeline/train';
-import { activateExtension } from './helpers';
+import { activateExtension, firstSession } from './helpers';
 import { removeStore, scriptUi, waitFor, workspaceDir } from './fixtures';
 import type { ScriptedUi } from './fixtures';
 import { childrenOf, experimentRows } from './trees';
@@ -54,6 +54,13 @@ suite('train, register, promote and predict from the editor', () => {
     assert.match(run.description, /^accuracy 0\.9\d{3}$/);
     const done = ui.messages.find((m) => m.level === 'info' && m.text.startsWith('Trained rf + knn on iris.csv'));
     assert.deepEqual(done?.actions, ['Register Model…'], 'the result offers to register the model, as `train --register` does');
+  });
+
+  test('the store the editor opened runs on node:sqlite, the engine safe beside MLflow (the extension host has it)', async () => {
+    const open = await firstSession(api).get();
+    assert.ok(open, 'training created the store');
+    assert.equal(open.stores.file?.engine.name, 'node:sqlite', open.stores.file?.engine.reason);
+    assert.equal(open.stores.file?.engine.safeBesideOtherWriters, true);
   });
 
   test('Register Model from Run validates the new version into Staging', async () => {

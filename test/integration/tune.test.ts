@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
 import type { TuneResult } from '../../src/pipeline/tune';
-import { StoreDatabase } from '../../src/store/sqljs/database';
-import { SqljsStudyStore } from '../../src/store/sqljs/study-store';
-import { SqljsTrackingStore } from '../../src/store/sqljs/tracking-store';
+import { openStores } from '../../src/store/open';
 import { activateExtension } from './helpers';
 import { removeStore, scriptUi, storeFile, waitFor, workspaceDir } from './fixtures';
 import type { ScriptedUi } from './fixtures';
@@ -20,10 +18,9 @@ async function readStudy(): Promise<{
   trials: { number: number; state: string; runId?: string; runStatus?: string; parent?: string }[];
   studyRunStatus?: string;
 }> {
-  const db = await StoreDatabase.open(storeFile());
+  const db = await openStores(storeFile());
   try {
-    const studies = new SqljsStudyStore(db);
-    const tracking = new SqljsTrackingStore(db);
+    const { studies, tracking } = db;
     const listed = await studies.listStudies();
     const found = await studies.getStudy(STUDY);
     const trials = [];

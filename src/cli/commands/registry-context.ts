@@ -3,16 +3,14 @@ import type { ModelVersion } from '../../core/registry';
 import type { Stores } from '../../pipeline/model-resolve';
 import { defaultActor } from '../../registry/actor';
 import type { ValidationReport } from '../../registry/report';
-import { SqljsRegistryStore } from '../../store/sqljs/registry-store';
-import { SqljsTrackingStore } from '../../store/sqljs/tracking-store';
 import type { CommandContext, OptionSpec } from '../command';
 import { formatTable } from '../output';
 
 /** Shared by the registry commands: one store database for tracking and registry, the actor, option readers. */
 
 export async function registryStores(ctx: CommandContext): Promise<Stores> {
-  const db = await ctx.storeDatabase();
-  return { tracking: new SqljsTrackingStore(db), registry: new SqljsRegistryStore(db) };
+  const stores = await ctx.stores();
+  return { tracking: stores.tracking, registry: stores.registry };
 }
 
 export const actorOption: Record<string, OptionSpec> = {

@@ -3,7 +3,6 @@ import { ModelOpsError } from '../../core/errors';
 import type { Direction, FrozenTrial, ParamValue } from '../../core/tuning';
 import type { PrunerName, SamplerName } from '../../pipeline/tune';
 import { tune } from '../../pipeline/tune';
-import { SqljsStudyStore } from '../../store/sqljs/study-store';
 import type { CommandSpec } from '../command';
 import { intOption, oneOf } from '../option-values';
 import { formatNumber, formatTable } from '../output';
@@ -51,7 +50,7 @@ export const tuneCommand: CommandSpec = {
     if (typeof target !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'tune: --target <column> is required', { location: 'target' });
     const abs = (p: string): string => resolve(ctx.io.cwd, p);
     const store = await ctx.trackingStore();
-    const studies = new SqljsStudyStore(await ctx.storeDatabase());
+    const studies = (await ctx.stores()).studies;
     const timeout = ctx.options.timeout;
     if (timeout !== undefined && !(Number(timeout) > 0)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--timeout must be a positive number of seconds, got '${String(timeout)}'`, { location: 'timeout' });
     const result = await tune(store, studies, {
@@ -104,7 +103,7 @@ export const studyCommands: CommandSpec[] = [
     path: ['studies', 'list'],
     summary: 'list tuning studies with their trial counts and best values',
     async run(ctx) {
-      const studies = new SqljsStudyStore(await ctx.storeDatabase());
+      const studies = (await ctx.stores()).studies;
       const list = await studies.listStudies();
       if (ctx.json) return ctx.printJson({ studies: list.map(({ space, settings, ...s }) => ({ ...s, space: JSON.parse(space) as unknown, settings: JSON.parse(settings) as unknown })) });
       if (list.length === 0) return ctx.print('no studies (start one with modelops tune --data <file.csv> --target <column>)');
@@ -128,7 +127,7 @@ export const studyCommands: CommandSpec[] = [
     async run(ctx) {
       const name = ctx.args[0];
       if (!name) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'studies show: missing <study>', { location: 'study' });
-      const studies = new SqljsStudyStore(await ctx.storeDatabase());
+      const studies = (await ctx.stores()).studies;
       const found = await studies.getStudy(name);
       if (!found) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `no study named '${name}' (see modelops studies list)`, { location: name });
       if (ctx.json) return ctx.printJson({ ...found.study, space: JSON.parse(found.study.space) as unknown, settings: JSON.parse(found.study.settings) as unknown, trials: found.trials });

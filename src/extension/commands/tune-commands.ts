@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { TuneResult } from '../../pipeline/tune';
 import { defaultStudyName, tune } from '../../pipeline/tune';
-import { SqljsStudyStore } from '../../store/sqljs/study-store';
 import { Config } from '../config';
 import type { Log } from '../log';
 import { COMMAND } from './ids';
@@ -82,7 +81,7 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
   // name its study; the same name is what lets `modelops tune` and this command continue one study.
   const study = defaultStudyName(csv, target.label);
   let done = 0;
-  const result = await tune(store.tracking, new SqljsStudyStore(store.database), {
+  const result = await tune(store.tracking, store.studies, {
     data: csv,
     target: target.label,
     study,

@@ -2,7 +2,7 @@ import { ModelOpsError } from '../../core/errors';
 import { experimentFromJson, metricFromJson, runFromJson, runInfoFromJson, datasetInputJson, doubleJson } from '../../core/mlflow-wire';
 import type { ArtifactInfo, DatasetInput, Experiment, LogBatch, Metric, Page, Run, RunInfo, RunStatus, SearchRunsQuery, Tag, ViewType } from '../../core/tracking';
 import { TAG } from '../../core/tracking';
-import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir } from '../sqljs/artifacts';
+import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir } from '../sqlite/artifacts';
 import type { TrackingStore } from '../tracking-store';
 import { validateBatch, validateExperimentName, validateRunStatus } from '../validation';
 import type { ClientOptions } from './mlflow-client';

@@ -4,8 +4,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../../src/extension/api';
-import { StoreDatabase } from '../../../src/store/sqljs/database';
-import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+import { openStores } from '../../../src/store/open';
 import { afterStoreActivation, digest, waitFor } from '../fixtures';
 import type { ScriptedUi } from '../fixtures';
 import { MULTI_ROOT } from '../host-runs';
@@ -75,9 +74,9 @@ suite('a multi-root workspace: one store per folder', () => {
     const deleted = await vscode.commands.executeCommand<string | undefined>('modelops.deleteRun', run.node);
     assert.ok(deleted, JSON.stringify(ui.messages));
     assert.deepEqual(ui.prompts, [], 'the node says which folder: nothing is asked');
-    const db = await StoreDatabase.open(storeB());
+    const db = await openStores(storeB());
     try {
-      assert.equal((await new SqljsTrackingStore(db).getRun(deleted)).info.lifecycleStage, 'deleted');
+      assert.equal((await db.tracking.getRun(deleted)).info.lifecycleStage, 'deleted');
     } finally {
       await db.close();
     }

@@ -105,7 +105,7 @@ describe('concurrent promotions from two processes', () => {
       await promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: true, comment: 'base', actor: 'alice' });
       const child = join(__dirname, 'promote-child.js');
       const run = (version: string): Promise<number> =>
-        new Promise((resolve) => spawn(process.execPath, [child, ws.db.path, version], { stdio: 'ignore' }).on('exit', (code) => resolve(code ?? 1)));
+        new Promise((resolve) => spawn(process.execPath, [child, ws.db.file!.path, version], { stdio: 'ignore' }).on('exit', (code) => resolve(code ?? 1)));
       assert.deepEqual(await Promise.all([run('2'), run('3')]), [0, 0]);
       const stages = (await ws.stores.registry.searchModelVersions({ filter: "name = 'churn'" })).items.map((v) => v.currentStage);
       assert.equal(stages.filter((s) => s === 'Production').length, 1);

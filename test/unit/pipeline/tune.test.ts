@@ -7,9 +7,8 @@ import { ModelOpsError } from '../../../src/core/errors';
 import { TAG } from '../../../src/core/tracking';
 import type { TuneOptions } from '../../../src/pipeline/tune';
 import { tune } from '../../../src/pipeline/tune';
-import { openStoreDatabase } from '../../../src/store/open';
-import { SqljsStudyStore } from '../../../src/store/sqljs/study-store';
-import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+import type { Stores } from '../../../src/store/open';
+import { openStores } from '../../../src/store/open';
 import type { CliResult } from '../cli/run-cli';
 import { runCliCaptured } from '../cli/run-cli';
 import { example } from '../ml/helpers';
@@ -22,9 +21,8 @@ function tempDir(): string {
 }
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function stores(dir: string): Promise<{ tracking: SqljsTrackingStore; studies: SqljsStudyStore; close(): Promise<void> }> {
-  const db = await openStoreDatabase(join(dir, 'mlflow.db'));
-  return { tracking: new SqljsTrackingStore(db), studies: new SqljsStudyStore(db), close: () => db.close() };
+function stores(dir: string): Promise<Stores> {
+  return openStores(join(dir, 'mlflow.db'));
 }
 
 /** Small and quick: 10 trees, a space without the forest size. */

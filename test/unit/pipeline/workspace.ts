@@ -6,9 +6,8 @@ import { Ensemble } from '../../../src/ml/ensemble/ensemble';
 import { saveModel } from '../../../src/ml/ensemble/model-package';
 import type { MemberSpec } from '../../../src/ml/estimators';
 import type { Stores } from '../../../src/pipeline/model-resolve';
-import { StoreDatabase } from '../../../src/store/sqljs/database';
-import { SqljsRegistryStore } from '../../../src/store/sqljs/registry-store';
-import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+import type { Stores as OpenedStores } from '../../../src/store/open';
+import { openStores } from '../../../src/store/open';
 
 /** Churn-like rows: churn is likely with many support tickets and the basic plan. Deterministic. */
 export function churnCsv(rows: number, seed: number, options: { extraPlan?: string } = {}): string {
@@ -38,7 +37,8 @@ export const WEAK: MemberSpec[] = [{ type: 'dummy' }];
 export interface TestWorkspace {
   dir: string;
   stores: Stores;
-  db: StoreDatabase;
+  /** Every store of the workspace file (its path: `db.file.path`). */
+  db: OpenedStores;
   /** Trains on fresh churn-like rows, logs the model under the run's `model/` artifact, returns the run id. */
   trainRun(members: MemberSpec[], options?: { seed?: number; dropColumn?: string; metrics?: Record<string, number>; example?: boolean; target?: string }): Promise<string>;
   close(): Promise<void>;
@@ -46,9 +46,8 @@ export interface TestWorkspace {
 
 export async function openWorkspace(): Promise<TestWorkspace> {
   const dir = mkdtempSync(join(tmpdir(), 'modelops-pipeline-'));
-  const db = await StoreDatabase.open(join(dir, '.modelops', 'mlflow.db'));
-  const tracking = new SqljsTrackingStore(db);
-  const registry = new SqljsRegistryStore(db);
+  const db = await openStores(join(dir, '.modelops', 'mlflow.db'));
+  const { tracking, registry } = db;
   const experimentId = await tracking.createExperiment('churn');
   writeFileSync(join(dir, 'holdout.csv'), churnCsv(200, 99));
   let n = 0;

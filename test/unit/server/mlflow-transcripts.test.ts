@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../../../src/server/http-server';
 import { startTrackingServer } from '../../../src/server/http-server';
-import { openStoreDatabase, openTrackingStore } from '../../../src/store/open';
-import type { StoreDatabase } from '../../../src/store/sqljs/database';
-import { SqljsRegistryStore } from '../../../src/store/sqljs/registry-store';
-import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+import type { Stores } from '../../../src/store/open';
+import { openStores, openTrackingStore } from '../../../src/store/open';
+import type { RegistryStore } from '../../../src/store/registry-store';
 import { tempDir } from '../store/helpers/temp';
 import { mlflowReference } from '../../repo-paths';
 
@@ -36,13 +35,13 @@ const VOLATILE = new Set(['creation_time', 'last_update_time', 'artifact_locatio
 const BY_PRODUCT_ONLY = new Set(['36_model_versions_transition_stage', '37_model_versions_transition_stage_2']);
 
 const tmp = tempDir();
-let database: StoreDatabase;
-let registry: SqljsRegistryStore;
+let database: Stores;
+let registry: RegistryStore;
 let server: RunningServer;
 before(async () => {
-  database = await openStoreDatabase(join(tmp.dir, 'mlflow.db'));
-  registry = new SqljsRegistryStore(database);
-  server = await startTrackingServer({ tracking: new SqljsTrackingStore(database), registry }, { port: 0 });
+  database = await openStores(join(tmp.dir, 'mlflow.db'));
+  registry = database.registry;
+  server = await startTrackingServer({ tracking: database.tracking, registry }, { port: 0 });
 });
 after(async () => {
   await server.close();

@@ -6,17 +6,18 @@ import { join } from 'node:path';
 import { loadCompareState, loadMetricHistories } from '../../../src/extension/webviews/compare-data';
 import { normaliseFeatureImportance } from '../../../src/extension/webviews/artifact-data';
 import { compareStateCheck } from '../../../src/shared/compare-protocol';
-import { StoreDatabase } from '../../../src/store/sqljs/database';
-import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+import type { Stores } from '../../../src/store/open';
+import { openStores } from '../../../src/store/open';
+import type { TrackingStore } from '../../../src/store/tracking-store';
 import { HOSTILE_NAME } from '../../webview/builders';
 
 let dir: string;
-let db: StoreDatabase;
-let store: SqljsTrackingStore;
+let db: Stores;
+let store: TrackingStore;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelops-compare-'));
-  db = await StoreDatabase.open(join(dir, 'mlflow.db'));
-  store = new SqljsTrackingStore(db);
+  db = await openStores(join(dir, 'mlflow.db'));
+  store = db.tracking;
 });
 after(async () => {
   await db.close();

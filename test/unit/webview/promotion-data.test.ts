@@ -6,17 +6,16 @@ import { join } from 'node:path';
 import { loadPromotionReview, loadPromotionState } from '../../../src/extension/webviews/promotion-data';
 import type { ValidationReport } from '../../../src/registry/report';
 import { promotionStateCheck } from '../../../src/shared/promotion-protocol';
-import { StoreDatabase } from '../../../src/store/sqljs/database';
-import { SqljsRegistryStore } from '../../../src/store/sqljs/registry-store';
-import { SqljsTrackingStore } from '../../../src/store/sqljs/tracking-store';
+import type { Stores } from '../../../src/store/open';
+import { openStores } from '../../../src/store/open';
 
 let dir: string;
-let db: StoreDatabase;
-let stores: { tracking: SqljsTrackingStore; registry: SqljsRegistryStore };
+let db: Stores;
+let stores: Stores;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelops-review-'));
-  db = await StoreDatabase.open(join(dir, 'mlflow.db'));
-  stores = { tracking: new SqljsTrackingStore(db), registry: new SqljsRegistryStore(db) };
+  db = await openStores(join(dir, 'mlflow.db'));
+  stores = db;
 });
 after(async () => {
   await db.close();

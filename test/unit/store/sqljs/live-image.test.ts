@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import initSqlJs from 'sql.js';
 import type { Database } from 'sql.js';
-import { StoreDatabase } from '../../../../src/store/sqljs/database';
+import { SqljsStoreFile } from '../../../../src/store/sqljs/sqljs-store';
 import { imageWithHeadroom, LiveImage } from '../../../../src/store/sqljs/live-image';
 import { tempDir } from '../helpers/temp';
 
@@ -110,23 +110,21 @@ describe('LiveImage (the buffer sql.js keeps the file in)', () => {
   });
 });
 
-describe('StoreDatabase writes from the live buffer', () => {
+describe('the sql.js store file writes from the live buffer', () => {
   test('files written commit after commit, across a failed transaction and a move to a bigger buffer, equal the in-memory database', async () => {
     const file = join(tmp.dir, 'live.db');
-    const store = await StoreDatabase.open(file);
+    const store = await SqljsStoreFile.open(file);
     const SQL = await initSqlJs();
     const check = async (): Promise<void> => {
       const onDisk = new SQL.Database(readFileSync(file));
       const disk = onDisk.exec('SELECT count(*), coalesce(sum(length(value)), 0) FROM modelops_meta')[0]!.values[0];
       onDisk.close();
-      const mem = await store.read((db) => db.exec('SELECT count(*), coalesce(sum(length(value)), 0) FROM modelops_meta')[0]!.values[0]);
+      const mem = await store.read((db) => Object.values(db.get('SELECT count(*), coalesce(sum(length(value)), 0) FROM modelops_meta')!));
       assert.deepEqual(disk, mem);
     };
     const put = (from: number, n: number, width: number): Promise<void> =>
       store.write((db) => {
-        const stmt = db.prepare('INSERT INTO modelops_meta ("key", value) VALUES (?, ?)');
-        for (let i = from; i < from + n; i++) stmt.run([`k${i}`, 'v'.repeat(width)]);
-        stmt.free();
+        for (let i = from; i < from + n; i++) db.run('INSERT INTO modelops_meta ("key", value) VALUES (?, ?)', [`k${i}`, 'v'.repeat(width)]);
       });
     await put(0, 100, 10);
     await check();
@@ -145,8 +143,8 @@ describe('StoreDatabase writes from the live buffer', () => {
       await check();
     }
     await store.close();
-    const reopened = await StoreDatabase.open(file);
-    assert.equal(await reopened.read((db) => db.exec("SELECT count(*) FROM modelops_meta WHERE \"key\" LIKE 'k%'")[0]!.values[0]![0]), 8200);
+    const reopened = await SqljsStoreFile.open(file);
+    assert.equal(await reopened.read((db) => db.get("SELECT count(*) AS n FROM modelops_meta WHERE \"key\" LIKE 'k%'")?.n), 8200);
     await reopened.close();
   });
 });

@@ -1,10 +1,11 @@
 import { ModelOpsError } from '../../core/errors';
-import { STAGE_DELETED_INTERNAL } from '../../core/stages';
 import { decodePageToken } from '../../core/page-token';
+import { STAGE_DELETED_INTERNAL } from '../../core/stages';
 import type { SearchQuery } from '../registry-store';
-import type { FilterClause } from './registry-filter';
-import { comparisonSql, parseRegistryFilter } from './registry-filter';
-import type { Params } from './registry-rows';
+import type { Comparison } from '../search/filter-parser';
+import { parseFilter } from '../search/filter-parser';
+import { numericCondition, stringCondition } from '../search/filter-sql';
+import type { SqlValue } from '../sql/sql-database';
 
 /** MLflow 2.10's limits for registry searches. */
 export const REGISTERED_MODELS_MAX_RESULTS = { default: 100, max: 1000 } as const;
@@ -12,7 +13,7 @@ export const MODEL_VERSIONS_MAX_RESULTS = { default: 10000, max: 200000 } as con
 
 interface SearchSql {
   sql: string;
-  params: Params;
+  params: SqlValue[];
   maxResults: number;
   offset: number;
 }
@@ -27,11 +28,19 @@ function maxResultsOf(q: SearchQuery, limits: { default: number; max: number }):
   return n;
 }
 
-function tagClauseSql(table: string, keys: string, c: FilterClause, params: Params): string {
-  const inner: (string | number)[] = [];
-  const cmp = comparisonSql('t.value', c, inner);
-  params.push(c.key, ...inner);
-  return `EXISTS (SELECT 1 FROM ${table} t WHERE ${keys} AND t."key" = ? AND ${cmp})`;
+/** The registry's filters are MLflow's grammar: `name`, `tags.<key>` (and for versions `run_id`, `source_path`, `version_number`). */
+function clauses(filter: string | undefined): Comparison[] {
+  const parsed = parseFilter(filter);
+  for (const c of parsed) {
+    if (c.type !== 'attribute' && c.type !== 'tag') throw invalid(`Invalid filter: the registry has no ${c.type}s ('${c.type}s.${c.key}'); use name, tags.<key>, run_id, source_path or version_number`, 'filter');
+    if (c.type === 'tag' && (c.comparator === 'IN' || c.comparator === 'NOT IN')) throw invalid(`Invalid comparator for tag: ${c.comparator}`, 'filter');
+  }
+  return parsed;
+}
+
+function tagClauseSql(table: string, keys: string, c: Comparison, filter: string, params: SqlValue[]): string {
+  params.push(c.key);
+  return `EXISTS (SELECT 1 FROM ${table} t WHERE ${keys} AND t."key" = ? AND ${stringCondition('t.value', c, filter, params, 'filter')})`;
 }
 
 function orderClauses(orderBy: string[] | undefined, columns: Record<string, string>, defaults: string[]): string {
@@ -58,40 +67,43 @@ function orderClauses(orderBy: string[] | undefined, columns: Record<string, str
 export function searchRegisteredModelsSql(q: SearchQuery): SearchSql {
   const maxResults = maxResultsOf(q, REGISTERED_MODELS_MAX_RESULTS);
   const offset = decodePageToken(q.pageToken);
-  const params: Params = [];
+  const filter = q.filter ?? '';
+  const params: SqlValue[] = [];
   const where: string[] = [];
-  for (const c of parseRegistryFilter(q.filter)) {
-    if (c.comparator === 'IN') throw invalid(`Invalid comparator for ${c.type}: IN`, 'filter');
-    if (c.type === 'tag') where.push(tagClauseSql('registered_model_tags', 't.name = registered_models.name', c, params));
-    else if (c.key === 'name') where.push(comparisonSql('registered_models.name', c, params as (string | number)[]));
+  for (const c of clauses(filter)) {
+    if (c.comparator === 'IN' || c.comparator === 'NOT IN') throw invalid(`Invalid comparator for ${c.type}: ${c.comparator}`, 'filter');
+    if (c.type === 'tag') where.push(tagClauseSql('registered_model_tags', 't.name = registered_models.name', c, filter, params));
+    else if (c.key === 'name') where.push(stringCondition('registered_models.name', c, filter, params, 'filter'));
     else throw invalid(`Invalid attribute name: ${c.key}`, 'filter');
   }
-  const order = orderClauses(
-    q.orderBy,
-    { name: 'name', timestamp: 'last_updated_time', last_updated_timestamp: 'last_updated_time' },
-    ['name ASC'],
-  );
+  const order = orderClauses(q.orderBy, { name: 'name', timestamp: 'last_updated_time', last_updated_timestamp: 'last_updated_time' }, ['name ASC']);
   const sql = `SELECT * FROM registered_models${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(maxResults + 1, offset);
   return { sql, params, maxResults, offset };
 }
 
+const VERSION_ATTRIBUTES: Record<string, { column: string; numeric?: boolean }> = {
+  name: { column: 'model_versions.name' },
+  run_id: { column: 'model_versions.run_id' },
+  source_path: { column: 'model_versions.source' },
+  version_number: { column: 'model_versions.version', numeric: true },
+};
+
 export function searchModelVersionsSql(q: SearchQuery): SearchSql {
   const maxResults = maxResultsOf(q, MODEL_VERSIONS_MAX_RESULTS);
   const offset = decodePageToken(q.pageToken);
-  const params: Params = [STAGE_DELETED_INTERNAL];
+  const filter = q.filter ?? '';
+  const params: SqlValue[] = [STAGE_DELETED_INTERNAL];
   const where: string[] = ['model_versions.current_stage != ?'];
-  const attrs: Record<string, string> = { name: 'model_versions.name', run_id: 'model_versions.run_id', source_path: 'model_versions.source', version_number: 'model_versions.version' };
-  for (const c of parseRegistryFilter(q.filter)) {
+  for (const c of clauses(filter)) {
     if (c.type === 'tag') {
-      if (c.comparator === 'IN') throw invalid('Invalid comparator for tag: IN', 'filter');
-      where.push(tagClauseSql('model_version_tags', 't.name = model_versions.name AND t.version = model_versions.version', c, params));
+      where.push(tagClauseSql('model_version_tags', 't.name = model_versions.name AND t.version = model_versions.version', c, filter, params));
       continue;
     }
-    const column = attrs[c.key];
-    if (!column) throw invalid(`Invalid attribute name: ${c.key}`, 'filter');
-    if (c.comparator === 'IN' && c.key !== 'run_id') throw invalid(`Invalid comparator for attribute: IN`, 'filter');
-    where.push(comparisonSql(column, c, params as (string | number)[]));
+    const attr = VERSION_ATTRIBUTES[c.key.toLowerCase()];
+    if (!attr) throw invalid(`Invalid attribute name: ${c.key}`, 'filter');
+    if ((c.comparator === 'IN' || c.comparator === 'NOT IN') && c.key !== 'run_id') throw invalid(`Invalid comparator for attribute: ${c.comparator}`, 'filter');
+    where.push(attr.numeric ? numericCondition(attr.column, c, filter, params, 'filter') : stringCondition(attr.column, c, filter, params, 'filter'));
   }
   const order = orderClauses(
     q.orderBy,

@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ModelOpsError } from '../../core/errors';
 
 /**
  * An exclusive cross-process lock held as a file beside the database (`<db>.lock`).
  *
- * Acquire = hard-link a fully written temp file to the lock name: `link` is atomic and fails if the
- * lock exists, so the lock file is never seen empty or half written. A lock whose owner process is
- * gone (crash, SIGKILL) is stale; it is broken under a second, short-lived "breaker" lock and only
- * if it still holds the very owner we found dead, so two processes breaking at once cannot both win
- * and a fresh lock is never removed.
+ * Acquire = create the lock name exclusively (`O_CREAT|O_EXCL`, atomic) and write the owner into
+ * it; release = unlink. Two directory operations per hold, because node:sqlite writers take it
+ * around every commit too. A lock file caught between its creation and its first write reads
+ * empty: that is an owner about to be named, never taken for a dead one unless it stays empty for
+ * `UNNAMED_STALE_MS`. A lock whose owner process is gone (crash, SIGKILL) is stale; it is broken
+ * under a second, short-lived "breaker" lock and only if it still holds the very owner we found
+ * dead, so two processes breaking at once cannot both win and a fresh lock is never removed.
  */
 export interface LockOwner {
   pid: number;
@@ -19,6 +21,9 @@ export interface LockOwner {
 }
 
 const BREAKER_STALE_MS = 10_000;
+/** An empty or unreadable lock file older than this is a writer that died before naming itself. */
+const UNNAMED_STALE_MS = 5_000;
+const HOST = hostname();
 
 export class FileLock {
   private held: LockOwner | undefined;
@@ -53,38 +58,34 @@ export class FileLock {
   }
 
   release(): void {
-    const mine = this.held;
-    if (!mine) return;
+    if (!this.held) return;
     this.held = undefined;
-    const owner = readOwner(this.lockPath);
-    // Only remove the lock if it is still ours (it can't legitimately be anyone else's, but be safe).
-    if (owner && owner.token === mine.token) tryUnlink(this.lockPath);
+    // Ours while we live: a lock is only ever broken when its owner process is gone.
+    tryUnlink(this.lockPath);
   }
 
   private tryAcquire(): boolean {
-    const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex') };
-    const tmp = `${this.lockPath}.${process.pid}.${owner.token}`;
+    const owner: LockOwner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
+    let fd: number;
     try {
-      writeFileSync(tmp, JSON.stringify(owner));
+      fd = openSync(this.lockPath, 'wx');
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw new ModelOpsError('STORE_IO', `${this.lockPath}: cannot create the lock file (${(e as Error).message})`, {
         location: this.lockPath,
         cause: e,
       });
     }
     try {
-      linkSync(tmp, this.lockPath);
-      this.held = owner;
-      return true;
+      writeSync(fd, JSON.stringify(owner));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw new ModelOpsError('STORE_IO', `${this.lockPath}: cannot take the lock (${(e as Error).message})`, {
-        location: this.lockPath,
-        cause: e,
-      });
-    } finally {
-      tryUnlink(tmp);
+      closeSync(fd);
+      tryUnlink(this.lockPath);
+      throw new ModelOpsError('STORE_IO', `${this.lockPath}: cannot write the lock file (${(e as Error).message})`, { location: this.lockPath, cause: e });
     }
+    closeSync(fd);
+    this.held = owner;
+    return true;
   }
 
   private breakStale(dead: LockOwner): void {
@@ -103,7 +104,7 @@ export class FileLock {
     }
     try {
       const now = readOwner(this.lockPath);
-      if (now && now.token === dead.token) tryUnlink(this.lockPath);
+      if (now && now.token === dead.token && isStale(now)) tryUnlink(this.lockPath);
     } finally {
       tryUnlink(breaker);
     }
@@ -111,23 +112,37 @@ export class FileLock {
 }
 
 function readOwner(lockPath: string): LockOwner | undefined {
+  let text: string;
   try {
-    const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockOwner>;
+    text = readFileSync(lockPath, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    text = '';
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<LockOwner>;
     if (typeof parsed.pid === 'number' && typeof parsed.token === 'string') {
       return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token };
     }
-    // Unreadable content cannot come from us (we link complete files): treat as dead owner.
-    return { pid: -1, host: '', token: 'garbage' };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return { pid: -1, host: '', token: 'garbage' };
+  } catch {
+    /* empty (an owner about to write its name) or garbage */
+  }
+  return { pid: unnamedIsStale(lockPath) ? -1 : 0, host: '', token: 'unnamed' };
+}
+
+function unnamedIsStale(lockPath: string): boolean {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs > UNNAMED_STALE_MS;
+  } catch {
+    return false;
   }
 }
 
 function isStale(owner: LockOwner): boolean {
-  if (owner.pid <= 0) return true;
+  if (owner.pid < 0) return true;
+  if (owner.pid === 0) return false; // unnamed yet: alive
   // A lock from another machine (shared folder) cannot be checked: never break it.
-  if (owner.host !== hostname()) return false;
+  if (owner.host !== HOST) return false;
   try {
     process.kill(owner.pid, 0);
     return false;

@@ -1,44 +1,18 @@
-import type { BindParams, Database, SqlValue } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
 import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, RunStatus, Tag } from '../../core/tracking';
+import type { Row, SqlDatabase } from '../sql/sql-database';
+import { num, numOrNull, str } from '../sql/sql-database';
 
 /** Row access and the mapping of MLflow's tables onto the entities of core/tracking.ts. */
 
-export type Row = Record<string, SqlValue>;
-
-export function all(db: Database, sql: string, params: BindParams = []): Row[] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const rows: Row[] = [];
-    while (stmt.step()) rows.push(stmt.getAsObject());
-    return rows;
-  } finally {
-    stmt.free();
-  }
-}
-
-export function one(db: Database, sql: string, params: BindParams = []): Row | undefined {
-  return all(db, sql, params)[0];
-}
-
-export function str(v: SqlValue): string {
-  return v === null ? '' : String(v);
-}
-
-export function num(v: SqlValue): number {
-  return v === null ? 0 : Number(v);
-}
-
-export function numOrNull(v: SqlValue): number | null {
-  return v === null ? null : Number(v);
-}
+export type { Row } from '../sql/sql-database';
+export { num, str } from '../sql/sql-database';
 
 export const EXPERIMENT_COLUMNS = 'experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time';
 
-export function experimentFromRow(db: Database, r: Row): Experiment {
+export function experimentFromRow(db: SqlDatabase, r: Row): Experiment {
   const id = str(r.experiment_id);
-  const tags = all(db, 'SELECT "key", value FROM experiment_tags WHERE experiment_id = ? ORDER BY rowid', [Number(id)]).map(
+  const tags = db.all('SELECT "key", value FROM experiment_tags WHERE experiment_id = ? ORDER BY rowid', [Number(id)]).map(
     (t): Tag => ({ key: str(t.key), value: str(t.value) }),
   );
   return {
@@ -52,9 +26,9 @@ export function experimentFromRow(db: Database, r: Row): Experiment {
   };
 }
 
-export function getExperimentRow(db: Database, experimentId: string): Row {
+export function getExperimentRow(db: SqlDatabase, experimentId: string): Row {
   const n = Number(experimentId);
-  const r = Number.isInteger(n) && /^\d+$/.test(experimentId) ? one(db, `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`, [n]) : undefined;
+  const r = Number.isInteger(n) && /^\d+$/.test(experimentId) ? db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`, [n]) : undefined;
   if (!r) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`, { location: `experiment ${experimentId}` });
   return r;
 }
@@ -75,8 +49,8 @@ export function runInfoFromRow(r: Row): RunInfo {
   };
 }
 
-export function getRunRow(db: Database, runId: string): Row {
-  const r = one(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE run_uuid = ?`, [runId]);
+export function getRunRow(db: SqlDatabase, runId: string): Row {
+  const r = db.get(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_uuid = ?`, [runId]);
   if (!r) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`, { location: `run ${runId}` });
   return r;
 }
@@ -101,7 +75,7 @@ export function metricFromRow(r: Row): Metric {
 }
 
 /** Builds full runs (info, latest metrics, params, tags, dataset inputs) for the given rows. */
-export function runsFromRows(db: Database, rows: Row[]): Run[] {
+export function runsFromRows(db: SqlDatabase, rows: Row[]): Run[] {
   if (rows.length === 0) return [];
   if (rows.length > 500) {
     const out: Run[] = [];
@@ -112,7 +86,7 @@ export function runsFromRows(db: Database, rows: Row[]): Run[] {
   const marks = ids.map(() => '?').join(',');
   const byRun = <T>(sql: string, map: (r: Row) => T): Map<string, T[]> => {
     const m = new Map<string, T[]>();
-    for (const r of all(db, sql, ids)) {
+    for (const r of db.all(sql, ids)) {
       const id = str(r.run_uuid);
       let list = m.get(id);
       if (!list) m.set(id, (list = []));
@@ -141,7 +115,7 @@ export function runsFromRows(db: Database, rows: Row[]): Run[] {
   const allInputs = [...inputs.values()].flat();
   if (allInputs.length > 0) {
     const uuids = allInputs.map((i) => i.inputUuid);
-    for (const t of all(db, `SELECT input_uuid, name, value FROM input_tags WHERE input_uuid IN (${uuids.map(() => '?').join(',')}) ORDER BY rowid`, uuids)) {
+    for (const t of db.all(`SELECT input_uuid, name, value FROM input_tags WHERE input_uuid IN (${uuids.map(() => '?').join(',')}) ORDER BY rowid`, uuids)) {
       const id = str(t.input_uuid);
       let list = inputTags.get(id);
       if (!list) inputTags.set(id, (list = []));

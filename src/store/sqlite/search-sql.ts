@@ -1,8 +1,9 @@
-import type { SqlValue } from 'sql.js';
+import type { SqlValue } from '../sql/sql-database';
 import { ModelOpsError } from '../../core/errors';
 import type { ViewType } from '../../core/tracking';
 import type { Comparison, OrderByClause } from '../search/filter-parser';
 import { filterError, parseFilter, parseOrderBy } from '../search/filter-parser';
+import { numericCondition, stringCondition } from '../search/filter-sql';
 
 /**
  * Turns a parsed MLflow filter/order-by into one parameterized SQL query over MLflow's tables.
@@ -33,57 +34,6 @@ function attributeColumn(key: string, source: string, column: number, what: stri
   if (NUMERIC_ATTRIBUTES[k]) return { column: NUMERIC_ATTRIBUTES[k]!, numeric: true };
   const valid = [...Object.keys(STRING_ATTRIBUTES), 'start_time', 'end_time', 'created'];
   throw filterError(source, column, `Invalid attribute key '${key}' specified. Valid keys are '${JSON.stringify(valid)}'`, what);
-}
-
-/** `LIKE` is case-sensitive in MLflow; SQLite's LIKE is not, so translate to GLOB. */
-export function likeToGlob(pattern: string): string {
-  let out = '';
-  for (const ch of pattern) {
-    if (ch === '%') out += '*';
-    else if (ch === '_') out += '?';
-    else if (ch === '*' || ch === '?' || ch === '[') out += `[${ch}]`;
-    else out += ch;
-  }
-  return out;
-}
-
-function stringCondition(col: string, c: Comparison, source: string, params: SqlValue[], what: string): string {
-  const v = c.value;
-  switch (c.comparator) {
-    case '=':
-    case '!=':
-      if (typeof v !== 'string') throw filterError(source, c.column, `value for ${c.key} must be a quoted string, got ${String(v)}`, what);
-      params.push(v);
-      return `${col} ${c.comparator} ?`;
-    case 'LIKE':
-      if (typeof v !== 'string') throw filterError(source, c.column, `LIKE needs a quoted pattern`, what);
-      params.push(likeToGlob(v));
-      return `${col} GLOB ?`;
-    case 'ILIKE':
-      if (typeof v !== 'string') throw filterError(source, c.column, `ILIKE needs a quoted pattern`, what);
-      params.push(v.toLowerCase());
-      return `lower(${col}) LIKE ?`;
-    case 'IN':
-    case 'NOT IN': {
-      const list = Array.isArray(v) ? v : [String(v)];
-      params.push(...list);
-      return `${col} ${c.comparator} (${list.map(() => '?').join(', ')})`;
-    }
-    default:
-      throw filterError(source, c.column, `comparator '${c.comparator}' is not valid for ${c.type === 'attribute' ? 'attribute' : c.type} '${c.key}' (use =, !=, LIKE, ILIKE, IN, NOT IN)`, what);
-  }
-}
-
-function numericCondition(col: string, c: Comparison, source: string, params: SqlValue[], what: string): string {
-  if (!['=', '!=', '<', '<=', '>', '>='].includes(c.comparator)) {
-    throw filterError(source, c.column, `Invalid comparator '${c.comparator}' not one of '{'>=', '=', '<', '<=', '!=', '>'}'`, what);
-  }
-  const v = typeof c.value === 'string' && c.value.trim() !== '' && !Number.isNaN(Number(c.value)) ? Number(c.value) : c.value;
-  if (typeof v !== 'number') {
-    throw filterError(source, c.column, `Expected numeric value type for ${c.type === 'metric' ? 'metric' : 'attribute'}. Found ${JSON.stringify(c.value)}`, what);
-  }
-  params.push(v);
-  return `${col} ${c.comparator} ?`;
 }
 
 function conditionSql(c: Comparison, source: string, params: SqlValue[], what: string): string {

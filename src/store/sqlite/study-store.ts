@@ -1,21 +1,9 @@
-import type { Database, SqlValue } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
 import type { Direction, FrozenTrial, ParamValue, StudyRecord, StudyStore, TrialState } from '../../core/tuning';
-import type { StoreDatabase } from './database';
+import type { SqlValue } from '../sql/sql-database';
+import type { StoreFile } from '../sql/store-file';
 
 const STATES: readonly TrialState[] = ['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'];
-
-function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const out: Record<string, SqlValue>[] = [];
-    while (stmt.step()) out.push(stmt.getAsObject() as Record<string, SqlValue>);
-    return out;
-  } finally {
-    stmt.free();
-  }
-}
 
 function studyOf(r: Record<string, SqlValue>): StudyRecord {
   return {
@@ -55,27 +43,26 @@ function trialOf(r: Record<string, SqlValue>, study: string): FrozenTrial {
 }
 
 /** Studies and trials in the workspace store's `modelops_tuning_*` tables. */
-export class SqljsStudyStore implements StudyStore {
-  constructor(readonly database: StoreDatabase) {}
+export class SqliteStudyStore implements StudyStore {
+  constructor(readonly database: StoreFile) {}
 
   getStudy(name: string): Promise<{ study: StudyRecord; trials: FrozenTrial[] } | undefined> {
     return this.database.read((db) => {
-      const s = rows(db, 'SELECT * FROM modelops_tuning_studies WHERE name = ?', [name])[0];
+      const s = db.all('SELECT * FROM modelops_tuning_studies WHERE name = ?', [name])[0];
       if (!s) return undefined;
-      const trials = rows(db, 'SELECT * FROM modelops_tuning_trials WHERE study_name = ? ORDER BY number', [name]).map((r) => trialOf(r, name));
+      const trials = db.all('SELECT * FROM modelops_tuning_trials WHERE study_name = ? ORDER BY number', [name]).map((r) => trialOf(r, name));
       return { study: studyOf(s), trials };
     });
   }
 
   listStudies(): Promise<(StudyRecord & { trials: number; complete: number; best?: number })[]> {
     return this.database.read((db) =>
-      rows(db, 'SELECT * FROM modelops_tuning_studies ORDER BY created_time DESC, name').map((r) => {
+      db.all('SELECT * FROM modelops_tuning_studies ORDER BY created_time DESC, name').map((r) => {
         const study = studyOf(r);
-        const agg = rows(
-          db,
+        const agg = db.get(
           `SELECT count(*) AS n, sum(state = 'COMPLETE') AS c, ${study.direction === 'maximize' ? 'max' : 'min'}(CASE WHEN state = 'COMPLETE' THEN value END) AS best FROM modelops_tuning_trials WHERE study_name = ?`,
           [study.name],
-        )[0];
+        );
         return { ...study, trials: Number(agg?.n ?? 0), complete: Number(agg?.c ?? 0), ...(agg?.best === null || agg?.best === undefined ? {} : { best: Number(agg.best) }) };
       }),
     );
@@ -83,7 +70,7 @@ export class SqljsStudyStore implements StudyStore {
 
   async createStudy(study: StudyRecord): Promise<void> {
     await this.database.write((db) => {
-      if (rows(db, 'SELECT 1 FROM modelops_tuning_studies WHERE name = ?', [study.name]).length > 0) {
+      if (db.get('SELECT 1 FROM modelops_tuning_studies WHERE name = ?', [study.name])) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `a study named '${study.name}' already exists`, { location: study.name });
       }
       db.run(

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Database, SqlValue } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
 import { decodePageToken, encodePageToken } from '../../core/page-token';
 import type {
@@ -33,23 +32,23 @@ import {
   validateTag,
 } from '../validation';
 import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir } from './artifacts';
-import type { StoreDatabase } from './database';
+import type { SqlDatabase, SqlValue } from '../sql/sql-database';
+import type { StoreFile } from '../sql/store-file';
 import { randomRunName } from './run-names';
 import {
   EXPERIMENT_COLUMNS,
   RUN_COLUMNS,
-  all,
   assertRunActive,
   experimentFromRow,
   getExperimentRow,
   getRunRow,
   metricFromRow,
-  one,
   runInfoFromRow,
   runsFromRows,
   str,
 } from './rows';
-import { buildRunSearchSql, likeToGlob, viewTypeCondition } from './search-sql';
+import { numericCondition, stringCondition } from '../search/filter-sql';
+import { buildRunSearchSql, viewTypeCondition } from './search-sql';
 
 /** DBL_MAX: MLflow stores ±Infinity as ±sys.float_info.max. */
 const DBL_MAX = 1.7976931348623157e308;
@@ -67,12 +66,9 @@ function assertExperimentActive(r: Record<string, SqlValue>): void {
   }
 }
 
-/** The TrackingStore on an MLflow 2.10.2 SQLite file through StoreDatabase (sql.js). */
-export class SqljsTrackingStore implements TrackingStore {
-  private watchers = 0;
-  private stopWatching: (() => void) | undefined;
-
-  constructor(readonly database: StoreDatabase) {}
+/** The TrackingStore on an MLflow SQLite store file (either engine). */
+export class SqliteTrackingStore implements TrackingStore {
+  constructor(readonly database: StoreFile) {}
 
   // ---- experiments ----------------------------------------------------------------------------
 
@@ -80,12 +76,11 @@ export class SqljsTrackingStore implements TrackingStore {
     validateExperimentName(name);
     tags.forEach(validateExperimentTag);
     return this.database.write((db) => {
-      if (one(db, 'SELECT 1 FROM experiments WHERE name = ?', [name])) {
+      if (db.get('SELECT 1 FROM experiments WHERE name = ?', [name])) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${name}) already exists.`, { location: name });
       }
       const now = Date.now();
-      db.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, '', 'active', ?, ?)", [name, now, now]);
-      const id = Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+      const id = db.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, '', 'active', ?, ?)", [name, now, now]).lastInsertRowid;
       db.run('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [artifactLocation ?? join(this.database.artifactRoot, String(id)), id]);
       for (const t of tags) db.run('INSERT OR REPLACE INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?)', [t.key, t.value, id]);
       return String(id);
@@ -98,7 +93,7 @@ export class SqljsTrackingStore implements TrackingStore {
 
   getExperimentByName(name: string): Promise<Experiment | undefined> {
     return this.database.read((db) => {
-      const r = one(db, `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE name = ?`, [name]);
+      const r = db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE name = ?`, [name]);
       return r ? experimentFromRow(db, r) : undefined;
     });
   }
@@ -112,15 +107,11 @@ export class SqljsTrackingStore implements TrackingStore {
     for (const c of parseFilter(filter)) {
       if (c.type === 'tag') {
         params.push(c.key);
-        where.push(`e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE "key" = ? AND ${experimentStringCond('value', c.comparator, c.value, params, c.key)})`);
+        where.push(`e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE "key" = ? AND ${stringCondition('value', c, filter, params, 'filter')})`);
       } else if (c.type === 'attribute' && c.key === 'name') {
-        where.push(experimentStringCond('e.name', c.comparator, c.value, params, c.key));
+        where.push(stringCondition('e.name', c, filter, params, 'filter'));
       } else if (c.type === 'attribute' && (c.key === 'creation_time' || c.key === 'last_update_time')) {
-        if (typeof c.value !== 'number' || ['LIKE', 'ILIKE', 'IN', 'NOT IN'].includes(c.comparator)) {
-          throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid filter at column ${c.column}: ${c.key} needs a number and one of =, !=, <, <=, >, >=`, { location: `filter:${c.column}` });
-        }
-        params.push(c.value);
-        where.push(`e.${c.key} ${c.comparator} ?`);
+        where.push(numericCondition(`e.${c.key}`, c, filter, params, 'filter'));
       } else {
         throw new ModelOpsError(
           'INVALID_PARAMETER_VALUE',
@@ -142,8 +133,7 @@ export class SqljsTrackingStore implements TrackingStore {
     if (order.length === 0) order.push('e.creation_time DESC');
     if (!byId) order.push('e.experiment_id ASC');
     return this.database.read((db) => {
-      const rows = all(
-        db,
+      const rows = db.all(
         `SELECT ${EXPERIMENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM experiments e WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
         [...params, max + 1, offset],
       );
@@ -157,7 +147,7 @@ export class SqljsTrackingStore implements TrackingStore {
     await this.database.write((db) => {
       const r = getExperimentRow(db, experimentId);
       if (str(r.lifecycle_stage) !== 'active') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Cannot rename a non-active experiment.');
-      const clash = one(db, 'SELECT experiment_id FROM experiments WHERE name = ?', [newName]);
+      const clash = db.get('SELECT experiment_id FROM experiments WHERE name = ?', [newName]);
       if (clash && str(clash.experiment_id) !== experimentId) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${newName}) already exists.`, { location: newName });
       }
@@ -286,7 +276,7 @@ export class SqljsTrackingStore implements TrackingStore {
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     return this.database.read((db) => {
       getRunRow(db, runId);
-      return all(db, 'SELECT "key", value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND "key" = ? ORDER BY step, timestamp, rowid', [runId, key]).map(metricFromRow);
+      return db.all('SELECT "key", value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND "key" = ? ORDER BY step, timestamp, rowid', [runId, key]).map(metricFromRow);
     });
   }
 
@@ -308,7 +298,7 @@ export class SqljsTrackingStore implements TrackingStore {
       assertRunActive(run);
       const experimentId = Number(run.experiment_id);
       for (const d of datasets) {
-        const existing = one(db, 'SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?', [experimentId, d.name, d.digest]);
+        const existing = db.get('SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?', [experimentId, d.name, d.digest]);
         let datasetUuid: string;
         if (existing) {
           datasetUuid = str(existing.dataset_uuid);
@@ -319,7 +309,7 @@ export class SqljsTrackingStore implements TrackingStore {
             [datasetUuid, experimentId, d.name, d.digest, d.sourceType, d.source, d.schema ?? null, d.profile ?? null],
           );
         }
-        const input = one(db, "SELECT input_uuid FROM inputs WHERE source_type = 'DATASET' AND source_id = ? AND destination_type = 'RUN' AND destination_id = ?", [datasetUuid, runId]);
+        const input = db.get("SELECT input_uuid FROM inputs WHERE source_type = 'DATASET' AND source_id = ? AND destination_type = 'RUN' AND destination_id = ?", [datasetUuid, runId]);
         if (input) continue;
         const inputUuid = uuidHex();
         db.run("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)", [inputUuid, datasetUuid, runId]);
@@ -337,7 +327,7 @@ export class SqljsTrackingStore implements TrackingStore {
     });
     const { sql, params } = buildRunSearchSql(RUN_COLUMNS, ids, query.filter, query.runViewType, query.orderBy, max + 1, offset);
     return this.database.read((db) => {
-      const rows = all(db, sql, params);
+      const rows = db.all(sql, params);
       const items = runsFromRows(db, rows.slice(0, max));
       return rows.length > max ? { items, nextPageToken: encodePageToken(offset + max) } : { items };
     });
@@ -362,13 +352,7 @@ export class SqljsTrackingStore implements TrackingStore {
   }
 
   onDidChange(listener: () => void): () => void {
-    const stopListening = this.database.onDidChange(listener);
-    this.watchers++;
-    if (this.watchers === 1) this.stopWatching = this.database.watch();
-    return () => {
-      stopListening();
-      if (--this.watchers === 0) this.stopWatching?.();
-    };
+    return this.database.onDidChange(listener);
   }
 
   async close(): Promise<void> {
@@ -376,29 +360,7 @@ export class SqljsTrackingStore implements TrackingStore {
   }
 }
 
-function experimentStringCond(col: string, comparator: string, value: string | number | string[], params: SqlValue[], key: string): string {
-  if (comparator === 'IN' || comparator === 'NOT IN') {
-    const list = Array.isArray(value) ? value : [String(value)];
-    params.push(...list);
-    return `${col} ${comparator} (${list.map(() => '?').join(', ')})`;
-  }
-  if (typeof value !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid filter: value for ${key} must be a quoted string`, { location: 'filter' });
-  if (comparator === '=' || comparator === '!=') {
-    params.push(value);
-    return `${col} ${comparator} ?`;
-  }
-  if (comparator === 'LIKE') {
-    params.push(likeToGlob(value)); // case-sensitive, as MLflow's LIKE
-    return `${col} GLOB ?`;
-  }
-  if (comparator === 'ILIKE') {
-    params.push(value.toLowerCase());
-    return `lower(${col}) LIKE ?`;
-  }
-  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid filter: comparator '${comparator}' is not valid for ${key}`, { location: 'filter' });
-}
-
-function upsertTag(db: Database, runId: string, key: string, value: string): void {
+function upsertTag(db: SqlDatabase, runId: string, key: string, value: string): void {
   db.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?) ON CONFLICT("key", run_uuid) DO UPDATE SET value = excluded.value', [key, value, runId]);
 }
 
@@ -409,112 +371,92 @@ function newer(a: { step: number; timestamp: number; value: number }, b: { step:
 }
 
 const METRIC_ROWS_PER_INSERT = 100;
+const INSERT_METRICS = `INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES ${Array.from(
+  { length: METRIC_ROWS_PER_INSERT },
+  (_, i) => `(?${2 + 5 * i}, ?${3 + 5 * i}, ?${4 + 5 * i}, ?1, ?${5 + 5 * i}, ?${6 + 5 * i})`,
+).join(', ')}`;
+const INSERT_METRIC = 'INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)';
 
 /** The body of log-batch, for many requests in one transaction (MLflow's sqlalchemy log_batch). */
-function applyBatches(db: Database, entries: { runId: string; batch: LogBatch }[]): void {
+function applyBatches(db: SqlDatabase, entries: { runId: string; batch: LogBatch }[]): void {
   const checked = new Set<string>();
   type Latest = { runId: string; key: string; step: number; timestamp: number; value: number; isNan: number };
   const latest = new Map<string, Map<string, Latest>>();
   // Rows of one run go in 100 at a time with the run id bound once (?1): binding a string costs
-  // sql.js a JS→wasm copy, and the run id is the longest value of the row.
+  // sql.js a JS→wasm copy (node:sqlite a conversion), and the run id is the longest value of the row.
   const metricRows: SqlValue[] = new Array<SqlValue>(1 + 5 * METRIC_ROWS_PER_INSERT);
   let pending = 0;
-  const insertMany = db.prepare(
-    `INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES ${Array.from(
-      { length: METRIC_ROWS_PER_INSERT },
-      (_, i) => `(?${2 + 5 * i}, ?${3 + 5 * i}, ?${4 + 5 * i}, ?1, ?${5 + 5 * i}, ?${6 + 5 * i})`,
-    ).join(', ')}`,
-  );
-  const insertOne = db.prepare('INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
   const flushPartial = (): void => {
     for (let i = 0; i < pending; i++) {
       const o = 1 + 5 * i;
-      insertOne.run([metricRows[o]!, metricRows[o + 1]!, metricRows[o + 2]!, metricRows[0]!, metricRows[o + 3]!, metricRows[o + 4]!]);
+      db.run(INSERT_METRIC, [metricRows[o]!, metricRows[o + 1]!, metricRows[o + 2]!, metricRows[0]!, metricRows[o + 3]!, metricRows[o + 4]!]);
     }
     pending = 0;
   };
-  try {
-    for (const { runId, batch } of entries) {
-      if (!checked.has(runId)) {
-        assertRunActive(getRunRow(db, runId));
-        checked.add(runId);
+  for (const { runId, batch } of entries) {
+    if (!checked.has(runId)) {
+      assertRunActive(getRunRow(db, runId));
+      checked.add(runId);
+    }
+    const params = batch.params ?? [];
+    if (params.length > 0) {
+      const conflicts: string[] = [];
+      for (const p of params) {
+        const old = db.get('SELECT value FROM params WHERE "key" = ? AND run_uuid = ?', [p.key, runId]);
+        if (!old) db.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [p.key, p.value, runId]);
+        else if (str(old.value) !== p.value) conflicts.push(`{'key': '${p.key}', 'old_value': '${str(old.value)}', 'new_value': '${p.value}'}`);
       }
-      const params = batch.params ?? [];
-      if (params.length > 0) {
-        const conflicts: string[] = [];
-        for (const p of params) {
-          const old = one(db, 'SELECT value FROM params WHERE "key" = ? AND run_uuid = ?', [p.key, runId]);
-          if (!old) db.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [p.key, p.value, runId]);
-          else if (str(old.value) !== p.value) conflicts.push(`{'key': '${p.key}', 'old_value': '${str(old.value)}', 'new_value': '${p.value}'}`);
-        }
-        if (conflicts.length > 0) {
-          throw new ModelOpsError(
-            'INVALID_PARAMETER_VALUE',
-            `Changing param values is not allowed. Params were already logged='[${conflicts.join(', ')}]' for run ID='${runId}'.`,
-            { location: `run ${runId}` },
-          );
-        }
-      }
-      for (const t of batch.tags ?? []) {
-        upsertTag(db, runId, t.key, t.value);
-        if (t.key === TAG.runName) db.run('UPDATE runs SET name = ? WHERE run_uuid = ?', [t.value, runId]);
-      }
-      const metrics = batch.metrics ?? [];
-      if (metrics.length === 0) continue;
-      let latestOfRun = latest.get(runId);
-      if (!latestOfRun) latest.set(runId, (latestOfRun = new Map()));
-      if (metricRows[0] !== runId) {
-        flushPartial();
-        metricRows[0] = runId;
-      }
-      for (const m of metrics) {
-        const raw = m.value;
-        const isNan = Number.isNaN(raw) ? 1 : 0;
-        const value = isNan ? 0 : raw === Infinity ? DBL_MAX : raw === -Infinity ? -DBL_MAX : raw;
-        const o = 1 + 5 * pending;
-        metricRows[o] = m.key;
-        metricRows[o + 1] = value;
-        metricRows[o + 2] = m.timestamp;
-        metricRows[o + 3] = m.step;
-        metricRows[o + 4] = isNan;
-        if (++pending === METRIC_ROWS_PER_INSERT) {
-          insertMany.run(metricRows);
-          pending = 0;
-        }
-        const cur = latestOfRun.get(m.key);
-        if (!cur) latestOfRun.set(m.key, { runId, key: m.key, step: m.step, timestamp: m.timestamp, value, isNan });
-        else if (newer({ step: m.step, timestamp: m.timestamp, value }, cur)) {
-          cur.step = m.step;
-          cur.timestamp = m.timestamp;
-          cur.value = value;
-          cur.isNan = isNan;
-        }
+      if (conflicts.length > 0) {
+        throw new ModelOpsError(
+          'INVALID_PARAMETER_VALUE',
+          `Changing param values is not allowed. Params were already logged='[${conflicts.join(', ')}]' for run ID='${runId}'.`,
+          { location: `run ${runId}` },
+        );
       }
     }
-    flushPartial();
-  } finally {
-    insertMany.free();
-    insertOne.free();
+    for (const t of batch.tags ?? []) {
+      upsertTag(db, runId, t.key, t.value);
+      if (t.key === TAG.runName) db.run('UPDATE runs SET name = ? WHERE run_uuid = ?', [t.value, runId]);
+    }
+    const metrics = batch.metrics ?? [];
+    if (metrics.length === 0) continue;
+    let latestOfRun = latest.get(runId);
+    if (!latestOfRun) latest.set(runId, (latestOfRun = new Map()));
+    if (metricRows[0] !== runId) {
+      flushPartial();
+      metricRows[0] = runId;
+    }
+    for (const m of metrics) {
+      const raw = m.value;
+      const isNan = Number.isNaN(raw) ? 1 : 0;
+      const value = isNan ? 0 : raw === Infinity ? DBL_MAX : raw === -Infinity ? -DBL_MAX : raw;
+      const o = 1 + 5 * pending;
+      metricRows[o] = m.key;
+      metricRows[o + 1] = value;
+      metricRows[o + 2] = m.timestamp;
+      metricRows[o + 3] = m.step;
+      metricRows[o + 4] = isNan;
+      if (++pending === METRIC_ROWS_PER_INSERT) {
+        db.run(INSERT_METRICS, metricRows);
+        pending = 0;
+      }
+      const cur = latestOfRun.get(m.key);
+      if (!cur) latestOfRun.set(m.key, { runId, key: m.key, step: m.step, timestamp: m.timestamp, value, isNan });
+      else if (newer({ step: m.step, timestamp: m.timestamp, value }, cur)) {
+        cur.step = m.step;
+        cur.timestamp = m.timestamp;
+        cur.value = value;
+        cur.isNan = isNan;
+      }
+    }
   }
+  flushPartial();
   if (latest.size === 0) return;
-  const get = db.prepare('SELECT step, timestamp, value FROM latest_metrics WHERE "key" = ? AND run_uuid = ?');
-  const ins = db.prepare('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?)');
-  const upd = db.prepare('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ? WHERE "key" = ? AND run_uuid = ?');
-  try {
-    for (const c of [...latest.values()].flatMap((m) => [...m.values()])) {
-      get.bind([c.key, c.runId]);
-      if (!get.step()) {
-        get.reset();
-        ins.run([c.key, c.value, c.timestamp, c.step, c.isNan, c.runId]);
-        continue;
-      }
-      const [step, timestamp, value] = get.get() as number[];
-      get.reset();
-      if (newer(c, { step: Number(step), timestamp: Number(timestamp), value: Number(value) })) upd.run([c.value, c.timestamp, c.step, c.isNan, c.key, c.runId]);
+  for (const c of [...latest.values()].flatMap((m) => [...m.values()])) {
+    const cur = db.get('SELECT step, timestamp, value FROM latest_metrics WHERE "key" = ? AND run_uuid = ?', [c.key, c.runId]);
+    if (!cur) db.run('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?)', [c.key, c.value, c.timestamp, c.step, c.isNan, c.runId]);
+    else if (newer(c, { step: Number(cur.step), timestamp: Number(cur.timestamp), value: Number(cur.value) })) {
+      db.run('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ? WHERE "key" = ? AND run_uuid = ?', [c.value, c.timestamp, c.step, c.isNan, c.key, c.runId]);
     }
-  } finally {
-    get.free();
-    ins.free();
-    upd.free();
   }
 }

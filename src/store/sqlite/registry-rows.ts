@@ -1,35 +1,16 @@
-import type { SqlValue } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
 import type { AuditEntry, AuditInput, ModelVersion, ModelVersionStatus, RegisteredModel } from '../../core/registry';
 import type { Stage } from '../../core/stages';
 import { STAGE_DELETED_INTERNAL, isStage } from '../../core/stages';
 import type { Tag } from '../../core/tracking';
-import type { SqlJsDatabase } from './database';
+import type { Row, SqlDatabase, SqlValue } from '../sql/sql-database';
+import { num, str } from '../sql/sql-database';
 
 /** Row helpers and entity mapping for the registry tables (MLflow's schema, read as MLflow writes it). */
 
-export type Row = Record<string, SqlValue>;
+export type { Row } from '../sql/sql-database';
+export { str } from '../sql/sql-database';
 export type Params = (string | number | null)[];
-
-export function query(db: SqlJsDatabase, sql: string, params: Params = []): Row[] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const out: Row[] = [];
-    while (stmt.step()) out.push(stmt.getAsObject() as Row);
-    return out;
-  } finally {
-    stmt.free();
-  }
-}
-
-export function str(v: SqlValue | undefined): string {
-  return v === null || v === undefined ? '' : String(v);
-}
-
-export function num(v: SqlValue | undefined): number {
-  return v === null || v === undefined ? 0 : Number(v);
-}
 
 export function notFoundModel(name: string): ModelOpsError {
   return new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${name} not found`, { location: name });
@@ -105,13 +86,13 @@ function stageOf(v: SqlValue): Stage {
   return isStage(s) ? s : 'None';
 }
 
-export function modelVersionFromRow(db: SqlJsDatabase, r: Row): ModelVersion {
+export function modelVersionFromRow(db: SqlDatabase, r: Row): ModelVersion {
   const name = str(r.name);
   const version = num(r.version);
-  const tags = query(db, 'SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY "key"', [name, version]).map(
+  const tags = db.all('SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY "key"', [name, version]).map(
     (t) => ({ key: str(t.key), value: str(t.value) }),
   );
-  const aliases = query(db, 'SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias', [name, version]).map((a) =>
+  const aliases = db.all('SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias', [name, version]).map((a) =>
     str(a.alias),
   );
   return {
@@ -132,24 +113,24 @@ export function modelVersionFromRow(db: SqlJsDatabase, r: Row): ModelVersion {
   };
 }
 
-export function getVersionRow(db: SqlJsDatabase, name: string, version: string): Row {
+export function getVersionRow(db: SqlDatabase, name: string, version: string): Row {
   validateModelName(name);
   const v = validateVersion(version);
-  const rows = query(db, 'SELECT * FROM model_versions WHERE name = ? AND version = ? AND current_stage != ?', [name, v, STAGE_DELETED_INTERNAL]);
+  const rows = db.all('SELECT * FROM model_versions WHERE name = ? AND version = ? AND current_stage != ?', [name, v, STAGE_DELETED_INTERNAL]);
   if (rows.length === 0) throw notFoundVersion(name, String(version));
   return rows[0]!;
 }
 
-export function getModelRow(db: SqlJsDatabase, name: string): Row {
+export function getModelRow(db: SqlDatabase, name: string): Row {
   validateModelName(name);
-  const rows = query(db, 'SELECT * FROM registered_models WHERE name = ?', [name]);
+  const rows = db.all('SELECT * FROM registered_models WHERE name = ?', [name]);
   if (rows.length === 0) throw notFoundModel(name);
   return rows[0]!;
 }
 
 /** The highest version in each stage, in the order MLflow lists them (stages met in version order). */
-export function latestVersions(db: SqlJsDatabase, name: string): ModelVersion[] {
-  const rows = query(db, 'SELECT * FROM model_versions WHERE name = ? AND current_stage != ? ORDER BY version ASC', [name, STAGE_DELETED_INTERNAL]);
+export function latestVersions(db: SqlDatabase, name: string): ModelVersion[] {
+  const rows = db.all('SELECT * FROM model_versions WHERE name = ? AND current_stage != ? ORDER BY version ASC', [name, STAGE_DELETED_INTERNAL]);
   const byStage = new Map<string, Row>();
   for (const r of rows) byStage.set(str(r.current_stage), r);
   const firstSeen = new Map<string, number>();
@@ -160,7 +141,7 @@ export function latestVersions(db: SqlJsDatabase, name: string): ModelVersion[] 
   return [...byStage.entries()].sort((a, b) => firstSeen.get(a[0])! - firstSeen.get(b[0])!).map(([, r]) => modelVersionFromRow(db, r));
 }
 
-export function registeredModelFromRow(db: SqlJsDatabase, r: Row): RegisteredModel {
+export function registeredModelFromRow(db: SqlDatabase, r: Row): RegisteredModel {
   const name = str(r.name);
   return {
     name,
@@ -168,11 +149,11 @@ export function registeredModelFromRow(db: SqlJsDatabase, r: Row): RegisteredMod
     lastUpdatedTimestamp: num(r.last_updated_time),
     description: str(r.description),
     latestVersions: latestVersions(db, name),
-    tags: query(db, 'SELECT "key", value FROM registered_model_tags WHERE name = ? ORDER BY "key"', [name]).map((t) => ({
+    tags: db.all('SELECT "key", value FROM registered_model_tags WHERE name = ? ORDER BY "key"', [name]).map((t) => ({
       key: str(t.key),
       value: str(t.value),
     })),
-    aliases: query(db, 'SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias', [name]).map((a) => ({
+    aliases: db.all('SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias', [name]).map((a) => ({
       alias: str(a.alias),
       version: String(num(a.version)),
     })),
@@ -180,7 +161,7 @@ export function registeredModelFromRow(db: SqlJsDatabase, r: Row): RegisteredMod
 }
 
 export function insertAudit(
-  db: SqlJsDatabase,
+  db: SqlDatabase,
   time: number,
   entry: { name: string; version: string | null; fromStage?: string | null; toStage?: string | null; alias?: string | null },
   audit: AuditInput,

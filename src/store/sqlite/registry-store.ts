@@ -7,7 +7,8 @@ import { ACTIVE_STAGES, STAGES, STAGE_DELETED_INTERNAL, canonicalStage } from '.
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
 import type { RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
-import type { SqlJsDatabase, StoreDatabase } from './database';
+import type { SqlDatabase } from '../sql/sql-database';
+import type { StoreFile } from '../sql/store-file';
 import type { Row } from './registry-rows';
 import {
   auditFromRow,
@@ -16,7 +17,6 @@ import {
   insertAudit,
   latestVersions,
   modelVersionFromRow,
-  query,
   registeredModelFromRow,
   str,
   validateAlias,
@@ -31,11 +31,11 @@ import { searchModelVersionsSql, searchRegisteredModelsSql } from './registry-se
  * The registry on MLflow's own tables, with MLflow's semantics (mlflow/store/model_registry/
  * sqlalchemy_store.py): version numbers never reused (deleted versions stay as `Deleted_Internal`),
  * `archive_existing_versions` for Staging/Production, one version per alias, MLflow's messages.
- * Every call is one StoreDatabase transaction; audit rows are written inside it.
+ * Every call is one StoreFile transaction; audit rows are written inside it.
  */
-export class SqljsRegistryStore implements RegistryStore {
+export class SqliteRegistryStore implements RegistryStore {
   constructor(
-    private readonly db: StoreDatabase,
+    private readonly db: StoreFile,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -45,7 +45,7 @@ export class SqljsRegistryStore implements RegistryStore {
     validateModelName(name);
     for (const t of options.tags ?? []) validateTag(t);
     return this.db.write((db) => {
-      if (query(db, 'SELECT 1 FROM registered_models WHERE name = ?', [name]).length > 0) {
+      if (db.all('SELECT 1 FROM registered_models WHERE name = ?', [name]).length > 0) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`, { location: name });
       }
       const t = this.now();
@@ -69,7 +69,7 @@ export class SqljsRegistryStore implements RegistryStore {
     validateModelName(newName);
     return this.db.write((db) => {
       getModelRow(db, name);
-      if (name !== newName && query(db, 'SELECT 1 FROM registered_models WHERE name = ?', [newName]).length > 0) {
+      if (name !== newName && db.all('SELECT 1 FROM registered_models WHERE name = ?', [newName]).length > 0) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${newName}) already exists.`, { location: newName });
       }
       const t = this.now();
@@ -106,7 +106,7 @@ export class SqljsRegistryStore implements RegistryStore {
   async searchRegisteredModels(q: SearchQuery = {}): Promise<Page<RegisteredModel>> {
     return this.db.read((db) => {
       const { sql, params, maxResults, offset } = searchRegisteredModelsSql(q);
-      const rows = query(db, sql, params);
+      const rows = db.all(sql, params);
       return this.page(rows, maxResults, offset, (r) => registeredModelFromRow(db, r));
     });
   }
@@ -152,7 +152,7 @@ export class SqljsRegistryStore implements RegistryStore {
       getModelRow(db, o.name);
       checkSource(db, o.source, o.runId);
       const t = this.now();
-      const max = query(db, 'SELECT MAX(version) AS v FROM model_versions WHERE name = ?', [o.name])[0]?.v;
+      const max = db.all('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', [o.name])[0]?.v;
       const version = (max === null || max === undefined ? 0 : Number(max)) + 1;
       db.run(
         `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, status_message, run_link, storage_location)
@@ -207,7 +207,7 @@ export class SqljsRegistryStore implements RegistryStore {
   async searchModelVersions(q: SearchQuery = {}): Promise<Page<ModelVersion>> {
     return this.db.read((db) => {
       const { sql, params, maxResults, offset } = searchModelVersionsSql(q);
-      const rows = query(db, sql, params);
+      const rows = db.all(sql, params);
       return this.page(rows, maxResults, offset, (r) => modelVersionFromRow(db, r));
     });
   }
@@ -247,7 +247,7 @@ export class SqljsRegistryStore implements RegistryStore {
     return this.db.write((db) => {
       getModelRow(db, name);
       getVersionRow(db, name, version);
-      const before = query(db, 'SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
+      const before = db.all('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
       db.run('INSERT OR REPLACE INTO registered_model_aliases (alias, version, name) VALUES (?, ?, ?)', [alias, Number(version), name]);
       if (audit) {
         const from = before ? `v${str(before.version)}` : null;
@@ -260,7 +260,7 @@ export class SqljsRegistryStore implements RegistryStore {
     validateAlias(alias);
     return this.db.write((db) => {
       getModelRow(db, name);
-      const before = query(db, 'SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
+      const before = db.all('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
       db.run('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias]);
       if (audit && before) {
         insertAudit(db, this.now(), { name, version: str(before.version), alias, fromStage: `v${str(before.version)}`, toStage: null }, audit, 'alias_delete');
@@ -272,7 +272,7 @@ export class SqljsRegistryStore implements RegistryStore {
     validateAlias(alias);
     return this.db.read((db) => {
       getModelRow(db, name);
-      const row = query(db, 'SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
+      const row = db.all('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
       if (!row) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`, { location: `models:/${name}@${alias}` });
       return modelVersionFromRow(db, getVersionRow(db, name, str(row.version)));
     });
@@ -284,8 +284,8 @@ export class SqljsRegistryStore implements RegistryStore {
     return this.db.read((db) => {
       const rows =
         version === undefined
-          ? query(db, 'SELECT * FROM modelops_registry_audit WHERE name = ? ORDER BY id', [name])
-          : query(db, 'SELECT * FROM modelops_registry_audit WHERE name = ? AND version = ? ORDER BY id', [name, validateVersion(version)]);
+          ? db.all('SELECT * FROM modelops_registry_audit WHERE name = ? ORDER BY id', [name])
+          : db.all('SELECT * FROM modelops_registry_audit WHERE name = ? AND version = ? ORDER BY id', [name, validateVersion(version)]);
       return rows.map(auditFromRow);
     });
   }
@@ -296,7 +296,7 @@ export class SqljsRegistryStore implements RegistryStore {
       if (version !== null) stage = str(getVersionRow(db, name, version).current_stage);
       else getModelRow(db, name);
       insertAudit(db, this.now(), { name, version, fromStage: stage, toStage: stage }, audit, 'transition');
-      return auditFromRow(query(db, 'SELECT * FROM modelops_registry_audit WHERE id = last_insert_rowid()')[0]!);
+      return auditFromRow(db.all('SELECT * FROM modelops_registry_audit WHERE id = last_insert_rowid()')[0]!);
     });
   }
 
@@ -333,7 +333,7 @@ export class SqljsRegistryStore implements RegistryStore {
 
   async getValidationReport(reportId: string): Promise<ValidationReport> {
     return this.db.read((db) => {
-      const row = query(db, 'SELECT report FROM modelops_registry_validation_reports WHERE report_id = ?', [reportId])[0];
+      const row = db.all('SELECT report FROM modelops_registry_validation_reports WHERE report_id = ?', [reportId])[0];
       if (!row) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `Validation report ${reportId} not found`, { location: reportId });
       return JSON.parse(str(row.report)) as ValidationReport;
     });
@@ -341,7 +341,7 @@ export class SqljsRegistryStore implements RegistryStore {
 
   async listValidationReports(name: string, version: string): Promise<ValidationReport[]> {
     return this.db.read((db) =>
-      query(db, 'SELECT report FROM modelops_registry_validation_reports WHERE name = ? AND version = ? ORDER BY created_time DESC, rowid DESC', [
+      db.all('SELECT report FROM modelops_registry_validation_reports WHERE name = ? AND version = ? ORDER BY created_time DESC, rowid DESC', [
         name,
         validateVersion(version),
       ]).map((r) => JSON.parse(str(r.report)) as ValidationReport),
@@ -356,7 +356,7 @@ export class SqljsRegistryStore implements RegistryStore {
 
 /** The stage change itself, inside a transaction; archived versions get their own audit rows. */
 function transitionIn(
-  db: SqlJsDatabase,
+  db: SqlDatabase,
   t: number,
   name: string,
   version: string,
@@ -373,7 +373,7 @@ function transitionIn(
     });
   }
   if (archiveExisting) {
-    const others = query(db, 'SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ?', [name, v, target]);
+    const others = db.all('SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ?', [name, v, target]);
     for (const o of others) {
       db.run("UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE name = ? AND version = ?", [t, name, Number(o.version)]);
       if (audit) {
@@ -394,7 +394,7 @@ function transitionIn(
 }
 
 /** MLflow refuses a local-path source unless it lies inside the artifact folder of the given run. */
-function checkSource(db: SqlJsDatabase, source: string, runId: string | undefined): void {
+function checkSource(db: SqlDatabase, source: string, runId: string | undefined): void {
   if (typeof source !== 'string' || source === '') {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.", { location: 'source' });
   }
@@ -409,7 +409,7 @@ function checkSource(db: SqlJsDatabase, source: string, runId: string | undefine
     );
   };
   if (!runId) refuse();
-  const run = query(db, 'SELECT artifact_uri FROM runs WHERE run_uuid = ?', [runId!])[0];
+  const run = db.all('SELECT artifact_uri FROM runs WHERE run_uuid = ?', [runId!])[0];
   if (!run) refuse();
   const root = str(run!.artifact_uri).replace(/^file:\/\//, '');
   const path = resolve(source.replace(/^file:\/\//, ''));

@@ -1,0 +1,78 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { errorMessage } from '../../core/errors';
+import { VERSION } from '../../core/version';
+import { engineChoice, resolveEngine } from '../../store/engine';
+import { resolveStoreLocation } from '../../store/open';
+import type { CommandContext, CommandSpec } from '../command';
+import { formatFields } from '../output';
+
+type Check = readonly [string, string];
+
+/** `modelops doctor`: what a user needs to debug their set-up, without changing anything. */
+export const doctorCommand: CommandSpec = {
+  path: ['doctor'],
+  summary: 'check the set-up: runtime, store location, store engine and its safety beside MLflow, schema, artifacts',
+  async run(ctx) {
+    const checks = await diagnose(ctx);
+    if (ctx.json) return ctx.printJson(Object.fromEntries(checks));
+    ctx.print(formatFields(checks));
+  },
+};
+
+async function diagnose(ctx: CommandContext): Promise<Check[]> {
+  const out: Check[] = [
+    ['modelops', VERSION],
+    ['runtime', `Node ${process.versions.node} on ${process.platform}-${process.arch}`],
+  ];
+  let engine: { name: string; reason: string } | undefined;
+  try {
+    engine = resolveEngine(engineChoice(ctx.io.env.MODELOPS_STORE_ENGINE));
+    out.push(['store engine', engine.name === 'node:sqlite' ? 'node:sqlite' : `sql.js (${engine.reason})`]);
+    out.push([
+      'beside MLflow',
+      engine.name === 'node:sqlite'
+        ? "safe: SQLite's own locks, pages written in place (MLflow's clients and mlflow ui may use the file at once)"
+        : 'NOT safe beside other SQLite writers: sql.js rewrites the whole file, so a commit MLflow makes at the same moment can be lost; use Node 22.13+ (node:sqlite) or send MLflow clients through `modelops server`',
+    ]);
+  } catch (e) {
+    out.push(['store engine', `error: ${errorMessage(e)}`]);
+  }
+  const location = resolveStoreLocation(ctx.storeUri, ctx.io.cwd);
+  if (location.kind === 'rest') {
+    out.push(['store', `${location.url} (an MLflow tracking server)`]);
+    return out;
+  }
+  out.push(['store', location.path]);
+  if (!existsSync(location.path)) {
+    out.push(['store file', 'not created yet (the first command that writes creates it)']);
+    const folder = nearestExisting(dirname(location.path));
+    out.push(['store folder', writable(folder) ? `can be created (${folder} is writable)` : `${folder} is not writable for this user`]);
+    return out;
+  }
+  out.push(['store file', `${(statSync(location.path).size / 1024 / 1024).toFixed(1)} MB, ${writable(location.path) ? 'writable' : 'read-only for this user'}`]);
+  try {
+    const stores = await ctx.stores();
+    const file = stores.file!;
+    out.push(['mlflow schema', `revision ${file.schema.revision} (MLflow ${file.schema.releases})`]);
+    out.push(['artifacts', `${file.artifactRoot}${existsSync(file.artifactRoot) ? '' : ' (not created yet)'}`]);
+  } catch (e) {
+    out.push(['store open', `error: ${errorMessage(e)}`]);
+  }
+  return out;
+}
+
+function nearestExisting(path: string): string {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
