@@ -31,12 +31,23 @@ export function checkNesting(text: string, where: string, code: ErrorCode = 'INV
   if (depth > max) throw new ModelOpsError(code, `${where}: nested ${depth} levels deep; at most ${max} are read`, { location: where });
 }
 
-/** JSON.parse with the nesting checked first; errors name `where`. */
+/** `file:line:column` of a JSON syntax error (the parser gives an offset, or none at the end of the text). */
+export function jsonErrorPlace(text: string, message: string, where: string): string {
+  const m = /position (\d+)/.exec(message);
+  const offset = m ? Number(m[1]) : text.length;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `${where}:${line}:${column}`;
+}
+
+/** JSON.parse with the nesting checked first; errors name `where` and the line and column. */
 export function parseJsonText(text: string, where: string, code: ErrorCode = 'INVALID_PARAMETER_VALUE'): unknown {
   checkNesting(text, where, code);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new ModelOpsError(code, `${where}: not valid JSON (${(e as Error).message})`, { location: where, cause: e });
+    const place = jsonErrorPlace(text, (e as Error).message, where);
+    throw new ModelOpsError(code, `${place}: not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})`, { location: place, cause: e });
   }
 }

@@ -33,10 +33,13 @@ export function readParamsFile(path: string): TrainParamsFile {
   return v as TrainParamsFile;
 }
 
-/** `rf,knn` plus the params file → member specs, each member's params checked (names and ranges). */
-export function resolveMembers(models: string | MemberType[] | undefined, file: TrainParamsFile = {}): MemberSpec[] {
+/**
+ * `rf,knn` plus the params file → member specs, each member's params checked (names and ranges);
+ * `source`, the params file, is named in the errors.
+ */
+export function resolveMembers(models: string | MemberType[] | undefined, file: TrainParamsFile = {}, source?: string): MemberSpec[] {
   const specs = specsOf(models, file);
-  for (const s of specs) checkMemberParams(s);
+  for (const s of specs) checkMemberParams(s, source);
   return specs;
 }
 

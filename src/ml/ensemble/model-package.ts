@@ -122,7 +122,8 @@ export function readModelInfo(dir: string): ModelInfo & { flavor: Record<string,
     doc = parseYaml(text);
   } catch (e) {
     if (e instanceof ModelOpsError) throw e;
-    throw invalid(file, `not valid YAML (${(e as Error).message})`, e);
+    // The YAML parser's message carries a code excerpt over several lines: its first line says where.
+    throw invalid(file, `not valid YAML (${(e as Error).message.split('\n')[0]!.replace(/:$/, '')})`, e);
   }
   if (typeof doc !== 'object' || doc === null) throw invalid(file, 'not an MLmodel document');
   const m = doc as Record<string, unknown>;
