@@ -11,7 +11,7 @@ import { checkTransition, stageAfterValidation } from '../registry/lifecycle';
 import type { ValidationReport } from '../registry/report';
 import { formatReport, reportPassed } from '../registry/report';
 import type { Stores } from './model-resolve';
-import { sourceDir } from './model-resolve';
+import { versionModelDir } from './model-resolve';
 import { openScoringModel } from './scoring';
 import type { HeldOut } from './validate-gates';
 import { runGates } from './validate-gates';
@@ -75,7 +75,7 @@ export async function validateModelVersion(stores: Stores, options: ValidateOpti
   const gates = gatesFor(loadGatesFile(gatesPath), options.name);
   progress(`validating ${options.name} version ${version.version}`);
 
-  const { dir } = await sourceDir(stores.tracking, version.source);
+  const { dir } = await versionModelDir(stores.tracking, version);
   const candidate = openScoringModel(dir);
   cancelled();
 
@@ -83,7 +83,7 @@ export async function validateModelVersion(stores: Stores, options: ValidateOpti
   let baseline: { model: ReturnType<typeof openScoringModel>; version: string } | undefined;
   if (production) {
     progress(`loading Production version ${production.version}`);
-    baseline = { model: openScoringModel((await sourceDir(stores.tracking, production.source)).dir), version: production.version };
+    baseline = { model: openScoringModel((await versionModelDir(stores.tracking, production)).dir), version: production.version };
   }
 
   let data: HeldOut | undefined;
