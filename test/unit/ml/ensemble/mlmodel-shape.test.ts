@@ -11,6 +11,7 @@ import { saveModel } from '../../../../src/ml/ensemble/model-package';
 import { pyfuncSourceFiles, REQUIREMENTS } from '../../../../src/ml/ensemble/pyfunc-flavor';
 import type { YamlValue } from '../../../../src/ml/ensemble/pyyaml';
 import { dumpYaml } from '../../../../src/ml/ensemble/pyyaml';
+import { VERSION } from '../../../../src/core/version';
 import { PYTHON, pythonSkipReason } from '../../../python';
 import { example, mlflowReference } from '../../../repo-paths';
 
@@ -53,6 +54,7 @@ describe('MLmodel and environment files as MLflow writes them', () => {
     });
     assert.equal(mlmodel.mlflow_version, '2.10.2');
     assert.deepEqual(readdirSync(join(dir, 'code', 'modelops_pyfunc')).sort(), pyfuncSourceFiles());
+    assert.match(readFileSync(join(dir, 'code', 'modelops_pyfunc', '__init__.py'), 'utf8'), new RegExp(`^__version__ = "${VERSION.replace(/\./g, '\\.')}"$`, 'm'), 'the loader says which release it is');
     assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), REQUIREMENTS.join('\n'));
     assert.match(readFileSync(join(dir, 'conda.yaml'), 'utf8'), /^channels:\n- conda-forge\ndependencies:\n- python=3\.11\.2\n- pip<=23\.0\.1\n- pip:\n {2}- mlflow==2\.10\.2\n/);
     assert.equal(readFileSync(join(dir, 'python_env.yaml'), 'utf8').split('\n')[0], 'python: 3.11.2');
