@@ -75,6 +75,17 @@ export async function versionModelDir(tracking: TrackingStore, version: ModelVer
   return found;
 }
 
+/** Throws only when a version's pinned bytes changed; a source that cannot be found is reported by whoever loads it. */
+export async function checkPinnedVersion(tracking: TrackingStore, version: ModelVersion): Promise<void> {
+  let dir: string;
+  try {
+    dir = (await sourceDir(tracking, version.source)).dir;
+  } catch {
+    return;
+  }
+  if (existsSync(dir)) verifyPinned(version, dir);
+}
+
 /** Resolves any model URI to a model directory that exists and has an MLmodel file (a registry version's pin checked). */
 export async function resolveModel(stores: Stores, model: ModelUri | string, cwd: string = process.cwd()): Promise<ResolvedModel> {
   const uri = typeof model === 'string' ? parseModelUri(model) : model;
