@@ -57,6 +57,8 @@ describe('modelops serve: the scoring protocol', () => {
       assert.deepEqual(JSON.parse(a.body), { predictions: expected.predictions }, JSON.stringify(body).slice(0, 40));
       assert.equal(a.headers[VERSION_HEADER.toLowerCase()], 'models:/churn/1');
     }
+    const none = await postJson(url, { dataframe_split: { columns: INPUTS, data: [] } });
+    assert.deepEqual([none.status, JSON.parse(none.body)], [200, { predictions: [] }], 'zero rows, zero predictions');
     const c = await http(`${url}/invocations`, { body: csv, headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
     assert.equal(c.status, 200, c.body);
     assert.deepEqual(JSON.parse(c.body), { predictions: expected.predictions });
