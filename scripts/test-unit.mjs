@@ -25,13 +25,13 @@ function hasNodeSqlite(node) {
 function runOn(node, files) {
   return new Promise((resolve) => {
     const child = spawn(node, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let tail = '';
+    let out = '';
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
-      tail = (tail + d.toString()).slice(-4000);
+      out += d.toString();
     });
     child.on('close', (code) => {
-      const count = (what) => Number(new RegExp(`ℹ ${what} (\\d+)`).exec(tail)?.[1] ?? NaN);
+      const count = (what) => Number([...out.matchAll(new RegExp(`ℹ ${what} (\\d+)`, 'g'))].at(-1)?.[1] ?? NaN);
       resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail') });
     });
   });

@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command';
+import { dbCommands } from './commands/db';
 import { doctorCommand } from './commands/doctor';
 import { experimentCommands } from './commands/experiments';
 import { registryCommands } from './commands/registry-commands';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...registryCommands,
   serverCommand,
   serveCommand,
+  ...dbCommands,
   doctorCommand,
 ];

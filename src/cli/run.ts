@@ -12,6 +12,7 @@ export type { CliIO } from './command';
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   store: { type: 'string', value: '<path|uri>', description: 'store file or sqlite:/// URI (default .modelops/mlflow.db, or $MODELOPS_STORE)' },
+  schema: { type: 'string', value: '<release>', description: "MLflow release whose schema a NEW store gets (default the newest known; e.g. 2.17 for a team pinned to MLflow 2.17)" },
   json: { type: 'boolean', description: 'print JSON instead of tables' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
@@ -74,7 +75,18 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
       options: values,
       json,
       storeUri,
-      stores: () => (opened ??= openStores(storeUri, { cwd: io.cwd, create: command.writes === true, engine: io.env.MODELOPS_STORE_ENGINE })),
+      stores: () =>
+        (opened ??= openStores(storeUri, {
+          cwd: io.cwd,
+          create: command.writes === true,
+          engine: io.env.MODELOPS_STORE_ENGINE,
+          ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
+          ...(io.env.MODELOPS_WORKSPACE ? { workspace: io.env.MODELOPS_WORKSPACE } : {}),
+        }).then((s) => {
+          // A store at a revision newer than any this version knows, opened read-write: said once.
+          if (s.file?.schema.notice) io.stderr.write(`modelops: ${s.file.schema.notice}\n`);
+          return s;
+        })),
       trackingStore: async () => (await ctx.stores()).tracking,
       print: (text) => {
         io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -113,7 +125,7 @@ function commandWords(argv: string[]): string[] {
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--store') {
+    if (a === '--store' || a === '--schema') {
       i++;
       continue;
     }
