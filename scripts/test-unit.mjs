@@ -22,9 +22,9 @@ function hasNodeSqlite(node) {
 }
 
 /** Runs the files on `node`, echoing the spec output; resolves to the runner's own counts. */
-function runOn(node, files) {
+function runOn(node, files, env) {
   return new Promise((resolve) => {
-    const child = spawn(node, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(node, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
@@ -45,16 +45,16 @@ if (files.length === 0) {
 }
 // The pyfunc loader's tests score with Debian's python3-numpy/-pandas (apt-get when missing, as chromium).
 ensureUnitTestPackages();
-const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath }];
+const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath, engines: hasNodeSqlite(process.execPath) ? 'node:sqlite and sql.js' : 'sql.js', env: {} }];
 if (!hasNodeSqlite(process.execPath)) {
+  // sql.js ran above: on Node 24 the engine-parametrized suites run on node:sqlite only.
   const { node24 } = bootstrap({ codeServer: false, browser: false, vsce: false });
-  runtimes.push({ label: 'Node 24', node: node24 });
+  runtimes.push({ label: 'Node 24', node: node24, engines: 'node:sqlite', env: { MODELOPS_TEST_ENGINES: 'sqlite' } });
 }
 const results = [];
 for (const r of runtimes) {
-  const engines = hasNodeSqlite(r.node) ? 'node:sqlite and sql.js' : 'sql.js';
-  console.log(`\n--- unit tests on ${r.label} (store engines: ${engines}) ---`);
-  results.push({ ...r, engines, ...(await runOn(r.node, files)) });
+  console.log(`\n--- unit tests on ${r.label} (store engines: ${r.engines}) ---`);
+  results.push({ ...r, ...(await runOn(r.node, files, r.env)) });
 }
 console.log('\n--- unit tests ---');
 for (const r of results) console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.label} (${r.engines}): ${r.pass} passed, ${r.fail} failed`);

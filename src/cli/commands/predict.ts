@@ -2,6 +2,7 @@ import { ModelOpsError } from '../../core/errors';
 import { modelUriFromOptions } from '../../core/model-uri';
 import type { Stores } from '../../pipeline/model-resolve';
 import { predict } from '../../pipeline/predict';
+import { resolveStoreLocation } from '../../store/open';
 import type { CommandSpec } from '../command';
 import { formatNumber, formatTable } from '../output';
 import { registryStores, stringOption } from './registry-context';
@@ -38,10 +39,13 @@ export const predictCommand: CommandSpec = {
     if (threads !== undefined && !/^[1-9]\d*$/.test(threads)) {
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--threads must be a positive integer, got '${threads}'`, { location: 'threads' });
     }
+    const location = resolveStoreLocation(ctx.storeUri, ctx.io.cwd);
     const r = await predict(stores, {
       model: uri,
       data,
       cwd: ctx.io.cwd,
+      // Checked before the model is loaded: never over the store, its side files or its folder.
+      protect: location.kind === 'sqlite' ? { store: location.path } : {},
       proba: ctx.options.proba === true,
       signal: ctx.signal,
       ...(out ? { out } : {}),
