@@ -19,6 +19,9 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 
 export const DEFAULT_STORE = '.modelops/mlflow.db';
 
+/** Signals that end a command cleanly the first time. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** Exit codes: 0 ok, 1 user error (clear message, no stack), 2 internal error. */
 export async function runCli(argv: string[], io: CliIO, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
   let opened: Promise<Stores> | undefined;
@@ -95,9 +98,10 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
         io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
       },
     };
-    // `once`: the first Ctrl-C cancels the command cleanly (runs end KILLED, nothing half-written);
-    // a second one gets node's default and ends the process.
-    process.once('SIGINT', onSigint);
+    // `once`: the first Ctrl-C (or SIGTERM, SIGHUP: a closed terminal, `kill`, CI's timeout) cancels
+    // the command cleanly (runs end KILLED, nothing half-written); a second one gets node's default
+    // and ends the process.
+    for (const signal of STOP_SIGNALS) process.once(signal, onSigint);
     const code = await command.run(ctx);
     await closeAll(opened);
     opened = undefined;
@@ -112,7 +116,7 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
     if (io.env.MODELOPS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return 2;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.removeListener(signal, onSigint);
   }
 }
 

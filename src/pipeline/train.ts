@@ -16,6 +16,7 @@ import type { MemberSpec, MemberType } from '../ml/estimators';
 import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
 import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
 import { childSeed } from '../ml/random';
+import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { FitSettings } from './cross-validate';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
@@ -105,6 +106,8 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
     { key: TAG.sourceType, value: 'LOCAL' },
     { key: TAG.user, value: safeUser() },
     { key: 'modelops.task', value: ds.target.task },
+    // Who trains it: a run whose process dies is ended FAILED by the next open (store/run-owner.ts).
+    ...ownerTags(),
     ...(options.tags ?? []),
   ];
   const commit = gitCommit(options.workspace ?? dirname(resolve(options.data)));

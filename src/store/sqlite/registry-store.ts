@@ -9,7 +9,11 @@ import type { ValidationReport } from '../../registry/report';
 import type { RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
+import { ORPHAN_TAG, OWNER_TAG, VALIDATION_TAG } from '../run-owner';
 import { ScopedSql } from './scope';
+
+/** The tags a running validation puts on its version (pipeline/validate.ts). */
+const VALIDATION_MARKS = [VALIDATION_TAG, ORPHAN_TAG, OWNER_TAG.pid, OWNER_TAG.host, OWNER_TAG.started];
 import type { Row } from './registry-rows';
 import {
   auditFromRow,
@@ -332,6 +336,12 @@ export class SqliteRegistryStore implements RegistryStore {
         report.createdAt,
         report.passed ? 1 : 0,
         JSON.stringify(report),
+      ]);
+      // The validation is over: its in-flight marks (run-owner.ts) go with the report, in this transaction.
+      db.run(`DELETE FROM model_version_tags WHERE name = ? AND version = ? AND "key" IN (${VALIDATION_MARKS.map(() => '?').join(', ')}){ws}`, [
+        report.name,
+        Number(report.version),
+        ...VALIDATION_MARKS,
       ]);
       const withReport: AuditInput = { ...audit, reportId: report.reportId };
       if (toStage !== current) {
