@@ -6,20 +6,15 @@ import type { CommandSpec } from '../command';
 import { intOption } from '../option-values';
 import { registryStores, stringOption } from './registry-context';
 
-/** Resolves on the first Ctrl-C (the command's signal) or SIGTERM. */
-function untilStopped(signal: AbortSignal): Promise<string> {
+/** Resolves when the command is cancelled: Ctrl-C, SIGTERM or SIGHUP (src/cli/run.ts aborts the signal). */
+function untilStopped(signal: AbortSignal): Promise<void> {
   return new Promise((done) => {
-    if (signal.aborted) return done('SIGINT');
-    const onTerm = (): void => done('SIGTERM');
-    process.once('SIGTERM', onTerm);
-    signal.addEventListener('abort', () => {
-      process.removeListener('SIGTERM', onTerm);
-      done('SIGINT');
-    }, { once: true });
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', () => done(), { once: true });
   });
 }
 
-/** `modelops serve`: one model over MLflow's scoring protocol, until Ctrl-C or SIGTERM. */
+/** `modelops serve`: one model over MLflow's scoring protocol, until Ctrl-C, SIGTERM or SIGHUP. */
 export const serveCommand: CommandSpec = {
   path: ['serve'],
   summary: "serve a model over MLflow's scoring protocol (POST /invocations); a stage or alias URI follows the registry",
@@ -67,8 +62,8 @@ export const serveCommand: CommandSpec = {
       ctx.print(`Serving ${served.servedBy}${following} on ${running.url} (MLflow scoring protocol: POST ${running.url}/invocations; header ${VERSION_HEADER} names the version); Ctrl-C to stop`);
       if (running.token) ctx.print(`Clients must send: Authorization: Bearer ${running.token}`);
     }
-    const why = await untilStopped(ctx.signal);
-    if (!ctx.json) ctx.print(`${why}: finishing requests in flight…`);
+    await untilStopped(ctx.signal);
+    if (!ctx.json) ctx.print('stopping: finishing requests in flight…');
     follower.dispose();
     await running.close();
     if (!ctx.json) ctx.print('stopped');
