@@ -3,6 +3,7 @@ import { ModelOpsError } from '../core/errors';
 import type { ModelUri } from '../core/model-uri';
 import { parseModelUri } from '../core/model-uri';
 import { readCsvFile } from '../ml/dataset/csv';
+import type { DecimalMark } from '../ml/dataset/decimal';
 import { writeCsvAtomic } from './csv-output';
 import type { Protected } from './output-path';
 import { checkOutputPath } from './output-path';
@@ -22,6 +23,8 @@ export interface PredictOptions {
   out?: string;
   /** What `out` must never replace (the store, its folder): checked before anything is read or scored. */
   protect?: Protected;
+  /** Decimal mark of the CSV's numbers (default: detected). */
+  decimal?: DecimalMark;
   /** Add one probability column per class (classification). */
   proba?: boolean;
   cwd?: string;
@@ -72,7 +75,7 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
   options.onProgress?.(`loading ${resolved.uri}`);
   const m = openScoringModel(resolved.dir);
   options.onProgress?.(`reading ${dataPath}`);
-  const table = readCsvFile(dataPath);
+  const table = readCsvFile(dataPath, options.decimal ? { decimal: options.decimal } : {});
   const checked = checkInput(table, m.inputs);
   if (checked.errors.length > 0) {
     const lines = checked.errors.map((e) => `  ${e.message}`);

@@ -6,6 +6,7 @@ import { resolveStoreLocation } from '../../store/open';
 import type { CommandSpec } from '../command';
 import { formatNumber, formatTable } from '../output';
 import { registryStores, stringOption } from './registry-context';
+import { decimalMark, decimalOption } from '../option-values';
 
 /** `modelops predict`: score a CSV with a model URI (or the seed's `--name churn --stage Production`). */
 export const predictCommand: CommandSpec = {
@@ -20,6 +21,7 @@ export const predictCommand: CommandSpec = {
     data: { type: 'string', value: '<file.csv>', description: 'rows to score' },
     out: { type: 'string', value: '<file.csv>', description: 'write the rows with prediction columns here (atomically)' },
     proba: { type: 'boolean', description: 'add one probability column per class' },
+    decimal: decimalOption,
     limit: { type: 'string', value: '<n>', description: 'rows shown when there is no --out (default 20)' },
     threads: { type: 'string', value: '<n>', description: 'worker threads for large files (default 1)' },
   },
@@ -47,6 +49,7 @@ export const predictCommand: CommandSpec = {
       // Checked before the model is loaded: never over the store, its side files or its folder.
       protect: location.kind === 'sqlite' ? { store: location.path } : {},
       proba: ctx.options.proba === true,
+      ...(decimalMark(ctx) ? { decimal: decimalMark(ctx)! } : {}),
       signal: ctx.signal,
       ...(out ? { out } : {}),
       ...(threads ? { threads: Number(threads) } : {}),
