@@ -1,6 +1,6 @@
 """Raw cells read exactly as the TypeScript side reads them (src/ml/dataset/schema.ts,
-src/ml/ensemble/preprocess.ts): JavaScript's String.prototype.trim, Number(string) and
-String(number), the same missing-value markers and true/false words. A cell that ModelOps reads as
+src/ml/ensemble/preprocess.ts): JavaScript's String.prototype.trim and String(number), decimal
+numbers only (`0x10` is text), the same missing-value markers and true/false words. A cell that ModelOps reads as
 missing is missing here too, so imputation and category codes agree bit for bit."""
 
 import math
@@ -19,9 +19,8 @@ MISSING = frozenset(["", "na", "n/a", "nan", "null", "none", "?"])
 TRUE = frozenset(["true", "yes", "t", "y", "1"])
 FALSE = frozenset(["false", "no", "f", "n", "0"])
 
-# Number(string): a decimal literal (digits ASCII only) or an unsigned 0x / 0o / 0b literal.
+# A decimal number as a spreadsheet writes it (ASCII digits; not hex, octal, binary or Infinity).
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
-_RADIX = {"x": (16, re.compile(r"[0-9a-fA-F]+\Z")), "o": (8, re.compile(r"[0-7]+\Z")), "b": (2, re.compile(r"[01]+\Z"))}
 _NAN = float("nan")
 
 
@@ -64,7 +63,7 @@ def is_missing(v):
 
 
 def parse_number(v):
-    """Number(v), NaN unless finite."""
+    """A decimal number (parseNumber in schema.ts: `0x10` is text), NaN unless finite."""
     if isinstance(v, bool):
         return 1.0 if v else 0.0
     if isinstance(v, float):
@@ -75,16 +74,7 @@ def parse_number(v):
         except OverflowError:
             return _NAN
     s = js_trim(v)
-    x = _NAN
-    if len(s) > 2 and s[0] == "0" and s[1].lower() in _RADIX:
-        base, digits = _RADIX[s[1].lower()]
-        if digits.match(s[2:]):
-            try:
-                x = float(int(s[2:], base))
-            except OverflowError:
-                x = _NAN
-    elif _DECIMAL.match(s):
-        x = float(s)
+    x = float(s) if _DECIMAL.match(s) else _NAN
     return x if math.isfinite(x) else _NAN
 
 

@@ -53,9 +53,9 @@ export function checkJsonInput(input: InputColumns, inputs: readonly InputColumn
   }
   const missing = missingInputs(inputs, given.names);
   if (missing) throw missing;
-  const columns: Record<string, Cell[]> = {};
+  const columns = Object.create(null) as Record<string, Cell[]>;
   for (const c of inputs) {
-    const cells = given.columns[c.name];
+    const cells = Object.hasOwn(given.columns, c.name) ? given.columns[c.name] : undefined;
     if (!cells) {
       columns[c.name] = new Array<Cell>(given.nRows).fill(null);
       continue;

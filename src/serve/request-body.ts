@@ -38,7 +38,8 @@ function fromRecords(records: unknown[], what: string): InputColumns {
       seen.add(k);
     }
   });
-  const columns: Record<string, JsonCell[]> = {};
+  // Column names are data: `__proto__` is a column like any other.
+  const columns = Object.create(null) as Record<string, JsonCell[]>;
   for (const n of names) columns[n] = records.map((r) => ((r as Record<string, unknown>)[n] ?? null) as JsonCell);
   return { names, columns, nRows: records.length };
 }

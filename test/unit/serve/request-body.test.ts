@@ -1,19 +1,25 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { checkJsonInput, schemaRepr } from '../../../src/serve/input-check';
+import type { InputColumns } from '../../../src/serve/request-body';
 import { parseJsonRequest, pyList } from '../../../src/serve/request-body';
 import { ServeError } from '../../../src/serve/serve-error';
+
+/** Columns are null-prototype records (names are data); compare their entries. */
+const plain = (i: InputColumns): InputColumns => ({ ...i, columns: { ...i.columns } });
 
 const refused = (status: number, pattern: RegExp) => (e: unknown) => e instanceof ServeError && e.status === status && pattern.test(e.message);
 
 describe('scoring request bodies (MLflow 2.x formats)', () => {
   test('records, split, instances and inputs become the same named columns; params ride along', () => {
     const want = { names: ['a', 'b'], columns: { a: [1, 2], b: ['x', null] }, nRows: 2 };
-    assert.deepEqual(parseJsonRequest('{"dataframe_records": [{"a": 1, "b": "x"}, {"a": 2}]}').input, want);
-    assert.deepEqual(parseJsonRequest('{"dataframe_split": {"columns": ["a", "b"], "data": [[1, "x"], [2, null]]}}').input, want);
-    assert.deepEqual(parseJsonRequest('{"instances": [{"a": 1, "b": "x"}, {"a": 2, "b": null}]}').input, want);
+    assert.deepEqual(plain(parseJsonRequest('{"dataframe_records": [{"a": 1, "b": "x"}, {"a": 2}]}').input), want);
+    const proto = parseJsonRequest('{"dataframe_records": [{"__proto__": 1, "a": 2}]}').input;
+    assert.deepEqual([proto.names, proto.columns.__proto__, proto.columns.a], [['__proto__', 'a'], [1], [2]], 'column names are data');
+    assert.deepEqual(plain(parseJsonRequest('{"dataframe_split": {"columns": ["a", "b"], "data": [[1, "x"], [2, null]]}}').input), want);
+    assert.deepEqual(plain(parseJsonRequest('{"instances": [{"a": 1, "b": "x"}, {"a": 2, "b": null}]}').input), want);
     const r = parseJsonRequest('{"inputs": {"a": [1, 2], "b": ["x", null]}, "params": {"predict_proba": true}}');
-    assert.deepEqual(r.input, want);
+    assert.deepEqual(plain(r.input), want);
     assert.deepEqual(r.params, { predict_proba: true });
   });
 
@@ -21,7 +27,7 @@ describe('scoring request bodies (MLflow 2.x formats)', () => {
     assert.deepEqual(parseJsonRequest('{"dataframe_split": {"data": [[1, 2]]}}').input.names, ['0', '1']);
     const single = parseJsonRequest('{"instances": [3.5, 4]}').input;
     const frame = checkJsonInput(single, [{ name: 'x', type: 'double' }]);
-    assert.deepEqual(frame.columns, { x: [3.5, 4] });
+    assert.deepEqual({ ...frame.columns }, { x: [3.5, 4] });
   });
 
   test('malformed bodies are refused with MLflow messages', () => {
