@@ -1,3 +1,4 @@
+import { parseJsonText } from '../core/json-text';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -117,12 +118,13 @@ function readSpace(space: TuneOptions['space'], members: MemberType[]): SearchSp
     return parseSearchSpace(out, 'default search space');
   }
   if (typeof space !== 'string') return parseSearchSpace(space, 'search space');
-  let v: unknown;
+  let text: string;
   try {
-    v = JSON.parse(readFileSync(space, 'utf8'));
+    text = readFileSync(space, 'utf8');
   } catch (e) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${space}: cannot read the search space (${(e as Error).message})`, { location: space, cause: e });
   }
+  const v = parseJsonText(text, space);
   return parseSearchSpace(v, space);
 }
 

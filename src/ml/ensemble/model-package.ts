@@ -1,3 +1,4 @@
+import { checkNesting } from '../../core/json-text';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,8 +138,10 @@ function readText(file: string): string {
 export function readModelInfo(dir: string): ModelInfo & { flavor: Record<string, unknown> } {
   const file = join(dir, 'MLmodel');
   let doc: unknown;
+  const text = readText(file);
+  checkNesting(text, file, 'MODEL_INVALID');
   try {
-    doc = parseYaml(readText(file));
+    doc = parseYaml(text);
   } catch (e) {
     if (e instanceof ModelOpsError) throw e;
     throw invalid(file, `not valid YAML (${(e as Error).message})`, e);
@@ -180,6 +183,7 @@ export function loadModel(dir: string): { model: Ensemble; info: ModelInfo } {
     throw invalid(file, 'checksum mismatch: the file was modified or truncated after the model was saved');
   }
   let env: { format?: unknown; payload_sha256?: unknown; payload?: unknown };
+  checkNesting(text, file, 'MODEL_INVALID');
   try {
     env = JSON.parse(text) as typeof env;
   } catch (e) {
