@@ -1,6 +1,7 @@
-// Bundles the extension host entry, the CLI and the worker scripts; copies sql.js's wasm beside them.
+// Bundles the extension host entry, the CLI and the worker scripts; copies sql.js's wasm and the
+// pyfunc loader (python/modelops_pyfunc, written into every saved model's code/) beside them.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -9,6 +10,9 @@ const watch = process.argv.includes('--watch');
 
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+rmSync('dist/pyfunc', { recursive: true, force: true });
+mkdirSync('dist/pyfunc/modelops_pyfunc', { recursive: true });
+for (const f of readdirSync('python/modelops_pyfunc').filter((n) => n.endsWith('.py'))) copyFileSync(`python/modelops_pyfunc/${f}`, `dist/pyfunc/modelops_pyfunc/${f}`);
 
 const common = {
   bundle: true,

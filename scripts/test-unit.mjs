@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootstrap } from './bootstrap-vscode.mjs';
+import { bootstrap, ensureUnitTestPackages } from './bootstrap-vscode.mjs';
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -43,6 +43,8 @@ if (files.length === 0) {
   console.error('no unit test files found under out/test/unit');
   process.exit(1);
 }
+// The pyfunc loader's tests score with Debian's python3-numpy/-pandas (apt-get when missing, as chromium).
+ensureUnitTestPackages();
 const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath, engines: hasNodeSqlite(process.execPath) ? 'node:sqlite and sql.js' : 'sql.js', env: {} }];
 if (!hasNodeSqlite(process.execPath)) {
   // sql.js ran above: on Node 24 the engine-parametrized suites run on node:sqlite only.

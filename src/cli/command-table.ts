@@ -4,6 +4,7 @@ import { doctorCommand } from './commands/doctor';
 import { experimentCommands } from './commands/experiments';
 import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
+import { serveCommand } from './commands/serve';
 import { serverCommand } from './commands/server';
 import { trainCommand } from './commands/train';
 import { studyCommands, tuneCommand } from './commands/tune';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...studyCommands,
   ...registryCommands,
   serverCommand,
+  serveCommand,
   ...dbCommands,
   doctorCommand,
 ];

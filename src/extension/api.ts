@@ -26,6 +26,8 @@ export interface ModelOpsApi {
   cancelRunningCommands(): void;
   /** The Production status bar item's text, undefined while hidden. */
   statusBarText(): string | undefined;
+  /** The serving status bar item's text (the served version and URL), undefined while nothing is served. */
+  servingText(): string | undefined;
   /** Replace the prompt/message seam (tests); returns the previous one. */
   setUi(ui: Ui): Ui;
 }

@@ -9,6 +9,8 @@ import { predictWithProduction } from './commands/predict-commands';
 import { archiveVersion, promoteToProduction, rejectVersion } from './commands/registry-commands';
 import { registerFromRun, trainEnsemble, validateVersion } from './commands/train-commands';
 import { tuneHyperparameters } from './commands/tune-commands';
+import { serveModel, stopServing } from './commands/serve-commands';
+import { ModelServing } from './serving';
 import { PredictionDecorations } from './predictions/decorations';
 import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
@@ -37,6 +39,7 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.rejectVersion,
   COMMAND.archiveVersion,
   COMMAND.predictWithProduction,
+  COMMAND.serveModel,
 ]);
 
 /** The composition root: owns every long-lived object and disposes them in reverse order. */
@@ -51,6 +54,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly models: ModelsTreeProvider;
   private readonly statusBar: ProductionStatusBar;
   private readonly decorations: PredictionDecorations;
+  private readonly serving: ModelServing;
   private readonly activationMs: number;
   /** The last failure reported per folder's store, so each is said once. */
   private readonly lastError = new Map<string, string | undefined>();
@@ -64,6 +68,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.models = this.track(new ModelsTreeProvider(this.sessions, this.log));
     this.statusBar = this.track(new ProductionStatusBar(this.sessions, this.log));
     this.decorations = this.track(new PredictionDecorations());
+    this.serving = this.track(new ModelServing(this.log, COMMAND.stopServing));
     this.experimentsView = this.track(
       vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }),
     );
@@ -177,6 +182,8 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.predictWithProduction, (run, arg, model) => predictWithProduction({ ...deps, decorations: this.decorations }, run, arg, model), {
       progressTitle: 'ModelOps: Predicting',
     });
+    this.register(COMMAND.serveModel, (_run, arg, how) => serveModel({ ...deps, serving: this.serving }, arg, how));
+    this.register(COMMAND.stopServing, (_run, arg) => stopServing({ ...deps, serving: this.serving }, arg));
   }
 
   /** Selects a run in the Experiments view, expanded (a study's run shows its trials under it). */
@@ -206,6 +213,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       models: this.models,
       sessions: this.sessions,
       statusBarText: () => this.statusBar.text,
+      servingText: () => this.serving.text,
       decorations: this.decorations,
       experimentsSelection: () => this.experimentsView.selection,
       cancelRunningCommands: () => this.runner.cancelAll(),

@@ -6,6 +6,7 @@ import { formatModelUri, parseModelUri } from '../core/model-uri';
 import type { ModelVersion } from '../core/registry';
 import type { RegistryStore } from '../store/registry-store';
 import type { TrackingStore } from '../store/tracking-store';
+import { verifyPinned } from './model-pin';
 
 /** The stores a pipeline use case works on. */
 export interface Stores {
@@ -67,7 +68,25 @@ export async function sourceDir(tracking: TrackingStore, source: string): Promis
   throw new ModelOpsError('MODEL_INVALID', `model source '${source}' cannot be read locally`, { location: source });
 }
 
-/** Resolves any model URI to a model directory that exists and has an MLmodel file. */
+/** A registry version's model directory, after checking it still holds the bytes the version was registered with (model-pin.ts). */
+export async function versionModelDir(tracking: TrackingStore, version: ModelVersion): Promise<{ dir: string; runId?: string }> {
+  const found = await sourceDir(tracking, version.source);
+  if (existsSync(found.dir)) verifyPinned(version, found.dir);
+  return found;
+}
+
+/** Throws only when a version's pinned bytes changed; a source that cannot be found is reported by whoever loads it. */
+export async function checkPinnedVersion(tracking: TrackingStore, version: ModelVersion): Promise<void> {
+  let dir: string;
+  try {
+    dir = (await sourceDir(tracking, version.source)).dir;
+  } catch {
+    return;
+  }
+  if (existsSync(dir)) verifyPinned(version, dir);
+}
+
+/** Resolves any model URI to a model directory that exists and has an MLmodel file (a registry version's pin checked). */
 export async function resolveModel(stores: Stores, model: ModelUri | string, cwd: string = process.cwd()): Promise<ResolvedModel> {
   const uri = typeof model === 'string' ? parseModelUri(model) : model;
   const text = formatModelUri(uri);
@@ -85,5 +104,6 @@ export async function resolveModel(stores: Stores, model: ModelUri | string, cwd
   if (!existsSync(join(out.dir, 'MLmodel'))) {
     throw new ModelOpsError('MODEL_INVALID', `${text}: ${out.dir} has no MLmodel file; it is not a saved model`, { location: out.dir });
   }
+  if (out.version) verifyPinned(out.version, out.dir);
   return out;
 }

@@ -5,6 +5,7 @@ import { canonicalStage } from '../core/stages';
 import { checkReject, checkTransition } from '../registry/lifecycle';
 import type { ValidationReport } from '../registry/report';
 import type { Stores } from './model-resolve';
+import { versionModelDir } from './model-resolve';
 
 export interface PromoteOptions {
   name: string;
@@ -34,6 +35,7 @@ export async function promoteModelVersion(stores: Stores, o: PromoteOptions): Pr
   const to: Stage = canonicalStage(o.to ?? 'Production');
   const current = await stores.registry.getModelVersion(o.name, o.version);
   checkTransition({ name: o.name, version: current.version, from: current.currentStage, to, via: 'approval', approved: o.approve, comment: o.comment });
+  await versionModelDir(stores.tracking, current); // an approval is for the registered bytes only
   const report = (await stores.registry.listValidationReports(o.name, current.version)).find((r) => r.passed);
   if (!report) {
     throw new ModelOpsError(

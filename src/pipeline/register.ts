@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ModelOpsError } from '../core/errors';
 import type { ModelVersion } from '../core/registry';
 import type { Tag } from '../core/tracking';
+import { pinTags } from './model-pin';
 import type { Stores } from './model-resolve';
 import type { ValidateOptions, ValidateResult } from './validate';
 import { validateModelVersion } from './validate';
@@ -61,7 +62,8 @@ export async function registerModel(stores: Stores, o: RegisterOptions): Promise
     source: `runs:/${o.runId}/${artifactPath}`,
     runId: o.runId,
     ...(o.description ? { description: o.description } : {}),
-    ...(o.tags ? { tags: o.tags } : {}),
+    // The approved bytes are pinned: every later load checks them (model-pin.ts).
+    tags: [...(o.tags ?? []), ...pinTags(dir)],
     audit: { actor: o.actor, action: 'register' },
   });
   if (o.validate === false) return { version };

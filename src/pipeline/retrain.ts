@@ -7,7 +7,7 @@ import { readModelInfo } from '../ml/ensemble/model-package';
 import type { MemberSpec, MemberType } from '../ml/estimators';
 import { MEMBER_TYPES } from '../ml/estimators';
 import type { Stores } from './model-resolve';
-import { sourceDir } from './model-resolve';
+import { versionModelDir } from './model-resolve';
 import { predict } from './predict';
 import type { RegisterResult } from './register';
 import { registerModel } from './register';
@@ -54,7 +54,7 @@ export async function retrain(stores: Stores, o: RetrainOptions): Promise<Retrai
   };
   const reference = await referenceVersion(stores, o.name);
   const refRun = await stores.tracking.getRun(reference.runId);
-  const { dir } = await sourceDir(stores.tracking, reference.source);
+  const { dir } = await versionModelDir(stores.tracking, reference);
   const info = readModelInfo(dir);
   const target = o.target ?? info.target;
   const data = resolve(o.workspace ?? process.cwd(), o.data);

@@ -12,7 +12,8 @@ import { frameToRows, loadDataset } from '../ml/dataset/dataset';
 import { datasetSchemaJson } from '../ml/dataset/profile';
 import type { Task } from '../ml/dataset/schema';
 import type { Ensemble } from '../ml/ensemble/ensemble';
-import { FLAVOR, saveModel } from '../ml/ensemble/model-package';
+import { DATA_FILE, FLAVOR, saveModel } from '../ml/ensemble/model-package';
+import { PYFUNC_FLAVOR, pyfuncFlavor } from '../ml/ensemble/pyfunc-flavor';
 import type { MemberSpec, MemberType } from '../ml/estimators';
 import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
 import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
@@ -244,7 +245,7 @@ async function trainInRun(
     tags: [
       {
         key: TAG.loggedModels,
-        value: JSON.stringify([{ run_id: runId, artifact_path: 'model', utc_time_created: info.utcTimeCreated, flavors: { [FLAVOR]: { format: 'modelops.ensemble/1' } }, model_uuid: info.modelUuid }]),
+        value: JSON.stringify([{ run_id: runId, artifact_path: 'model', utc_time_created: info.utcTimeCreated, flavors: { [FLAVOR]: { format: 'modelops.ensemble/1' }, [PYFUNC_FLAVOR]: pyfuncFlavor(DATA_FILE) }, model_uuid: info.modelUuid }]),
       },
     ],
   });

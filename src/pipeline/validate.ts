@@ -11,7 +11,7 @@ import { checkTransition, stageAfterValidation } from '../registry/lifecycle';
 import type { ValidationReport } from '../registry/report';
 import { formatReport, reportPassed } from '../registry/report';
 import type { Stores } from './model-resolve';
-import { sourceDir } from './model-resolve';
+import { versionModelDir } from './model-resolve';
 import { ownerTags, VALIDATION_TAG } from '../store/run-owner';
 import { openScoringModel } from './scoring';
 import type { HeldOut } from './validate-gates';
@@ -97,7 +97,7 @@ async function runValidation(stores: Stores, options: ValidateOptions, version: 
     if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'validation was cancelled');
   };
 
-  const { dir } = await sourceDir(stores.tracking, version.source);
+  const { dir } = await versionModelDir(stores.tracking, version);
   const candidate = openScoringModel(dir);
   cancelled();
 
@@ -105,7 +105,7 @@ async function runValidation(stores: Stores, options: ValidateOptions, version: 
   let baseline: { model: ReturnType<typeof openScoringModel>; version: string } | undefined;
   if (production) {
     progress(`loading Production version ${production.version}`);
-    baseline = { model: openScoringModel((await sourceDir(stores.tracking, production.source)).dir), version: production.version };
+    baseline = { model: openScoringModel((await versionModelDir(stores.tracking, production)).dir), version: production.version };
   }
 
   let data: HeldOut | undefined;

@@ -20,6 +20,8 @@ export const COMMAND = {
   rejectVersion: 'modelops.rejectVersion',
   archiveVersion: 'modelops.archiveVersion',
   predictWithProduction: 'modelops.predictWithProduction',
+  serveModel: 'modelops.serveModel',
+  stopServing: 'modelops.stopServing',
   // Webview panels (src/extension/webviews/register.ts registers them).
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',

@@ -9,7 +9,7 @@ import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { ModelVersion } from '../../core/registry';
 import type { DatasetInput, Run } from '../../core/tracking';
 import { readModelInfo } from '../../ml/ensemble/model-package';
-import { sourceDir } from '../../pipeline/model-resolve';
+import { checkPinnedVersion, sourceDir } from '../../pipeline/model-resolve';
 import type { GateResult, ValidationReport as StoreReport } from '../../registry/report';
 import { metricGoal } from '../../shared/format';
 import type { DatasetLineage, Decision, MetricComparison, PromotionReview, PromotionState, ReviewSide, Signature, ValidationReport } from '../../shared/promotion-protocol';
@@ -128,6 +128,8 @@ async function lastDecision(registry: RegistryStore, name: string, version: stri
 export async function loadPromotionReview(stores: ReviewStores, name: string, version: string): Promise<PromotionReview> {
   const candidateVersion = await stores.registry.getModelVersion(name, version);
   const productionVersion = (await stores.registry.getLatestVersions(name, ['Production'])).find((v) => v.version !== version);
+  // Nothing is reviewed on bytes other than the registered ones (model-pin.ts): the panel shows the refusal.
+  for (const v of [candidateVersion, ...(productionVersion ? [productionVersion] : [])]) await checkPinnedVersion(stores.tracking, v);
   const reports = await stores.registry.listValidationReports(name, version);
   const report = reports[0];
   const candidate = await side(stores, candidateVersion);

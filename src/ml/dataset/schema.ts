@@ -39,9 +39,10 @@ const TRUE = new Set(['true', 'yes', 't', 'y']);
 const FALSE = new Set(['false', 'no', 'f', 'n']);
 const ID_NAME = /^(id|uuid|guid|key|index)$|(_id|_uuid|_key)$|^id_|Id$|ID$/;
 
-export function isMissing(v: string | number | null | undefined): boolean {
+export function isMissing(v: string | number | boolean | null | undefined): boolean {
   if (v === null || v === undefined) return true;
   if (typeof v === 'number') return Number.isNaN(v);
+  if (typeof v === 'boolean') return false; // a JSON true/false (serve, pyfunc) is a value
   return MISSING.has(v.trim().toLowerCase());
 }
 

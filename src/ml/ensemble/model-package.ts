@@ -1,15 +1,18 @@
 import { checkNesting } from '../../core/json-text';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { ModelOpsError } from '../../core/errors';
 import { VERSION } from '../../core/version';
 import type { Row } from '../dataset/dataset';
 import type { EnsembleJSON } from './ensemble';
 import { Ensemble } from './ensemble';
+import { MLFLOW_VERSION, PYFUNC_FLAVOR, pyfuncFlavor, writePyfuncCode, writePyfuncEnv } from './pyfunc-flavor';
+import type { YamlValue } from './pyyaml';
+import { dumpYaml } from './pyyaml';
 import type { ModelSignature } from './signature';
-import { colSpecJson, parseColSpecJson, signatureFor } from './signature';
+import { colSpecJson, PARAMS_JSON, parseColSpecJson, signatureFor } from './signature';
 
 export const MODEL_FORMAT = 'modelops.ensemble/1';
 export const FLAVOR = 'modelops_ensemble';
@@ -51,7 +54,21 @@ function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-/** Writes the model directory in MLflow's layout: MLmodel, model.json (versioned envelope), input_example.json. */
+/** Bytes of every file under `dir` (MLflow's `model_size_bytes`: what is there before MLmodel and the env files). */
+function filesSize(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const s = statSync(join(dir, name));
+    total += s.isDirectory() ? filesSize(join(dir, name)) : s.size;
+  }
+  return total;
+}
+
+/**
+ * Writes the model directory in MLflow's layout: model.json (versioned envelope), input_example.json,
+ * the `python_function` flavor's code/ and environment files, and MLmodel last (a directory with an
+ * MLmodel file is complete), in the shape MLflow 2.10.2 writes it.
+ */
 export function saveModel(dir: string, model: Ensemble, meta: ModelMeta = {}): ModelInfo {
   mkdirSync(dir, { recursive: true });
   const payload = model.toJSON();
@@ -69,7 +86,7 @@ export function saveModel(dir: string, model: Ensemble, meta: ModelMeta = {}): M
     target: model.target,
     classes: model.classes,
   };
-  const mlmodel: Record<string, unknown> = {
+  const mlmodel: Record<string, YamlValue> = {
     artifact_path: info.artifactPath,
     flavors: {
       [FLAVOR]: {
@@ -82,10 +99,12 @@ export function saveModel(dir: string, model: Ensemble, meta: ModelMeta = {}): M
         classes: model.classes,
         members: model.members.map((m) => ({ type: m.spec.type, engine: m.spec.engine ?? 'modelops', weight: m.weight })),
       },
+      [PYFUNC_FLAVOR]: pyfuncFlavor(DATA_FILE),
     },
+    mlflow_version: MLFLOW_VERSION,
     model_uuid: info.modelUuid,
     run_id: info.runId,
-    signature: { inputs: colSpecJson(signature.inputs), outputs: colSpecJson(signature.outputs), params: null },
+    signature: { inputs: colSpecJson(signature.inputs), outputs: colSpecJson(signature.outputs), params: PARAMS_JSON },
     utc_time_created: info.utcTimeCreated,
   };
   const example = (meta.inputExample ?? []).slice(0, 5);
@@ -95,7 +114,10 @@ export function saveModel(dir: string, model: Ensemble, meta: ModelMeta = {}): M
     writeAtomic(join(dir, 'input_example.json'), `${JSON.stringify({ columns, data })}\n`);
     mlmodel.saved_input_example_info = { artifact_path: 'input_example.json', pandas_orient: 'split', type: 'dataframe' };
   }
-  writeAtomic(join(dir, 'MLmodel'), stringifyYaml(mlmodel, { lineWidth: 0 }));
+  writePyfuncCode(dir);
+  mlmodel.model_size_bytes = filesSize(dir);
+  writePyfuncEnv(dir);
+  writeAtomic(join(dir, 'MLmodel'), dumpYaml(mlmodel));
   return info;
 }
 

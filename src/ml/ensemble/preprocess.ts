@@ -31,7 +31,7 @@ export interface PreprocessorJSON {
 }
 
 function numericValue(kind: 'numeric' | 'boolean', v: Cell): number {
-  if (isMissing(v as string | number | null | undefined)) return NaN;
+  if (isMissing(v)) return NaN;
   if (kind === 'boolean') return parseBoolean(v as string | number | boolean);
   if (typeof v === 'boolean') return v ? 1 : 0;
   return parseNumber(v as string | number);

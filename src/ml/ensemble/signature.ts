@@ -19,6 +19,12 @@ export function signatureFor(features: FeatureSpec[], target: string, task: Task
   };
 }
 
+/**
+ * The signature's params schema (MLflow ≥ 2.6 `ParamSchema`, serialized as `ParamSpec.to_dict()`):
+ * `params={"predict_proba": true}` asks the pyfunc model and `modelops serve` for class probabilities.
+ */
+export const PARAMS_JSON = '[{"name": "predict_proba", "type": "boolean", "default": false, "shape": null}]';
+
 /** MLflow serializes each side of the signature as a JSON string inside MLmodel (with ", " and ": " separators, as Python's json.dumps does). */
 export function colSpecJson(cols: ColSpec[]): string {
   return `[${cols

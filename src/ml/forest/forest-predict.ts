@@ -149,8 +149,14 @@ export function warmPredictWorkers(model: Compiled, sample: { rows: Float32Array
 }
 
 export function predictParallel(job: PredictJob, options: PredictOptions = {}): number {
-  const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
   const work = job.nRows * job.model.roots.length;
+  // Too small for any worker: skip looking for them (a served model predicts a few rows per request,
+  // and the lookups are syscalls: core count, the worker script's existence).
+  if (options.minWork === undefined && !options.workersOnly && work < WARM_MIN_WORK) {
+    predictRange(job, 0, job.nRows);
+    return 1;
+  }
+  const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
   const script = threads > 1 && job.out.buffer instanceof SharedArrayBuffer ? forestWorkerPath() : undefined;
   // Warm workers (kept from an earlier call) pay off for much smaller jobs than cold ones.
   const minWork = options.minWork ?? (script && poolSize(script) >= threads - 1 ? WARM_MIN_WORK : COLD_MIN_WORK);
