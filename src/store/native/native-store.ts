@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import { NEW_STORE_PAGE_SIZE, createModelopsTempTables, createStoreSchema, dropModelopsTempTables, ensureModelopsSchema, hasModelopsTables } from '../schema/create';
 import type { StoreSchema } from '../schema/inspect';
@@ -10,7 +10,7 @@ import { FileLock } from '../sql/file-lock';
 import { ioError } from '../sql/fs-util';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { EngineInfo, StoreFile, StoreFileOptions } from '../sql/store-file';
-import { defaultArtifactRoot, noStore } from '../sql/store-file';
+import { defaultArtifactRoot, defaultExperimentLocation, noStore } from '../sql/store-file';
 import { NativeSql } from './native-sql';
 import type { NativeSqliteError, NodeSqlite } from './node-sqlite';
 import { SQLITE } from './node-sqlite';
@@ -65,7 +65,7 @@ export class NativeStoreFile implements StoreFile {
     const path = resolve(file);
     if (!existsSync(path)) {
       if (options.create === false) throw noStore(path);
-      const artifacts = join(resolve(options.artifactRoot ?? defaultArtifactRoot(path)), '0');
+      const artifacts = defaultExperimentLocation(path, options);
       await createStoreFile(path, new FileLock(`${path}.lock`), options.lockTimeoutMs ?? 30_000, (tmp) => {
         const db = new sqlite.DatabaseSync(tmp);
         try {

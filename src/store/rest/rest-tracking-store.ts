@@ -133,6 +133,10 @@ export class RestTrackingStore implements TrackingStore {
     for (const e of entries) await this.logBatch(e.runId, e.batch);
   }
 
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.client.call('POST', 'runs/delete-tag', { run_id: runId, key });
+  }
+
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     const out: Metric[] = [];
     let pageToken: string | undefined;

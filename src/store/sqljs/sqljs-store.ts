@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
 import type { StoreSchema } from '../schema/inspect';
@@ -13,7 +13,7 @@ import { sameSignature, signatureOf } from '../sql/file-signature';
 import { fsyncPath, ioError, removeOrphanTempFiles, tempPathBeside, tryUnlink } from '../sql/fs-util';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { EngineInfo, StoreFile, StoreFileOptions } from '../sql/store-file';
-import { defaultArtifactRoot, noStore } from '../sql/store-file';
+import { defaultArtifactRoot, defaultExperimentLocation, noStore } from '../sql/store-file';
 import { ImageBuffer, imageWithHeadroom, LiveImage } from './live-image';
 import { SqljsSql } from './sqljs-sql';
 import { loadSqlJs } from './sqljs-runtime';
@@ -265,7 +265,7 @@ function writeNewStore(sql: SqlJsStatic, tmp: string, path: string, options: Sto
   const db = new sql.Database();
   try {
     db.exec(`PRAGMA page_size = ${NEW_STORE_PAGE_SIZE}`);
-    createStoreSchema(new SqljsSql(db), join(resolve(options.artifactRoot ?? defaultArtifactRoot(path)), '0'), Date.now());
+    createStoreSchema(new SqljsSql(db), defaultExperimentLocation(path, options), Date.now());
     writeDurably(tmp, db.export(), path);
   } finally {
     db.close();
