@@ -153,6 +153,7 @@ export async function handleRequest(parts: ServerParts, req: IncomingMessage, re
       registry: parts.stores.registry,
       actor,
       method: method as Method,
+      client: req.socket,
       batches: parts.batches,
       artifacts: parts.artifacts,
       cwd: parts.cwd,

@@ -15,6 +15,8 @@ export interface RouteContext {
   /** The caller, for the audit trail: basic-auth user, token name, or `api`. */
   actor: string;
   method: Method;
+  /** The caller's connection (group commit waits for the clients active lately). */
+  client: object;
   batches: LogBatchQueue;
   /** The artifact proxy's folder; undefined with --no-serve-artifacts. */
   artifacts: ArtifactFiles | undefined;

@@ -196,7 +196,7 @@ const RUN_ROUTES: Record<string, Route> = {
     handle: (c, f) => {
       const runId = runIdOf(f);
       const batch: LogBatch = { metrics: batchMetrics(f), params: keyValues(f, 'params'), tags: keyValues(f, 'tags') };
-      return done(c.batches.submit(runId, batch));
+      return done(c.batches.submit(runId, batch, c.client));
     },
   },
   'runs/log-metric': {
@@ -204,7 +204,7 @@ const RUN_ROUTES: Record<string, Route> = {
     handle: (c, f) => {
       const runId = runIdOf(f);
       const metric = { key: str(f, 'key'), value: double(f, 'value'), timestamp: reqInt(f, 'timestamp'), step: optInt(f, 'step') ?? 0 };
-      return done(c.batches.submit(runId, { metrics: [metric] }));
+      return done(c.batches.submit(runId, { metrics: [metric] }, c.client));
     },
   },
   'runs/log-parameter': {
