@@ -118,7 +118,7 @@ export function handler(stores: ServedStores, options: ServerOptions = {}): (req
 }
 
 /** Listens on host:port (port 0: any free port); 127.0.0.1 unless told otherwise. */
-export function startTrackingServer(stores: TrackingStore | ServedStores, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startTrackingServer(stores: TrackingStore | ServedStores, options: ServerOptions = {}): Promise<RunningServer> {
   const served: ServedStores = 'tracking' in stores ? stores : { tracking: stores };
   const host = options.host ?? '127.0.0.1';
   checkExposure(host, options.auth);
