@@ -14,6 +14,7 @@ import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
 import { Log } from './log';
 import { ProductionStatusBar } from './status-bar';
+import { TrackingServerController } from './tracking-server';
 import type { StoreSession } from './store-session';
 import { StoreSessions } from './store-sessions';
 import type { Ui } from './ui';
@@ -37,6 +38,7 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.rejectVersion,
   COMMAND.archiveVersion,
   COMMAND.predictWithProduction,
+  COMMAND.startTrackingServer,
 ]);
 
 /** The composition root: owns every long-lived object and disposes them in reverse order. */
@@ -51,6 +53,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly models: ModelsTreeProvider;
   private readonly statusBar: ProductionStatusBar;
   private readonly decorations: PredictionDecorations;
+  private readonly trackingServer: TrackingServerController;
   private readonly activationMs: number;
   /** The last failure reported per folder's store, so each is said once. */
   private readonly lastError = new Map<string, string | undefined>();
@@ -64,6 +67,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.models = this.track(new ModelsTreeProvider(this.sessions, this.log));
     this.statusBar = this.track(new ProductionStatusBar(this.sessions, this.log));
     this.decorations = this.track(new PredictionDecorations());
+    this.trackingServer = this.track(new TrackingServerController(context, this.log, () => this.ui));
     this.experimentsView = this.track(
       vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }),
     );
@@ -174,6 +178,13 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.promoteToProduction, (_run, arg, comment) => promoteToProduction(deps, arg, comment));
     this.register(COMMAND.rejectVersion, (_run, arg, comment) => rejectVersion(deps, arg, comment));
     this.register(COMMAND.archiveVersion, (_run, arg) => archiveVersion(deps, arg));
+    this.register(COMMAND.startTrackingServer, async (_run, arg) => {
+      const session = await this.sessions.resolve(arg, this.ui);
+      return session ? this.trackingServer.start(session) : undefined;
+    });
+    this.register(COMMAND.stopTrackingServer, async () => {
+      if (!(await this.trackingServer.stop())) void this.ui.info('The ModelOps tracking server is not running.');
+    });
     this.register(COMMAND.predictWithProduction, (run, arg, model) => predictWithProduction({ ...deps, decorations: this.decorations }, run, arg, model), {
       progressTitle: 'ModelOps: Predicting',
     });
@@ -206,6 +217,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       models: this.models,
       sessions: this.sessions,
       statusBarText: () => this.statusBar.text,
+      trackingServerUrl: () => this.trackingServer.url,
       decorations: this.decorations,
       experimentsSelection: () => this.experimentsView.selection,
       cancelRunningCommands: () => this.runner.cancelAll(),

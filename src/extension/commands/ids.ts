@@ -20,6 +20,8 @@ export const COMMAND = {
   rejectVersion: 'modelops.rejectVersion',
   archiveVersion: 'modelops.archiveVersion',
   predictWithProduction: 'modelops.predictWithProduction',
+  startTrackingServer: 'modelops.startTrackingServer',
+  stopTrackingServer: 'modelops.stopTrackingServer',
   // Webview panels (src/extension/webviews/register.ts registers them).
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',
