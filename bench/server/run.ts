@@ -17,6 +17,12 @@ import { openStores } from '../../src/store/open';
 import { repoRoot } from '../../test/repo-paths';
 
 const QUICK = process.argv.includes('--quick');
+/** `--cli <dist/cli.js>`: another build's server (e.g. main's, for a before/after on the same machine load). */
+const CLI_AT = process.argv.indexOf('--cli');
+const CLI = CLI_AT >= 0 ? process.argv[CLI_AT + 1]! : join(repoRoot(), 'dist', 'cli.js');
+/** `--engine sqlite|sqljs`: one engine only. */
+const ENGINE_AT = process.argv.indexOf('--engine');
+const ONLY_ENGINE = ENGINE_AT >= 0 ? process.argv[ENGINE_AT + 1] : undefined;
 const CLIENTS = 8;
 const CALLS = QUICK ? 100 : 500;
 const METRICS = 100;
@@ -38,8 +44,7 @@ interface Server {
 }
 
 function startServer(node: string, store: string, engine: string): Promise<Server> {
-  const cli = join(repoRoot(), 'dist', 'cli.js');
-  const child = spawn(node, [cli, 'server', '--port', '0', '--json', '--quiet', '--store', store], { env: { ...process.env, MODELOPS_STORE_ENGINE: engine }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(node, [CLI, 'server', '--port', '0', '--json', '--quiet', '--store', store], { env: { ...process.env, MODELOPS_STORE_ENGINE: engine }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   return new Promise((resolveStart, reject) => {
     child.stdout.on('data', (c: Buffer) => {
@@ -122,8 +127,8 @@ async function measure(node: string, engine: string): Promise<{ pointsPerSecond:
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(repoRoot(), 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build first');
-  console.log(`modelops server: ${CLIENTS} clients × ${CALLS} log-batch calls × ${METRICS} metrics on loopback (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})\n`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  console.log(`modelops server (${CLI}): ${CLIENTS} clients × ${CALLS} log-batch calls × ${METRICS} metrics on loopback (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})\n`);
   const rows: string[][] = [];
   let failed = false;
   const engines: { label: string; node: string | undefined; engine: string }[] = [
@@ -131,6 +136,7 @@ async function main(): Promise<void> {
     { label: 'modelops server, sql.js', node: process.execPath, engine: 'sqljs' },
   ];
   for (const e of engines) {
+    if (ONLY_ENGINE && e.engine !== ONLY_ENGINE) continue;
     if (!e.node) {
       rows.push([e.label, 'skipped (no Node with node:sqlite)', '', '']);
       continue;
