@@ -4,6 +4,9 @@
  * (the artifact proxy: `mlflow-artifacts:/<exp>/<run>/artifacts`, optionally with the server's
  * address, `mlflow-artifacts://host:5000/<exp>/...`).
  */
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 export const PROXY_SCHEME = 'mlflow-artifacts';
 
 /** The proxy's HTTP route, below the tracking server's address. */
@@ -44,4 +47,17 @@ export function appendUriPath(uri: string, ...parts: string[]): string {
     out = out.endsWith('/') ? `${out}${p}` : `${out}/${p}`;
   }
   return out;
+}
+
+/** The folder a location names on this machine (an absolute path or a local `file:` URI), else undefined. */
+export function localPathOf(location: string): string | undefined {
+  const scheme = uriScheme(location);
+  if (scheme === undefined) return isAbsolute(location) ? location : undefined;
+  if (scheme !== 'file') return undefined;
+  try {
+    return fileURLToPath(location);
+  } catch {
+    // file://other-host/… or a malformed URI: not a folder here.
+    return undefined;
+  }
 }

@@ -1,9 +1,8 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { isAbsolute, join, posix } from 'node:path';
-import { isProxiedUri, proxiedPath, uriScheme } from '../core/artifact-uri';
+import { join, posix } from 'node:path';
+import { isProxiedUri, localPathOf, proxiedPath, uriScheme } from '../core/artifact-uri';
 import { ModelOpsError } from '../core/errors';
 import type { Json } from '../core/mlflow-wire';
 import { parseModelUri } from '../core/model-uri';
@@ -57,8 +56,7 @@ export async function handleProxy(c: RouteContext, rest: string, fields: () => F
 async function runArtifactFile(c: RouteContext, runId: string, rel: string): Promise<string> {
   const run = await c.tracking.getRun(runId);
   const uri = run.info.artifactUri;
-  const scheme = uriScheme(uri);
-  if (scheme !== undefined && scheme !== 'file' && !isProxiedUri(uri)) {
+  if (!isProxiedUri(uri) && localPathOf(uri) === undefined) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The artifacts of run ${runId} are at ${uri}, which this server does not serve`, { location: uri });
   }
   if (isProxiedUri(uri) && c.artifacts) return c.artifacts.locate(posix.join(proxiedPath(uri), rel));
@@ -91,10 +89,8 @@ async function versionSourceFile(c: RouteContext, source: string, rel: string): 
     const parsed = parseModelUri(source);
     if (parsed.kind === 'run') return runArtifactFile(c, parsed.runId, posix.join(parsed.path, rel));
   }
-  if (scheme === undefined || scheme === 'file') {
-    const dir = scheme === 'file' ? fileURLToPath(source) : source;
-    if (isAbsolute(dir)) return join(dir, rel);
-  }
+  const dir = localPathOf(source);
+  if (dir !== undefined) return join(dir, rel);
   throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The model version's source ${source} is not served by this server`, { location: source });
 }
 
@@ -122,12 +118,12 @@ export async function handleUploadArtifact(c: RouteContext, f: Fields, readBody:
   if (rel === '') throw invalid('Invalid path');
   const body = await readBody();
   try {
-    if (Buffer.byteLength(body.text) > UPLOAD_LIMIT) throw invalid('Artifact size is too large. Max size is 10MB.');
-    if (body.text.length === 0) throw invalid('Request must specify data.');
+    if (body.bytes.length > UPLOAD_LIMIT) throw invalid('Artifact size is too large. Max size is 10MB.');
+    if (body.bytes.length === 0) throw invalid('Request must specify data.');
     const dir = await mkdtemp(join(tmpdir(), 'modelops-upload-'));
     try {
       const file = join(dir, posix.basename(rel));
-      await writeFile(file, body.text);
+      await writeFile(file, body.bytes);
       const parent = posix.dirname(rel);
       await c.tracking.logArtifact(runId, file, parent === '.' ? undefined : parent);
     } finally {
@@ -147,8 +143,7 @@ const artifactsList: Route = {
     const rel = path === undefined ? undefined : safeArtifactPath(path);
     const run = await c.tracking.getRun(runId);
     const uri = run.info.artifactUri;
-    const scheme = uriScheme(uri);
-    const local = scheme === undefined || scheme === 'file' || isProxiedUri(uri);
+    const local = isProxiedUri(uri) || localPathOf(uri) !== undefined;
     const entries = local ? await c.tracking.listArtifacts(runId, rel) : [];
     const files = entries.map((e) => ({ path: e.path, is_dir: e.isDir, ...(e.isDir ? {} : { file_size: e.fileSize ?? 0 }) }));
     return { root_uri: uri, ...(files.length ? { files } : {}) };

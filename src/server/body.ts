@@ -62,6 +62,7 @@ export interface BodyLimits {
 const STEP = 256 * 1024;
 
 export interface Body {
+  bytes: Buffer;
   text: string;
   /** Gives the reserved bytes back; call once the body is no longer needed. */
   release(): void;
@@ -97,7 +98,8 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
       }
       chunks.push(chunk);
     }
-    return { text: Buffer.concat(chunks, size).toString('utf8'), release };
+    const bytes = Buffer.concat(chunks, size);
+    return { bytes, text: bytes.toString('utf8'), release };
   } catch (e) {
     release();
     throw e;

@@ -110,6 +110,11 @@ async function route(parts: ServerParts, c: RouteContext, req: IncomingMessage, 
 
 /** Errors as MLflow's JSON; anything unexpected is logged with its stack and answered without it. */
 function fail(parts: ServerParts, req: IncomingMessage, res: ServerResponse, where: string, e: unknown): void {
+  if (res.headersSent) {
+    // A download the client stopped reading, or a disconnect mid-answer: nothing left to say.
+    res.destroy();
+    return;
+  }
   let status: number;
   let code: string;
   let message: string;
@@ -123,10 +128,6 @@ function fail(parts: ServerParts, req: IncomingMessage, res: ServerResponse, whe
   if (status !== 500) parts.log(`${where} ${status} ${code}: ${message.slice(0, 300)}`);
   // A refused body still on its way is not read: close the connection after the answer.
   if (!req.complete) headers = { ...headers, Connection: 'close' };
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
   sendError(res, status, code, message, { ...corsHeaders(req, parts.security), ...headers });
   if (!req.complete) res.on('finish', () => req.socket.destroySoon());
 }

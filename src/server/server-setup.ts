@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PROXY_SCHEME, uriScheme } from '../core/artifact-uri';
+import { PROXY_SCHEME, localPathOf, uriScheme } from '../core/artifact-uri';
 import { ModelOpsError } from '../core/errors';
 import { resolveStoreLocation } from '../store/open';
 import { defaultArtifactRoot } from '../store/sql/store-file';
@@ -58,10 +57,10 @@ function list(text: string | undefined): string[] | undefined {
 
 /** A local folder from a path or `file:` URI; anything else is refused (the proxy serves this machine's disk). */
 function localFolder(value: string, cwd: string, option: string): string {
-  const scheme = uriScheme(value);
-  if (scheme === 'file') return fileURLToPath(value);
-  if (scheme !== undefined) throw bad(`--${option} must be a folder on this machine (a path or file:// URI), got '${value}'`, option);
-  return isAbsolute(value) ? value : resolve(cwd, value);
+  if (uriScheme(value) === undefined) return isAbsolute(value) ? value : resolve(cwd, value);
+  const local = localPathOf(value);
+  if (local === undefined) throw bad(`--${option} must be a folder on this machine (a path or file:// URI), got '${value}'`, option);
+  return local;
 }
 
 function authFrom(input: ServerSetupInput): AuthConfig {

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { uriScheme } from '../core/artifact-uri';
 import { ModelOpsError } from '../core/errors';
 import type { Json } from '../core/mlflow-wire';
@@ -48,12 +48,8 @@ function resolveLocation(location: string | undefined, cwd: string): string | un
   if (decodeLoop(query).includes('..')) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Invalid query string', { location: 'artifact_location' });
   const scheme = uriScheme(location);
   if (scheme === undefined) return isAbsolute(location) ? location : resolve(cwd, location);
-  if (scheme === 'file' && !location.startsWith('file:///') && !location.startsWith('file://localhost/')) {
-    // file:relative/path
-    const rest = location.replace(/^file:(\/\/)?/, '');
-    return isAbsolute(rest) ? location : pathToFileURL(resolve(cwd, rest)).href;
-  }
-  if (scheme === 'file') fileURLToPath(location); // a malformed file: URI is refused here
+  // file:relative/path (no authority): relative to the working folder too.
+  if (scheme === 'file' && !location.startsWith('file://') && !location.startsWith('file:/')) return pathToFileURL(resolve(cwd, location.slice('file:'.length))).href;
   return location;
 }
 

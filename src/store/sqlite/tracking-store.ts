@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { appendUriPath, isProxiedUri, proxiedPath } from '../../core/artifact-uri';
+import { appendUriPath, isProxiedUri, localPathOf, proxiedPath } from '../../core/artifact-uri';
 import { ModelOpsError } from '../../core/errors';
 import { decodePageToken, encodePageToken } from '../../core/page-token';
 import type {
@@ -94,7 +93,7 @@ export class SqliteTrackingStore implements TrackingStore {
   private runArtifactUri(experimentLocation: string, runId: string): string {
     let base = experimentLocation.replace(/\/+$/, '');
     if (this.options.artifactRootUri && isProxiedUri(this.options.artifactRootUri) && !isProxiedUri(base)) {
-      const local = base.startsWith('file:') ? fileURLToPath(base) : isAbsolute(base) ? base : undefined;
+      const local = localPathOf(base);
       const rel = local === undefined ? undefined : relative(this.database.artifactRoot, resolve(local));
       if (rel !== undefined && !rel.startsWith('..') && !isAbsolute(rel)) base = appendUriPath(this.options.artifactRootUri, rel.split('\\').join('/')).replace(/\/+$/, '');
     }

@@ -266,6 +266,21 @@ describe('modelops server, beyond the transcripts', () => {
     assert.equal(exact.next_page_token, undefined);
   });
 
+  test('the UI’s upload-artifact keeps binary bytes, and a run whose artifacts are on another host is a 400, never a 500', async () => {
+    const id = ((await (await post('runs/create', { experiment_id: '0' })).json()) as { run: { info: { run_id: string } } }).run.info.run_id;
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const up = await rawRequest(server.url, 'POST', `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${id}&path=plots%2Fb.bin`, bytes, { 'Content-Type': 'application/octet-stream' });
+    assert.equal(up.status, 200, up.body.toString());
+    const down = await rawRequest(server.url, 'GET', `/get-artifact?run_id=${id}&path=plots/b.bin`);
+    assert.deepEqual(down.body, bytes);
+    const exp = ((await (await post('experiments/create', { name: 'remote-files', artifact_location: 'file://other-host/share' })).json()) as { experiment_id: string }).experiment_id;
+    const remote = ((await (await post('runs/create', { experiment_id: exp })).json()) as { run: { info: { run_id: string } } }).run.info.run_id;
+    for (const path of [`/get-artifact?run_id=${remote}&path=x.txt`, `/api/2.0/mlflow/artifacts/list?run_id=${remote}`]) {
+      const r = await rawRequest(server.url, 'GET', path);
+      assert.ok(r.status < 500, `${path}: ${r.status} ${r.body.toString()}`);
+    }
+  });
+
   test('what a client logs through the server is in the store file', async () => {
     const created = (await (await post('runs/create', { experiment_id: '0', run_name: 'from-http' })).json()) as { run: { info: { run_id: string } } };
     const id = created.run.info.run_id;
