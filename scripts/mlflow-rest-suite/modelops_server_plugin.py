@@ -58,7 +58,8 @@ def _init_server(backend_uri, root_artifact_uri, extra_env=None, app="mlflow.ser
         store = backend_uri
     else:
         store = os.path.join(tempfile.mkdtemp(prefix="modelops-store-"), "mlflow.db")
-    cmd = [NODE, CLI, "server", "--port", "0", "--json", "--backend-store-uri", store, "--no-serve-artifacts"]
+    # MLflow 2.10.2's tests expect its schema's limits (a new store would otherwise get the newest head).
+    cmd = [NODE, CLI, "server", "--port", "0", "--json", "--schema", "2.10.2", "--backend-store-uri", store, "--no-serve-artifacts"]
     if root_artifact_uri:
         cmd += ["--default-artifact-root", root_artifact_uri]
     if LOG_DIR:

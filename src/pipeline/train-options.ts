@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ModelOpsError } from '../core/errors';
 import type { Engine, MemberSpec, MemberType } from '../ml/estimators';
 import { MEMBER_TYPES } from '../ml/estimators';
+import { checkMemberParams } from '../ml/member-params';
 
 /**
  * The `--params file.json` format: per-member parameters keyed by model type, plus ensemble
@@ -36,8 +37,14 @@ export function readParamsFile(path: string): TrainParamsFile {
   return v as TrainParamsFile;
 }
 
-/** `rf,knn` plus the params file → member specs. */
+/** `rf,knn` plus the params file → member specs, each member's params checked (names and ranges). */
 export function resolveMembers(models: string | MemberType[] | undefined, file: TrainParamsFile = {}): MemberSpec[] {
+  const specs = specsOf(models, file);
+  for (const s of specs) checkMemberParams(s);
+  return specs;
+}
+
+function specsOf(models: string | MemberType[] | undefined, file: TrainParamsFile): MemberSpec[] {
   if (file.members) return file.members.map((m) => ({ engine: file.engine, ...m }));
   const list = typeof models === 'string' ? models.split(',').map((s) => s.trim()).filter(Boolean) : (models ?? ['rf', 'knn']);
   if (list.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', '--models: give at least one of rf, knn, tree, dummy', { location: 'models' });

@@ -10,6 +10,7 @@ import { loadDataset } from '../ml/dataset/dataset';
 import type { Task } from '../ml/dataset/schema';
 import type { MemberType } from '../ml/estimators';
 import { childSeed } from '../ml/random';
+import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { SearchSpace } from '../tuning/distributions';
 import { parseSearchSpace } from '../tuning/distributions';
@@ -220,6 +221,8 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     }
     if (was.digest !== ds.digest) say(`note: ${options.data} changed since the study started (digest ${was.digest} → ${ds.digest}); earlier trials scored the old data`);
     await store.updateRun(record.runId, { status: 'RUNNING' });
+    // This process owns the study run now (a run the last owner left was ended FAILED on open).
+    await store.logBatch(record.runId, { tags: ownerTags() });
   } else {
     space = readSpace(options.space, members);
     applyParams(base, Object.fromEntries(Object.keys(space).map((k) => [k, null])), members); // names checked before any run exists
@@ -230,6 +233,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
       { key: TAG.user, value: safeUser() },
       { key: 'modelops.study', value: name },
       { key: 'modelops.task', value: task },
+      ...ownerTags(),
     ];
     const run = await store.createRun({ experimentId, runName: `tune-${name}`, tags });
     await store.logBatch(run.info.runId, {
@@ -286,6 +290,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
               { key: 'modelops.study', value: name },
               { key: 'modelops.trial', value: String(t.number) },
               { key: 'modelops.task', value: task },
+              ...ownerTags(),
             ],
           });
           t.runId = run.info.runId;

@@ -44,7 +44,15 @@ export const serverCommand: CommandSpec = {
       env: ctx.io.env,
       cwd: ctx.io.cwd,
     });
-    const stores = await openStores(setup.storeUri, { cwd: ctx.io.cwd, create: true, engine: ctx.io.env.MODELOPS_STORE_ENGINE, ...setup.storeOptions });
+    const stores = await openStores(setup.storeUri, {
+      cwd: ctx.io.cwd,
+      create: true,
+      engine: ctx.io.env.MODELOPS_STORE_ENGINE,
+      ...(typeof ctx.options.schema === 'string' ? { schema: ctx.options.schema } : {}),
+      ...(ctx.io.env.MODELOPS_WORKSPACE ? { workspace: ctx.io.env.MODELOPS_WORKSPACE } : {}),
+      ...setup.storeOptions,
+    });
+    if (stores.file?.schema.notice) ctx.io.stderr.write(`modelops: ${stores.file.schema.notice}\n`);
     try {
       const quiet = ctx.options.quiet === true;
       const running = await startTrackingServer({ tracking: stores.tracking, registry: stores.registry }, { ...setup.serverOptions, port, log: quiet ? undefined : (line) => ctx.io.stderr.write(`${new Date().toISOString()} ${line}\n`) });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { ModelOpsError } from '../../core/errors';
+import type { DecimalMark } from './decimal';
+import { applyDecimalMark } from './decimal';
 
 /** A parsed CSV file: header and rows of raw strings, with the source line of every row. */
 export interface RawTable {
@@ -12,6 +14,8 @@ export interface RawTable {
   lines: number[];
   /** The exact text parsed (BOM removed), kept for the content digest. */
   text: string;
+  /** What the reader noticed without refusing the file (a decimal comma it read as such). */
+  warnings?: string[];
 }
 
 export interface CsvOptions {
@@ -19,6 +23,8 @@ export interface CsvOptions {
   delimiter?: string;
   /** Refuse files with more data rows than this (the loader holds everything in memory). */
   maxRows?: number;
+  /** The decimal mark of numbers in the file; detected when absent (decimal.ts). */
+  decimal?: DecimalMark;
 }
 
 export const MAX_ROWS = 1_000_000;
@@ -53,8 +59,9 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
     return line;
   };
   let rowStart = 0;
+  const delimiter = options.delimiter ?? detectDelimiter(text);
   Papa.parse<string[]>(text, {
-    delimiter: options.delimiter ?? detectDelimiter(text),
+    delimiter,
     skipEmptyLines: false,
     step: (result, parser) => {
       const startLine = lineAt(rowStart);
@@ -113,7 +120,10 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
   if (failure) throw failure;
   if (header === undefined) throw new ModelOpsError('DATA_INVALID', `${source}: the file is empty`, { location: source });
   if (rows.length === 0) throw new ModelOpsError('DATA_INVALID', `${source}: the file has a header but no data rows`, { location: source });
-  return { source, header, rows, lines, text };
+  const table: RawTable = { source, header, rows, lines, text };
+  const { warnings } = applyDecimalMark(table, delimiter, options.decimal);
+  if (warnings.length > 0) table.warnings = warnings;
+  return table;
 }
 
 /** The delimiter is the candidate most frequent in the header line (outside quotes); comma by default. */

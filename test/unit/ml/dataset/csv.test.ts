@@ -36,7 +36,9 @@ describe('CSV loading', () => {
 
   test('takes a custom delimiter and detects semicolons by itself', () => {
     assert.deepEqual(parseCsv('a|b\n1|2\n', 'p.csv', { delimiter: '|' }).rows, [['1', '2']]);
-    assert.deepEqual(parseCsv('a;b\n1,5;2\n', 's.csv').rows, [['1,5', '2']]);
+    // Two fields: the semicolon was found; `1,5` is then a decimal comma (ml/dataset/decimal.ts).
+    assert.deepEqual(parseCsv('a;b\n1,5;2\n', 's.csv').rows, [['1.5', '2']]);
+    assert.deepEqual(parseCsv('a;b\n1,5;2\n', 's.csv', { decimal: '.' }).rows, [['1,5', '2']]);
   });
 
   test('skips blank lines but keeps counting lines', () => {
