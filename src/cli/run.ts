@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ModelOpsError, errorMessage, isUserError } from '../core/errors';
+import { ModelOpsError, errorMessage, isUserError, redactSecrets } from '../core/errors';
 import { VERSION } from '../core/version';
 import type { Stores } from '../store/open';
 import { openStores } from '../store/open';
@@ -113,7 +113,7 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
       return 1;
     }
     io.stderr.write(`modelops: internal error: ${errorMessage(e)}\n`);
-    if (io.env.MODELOPS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+    if (io.env.MODELOPS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${redactSecrets(e.stack)}\n`);
     return 2;
   } finally {
     for (const signal of STOP_SIGNALS) process.removeListener(signal, onSigint);

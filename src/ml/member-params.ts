@@ -84,21 +84,42 @@ function checkValue(where: string, rule: Rule, v: unknown): void {
   }
 }
 
-/** Throws a ModelOpsError naming the member, the parameter and what it may be. */
-export function checkMemberParams(spec: MemberSpec): void {
-  const rules = (spec.engine === 'mljs' ? MLJS_PARAMS[spec.type] : undefined) ?? MEMBER_PARAMS[spec.type];
+function rulesOf(type: MemberType, engine: MemberSpec['engine']): Readonly<Record<string, Rule>> | undefined {
+  return (engine === 'mljs' ? MLJS_PARAMS[type] : undefined) ?? MEMBER_PARAMS[type];
+}
+
+/** `source`: the file the parameters come from, named first in every message. */
+function prefixed(e: ModelOpsError, source: string | undefined): ModelOpsError {
+  return source === undefined ? e : new ModelOpsError(e.code, `${source}: ${e.message}`, { location: `${source}:${e.location ?? ''}` });
+}
+
+function unknownName(type: MemberType, engine: MemberSpec['engine'], name: string, rules: Readonly<Record<string, Rule>>): ModelOpsError {
+  const known = Object.keys(rules);
+  return new ModelOpsError(
+    'INVALID_PARAMETER_VALUE',
+    `${type}${engine === 'mljs' ? ' (mljs)' : ''}: unknown parameter '${name}'${suggestion(name, known)} (${known.length ? `it takes ${known.join(', ')}` : 'it takes none'})`,
+    { location: `${type}.${name}` },
+  );
+}
+
+/** Throws a ModelOpsError naming the member, the parameter and what it may be (and the file, when given). */
+export function checkMemberParams(spec: MemberSpec, source?: string): void {
+  const rules = rulesOf(spec.type, spec.engine);
   if (!rules) return;
-  for (const [name, value] of Object.entries(spec.params ?? {})) {
-    const rule = Object.hasOwn(rules, name) ? rules[name] : undefined;
-    const where = `${spec.type}.${name}`;
-    if (!rule) {
-      const known = Object.keys(rules);
-      throw new ModelOpsError(
-        'INVALID_PARAMETER_VALUE',
-        `${spec.type}${spec.engine === 'mljs' ? ' (mljs)' : ''}: unknown parameter '${name}'${suggestion(name, known)} (${known.length ? `it takes ${known.join(', ')}` : 'it takes none'})`,
-        { location: where },
-      );
+  try {
+    for (const [name, value] of Object.entries(spec.params ?? {})) {
+      const rule = Object.hasOwn(rules, name) ? rules[name] : undefined;
+      if (!rule) throw unknownName(spec.type, spec.engine, name, rules);
+      checkValue(`${spec.type}.${name}`, rule, value);
     }
-    checkValue(where, rule, value);
+  } catch (e) {
+    throw e instanceof ModelOpsError ? prefixed(e, source) : e;
   }
+}
+
+/** Only the names (a search space, before any value is drawn). */
+export function checkParamNames(type: MemberType, names: readonly string[], source?: string, engine?: MemberSpec['engine']): void {
+  const rules = rulesOf(type, engine);
+  if (!rules) return;
+  for (const name of names) if (!Object.hasOwn(rules, name)) throw prefixed(unknownName(type, engine, name, rules), source);
 }

@@ -1,3 +1,4 @@
+import { parseJsonText } from '../core/json-text';
 import { readFileSync } from 'node:fs';
 import { ModelOpsError } from '../core/errors';
 import type { Engine, MemberSpec, MemberType } from '../ml/estimators';
@@ -25,22 +26,20 @@ export function readParamsFile(path: string): TrainParamsFile {
   } catch (e) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: cannot read the params file (${(e as Error).message})`, { location: path, cause: e });
   }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: not valid JSON (${(e as Error).message})`, { location: path, cause: e });
-  }
+  const v = parseJsonText(text, path);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: expected a JSON object`, { location: path });
   const known = new Set(['members', 'engine', 'weights', 'rf', 'knn', 'tree', 'dummy']);
   for (const k of Object.keys(v)) if (!known.has(k)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...known].join(', ')})`, { location: `${path}:${k}` });
   return v as TrainParamsFile;
 }
 
-/** `rf,knn` plus the params file → member specs, each member's params checked (names and ranges). */
-export function resolveMembers(models: string | MemberType[] | undefined, file: TrainParamsFile = {}): MemberSpec[] {
+/**
+ * `rf,knn` plus the params file → member specs, each member's params checked (names and ranges);
+ * `source`, the params file, is named in the errors.
+ */
+export function resolveMembers(models: string | MemberType[] | undefined, file: TrainParamsFile = {}, source?: string): MemberSpec[] {
   const specs = specsOf(models, file);
-  for (const s of specs) checkMemberParams(s);
+  for (const s of specs) checkMemberParams(s, source);
   return specs;
 }
 

@@ -95,7 +95,7 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   const cv = options.cv ?? 5;
   if (!Number.isInteger(cv) || cv < 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--cv must be a non-negative integer (got ${cv})`, { location: 'cv' });
   const paramsFile: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
-  const members = resolveMembers(options.models, paramsFile);
+  const members = resolveMembers(options.models, paramsFile, typeof options.params === 'string' ? options.params : undefined);
   const weights = paramsFile.weights ?? 'equal';
 
   progress('load', `loading ${options.data}`, 0);

@@ -30,13 +30,39 @@ export interface CsvOptions {
 export const MAX_ROWS = 1_000_000;
 
 export function readCsvFile(path: string, options: CsvOptions = {}): RawTable {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new ModelOpsError('DATA_INVALID', `${path}: cannot read the file (${(e as Error).message})`, { location: path, cause: e });
   }
-  return parseCsv(text, path, options);
+  return parseCsv(decodeText(bytes), path, options);
+}
+
+/**
+ * UTF-8 (with or without a BOM), or UTF-16 as Windows tools save "Unicode text" — told by its BOM,
+ * or without one by the zero bytes every ASCII character brings. Read as UTF-8, UTF-16 looks like
+ * one field per row full of NULs, which users met as "ragged rows".
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return swapBytes(bytes.subarray(2)).toString('utf16le');
+  const head = bytes.subarray(0, Math.min(bytes.length, 4096));
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] !== 0) continue;
+    if (i % 2 === 0) evenZeros++;
+    else oddZeros++;
+  }
+  if (head.length >= 4 && (evenZeros + oddZeros) * 4 >= head.length) return oddZeros >= evenZeros ? bytes.toString('utf16le') : swapBytes(bytes).toString('utf16le');
+  return bytes.toString('utf8');
+}
+
+function swapBytes(b: Buffer): Buffer {
+  const out = Buffer.from(b.subarray(0, b.length - (b.length % 2)));
+  out.swap16();
+  return out;
 }
 
 /** Parses CSV text with papaparse (quotes, escaped quotes, CRLF/LF/CR, BOM, custom delimiters). */
