@@ -39,7 +39,7 @@ export interface RegisteredModel {
 }
 
 /** What happened, in the audit trail. */
-export type AuditAction = 'register' | 'validate' | 'transition' | 'approve' | 'reject' | 'archive' | 'alias_set' | 'alias_delete' | 'rename';
+export type AuditAction = 'register' | 'validate' | 'transition' | 'approve' | 'reject' | 'archive' | 'alias_set' | 'alias_delete' | 'rename' | 'delete';
 
 /** One row of the promotion audit trail (`modelops_registry_audit`). */
 export interface AuditEntry {

@@ -24,6 +24,8 @@ export interface ModelOpsApi {
   experimentsSelection(): readonly ExperimentsNode[];
   /** Cancels every command in flight, as its notification's Cancel button does. */
   cancelRunningCommands(): void;
+  /** The tracking server's URL while it runs (Start Tracking Server), else undefined. */
+  trackingServerUrl(): string | undefined;
   /** The Production status bar item's text, undefined while hidden. */
   statusBarText(): string | undefined;
   /** The serving status bar item's text (the served version and URL), undefined while nothing is served. */

@@ -16,6 +16,7 @@ import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
 import { Log } from './log';
 import { ProductionStatusBar } from './status-bar';
+import { TrackingServerController } from './tracking-server';
 import type { StoreSession } from './store-session';
 import { StoreSessions } from './store-sessions';
 import type { Ui } from './ui';
@@ -40,6 +41,7 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.archiveVersion,
   COMMAND.predictWithProduction,
   COMMAND.serveModel,
+  COMMAND.startTrackingServer,
 ]);
 
 /** The composition root: owns every long-lived object and disposes them in reverse order. */
@@ -55,6 +57,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly statusBar: ProductionStatusBar;
   private readonly decorations: PredictionDecorations;
   private readonly serving: ModelServing;
+  private readonly trackingServer: TrackingServerController;
   private readonly activationMs: number;
   /** The last failure reported per folder's store, so each is said once. */
   private readonly lastError = new Map<string, string | undefined>();
@@ -69,6 +72,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.statusBar = this.track(new ProductionStatusBar(this.sessions, this.log));
     this.decorations = this.track(new PredictionDecorations());
     this.serving = this.track(new ModelServing(this.log, COMMAND.stopServing));
+    this.trackingServer = this.track(new TrackingServerController(context, this.log, () => this.ui));
     this.experimentsView = this.track(
       vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }),
     );
@@ -179,6 +183,13 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.promoteToProduction, (_run, arg, comment) => promoteToProduction(deps, arg, comment));
     this.register(COMMAND.rejectVersion, (_run, arg, comment) => rejectVersion(deps, arg, comment));
     this.register(COMMAND.archiveVersion, (_run, arg) => archiveVersion(deps, arg));
+    this.register(COMMAND.startTrackingServer, async (_run, arg) => {
+      const session = await this.sessions.resolve(arg, this.ui);
+      return session ? this.trackingServer.start(session) : undefined;
+    });
+    this.register(COMMAND.stopTrackingServer, async () => {
+      if (!(await this.trackingServer.stop())) void this.ui.info('The ModelOps tracking server is not running.');
+    });
     this.register(COMMAND.predictWithProduction, (run, arg, model) => predictWithProduction({ ...deps, decorations: this.decorations }, run, arg, model), {
       progressTitle: 'ModelOps: Predicting',
     });
@@ -214,6 +225,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       sessions: this.sessions,
       statusBarText: () => this.statusBar.text,
       servingText: () => this.serving.text,
+      trackingServerUrl: () => this.trackingServer.url,
       decorations: this.decorations,
       experimentsSelection: () => this.experimentsView.selection,
       cancelRunningCommands: () => this.runner.cancelAll(),

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isProxiedUri, proxiedPath } from '../core/artifact-uri';
 import { ModelOpsError } from '../core/errors';
 import type { ModelUri } from '../core/model-uri';
 import { formatModelUri, parseModelUri } from '../core/model-uri';
@@ -60,8 +61,26 @@ export async function resolveVersion(registry: RegistryStore, uri: ModelUri): Pr
   }
 }
 
-/** Where a version's source lives on disk: `runs:/<id>/<path>` through the tracking store, or a local path. */
+/**
+ * An `mlflow-artifacts:/<exp>/<run>/artifacts/<path>` source (what `mlflow.register_model("runs:/…")` sends through a
+ * tracking server with the artifact proxy) as the run's artifact `<path>`, when the run's own URI is its prefix.
+ */
+async function proxiedRunSource(tracking: TrackingStore, source: string): Promise<{ runId: string; path: string } | undefined> {
+  const parts = proxiedPath(source).split('/');
+  const runId = parts[1];
+  if (parts.length < 4 || parts[2] !== 'artifacts' || !runId || !/^[0-9a-zA-Z]+$/.test(runId)) return undefined;
+  const run = await tracking.getRun(runId).catch(() => undefined);
+  if (!run || proxiedPath(run.info.artifactUri) !== parts.slice(0, 3).join('/')) return undefined;
+  return { runId, path: parts.slice(3).join('/') };
+}
+
+/** Where a version's source lives on disk: `runs:/<id>/<path>` (or its proxied form) through the tracking store, or a local path. */
 export async function sourceDir(tracking: TrackingStore, source: string): Promise<{ dir: string; runId?: string }> {
+  if (isProxiedUri(source)) {
+    const inRun = await proxiedRunSource(tracking, source);
+    if (inRun) return { dir: await tracking.artifactLocalPath(inRun.runId, inRun.path), runId: inRun.runId };
+    throw new ModelOpsError('MODEL_INVALID', `model source '${source}' is not in a run's artifacts, so it cannot be read locally`, { location: source });
+  }
   const parsed = parseModelUri(source);
   if (parsed.kind === 'run') return { dir: await tracking.artifactLocalPath(parsed.runId, parsed.path), runId: parsed.runId };
   if (parsed.kind === 'path') return { dir: resolve(parsed.path) };

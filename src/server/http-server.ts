@@ -1,14 +1,27 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { ErrorCode } from '../core/errors';
+import type { AddressInfo, Socket } from 'node:net';
 import { ModelOpsError } from '../core/errors';
-import type { Json } from '../core/mlflow-wire';
 import type { RegistryStore } from '../store/registry-store';
 import type { TrackingStore } from '../store/tracking-store';
-import { REGISTRY_ROUTES } from './registry-routes';
-import type { Fields, Method, Route } from './tracking-routes';
-import { TRACKING_ROUTES } from './tracking-routes';
+import { ArtifactFiles } from './artifact-files';
+import { ByteBudget } from './body';
+import { LogBatchQueue } from './log-batch-queue';
+import { handleRequest } from './dispatch';
+import type { ServerParts } from './dispatch';
+import { rawErrorResponse } from './respond';
+import type { AuthConfig } from './security';
+import { defaultAllowedHosts, isLoopbackBind } from './security';
+
+/**
+ * An MLflow-compatible tracking server over the workspace store: `mlflow` clients
+ * (`MLFLOW_TRACKING_URI=http://127.0.0.1:5000`) log, register and store artifacts through it. It is locked as a door
+ * should be (src/server/security.ts): Host and Origin checked, JSON only as JSON, credentials required off loopback,
+ * bodies bounded.
+ */
+export const API_PREFIX = '/api/2.0/mlflow/';
+/** The MLflow version whose REST API this speaks (GET /version). */
+export const MLFLOW_API_VERSION = '2.10.2';
 
 /** What the server serves: tracking always, the model registry when given. */
 export interface ServedStores {
@@ -16,113 +29,35 @@ export interface ServedStores {
   registry?: RegistryStore;
 }
 
-interface Resolved {
-  methods: readonly Method[];
-  run(fields: Fields, method: Method): Promise<Json>;
+export interface ServerLimits {
+  /** One JSON body at most (MLflow's largest field, a dataset profile, is 16 MB). Default 32 MiB. */
+  maxJsonBytes: number;
+  /** All JSON bodies being received together at most. Default 64 MiB. */
+  bodyBudgetBytes: number;
+  /** How long a body waits for the budget before a 503. Default 30 s. */
+  bodyWaitMs: number;
+  /** One artifact upload at most (streamed to disk). Default 8 GiB. */
+  maxArtifactBytes: number;
 }
 
-function bind<S>(route: Route<S>, store: S): Resolved {
-  return { methods: route.methods, run: (fields, method) => route.handle(store, fields, method) };
-}
+export const DEFAULT_LIMITS: ServerLimits = { maxJsonBytes: 32 * 1024 * 1024, bodyBudgetBytes: 64 * 1024 * 1024, bodyWaitMs: 30_000, maxArtifactBytes: 8 * 1024 ** 3 };
 
-function resolveRoute(stores: ServedStores, endpoint: string): Resolved | undefined {
-  const t = TRACKING_ROUTES[endpoint];
-  if (t) return bind(t, stores.tracking);
-  const r = REGISTRY_ROUTES[endpoint];
-  if (r && stores.registry) return bind(r, stores.registry);
-  return undefined;
-}
-
-/**
- * An MLflow-compatible tracking server over the workspace store: `mlflow` clients (Python's
- * `mlflow.set_tracking_uri("http://127.0.0.1:5000")`) log through it, which keeps this process the
- * store's single writer (DESIGN.md: outside SQLite writers are detected, not coordinated).
- */
-export const API_PREFIX = '/api/2.0/mlflow/';
-/** The MLflow version whose REST API this speaks (GET /version). */
-export const MLFLOW_API_VERSION = '2.10.2';
-const MAX_BODY = 16 * 1024 * 1024;
-
-const STATUS: Partial<Record<ErrorCode, number>> = { RESOURCE_DOES_NOT_EXIST: 404, INTERNAL_ERROR: 500, STORE_IO: 500, STORE_CORRUPT: 500, STORE_BUSY: 503 };
-
-function send(res: ServerResponse, status: number, body: Json | string, contentType = 'application/json'): void {
-  const text = typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  send(res, status, { error_code: code, message });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ModelOpsError('BAD_REQUEST', `request body larger than ${MAX_BODY} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** Query string → fields; a repeated key becomes a list (experiment_ids=1&experiment_ids=2). */
-function queryFields(url: URL): Fields {
-  const out: Fields = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const all = url.searchParams.getAll(key);
-    out[key] = all.length > 1 ? all : all[0];
-  }
-  return out;
-}
-
-export function handler(stores: ServedStores, log: (line: string) => void = () => undefined): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const method = req.method ?? 'GET';
-      try {
-        if (url.pathname === '/health') return send(res, 200, 'OK', 'text/plain; charset=utf-8');
-        if (url.pathname === '/version') return send(res, 200, MLFLOW_API_VERSION, 'text/plain; charset=utf-8');
-        const found = url.pathname.startsWith(API_PREFIX) ? resolveRoute(stores, url.pathname.slice(API_PREFIX.length)) : undefined;
-        if (!found) return sendError(res, 404, 'ENDPOINT_NOT_FOUND', `No API endpoint ${method} ${url.pathname} here (this server speaks MLflow ${MLFLOW_API_VERSION}'s tracking${stores.registry ? ' and model-registry' : ''} API)`);
-        if (!found.methods.includes(method as Method)) return send(res, 405, 'Method Not Allowed', 'text/plain; charset=utf-8');
-        // As MLflow's server: GET reads the query string, the other verbs the JSON body only.
-        let fields: Fields = method === 'GET' ? queryFields(url) : {};
-        if (method !== 'GET') {
-          const body = await readBody(req);
-          if (body.trim() !== '') {
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(body);
-            } catch (e) {
-              return sendError(res, 400, 'MALFORMED_REQUEST', `Malformed JSON body: ${(e as Error).message}`);
-            }
-            if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return sendError(res, 400, 'MALFORMED_REQUEST', 'The request body must be a JSON object');
-            fields = parsed as Fields;
-          }
-        }
-        const out = await found.run(fields, method as Method);
-        log(`${method} ${url.pathname} 200`);
-        send(res, 200, out);
-      } catch (e) {
-        if (e instanceof ModelOpsError) {
-          const status = STATUS[e.code] ?? 400;
-          log(`${method} ${url.pathname} ${status} ${e.code}: ${e.message}`);
-          return sendError(res, status, e.code, e.message);
-        }
-        log(`${method} ${url.pathname} 500 ${(e as Error).stack ?? String(e)}`);
-        sendError(res, 500, 'INTERNAL_ERROR', (e as Error).message);
-      }
-    })();
-  };
+export interface ServerOptions {
+  /** Default 127.0.0.1; any other address needs `auth`. */
+  host?: string;
+  /** Default 5000; 0 picks a free port. */
+  port?: number;
+  log?: (line: string) => void;
+  /** Host header patterns (`*` wildcards); default MLflow 3.5's (localhost, private addresses). */
+  allowedHosts?: readonly string[];
+  /** Web origins allowed to call from a browser; none by default. */
+  corsAllowedOrigins?: readonly string[];
+  auth?: AuthConfig;
+  /** The folder the artifact proxy serves (`--artifacts-destination`); undefined: no proxy (`--no-serve-artifacts`). */
+  artifactsDestination?: string;
+  limits?: Partial<ServerLimits>;
+  /** Relative artifact locations resolve against it. Default process.cwd(). */
+  cwd?: string;
 }
 
 export interface RunningServer {
@@ -131,21 +66,84 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Refuses to start where the store would be open to the network without credentials. */
+export function checkExposure(host: string, auth: AuthConfig | undefined): void {
+  if (isLoopbackBind(host) || auth?.token || auth?.basic) return;
+  throw new ModelOpsError(
+    'INVALID_PARAMETER_VALUE',
+    `refusing to listen on ${host} without credentials: anyone who reaches this address could change the store. Give a token (--token <secret> or MODELOPS_SERVER_TOKEN; clients set MLFLOW_TRACKING_TOKEN) or basic auth (MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD in the server's environment), or listen on 127.0.0.1`,
+    { location: 'host' },
+  );
+}
+
+function allowedHostsFor(host: string, given: readonly string[] | undefined): readonly string[] {
+  if (given && given.length > 0) return given;
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
+  const bound = wildcard || isLoopbackBind(host) ? [] : [host, `${host}:*`];
+  return [...defaultAllowedHosts(), ...bound];
+}
+
+function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const answer = tooLarge
+    ? rawErrorResponse(431, 'Request Header Fields Too Large', 'BAD_REQUEST', 'Request header fields too large')
+    : timeout
+      ? rawErrorResponse(408, 'Request Timeout', 'BAD_REQUEST', 'The request took too long to arrive')
+      : rawErrorResponse(400, 'Bad Request', 'BAD_REQUEST', 'Malformed HTTP request');
+  socket.end(answer);
+}
+
+function partsFor(stores: ServedStores, options: ServerOptions, host: string): ServerParts {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  return {
+    stores,
+    log: options.log ?? (() => undefined),
+    security: { allowedHosts: allowedHostsFor(host, options.allowedHosts), corsAllowedOrigins: options.corsAllowedOrigins ?? [], auth: options.auth ?? {} },
+    batches: new LogBatchQueue(stores.tracking),
+    artifacts: options.artifactsDestination === undefined ? undefined : new ArtifactFiles(options.artifactsDestination, limits.maxArtifactBytes),
+    body: { maxBytes: limits.maxJsonBytes, budget: new ByteBudget(limits.bodyBudgetBytes), waitMs: limits.bodyWaitMs },
+    cwd: options.cwd ?? process.cwd(),
+  };
+}
+
+/** The request handler alone (tests drive it without listening). */
+export function handler(stores: ServedStores, options: ServerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const parts = partsFor(stores, options, options.host ?? '127.0.0.1');
+  return (req, res) => void handleRequest(parts, req, res);
+}
+
 /** Listens on host:port (port 0: any free port); 127.0.0.1 unless told otherwise. */
-export function startTrackingServer(stores: TrackingStore | ServedStores, options: { host?: string; port?: number; log?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startTrackingServer(stores: TrackingStore | ServedStores, options: ServerOptions = {}): Promise<RunningServer> {
   const served: ServedStores = 'tracking' in stores ? stores : { tracking: stores };
-  const server = createServer(handler(served, options.log));
+  const host = options.host ?? '127.0.0.1';
+  checkExposure(host, options.auth);
+  const parts = partsFor(served, options, host);
+  const server = createServer({ requestTimeout: 600_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => void handleRequest(parts, req, res));
+  server.timeout = 120_000;
+  server.maxConnections = 2_000;
+  server.on('clientError', onClientError);
   return new Promise((resolveStart, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      reject(new ModelOpsError('INVALID_PARAMETER_VALUE', `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 5000} (${e.code ?? e.message})`, { location: 'port' }));
+      reject(new ModelOpsError('INVALID_PARAMETER_VALUE', `cannot listen on ${host}:${options.port ?? 5000} (${e.code ?? e.message})`, { location: 'port' }));
     });
-    server.listen(options.port ?? 5000, options.host ?? '127.0.0.1', () => {
+    server.listen(options.port ?? 5000, host, () => {
       const a = server.address() as AddressInfo;
-      const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+      const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
       resolveStart({
         server,
-        url: `http://${host}:${a.port}`,
-        close: () => new Promise((r) => server.close(() => r())),
+        url: `http://${shown}:${a.port}`,
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            server.closeIdleConnections();
+            // Requests still running get a moment, then their connections go too.
+            setTimeout(() => server.closeAllConnections(), 2_000).unref();
+          }),
       });
     });
   });

@@ -92,7 +92,7 @@ export async function openStores(uriOrPath: string, options: OpenOptions = {}): 
   return {
     location,
     file,
-    tracking: new SqliteTrackingStore(file),
+    tracking: new SqliteTrackingStore(file, { artifactRootUri: options.artifactRootUri }),
     registry: new SqliteRegistryStore(file),
     studies: new SqliteStudyStore(file),
     onDidChange: (listener) => file.onDidChange(listener),

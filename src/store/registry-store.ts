@@ -6,6 +6,9 @@ import type { ValidationReport } from '../registry/report';
 /** Audit input for a stage change, optionally guarded: the version must still be in `expectStage`. */
 export type TransitionAudit = AuditInput & { expectStage?: Stage };
 
+/** Audit input for a delete; with `keepProduction` it is refused while the version (or any version of the model) is in Production. */
+export type DeleteAudit = AuditInput & { keepProduction?: boolean };
+
 export interface SearchQuery {
   /** MLflow's search filter: `name = 'x'`, `name LIKE 'ch%'`, `run_id = '…'`, `tags.k = 'v'`, joined by AND. */
   filter?: string;
@@ -35,7 +38,7 @@ export interface RegistryStore {
   getRegisteredModel(name: string): Promise<RegisteredModel>;
   renameRegisteredModel(name: string, newName: string, audit?: AuditInput): Promise<RegisteredModel>;
   updateRegisteredModel(name: string, description: string): Promise<RegisteredModel>;
-  deleteRegisteredModel(name: string): Promise<void>;
+  deleteRegisteredModel(name: string, audit?: DeleteAudit): Promise<void>;
   searchRegisteredModels(query?: SearchQuery): Promise<Page<RegisteredModel>>;
   setRegisteredModelTag(name: string, tag: Tag): Promise<void>;
   deleteRegisteredModelTag(name: string, key: string): Promise<void>;
@@ -54,7 +57,7 @@ export interface RegistryStore {
   }): Promise<ModelVersion>;
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
   updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion>;
-  deleteModelVersion(name: string, version: string): Promise<void>;
+  deleteModelVersion(name: string, version: string, audit?: DeleteAudit): Promise<void>;
   getModelVersionDownloadUri(name: string, version: string): Promise<string>;
   searchModelVersions(query?: SearchQuery): Promise<Page<ModelVersion>>;
   setModelVersionTag(name: string, version: string, tag: Tag): Promise<void>;

@@ -54,6 +54,8 @@ export interface TrackingStore {
    * MLflow's per-batch limits. The buffered metric logger flushes through this.
    */
   logBatchMany(entries: { runId: string; batch: LogBatch }[]): Promise<void>;
+  /** MLflow's `delete_tag`: the run must be active and have the tag (else RESOURCE_DOES_NOT_EXIST). */
+  deleteTag(runId: string, key: string): Promise<void>;
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;

@@ -22,6 +22,8 @@ export const COMMAND = {
   predictWithProduction: 'modelops.predictWithProduction',
   serveModel: 'modelops.serveModel',
   stopServing: 'modelops.stopServing',
+  startTrackingServer: 'modelops.startTrackingServer',
+  stopTrackingServer: 'modelops.stopTrackingServer',
   // Webview panels (src/extension/webviews/register.ts registers them).
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',

@@ -12,7 +12,7 @@ import { fsyncPath, ioError } from '../sql/fs-util';
 import { verifyBackup } from '../schema/backup';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { EngineInfo, StoreFile, StoreFileOptions } from '../sql/store-file';
-import { checkWorkspace, defaultArtifactRoot, noStore, workspaceOf } from '../sql/store-file';
+import { checkWorkspace, defaultArtifactRoot, defaultExperimentLocation, noStore, workspaceOf } from '../sql/store-file';
 import { NativeSql } from './native-sql';
 import type { NativeSqliteError, NodeSqlite } from './node-sqlite';
 import { SQLITE } from './node-sqlite';
@@ -74,7 +74,7 @@ export class NativeStoreFile implements StoreFile {
     if (!existsSync(path)) {
       if (options.create === false) throw noStore(path);
       const head = options.schema === undefined ? NEWEST_HEAD : headForRelease(options.schema);
-      const artifacts = join(resolve(options.artifactRoot ?? defaultArtifactRoot(path)), '0');
+      const artifacts = defaultExperimentLocation(path, options);
       await createStoreFile(path, new FileLock(`${path}.lock`), options.lockTimeoutMs ?? 30_000, (tmp) => {
         const db = new sqlite.DatabaseSync(tmp);
         try {

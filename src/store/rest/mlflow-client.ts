@@ -37,18 +37,42 @@ export class MlflowClient {
         for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
       }
     }
-    let res: Response;
+    const res = await this.send(url, { method, headers: this.headers, ...(method === 'POST' ? { body: JSON.stringify(fields) } : {}) });
+    return this.json(res, `${method} ${url.pathname}`);
+  }
+
+  /** PUT of raw bytes (the artifact proxy's upload). */
+  async putBytes(url: string, bytes: Buffer): Promise<void> {
+    const res = await this.send(new URL(url), { method: 'PUT', headers: { ...this.headers, 'Content-Type': 'application/octet-stream' }, body: bytes });
+    await this.json(res, `PUT ${new URL(url).pathname}`);
+  }
+
+  /** A JSON GET of a full URL (the artifact proxy's list). */
+  async getJson(url: string): Promise<Record<string, unknown>> {
+    const u = new URL(url);
+    return this.json(await this.send(u, { method: 'GET', headers: this.headers }), `GET ${u.pathname}`);
+  }
+
+  /** The bytes at `url`, or undefined when the server has none (404). */
+  async getBytes(url: string): Promise<Buffer | undefined> {
+    const u = new URL(url);
+    const res = await this.send(u, { method: 'GET', headers: this.headers });
+    if (res.status === 404) return undefined;
+    if (!res.ok) await this.json(res, `GET ${u.pathname}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  private async send(url: URL, init: RequestInit): Promise<Response> {
     try {
-      res = await fetch(url, {
-        method,
-        headers: this.headers,
-        ...(method === 'POST' ? { body: JSON.stringify(fields) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
       throw new ModelOpsError('STORE_IO', `cannot reach the MLflow server at ${this.baseUrl} (${cause})`, { location: this.baseUrl, cause: e });
     }
+  }
+
+  /** The answer's JSON, or its `{error_code, message}` as a ModelOpsError with MLflow's code. */
+  private async json(res: Response, what: string): Promise<Record<string, unknown>> {
     const body = await res.text();
     let json: unknown;
     try {
@@ -59,7 +83,7 @@ export class MlflowClient {
     if (res.ok && json && typeof json === 'object') return json as Record<string, unknown>;
     const err = (json ?? {}) as { error_code?: string; message?: string };
     const code: ErrorCode = KNOWN.includes(err.error_code as ErrorCode) ? (err.error_code as ErrorCode) : res.status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
-    const message = err.message ?? `${method} ${url.pathname}: HTTP ${res.status} ${res.statusText}${json === undefined ? ' (not an MLflow server?)' : ''}`;
+    const message = err.message ?? `${what}: HTTP ${res.status} ${res.statusText}${json === undefined ? ' (not an MLflow server?)' : ''}`;
     throw new ModelOpsError(code, `${this.baseUrl}: ${message}`, { location: this.baseUrl });
   }
 }

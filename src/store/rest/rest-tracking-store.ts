@@ -1,3 +1,4 @@
+import { isProxiedUri } from '../../core/artifact-uri';
 import { ModelOpsError } from '../../core/errors';
 import { experimentFromJson, metricFromJson, runFromJson, runInfoFromJson, datasetInputJson, doubleJson } from '../../core/mlflow-wire';
 import type { ArtifactInfo, DatasetInput, Experiment, LogBatch, Metric, Page, Run, RunInfo, RunStatus, SearchRunsQuery, Tag, ViewType } from '../../core/tracking';
@@ -7,13 +8,14 @@ import type { TrackingStore } from '../tracking-store';
 import { validateBatch, validateExperimentName, validateRunStatus } from '../validation';
 import type { ClientOptions } from './mlflow-client';
 import { MlflowClient } from './mlflow-client';
+import { ProxiedArtifacts } from './proxied-artifacts';
 
 /**
  * A TrackingStore on an MLflow tracking server (MLflow's REST API, as 2.10.2 speaks it): the
- * same views and commands for a team that has outgrown one workspace file. Artifacts are read and
- * written where the run's artifact URI points when that is a local or mounted folder (a shared
- * `--default-artifact-root`); proxied (`mlflow-artifacts:`) and cloud URIs are refused with a
- * clear message.
+ * same views and commands for a team that has outgrown one workspace file. Artifacts go through the
+ * server's artifact proxy for `mlflow-artifacts:` URIs (MLflow ≥ 2.0's default, and `modelops server`'s),
+ * or straight to the folder the run's URI names when that is local or mounted (a shared
+ * `--default-artifact-root`); cloud URIs are refused with a clear message.
  */
 export class RestTrackingStore implements TrackingStore {
   private readonly client: MlflowClient;
@@ -133,6 +135,10 @@ export class RestTrackingStore implements TrackingStore {
     for (const e of entries) await this.logBatch(e.runId, e.batch);
   }
 
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.client.call('POST', 'runs/delete-tag', { run_id: runId, key });
+  }
+
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     const out: Metric[] = [];
     let pageToken: string | undefined;
@@ -163,29 +169,33 @@ export class RestTrackingStore implements TrackingStore {
     return { items, ...(typeof r.next_page_token === 'string' && items.length > 0 ? { nextPageToken: r.next_page_token } : {}) };
   }
 
-  // ---- artifacts: where the run's artifact URI points, when this machine can reach it ----------
+  // ---- artifacts: through the artifact proxy, or where the run's URI points when this machine reaches it
 
-  private async artifactRoot(runId: string): Promise<{ root: string; info: RunInfo }> {
+  private async artifactRoot(runId: string): Promise<{ root: string; info: RunInfo } | { proxy: ProxiedArtifacts; info: RunInfo }> {
     const info = (await this.getRun(runId)).info;
     const uri = info.artifactUri;
+    if (isProxiedUri(uri)) return { proxy: new ProxiedArtifacts(this.client, uri, runId), info };
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^file:/i.test(uri)) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `run ${runId}: artifacts live at ${uri}, which this client cannot reach (start the server with a --default-artifact-root folder shared with this machine)`, { location: uri });
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `run ${runId}: artifacts live at ${uri}, which this client cannot reach (start the server with its artifact proxy, or a --default-artifact-root folder shared with this machine)`, { location: uri });
     }
     return { root: artifactDir(uri, runId), info };
   }
 
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
-    const { root, info } = await this.artifactRoot(runId);
-    if (info.lifecycleStage !== 'active') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The run ${runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`, { location: runId });
-    copyArtifact(root, localPath, artifactPath);
+    const where = await this.artifactRoot(runId);
+    if (where.info.lifecycleStage !== 'active') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The run ${runId} must be in the 'active' state. Current state is ${where.info.lifecycleStage}.`, { location: runId });
+    if ('proxy' in where) await where.proxy.log(localPath, artifactPath);
+    else copyArtifact(where.root, localPath, artifactPath);
   }
 
   async listArtifacts(runId: string, path?: string): Promise<ArtifactInfo[]> {
-    return listArtifactDir((await this.artifactRoot(runId)).root, path);
+    const where = await this.artifactRoot(runId);
+    return 'proxy' in where ? where.proxy.list(path) : listArtifactDir(where.root, path);
   }
 
   async artifactLocalPath(runId: string, path: string): Promise<string> {
-    return artifactPathIn((await this.artifactRoot(runId)).root, path);
+    const where = await this.artifactRoot(runId);
+    return 'proxy' in where ? where.proxy.localPath(path) : artifactPathIn(where.root, path);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { appendUriPath } from '../../core/artifact-uri';
 import { ModelOpsError } from '../../core/errors';
 import type { StoreSchema } from '../schema/inspect';
 import type { SqlDatabase } from './sql-database';
@@ -23,6 +24,12 @@ export interface StoreFileOptions {
   journalWaitMs?: number;
   /** Folder under which new experiments' artifacts go. Default `<store folder>/artifacts`. */
   artifactRoot?: string;
+  /**
+   * A URI new experiments' artifacts go under instead of the `artifactRoot` folder (MLflow's `--default-artifact-root`
+   * given as a URI: `mlflow-artifacts:/`, `file:///srv/a`, `s3://bucket/p`): experiment N gets `<uri>/N`. With
+   * `mlflow-artifacts:` (a tracking server's artifact proxy), `artifactRoot` is the folder those URIs name.
+   */
+  artifactRootUri?: string;
   /**
    * The MLflow workspace (MLflow ≥ 3.10) the product works in. Default $MODELOPS_WORKSPACE, else
    * `default`, the workspace MLflow gives everything made before workspaces existed.
@@ -66,6 +73,12 @@ export interface StoreFile {
 /** Where artifacts of a store at `storeFile` live by default (MLflow's local layout). */
 export function defaultArtifactRoot(storeFile: string): string {
   return join(dirname(resolve(storeFile)), 'artifacts');
+}
+
+/** The Default experiment's artifact location in a new store: `<artifactRootUri>/0`, else `<artifactRoot>/0`. */
+export function defaultExperimentLocation(storeFile: string, options: StoreFileOptions): string {
+  if (options.artifactRootUri) return appendUriPath(options.artifactRootUri, '0');
+  return join(resolve(options.artifactRoot ?? defaultArtifactRoot(storeFile)), '0');
 }
 
 export function noStore(path: string): ModelOpsError {

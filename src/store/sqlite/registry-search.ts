@@ -108,7 +108,8 @@ export function searchModelVersionsSql(q: SearchQuery): SearchSql {
   const order = orderClauses(
     q.orderBy,
     { name: 'name', version_number: 'version', creation_timestamp: 'creation_time', timestamp: 'last_updated_time', last_updated_timestamp: 'last_updated_time' },
-    ['last_updated_time DESC', 'name ASC', 'version DESC'],
+    // MLflow: these three when no order is asked for; after an asked-for order, ties go by name, then version.
+    q.orderBy && q.orderBy.length > 0 ? ['name ASC', 'version DESC'] : ['last_updated_time DESC', 'name ASC', 'version DESC'],
   );
   const sql = `SELECT * FROM model_versions WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(maxResults + 1, offset);

@@ -6,7 +6,7 @@ import type { Stage } from '../../core/stages';
 import { ACTIVE_STAGES, STAGES, STAGE_DELETED_INTERNAL, canonicalStage } from '../../core/stages';
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
-import type { RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
+import type { DeleteAudit, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ORPHAN_TAG, OWNER_TAG, VALIDATION_TAG } from '../run-owner';
@@ -107,9 +107,14 @@ export class SqliteRegistryStore implements RegistryStore {
     });
   }
 
-  async deleteRegisteredModel(name: string): Promise<void> {
+  async deleteRegisteredModel(name: string, audit?: DeleteAudit): Promise<void> {
     return this.db.write((db) => {
       getModelRow(db, name);
+      if (audit?.keepProduction) {
+        const prod = db.all("SELECT version FROM model_versions WHERE name = ?{ws} AND current_stage = 'Production' ORDER BY version", [name]).map((r) => str(r.version));
+        if (prod.length > 0) throw productionRefusal(name, prod);
+      }
+      if (audit) insertAudit(db, this.now(), { name, version: null }, { ...audit, comment: audit.comment ?? 'registered model deleted' }, 'delete');
       for (const table of ['model_version_tags', 'registered_model_aliases', 'model_versions', 'registered_model_tags', 'registered_models']) {
         db.run(`DELETE FROM ${table} WHERE name = ?{ws}`, [name]);
       }
@@ -165,13 +170,14 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db.write((db) => {
       getModelRow(db, o.name);
       checkSource(db, o.source, o.runId);
+      const storage = storageLocation(db, o.source);
       const t = this.now();
       const max = db.get('SELECT MAX(version) AS v FROM model_versions WHERE name = ?{ws}', [o.name])?.v;
       const version = (max === null || max === undefined ? 0 : Number(max)) + 1;
       db.run(
         `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, status_message, run_link, storage_location{ws,})
          VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, 'READY', NULL, ?, ?{ws?})`,
-        [o.name, version, t, t, o.description ?? null, o.audit?.actor ?? null, o.source, o.runId ?? null, o.runLink ?? null, o.source],
+        [o.name, version, t, t, o.description ?? null, o.audit?.actor ?? null, o.source, o.runId ?? null, o.runLink ?? null, storage],
       );
       db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?{ws}', [t, o.name]);
       const tags = new Map((o.tags ?? []).map((x) => [x.key, x.value]));
@@ -199,10 +205,12 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   /** MLflow keeps the row (so the number is never reused), redacted, and drops aliases to it. */
-  async deleteModelVersion(name: string, version: string): Promise<void> {
+  async deleteModelVersion(name: string, version: string, audit?: DeleteAudit): Promise<void> {
     return this.db.write((db) => {
-      getVersionRow(db, name, version);
+      const stage = str(getVersionRow(db, name, version).current_stage);
+      if (audit?.keepProduction && stage === 'Production') throw productionRefusal(name, [String(Number(version))]);
       const t = this.now();
+      if (audit) insertAudit(db, t, { name, version: String(Number(version)), fromStage: stage, toStage: null }, audit, 'delete');
       db.run(
         `UPDATE model_versions SET current_stage = ?, last_updated_time = ?, description = NULL, user_id = NULL,
            source = 'REDACTED-SOURCE-PATH', run_id = 'REDACTED-RUN-ID', run_link = 'REDACTED-RUN-LINK', status_message = NULL
@@ -215,7 +223,10 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async getModelVersionDownloadUri(name: string, version: string): Promise<string> {
-    return this.db.read((db) => str(getVersionRow(db, name, version).source));
+    return this.db.read((db) => {
+      const row = getVersionRow(db, name, version);
+      return str(row.storage_location) || str(row.source);
+    });
   }
 
   async searchModelVersions(q: SearchQuery = {}): Promise<Page<ModelVersion>> {
@@ -376,6 +387,15 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 }
 
+function productionRefusal(name: string, versions: string[]): ModelOpsError {
+  const which = versions.length === 1 ? `version ${versions[0]} of '${name}' is` : `versions ${versions.join(', ')} of '${name}' are`;
+  return new ModelOpsError(
+    'INVALID_STATE',
+    `${which} in Production and cannot be deleted: archive ${versions.length === 1 ? 'it' : 'them'} first (modelops archive --name ${name} --version ${versions[0]})`,
+    { location: `models:/${name}/${versions[0]}` },
+  );
+}
+
 /** The stage change itself, inside a transaction; archived versions get their own audit rows. */
 function transitionIn(
   db: SqlDatabase,
@@ -413,6 +433,15 @@ function transitionIn(
   db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?{ws}', [t, name]);
   if (audit) insertAudit(db, t, { name, version: String(v), fromStage: from, toStage: target }, audit, 'transition');
   return modelVersionFromRow(db, getVersionRow(db, name, String(v)));
+}
+
+/** MLflow: a `models:/<name>/<version>` source (a copied version) is stored where that version's files are. */
+function storageLocation(db: SqlDatabase, source: string): string {
+  const m = /^models:\/+([^/]+)\/(\d+)\/*$/i.exec(source);
+  if (!/^models:/i.test(source)) return source;
+  if (!m) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Unable to fetch model from model URI source artifact location '${source}'.`, { location: 'source' });
+  const row = getVersionRow(db, m[1]!, m[2]!);
+  return str(row.storage_location) || str(row.source);
 }
 
 /** MLflow refuses a local-path source unless it lies inside the artifact folder of the given run. */

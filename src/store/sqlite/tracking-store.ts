@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { appendUriPath, isProxiedUri, localPathOf, proxiedPath } from '../../core/artifact-uri';
 import { ModelOpsError } from '../../core/errors';
 import { decodePageToken, encodePageToken } from '../../core/page-token';
 import type {
@@ -31,7 +32,7 @@ import {
   validateRunStatus,
   validateTag,
 } from '../validation';
-import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir } from './artifacts';
+import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir, safeRelative } from './artifacts';
 import type { SqlDatabase, SqlValue } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ScopedSql } from './scope';
@@ -67,9 +68,44 @@ function assertExperimentActive(r: Record<string, SqlValue>): void {
   }
 }
 
+export interface SqliteTrackingOptions {
+  /** New experiments go under this URI instead of the store's artifact folder (StoreFileOptions.artifactRootUri). */
+  artifactRootUri?: string;
+}
+
 /** The TrackingStore on an MLflow SQLite store file (either engine). */
 export class SqliteTrackingStore implements TrackingStore {
-  constructor(readonly database: StoreFile) {}
+  constructor(
+    readonly database: StoreFile,
+    private readonly options: SqliteTrackingOptions = {},
+  ) {}
+
+  /** Where experiment `id` keeps its artifacts when the caller names no location. */
+  private experimentLocation(id: string): string {
+    const uri = this.options.artifactRootUri;
+    return uri ? appendUriPath(uri, id) : join(this.database.artifactRoot, id);
+  }
+
+  /**
+   * A run's artifact URI. Behind the artifact proxy, an experiment kept in the proxy's own folder (the Default
+   * experiment of a workspace store, those `modelops train` made) gives its runs `mlflow-artifacts:` URIs too, so a
+   * client on another machine writes them through the server rather than to its own disk.
+   */
+  private runArtifactUri(experimentLocation: string, runId: string): string {
+    let base = experimentLocation.replace(/\/+$/, '');
+    if (this.options.artifactRootUri && isProxiedUri(this.options.artifactRootUri) && !isProxiedUri(base)) {
+      const local = localPathOf(base);
+      const rel = local === undefined ? undefined : relative(this.database.artifactRoot, resolve(local));
+      if (rel !== undefined && !rel.startsWith('..') && !isAbsolute(rel)) base = appendUriPath(this.options.artifactRootUri, rel.split('\\').join('/')).replace(/\/+$/, '');
+    }
+    return `${base}/${runId}/artifacts`;
+  }
+
+  /** The local folder of a run's artifacts; `mlflow-artifacts:` URIs name a path in the store's artifact folder. */
+  private runArtifactDir(artifactUri: string, runId: string): string {
+    if (isProxiedUri(artifactUri)) return join(this.database.artifactRoot, safeRelative(proxiedPath(artifactUri), 'artifact URI'));
+    return artifactDir(artifactUri, runId);
+  }
 
   /** Every statement confined to the store's workspace (scope.ts). */
   private readonly db = {
@@ -88,7 +124,7 @@ export class SqliteTrackingStore implements TrackingStore {
       }
       const now = Date.now();
       const id = db.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time{ws,}) VALUES (?, '', 'active', ?, ?{ws?})", [name, now, now]).lastInsertRowid;
-      db.run('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [artifactLocation ?? join(this.database.artifactRoot, String(id)), id]);
+      db.run('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [artifactLocation ?? this.experimentLocation(String(id)), id]);
       for (const t of tags) upsertExperimentTag(db, id, t);
       return String(id);
     });
@@ -218,7 +254,7 @@ export class SqliteTrackingStore implements TrackingStore {
       const exp = getExperimentRow(db, options.experimentId);
       assertExperimentActive(exp);
       if (options.parentRunId !== undefined) getRunRow(db, options.parentRunId);
-      const artifactUri = `${str(exp.artifact_location).replace(/\/+$/, '')}/${runId}/artifacts`;
+      const artifactUri = this.runArtifactUri(str(exp.artifact_location), runId);
       db.run(
         `INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time)
          VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)`,
@@ -274,6 +310,16 @@ export class SqliteTrackingStore implements TrackingStore {
     for (const e of entries) validateBatch(e.batch, this.database.schema.limits.runTagValue);
     if (entries.length === 0) return;
     await this.db.write((db) => applyBatches(db, entries));
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.db.write((db) => {
+      assertRunActive(getRunRow(db, runId));
+      if (!db.get('SELECT 1 FROM tags WHERE run_uuid = ? AND "key" = ?', [runId, key])) {
+        throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`, { location: key });
+      }
+      db.run('DELETE FROM tags WHERE run_uuid = ? AND "key" = ?', [runId, key]);
+    });
   }
 
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
@@ -341,17 +387,17 @@ export class SqliteTrackingStore implements TrackingStore {
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
     const info = (await this.getRun(runId)).info;
     if (info.lifecycleStage !== 'active') assertRunActive({ run_uuid: runId, lifecycle_stage: info.lifecycleStage });
-    copyArtifact(artifactDir(info.artifactUri, runId), localPath, artifactPath);
+    copyArtifact(this.runArtifactDir(info.artifactUri, runId), localPath, artifactPath);
   }
 
   async listArtifacts(runId: string, path?: string): Promise<ArtifactInfo[]> {
     const info = (await this.getRun(runId)).info;
-    return listArtifactDir(artifactDir(info.artifactUri, runId), path);
+    return listArtifactDir(this.runArtifactDir(info.artifactUri, runId), path);
   }
 
   async artifactLocalPath(runId: string, path: string): Promise<string> {
     const info = (await this.getRun(runId)).info;
-    return artifactPathIn(artifactDir(info.artifactUri, runId), path);
+    return artifactPathIn(this.runArtifactDir(info.artifactUri, runId), path);
   }
 
   onDidChange(listener: () => void): () => void {

@@ -15,7 +15,7 @@ import { sameSignature, signatureOf } from '../sql/file-signature';
 import { fsyncPath, ioError, removeOrphanTempFiles, tempPathBeside, tryUnlink } from '../sql/fs-util';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { EngineInfo, StoreFile, StoreFileOptions } from '../sql/store-file';
-import { checkWorkspace, defaultArtifactRoot, noStore, workspaceOf } from '../sql/store-file';
+import { checkWorkspace, defaultArtifactRoot, defaultExperimentLocation, noStore, workspaceOf } from '../sql/store-file';
 import { ImageBuffer, imageWithHeadroom, LiveImage } from './live-image';
 import { SqljsSql } from './sqljs-sql';
 import { loadSqlJs } from './sqljs-runtime';
@@ -316,7 +316,7 @@ function writeNewStore(sql: SqlJsStatic, tmp: string, path: string, options: Sto
   try {
     db.exec(`PRAGMA page_size = ${NEW_STORE_PAGE_SIZE}`);
     const head = options.schema === undefined ? NEWEST_HEAD : headForRelease(options.schema);
-    createStoreSchema(new SqljsSql(db), join(resolve(options.artifactRoot ?? defaultArtifactRoot(path)), '0'), Date.now(), head);
+    createStoreSchema(new SqljsSql(db), defaultExperimentLocation(path, options), Date.now(), head);
     writeDurably(tmp, db.export(), path);
   } finally {
     db.close();
