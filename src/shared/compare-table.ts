@@ -5,6 +5,7 @@
  */
 import type { CompareRun } from './compare-protocol';
 import { formatNumber, metricGoal } from './format';
+import { csvText } from './csv';
 
 export type RowKind = 'param' | 'metric';
 
@@ -132,11 +133,6 @@ export function nextSort(current: TableSort | null | undefined, kind: RowKind, k
   return current.direction === 'asc' ? { kind, key, direction: 'desc' } : null;
 }
 
-function csvField(text: string): string {
-  // Quote when needed; prefix cells that a spreadsheet would run as a formula.
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^[-+]?\d/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 function header(model: TableModel): string[] {
   return ['kind', 'key', ...model.columns.map((c) => c.runName || c.runId)];
@@ -147,7 +143,7 @@ function body(model: TableModel): string[][] {
 }
 
 export function tableToCsv(model: TableModel): string {
-  return [header(model), ...body(model)].map((line) => line.map(csvField).join(',')).join('\n') + '\n';
+  return [header(model), ...body(model)].map((line) => line.map(csvText).join(',')).join('\n') + '\n';
 }
 
 function mdField(text: string): string {
