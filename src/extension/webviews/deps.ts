@@ -38,13 +38,21 @@ export interface WebviewDeps {
 /**
  * Commands the panels' buttons run: the same registered commands as the tree's context menus, so
  * the behaviour (prompts, trust checks, audit) lives in one place. Arguments passed:
- * openRunArtifacts(runId), registerModel({ runId, folder? }), promoteToProduction / rejectVersion
+ * openRunArtifacts(runId), openRun({ runId, folder? }), compareRuns(first, [{ runId, folder? }…]),
+ * registerModel({ runId, folder? }), promoteToProduction / rejectVersion
  * ({ name, version, folder? }, comment); `folder` is the panel's workspace folder key when it has
  * one, so the command uses that folder's store. A result of undefined or false means nothing happened.
  */
 export const PANEL_ACTIONS = {
   openRunArtifacts: 'modelops.openRunArtifacts',
+  openRun: 'modelops.openRun',
+  openRunsTable: 'modelops.openRunsTable',
+  compareRuns: 'modelops.compareRuns',
+  /** `({ runIds, folder? })`: resolves to the ids it deleted (after a confirmation for several). */
+  deleteRuns: 'modelops.deleteRun',
   registerModel: 'modelops.registerModel',
+  /** `({ name, version, folder? })`: selects the version in the Models view. */
+  revealVersion: 'modelops.revealModelVersion',
   promoteToProduction: 'modelops.promoteToProduction',
   rejectVersion: 'modelops.rejectVersion',
 } as const;
