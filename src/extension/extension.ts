@@ -23,6 +23,8 @@ import { ExperimentsTreeProvider } from './views/experiments-tree';
 import type { ModelsNode } from './views/models-tree';
 import { ModelsTreeProvider } from './views/models-tree';
 import { registerWebviews } from './webviews/register';
+import { RunPanel } from './webviews/run-panel';
+import { RunsPanel } from './webviews/runs-panel';
 import { versionFromArg } from './webviews/targets';
 
 /** Commands that write the store or run code on workspace data: refused in a restricted (untrusted) window. */
@@ -88,6 +90,7 @@ export class ModelOpsExtension implements vscode.Disposable {
         // A panel opened on a tree node reads that node's folder's store; else the active editor's folder's.
         stores: async (folder) => (folder !== undefined ? this.sessions.byKey(folder) : this.sessions.active())?.get(),
         chooseFolder: async () => (await this.sessions.resolve(undefined, this.ui))?.key,
+        ui: () => this.ui,
         onDidChangeStore: this.sessions.onDidChange,
         log: this.log,
         registerCommand: (id, handler) => this.runner.register(id as CommandId, (_run, ...args) => handler(...args)),
@@ -236,6 +239,7 @@ export class ModelOpsExtension implements vscode.Disposable {
         this.ui = ui;
         return prev;
       },
+      runExplorer: { tables: () => RunsPanel.all(), runPages: () => RunPanel.all() },
     };
   }
 

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { RegistryStore } from '../../store/registry-store';
 import type { TrackingStore } from '../../store/tracking-store';
+import type { Ui } from '../ui';
 
 export interface WebviewStores {
   tracking: TrackingStore;
@@ -25,6 +26,8 @@ export interface WebviewDeps {
    * the workspace has several); undefined when the pick was dismissed. Absent: the default store.
    */
   chooseFolder?: () => Promise<string | undefined>;
+  /** The prompt seam the commands use (the integration tests answer through it); default VS Code's own. */
+  ui?: () => Ui;
   /** Fires when anyone writes the store; open panels reload their data. */
   onDidChangeStore: vscode.Event<unknown>;
   log: WebviewLog;

@@ -9,6 +9,8 @@ import type { ApplyView, SortSpec } from '../../shared/runs-protocol';
 import { runsSavedStateCheck } from '../../shared/runs-protocol';
 import type { Reveal } from '../../shared/run-protocol';
 import { runSavedStateCheck } from '../../shared/run-protocol';
+import type { Ui } from '../ui';
+import { vscodeUi } from '../ui';
 import { runLabel } from '../views/run-format';
 import type { WebviewDeps } from './deps';
 import type { Disposer } from './panel-shell';
@@ -30,13 +32,17 @@ async function storesOf(deps: WebviewDeps, folder: string | undefined) {
   return stores;
 }
 
+function ui(deps: WebviewDeps): Ui {
+  return deps.ui?.() ?? vscodeUi;
+}
+
 async function pickExperiment(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
   const experiments = (await (await storesOf(deps, folder)).tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
   if (experiments.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no experiments yet: train a model first.');
   experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime);
-  const picked = await vscode.window.showQuickPick(
+  const picked = await ui(deps).pickOne(
     experiments.map((e) => ({ label: e.name, description: `#${e.experimentId}`, id: e.experimentId })),
-    { title: 'Open the runs of which experiment?', ignoreFocusOut: true },
+    { title: 'Open the runs of which experiment?' },
   );
   return picked?.id;
 }
@@ -47,9 +53,9 @@ async function pickRun(deps: WebviewDeps, folder: string | undefined): Promise<s
   const runs = (await tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 500, orderBy: ['attributes.start_time DESC'] })).items;
   if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no runs yet.');
   const names = new Map(experiments.map((e) => [e.experimentId, e.name]));
-  const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: runLabel(r), description: `${names.get(r.info.experimentId) ?? ''} · ${r.info.status.toLowerCase()}`, detail: r.info.runId, id: r.info.runId })),
-    { title: 'Open which run?', matchOnDetail: true, ignoreFocusOut: true },
+  const picked = await ui(deps).pickOne(
+    runs.map((r) => ({ label: runLabel(r), description: `${names.get(r.info.experimentId) ?? ''} · ${r.info.status.toLowerCase()} · ${r.info.runId}`, id: r.info.runId })),
+    { title: 'Open which run?' },
   );
   return picked?.id;
 }
@@ -89,6 +95,12 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Webview
 
   const openRun = async (arg: unknown, extra?: Reveal): Promise<string | undefined> => {
     let target = runTargetFromArg(arg);
+    if (target && target.folder === undefined) {
+      // A bare run id names a run of some folder's store: the same one a tree node would, so one page per run.
+      const scope = await paletteFolder(deps);
+      if (!scope) return undefined;
+      if (scope.folder !== undefined) target.folder = scope.folder;
+    }
     if (!target) {
       const scope = await paletteFolder(deps);
       if (!scope) return undefined;
@@ -106,6 +118,11 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Webview
   disposer.add(
     register(EXPLORER_COMMAND.openRunsTable, async (arg?: unknown, options?: unknown) => {
       let target = experimentFromArg(arg);
+      if (target && target.folder === undefined) {
+        const scope = await paletteFolder(deps);
+        if (!scope) return undefined;
+        if (scope.folder !== undefined) target = { ...target, folder: scope.folder };
+      }
       if (!target) {
         const scope = await paletteFolder(deps);
         if (!scope) return undefined;

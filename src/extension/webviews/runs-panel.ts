@@ -41,6 +41,8 @@ export class RunsPanel {
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private disposed = false;
+  /** The page's last reported view (integration tests read what the user sees). */
+  lastView: { view: SavedView; matched: number; total: number; top: string[]; selected: string[] } | undefined;
 
   static createOrShow(extensionUri: vscode.Uri, deps: WebviewDeps, memento: vscode.Memento, target: RunsTarget, apply?: ApplyView): RunsPanel {
     const existing = RunsPanel.open.get(panelKey(target));
@@ -246,9 +248,6 @@ export class RunsPanel {
     });
     this.lastView = v;
   }
-
-  /** The page's last reported view (integration tests read what the user sees). */
-  lastView: { view: SavedView; matched: number; total: number; top: string[]; selected: string[] } | undefined;
 
   private sendState(): void {
     if (this.disposed) return;

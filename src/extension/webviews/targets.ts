@@ -74,7 +74,8 @@ export function runTargetFromArg(arg: unknown): { runId: string; folder?: string
   if (typeof arg === 'string') return arg.trim() ? { runId: arg.trim() } : undefined;
   if (typeof arg !== 'object' || arg === null) return undefined;
   const o = arg as Record<string, unknown> & { run?: { info?: { runId?: unknown } } };
-  const runId = o.kind === 'run' ? o.run?.info?.runId : o.runId;
+  // Tree nodes under a run (its groups, artifacts) carry the run; its values and other callers, the id.
+  const runId = o.run?.info?.runId ?? o.runId;
   if (typeof runId !== 'string' || runId === '') return undefined;
   const out: { runId: string; folder?: string; section?: RunSection; artifact?: string; metric?: string } = { runId };
   if (typeof o.folder === 'string') out.folder = o.folder;
