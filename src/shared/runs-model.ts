@@ -39,6 +39,8 @@ export class RunsModel {
   keys: KeyLists = { params: [], metrics: [], tags: [] };
   /** Change stamp of the host's data the page holds. */
   stamp = 0;
+  /** Bumped by every change of rows or ranges: the page redoes its display order only then. */
+  version = 0;
   /** min/max per metric key, per run id, once asked for. */
   readonly ranges = new Map<string, MetricRanges>();
   private keyIndex = { params: new Map<string, number>(), metrics: new Map<string, number>(), tags: new Map<string, number>() };
@@ -55,7 +57,9 @@ export class RunsModel {
     // A changed run's min/max may have moved: those columns are asked for again.
     if (changes.runs.length > 0) this.ranges.clear();
     this.stamp = changes.stamp;
-    return changes.reset || changes.runs.length > 0 || changes.removed.length > 0;
+    const changed = changes.reset || changes.runs.length > 0 || changes.removed.length > 0;
+    if (changed) this.version++;
+    return changed;
   }
 
   private setKeys(keys: KeyLists): void {
@@ -71,27 +75,12 @@ export class RunsModel {
       range.max.set(id, max[i] ?? null);
     });
     this.ranges.set(key, range);
+    this.version++;
   }
 
   /** The value a cell shows and sorts by: numbers for metrics and times, text otherwise; null when missing. */
   value(row: RunRow, column: ColumnDef, now = Date.now()): CellValue {
-    switch (column.kind) {
-      case 'attr':
-        return attributeValue(row, column.key, now);
-      case 'metric': {
-        if (column.aggregate === 'min' || column.aggregate === 'max') {
-          const range = this.ranges.get(column.key);
-          return range ? (range[column.aggregate].get(row.runId) ?? null) : null;
-        }
-        const i = this.keyIndex.metrics.get(column.key);
-        const at = i === undefined ? -1 : row.mk.indexOf(i);
-        return at < 0 ? null : row.mv[at];
-      }
-      case 'param':
-        return lookup(row.pk, row.pv, this.keyIndex.params.get(column.key));
-      case 'tag':
-        return lookup(row.tk, row.tv, this.keyIndex.tags.get(column.key));
-    }
+    return this.reader(column, now)(row);
   }
 
   /** The rows to show, in order: matching runs, sorted, each parent followed by its (expanded) children. */
@@ -99,39 +88,85 @@ export class RunsModel {
     const included: RunRow[] = [];
     for (const row of this.rows.values()) if (!options.matched || options.matched.has(row.runId)) included.push(row);
     const sorted = this.sorted(included, columns, options);
-    const present = new Set(sorted.map((r) => r.runId));
-    const childrenOf = new Map<string, RunRow[]>();
-    const top: RunRow[] = [];
-    for (const row of sorted) {
-      const parent = row.parentRunId;
-      if (parent !== null && parent !== row.runId && present.has(parent)) {
-        const list = childrenOf.get(parent);
-        if (list) list.push(row);
-        else childrenOf.set(parent, [row]);
-      } else {
-        top.push(row);
+    const n = sorted.length;
+    // Parents by position, then each parent's children (in sorted order) as one flat index list.
+    const position = new Map<string, number>();
+    for (let i = 0; i < n; i++) position.set(sorted[i]!.runId, i);
+    const parentOf = new Int32Array(n).fill(-1);
+    const childCount = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = sorted[i]!.parentRunId;
+      const j = p === null ? undefined : position.get(p);
+      if (j !== undefined && j !== i) {
+        parentOf[i] = j;
+        childCount[j]!++;
       }
     }
+    const firstChild = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) firstChild[i + 1] = firstChild[i]! + childCount[i]!;
+    const children = new Uint32Array(firstChild[n]!);
+    const fill = firstChild.slice(0, n);
+    for (let i = 0; i < n; i++) if (parentOf[i]! >= 0) children[fill[parentOf[i]!]!++] = i;
     const out: DisplayRow[] = [];
-    const visited = new Set<string>();
-    const walk = (row: RunRow, depth: number): void => {
-      if (visited.has(row.runId)) return;
-      visited.add(row.runId);
-      const kids = childrenOf.get(row.runId) ?? [];
-      const expanded = kids.length > 0 && options.expandAll !== options.expanded.has(row.runId);
-      out.push({ runId: row.runId, depth, children: kids.length, expanded });
-      if (expanded) for (const k of kids) walk(k, depth + 1);
-      else for (const k of kids) markVisited(k);
+    const visited = new Uint8Array(n);
+    const walk = (root: number): void => {
+      // Depth-first without recursion: trials of trials cannot overflow the stack.
+      const stack: [number, number][] = [[root, 0]];
+      while (stack.length > 0) {
+        const [i, depth] = stack.pop()!;
+        if (visited[i]) continue;
+        visited[i] = 1;
+        const id = sorted[i]!.runId;
+        const kids = childCount[i]!;
+        const expanded = kids > 0 && options.expandAll !== options.expanded.has(id);
+        out.push({ runId: id, depth, children: kids, expanded });
+        for (let k = firstChild[i + 1]! - 1; k >= firstChild[i]!; k--) {
+          if (expanded) stack.push([children[k]!, depth + 1]);
+          else hide(children[k]!);
+        }
+      }
     };
-    const markVisited = (row: RunRow): void => {
-      if (visited.has(row.runId)) return;
-      visited.add(row.runId);
-      for (const k of childrenOf.get(row.runId) ?? []) markVisited(k);
+    const hide = (root: number): void => {
+      const stack = [root];
+      while (stack.length > 0) {
+        const i = stack.pop()!;
+        if (visited[i]) continue;
+        visited[i] = 1;
+        for (let k = firstChild[i]!; k < firstChild[i + 1]!; k++) stack.push(children[k]!);
+      }
     };
-    for (const row of top) walk(row, 0);
+    for (let i = 0; i < n; i++) if (parentOf[i] === -1) walk(i);
     // Parent links that loop (A → B → A) leave runs no top-level ancestor: show them at the top.
-    if (visited.size < sorted.length) for (const row of sorted) if (!visited.has(row.runId)) walk(row, 0);
+    for (let i = 0; i < n; i++) if (!visited[i]) walk(i);
     return out;
+  }
+
+  /** A function reading one column's value from rows: the key's index is looked up once, not per row. */
+  reader(column: ColumnDef, now = Date.now()): (row: RunRow) => CellValue {
+    switch (column.kind) {
+      case 'attr':
+        return (row) => attributeValue(row, column.key, now);
+      case 'metric': {
+        if (column.aggregate === 'min' || column.aggregate === 'max') {
+          const values = this.ranges.get(column.key)?.[column.aggregate];
+          return (row) => values?.get(row.runId) ?? null;
+        }
+        const i = this.keyIndex.metrics.get(column.key);
+        if (i === undefined) return () => null;
+        return (row) => {
+          const at = row.mk.indexOf(i);
+          return at < 0 ? null : row.mv[at]!;
+        };
+      }
+      case 'param': {
+        const i = this.keyIndex.params.get(column.key);
+        return (row) => lookup(row.pk, row.pv, i);
+      }
+      case 'tag': {
+        const i = this.keyIndex.tags.get(column.key);
+        return (row) => lookup(row.tk, row.tv, i);
+      }
+    }
   }
 
   private sorted(rows: RunRow[], columns: readonly ColumnDef[], options: DisplayOptions): RunRow[] {
@@ -139,13 +174,44 @@ export class RunsModel {
     const column = options.sort ? columns.find((c) => c.id === options.sort?.column) : undefined;
     if (!column || !options.sort) return rows.sort(byStart);
     const dir = options.sort.direction === 'asc' ? 1 : -1;
-    // One read of the sorted column per row, then a sort of indexes: no lookups inside the comparator.
-    const keys = rows.map((r) => sortKey(this.value(r, column, options.now), column.numeric));
-    const order = rows.map((_, i) => i);
-    order.sort((i, j) => compareKeys(keys[i]!, keys[j]!, dir) || byStart(rows[i]!, rows[j]!));
-    return order.map((i) => rows[i]!);
+    // One read of the column per row into flat arrays, then a sort of indexes over them.
+    const n = rows.length;
+    const kind = new Uint8Array(n); // 0 number, 1 text, 2 missing
+    const nums = new Float64Array(n);
+    const texts = new Array<string>(n);
+    const read = this.reader(column, options.now);
+    for (let i = 0; i < n; i++) {
+      const v = read(rows[i]!);
+      if (v === null || v === '') kind[i] = 2;
+      else if (typeof v === 'number') nums[i] = v;
+      else {
+        const num = column.numeric || NUMBER_TEXT.test(v) ? Number(v) : NaN;
+        if (Number.isFinite(num)) nums[i] = num;
+        else {
+          kind[i] = 1;
+          texts[i] = v.toLowerCase();
+        }
+      }
+    }
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => {
+      const ka = kind[a]!;
+      const kb = kind[b]!;
+      let c = 0;
+      // Missing values last whatever the direction; numbers before words, as spreadsheets do.
+      if (ka !== kb) c = ka < kb ? -1 : 1;
+      else if (ka === 0) c = (nums[a]! - nums[b]!) * dir;
+      else if (ka === 1) c = (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0) * dir;
+      return c || byStart(rows[a]!, rows[b]!);
+    });
+    const out = new Array<RunRow>(n);
+    for (let i = 0; i < n; i++) out[i] = rows[order[i]!]!;
+    return out;
   }
 }
+
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 function lookup(keys: readonly number[], values: readonly string[], index: number | undefined): string | null {
   if (index === undefined) return null;
@@ -170,25 +236,6 @@ function attributeValue(row: RunRow, key: string, now: number): CellValue {
     default:
       return null;
   }
-}
-
-type SortKey = { missing: true } | { missing: false; num: number | null; text: string };
-
-/** Text that reads as a number (a param `0.01`) sorts as that number; missing values sort last either way. */
-function sortKey(value: CellValue, numeric: boolean): SortKey {
-  if (value === null || value === '') return { missing: true };
-  if (typeof value === 'number') return { missing: false, num: value, text: '' };
-  const n = numeric || /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim()) ? Number(value) : NaN;
-  return { missing: false, num: Number.isFinite(n) ? n : null, text: value.toLowerCase() };
-}
-
-function compareKeys(a: SortKey, b: SortKey, dir: number): number {
-  if (a.missing || b.missing) return a.missing === b.missing ? 0 : a.missing ? 1 : -1;
-  if (a.num !== null && b.num !== null) return (a.num - b.num) * dir;
-  // Numbers before words, whatever the direction, as spreadsheets do.
-  if (a.num !== null) return -1;
-  if (b.num !== null) return 1;
-  return (a.text < b.text ? -1 : a.text > b.text ? 1 : 0) * dir;
 }
 
 /** Applies the grammar's convenience the way MLflow's search box does: plain words search run names. */

@@ -99,7 +99,8 @@
           deliver(fixture.initial);
         }, 0);
       }
-      if (m.kind === 'request' && !fixture.holdRequests) setTimeout(() => window.__deliver(respond(m)), 0);
+      // `serialize`: answers cross as JSON, as VS Code's postMessage does (the benchmark counts that cost).
+      if (m.kind === 'request' && !fixture.holdRequests) setTimeout(() => window.__deliver(fixture.serialize ? JSON.parse(JSON.stringify(respond(m))) : respond(m)), 0);
     },
     getState: () => saved,
     setState: (s) => {

@@ -40,6 +40,8 @@ export interface Fixture {
   artifacts?: Record<string, unknown>;
   previews?: Record<string, unknown>;
   historySteps?: number;
+  /** Answers cross as JSON text, as through VS Code's postMessage (the benchmark). */
+  serialize?: boolean;
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };

