@@ -1,12 +1,15 @@
 /** What the panels need from the rest of the extension: given by the composition root. */
 import type * as vscode from 'vscode';
 import type { RegistryStore } from '../../store/registry-store';
+import type { StoreFile } from '../../store/sql/store-file';
 import type { TrackingStore } from '../../store/tracking-store';
 import type { Ui } from '../ui';
 
 export interface WebviewStores {
   tracking: TrackingStore;
   registry: RegistryStore;
+  /** The stores opened together; `file` is the workspace file (undefined for an MLflow server). */
+  stores?: { file?: StoreFile };
 }
 
 export interface WebviewLog {

@@ -11,6 +11,7 @@ import { TAG } from '../../core/tracking';
 import type { ChangesResult, KeyLists, MetricRange, RunRow } from '../../shared/runs-protocol';
 import type { TrackingStore } from '../../store/tracking-store';
 import { runLabel } from '../views/run-format';
+import type { RangeQuery } from './metric-ranges';
 
 /** Pages read from the store: a small first one so the table paints at once, then larger ones. */
 export const FIRST_PAGE = 200;
@@ -70,6 +71,8 @@ export class ExperimentRuns {
     private readonly tracking: TrackingStore,
     readonly experimentId: string,
     private readonly limits = { fullReloadLimit: FULL_RELOAD_LIMIT, fullReloadEveryMs: FULL_RELOAD_EVERY_MS, firstPage: FIRST_PAGE, page: PAGE },
+    /** One query for every run's min/max when the store allows it (metric-ranges.ts); else each run's history. */
+    private readonly rangeQuery?: RangeQuery,
   ) {}
 
   get stamp(): number {
@@ -264,6 +267,12 @@ export class ExperimentRuns {
     const cached = this.ranges.get(key) ?? new Map<string, { stamp: number; min: number | null; max: number | null }>();
     this.ranges.set(key, cached);
     const todo = [...this.entries.values()].filter((e) => index >= 0 && e.row.mk.includes(index) && (cached.get(e.row.runId)?.stamp ?? -1) < e.stamp);
+    if (todo.length > 0 && this.rangeQuery) {
+      const found = await this.rangeQuery(key);
+      // A run whose every value is NaN has no min or max, as with the histories.
+      for (const e of todo) cached.set(e.row.runId, { stamp: e.stamp, min: found.get(e.row.runId)?.min ?? null, max: found.get(e.row.runId)?.max ?? null });
+      todo.length = 0;
+    }
     const BATCH = 64;
     for (let i = 0; i < todo.length; i += BATCH) {
       await Promise.all(

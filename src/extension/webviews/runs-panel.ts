@@ -13,6 +13,7 @@ import type { WebviewDeps, WebviewStores } from './deps';
 import { PANEL_ACTIONS } from './deps';
 import type { HostChannel } from './host-channel';
 import { connectPanel, Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
+import { fileRangeQuery } from './metric-ranges';
 import { CHANGES_PAGE, ExperimentRuns } from './runs-data';
 
 export const RUNS_VIEW_TYPE = 'modelops.runsTable';
@@ -178,7 +179,8 @@ export class RunsPanel {
       const experiment = await stores.tracking.getExperiment(this.target.experimentId);
       this.experimentName = experiment.name;
       this.panel.title = `Runs: ${experiment.name}`;
-      const runs = new ExperimentRuns(stores.tracking, this.target.experimentId);
+      const file = stores.stores?.file;
+      const runs = new ExperimentRuns(stores.tracking, this.target.experimentId, undefined, file ? fileRangeQuery(file, this.target.experimentId) : undefined);
       this.runs = runs;
       const t0 = Date.now();
       await runs.load(() => this.sendState(), () => this.disposed);

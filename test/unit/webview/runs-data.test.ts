@@ -7,6 +7,7 @@ import { ModelOpsError } from '../../../src/core/errors';
 import { ExperimentRuns, FIRST_PAGE, FULL_RELOAD_EVERY_MS, FULL_RELOAD_LIMIT, PAGE } from '../../../src/extension/webviews/runs-data';
 
 const LIMITS = { fullReloadLimit: FULL_RELOAD_LIMIT, fullReloadEveryMs: FULL_RELOAD_EVERY_MS, firstPage: FIRST_PAGE, page: PAGE };
+import { fileRangeQuery } from '../../../src/extension/webviews/metric-ranges';
 import { changesResultCheck } from '../../../src/shared/runs-protocol';
 import { RunsModel } from '../../../src/shared/runs-model';
 import type { Stores } from '../../../src/store/open';
@@ -128,13 +129,20 @@ describe('runs table data on the host', () => {
     const a = await runIn(exp, 'a', 1, { metrics: { loss: [0.9, 0.2, NaN, 0.4] } });
     const b = await runIn(exp, 'b', 2, { metrics: { loss: [NaN] } });
     await runIn(exp, 'c', 3, { metrics: { acc: [1] } });
-    const runs = new ExperimentRuns(store, exp);
-    await runs.load(() => undefined);
-    const r = await runs.metricRange('loss');
-    const byRun = new Map(r.runIds.map((id, i) => [id, [r.min[i], r.max[i]]]));
-    assert.deepEqual(byRun.get(a), [0.2, 0.9]);
-    assert.deepEqual(byRun.get(b), [null, null]);
-    assert.equal(byRun.size, 2);
+    // Both ways give the same: each run's history (any store), one aggregate query (a workspace file).
+    for (const query of [undefined, fileRangeQuery(db.file!, exp)]) {
+      const runs = new ExperimentRuns(store, exp, LIMITS, query);
+      await runs.load(() => undefined);
+      const r = await runs.metricRange('loss');
+      const byRun = new Map(r.runIds.map((id, i) => [id, [r.min[i], r.max[i]]]));
+      assert.deepEqual(byRun.get(a), [0.2, 0.9]);
+      assert.deepEqual(byRun.get(b), [null, null]);
+      assert.equal(byRun.size, 2);
+    }
+    const other = await store.createExperiment('ranges-elsewhere');
+    await runIn(other, 'd', 4, { metrics: { loss: [-5] } });
+    const only = await fileRangeQuery(db.file!, exp)('loss');
+    assert.deepEqual([...only.keys()].sort(), [a].sort(), 'only this experiment’s active runs');
   });
 
   test('names are the tree’s, nested runs carry their parent, and hostile text arrives as it was logged', async () => {
