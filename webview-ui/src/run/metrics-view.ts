@@ -157,7 +157,8 @@ export class MetricsView {
         legend: { show: false },
         cursor: { points: { show: xs.length < 200 } },
         scales: { x: { time: this.o.xAxis === 'wall' } },
-        axes: [{ ...axis, label: this.o.xAxis === 'step' ? 'step' : this.o.xAxis === 'relative' ? 'seconds' : '', labelFont: t.font, labelSize: 16 }, { ...axis, size: 54 }],
+        // Compact axes: a chart is small, and its x label sits right under the tick values.
+        axes: [{ ...axis, size: 26, label: this.o.xAxis === 'step' ? 'step' : this.o.xAxis === 'relative' ? 'seconds' : '', labelFont: t.font, labelSize: 14, labelGap: 0 }, { ...axis, size: 54 }],
         series: [{ label: this.o.xAxis }, { label: key, stroke: t.runColor(0), width: 1.5, spanGaps: true, points: { show: xs.length === 1 } }],
       },
       [xs, ys] as uPlot.AlignedData,

@@ -13,8 +13,8 @@ import { el } from '../common/dom';
 export const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 28;
 /** Rows and pixels drawn beyond the window, so a small scroll shows no blank edge. */
-const OVERSCAN_ROWS = 8;
-const OVERSCAN_PX = 300;
+const OVERSCAN_ROWS = 4;
+const OVERSCAN_PX = 160;
 const INDENT = 16;
 
 export interface GridActions {
