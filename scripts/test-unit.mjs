@@ -22,16 +22,16 @@ function hasNodeSqlite(node) {
 }
 
 /** Runs the files on `node`, echoing the spec output; resolves to the runner's own counts. */
-function runOn(node, files) {
+function runOn(node, files, env) {
   return new Promise((resolve) => {
-    const child = spawn(node, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let tail = '';
+    const child = spawn(node, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    let out = '';
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
-      tail = (tail + d.toString()).slice(-4000);
+      out += d.toString();
     });
     child.on('close', (code) => {
-      const count = (what) => Number(new RegExp(`ℹ ${what} (\\d+)`).exec(tail)?.[1] ?? NaN);
+      const count = (what) => Number([...out.matchAll(new RegExp(`ℹ ${what} (\\d+)`, 'g'))].at(-1)?.[1] ?? NaN);
       resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail') });
     });
   });
@@ -43,16 +43,16 @@ if (files.length === 0) {
   console.error('no unit test files found under out/test/unit');
   process.exit(1);
 }
-const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath }];
+const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath, engines: hasNodeSqlite(process.execPath) ? 'node:sqlite and sql.js' : 'sql.js', env: {} }];
 if (!hasNodeSqlite(process.execPath)) {
+  // sql.js ran above: on Node 24 the engine-parametrized suites run on node:sqlite only.
   const { node24 } = bootstrap({ codeServer: false, browser: false, vsce: false });
-  runtimes.push({ label: 'Node 24', node: node24 });
+  runtimes.push({ label: 'Node 24', node: node24, engines: 'node:sqlite', env: { MODELOPS_TEST_ENGINES: 'sqlite' } });
 }
 const results = [];
 for (const r of runtimes) {
-  const engines = hasNodeSqlite(r.node) ? 'node:sqlite and sql.js' : 'sql.js';
-  console.log(`\n--- unit tests on ${r.label} (store engines: ${engines}) ---`);
-  results.push({ ...r, engines, ...(await runOn(r.node, files)) });
+  console.log(`\n--- unit tests on ${r.label} (store engines: ${r.engines}) ---`);
+  results.push({ ...r, ...(await runOn(r.node, files, r.env)) });
 }
 console.log('\n--- unit tests ---');
 for (const r of results) console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.label} (${r.engines}): ${r.pass} passed, ${r.fail} failed`);

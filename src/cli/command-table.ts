@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command';
+import { dbCommands } from './commands/db';
 import { doctorCommand } from './commands/doctor';
 import { experimentCommands } from './commands/experiments';
 import { registryCommands } from './commands/registry-commands';
@@ -19,5 +20,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...studyCommands,
   ...registryCommands,
   serverCommand,
+  ...dbCommands,
   doctorCommand,
 ];

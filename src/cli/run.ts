@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ModelOpsError, errorMessage, isUserError } from '../core/errors';
+import { ModelOpsError, errorMessage, isUserError, redactSecrets } from '../core/errors';
 import { VERSION } from '../core/version';
 import type { Stores } from '../store/open';
 import { openStores } from '../store/open';
@@ -12,11 +12,15 @@ export type { CliIO } from './command';
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   store: { type: 'string', value: '<path|uri>', description: 'store file or sqlite:/// URI (default .modelops/mlflow.db, or $MODELOPS_STORE)' },
+  schema: { type: 'string', value: '<release>', description: "MLflow release whose schema a NEW store gets (default the newest known; e.g. 2.17 for a team pinned to MLflow 2.17)" },
   json: { type: 'boolean', description: 'print JSON instead of tables' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
 export const DEFAULT_STORE = '.modelops/mlflow.db';
+
+/** Signals that end a command cleanly the first time. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Exit codes: 0 ok, 1 user error (clear message, no stack), 2 internal error. */
 export async function runCli(argv: string[], io: CliIO, commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
@@ -74,7 +78,18 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
       options: values,
       json,
       storeUri,
-      stores: () => (opened ??= openStores(storeUri, { cwd: io.cwd, create: command.writes === true, engine: io.env.MODELOPS_STORE_ENGINE })),
+      stores: () =>
+        (opened ??= openStores(storeUri, {
+          cwd: io.cwd,
+          create: command.writes === true,
+          engine: io.env.MODELOPS_STORE_ENGINE,
+          ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
+          ...(io.env.MODELOPS_WORKSPACE ? { workspace: io.env.MODELOPS_WORKSPACE } : {}),
+        }).then((s) => {
+          // A store at a revision newer than any this version knows, opened read-write: said once.
+          if (s.file?.schema.notice) io.stderr.write(`modelops: ${s.file.schema.notice}\n`);
+          return s;
+        })),
       trackingStore: async () => (await ctx.stores()).tracking,
       print: (text) => {
         io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -83,9 +98,10 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
         io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
       },
     };
-    // `once`: the first Ctrl-C cancels the command cleanly (runs end KILLED, nothing half-written);
-    // a second one gets node's default and ends the process.
-    process.once('SIGINT', onSigint);
+    // `once`: the first Ctrl-C (or SIGTERM, SIGHUP: a closed terminal, `kill`, CI's timeout) cancels
+    // the command cleanly (runs end KILLED, nothing half-written); a second one gets node's default
+    // and ends the process.
+    for (const signal of STOP_SIGNALS) process.once(signal, onSigint);
     const code = await command.run(ctx);
     await closeAll(opened);
     opened = undefined;
@@ -97,10 +113,10 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
       return 1;
     }
     io.stderr.write(`modelops: internal error: ${errorMessage(e)}\n`);
-    if (io.env.MODELOPS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+    if (io.env.MODELOPS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${redactSecrets(e.stack)}\n`);
     return 2;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.removeListener(signal, onSigint);
   }
 }
 
@@ -113,7 +129,7 @@ function commandWords(argv: string[]): string[] {
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--store') {
+    if (a === '--store' || a === '--schema') {
       i++;
       continue;
     }

@@ -17,16 +17,26 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'INTERNAL_ERROR';
 
+/**
+ * Credentials in a URL (`http://user:secret@host`, `?token=…`) as `***`: every message and log line
+ * the product makes goes through here, so a password given in a store URL is never echoed.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/:@]*):([^\s/@]*)@/gi, (_m, scheme: string, user: string) => `${scheme}${user}:***@`)
+    .replace(/([?&](?:token|access_token|api_key|apikey|password|secret)=)[^&\s]*/gi, '$1***');
+}
+
 export class ModelOpsError extends Error {
   readonly code: ErrorCode;
   /** Where the problem is, when known: a file path, `file:line:column`, a field name. */
   readonly location?: string;
 
   constructor(code: ErrorCode, message: string, options?: { location?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ModelOpsError';
     this.code = code;
-    if (options?.location !== undefined) this.location = options.location;
+    if (options?.location !== undefined) this.location = redactSecrets(options.location);
   }
 }
 
@@ -36,6 +46,5 @@ export function isUserError(e: unknown): e is ModelOpsError {
 }
 
 export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
+  return redactSecrets(e instanceof Error ? e.message : String(e));
 }

@@ -12,6 +12,8 @@ export const DEFAULTS = {
   gatesFile: '.modelops/gates.json',
   runsPageSize: 100,
   storeEngine: 'auto',
+  newStoreSchema: '',
+  workspace: 'default',
 };
 
 function get<T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T {
@@ -50,6 +52,18 @@ export class Config {
   static storeEngine(): string | undefined {
     const v = get('storeEngine', DEFAULTS.storeEngine);
     return v === 'auto' ? undefined : v;
+  }
+
+  /** The MLflow release whose schema a new store gets ('' = the newest the product knows). */
+  static newStoreSchema(folder: vscode.WorkspaceFolder): string | undefined {
+    const v = String(get('newStoreSchema', DEFAULTS.newStoreSchema, folder.uri)).trim();
+    return v === '' ? undefined : v;
+  }
+
+  /** The MLflow workspace (MLflow ≥ 3.10) of a folder's store. */
+  static workspace(folder: vscode.WorkspaceFolder): string {
+    const v = String(get('workspace', DEFAULTS.workspace, folder.uri)).trim();
+    return v === '' ? DEFAULTS.workspace : v;
   }
 
   static runsPageSize(): number {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ModelOpsError, errorMessage } from '../core/errors';
+import { ModelOpsError, errorMessage, redactSecrets } from '../core/errors';
 
 /** Structured log lines into the "ModelOps" output channel: `event key=value ...`. */
 export class Log implements vscode.Disposable {
@@ -24,7 +24,9 @@ export class Log implements vscode.Disposable {
     return this.tail;
   }
 
-  private keep(line: string): string {
+  /** Every line is redacted here (a store URL's password never reaches the output channel). */
+  private keep(raw: string): string {
+    const line = redactSecrets(raw);
     this.tail.push(line);
     if (this.tail.length > 500) this.tail.splice(0, this.tail.length - 500);
     return line;
@@ -37,7 +39,7 @@ export class Log implements vscode.Disposable {
       if (e.location !== undefined) extra.location = e.location;
     }
     this.channel.error(this.keep(format(event, extra)));
-    if (e instanceof Error && e.stack && !(e instanceof ModelOpsError)) this.channel.error(e.stack);
+    if (e instanceof Error && e.stack && !(e instanceof ModelOpsError)) this.channel.error(redactSecrets(e.stack));
   }
 
   show(): void {

@@ -52,7 +52,7 @@ export class StoreSession implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         // The setting is resource-scoped: another folder's change leaves this store alone.
-        if (e.affectsConfiguration('modelops.storePath', folder.uri)) void this.reset('setting changed');
+        if (['modelops.storePath', 'modelops.storeEngine', 'modelops.workspace'].some((k) => e.affectsConfiguration(k, folder.uri))) void this.reset('setting changed');
       }),
     );
     this.watchFile();
@@ -113,14 +113,16 @@ export class StoreSession implements vscode.Disposable {
     }
     const t0 = Date.now();
     try {
-      const stores = await openStores(file, { create, engine: Config.storeEngine() });
+      const schema = Config.newStoreSchema(this.folder);
+      const stores = await openStores(file, { create, engine: Config.storeEngine(), workspace: Config.workspace(this.folder), ...(schema ? { schema } : {}) });
       const store: OpenStore = { file, stores, tracking: stores.tracking, registry: stores.registry, studies: stores.studies };
       this.opened = store;
       // Our own commits and other processes' (CLI, MLflow, another window) both land here.
       this.stopWatching?.();
       this.stopWatching = stores.onDidChange(() => this.changedOnDisk());
       const engine = stores.file?.engine;
-      this.log.info('store.open', { folder: this.folder.name, file, ms: Date.now() - t0, engine: engine?.name ?? 'server', engineReason: engine?.reason ?? '' });
+      this.log.info('store.open', { folder: this.folder.name, file, ms: Date.now() - t0, engine: engine?.name ?? 'server', engineReason: engine?.reason ?? '', revision: stores.file?.schema.revision ?? '' });
+      this.reportSchema(stores);
       this.setState({ kind: 'open', file });
       return store;
     } catch (e) {
@@ -134,6 +136,18 @@ export class StoreSession implements vscode.Disposable {
       return undefined;
     }
   }
+
+  /** A store newer than any revision the product knows (read-write) or one it may only read: said once per file. */
+  private reportSchema(stores: Stores): void {
+    const schema = stores.file?.schema;
+    const said = `${stores.file?.path}:${schema?.revision}`;
+    if (!schema || this.schemaReported === said) return;
+    this.schemaReported = said;
+    if (schema.readOnly) void vscode.window.showWarningMessage(`ModelOps: ${schema.readOnly}`);
+    else if (schema.notice) void vscode.window.showInformationMessage(`ModelOps: ${schema.notice}`);
+  }
+
+  private schemaReported = '';
 
   /** Closes the store and forgets it; the next `get()` opens it again. */
   async reset(reason: string): Promise<void> {

@@ -1,15 +1,10 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ModelOpsError } from '../core/errors';
-
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-function quote(v: string): string {
-  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
+import { csvLine } from '../shared/csv';
 
 /**
- * Writes a CSV file atomically: a temp file in the same folder, fsync, rename over the target. A
+ * Writes a CSV file atomically (cells through csvCell: formula prefixes neutralised): a temp file in the same folder, fsync, rename over the target. A
  * reader (or a crash) sees the old file or the complete new one, never half of it.
  */
 export function writeCsvAtomic(path: string, header: readonly string[], rows: Iterable<readonly string[]>): void {
@@ -17,10 +12,10 @@ export function writeCsvAtomic(path: string, header: readonly string[], rows: It
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w', 0o644);
-    let buf: string[] = [header.map(quote).join(',')];
+    let buf: string[] = [csvLine(header)];
     let size = 0;
     for (const r of rows) {
-      const line = r.map(quote).join(',');
+      const line = csvLine(r);
       buf.push(line);
       size += line.length;
       if (size > 1 << 20) {

@@ -1,3 +1,4 @@
+import { dict } from '../core/dict';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelOpsError } from '../core/errors';
@@ -16,7 +17,7 @@ export function predictWorkerPath(): string | undefined {
 }
 
 function slice(frame: Frame, from: number, to: number): Frame {
-  const columns: Record<string, Cell[]> = {};
+  const columns = dict<Cell[]>();
   for (const [name, col] of Object.entries(frame.columns)) columns[name] = col.slice(from, to);
   return { nRows: to - from, columns };
 }

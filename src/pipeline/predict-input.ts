@@ -1,3 +1,4 @@
+import { dict } from '../core/dict';
 import type { RawTable } from '../ml/dataset/csv';
 import type { Frame } from '../ml/dataset/dataset';
 import { isMissing, parseBoolean, parseNumber } from '../ml/dataset/schema';
@@ -65,7 +66,7 @@ export function checkInput(table: RawTable, inputs: readonly InputColumn[]): Che
       notes.push({ kind: 'extra_column', column: h, rows: [], count: 0, location: header, message: `${header}: column '${h}' is not a model input; ignored` });
     }
   }
-  const columns: Frame['columns'] = {};
+  const columns: Frame['columns'] = dict();
   const n = table.rows.length;
   for (const c of inputs) {
     const i = index.get(c.name);

@@ -3,7 +3,10 @@ import { ModelOpsError } from '../core/errors';
 import type { ModelUri } from '../core/model-uri';
 import { parseModelUri } from '../core/model-uri';
 import { readCsvFile } from '../ml/dataset/csv';
+import type { DecimalMark } from '../ml/dataset/decimal';
 import { writeCsvAtomic } from './csv-output';
+import type { Protected } from './output-path';
+import { checkOutputPath } from './output-path';
 import type { ResolvedModel, Stores } from './model-resolve';
 import { resolveModel } from './model-resolve';
 import type { InputIssue } from './predict-input';
@@ -18,6 +21,10 @@ export interface PredictOptions {
   data: string;
   /** Output CSV: the input rows plus prediction (and probability) columns, written atomically. */
   out?: string;
+  /** What `out` must never replace (the store, its folder): checked before anything is read or scored. */
+  protect?: Protected;
+  /** Decimal mark of the CSV's numbers (default: detected). */
+  decimal?: DecimalMark;
   /** Add one probability column per class (classification). */
   proba?: boolean;
   cwd?: string;
@@ -58,6 +65,8 @@ export interface PredictResult {
  */
 export async function predict(stores: Stores | null, options: PredictOptions): Promise<PredictResult> {
   const cwd = options.cwd ?? process.cwd();
+  const dataPath = resolve(cwd, options.data);
+  const outPath = options.out === undefined ? undefined : checkOutputPath(resolve(cwd, options.out), '--out', { ...options.protect, inputs: [dataPath, ...(options.protect?.inputs ?? [])] }, options.out);
   const uri = typeof options.model === 'string' ? parseModelUri(options.model) : options.model;
   let resolved: ResolvedModel;
   if (stores) resolved = await resolveModel(stores, uri, cwd);
@@ -65,9 +74,8 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
   else throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${options.model}: resolving this model URI needs a store`, { location: 'model' });
   options.onProgress?.(`loading ${resolved.uri}`);
   const m = openScoringModel(resolved.dir);
-  const dataPath = resolve(cwd, options.data);
   options.onProgress?.(`reading ${dataPath}`);
-  const table = readCsvFile(dataPath);
+  const table = readCsvFile(dataPath, options.decimal ? { decimal: options.decimal } : {});
   const checked = checkInput(table, m.inputs);
   if (checked.errors.length > 0) {
     const lines = checked.errors.map((e) => `  ${e.message}`);
@@ -85,10 +93,7 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
   const classification = m.model.task === 'classification';
   const predictionColumn = uniqueColumn(table.header, 'prediction');
   const probaColumns = classification && options.proba ? m.model.classes.map((c) => uniqueColumn(table.header, `probability_${c}`)) : [];
-  let outPath: string | undefined;
-  if (options.out) {
-    outPath = resolve(cwd, options.out);
-    if (outPath === dataPath) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--out would overwrite the input file ${dataPath}`, { location: 'out' });
+  if (outPath) {
     const header = [...table.header, predictionColumn, ...probaColumns];
     const probs = out.probabilities;
     writeCsvAtomic(

@@ -1,7 +1,9 @@
+import { parseJsonText } from '../core/json-text';
 import { readFileSync } from 'node:fs';
 import { ModelOpsError } from '../core/errors';
 import type { Engine, MemberSpec, MemberType } from '../ml/estimators';
 import { MEMBER_TYPES } from '../ml/estimators';
+import { checkMemberParams } from '../ml/member-params';
 
 /**
  * The `--params file.json` format: per-member parameters keyed by model type, plus ensemble
@@ -24,20 +26,24 @@ export function readParamsFile(path: string): TrainParamsFile {
   } catch (e) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: cannot read the params file (${(e as Error).message})`, { location: path, cause: e });
   }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: not valid JSON (${(e as Error).message})`, { location: path, cause: e });
-  }
+  const v = parseJsonText(text, path);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: expected a JSON object`, { location: path });
   const known = new Set(['members', 'engine', 'weights', 'rf', 'knn', 'tree', 'dummy']);
   for (const k of Object.keys(v)) if (!known.has(k)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...known].join(', ')})`, { location: `${path}:${k}` });
   return v as TrainParamsFile;
 }
 
-/** `rf,knn` plus the params file → member specs. */
-export function resolveMembers(models: string | MemberType[] | undefined, file: TrainParamsFile = {}): MemberSpec[] {
+/**
+ * `rf,knn` plus the params file → member specs, each member's params checked (names and ranges);
+ * `source`, the params file, is named in the errors.
+ */
+export function resolveMembers(models: string | MemberType[] | undefined, file: TrainParamsFile = {}, source?: string): MemberSpec[] {
+  const specs = specsOf(models, file);
+  for (const s of specs) checkMemberParams(s, source);
+  return specs;
+}
+
+function specsOf(models: string | MemberType[] | undefined, file: TrainParamsFile): MemberSpec[] {
   if (file.members) return file.members.map((m) => ({ engine: file.engine, ...m }));
   const list = typeof models === 'string' ? models.split(',').map((s) => s.trim()).filter(Boolean) : (models ?? ['rf', 'knn']);
   if (list.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', '--models: give at least one of rf, knn, tree, dummy', { location: 'models' });

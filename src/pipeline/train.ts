@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { dict } from '../core/dict';
 import { ModelOpsError } from '../core/errors';
 import type { Tag } from '../core/tracking';
 import { TAG } from '../core/tracking';
 import type { Dataset, LoadOptions, Row } from '../ml/dataset/dataset';
+import type { DecimalMark } from '../ml/dataset/decimal';
 import { frameToRows, loadDataset } from '../ml/dataset/dataset';
 import { datasetSchemaJson } from '../ml/dataset/profile';
 import type { Task } from '../ml/dataset/schema';
@@ -15,6 +17,7 @@ import type { MemberSpec, MemberType } from '../ml/estimators';
 import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
 import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
 import { childSeed } from '../ml/random';
+import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { FitSettings } from './cross-validate';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
@@ -47,6 +50,8 @@ export interface TrainOptions {
   tags?: Tag[];
   task?: Task;
   delimiter?: string;
+  /** Decimal mark of the CSV's numbers (default: detected). */
+  decimal?: DecimalMark;
   strict?: boolean;
   exclude?: string[];
   threads?: number;
@@ -90,11 +95,11 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   const cv = options.cv ?? 5;
   if (!Number.isInteger(cv) || cv < 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--cv must be a non-negative integer (got ${cv})`, { location: 'cv' });
   const paramsFile: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
-  const members = resolveMembers(options.models, paramsFile);
+  const members = resolveMembers(options.models, paramsFile, typeof options.params === 'string' ? options.params : undefined);
   const weights = paramsFile.weights ?? 'equal';
 
   progress('load', `loading ${options.data}`, 0);
-  const loadOptions: LoadOptions = { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter };
+  const loadOptions: LoadOptions = { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter, decimal: options.decimal };
   const ds = loadDataset(options.data, loadOptions);
   checkCancelled(options.signal);
 
@@ -104,6 +109,8 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
     { key: TAG.sourceType, value: 'LOCAL' },
     { key: TAG.user, value: safeUser() },
     { key: 'modelops.task', value: ds.target.task },
+    // Who trains it: a run whose process dies is ended FAILED by the next open (store/run-owner.ts).
+    ...ownerTags(),
     ...(options.tags ?? []),
   ];
   const commit = gitCommit(options.workspace ?? dirname(resolve(options.data)));
@@ -292,7 +299,7 @@ async function trainInRun(
 function typedExample(ds: Dataset): Row[] {
   const kinds = new Map(ds.schema.features.map((f) => [f.name, f.kind]));
   return frameToRows(ds.frame, 5).map((r) => {
-    const out: Row = {};
+    const out: Row = dict();
     for (const [k, v] of Object.entries(r)) {
       const x = typeof v === 'string' && kinds.get(k) === 'numeric' && v.trim() !== '' ? Number(v) : v;
       out[k] = typeof x === 'number' && !Number.isFinite(x) ? null : typeof v === 'string' && v.trim() === '' ? null : x;

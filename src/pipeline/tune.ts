@@ -1,3 +1,4 @@
+import { parseJsonText } from '../core/json-text';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { loadDataset } from '../ml/dataset/dataset';
 import type { Task } from '../ml/dataset/schema';
 import type { MemberType } from '../ml/estimators';
 import { childSeed } from '../ml/random';
+import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { SearchSpace } from '../tuning/distributions';
 import { parseSearchSpace } from '../tuning/distributions';
@@ -25,6 +27,7 @@ import { Study } from '../tuning/study';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
 import { resolveExperiment, safeUser, train } from './train';
 import type { TrainParamsFile } from './train-options';
+import { checkParamNames } from '../ml/member-params';
 import { memberParams, readParamsFile, resolveMembers } from './train-options';
 
 export type SamplerName = 'tpe' | 'random' | 'grid';
@@ -116,17 +119,18 @@ function readSpace(space: TuneOptions['space'], members: MemberType[]): SearchSp
     return parseSearchSpace(out, 'default search space');
   }
   if (typeof space !== 'string') return parseSearchSpace(space, 'search space');
-  let v: unknown;
+  let text: string;
   try {
-    v = JSON.parse(readFileSync(space, 'utf8'));
+    text = readFileSync(space, 'utf8');
   } catch (e) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${space}: cannot read the search space (${(e as Error).message})`, { location: space, cause: e });
   }
+  const v = parseJsonText(text, space);
   return parseSearchSpace(v, space);
 }
 
 /** Where a sampled name goes: `rf.x` → file.rf.x, `weights` → file.weights, `engine` → file.engine. */
-function applyParams(base: TrainParamsFile, params: Record<string, ParamValue>, members: MemberType[]): TrainParamsFile {
+function applyParams(base: TrainParamsFile, params: Record<string, ParamValue>, members: MemberType[], source?: string): TrainParamsFile {
   const out: TrainParamsFile = { ...base, rf: { ...(base.rf ?? {}) }, knn: { ...(base.knn ?? {}) }, tree: { ...(base.tree ?? {}) } };
   for (const [name, value] of Object.entries(params)) {
     const dot = name.indexOf('.');
@@ -139,6 +143,7 @@ function applyParams(base: TrainParamsFile, params: Record<string, ParamValue>, 
     const member = name.slice(0, dot);
     if (member !== 'rf' && member !== 'knn' && member !== 'tree') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: '${name}' names no tunable member (rf, knn, tree)`, { location: name });
     if (!members.includes(member)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: '${name}' tunes ${member}, which is not among --models ${members.join(',')}`, { location: name });
+    checkParamNames(member, [name.slice(dot + 1)], source, base.engine);
     out[member]![name.slice(dot + 1)] = value;
   }
   return out;
@@ -203,6 +208,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     record = existing.study;
     const stored = parseSearchSpace(JSON.parse(record.space), `study '${name}' search space`);
     space = options.space !== undefined ? readSpace(options.space, members) : stored;
+    applyParams(base, Object.fromEntries(Object.keys(space).map((k) => [k, null])), members, typeof options.space === 'string' ? options.space : 'the search space');
     const was = JSON.parse(record.settings) as Settings;
     const clash = [
       ['target', was.target, settings.target],
@@ -220,9 +226,11 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     }
     if (was.digest !== ds.digest) say(`note: ${options.data} changed since the study started (digest ${was.digest} → ${ds.digest}); earlier trials scored the old data`);
     await store.updateRun(record.runId, { status: 'RUNNING' });
+    // This process owns the study run now (a run the last owner left was ended FAILED on open).
+    await store.logBatch(record.runId, { tags: ownerTags() });
   } else {
     space = readSpace(options.space, members);
-    applyParams(base, Object.fromEntries(Object.keys(space).map((k) => [k, null])), members); // names checked before any run exists
+    applyParams(base, Object.fromEntries(Object.keys(space).map((k) => [k, null])), members, typeof options.space === 'string' ? options.space : 'the search space'); // names checked before any run exists
     const experimentId = await resolveExperiment(store, options.experiment);
     const tags: Tag[] = [
       { key: TAG.source, value: 'modelops tune' },
@@ -230,6 +238,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
       { key: TAG.user, value: safeUser() },
       { key: 'modelops.study', value: name },
       { key: 'modelops.task', value: task },
+      ...ownerTags(),
     ];
     const run = await store.createRun({ experimentId, runName: `tune-${name}`, tags });
     await store.logBatch(run.info.runId, {
@@ -286,6 +295,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
               { key: 'modelops.study', value: name },
               { key: 'modelops.trial', value: String(t.number) },
               { key: 'modelops.task', value: task },
+              ...ownerTags(),
             ],
           });
           t.runId = run.info.runId;

@@ -12,6 +12,7 @@ import type { ValidationReport } from '../registry/report';
 import { formatReport, reportPassed } from '../registry/report';
 import type { Stores } from './model-resolve';
 import { sourceDir } from './model-resolve';
+import { ownerTags, VALIDATION_TAG } from '../store/run-owner';
 import { openScoringModel } from './scoring';
 import type { HeldOut } from './validate-gates';
 import { runGates } from './validate-gates';
@@ -37,6 +38,14 @@ export interface ValidateResult {
   version: ModelVersion;
   /** Run artifact paths the report was logged to (empty when the run cannot take artifacts). */
   artifacts: string[];
+}
+
+async function markValidating(stores: Stores, name: string, version: string): Promise<void> {
+  for (const tag of [{ key: VALIDATION_TAG, value: 'running' }, ...ownerTags()]) await stores.registry.setModelVersionTag(name, version, tag);
+}
+
+async function unmarkValidating(stores: Stores, name: string, version: string): Promise<void> {
+  for (const tag of [{ key: VALIDATION_TAG }, ...ownerTags()]) await stores.registry.deleteModelVersionTag(name, version, tag.key);
 }
 
 /** Picks the version to validate: the one named, else the newest unvalidated version in None. */
@@ -67,13 +76,26 @@ export async function versionToValidate(stores: Stores, name: string, version?: 
 export async function validateModelVersion(stores: Stores, options: ValidateOptions): Promise<ValidateResult> {
   const workspace = resolve(options.workspace ?? process.cwd());
   const progress = options.onProgress ?? (() => undefined);
-  const cancelled = (): void => {
-    if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'validation was cancelled');
-  };
   const version = await versionToValidate(stores, options.name, options.version);
   const gatesPath = resolve(workspace, options.gatesPath ?? DEFAULT_GATES_PATH);
   const gates = gatesFor(loadGatesFile(gatesPath), options.name);
   progress(`validating ${options.name} version ${version.version}`);
+  // Marked while it runs: a process killed mid-way leaves it `interrupted` (store/sqlite/orphans.ts);
+  // the report clears the marks in its own transaction, an error here clears them at once.
+  await markValidating(stores, options.name, version.version);
+  try {
+    return await runValidation(stores, options, version, gates, workspace);
+  } catch (e) {
+    await unmarkValidating(stores, options.name, version.version).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function runValidation(stores: Stores, options: ValidateOptions, version: ModelVersion, gates: ReturnType<typeof gatesFor>, workspace: string): Promise<ValidateResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  const cancelled = (): void => {
+    if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'validation was cancelled');
+  };
 
   const { dir } = await sourceDir(stores.tracking, version.source);
   const candidate = openScoringModel(dir);

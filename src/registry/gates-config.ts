@@ -1,3 +1,4 @@
+import { checkNesting } from '../core/json-text';
 import { existsSync, readFileSync } from 'node:fs';
 import { ModelOpsError } from '../core/errors';
 import type { MetricThreshold } from './metric-threshold';
@@ -63,6 +64,7 @@ export function loadGatesFile(path: string): GatesFile {
 
 export function parseGatesFile(text: string, file: string): GatesFile {
   let raw: unknown;
+  checkNesting(text, file);
   try {
     raw = JSON.parse(text);
   } catch (e) {

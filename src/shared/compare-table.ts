@@ -3,9 +3,9 @@
  * the differing rows flagged, the best value per metric marked, rows filtered to differences,
  * columns sortable by any row, and exports to CSV / Markdown. Pure: no DOM.
  */
+import { csvLine } from './csv';
 import type { CompareRun } from './compare-protocol';
 import { formatNumber, metricGoal } from './format';
-import { csvText } from './csv';
 
 export type RowKind = 'param' | 'metric';
 
@@ -133,7 +133,6 @@ export function nextSort(current: TableSort | null | undefined, kind: RowKind, k
   return current.direction === 'asc' ? { kind, key, direction: 'desc' } : null;
 }
 
-
 function header(model: TableModel): string[] {
   return ['kind', 'key', ...model.columns.map((c) => c.runName || c.runId)];
 }
@@ -143,7 +142,7 @@ function body(model: TableModel): string[][] {
 }
 
 export function tableToCsv(model: TableModel): string {
-  return [header(model), ...body(model)].map((line) => line.map(csvText).join(',')).join('\n') + '\n';
+  return [header(model), ...body(model)].map(csvLine).join('\n') + '\n';
 }
 
 function mdField(text: string): string {

@@ -1,20 +1,23 @@
-/** CSV cells as spreadsheets read them safely (no DOM, no node: both sides use it). */
-
 /**
- * A text cell: quoted when it holds a quote, comma or line break, and prefixed with `'` when it
- * starts with `=`, `+`, `-`, `@`, a tab or a carriage return, which a spreadsheet would otherwise run
- * as a formula (OWASP's CSV injection advice). Numbers written as text (`-0.5`) are left alone.
+ * One CSV cell as the product writes it (predictions, exports, reports): quoted when it must be,
+ * and — as OWASP advises against spreadsheet formula injection — a text cell that a spreadsheet
+ * would run as a formula (starting with =, +, -, @, tab or CR) gets a leading apostrophe. Numbers
+ * stay numbers: only a cell that is a whole number literal is left as it is.
  */
-export function csvText(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
-/** A numeric cell: full precision; NaN and missing values are empty cells. */
-export function csvNumber(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
+export function csvCell(text: string): string {
+  const safe = FORMULA_START.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function csvLine(cells: readonly string[]): string {
-  return cells.join(',');
+  return cells.map(csvCell).join(',');
+}
+
+/** A numeric cell's text: full precision; NaN and missing values are empty cells. */
+export function csvNumber(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
 }

@@ -1,5 +1,5 @@
 /** How the runs table and the run page write values, and the table's CSV export. Pure: no DOM. */
-import { csvLine, csvNumber, csvText } from './csv';
+import { csvLine, csvNumber } from './csv';
 import { formatNumber } from './format';
 import type { ColumnDef } from './runs-columns';
 import type { CellValue, RunsModel } from './runs-model';
@@ -33,18 +33,18 @@ export function formatCell(value: CellValue, column: ColumnDef): string {
   return formatNumber(value);
 }
 
-/** A cell for CSV: numbers at full precision, start times in ISO 8601 (UTC), durations in seconds. */
+/** A cell's text for CSV (csvLine quotes and neutralises it): numbers at full precision, start times in ISO 8601 (UTC), durations in seconds. */
 function csvCell(value: CellValue, column: ColumnDef): string {
   if (value === null) return '';
-  if (typeof value === 'string') return csvText(value);
+  if (typeof value === 'string') return value;
   if (column.kind === 'attr' && column.key === 'start') return new Date(value).toISOString();
   if (column.kind === 'attr' && column.key === 'duration') return csvNumber(value / 1000);
   return csvNumber(value);
 }
 
 function csvHeader(column: ColumnDef): string {
-  if (column.kind === 'attr') return csvText(column.key === 'duration' ? 'Duration (s)' : column.label);
-  return csvText(`${column.kind === 'metric' ? 'metrics' : column.kind === 'param' ? 'params' : 'tags'}.${column.label}`);
+  if (column.kind === 'attr') return column.key === 'duration' ? 'Duration (s)' : column.label;
+  return `${column.kind === 'metric' ? 'metrics' : column.kind === 'param' ? 'params' : 'tags'}.${column.label}`;
 }
 
 /** The table as shown (filter, sort and chosen columns), every row rather than the visible window; the run id comes first. */
@@ -52,7 +52,7 @@ export function runsToCsv(model: RunsModel, runIds: readonly string[], columns: 
   const lines = [csvLine(['run_id', ...columns.map(csvHeader)])];
   for (const id of runIds) {
     const row = model.rows.get(id);
-    if (row) lines.push(csvLine([csvText(id), ...columns.map((c) => csvCell(model.value(row, c, now), c))]));
+    if (row) lines.push(csvLine([id, ...columns.map((c) => csvCell(model.value(row, c, now), c))]));
   }
   return lines.join('\n') + '\n';
 }

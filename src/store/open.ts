@@ -7,6 +7,7 @@ import { openStoreFile } from './engine';
 import type { RegistryStore } from './registry-store';
 import { RestTrackingStore } from './rest/rest-tracking-store';
 import type { StoreFile, StoreFileOptions } from './sql/store-file';
+import { reapOrphans } from './sqlite/orphans';
 import { SqliteRegistryStore } from './sqlite/registry-store';
 import { SqliteStudyStore } from './sqlite/study-store';
 import { SqliteTrackingStore } from './sqlite/tracking-store';
@@ -22,6 +23,8 @@ export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'rest'; u
 export interface OpenOptions extends StoreFileOptions, EngineOptions {
   /** Folder relative paths are resolved against (default process.cwd()). */
   cwd?: string;
+  /** End runs and validations whose process is gone (default true; see sqlite/orphans.ts). */
+  reapOrphans?: boolean;
 }
 
 /** Every store of one location, opened together: the one place that names the implementations. */
@@ -82,6 +85,10 @@ export async function openStores(uriOrPath: string, options: OpenOptions = {}): 
     };
   }
   const file = await openStoreFile(location.path, options);
+  if (options.reapOrphans !== false) {
+    // Best effort: a store that is busy or read-only for this user still opens.
+    await reapOrphans(file).catch(() => undefined);
+  }
   return {
     location,
     file,

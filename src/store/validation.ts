@@ -84,17 +84,18 @@ export function validateParam(p: Param): void {
   validateLength('Param value', LIMITS.paramValueLength, p.value);
 }
 
-export function validateTag(t: Tag): void {
+/** `valueLimit`: what the store's column takes (MLflow widened run tags to 8000 in 2.17). */
+export function validateTag(t: Tag, valueLimit: number = LIMITS.tagValueLength): void {
   validateName('tag', t.key);
   if (typeof t.value !== 'string') throw invalid(`Tag '${t.key}' value must be a string`);
   validateLength('Tag key', LIMITS.entityKeyLength, t.key);
-  validateLength('Tag value', LIMITS.tagValueLength, t.value);
+  validateLength('Tag value', valueLimit, t.value);
 }
 
-export function validateExperimentTag(t: Tag): void {
+export function validateExperimentTag(t: Tag, valueLimit: number = LIMITS.experimentTagValueLength): void {
   validateName('tag', t.key);
   validateLength('Tag key', LIMITS.experimentTagKeyLength, t.key);
-  validateLength('Tag value', LIMITS.experimentTagValueLength, t.value);
+  validateLength('Tag value', valueLimit, t.value);
 }
 
 function batchLimit(entity: string, limit: number, length: number): void {
@@ -105,8 +106,8 @@ function batchLimit(entity: string, limit: number, length: number): void {
   }
 }
 
-/** Everything MLflow checks before a log-batch touches the database. */
-export function validateBatch(batch: LogBatch): void {
+/** Everything MLflow checks before a log-batch touches the database (`tagValueLimit`: as validateTag). */
+export function validateBatch(batch: LogBatch, tagValueLimit: number = LIMITS.tagValueLength): void {
   const metrics = batch.metrics ?? [];
   const params = batch.params ?? [];
   const tags = batch.tags ?? [];
@@ -116,7 +117,7 @@ export function validateBatch(batch: LogBatch): void {
   batchLimit('metrics, params, and tags', LIMITS.entitiesPerBatch, metrics.length + params.length + tags.length);
   metrics.forEach(validateMetric);
   params.forEach(validateParam);
-  tags.forEach(validateTag);
+  for (const t of tags) validateTag(t, tagValueLimit);
   const seen = new Set<string>();
   const dupes: string[] = [];
   for (const p of params) {

@@ -54,7 +54,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
   try {
     const stores = await ctx.stores();
     const file = stores.file!;
-    out.push(['mlflow schema', `revision ${file.schema.revision} (MLflow ${file.schema.releases})`]);
+    out.push(['mlflow schema', `revision ${file.schema.revision} (${file.schema.releases})${file.schema.readOnly ? `; read-only: ${file.schema.readOnly}` : ''}`]);
     out.push(['artifacts', `${file.artifactRoot}${existsSync(file.artifactRoot) ? '' : ' (not created yet)'}`]);
   } catch (e) {
     out.push(['store open', `error: ${errorMessage(e)}`]);

@@ -2,9 +2,11 @@ import { ModelOpsError } from '../../core/errors';
 import { modelUriFromOptions } from '../../core/model-uri';
 import type { Stores } from '../../pipeline/model-resolve';
 import { predict } from '../../pipeline/predict';
+import { resolveStoreLocation } from '../../store/open';
 import type { CommandSpec } from '../command';
 import { formatNumber, formatTable } from '../output';
 import { registryStores, stringOption } from './registry-context';
+import { decimalMark, decimalOption } from '../option-values';
 
 /** `modelops predict`: score a CSV with a model URI (or the seed's `--name churn --stage Production`). */
 export const predictCommand: CommandSpec = {
@@ -19,6 +21,7 @@ export const predictCommand: CommandSpec = {
     data: { type: 'string', value: '<file.csv>', description: 'rows to score' },
     out: { type: 'string', value: '<file.csv>', description: 'write the rows with prediction columns here (atomically)' },
     proba: { type: 'boolean', description: 'add one probability column per class' },
+    decimal: decimalOption,
     limit: { type: 'string', value: '<n>', description: 'rows shown when there is no --out (default 20)' },
     threads: { type: 'string', value: '<n>', description: 'worker threads for large files (default 1)' },
   },
@@ -38,11 +41,15 @@ export const predictCommand: CommandSpec = {
     if (threads !== undefined && !/^[1-9]\d*$/.test(threads)) {
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--threads must be a positive integer, got '${threads}'`, { location: 'threads' });
     }
+    const location = resolveStoreLocation(ctx.storeUri, ctx.io.cwd);
     const r = await predict(stores, {
       model: uri,
       data,
       cwd: ctx.io.cwd,
+      // Checked before the model is loaded: never over the store, its side files or its folder.
+      protect: location.kind === 'sqlite' ? { store: location.path } : {},
       proba: ctx.options.proba === true,
+      ...(decimalMark(ctx) ? { decimal: decimalMark(ctx)! } : {}),
       signal: ctx.signal,
       ...(out ? { out } : {}),
       ...(threads ? { threads: Number(threads) } : {}),

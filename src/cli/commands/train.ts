@@ -2,7 +2,7 @@ import { ModelOpsError } from '../../core/errors';
 import type { TrainProgress } from '../../pipeline/train';
 import { train } from '../../pipeline/train';
 import type { CommandSpec } from '../command';
-import { intOption } from '../option-values';
+import { decimalMark, decimalOption, intOption } from '../option-values';
 import { formatNumber, formatTable } from '../output';
 import { printRegistration, registerAfterTraining } from './register';
 
@@ -23,6 +23,7 @@ export const trainCommand: CommandSpec = {
     'run-name': { type: 'string', value: '<name>', description: 'run name (default: generated)' },
     task: { type: 'string', value: '<classification|regression>', description: 'force the task (default: inferred from the target)' },
     delimiter: { type: 'string', value: '<char>', description: 'CSV delimiter (default: detected)' },
+    decimal: decimalOption,
     strict: { type: 'boolean', description: 'fail on a non-numeric cell in a numeric column instead of treating it as missing' },
     exclude: { type: 'string', value: '<col,...>', description: 'columns to leave out' },
     threads: { type: 'string', value: '<n>', description: 'worker threads for the forest (default: all cores for large data)' },
@@ -51,6 +52,7 @@ export const trainCommand: CommandSpec = {
         runName: typeof ctx.options['run-name'] === 'string' ? ctx.options['run-name'] : undefined,
         task: task as 'classification' | 'regression' | undefined,
         delimiter: typeof ctx.options.delimiter === 'string' ? ctx.options.delimiter : undefined,
+        decimal: decimalMark(ctx),
         strict: ctx.options.strict === true,
         exclude: typeof ctx.options.exclude === 'string' ? ctx.options.exclude.split(',').map((s) => s.trim()) : undefined,
         threads: intOption(ctx, 'threads'),

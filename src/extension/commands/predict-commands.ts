@@ -53,6 +53,7 @@ export async function predictWithProduction(
     model: `models:/${name}/Production`,
     data: csv,
     out,
+    protect: { store: store.file },
     proba: true,
     cwd: session.folder.uri.fsPath,
     signal: abortSignalFor(run.token),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelVersion, RegisteredModel } from '../../core/registry';
 import type { Stage } from '../../core/stages';
+import { ORPHAN_TAG, VALIDATION_TAG } from '../../store/run-owner';
 import { Config } from '../config';
 import type { Log } from '../log';
 import type { OpenStore } from '../store-session';
@@ -66,15 +67,21 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         if (v.aliases.length > 0) parts.push(v.aliases.map((a) => `@${a}`).join(' '));
         const metric = formatMetric(Config.primaryMetric(), node.metric);
         if (metric) parts.push(metric);
+        const validation = v.tags.find((t) => t.key === VALIDATION_TAG)?.value;
+        if (validation === 'interrupted') parts.push('validation interrupted');
+        else if (validation === 'running') parts.push('validating…');
         item.description = parts.join(' · ');
         const icon = STAGE_ICON[v.currentStage] ?? STAGE_ICON.None;
         item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
         item.contextValue = `modelVersion.${v.currentStage}`;
+        // Names, sources and descriptions are the store's data: text, never Markdown (no links or images from a name).
         const md = new vscode.MarkdownString();
-        md.appendMarkdown(`**${v.name}** version ${v.version} · ${v.currentStage}\n\n`);
-        if (v.runId) md.appendMarkdown(`Source run \`${v.runId}\`\n\n`);
-        md.appendMarkdown(`Source \`${v.source}\`\n\n`);
-        if (v.aliases.length > 0) md.appendMarkdown(`Aliases: ${v.aliases.map((a) => `\`@${a}\``).join(', ')}\n\n`);
+        md.appendText(`${v.name} version ${v.version} · ${v.currentStage}\n\n`);
+        if (v.runId) md.appendText(`Source run ${v.runId}\n\n`);
+        md.appendText(`Source ${v.source}\n\n`);
+        if (v.aliases.length > 0) md.appendText(`Aliases: ${v.aliases.map((a) => `@${a}`).join(', ')}\n\n`);
+        const orphaned = v.tags.find((t) => t.key === ORPHAN_TAG)?.value;
+        if (validation === 'interrupted' && orphaned) md.appendText(`${orphaned}\n\n`);
         if (v.description) md.appendText(v.description);
         item.tooltip = md;
         return item;

@@ -1,6 +1,7 @@
 // Pure formatting of runs for the tree (no vscode import, so it is unit-testable in plain Node).
 import type { Run, RunStatus } from '../../core/tracking';
 import { TAG } from '../../core/tracking';
+import { ORPHAN_TAG } from '../../store/run-owner';
 
 export function runLabel(run: Run): string {
   return run.info.runName || run.data.tags.find((t) => t.key === TAG.runName)?.value || run.info.runId.slice(0, 8);
@@ -38,6 +39,12 @@ export function formatDuration(ms: number): string {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
+/** `2026-12-01 10:00:00 UTC`, or `invalid time` for what no Date can hold (a start time of 9e15 ms). */
+export function formatUtc(ms: number): string {
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? `${d.toISOString().replace('T', ' ').slice(0, 19)} UTC` : 'invalid time';
+}
+
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
@@ -48,9 +55,10 @@ export const TOOLTIP_ROWS = 15;
 /** Markdown for the tooltip: identity, timing, then params and metrics as tables. */
 export function runTooltipMarkdown(run: Run): string {
   const lines = [`**${escapeMd(runLabel(run))}**`, '', `Run \`${run.info.runId}\` · ${run.info.status}`];
-  const start = new Date(run.info.startTime).toISOString().replace('T', ' ').slice(0, 19);
   const took = run.info.endTime ? ` · ${formatDuration(run.info.endTime - run.info.startTime)}` : '';
-  lines.push('', `Started ${start} UTC${took}`);
+  lines.push('', `Started ${formatUtc(run.info.startTime)}${took}`);
+  const orphaned = run.data.tags.find((t) => t.key === ORPHAN_TAG)?.value;
+  if (orphaned) lines.push('', escapeMd(orphaned));
   const parent = parentRunId(run);
   if (parent) lines.push('', `Parent run \`${parent}\``);
   const table = (title: string, rows: [string, string][]): void => {

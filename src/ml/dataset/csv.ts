@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { ModelOpsError } from '../../core/errors';
+import type { DecimalMark } from './decimal';
+import { applyDecimalMark } from './decimal';
 
 /** A parsed CSV file: header and rows of raw strings, with the source line of every row. */
 export interface RawTable {
@@ -12,6 +14,8 @@ export interface RawTable {
   lines: number[];
   /** The exact text parsed (BOM removed), kept for the content digest. */
   text: string;
+  /** What the reader noticed without refusing the file (a decimal comma it read as such). */
+  warnings?: string[];
 }
 
 export interface CsvOptions {
@@ -19,18 +23,46 @@ export interface CsvOptions {
   delimiter?: string;
   /** Refuse files with more data rows than this (the loader holds everything in memory). */
   maxRows?: number;
+  /** The decimal mark of numbers in the file; detected when absent (decimal.ts). */
+  decimal?: DecimalMark;
 }
 
 export const MAX_ROWS = 1_000_000;
 
 export function readCsvFile(path: string, options: CsvOptions = {}): RawTable {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new ModelOpsError('DATA_INVALID', `${path}: cannot read the file (${(e as Error).message})`, { location: path, cause: e });
   }
-  return parseCsv(text, path, options);
+  return parseCsv(decodeText(bytes), path, options);
+}
+
+/**
+ * UTF-8 (with or without a BOM), or UTF-16 as Windows tools save "Unicode text" — told by its BOM,
+ * or without one by the zero bytes every ASCII character brings. Read as UTF-8, UTF-16 looks like
+ * one field per row full of NULs, which users met as "ragged rows".
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return swapBytes(bytes.subarray(2)).toString('utf16le');
+  const head = bytes.subarray(0, Math.min(bytes.length, 4096));
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] !== 0) continue;
+    if (i % 2 === 0) evenZeros++;
+    else oddZeros++;
+  }
+  if (head.length >= 4 && (evenZeros + oddZeros) * 4 >= head.length) return oddZeros >= evenZeros ? bytes.toString('utf16le') : swapBytes(bytes).toString('utf16le');
+  return bytes.toString('utf8');
+}
+
+function swapBytes(b: Buffer): Buffer {
+  const out = Buffer.from(b.subarray(0, b.length - (b.length % 2)));
+  out.swap16();
+  return out;
 }
 
 /** Parses CSV text with papaparse (quotes, escaped quotes, CRLF/LF/CR, BOM, custom delimiters). */
@@ -53,8 +85,9 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
     return line;
   };
   let rowStart = 0;
+  const delimiter = options.delimiter ?? detectDelimiter(text);
   Papa.parse<string[]>(text, {
-    delimiter: options.delimiter ?? detectDelimiter(text),
+    delimiter,
     skipEmptyLines: false,
     step: (result, parser) => {
       const startLine = lineAt(rowStart);
@@ -113,7 +146,10 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
   if (failure) throw failure;
   if (header === undefined) throw new ModelOpsError('DATA_INVALID', `${source}: the file is empty`, { location: source });
   if (rows.length === 0) throw new ModelOpsError('DATA_INVALID', `${source}: the file has a header but no data rows`, { location: source });
-  return { source, header, rows, lines, text };
+  const table: RawTable = { source, header, rows, lines, text };
+  const { warnings } = applyDecimalMark(table, delimiter, options.decimal);
+  if (warnings.length > 0) table.warnings = warnings;
+  return table;
 }
 
 /** The delimiter is the candidate most frequent in the header line (outside quotes); comma by default. */

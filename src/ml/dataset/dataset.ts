@@ -1,3 +1,4 @@
+import { dict } from '../../core/dict';
 import { basename } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import type { CsvOptions, RawTable } from './csv';
@@ -77,7 +78,7 @@ export function datasetFromTable(table: RawTable, options: SchemaOptions): Datas
     }
     target.values = values;
   }
-  const columns: Record<string, Cell[]> = {};
+  const columns = dict<Cell[]>();
   for (const f of schema.features) {
     const c = table.header.indexOf(f.name);
     columns[f.name] = table.rows.map((row) => row[c]);
@@ -96,7 +97,7 @@ export function datasetFromTable(table: RawTable, options: SchemaOptions): Datas
 
 /** The rows of a frame selected by index (for splits). */
 export function takeRows(frame: Frame, index: ArrayLike<number>): Frame {
-  const columns: Record<string, Cell[]> = {};
+  const columns = dict<Cell[]>();
   for (const [name, col] of Object.entries(frame.columns)) {
     const out = new Array<Cell>(index.length);
     for (let i = 0; i < index.length; i++) out[i] = col[index[i]];
@@ -107,7 +108,7 @@ export function takeRows(frame: Frame, index: ArrayLike<number>): Frame {
 
 /** Raw records to a frame, keeping only the named columns (absent keys become missing). */
 export function frameFromRows(rows: readonly Row[], names: readonly string[]): Frame {
-  const columns: Record<string, Cell[]> = {};
+  const columns = dict<Cell[]>();
   for (const name of names) columns[name] = rows.map((r) => r[name]);
   return { nRows: rows.length, columns };
 }
@@ -115,7 +116,7 @@ export function frameFromRows(rows: readonly Row[], names: readonly string[]): F
 export function frameToRows(frame: Frame, limit = frame.nRows): Row[] {
   const out: Row[] = [];
   for (let i = 0; i < Math.min(limit, frame.nRows); i++) {
-    const row: Row = {};
+    const row: Row = dict<Cell>();
     for (const [name, col] of Object.entries(frame.columns)) row[name] = col[i];
     out.push(row);
   }

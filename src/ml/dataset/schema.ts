@@ -45,11 +45,14 @@ export function isMissing(v: string | number | null | undefined): boolean {
   return MISSING.has(v.trim().toLowerCase());
 }
 
-/** Parses a numeric cell; NaN when it is not a number. Accepts what a spreadsheet writes (1e3, -0.5, 12). */
+/** A decimal number as a spreadsheet writes it (12, -0.5, .5, 1e3); not hex, octal, binary or Infinity. */
+const DECIMAL_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Parses a numeric cell; NaN when it is not a decimal number (`0x10` is text, not 16). */
 export function parseNumber(v: string | number): number {
   if (typeof v === 'number') return v;
   const s = v.trim();
-  if (s === '') return NaN;
+  if (!DECIMAL_NUMBER.test(s)) return NaN;
   const x = Number(s);
   return Number.isFinite(x) ? x : NaN;
 }
@@ -154,7 +157,7 @@ export function inferSchema(table: RawTable, options: SchemaOptions): InferredSc
     });
   }
   const task = options.task ?? inferTask(table, targetIndex);
-  return { features, target: options.target, task, excluded, warnings };
+  return { features, target: options.target, task, excluded, warnings: [...(table.warnings ?? []), ...warnings] };
 }
 
 function inferTask(table: RawTable, c: number): Task {

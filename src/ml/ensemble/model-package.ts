@@ -1,3 +1,4 @@
+import { checkNesting } from '../../core/json-text';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,11 +116,14 @@ function readText(file: string): string {
 export function readModelInfo(dir: string): ModelInfo & { flavor: Record<string, unknown> } {
   const file = join(dir, 'MLmodel');
   let doc: unknown;
+  const text = readText(file);
+  checkNesting(text, file, 'MODEL_INVALID');
   try {
-    doc = parseYaml(readText(file));
+    doc = parseYaml(text);
   } catch (e) {
     if (e instanceof ModelOpsError) throw e;
-    throw invalid(file, `not valid YAML (${(e as Error).message})`, e);
+    // The YAML parser's message carries a code excerpt over several lines: its first line says where.
+    throw invalid(file, `not valid YAML (${(e as Error).message.split('\n')[0]!.replace(/:$/, '')})`, e);
   }
   if (typeof doc !== 'object' || doc === null) throw invalid(file, 'not an MLmodel document');
   const m = doc as Record<string, unknown>;
@@ -158,6 +162,7 @@ export function loadModel(dir: string): { model: Ensemble; info: ModelInfo } {
     throw invalid(file, 'checksum mismatch: the file was modified or truncated after the model was saved');
   }
   let env: { format?: unknown; payload_sha256?: unknown; payload?: unknown };
+  checkNesting(text, file, 'MODEL_INVALID');
   try {
     env = JSON.parse(text) as typeof env;
   } catch (e) {

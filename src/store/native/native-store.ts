@@ -1,16 +1,18 @@
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
-import { NEW_STORE_PAGE_SIZE, createModelopsTempTables, createStoreSchema, dropModelopsTempTables, ensureModelopsSchema, hasModelopsTables } from '../schema/create';
+import { NEW_STORE_PAGE_SIZE, createModelopsTempTables, createStoreSchema, dropModelopsTempTables, hasModelopsTables, prepareForWrites } from '../schema/create';
 import type { StoreSchema } from '../schema/inspect';
-import { inspectSchema } from '../schema/inspect';
+import { inspectSchema, readOnlyError } from '../schema/inspect';
+import { NEWEST_HEAD, headForRelease } from '../schema/mlflow-heads';
 import { ChangeNotifier } from '../sql/change-notifier';
 import { createStoreFile } from '../sql/create-store';
 import { FileLock } from '../sql/file-lock';
-import { ioError } from '../sql/fs-util';
+import { fsyncPath, ioError } from '../sql/fs-util';
+import { verifyBackup } from '../schema/backup';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { EngineInfo, StoreFile, StoreFileOptions } from '../sql/store-file';
-import { defaultArtifactRoot, noStore } from '../sql/store-file';
+import { checkWorkspace, defaultArtifactRoot, noStore, workspaceOf } from '../sql/store-file';
 import { NativeSql } from './native-sql';
 import type { NativeSqliteError, NodeSqlite } from './node-sqlite';
 import { SQLITE } from './node-sqlite';
@@ -23,8 +25,12 @@ interface Connection {
   sql: NativeSql;
   ino: bigint;
   schema: StoreSchema;
+  /** PRAGMA schema_version when `schema` was read: another program (a newer MLflow) may change the schema under us. */
+  schemaVersion: number;
   /** The file lacks `modelops_*` tables: temp tables stand in for reads; the first write creates them. */
   modelopsPending: boolean;
+  /** The first write of this connection has made the store ready for writes (prepareForWrites). */
+  prepared: boolean;
 }
 
 /**
@@ -39,6 +45,7 @@ export class NativeStoreFile implements StoreFile {
   readonly path: string;
   readonly artifactRoot: string;
   readonly engine: EngineInfo;
+  readonly workspace: string;
   private conn: Connection;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly notifier: ChangeNotifier;
@@ -54,6 +61,7 @@ export class NativeStoreFile implements StoreFile {
   ) {
     this.path = path;
     this.conn = conn;
+    this.workspace = workspaceOf(options);
     this.artifactRoot = resolve(options.artifactRoot ?? defaultArtifactRoot(path));
     this.lock = new FileLock(`${realTarget(path)}.lock`);
     this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
@@ -65,18 +73,19 @@ export class NativeStoreFile implements StoreFile {
     const path = resolve(file);
     if (!existsSync(path)) {
       if (options.create === false) throw noStore(path);
+      const head = options.schema === undefined ? NEWEST_HEAD : headForRelease(options.schema);
       const artifacts = join(resolve(options.artifactRoot ?? defaultArtifactRoot(path)), '0');
       await createStoreFile(path, new FileLock(`${path}.lock`), options.lockTimeoutMs ?? 30_000, (tmp) => {
         const db = new sqlite.DatabaseSync(tmp);
         try {
           db.exec(`PRAGMA page_size = ${NEW_STORE_PAGE_SIZE}`);
-          createStoreSchema(new NativeSql(db), artifacts, Date.now());
+          createStoreSchema(new NativeSql(db), artifacts, Date.now(), head);
         } finally {
           db.close();
         }
       });
     }
-    return new NativeStoreFile(sqlite, path, options, connect(sqlite, path, true));
+    return new NativeStoreFile(sqlite, path, options, connect(sqlite, path, true, workspaceOf(options)));
   }
 
   get schema(): StoreSchema {
@@ -90,6 +99,7 @@ export class NativeStoreFile implements StoreFile {
       const db = conn.sql;
       db.exec('BEGIN');
       try {
+        this.followSchema(conn);
         if (conn.modelopsPending && hasModelopsTables(db)) {
           // Another process created them since we opened: read the real ones from now on.
           dropModelopsTempTables(db);
@@ -107,6 +117,7 @@ export class NativeStoreFile implements StoreFile {
 
   write<T>(fn: (db: SqlDatabase) => T): Promise<T> {
     this.assertOpen();
+    if (this.conn.schema.readOnly) return Promise.reject(readOnlyError(this.conn.schema, this.path));
     const next = this.queue.then(() => this.writeLocked(fn));
     this.queue = next.catch(() => undefined);
     return next;
@@ -126,27 +137,56 @@ export class NativeStoreFile implements StoreFile {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private async writeLocked<T>(fn: (db: SqlDatabase) => T): Promise<T> {
-    await this.lock.acquire(this.lockTimeoutMs);
+  migrate<T>(backup: string, fn: (db: SqlDatabase) => T): Promise<T> {
+    this.assertOpen();
+    if (this.conn.schema.readOnly) return Promise.reject(readOnlyError(this.conn.schema, this.path));
+    const next = this.queue.then(() => this.writeLocked(fn, backup));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** One write transaction; with `backup`, a migration: copy verified first, foreign keys off, no waiting for the lock. */
+  private async writeLocked<T>(fn: (db: SqlDatabase) => T, backup?: string): Promise<T> {
+    const migrating = backup !== undefined;
+    await this.lock.acquire(migrating ? 2000 : this.lockTimeoutMs);
     try {
       for (let attempt = 0; ; attempt++) {
         const conn = this.current();
-        await this.beginImmediate(conn.sql);
+        if (migrating) conn.sql.exec('PRAGMA foreign_keys = OFF');
+        try {
+          await this.beginImmediate(conn.sql, migrating ? 0 : this.lockTimeoutMs);
+        } catch (e) {
+          if (migrating) conn.sql.exec('PRAGMA foreign_keys = ON');
+          throw e;
+        }
         try {
           const result = this.guard(() => {
-            if (conn.modelopsPending) {
-              dropModelopsTempTables(conn.sql);
-              ensureModelopsSchema(conn.sql);
+            this.followSchema(conn);
+            if (conn.schema.readOnly) throw readOnlyError(conn.schema, this.path);
+            if (backup !== undefined) this.backupTo(conn, backup);
+            if (!conn.prepared) {
+              if (conn.modelopsPending) dropModelopsTempTables(conn.sql);
+              prepareForWrites(conn.sql, join(this.artifactRoot, '0'));
+              this.followSchema(conn); // the product's migrations may have just changed its tables
             }
             const r = fn(conn.sql);
+            if (migrating && conn.sql.all('PRAGMA foreign_key_check').length > 0) {
+              throw new ModelOpsError('STORE_CORRUPT', `${this.path}: the migrated store fails its foreign key check; nothing was changed`, { location: this.path });
+            }
             conn.sql.exec('COMMIT');
             return r;
           });
+          if (migrating) {
+            conn.sql.exec('PRAGMA foreign_keys = ON');
+            this.followSchema(conn);
+          }
           conn.modelopsPending = false;
+          conn.prepared = true;
           this.notifier.committed();
           return result;
         } catch (e) {
           rollback(conn.sql);
+          if (migrating) conn.sql.exec('PRAGMA foreign_keys = ON');
           // A whole-file writer (the sql.js engine) renamed a new file over ours mid-way: once more on it.
           if (attempt === 0 && isCode(e, SQLITE.READONLY_DBMOVED)) {
             this.reconnect();
@@ -165,8 +205,8 @@ export class NativeStoreFile implements StoreFile {
    * want of it. While another program holds it, wait here without blocking the event loop (the
    * busy timeout would block it), then give up with STORE_BUSY.
    */
-  private async beginImmediate(db: NativeSql): Promise<void> {
-    const deadline = Date.now() + this.lockTimeoutMs;
+  private async beginImmediate(db: NativeSql, waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
     let delay = 2;
     db.exec('PRAGMA busy_timeout = 0');
     try {
@@ -175,7 +215,7 @@ export class NativeStoreFile implements StoreFile {
           db.exec('BEGIN IMMEDIATE');
           return;
         } catch (e) {
-          if (!isCode(e, SQLITE.BUSY) || Date.now() > deadline) throw this.mapError(e);
+          if (!isCode(e, SQLITE.BUSY) || Date.now() >= deadline) throw waitMs === 0 && isCode(e, SQLITE.BUSY) ? busyNow(this.path) : this.mapError(e);
         }
         await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
         delay = Math.min(delay * 2, 50);
@@ -197,8 +237,32 @@ export class NativeStoreFile implements StoreFile {
     return this.conn;
   }
 
+  /** Under the write transaction (no one else can commit): the file as it is, copied and checked. */
+  private backupTo(conn: Connection, backup: string): void {
+    try {
+      copyFileSync(realTarget(this.path), backup, constants.COPYFILE_EXCL);
+    } catch (e) {
+      throw ioError(backup, 'cannot write the backup copy', e);
+    }
+    fsyncPath(backup, 'r+');
+    const copy = new NativeSql(new this.sqlite.DatabaseSync(backup, { readOnly: true }));
+    try {
+      verifyBackup(conn.sql, copy, backup);
+    } finally {
+      closeConnection({ sql: copy });
+    }
+  }
+
+  /** Inside a transaction: when another program changed the schema (MLflow upgraded the file), read it again. */
+  private followSchema(conn: Connection): void {
+    const version = schemaVersion(conn.sql);
+    if (version === conn.schemaVersion) return;
+    conn.schema = inspectSchema(conn.sql, this.path);
+    conn.schemaVersion = version;
+  }
+
   private reconnect(): void {
-    const fresh = connect(this.sqlite, this.path, false);
+    const fresh = connect(this.sqlite, this.path, false, this.workspace);
     closeConnection(this.conn);
     this.conn = fresh;
   }
@@ -221,7 +285,7 @@ export class NativeStoreFile implements StoreFile {
 }
 
 /** Opens and checks a connection: an SQLite file (quick check of small files), an MLflow schema this version reads. */
-function connect(sqlite: NodeSqlite, path: string, verify: boolean): Connection {
+function connect(sqlite: NodeSqlite, path: string, verify: boolean, workspace: string): Connection {
   const st = statSync(path, { bigint: true });
   // SQLite takes an empty file for an empty database; to the user it is a broken store.
   if (st.size === 0n) throw new ModelOpsError('STORE_CORRUPT', `${path}: the file is empty, not an SQLite database; the file was left untouched`, { location: path });
@@ -237,28 +301,43 @@ function connect(sqlite: NodeSqlite, path: string, verify: boolean): Connection 
   } catch (e) {
     throw nativeError(e, path, 0);
   }
-  const sql = new NativeSql(raw);
+  let sql = new NativeSql(raw);
   try {
     sql.exec(`PRAGMA busy_timeout = ${READ_BUSY_MS}`);
+    const modelops = hasModelopsTables(sql);
+    // Stand-ins first (outside the transaction, which is rolled back), so that the schema read
+    // sees the product's tables as reads will.
+    if (!modelops) createModelopsTempTables(sql);
     sql.exec('BEGIN');
     let schema: StoreSchema;
-    let modelops: boolean;
+    let version: number;
     try {
       if (verify && st.size <= BigInt(QUICK_CHECK_MAX_BYTES)) {
         const verdict = String(sql.get('PRAGMA quick_check(1)')?.quick_check ?? 'ok');
         if (verdict !== 'ok') throw new ModelOpsError('STORE_CORRUPT', `${path}: the database is corrupt (${verdict}); the file was left untouched`, { location: path });
       }
       schema = inspectSchema(sql, path);
-      modelops = hasModelopsTables(sql);
+      checkWorkspace(sql, schema, workspace, path);
+      version = schemaVersion(sql);
     } finally {
       rollback(sql);
     }
-    if (!modelops) createModelopsTempTables(sql);
-    return { sql, ino, schema, modelopsPending: !modelops };
+    if (schema.readOnly) {
+      // A schema this version cannot write: hold the file so that nothing can be written, even by mistake.
+      closeConnection({ sql });
+      sql = new NativeSql(new sqlite.DatabaseSync(path, { readOnly: true, enableForeignKeyConstraints: true }));
+      sql.exec(`PRAGMA busy_timeout = ${READ_BUSY_MS}`);
+      if (!modelops) createModelopsTempTables(sql);
+    }
+    return { sql, ino, schema, schemaVersion: version, modelopsPending: !modelops, prepared: false };
   } catch (e) {
     closeConnection({ sql });
     throw e instanceof ModelOpsError ? e : nativeError(e, path, READ_BUSY_MS);
   }
+}
+
+function schemaVersion(db: SqlDatabase): number {
+  return Number(db.get('PRAGMA schema_version')?.schema_version ?? 0);
 }
 
 function closeConnection(conn: { sql: NativeSql }): void {
@@ -268,6 +347,10 @@ function closeConnection(conn: { sql: NativeSql }): void {
   } catch {
     /* closed already */
   }
+}
+
+function busyNow(path: string): ModelOpsError {
+  return new ModelOpsError('STORE_BUSY', `${path}: another program is writing the store right now; stop it (an MLflow server, a notebook, a training run) and try again — nothing was changed`, { location: path });
 }
 
 function rollback(db: SqlDatabase): void {

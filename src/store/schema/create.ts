@@ -1,5 +1,7 @@
 import type { SqlDatabase } from '../sql/sql-database';
-import { MLFLOW_ALEMBIC_REVISION, MLFLOW_SCHEMA_DDL } from './mlflow-2.10.2';
+import { DDL_POOL, HEAD_SCHEMAS } from './mlflow-ddl.generated';
+import type { MlflowHead } from './mlflow-heads';
+import { NEWEST_HEAD } from './mlflow-heads';
 import { MODELOPS_MIGRATIONS, MODELOPS_SCHEMA_DDL } from './modelops-schema';
 
 /**
@@ -9,12 +11,25 @@ import { MODELOPS_MIGRATIONS, MODELOPS_SCHEMA_DDL } from './modelops-schema';
  */
 export const NEW_STORE_PAGE_SIZE = 16384;
 
-/** Creates MLflow's tables, the alembic head and the Default experiment, as `mlflow` does; then ours. */
-export function createStoreSchema(db: SqlDatabase, defaultArtifactLocation: string, now: number): void {
+/** The workspace the product works in unless told otherwise (MLflow ≥ 3.10's default workspace). */
+export const DEFAULT_WORKSPACE = 'default';
+
+/** The DDL statements of a known head, tables first, as MLflow's migrations leave them. */
+export function headDdl(head: MlflowHead): string[] {
+  return HEAD_SCHEMAS[head.revision]!.ddl.map((i) => DDL_POOL[i]!);
+}
+
+/**
+ * Creates MLflow's tables at `head` (default: the newest known) with MLflow's own DDL, the rows its
+ * migrations insert (3.10's `workspaces` default row), the alembic head and the Default
+ * experiment, as `mlflow` does; then the product's tables. One transaction.
+ */
+export function createStoreSchema(db: SqlDatabase, defaultArtifactLocation: string, now: number, head: MlflowHead = NEWEST_HEAD): void {
   db.exec('BEGIN');
   try {
-    for (const ddl of MLFLOW_SCHEMA_DDL) db.exec(ddl);
-    db.run('INSERT INTO alembic_version (version_num) VALUES (?)', [MLFLOW_ALEMBIC_REVISION]);
+    for (const ddl of headDdl(head)) db.exec(ddl);
+    for (const row of HEAD_SCHEMAS[head.revision]!.seed) db.exec(row);
+    db.run('INSERT INTO alembic_version (version_num) VALUES (?)', [head.revision]);
     db.run(
       "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)",
       [defaultArtifactLocation, now, now],
@@ -24,6 +39,21 @@ export function createStoreSchema(db: SqlDatabase, defaultArtifactLocation: stri
   } catch (e) {
     db.exec('ROLLBACK');
     throw e;
+  }
+}
+
+/**
+ * What a store needs before the product's first write to it (inside that write's transaction):
+ * its own tables, and — as MLflow's store does on first use — the Default experiment when a file
+ * made by MLflow's migrations alone has no experiment yet.
+ */
+export function prepareForWrites(db: SqlDatabase, defaultArtifactLocation: string, now: number = Date.now()): void {
+  ensureModelopsSchema(db);
+  if (!db.get('SELECT 1 FROM experiments LIMIT 1')) {
+    db.run(
+      "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)",
+      [defaultArtifactLocation, now, now],
+    );
   }
 }
 
@@ -42,6 +72,9 @@ export function ensureModelopsSchema(db: SqlDatabase): void {
 export function createModelopsTempTables(db: SqlDatabase): void {
   for (const ddl of MODELOPS_SCHEMA_DDL) {
     if (/^CREATE TABLE/i.test(ddl)) db.exec(ddl.replace(/^CREATE TABLE/i, 'CREATE TEMP TABLE'));
+  }
+  for (const [, sql] of MODELOPS_MIGRATIONS) {
+    if (/^ALTER TABLE/i.test(sql)) db.exec(sql.replace(/^ALTER TABLE\s+/i, 'ALTER TABLE temp.'));
   }
 }
 

@@ -71,4 +71,9 @@ export const MODELOPS_SCHEMA_DDL: readonly string[] = [
 ];
 
 /** Later schema changes to `modelops_*` tables: `[id, sql]`, applied once each, recorded in modelops_meta. */
-export const MODELOPS_MIGRATIONS: readonly (readonly [string, string])[] = [];
+export const MODELOPS_MIGRATIONS: readonly (readonly [string, string])[] = [
+  // schema versions (issue 11): MLflow ≥ 3.10 keeps names unique per workspace; so do our rows about them.
+  ['workspace-audit', "ALTER TABLE modelops_registry_audit ADD COLUMN workspace VARCHAR(63) NOT NULL DEFAULT 'default'"],
+  ['workspace-reports', "ALTER TABLE modelops_registry_validation_reports ADD COLUMN workspace VARCHAR(63) NOT NULL DEFAULT 'default'"],
+  ['workspace-studies', "ALTER TABLE modelops_tuning_studies ADD COLUMN workspace VARCHAR(63) NOT NULL DEFAULT 'default'"],
+];

@@ -169,10 +169,17 @@ function entityOf(tok: Token, src: string, what: string): EntityType {
   return type;
 }
 
+/** Longer filters are refused with a clear message (SQLite's expression depth ends near 1,000 terms). */
+export const MAX_FILTER_CONDITIONS = 200;
+export const MAX_FILTER_LENGTH = 20_000;
+
 /** Parses a run filter; an empty or blank filter is no condition. */
 export function parseFilter(filter: string | undefined, what = 'filter'): Comparison[] {
   const src = filter ?? '';
   if (src.trim() === '') return [];
+  if (src.length > MAX_FILTER_LENGTH) {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid ${what}: ${src.length} characters long; at most ${MAX_FILTER_LENGTH} are read`, { location: what });
+  }
   const tokens = tokenize(src, what);
   const out: Comparison[] = [];
   let p = 0;
@@ -235,6 +242,7 @@ export function parseFilter(filter: string | undefined, what = 'filter'): Compar
       );
     }
     out.push({ type, key, comparator, value, column: idTok.column });
+    if (out.length > MAX_FILTER_CONDITIONS) throw filterError(src, idTok.column, `more than ${MAX_FILTER_CONDITIONS} conditions; narrow the filter`, what);
     const next = tokens[p++];
     if (!next) return out;
     if (next.kind === 'word' && /^and$/i.test(next.text)) continue;

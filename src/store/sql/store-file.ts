@@ -23,6 +23,13 @@ export interface StoreFileOptions {
   journalWaitMs?: number;
   /** Folder under which new experiments' artifacts go. Default `<store folder>/artifacts`. */
   artifactRoot?: string;
+  /**
+   * The MLflow workspace (MLflow ≥ 3.10) the product works in. Default $MODELOPS_WORKSPACE, else
+   * `default`, the workspace MLflow gives everything made before workspaces existed.
+   */
+  workspace?: string;
+  /** The MLflow release whose schema a NEW store gets ('2.17', '3.0.1'; default the newest known). */
+  schema?: string;
 }
 
 /**
@@ -37,6 +44,8 @@ export interface StoreFile {
   readonly engine: EngineInfo;
   /** What the file's MLflow schema is and what this version may do with it. */
   readonly schema: StoreSchema;
+  /** The workspace its queries are confined to (`default` unless configured). */
+  readonly workspace: string;
   read<T>(fn: (db: SqlDatabase) => T): Promise<T>;
   write<T>(fn: (db: SqlDatabase) => T): Promise<T>;
   /**
@@ -44,6 +53,13 @@ export interface StoreFile {
    * window); the file is watched while at least one listener is registered. Returns a disposer.
    */
   onDidChange(listener: () => void): () => void;
+  /**
+   * A schema change (`modelops db upgrade`): the file is copied to `backup` and the copy verified,
+   * then `fn` runs in one transaction with foreign keys off — all under the store's write lock,
+   * refused at once (STORE_BUSY) while another program holds it. A crash leaves the old store or
+   * the new one.
+   */
+  migrate<T>(backup: string, fn: (db: SqlDatabase) => T): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -58,4 +74,21 @@ export function noStore(path: string): ModelOpsError {
     `${path}: no store file here (it is created by the first command that writes, e.g. \`modelops experiments create <name>\`)`,
     { location: path },
   );
+}
+
+/** The workspace a store works in: as given, else $MODELOPS_WORKSPACE, else `default`. */
+export function workspaceOf(options: StoreFileOptions): string {
+  const w = (options.workspace ?? process.env.MODELOPS_WORKSPACE ?? '').trim();
+  return w === '' ? 'default' : w;
+}
+
+/** A workspace other than `default` must exist in the store (MLflow ≥ 3.10 keeps them in `workspaces`). */
+export function checkWorkspace(db: SqlDatabase, schema: StoreSchema, workspace: string, file: string): void {
+  if (workspace === 'default') return;
+  if (!schema.workspaces) {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${file}: workspace '${workspace}' was asked for (MODELOPS_WORKSPACE), but this store's schema (${schema.releases}) has no workspaces; unset it`, { location: 'MODELOPS_WORKSPACE' });
+  }
+  if (!db.get('SELECT 1 FROM workspaces WHERE name = ?', [workspace])) {
+    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `${file}: there is no workspace '${workspace}' in this store (MODELOPS_WORKSPACE); create it with MLflow, or unset the variable to use 'default'`, { location: 'MODELOPS_WORKSPACE' });
+  }
 }

@@ -71,10 +71,11 @@ export function validateTagKey(key: string): void {
   }
 }
 
-export function validateTag(tag: Tag): void {
+/** `limit`: what the store's column takes (model version tags are TEXT from MLflow 3.1). */
+export function validateTag(tag: Tag, limit = 5000): void {
   validateTagKey(tag.key);
-  if (tag.value !== undefined && tag.value !== null && String(tag.value).length > 5000) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Tag value for '${tag.key}' had length ${String(tag.value).length}, which exceeded length limit of 5000`, {
+  if (tag.value !== undefined && tag.value !== null && String(tag.value).length > limit) {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Tag value for '${tag.key}' had length ${String(tag.value).length}, which exceeded length limit of ${limit}`, {
       location: tag.key,
     });
   }
@@ -89,10 +90,10 @@ function stageOf(v: SqlValue): Stage {
 export function modelVersionFromRow(db: SqlDatabase, r: Row): ModelVersion {
   const name = str(r.name);
   const version = num(r.version);
-  const tags = db.all('SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY "key"', [name, version]).map(
+  const tags = db.all('SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ?{ws} ORDER BY "key"', [name, version]).map(
     (t) => ({ key: str(t.key), value: str(t.value) }),
   );
-  const aliases = db.all('SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias', [name, version]).map((a) =>
+  const aliases = db.all('SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ?{ws} ORDER BY alias', [name, version]).map((a) =>
     str(a.alias),
   );
   return {
@@ -116,21 +117,21 @@ export function modelVersionFromRow(db: SqlDatabase, r: Row): ModelVersion {
 export function getVersionRow(db: SqlDatabase, name: string, version: string): Row {
   validateModelName(name);
   const v = validateVersion(version);
-  const rows = db.all('SELECT * FROM model_versions WHERE name = ? AND version = ? AND current_stage != ?', [name, v, STAGE_DELETED_INTERNAL]);
+  const rows = db.all('SELECT * FROM model_versions WHERE name = ? AND version = ? AND current_stage != ?{ws}', [name, v, STAGE_DELETED_INTERNAL]);
   if (rows.length === 0) throw notFoundVersion(name, String(version));
   return rows[0]!;
 }
 
 export function getModelRow(db: SqlDatabase, name: string): Row {
   validateModelName(name);
-  const rows = db.all('SELECT * FROM registered_models WHERE name = ?', [name]);
+  const rows = db.all('SELECT * FROM registered_models WHERE name = ?{ws}', [name]);
   if (rows.length === 0) throw notFoundModel(name);
   return rows[0]!;
 }
 
 /** The highest version in each stage, in the order MLflow lists them (stages met in version order). */
 export function latestVersions(db: SqlDatabase, name: string): ModelVersion[] {
-  const rows = db.all('SELECT * FROM model_versions WHERE name = ? AND current_stage != ? ORDER BY version ASC', [name, STAGE_DELETED_INTERNAL]);
+  const rows = db.all('SELECT * FROM model_versions WHERE name = ? AND current_stage != ?{ws} ORDER BY version ASC', [name, STAGE_DELETED_INTERNAL]);
   const byStage = new Map<string, Row>();
   for (const r of rows) byStage.set(str(r.current_stage), r);
   const firstSeen = new Map<string, number>();
@@ -149,11 +150,11 @@ export function registeredModelFromRow(db: SqlDatabase, r: Row): RegisteredModel
     lastUpdatedTimestamp: num(r.last_updated_time),
     description: str(r.description),
     latestVersions: latestVersions(db, name),
-    tags: db.all('SELECT "key", value FROM registered_model_tags WHERE name = ? ORDER BY "key"', [name]).map((t) => ({
+    tags: db.all('SELECT "key", value FROM registered_model_tags WHERE name = ?{ws} ORDER BY "key"', [name]).map((t) => ({
       key: str(t.key),
       value: str(t.value),
     })),
-    aliases: db.all('SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias', [name]).map((a) => ({
+    aliases: db.all('SELECT alias, version FROM registered_model_aliases WHERE name = ?{ws} ORDER BY alias', [name]).map((a) => ({
       alias: str(a.alias),
       version: String(num(a.version)),
     })),
@@ -168,7 +169,7 @@ export function insertAudit(
   defaultAction: AuditEntry['action'],
 ): void {
   db.run(
-    'INSERT INTO modelops_registry_audit (time, actor, action, name, version, from_stage, to_stage, alias, comment, report_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO modelops_registry_audit (time, actor, action, name, version, from_stage, to_stage, alias, comment, report_id{own,}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?{own?})',
     [
       time,
       audit.actor || 'unknown',

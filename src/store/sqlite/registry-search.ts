@@ -40,7 +40,7 @@ function clauses(filter: string | undefined): Comparison[] {
 
 function tagClauseSql(table: string, keys: string, c: Comparison, filter: string, params: SqlValue[]): string {
   params.push(c.key);
-  return `EXISTS (SELECT 1 FROM ${table} t WHERE ${keys} AND t."key" = ? AND ${stringCondition('t.value', c, filter, params, 'filter')})`;
+  return `EXISTS (SELECT 1 FROM ${table} t WHERE ${keys}{ws:t.workspace} AND t."key" = ? AND ${stringCondition('t.value', c, filter, params, 'filter')})`;
 }
 
 function orderClauses(orderBy: string[] | undefined, columns: Record<string, string>, defaults: string[]): string {
@@ -69,7 +69,7 @@ export function searchRegisteredModelsSql(q: SearchQuery): SearchSql {
   const offset = decodePageToken(q.pageToken);
   const filter = q.filter ?? '';
   const params: SqlValue[] = [];
-  const where: string[] = [];
+  const where: string[] = ['1 = 1{ws:registered_models.workspace}'];
   for (const c of clauses(filter)) {
     if (c.comparator === 'IN' || c.comparator === 'NOT IN') throw invalid(`Invalid comparator for ${c.type}: ${c.comparator}`, 'filter');
     if (c.type === 'tag') where.push(tagClauseSql('registered_model_tags', 't.name = registered_models.name', c, filter, params));
@@ -77,7 +77,7 @@ export function searchRegisteredModelsSql(q: SearchQuery): SearchSql {
     else throw invalid(`Invalid attribute name: ${c.key}`, 'filter');
   }
   const order = orderClauses(q.orderBy, { name: 'name', timestamp: 'last_updated_time', last_updated_timestamp: 'last_updated_time' }, ['name ASC']);
-  const sql = `SELECT * FROM registered_models${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
+  const sql = `SELECT * FROM registered_models WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(maxResults + 1, offset);
   return { sql, params, maxResults, offset };
 }
@@ -94,7 +94,7 @@ export function searchModelVersionsSql(q: SearchQuery): SearchSql {
   const offset = decodePageToken(q.pageToken);
   const filter = q.filter ?? '';
   const params: SqlValue[] = [STAGE_DELETED_INTERNAL];
-  const where: string[] = ['model_versions.current_stage != ?'];
+  const where: string[] = ['model_versions.current_stage != ?{ws:model_versions.workspace}'];
   for (const c of clauses(filter)) {
     if (c.type === 'tag') {
       where.push(tagClauseSql('model_version_tags', 't.name = model_versions.name AND t.version = model_versions.version', c, filter, params));

@@ -9,6 +9,11 @@ import type { ValidationReport } from '../../registry/report';
 import type { RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
+import { ORPHAN_TAG, OWNER_TAG, VALIDATION_TAG } from '../run-owner';
+import { ScopedSql } from './scope';
+
+/** The tags a running validation puts on its version (pipeline/validate.ts). */
+const VALIDATION_MARKS = [VALIDATION_TAG, ORPHAN_TAG, OWNER_TAG.pid, OWNER_TAG.host, OWNER_TAG.started];
 import type { Row } from './registry-rows';
 import {
   auditFromRow,
@@ -35,28 +40,34 @@ import { searchModelVersionsSql, searchRegisteredModelsSql } from './registry-se
  */
 export class SqliteRegistryStore implements RegistryStore {
   constructor(
-    private readonly db: StoreFile,
+    private readonly file: StoreFile,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Every statement confined to the store's workspace (scope.ts). */
+  private readonly db = {
+    read: <T>(fn: (db: SqlDatabase) => T): Promise<T> => this.file.read((raw) => fn(ScopedSql.of(raw, this.file))),
+    write: <T>(fn: (db: SqlDatabase) => T): Promise<T> => this.file.write((raw) => fn(ScopedSql.of(raw, this.file))),
+  };
 
   // ---- registered models ---------------------------------------------------------------------
 
   async createRegisteredModel(name: string, options: { tags?: Tag[]; description?: string } = {}): Promise<RegisteredModel> {
     validateModelName(name);
-    for (const t of options.tags ?? []) validateTag(t);
+    for (const t of options.tags ?? []) validateTag(t, this.file.schema.limits.registeredModelTagValue);
     return this.db.write((db) => {
-      if (db.all('SELECT 1 FROM registered_models WHERE name = ?', [name]).length > 0) {
+      if (db.get('SELECT 1 FROM registered_models WHERE name = ?{ws}', [name])) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`, { location: name });
       }
       const t = this.now();
-      db.run('INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)', [
+      db.run('INSERT INTO registered_models (name, creation_time, last_updated_time, description{ws,}) VALUES (?, ?, ?, ?{ws?})', [
         name,
         t,
         t,
         options.description ?? null,
       ]);
       const tags = new Map((options.tags ?? []).map((x) => [x.key, x.value]));
-      for (const [k, v] of tags) db.run('INSERT INTO registered_model_tags ("key", value, name) VALUES (?, ?, ?)', [k, v, name]);
+      for (const [k, v] of tags) db.run('INSERT INTO registered_model_tags ("key", value, name{ws,}) VALUES (?, ?, ?{ws?})', [k, v, name]);
       return registeredModelFromRow(db, getModelRow(db, name));
     });
   }
@@ -69,18 +80,20 @@ export class SqliteRegistryStore implements RegistryStore {
     validateModelName(newName);
     return this.db.write((db) => {
       getModelRow(db, name);
-      if (name !== newName && db.all('SELECT 1 FROM registered_models WHERE name = ?', [newName]).length > 0) {
+      if (name !== newName && db.get('SELECT 1 FROM registered_models WHERE name = ?{ws}', [newName])) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${newName}) already exists.`, { location: newName });
       }
       const t = this.now();
-      db.run('UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?', [newName, t, name]);
-      db.run('UPDATE model_versions SET name = ?, last_updated_time = ? WHERE name = ?', [newName, t, name]);
+      // MLflow's foreign keys carry the new name to versions, tags and aliases (ON UPDATE CASCADE);
+      // the updates below are for files whose keys lack it.
+      db.run('UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?{ws}', [newName, t, name]);
+      db.run('UPDATE model_versions SET name = ?, last_updated_time = ? WHERE name = ?{ws}', [newName, t, name]);
       for (const table of ['registered_model_tags', 'model_version_tags', 'registered_model_aliases']) {
-        db.run(`UPDATE ${table} SET name = ? WHERE name = ?`, [newName, name]);
+        db.run(`UPDATE ${table} SET name = ? WHERE name = ?{ws}`, [newName, name]);
       }
       // The trail follows the model: history under the new name includes what happened before.
-      db.run('UPDATE modelops_registry_audit SET name = ? WHERE name = ?', [newName, name]);
-      db.run('UPDATE modelops_registry_validation_reports SET name = ? WHERE name = ?', [newName, name]);
+      db.run('UPDATE modelops_registry_audit SET name = ? WHERE name = ?{own}', [newName, name]);
+      db.run('UPDATE modelops_registry_validation_reports SET name = ? WHERE name = ?{own}', [newName, name]);
       if (audit) insertAudit(db, t, { name: newName, version: null }, { ...audit, comment: audit.comment ?? `renamed from ${name}` }, 'rename');
       return registeredModelFromRow(db, getModelRow(db, newName));
     });
@@ -89,7 +102,7 @@ export class SqliteRegistryStore implements RegistryStore {
   async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
     return this.db.write((db) => {
       getModelRow(db, name);
-      db.run('UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?', [description, this.now(), name]);
+      db.run('UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?{ws}', [description, this.now(), name]);
       return registeredModelFromRow(db, getModelRow(db, name));
     });
   }
@@ -98,7 +111,7 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db.write((db) => {
       getModelRow(db, name);
       for (const table of ['model_version_tags', 'registered_model_aliases', 'model_versions', 'registered_model_tags', 'registered_models']) {
-        db.run(`DELETE FROM ${table} WHERE name = ?`, [name]);
+        db.run(`DELETE FROM ${table} WHERE name = ?{ws}`, [name]);
       }
     });
   }
@@ -112,10 +125,11 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async setRegisteredModelTag(name: string, tag: Tag): Promise<void> {
-    validateTag(tag);
+    validateTag(tag, this.file.schema.limits.registeredModelTagValue);
     return this.db.write((db) => {
       getModelRow(db, name);
-      db.run('INSERT OR REPLACE INTO registered_model_tags ("key", value, name) VALUES (?, ?, ?)', [tag.key, tag.value, name]);
+      db.run('DELETE FROM registered_model_tags WHERE name = ? AND "key" = ?{ws}', [name, tag.key]);
+      db.run('INSERT INTO registered_model_tags ("key", value, name{ws,}) VALUES (?, ?, ?{ws?})', [tag.key, tag.value, name]);
     });
   }
 
@@ -123,7 +137,7 @@ export class SqliteRegistryStore implements RegistryStore {
     validateTagKey(key);
     return this.db.write((db) => {
       getModelRow(db, name);
-      db.run('DELETE FROM registered_model_tags WHERE name = ? AND "key" = ?', [name, key]);
+      db.run('DELETE FROM registered_model_tags WHERE name = ? AND "key" = ?{ws}', [name, key]);
     });
   }
 
@@ -147,21 +161,21 @@ export class SqliteRegistryStore implements RegistryStore {
     audit?: AuditInput;
   }): Promise<ModelVersion> {
     validateModelName(o.name);
-    for (const t of o.tags ?? []) validateTag(t);
+    for (const t of o.tags ?? []) validateTag(t, this.file.schema.limits.modelVersionTagValue);
     return this.db.write((db) => {
       getModelRow(db, o.name);
       checkSource(db, o.source, o.runId);
       const t = this.now();
-      const max = db.all('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', [o.name])[0]?.v;
+      const max = db.get('SELECT MAX(version) AS v FROM model_versions WHERE name = ?{ws}', [o.name])?.v;
       const version = (max === null || max === undefined ? 0 : Number(max)) + 1;
       db.run(
-        `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, status_message, run_link, storage_location)
-         VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, 'READY', NULL, ?, ?)`,
+        `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, status_message, run_link, storage_location{ws,})
+         VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, 'READY', NULL, ?, ?{ws?})`,
         [o.name, version, t, t, o.description ?? null, o.audit?.actor ?? null, o.source, o.runId ?? null, o.runLink ?? null, o.source],
       );
-      db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?', [t, o.name]);
+      db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?{ws}', [t, o.name]);
       const tags = new Map((o.tags ?? []).map((x) => [x.key, x.value]));
-      for (const [k, v] of tags) db.run('INSERT INTO model_version_tags ("key", value, name, version) VALUES (?, ?, ?, ?)', [k, v, o.name, version]);
+      for (const [k, v] of tags) db.run('INSERT INTO model_version_tags ("key", value, name, version{ws,}) VALUES (?, ?, ?, ?{ws?})', [k, v, o.name, version]);
       if (o.audit) insertAudit(db, t, { name: o.name, version: String(version), fromStage: null, toStage: 'None' }, o.audit, 'register');
       return modelVersionFromRow(db, getVersionRow(db, o.name, String(version)));
     });
@@ -174,7 +188,7 @@ export class SqliteRegistryStore implements RegistryStore {
   async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
     return this.db.write((db) => {
       getVersionRow(db, name, version);
-      db.run('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?', [
+      db.run('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?{ws}', [
         description,
         this.now(),
         name,
@@ -192,11 +206,11 @@ export class SqliteRegistryStore implements RegistryStore {
       db.run(
         `UPDATE model_versions SET current_stage = ?, last_updated_time = ?, description = NULL, user_id = NULL,
            source = 'REDACTED-SOURCE-PATH', run_id = 'REDACTED-RUN-ID', run_link = 'REDACTED-RUN-LINK', status_message = NULL
-         WHERE name = ? AND version = ?`,
+         WHERE name = ? AND version = ?{ws}`,
         [STAGE_DELETED_INTERNAL, t, name, Number(version)],
       );
-      db.run('DELETE FROM registered_model_aliases WHERE name = ? AND version = ?', [name, Number(version)]);
-      db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?', [t, name]);
+      db.run('DELETE FROM registered_model_aliases WHERE name = ? AND version = ?{ws}', [name, Number(version)]);
+      db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?{ws}', [t, name]);
     });
   }
 
@@ -213,10 +227,11 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async setModelVersionTag(name: string, version: string, tag: Tag): Promise<void> {
-    validateTag(tag);
+    validateTag(tag, this.file.schema.limits.modelVersionTagValue);
     return this.db.write((db) => {
       getVersionRow(db, name, version);
-      db.run('INSERT OR REPLACE INTO model_version_tags ("key", value, name, version) VALUES (?, ?, ?, ?)', [tag.key, tag.value, name, Number(version)]);
+      db.run('DELETE FROM model_version_tags WHERE name = ? AND version = ? AND "key" = ?{ws}', [name, Number(version), tag.key]);
+      db.run('INSERT INTO model_version_tags ("key", value, name, version{ws,}) VALUES (?, ?, ?, ?{ws?})', [tag.key, tag.value, name, Number(version)]);
     });
   }
 
@@ -224,7 +239,7 @@ export class SqliteRegistryStore implements RegistryStore {
     validateTagKey(key);
     return this.db.write((db) => {
       getVersionRow(db, name, version);
-      db.run('DELETE FROM model_version_tags WHERE name = ? AND version = ? AND "key" = ?', [name, Number(version), key]);
+      db.run('DELETE FROM model_version_tags WHERE name = ? AND version = ? AND "key" = ?{ws}', [name, Number(version), key]);
     });
   }
 
@@ -247,8 +262,9 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db.write((db) => {
       getModelRow(db, name);
       getVersionRow(db, name, version);
-      const before = db.all('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
-      db.run('INSERT OR REPLACE INTO registered_model_aliases (alias, version, name) VALUES (?, ?, ?)', [alias, Number(version), name]);
+      const before = db.get('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?{ws}', [name, alias]);
+      db.run('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?{ws}', [name, alias]);
+      db.run('INSERT INTO registered_model_aliases (alias, version, name{ws,}) VALUES (?, ?, ?{ws?})', [alias, Number(version), name]);
       if (audit) {
         const from = before ? `v${str(before.version)}` : null;
         insertAudit(db, this.now(), { name, version: String(Number(version)), alias, fromStage: from, toStage: `v${Number(version)}` }, audit, 'alias_set');
@@ -260,8 +276,8 @@ export class SqliteRegistryStore implements RegistryStore {
     validateAlias(alias);
     return this.db.write((db) => {
       getModelRow(db, name);
-      const before = db.all('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
-      db.run('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias]);
+      const before = db.get('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?{ws}', [name, alias]);
+      db.run('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?{ws}', [name, alias]);
       if (audit && before) {
         insertAudit(db, this.now(), { name, version: str(before.version), alias, fromStage: `v${str(before.version)}`, toStage: null }, audit, 'alias_delete');
       }
@@ -272,7 +288,7 @@ export class SqliteRegistryStore implements RegistryStore {
     validateAlias(alias);
     return this.db.read((db) => {
       getModelRow(db, name);
-      const row = db.all('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?', [name, alias])[0];
+      const row = db.get('SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?{ws}', [name, alias]);
       if (!row) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`, { location: `models:/${name}@${alias}` });
       return modelVersionFromRow(db, getVersionRow(db, name, str(row.version)));
     });
@@ -284,8 +300,8 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db.read((db) => {
       const rows =
         version === undefined
-          ? db.all('SELECT * FROM modelops_registry_audit WHERE name = ? ORDER BY id', [name])
-          : db.all('SELECT * FROM modelops_registry_audit WHERE name = ? AND version = ? ORDER BY id', [name, validateVersion(version)]);
+          ? db.all('SELECT * FROM modelops_registry_audit WHERE name = ?{own} ORDER BY id', [name])
+          : db.all('SELECT * FROM modelops_registry_audit WHERE name = ? AND version = ?{own} ORDER BY id', [name, validateVersion(version)]);
       return rows.map(auditFromRow);
     });
   }
@@ -296,7 +312,7 @@ export class SqliteRegistryStore implements RegistryStore {
       if (version !== null) stage = str(getVersionRow(db, name, version).current_stage);
       else getModelRow(db, name);
       insertAudit(db, this.now(), { name, version, fromStage: stage, toStage: stage }, audit, 'transition');
-      return auditFromRow(db.all('SELECT * FROM modelops_registry_audit WHERE id = last_insert_rowid()')[0]!);
+      return auditFromRow(db.get('SELECT * FROM modelops_registry_audit WHERE id = last_insert_rowid()')!);
     });
   }
 
@@ -313,13 +329,19 @@ export class SqliteRegistryStore implements RegistryStore {
         );
       }
       const t = this.now();
-      db.run('INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report) VALUES (?, ?, ?, ?, ?, ?)', [
+      db.run('INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report{own,}) VALUES (?, ?, ?, ?, ?, ?{own?})', [
         report.reportId,
         report.name,
         Number(report.version),
         report.createdAt,
         report.passed ? 1 : 0,
         JSON.stringify(report),
+      ]);
+      // The validation is over: its in-flight marks (run-owner.ts) go with the report, in this transaction.
+      db.run(`DELETE FROM model_version_tags WHERE name = ? AND version = ? AND "key" IN (${VALIDATION_MARKS.map(() => '?').join(', ')}){ws}`, [
+        report.name,
+        Number(report.version),
+        ...VALIDATION_MARKS,
       ]);
       const withReport: AuditInput = { ...audit, reportId: report.reportId };
       if (toStage !== current) {
@@ -333,7 +355,7 @@ export class SqliteRegistryStore implements RegistryStore {
 
   async getValidationReport(reportId: string): Promise<ValidationReport> {
     return this.db.read((db) => {
-      const row = db.all('SELECT report FROM modelops_registry_validation_reports WHERE report_id = ?', [reportId])[0];
+      const row = db.get('SELECT report FROM modelops_registry_validation_reports WHERE report_id = ?{own}', [reportId]);
       if (!row) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `Validation report ${reportId} not found`, { location: reportId });
       return JSON.parse(str(row.report)) as ValidationReport;
     });
@@ -341,7 +363,7 @@ export class SqliteRegistryStore implements RegistryStore {
 
   async listValidationReports(name: string, version: string): Promise<ValidationReport[]> {
     return this.db.read((db) =>
-      db.all('SELECT report FROM modelops_registry_validation_reports WHERE name = ? AND version = ? ORDER BY created_time DESC, rowid DESC', [
+      db.all('SELECT report FROM modelops_registry_validation_reports WHERE name = ? AND version = ?{own} ORDER BY created_time DESC, rowid DESC', [
         name,
         validateVersion(version),
       ]).map((r) => JSON.parse(str(r.report)) as ValidationReport),
@@ -373,9 +395,9 @@ function transitionIn(
     });
   }
   if (archiveExisting) {
-    const others = db.all('SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ?', [name, v, target]);
+    const others = db.all('SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ?{ws}', [name, v, target]);
     for (const o of others) {
-      db.run("UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE name = ? AND version = ?", [t, name, Number(o.version)]);
+      db.run("UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? WHERE name = ? AND version = ?{ws}", [t, name, Number(o.version)]);
       if (audit) {
         insertAudit(
           db,
@@ -387,8 +409,8 @@ function transitionIn(
       }
     }
   }
-  db.run('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?', [target, t, name, v]);
-  db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?', [t, name]);
+  db.run('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?{ws}', [target, t, name, v]);
+  db.run('UPDATE registered_models SET last_updated_time = ? WHERE name = ?{ws}', [t, name]);
   if (audit) insertAudit(db, t, { name, version: String(v), fromStage: from, toStage: target }, audit, 'transition');
   return modelVersionFromRow(db, getVersionRow(db, name, String(v)));
 }
@@ -409,7 +431,7 @@ function checkSource(db: SqlDatabase, source: string, runId: string | undefined)
     );
   };
   if (!runId) refuse();
-  const run = db.all('SELECT artifact_uri FROM runs WHERE run_uuid = ?', [runId!])[0];
+  const run = db.get('SELECT artifact_uri FROM runs WHERE run_uuid = ?', [runId!]);
   if (!run) refuse();
   const root = str(run!.artifact_uri).replace(/^file:\/\//, '');
   const path = resolve(source.replace(/^file:\/\//, ''));

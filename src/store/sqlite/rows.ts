@@ -28,7 +28,7 @@ export function experimentFromRow(db: SqlDatabase, r: Row): Experiment {
 
 export function getExperimentRow(db: SqlDatabase, experimentId: string): Row {
   const n = Number(experimentId);
-  const r = Number.isInteger(n) && /^\d+$/.test(experimentId) ? db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`, [n]) : undefined;
+  const r = Number.isInteger(n) && /^\d+$/.test(experimentId) ? db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?{ws}`, [n]) : undefined;
   if (!r) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`, { location: `experiment ${experimentId}` });
   return r;
 }

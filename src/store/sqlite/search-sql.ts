@@ -100,6 +100,8 @@ export function buildRunSearchSql(
   where.push(`runs.experiment_id IN (${experimentIds.map(() => '?').join(', ') || 'NULL'})`);
   params.push(...experimentIds);
   where.push(viewTypeCondition(viewType, 'runs.lifecycle_stage'));
+  // Runs belong to the store's workspace through their experiment (MLflow ≥ 3.10).
+  where.push('runs.experiment_id IN (SELECT experiment_id FROM experiments WHERE 1 = 1{ws})');
   for (const c of parseFilter(filter)) where.push(conditionSql(c, filter ?? '', params, 'filter'));
 
   const joins: string[] = [];

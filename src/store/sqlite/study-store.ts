@@ -1,7 +1,8 @@
 import { ModelOpsError } from '../../core/errors';
 import type { Direction, FrozenTrial, ParamValue, StudyRecord, StudyStore, TrialState } from '../../core/tuning';
-import type { SqlValue } from '../sql/sql-database';
+import type { SqlDatabase, SqlValue } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
+import { ScopedSql } from './scope';
 
 const STATES: readonly TrialState[] = ['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'];
 
@@ -44,11 +45,17 @@ function trialOf(r: Record<string, SqlValue>, study: string): FrozenTrial {
 
 /** Studies and trials in the workspace store's `modelops_tuning_*` tables. */
 export class SqliteStudyStore implements StudyStore {
-  constructor(readonly database: StoreFile) {}
+  constructor(private readonly file: StoreFile) {}
+
+  /** Every statement confined to the store's workspace (scope.ts). */
+  private readonly database = {
+    read: <T>(fn: (db: SqlDatabase) => T): Promise<T> => this.file.read((raw) => fn(ScopedSql.of(raw, this.file))),
+    write: <T>(fn: (db: SqlDatabase) => T): Promise<T> => this.file.write((raw) => fn(ScopedSql.of(raw, this.file))),
+  };
 
   getStudy(name: string): Promise<{ study: StudyRecord; trials: FrozenTrial[] } | undefined> {
     return this.database.read((db) => {
-      const s = db.all('SELECT * FROM modelops_tuning_studies WHERE name = ?', [name])[0];
+      const s = db.get('SELECT * FROM modelops_tuning_studies WHERE name = ?{own}', [name]);
       if (!s) return undefined;
       const trials = db.all('SELECT * FROM modelops_tuning_trials WHERE study_name = ? ORDER BY number', [name]).map((r) => trialOf(r, name));
       return { study: studyOf(s), trials };
@@ -57,7 +64,7 @@ export class SqliteStudyStore implements StudyStore {
 
   listStudies(): Promise<(StudyRecord & { trials: number; complete: number; best?: number })[]> {
     return this.database.read((db) =>
-      db.all('SELECT * FROM modelops_tuning_studies ORDER BY created_time DESC, name').map((r) => {
+      db.all('SELECT * FROM modelops_tuning_studies WHERE 1 = 1{own} ORDER BY created_time DESC, name').map((r) => {
         const study = studyOf(r);
         const agg = db.get(
           `SELECT count(*) AS n, sum(state = 'COMPLETE') AS c, ${study.direction === 'maximize' ? 'max' : 'min'}(CASE WHEN state = 'COMPLETE' THEN value END) AS best FROM modelops_tuning_trials WHERE study_name = ?`,
@@ -74,7 +81,7 @@ export class SqliteStudyStore implements StudyStore {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `a study named '${study.name}' already exists`, { location: study.name });
       }
       db.run(
-        'INSERT INTO modelops_tuning_studies (name, experiment_id, direction, metric, sampler, pruner, search_space, settings, run_uuid, created_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO modelops_tuning_studies (name, experiment_id, direction, metric, sampler, pruner, search_space, settings, run_uuid, created_time{own,}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?{own?})',
         [study.name, Number(study.experimentId), study.direction, study.metric, study.sampler, study.pruner, study.space, study.settings, study.runId, study.createdTime],
       );
     });

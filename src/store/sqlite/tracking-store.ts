@@ -34,6 +34,7 @@ import {
 import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir } from './artifacts';
 import type { SqlDatabase, SqlValue } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
+import { ScopedSql } from './scope';
 import { randomRunName } from './run-names';
 import {
   EXPERIMENT_COLUMNS,
@@ -70,30 +71,36 @@ function assertExperimentActive(r: Record<string, SqlValue>): void {
 export class SqliteTrackingStore implements TrackingStore {
   constructor(readonly database: StoreFile) {}
 
+  /** Every statement confined to the store's workspace (scope.ts). */
+  private readonly db = {
+    read: <T>(fn: (db: SqlDatabase) => T): Promise<T> => this.database.read((raw) => fn(ScopedSql.of(raw, this.database))),
+    write: <T>(fn: (db: SqlDatabase) => T): Promise<T> => this.database.write((raw) => fn(ScopedSql.of(raw, this.database))),
+  };
+
   // ---- experiments ----------------------------------------------------------------------------
 
   async createExperiment(name: string, tags: Tag[] = [], artifactLocation?: string): Promise<string> {
     validateExperimentName(name);
-    tags.forEach(validateExperimentTag);
-    return this.database.write((db) => {
-      if (db.get('SELECT 1 FROM experiments WHERE name = ?', [name])) {
+    for (const t of tags) validateExperimentTag(t, this.database.schema.limits.experimentTagValue);
+    return this.db.write((db) => {
+      if (db.get('SELECT 1 FROM experiments WHERE name = ?{ws}', [name])) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${name}) already exists.`, { location: name });
       }
       const now = Date.now();
-      const id = db.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, '', 'active', ?, ?)", [name, now, now]).lastInsertRowid;
+      const id = db.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time{ws,}) VALUES (?, '', 'active', ?, ?{ws?})", [name, now, now]).lastInsertRowid;
       db.run('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [artifactLocation ?? join(this.database.artifactRoot, String(id)), id]);
-      for (const t of tags) db.run('INSERT OR REPLACE INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?)', [t.key, t.value, id]);
+      for (const t of tags) upsertExperimentTag(db, id, t);
       return String(id);
     });
   }
 
   getExperiment(experimentId: string): Promise<Experiment> {
-    return this.database.read((db) => experimentFromRow(db, getExperimentRow(db, experimentId)));
+    return this.db.read((db) => experimentFromRow(db, getExperimentRow(db, experimentId)));
   }
 
   getExperimentByName(name: string): Promise<Experiment | undefined> {
-    return this.database.read((db) => {
-      const r = db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE name = ?`, [name]);
+    return this.db.read((db) => {
+      const r = db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE name = ?{ws}`, [name]);
       return r ? experimentFromRow(db, r) : undefined;
     });
   }
@@ -102,7 +109,7 @@ export class SqliteTrackingStore implements TrackingStore {
     const max = validateMaxResults(query.maxResults);
     const offset = decodePageToken(query.pageToken);
     const params: SqlValue[] = [];
-    const where = [viewTypeCondition(query.viewType, 'e.lifecycle_stage')];
+    const where = [`${viewTypeCondition(query.viewType, 'e.lifecycle_stage')}{ws:e.workspace}`];
     const filter = query.filter ?? '';
     for (const c of parseFilter(filter)) {
       if (c.type === 'tag') {
@@ -132,7 +139,7 @@ export class SqliteTrackingStore implements TrackingStore {
     }
     if (order.length === 0) order.push('e.creation_time DESC');
     if (!byId) order.push('e.experiment_id ASC');
-    return this.database.read((db) => {
+    return this.db.read((db) => {
       const rows = db.all(
         `SELECT ${EXPERIMENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM experiments e WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
         [...params, max + 1, offset],
@@ -144,10 +151,10 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     validateExperimentName(newName);
-    await this.database.write((db) => {
+    await this.db.write((db) => {
       const r = getExperimentRow(db, experimentId);
       if (str(r.lifecycle_stage) !== 'active') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Cannot rename a non-active experiment.');
-      const clash = db.get('SELECT experiment_id FROM experiments WHERE name = ?', [newName]);
+      const clash = db.get('SELECT experiment_id FROM experiments WHERE name = ?{ws}', [newName]);
       if (clash && str(clash.experiment_id) !== experimentId) {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${newName}) already exists.`, { location: newName });
       }
@@ -156,7 +163,7 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    await this.database.write((db) => {
+    await this.db.write((db) => {
       getExperimentRow(db, experimentId);
       const now = Date.now();
       db.run("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?", [now, Number(experimentId)]);
@@ -165,7 +172,7 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
-    await this.database.write((db) => {
+    await this.db.write((db) => {
       const r = getExperimentRow(db, experimentId);
       if (str(r.lifecycle_stage) !== 'deleted') {
         throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Cannot restore an active experiment. Experiment ${experimentId} is already active.`);
@@ -176,14 +183,10 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async setExperimentTag(experimentId: string, tag: Tag): Promise<void> {
-    validateExperimentTag(tag);
-    await this.database.write((db) => {
+    validateExperimentTag(tag, this.database.schema.limits.experimentTagValue);
+    await this.db.write((db) => {
       assertExperimentActive(getExperimentRow(db, experimentId));
-      db.run('INSERT INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?) ON CONFLICT("key", experiment_id) DO UPDATE SET value = excluded.value', [
-        tag.key,
-        tag.value,
-        Number(experimentId),
-      ]);
+      upsertExperimentTag(db, Number(experimentId), tag);
     });
   }
 
@@ -192,7 +195,7 @@ export class SqliteTrackingStore implements TrackingStore {
   async createRun(options: { experimentId: string; runName?: string; userId?: string; startTime?: number; tags?: Tag[]; parentRunId?: string }): Promise<Run> {
     validateExperimentId(options.experimentId);
     const tags = [...(options.tags ?? [])];
-    tags.forEach(validateTag);
+    for (const t of tags) validateTag(t, this.database.schema.limits.runTagValue);
     const tagged = tags.find((t) => t.key === TAG.runName)?.value;
     if (options.runName !== undefined && tagged !== undefined && tagged !== options.runName) {
       throw new ModelOpsError(
@@ -211,7 +214,7 @@ export class SqliteTrackingStore implements TrackingStore {
     }
     const runId = uuidHex();
     const startTime = options.startTime ?? Date.now();
-    await this.database.write((db) => {
+    await this.db.write((db) => {
       const exp = getExperimentRow(db, options.experimentId);
       assertExperimentActive(exp);
       if (options.parentRunId !== undefined) getRunRow(db, options.parentRunId);
@@ -221,22 +224,22 @@ export class SqliteTrackingStore implements TrackingStore {
          VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)`,
         [runId, runName, options.userId ?? '', startTime, artifactUri, Number(options.experimentId)],
       );
-      for (const t of tags) db.run('INSERT OR REPLACE INTO tags ("key", value, run_uuid) VALUES (?, ?, ?)', [t.key, t.value, runId]);
+      for (const t of tags) upsertTag(db, runId, t.key, t.value);
     });
     return this.getRun(runId);
   }
 
   getRun(runId: string): Promise<Run> {
-    return this.database.read((db) => runsFromRows(db, [getRunRow(db, runId)])[0]!);
+    return this.db.read((db) => runsFromRows(db, [getRunRow(db, runId)])[0]!);
   }
 
   async updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo> {
     if (update.status !== undefined) validateRunStatus(update.status);
-    if (update.runName !== undefined) validateTag({ key: TAG.runName, value: update.runName });
+    if (update.runName !== undefined) validateTag({ key: TAG.runName, value: update.runName }, this.database.schema.limits.runTagValue);
     if (update.endTime !== undefined && (!Number.isInteger(update.endTime) || update.endTime < 0)) {
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid end time ${update.endTime}: must be milliseconds since the epoch`);
     }
-    return this.database.write((db) => {
+    return this.db.write((db) => {
       const r = getRunRow(db, runId);
       assertRunActive(r);
       if (update.status !== undefined) db.run('UPDATE runs SET status = ? WHERE run_uuid = ?', [update.status, runId]);
@@ -250,14 +253,14 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await this.database.write((db) => {
+    await this.db.write((db) => {
       getRunRow(db, runId);
       db.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_uuid = ?", [Date.now(), runId]);
     });
   }
 
   async restoreRun(runId: string): Promise<void> {
-    await this.database.write((db) => {
+    await this.db.write((db) => {
       getRunRow(db, runId);
       db.run("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = ?", [runId]);
     });
@@ -268,13 +271,13 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async logBatchMany(entries: { runId: string; batch: LogBatch }[]): Promise<void> {
-    for (const e of entries) validateBatch(e.batch);
+    for (const e of entries) validateBatch(e.batch, this.database.schema.limits.runTagValue);
     if (entries.length === 0) return;
-    await this.database.write((db) => applyBatches(db, entries));
+    await this.db.write((db) => applyBatches(db, entries));
   }
 
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
-    return this.database.read((db) => {
+    return this.db.read((db) => {
       getRunRow(db, runId);
       return db.all('SELECT "key", value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND "key" = ? ORDER BY step, timestamp, rowid', [runId, key]).map(metricFromRow);
     });
@@ -293,7 +296,7 @@ export class SqliteTrackingStore implements TrackingStore {
       }
       if (!d.name || !d.digest || !d.sourceType) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'A dataset needs a name, a digest and a source type');
     }
-    await this.database.write((db) => {
+    await this.db.write((db) => {
       const run = getRunRow(db, runId);
       assertRunActive(run);
       const experimentId = Number(run.experiment_id);
@@ -313,7 +316,7 @@ export class SqliteTrackingStore implements TrackingStore {
         if (input) continue;
         const inputUuid = uuidHex();
         db.run("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)", [inputUuid, datasetUuid, runId]);
-        for (const t of d.tags ?? []) db.run('INSERT OR REPLACE INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?)', [inputUuid, t.key, t.value]);
+        for (const t of new Map((d.tags ?? []).map((x) => [x.key, x.value]))) db.run('INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?)', [inputUuid, t[0], t[1]]);
       }
     });
   }
@@ -326,7 +329,7 @@ export class SqliteTrackingStore implements TrackingStore {
       return Number(id);
     });
     const { sql, params } = buildRunSearchSql(RUN_COLUMNS, ids, query.filter, query.runViewType, query.orderBy, max + 1, offset);
-    return this.database.read((db) => {
+    return this.db.read((db) => {
       const rows = db.all(sql, params);
       const items = runsFromRows(db, rows.slice(0, max));
       return rows.length > max ? { items, nextPageToken: encodePageToken(offset + max) } : { items };
@@ -360,8 +363,17 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 }
 
+/** Update, else insert: no ON CONFLICT, whose key would have to be the schema's key of the day. */
 function upsertTag(db: SqlDatabase, runId: string, key: string, value: string): void {
-  db.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?) ON CONFLICT("key", run_uuid) DO UPDATE SET value = excluded.value', [key, value, runId]);
+  if (db.run('UPDATE tags SET value = ? WHERE "key" = ? AND run_uuid = ?', [value, key, runId]).changes === 0) {
+    db.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?)', [key, value, runId]);
+  }
+}
+
+function upsertExperimentTag(db: SqlDatabase, experimentId: number, tag: Tag): void {
+  if (db.run('UPDATE experiment_tags SET value = ? WHERE "key" = ? AND experiment_id = ?', [tag.value, tag.key, experimentId]).changes === 0) {
+    db.run('INSERT INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?)', [tag.key, tag.value, experimentId]);
+  }
 }
 
 function newer(a: { step: number; timestamp: number; value: number }, b: { step: number; timestamp: number; value: number }): boolean {

@@ -1,10 +1,12 @@
-import { closeSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
 import type { StoreSchema } from '../schema/inspect';
-import { inspectSchema } from '../schema/inspect';
-import { NEW_STORE_PAGE_SIZE, createStoreSchema, ensureModelopsSchema } from '../schema/create';
+import { verifyBackup } from '../schema/backup';
+import { inspectSchema, readOnlyError } from '../schema/inspect';
+import { NEWEST_HEAD, headForRelease } from '../schema/mlflow-heads';
+import { NEW_STORE_PAGE_SIZE, createStoreSchema, ensureModelopsSchema, prepareForWrites } from '../schema/create';
 import { ChangeNotifier } from '../sql/change-notifier';
 import { createStoreFile } from '../sql/create-store';
 import { FileLock } from '../sql/file-lock';
@@ -13,7 +15,7 @@ import { sameSignature, signatureOf } from '../sql/file-signature';
 import { fsyncPath, ioError, removeOrphanTempFiles, tempPathBeside, tryUnlink } from '../sql/fs-util';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { EngineInfo, StoreFile, StoreFileOptions } from '../sql/store-file';
-import { defaultArtifactRoot, noStore } from '../sql/store-file';
+import { checkWorkspace, defaultArtifactRoot, noStore, workspaceOf } from '../sql/store-file';
 import { ImageBuffer, imageWithHeadroom, LiveImage } from './live-image';
 import { SqljsSql } from './sqljs-sql';
 import { loadSqlJs } from './sqljs-runtime';
@@ -34,6 +36,7 @@ export class SqljsStoreFile implements StoreFile {
   readonly path: string;
   readonly artifactRoot: string;
   readonly engine: EngineInfo;
+  readonly workspace: string;
   private db: Database | undefined;
   private sqlDb: SqljsSql | undefined;
   private schemaInfo: StoreSchema | undefined;
@@ -64,6 +67,7 @@ export class SqljsStoreFile implements StoreFile {
     this.journalWaitMs = options.journalWaitMs ?? 10_000;
     this.notifier = new ChangeNotifier(this.path);
     this.engine = { name: 'sql.js', reason, safeBesideOtherWriters: false };
+    this.workspace = workspaceOf(options);
   }
 
   /** Opens (creating when allowed and missing) and validates the store file. */
@@ -93,7 +97,16 @@ export class SqljsStoreFile implements StoreFile {
 
   write<T>(fn: (db: SqlDatabase) => T): Promise<T> {
     this.assertOpen();
+    if (this.schemaInfo?.readOnly) return Promise.reject(readOnlyError(this.schemaInfo, this.path));
     const next = this.queue.then(() => this.writeLocked(fn));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  migrate<T>(backup: string, fn: (db: SqlDatabase) => T): Promise<T> {
+    this.assertOpen();
+    if (this.schemaInfo?.readOnly) return Promise.reject(readOnlyError(this.schemaInfo, this.path));
+    const next = this.queue.then(() => this.writeLocked(fn, backup));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -112,18 +125,27 @@ export class SqljsStoreFile implements StoreFile {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private async writeLocked<T>(fn: (db: SqlDatabase) => T): Promise<T> {
-    await this.lock.acquire(this.lockTimeoutMs);
+  /** One write transaction; with `backup`, a migration: copy verified first, foreign keys off, no waiting for the lock. */
+  private async writeLocked<T>(fn: (db: SqlDatabase) => T, backup?: string): Promise<T> {
+    await this.lock.acquire(backup === undefined ? this.lockTimeoutMs : 2000);
     try {
       for (let attempt = 0; ; attempt++) {
         await this.refresh(false);
+        if (this.schema.readOnly) throw readOnlyError(this.schema, this.path); // the file changed to a schema we cannot write
         const sqlDb = this.connection();
         const db = sqlDb.db;
+        if (backup !== undefined) {
+          this.backupTo(backup);
+          db.exec('PRAGMA foreign_keys = OFF');
+        }
         const before = totalChanges(db);
         let result: T;
         db.exec('BEGIN');
         try {
           result = this.guard(() => fn(sqlDb));
+          if (backup !== undefined && sqlDb.all('PRAGMA foreign_key_check').length > 0) {
+            throw new ModelOpsError('STORE_CORRUPT', `${this.path}: the migrated store fails its foreign key check; nothing was changed`, { location: this.path });
+          }
           db.exec('COMMIT');
         } catch (e) {
           try {
@@ -132,6 +154,8 @@ export class SqljsStoreFile implements StoreFile {
             /* fn's error ended the transaction already */
           }
           throw e;
+        } finally {
+          if (backup !== undefined) db.exec('PRAGMA foreign_keys = ON');
         }
         if (totalChanges(db) === before) return result; // nothing to persist
         // From here until the rename, memory is ahead of the file.
@@ -163,10 +187,12 @@ export class SqljsStoreFile implements StoreFile {
           // Headroom nearly used, or MEMFS no longer writes into our buffer: continue on a fresh
           // image of what was just written.
           const buffer = imageWithHeadroom(bytes, headroomFor(bytes.length));
-          const fresh = openImage(this.sql, { buffer, size: bytes.length }, this.path, false);
+          const fresh = openImage(this.sql, { buffer, size: bytes.length }, this.path, false, this.workspace, join(this.artifactRoot, '0'));
           this.closeImage();
           this.setImage(fresh, buffer);
         }
+        // A migration changed the schema: read it again (inspectSchema on the image as it is now).
+        if (backup !== undefined && this.sqlDb) this.schemaInfo = inspectSchema(this.sqlDb, this.path);
         this.notifier.committed();
         return result;
       }
@@ -194,11 +220,35 @@ export class SqljsStoreFile implements StoreFile {
       if (sameSignature(before, signatureOf(this.target))) break;
       if (i > 20) throw new ModelOpsError('STORE_BUSY', `${this.path}: the file keeps changing while being read`, { location: this.path });
     }
-    const opened = openImage(this.sql, image, this.path, force);
+    const opened = openImage(this.sql, image, this.path, force, this.workspace, join(this.artifactRoot, '0'));
     this.closeImage();
     this.setImage(opened, image.buffer);
     this.loaded = before;
     this.stale = false;
+  }
+
+  /**
+   * Under the lock the file is what was loaded (memory may hold more: the product's tables made
+   * for the first write): copied, and the copy checked against the file.
+   */
+  private backupTo(backup: string): void {
+    try {
+      copyFileSync(this.target, backup, constants.COPYFILE_EXCL);
+    } catch (e) {
+      throw ioError(backup, 'cannot write the backup copy', e);
+    }
+    fsyncPath(backup, 'r+');
+    const file = new this.sql.Database(readFileSync(this.target));
+    const copy = new this.sql.Database(readFileSync(backup));
+    const [f, c] = [new SqljsSql(file), new SqljsSql(copy)];
+    try {
+      verifyBackup(f, c, backup);
+    } finally {
+      f.dispose();
+      c.dispose();
+      file.close();
+      copy.close();
+    }
   }
 
   private setImage(opened: { db: Database; schema: StoreSchema }, buffer: ImageBuffer): void {
@@ -265,7 +315,8 @@ function writeNewStore(sql: SqlJsStatic, tmp: string, path: string, options: Sto
   const db = new sql.Database();
   try {
     db.exec(`PRAGMA page_size = ${NEW_STORE_PAGE_SIZE}`);
-    createStoreSchema(new SqljsSql(db), join(resolve(options.artifactRoot ?? defaultArtifactRoot(path)), '0'), Date.now());
+    const head = options.schema === undefined ? NEWEST_HEAD : headForRelease(options.schema);
+    createStoreSchema(new SqljsSql(db), join(resolve(options.artifactRoot ?? defaultArtifactRoot(path)), '0'), Date.now(), head);
     writeDurably(tmp, db.export(), path);
   } finally {
     db.close();
@@ -273,7 +324,14 @@ function writeNewStore(sql: SqlJsStatic, tmp: string, path: string, options: Sto
 }
 
 /** Validates a file image (SQLite, an MLflow schema this version reads) and opens it. */
-function openImage(sql: SqlJsStatic, image: { buffer: ImageBuffer; size: number }, file: string, verify: boolean): { db: Database; schema: StoreSchema } {
+function openImage(
+  sql: SqlJsStatic,
+  image: { buffer: ImageBuffer; size: number },
+  file: string,
+  verify: boolean,
+  workspace: string,
+  defaultArtifactLocation: string,
+): { db: Database; schema: StoreSchema } {
   const bytes = image.buffer.subarray(0, image.size);
   const corrupt = (why: string, cause?: unknown): ModelOpsError =>
     new ModelOpsError('STORE_CORRUPT', `${file}: ${why}; the file was left untouched`, { location: file, cause });
@@ -298,13 +356,16 @@ function openImage(sql: SqlJsStatic, image: { buffer: ImageBuffer; size: number 
         if (verdict !== 'ok') throw new Error(verdict);
       }
       schema = inspectSchema(conn, file);
+      checkWorkspace(conn, schema, workspace, file);
     } catch (e) {
       if (e instanceof ModelOpsError) throw e;
       throw corrupt(`the database is corrupt (${(e as Error).message})`, e);
     } finally {
       conn.dispose();
     }
-    ensureModelopsSchema(new SqljsSql(db)); // in memory only; persisted by the next write
+    // In memory only, persisted by the next write (a store this version may only read is never written).
+    if (schema.readOnly) ensureModelopsSchema(new SqljsSql(db));
+    else prepareForWrites(new SqljsSql(db), defaultArtifactLocation);
     tune(db);
     return { db, schema };
   } catch (e) {

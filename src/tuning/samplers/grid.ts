@@ -1,3 +1,4 @@
+import { dict } from '../../core/dict';
 import { ModelOpsError } from '../../core/errors';
 import { Rng } from '../../ml/random';
 import type { ParamValue, SearchSpace } from '../distributions';
@@ -31,7 +32,7 @@ export class GridSampler implements Sampler {
     }
     const seen = new Set(history.map((t) => key(t.params, names)));
     for (const index of order) {
-      const params: Record<string, ParamValue> = {};
+      const params = dict<ParamValue>();
       let rest = index;
       for (let a = names.length - 1; a >= 0; a--) {
         params[names[a]] = axes[a][rest % axes[a].length];

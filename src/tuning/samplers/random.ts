@@ -1,3 +1,4 @@
+import { dict } from '../../core/dict';
 import { childSeed, Rng } from '../../ml/random';
 import type { Distribution, ParamValue, SearchSpace } from '../distributions';
 import { snap } from '../distributions';
@@ -22,7 +23,7 @@ export class RandomSampler implements Sampler {
 
   sample(space: SearchSpace, _history: unknown, _direction: unknown, number: number): Record<string, ParamValue> {
     const rng = new Rng(childSeed(this.seed, number));
-    const out: Record<string, ParamValue> = {};
+    const out = dict<ParamValue>();
     for (const name of Object.keys(space).sort()) out[name] = sampleUniform(space[name], rng);
     return out;
   }

@@ -1,3 +1,4 @@
+import { dict } from '../../core/dict';
 import { childSeed, Rng } from '../../ml/random';
 import type { Distribution, ParamValue, SearchSpace } from '../distributions';
 import { snap } from '../distributions';
@@ -119,7 +120,7 @@ export class TpeSampler implements Sampler {
   sample(space: SearchSpace, history: readonly FrozenTrial[], direction: Direction, number: number): Record<string, ParamValue> {
     const rng = new Rng(childSeed(this.seed, number));
     const finished = history.filter((t) => (t.state === 'COMPLETE' && t.value !== undefined) || (t.state === 'PRUNED' && lastIntermediate(t) !== undefined));
-    const out: Record<string, ParamValue> = {};
+    const out = dict<ParamValue>();
     if (finished.length < this.nStartup) {
       for (const name of Object.keys(space).sort()) out[name] = sampleUniform(space[name], rng);
       return out;

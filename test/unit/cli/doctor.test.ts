@@ -26,7 +26,7 @@ for (const engine of ENGINES) {
     const r = await runCliCaptured(dir, ['doctor', '--store', `${engine}.db`], env);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, new RegExp(`store engine\\s+${engine === 'sqlite' ? 'node:sqlite' : 'sql\\.js \\(chosen'}`));
-    assert.match(r.out, /mlflow schema\s+revision acf3f17fdcc7 \(MLflow 2\.10\.0–2\.12\.2\)/);
+    assert.match(r.out, /mlflow schema\s+revision da6fb0208061 \(MLflow 3\.13\.0–3\.13\.x\)/);
   });
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../../../src/cli/run';
 import { example } from '../ml/helpers';
+import { repoRoot } from '../../repo-paths';
+import { runCliCaptured } from '../cli/run-cli';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -56,23 +59,47 @@ describe('modelops train', () => {
     assert.match(c.err, /--cv must be an integer/);
   });
 
-  test('Ctrl-C cancels training: exit 1, the run is marked KILLED, and the handler is gone afterwards', async () => {
-    const listenersBefore = process.listenerCount('SIGINT');
-    let sent = false;
-    const r = await cli(['train', '--data', example('churn.csv'), '--target', 'churned', '--cv', '5'], (err) => {
-      // process.emit runs the CLI's listener without a real signal (no default handler to kill us).
-      if (!sent && err.includes('fold 1/5')) {
-        sent = true;
-        process.emit('SIGINT');
-      }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    test(`${signal} (Ctrl-C, kill, a closed terminal) cancels training: exit 1, the run is marked KILLED, and the handler is gone afterwards`, async () => {
+      const listenersBefore = process.listenerCount(signal);
+      let sent = false;
+      const r = await cli(['train', '--data', example('churn.csv'), '--target', 'churned', '--cv', '5'], (err) => {
+        // process.emit runs the CLI's listener without a real signal (no default handler to kill us).
+        if (!sent && err.includes('fold 1/5')) {
+          sent = true;
+          process.emit(signal);
+        }
+      });
+      assert.ok(sent, r.err);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /cancel/i);
+      assert.equal(process.listenerCount(signal), listenersBefore);
+      const runs = await cli(['runs', 'list', '--json', '--store', join(r.cwd, '.modelops', 'mlflow.db')]);
+      assert.equal(runs.code, 0, runs.err);
+      const listed = JSON.parse(runs.out) as { runs: { info: { status: string } }[] };
+      assert.deepEqual(listed.runs.map((x) => x.info.status), ['KILLED']);
     });
-    assert.ok(sent, r.err);
-    assert.equal(r.code, 1, r.err);
-    assert.match(r.err, /cancel/i);
-    assert.equal(process.listenerCount('SIGINT'), listenersBefore);
-    const runs = await cli(['runs', 'list', '--json', '--store', join(r.cwd, '.modelops', 'mlflow.db')]);
+  }
+
+  test('kill -9 during training: the next command finds the run FAILED, saying its process is gone', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'modelops-cli-kill9-'));
+    dirs.push(cwd);
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'train', '--data', example('churn.csv'), '--target', 'churned', '--cv', '5'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    let err = '';
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+        if (err.includes('fold 1/5')) resolve();
+      });
+      void closed.then(() => resolve());
+    });
+    child.kill('SIGKILL');
+    await closed;
+    const runs = await runCliCaptured(cwd, ['runs', 'list', '--json']);
     assert.equal(runs.code, 0, runs.err);
-    const listed = JSON.parse(runs.out) as { runs: { info: { status: string } }[] };
-    assert.deepEqual(listed.runs.map((x) => x.info.status), ['KILLED']);
+    const listed = JSON.parse(runs.out) as { runs: { info: { status: string }; data: { tags: { key: string; value: string }[] } }[] };
+    assert.deepEqual(listed.runs.map((x) => x.info.status), ['FAILED'], err);
+    assert.match(listed.runs[0]!.data.tags.find((t) => t.key === 'modelops.orphaned')?.value ?? '', /ended as FAILED when the store next opened: the process \d+ on .* that ran it is gone/);
   });
 });

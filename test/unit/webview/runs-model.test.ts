@@ -4,7 +4,7 @@ import { allColumns, isVisible, setGroupVisible, setVisible } from '../../../src
 import { filterFromSearchText, RunsModel } from '../../../src/shared/runs-model';
 import type { DisplayOptions } from '../../../src/shared/runs-model';
 import { formatDuration, runsToCsv } from '../../../src/shared/runs-format';
-import { csvNumber, csvText } from '../../../src/shared/csv';
+import { csvCell, csvNumber } from '../../../src/shared/csv';
 import type { ChangesResult, RunRow } from '../../../src/shared/runs-protocol';
 import { changesResultCheck, EMPTY_VIEW } from '../../../src/shared/runs-protocol';
 import { generateRunsTable, HOSTILE_STRINGS } from '../../webview/run-builders';
@@ -116,10 +116,10 @@ describe('runs table columns', () => {
 
 describe('runs CSV', () => {
   test('cells a spreadsheet would run as formulas are prefixed; numbers stay numbers', () => {
-    for (const s of HOSTILE_STRINGS.filter((x) => /^[=+\-@\t\r]/.test(x) && !/^-2\+3$/.test(x))) assert.ok(csvText(s).replace(/^"/, '').startsWith("'"), s);
-    assert.equal(csvText('-2+3'), "'-2+3", 'an expression that starts like a number is still neutralised');
-    assert.equal(csvText('-0.5'), '-0.5');
-    assert.equal(csvText('a,"b"'), '"a,""b"""');
+    for (const s of HOSTILE_STRINGS.filter((x) => /^[=+\-@\t\r]/.test(x) && !/^-2\+3$/.test(x))) assert.ok(csvCell(s).replace(/^"/, '').startsWith("'"), s);
+    assert.equal(csvCell('-2+3'), "'-2+3", 'an expression that starts like a number is still neutralised');
+    assert.equal(csvCell('-0.5'), '-0.5');
+    assert.equal(csvCell('a,"b"'), '"a,""b"""');
     assert.equal(csvNumber(1 / 3), String(1 / 3));
     assert.equal(csvNumber(null), '');
   });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Run, RunStatus } from '../../../../src/core/tracking';
-import { formatMetric, parentRunId, runDescription, runLabel, runTooltipMarkdown } from '../../../../src/extension/views/run-format';
+import { formatMetric, formatUtc, parentRunId, runDescription, runLabel, runTooltipMarkdown } from '../../../../src/extension/views/run-format';
 
 function aRun(o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string } = {}): Run {
   const tags = [];
@@ -70,4 +70,9 @@ describe('run formatting for the Experiments tree', () => {
     assert.equal(parentRunId(aRun({ parent: 'abc' })), 'abc');
     assert.equal(parentRunId(aRun()), undefined);
   });
+});
+
+test('a start time no Date can hold reads "invalid time" instead of breaking the tooltip', () => {
+  assert.equal(formatUtc(9e15), 'invalid time');
+  assert.equal(formatUtc(Date.UTC(2026, 11, 1, 10, 0, 0)), '2026-12-01 10:00:00 UTC');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ModelOpsError } from '../../../../src/core/errors';
-import { parseCsv } from '../../../../src/ml/dataset/csv';
+import { decodeText, parseCsv } from '../../../../src/ml/dataset/csv';
 
 function fails(fn: () => unknown, location: string, message: RegExp): void {
   assert.throws(fn, (e: unknown) => {
@@ -36,7 +36,9 @@ describe('CSV loading', () => {
 
   test('takes a custom delimiter and detects semicolons by itself', () => {
     assert.deepEqual(parseCsv('a|b\n1|2\n', 'p.csv', { delimiter: '|' }).rows, [['1', '2']]);
-    assert.deepEqual(parseCsv('a;b\n1,5;2\n', 's.csv').rows, [['1,5', '2']]);
+    // Two fields: the semicolon was found; `1,5` is then a decimal comma (ml/dataset/decimal.ts).
+    assert.deepEqual(parseCsv('a;b\n1,5;2\n', 's.csv').rows, [['1.5', '2']]);
+    assert.deepEqual(parseCsv('a;b\n1,5;2\n', 's.csv', { decimal: '.' }).rows, [['1,5', '2']]);
   });
 
   test('skips blank lines but keeps counting lines', () => {
@@ -61,5 +63,17 @@ describe('CSV loading', () => {
     const text = `x\n${Array.from({ length: 12 }, (_, i) => i).join('\n')}\n`;
     fails(() => parseCsv(text, 'big.csv', { maxRows: 10 }), 'big.csv:12', /more than 10 rows/);
     assert.equal(parseCsv(text, 'ok.csv', { maxRows: 12 }).rows.length, 12);
+  });
+});
+
+describe('file encodings', () => {
+  test('UTF-16 (little or big endian, with a BOM or not) reads as the text it is, not as ragged rows', () => {
+    const text = 'a,b,label\n1,2,x\n3,4,y\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), le]), Buffer.concat([Buffer.from([0xfe, 0xff]), be]), le, be]) {
+      assert.equal(decodeText(bytes), text);
+    }
+    assert.equal(decodeText(Buffer.from(`\ufeff${text}`, 'utf8')).replace(/^\ufeff/, ''), text);
   });
 });

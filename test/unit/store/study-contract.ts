@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { ModelOpsError } from '../../../src/core/errors';
+import type { StudyRecord, StudyStore } from '../../../src/core/tuning';
+
+/** The behaviour every StudyStore must have (`studyStoreContract(label, open)`). */
+export type OpenStudies = () => Promise<{ studies: StudyStore; close(): Promise<void> }>;
+
+const study = (name: string, direction: StudyRecord['direction'] = 'maximize'): StudyRecord => ({
+  name,
+  experimentId: '0',
+  direction,
+  metric: 'accuracy',
+  sampler: 'tpe',
+  pruner: 'median',
+  space: '{"rf.nEstimators":{"type":"int","low":10,"high":200}}',
+  settings: '{"data":"iris.csv"}',
+  runId: 'ab2e0308cf1d42a4b1def1b4a1c4033f',
+  createdTime: 1_700_000_000_000,
+});
+
+export function studyStoreContract(label: string, open: OpenStudies): void {
+  describe(`study store contract (${label})`, () => {
+    test('a created study is found with its settings and no trials; an unknown one is undefined', async () => {
+      const { studies, close } = await open();
+      await studies.createStudy(study('s1'));
+      const got = await studies.getStudy('s1');
+      assert.deepEqual(got, { study: study('s1'), trials: [] });
+      assert.equal(await studies.getStudy('nope'), undefined);
+      await close();
+    });
+
+    test('a second study under the same name is refused with RESOURCE_ALREADY_EXISTS', async () => {
+      const { studies, close } = await open();
+      await studies.createStudy(study('dup'));
+      await assert.rejects(studies.createStudy(study('dup')), (e) => e instanceof ModelOpsError && e.code === 'RESOURCE_ALREADY_EXISTS');
+      await close();
+    });
+
+    test('trials are saved, replaced by number, and come back in order with their params, values and intermediates', async () => {
+      const { studies, close } = await open();
+      await studies.createStudy(study('t'));
+      await studies.saveTrial('t', { number: 1, state: 'RUNNING', params: { 'rf.nEstimators': 50 }, intermediate: {}, startTime: 2 });
+      await studies.saveTrial('t', { number: 0, state: 'COMPLETE', params: { 'rf.nEstimators': 10, kind: 'gini', on: true, none: null }, value: 0.9, intermediate: { 0: 0.8, 1: 0.9 }, runId: 'r0', startTime: 1, endTime: 3 });
+      await studies.saveTrial('t', { number: 1, state: 'PRUNED', params: { 'rf.nEstimators': 50 }, value: 0.5, intermediate: { 0: 0.5 }, startTime: 2, endTime: 4 });
+      const got = await studies.getStudy('t');
+      assert.deepEqual(
+        got?.trials.map((x) => [x.number, x.state, x.value, x.params, x.intermediate, x.runId]),
+        [
+          [0, 'COMPLETE', 0.9, { 'rf.nEstimators': 10, kind: 'gini', on: true, none: null }, { 0: 0.8, 1: 0.9 }, 'r0'],
+          [1, 'PRUNED', 0.5, { 'rf.nEstimators': 50 }, { 0: 0.5 }, undefined],
+        ],
+      );
+      await close();
+    });
+
+    test('the list gives each study with trial counts and the best complete value in its direction', async () => {
+      const { studies, close } = await open();
+      await studies.createStudy({ ...study('max'), createdTime: 1 });
+      await studies.createStudy({ ...study('min', 'minimize'), createdTime: 2 });
+      for (const [name, values] of [['max', [0.2, 0.9, 0.5]], ['min', [0.2, 0.9, 0.1]]] as const) {
+        for (const [i, v] of values.entries()) await studies.saveTrial(name, { number: i, state: i === 2 ? 'PRUNED' : 'COMPLETE', params: {}, value: v, intermediate: {} });
+      }
+      const list = await studies.listStudies();
+      const byName = new Map(list.map((s) => [s.name, s]));
+      assert.deepEqual([byName.get('max')?.trials, byName.get('max')?.complete, byName.get('max')?.best], [3, 2, 0.9]);
+      assert.deepEqual([byName.get('min')?.trials, byName.get('min')?.complete, byName.get('min')?.best], [3, 2, 0.2]);
+      await close();
+    });
+  });
+}
