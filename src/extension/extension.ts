@@ -208,7 +208,8 @@ export class ModelOpsExtension implements vscode.Disposable {
   private async showRun(folder: string, runId: string, how: { focus?: boolean; expand?: boolean } = {}): Promise<void> {
     const node = await this.experiments.nodeForRun(folder, runId);
     if (!node) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `run ${runId} is not in the store`);
-    if (how.focus ?? true) await vscode.commands.executeCommand(`${VIEW.experiments}.focus`);
+    // A view that is not on screen cannot show a selection: open it (which focuses it) first.
+    if ((how.focus ?? true) || !this.experimentsView.visible) await vscode.commands.executeCommand(`${VIEW.experiments}.focus`);
     const selected = (): boolean => this.experimentsView.selection.some((n) => n.kind === 'run' && n.run.info.runId === runId);
     // reveal() resolves without selecting anything when the view had not loaded the run's parents
     // yet (it was just opened, or a store refresh reloaded it): try again once they are loaded.
