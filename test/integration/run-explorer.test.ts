@@ -40,6 +40,13 @@ async function seed(): Promise<Seeded> {
     writeFileSync(join(src, 'MLmodel'), MLMODEL);
     await tracking.logArtifact(ids['run-1']!, src);
     return { experimentId, ids };
+  }).then(async (seeded) => {
+    // A version registered from run-1, for the run page's links.
+    await withStore(async ({ registry }) => {
+      await registry.createRegisteredModel('explorer-model');
+      await registry.createModelVersion({ name: 'explorer-model', source: `runs:/${seeded.ids['run-1']}/model`, runId: seeded.ids['run-1'] });
+    });
+    return seeded;
   });
 }
 
@@ -167,6 +174,15 @@ suite('the run explorer in the real host', function () {
     const preview = (await page.request('run/previewArtifact', { path: 'model/MLmodel' })) as { mlmodel?: { inputs: { name: string }[] } };
     assert.deepEqual(preview.mlmodel?.inputs.map((c) => c.name), ['x']);
     await assert.rejects(page.request('run/previewArtifact', { path: '../../mlflow.db' }), /leaves the run's artifact folder|must be relative/);
+  });
+
+  test('the run page lists the versions registered from the run, and a link selects one in the Models view', async () => {
+    const page = api.runExplorer.runPages().find((p) => p.target.runId === seeded.ids['run-1']);
+    assert.ok(page);
+    await waitLogged(api, 'the run page to show its version', () => page.lastState?.run?.versions.some((v) => v.name === 'explorer-model'));
+    assert.deepEqual(await page.request('run/openVersion', { name: 'explorer-model', version: '1' }), { message: 'explorer-model version 1 is selected in the Models view.' });
+    assert.deepEqual(await page.request('run/openVersion', { name: 'explorer-model', version: '9' }), { message: 'explorer-model version 9 could not be shown.' });
+    assert.match(ui.messages.at(-1)?.text ?? '', /explorer-model version 9 is not in the registry/);
   });
 
   test('the note is saved as mlflow.note.content, as MLflow’s UI does', async () => {

@@ -111,8 +111,9 @@ export class RunPanel {
         return {};
       },
       'run/openVersion': async ({ name, version }: { name: string; version: string }) => {
-        await runRegisteredCommand(PANEL_ACTIONS.revealVersion, { name, version, ...(this.target.folder === undefined ? {} : { folder: this.target.folder }) });
-        return {};
+        const shown = await runRegisteredCommand(PANEL_ACTIONS.revealVersion, { name, version, ...(this.target.folder === undefined ? {} : { folder: this.target.folder }) });
+        // The command reports its own failure (a notification); the page says what happened.
+        return { message: shown === true ? `${name} version ${version} is selected in the Models view.` : `${name} version ${version} could not be shown.` };
       },
       'run/openRunsTable': async () => {
         if (this.experimentId === undefined) throw new ModelOpsError('INVALID_STATE', 'The run is not loaded yet.');

@@ -88,7 +88,7 @@ function render(): void {
     { id: 'metrics', label: 'Metrics', count: run.metrics.length, render: (p: HTMLElement) => renderMetrics(p) },
     { id: 'datasets', label: 'Datasets', count: run.datasets.length, render: (p: HTMLElement) => p.append(datasets(run)) },
     { id: 'artifacts', label: 'Artifacts', render: (p: HTMLElement) => renderArtifacts(p) },
-    { id: 'versions', label: 'Model versions', count: run.versions.length, render: (p: HTMLElement) => p.append(versions(run, (name, version) => channel.request('run/openVersion', { name, version }).catch(fail))) },
+    { id: 'versions', label: 'Model versions', count: run.versions.length, render: (p: HTMLElement) => p.append(versions(run, (name, version) => channel.request('run/openVersion', { name, version }).then((r) => setStatus(status, r.message ?? ''), fail))) },
   ];
   tabsView = tabs(items, SECTIONS.indexOf(section), (i) => {
     section = SECTIONS[i] ?? 'overview';
