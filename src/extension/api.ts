@@ -5,6 +5,8 @@ import type { Ui } from './ui';
 import type { ExperimentsNode } from './views/experiments-tree';
 import type { ExperimentsTreeProvider } from './views/experiments-tree';
 import type { ModelsTreeProvider } from './views/models-tree';
+import type { RunPanel } from './webviews/run-panel';
+import type { RunsPanel } from './webviews/runs-panel';
 
 /**
  * What activate() returns. Other extensions get nothing useful from it; the integration tests and
@@ -32,4 +34,6 @@ export interface ModelOpsApi {
   servingText(): string | undefined;
   /** Replace the prompt/message seam (tests); returns the previous one. */
   setUi(ui: Ui): Ui;
+  /** The open runs tables and run pages: the tests send them requests as their pages would. */
+  readonly runExplorer: { tables(): readonly RunsPanel[]; runPages(): readonly RunPanel[] };
 }

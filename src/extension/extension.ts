@@ -23,8 +23,12 @@ import type { Ui } from './ui';
 import { vscodeUi } from './ui';
 import type { ExperimentsNode } from './views/experiments-tree';
 import { ExperimentsTreeProvider } from './views/experiments-tree';
+import type { ModelsNode } from './views/models-tree';
 import { ModelsTreeProvider } from './views/models-tree';
 import { registerWebviews } from './webviews/register';
+import { RunPanel } from './webviews/run-panel';
+import { RunsPanel } from './webviews/runs-panel';
+import { versionFromArg } from './webviews/targets';
 
 /** Commands that write the store or run code on workspace data: refused in a restricted (untrusted) window. */
 const NEEDS_TRUST = new Set<string>([
@@ -54,6 +58,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly experiments: ExperimentsTreeProvider;
   private readonly experimentsView: vscode.TreeView<ExperimentsNode>;
   private readonly models: ModelsTreeProvider;
+  private readonly modelsView: vscode.TreeView<ModelsNode>;
   private readonly statusBar: ProductionStatusBar;
   private readonly decorations: PredictionDecorations;
   private readonly serving: ModelServing;
@@ -76,7 +81,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.experimentsView = this.track(
       vscode.window.createTreeView(VIEW.experiments, { treeDataProvider: this.experiments, showCollapseAll: true, canSelectMany: true }),
     );
-    this.track(vscode.window.createTreeView(VIEW.models, { treeDataProvider: this.models, showCollapseAll: true }));
+    this.modelsView = this.track(vscode.window.createTreeView(VIEW.models, { treeDataProvider: this.models, showCollapseAll: true }));
     this.track(this.sessions.onDidChange((session) => this.onStoreChanged(session)));
     this.track(
       this.sessions.onDidChangeFolders(() => {
@@ -94,6 +99,7 @@ export class ModelOpsExtension implements vscode.Disposable {
         // A panel opened on a tree node reads that node's folder's store; else the active editor's folder's.
         stores: async (folder) => (folder !== undefined ? this.sessions.byKey(folder) : this.sessions.active())?.get(),
         chooseFolder: async () => (await this.sessions.resolve(undefined, this.ui))?.key,
+        ui: () => this.ui,
         onDidChangeStore: this.sessions.onDidChange,
         log: this.log,
         registerCommand: (id, handler) => this.runner.register(id as CommandId, (_run, ...args) => handler(...args)),
@@ -169,11 +175,14 @@ export class ModelOpsExtension implements vscode.Disposable {
       const n = node as ExperimentsNode | undefined;
       if (n?.kind === 'loadMore') await this.experiments.loadMore(n);
     });
-    this.register(COMMAND.deleteRun, (_run, arg) => deleteRun(deps, arg));
+    this.register(COMMAND.deleteRun, (_run, arg, selected) => deleteRun(deps, arg, selected));
     this.register(COMMAND.restoreRun, (_run, arg) => restoreRun(deps, arg));
     this.register(COMMAND.copyRunId, (_run, arg) => copyRunId(deps, arg));
     this.register(COMMAND.setAlias, (_run, arg, alias) => setAlias(deps, arg, alias));
-    this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble(deps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
+    this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble({ ...deps, showRun: (folder, runId) => this.showRun(folder, runId, { focus: false, expand: false }) }, run, arg), {
+      progressTitle: 'ModelOps: Training ensemble',
+    });
+    this.register(COMMAND.revealModelVersion, (_run, arg) => this.revealVersion(arg));
     this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
       progressTitle: 'ModelOps: Tuning hyperparameters',
     });
@@ -197,16 +206,33 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.stopServing, (_run, arg) => stopServing({ ...deps, serving: this.serving }, arg));
   }
 
-  /** Selects a run in the Experiments view, expanded (a study's run shows its trials under it). */
-  private async showRun(folder: string, runId: string): Promise<void> {
+  /** Selects a version in the Models view (the run page's links to the versions registered from it). */
+  private async revealVersion(arg: unknown): Promise<boolean> {
+    const target = versionFromArg(arg);
+    if (!target) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Which model version? Give { name, version }.');
+    const session = await this.sessions.resolve(arg, this.ui);
+    if (!session) return false;
+    const node = await this.models.nodeForVersion(session.key, target.name, target.version);
+    if (!node) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `${target.name} version ${target.version} is not in the registry.`);
+    await vscode.commands.executeCommand(`${VIEW.models}.focus`);
+    await this.modelsView.reveal(node, { select: true, focus: true, expand: false });
+    return true;
+  }
+
+  /**
+   * Selects a run in the Experiments view, expanded by default (a study's run shows its trials under
+   * it); after training, without taking the keyboard or expanding it.
+   */
+  private async showRun(folder: string, runId: string, how: { focus?: boolean; expand?: boolean } = {}): Promise<void> {
     const node = await this.experiments.nodeForRun(folder, runId);
     if (!node) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `run ${runId} is not in the store`);
-    await vscode.commands.executeCommand(`${VIEW.experiments}.focus`);
+    // A view that is not on screen cannot show a selection: open it (which focuses it) first.
+    if ((how.focus ?? true) || !this.experimentsView.visible) await vscode.commands.executeCommand(`${VIEW.experiments}.focus`);
     const selected = (): boolean => this.experimentsView.selection.some((n) => n.kind === 'run' && n.run.info.runId === runId);
     // reveal() resolves without selecting anything when the view had not loaded the run's parents
     // yet (it was just opened, or a store refresh reloaded it): try again once they are loaded.
     for (let attempt = 1; attempt <= 5; attempt++) {
-      await this.experimentsView.reveal(node, { select: true, focus: true, expand: true });
+      await this.experimentsView.reveal(node, { select: true, focus: how.focus ?? true, expand: how.expand ?? true });
       if (selected()) {
         this.log.info('tree.revealed', { run: runId, attempt });
         return;
@@ -234,6 +260,7 @@ export class ModelOpsExtension implements vscode.Disposable {
         this.ui = ui;
         return prev;
       },
+      runExplorer: { tables: () => RunsPanel.all(), runPages: () => RunPanel.all() },
     };
   }
 

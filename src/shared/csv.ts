@@ -16,3 +16,8 @@ export function csvCell(text: string): string {
 export function csvLine(cells: readonly string[]): string {
   return cells.map(csvCell).join(',');
 }
+
+/** A numeric cell's text: full precision; NaN and missing values are empty cells. */
+export function csvNumber(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
+}

@@ -68,6 +68,16 @@ function numberArray<T extends number | null>(allowNull: boolean, maxLength: num
   };
 }
 
+/** Arrays of strings (param and tag values): one tight loop, as for numbers. */
+export function strings(maxLength = 1_000_000): Check<string[]> {
+  return (v, p) => {
+    if (!Array.isArray(v)) return fail(p, 'an array', v);
+    if (v.length > maxLength) return fail(p, `at most ${maxLength} items`, v);
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') fail(`${p}[${i}]`, 'a string', v[i]);
+    return v.slice() as string[];
+  };
+}
+
 export const numbers = (maxLength = 10_000_000): Check<number[]> => numberArray<number>(false, maxLength);
 export const numbersOrNull = (maxLength = 10_000_000): Check<(number | null)[]> => numberArray<number | null>(true, maxLength);
 
@@ -79,14 +89,24 @@ type FromShape<R extends Shape, O extends Shape> = { [K in keyof R]: Infer<R[K]>
  * and the result is a fresh object, so nothing but the declared fields reaches the other side.
  */
 export function obj<R extends Shape, O extends Shape = Record<never, never>>(required: R, optional?: O): Check<FromShape<R, O>> {
+  const requiredKeys = Object.keys(required);
+  const optionalKeys = optional ? Object.keys(optional) : [];
   return (v, p) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'an object', v);
     const source = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(required)) out[key] = required[key](source[key], `${p}.${key}`);
+    // A field's path is only built when it fails: a page of runs holds tens of thousands of objects.
+    const field = (check: Check<unknown>, key: string): unknown => {
+      try {
+        return check(source[key], p);
+      } catch {
+        return check(source[key], `${p}.${key}`);
+      }
+    };
+    for (const key of requiredKeys) out[key] = field(required[key], key);
     if (optional) {
-      for (const key of Object.keys(optional)) {
-        if (source[key] !== undefined) out[key] = optional[key](source[key], `${p}.${key}`);
+      for (const key of optionalKeys) {
+        if (source[key] !== undefined) out[key] = field(optional[key], key);
       }
     }
     return out as FromShape<R, O>;

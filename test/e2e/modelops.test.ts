@@ -85,4 +85,29 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     assert.match(await hover.innerText(), /probability/);
     await wb.screenshot('prediction-hover');
   });
+
+  test('an experiment opens its runs table, and a click on a run its page, where the MLmodel previews with its signature', async () => {
+    await wb.dismissNotifications();
+    await wb.runCommand('View: Close All Editors');
+    const entry = await wb.contextMenu(wb.treeItem('iris-demo'), 'Open Runs Table');
+    await entry.click();
+    const table = wb.webview();
+    await table.locator('.grid-body .row').nth(2).waitFor({ timeout: 60_000 });
+    assert.match((await table.locator('[data-testid="counts"]').innerText()) ?? '', /^3 runs/);
+    assert.ok((await table.locator('.run-link').allInnerTexts()).includes('forest-knn-1'));
+    // Away from the tree, whose hover would cover the table (and the next click).
+    await wb.page.mouse.move(1100, 700);
+    await wb.page.locator('.context-view .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await wb.screenshot('runs-table');
+    await wb.treeItem('forest-knn-1').click();
+    const page = wb.webview();
+    await page.locator('[data-testid="run-name"]', { hasText: 'forest-knn-1' }).waitFor({ timeout: 60_000 });
+    await page.locator('vscode-tab-header[data-tab="artifacts"]').click();
+    await page.locator('[data-testid="artifact:model"]').click();
+    await page.locator('[data-testid="artifact:model/MLmodel"]').click();
+    await page.locator('[data-testid="mlmodel"]').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('[data-testid="mlmodel"]').innerText(), /sepal_length/);
+    await wb.page.mouse.move(1100, 700);
+    await wb.screenshot('run-page');
+  });
 });

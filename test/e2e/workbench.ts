@@ -2,7 +2,7 @@
 // The e2e tests speak in user terms (open the ModelOps sidebar, run a palette command, right-click
 // a tree item) and this class holds the selectors, which change with VS Code versions.
 import { chromium } from 'playwright-core';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +168,14 @@ export class Workbench {
     await item.waitFor({ timeout: 15_000 });
     await item.hover();
     return item;
+  }
+
+  /**
+   * The page inside the visible webview editor (VS Code nests it: an outer iframe per webview, the
+   * page in its `#active-frame`).
+   */
+  webview(): FrameLocator {
+    return this.page.locator('iframe.webview.ready:visible').last().contentFrame().frameLocator('#active-frame');
   }
 
   /** Polls `check` until it holds (UI state settles asynchronously); fails after `ms`. */

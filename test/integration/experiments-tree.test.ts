@@ -58,8 +58,9 @@ suite('Experiments view', () => {
     const second = await childrenOf(api.experiments, ['paging']);
     assert.equal(second.filter((r) => r.node.kind === 'run').length, 200);
     assert.equal(second.filter((r) => r.label.startsWith('trial-')).length, 0, 'trials are not top-level');
-    const trials = await childrenOf(api.experiments, ['paging', 'study']);
-    assert.deepEqual(trials.map((r) => r.label), ['trial-2', 'trial-1', 'trial-0']);
+    const under = await childrenOf(api.experiments, ['paging', 'study']);
+    // The trials first, then what every run expands into.
+    assert.deepEqual(under.map((r) => r.label), ['trial-2', 'trial-1', 'trial-0', 'Parameters', 'Metrics', 'Artifacts']);
   });
 
   test('refreshes by itself when another process writes the store', async () => {

@@ -54,6 +54,12 @@ suite('train, register, promote and predict from the editor', () => {
     assert.match(run.description, /^accuracy 0\.9\d{3}$/);
     const done = ui.messages.find((m) => m.level === 'info' && m.text.startsWith('Trained rf + knn on iris.csv'));
     assert.deepEqual(done?.actions, ['Register Model…'], 'the result offers to register the model, as `train --register` does');
+    // The toast names the run as the tree does, and the tree shows the new run selected.
+    assert.ok(done?.text.endsWith(`(run ${run.label}).`), `${done?.text} names ${run.label}`);
+    await waitFor('the trained run selected in the Experiments view', () => {
+      const node = api.experimentsSelection()[0];
+      return node?.kind === 'run' && node.run.info.runId === result.runId;
+    });
   });
 
   test('the store the editor opened runs on node:sqlite, the engine safe beside MLflow (the extension host has it)', async () => {

@@ -103,7 +103,8 @@ suite('tune hyperparameters from the editor', function () {
       const runs = await childrenOf(api.experiments, ['Default']);
       const study = runs.find((r) => r.node.kind === 'run' && r.node.run.info.runId === result.runId);
       if (!study) return undefined;
-      const children = await childrenOf(api.experiments, ['Default', study.label]);
+      // Under a run: its nested runs (the trials), then its params, metrics and artifacts.
+      const children = (await childrenOf(api.experiments, ['Default', study.label])).filter((r) => r.node.kind === 'run');
       return children.length === 3 ? children : undefined;
     });
     assert.deepEqual(trials.map((r) => r.label).sort(), ['iris-species-trial-0', 'iris-species-trial-1', 'iris-species-trial-2']);

@@ -27,7 +27,60 @@
       });
     }
   };
+  // The runs table pulls its rows: `fixture.runs` (or window.__runsData, set by the benchmark) as a
+  // change log, one stamp per row; __runsPush / __runsRemove add changes, as a live store would.
+  const runsLog = () => {
+    const data = window.__runsData || fixture.runs;
+    if (!data) return undefined;
+    if (!data.log) data.log = data.rows.map((row, i) => ({ stamp: i + 1, row }));
+    return data;
+  };
+  window.__runsPush = (row) => {
+    const data = runsLog();
+    data.log.push({ stamp: data.log.length + 1, row });
+    return data.log.length;
+  };
+  window.__runsRemove = (runId) => {
+    const data = runsLog();
+    data.log.push({ stamp: data.log.length + 1, removed: runId });
+    return data.log.length;
+  };
+  const runsChanges = (since, limit) => {
+    const data = runsLog();
+    const page = Math.min(limit || 2000, fixture.changesPage || 2000);
+    const entries = data.log.filter((e) => e.stamp > since);
+    const taken = entries.slice(0, page);
+    const stamp = taken.length ? taken[taken.length - 1].stamp : data.log.length;
+    return {
+      stamp,
+      reset: since === 0,
+      more: entries.length > taken.length,
+      keys: data.keys,
+      runs: taken.filter((e) => e.row).map((e) => e.row),
+      removed: taken.filter((e) => e.removed).map((e) => e.removed),
+    };
+  };
   const respond = (m) => {
+    if (m.method === 'runs/changes') return { kind: 'response', id: m.id, result: runsChanges(m.params.since, m.params.limit) };
+    if (m.method === 'runs/filter' && !(fixture.replies && fixture.replies['runs/filter'])) {
+      const known = fixture.filters && fixture.filters[m.params.filter];
+      if (known && known.error) return { kind: 'response', id: m.id, error: known.error };
+      const ids = known || (window.__filterIds && window.__filterIds(m.params.filter)) || runsLog().rows.map((r) => r.runId);
+      return { kind: 'response', id: m.id, result: { filter: m.params.filter, runIds: ids } };
+    }
+    if (m.method === 'run/metricHistories') {
+      const make = window.__generateHistory;
+      const steps = fixture.historySteps || 50;
+      return { kind: 'response', id: m.id, result: { histories: m.params.keys.map((key) => (fixture.histories && fixture.histories[key]) || make(key, steps)) } };
+    }
+    if (m.method === 'run/previewArtifact' && fixture.previews) {
+      const p = fixture.previews[m.params.path];
+      if (p) return { kind: 'response', id: m.id, result: p };
+      return { kind: 'response', id: m.id, error: { code: 'RESOURCE_DOES_NOT_EXIST', message: `artifact '${m.params.path}' not found` } };
+    }
+    if (m.method === 'run/listArtifacts' && fixture.artifacts) {
+      return { kind: 'response', id: m.id, result: { path: m.params.path, entries: fixture.artifacts[m.params.path] || [] } };
+    }
     if (m.method === 'compare/metricHistory') {
       const wanted = new Set(m.params.runIds);
       const all = (fixture.histories && fixture.histories[m.params.key]) || [];
@@ -46,7 +99,8 @@
           deliver(fixture.initial);
         }, 0);
       }
-      if (m.kind === 'request' && !fixture.holdRequests) setTimeout(() => window.__deliver(respond(m)), 0);
+      // `serialize`: answers cross as JSON, as VS Code's postMessage does (the benchmark counts that cost).
+      if (m.kind === 'request' && !fixture.holdRequests) setTimeout(() => window.__deliver(fixture.serialize ? JSON.parse(JSON.stringify(respond(m))) : respond(m)), 0);
     },
     getState: () => saved,
     setState: (s) => {

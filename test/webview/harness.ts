@@ -14,6 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { panelHtml } from '../../src/extension/webviews/html';
 import type { ThemeName } from './themes';
 import { themeBodyClass, themeCss } from './themes';
+import { generateHistory } from './run-builders';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 export const SCREENSHOTS = join(REPO, 'test', 'webview', 'screenshots');
@@ -21,7 +22,7 @@ const DIST = join(REPO, 'dist', 'webview');
 const CHROMIUM = process.env.MODELOPS_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export type PanelName = 'compare' | 'promotion';
+export type PanelName = 'compare' | 'promotion' | 'runs' | 'run';
 
 export interface Fixture {
   /** The first message the fake host sends after the webview's ready notification. */
@@ -30,6 +31,17 @@ export interface Fixture {
   replies?: Record<string, unknown>;
   savedState?: unknown;
   holdRequests?: boolean;
+  /** Runs table: the rows the fake host serves to `runs/changes`, and its page size. */
+  runs?: unknown;
+  changesPage?: number;
+  /** Runs table: run ids (or an error) per filter text. */
+  filters?: Record<string, unknown>;
+  /** Run page: artifact listings per folder, previews per path, history length. */
+  artifacts?: Record<string, unknown>;
+  previews?: Record<string, unknown>;
+  historySteps?: number;
+  /** Answers cross as JSON text, as through VS Code's postMessage (the benchmark). */
+  serialize?: boolean;
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
@@ -46,7 +58,7 @@ export class Harness {
     if (!existsSync(join(DIST, 'compare.js'))) throw new Error(`${DIST}/compare.js is missing: run npm run build first`);
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const page = /^\/(compare|promotion)\.html$/.exec(url.pathname);
+      const page = /^\/(compare|promotion|runs|run)\.html$/.exec(url.pathname);
       if (page) {
         const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
         const html = panelHtml({ title: page[1], cspSource: origin(), nonce: 'testnonce' + Date.now(), scriptUri: `/dist/${page[1]}.js`, styleUri: `/dist/${page[1]}.css` })
@@ -93,7 +105,9 @@ export class Harness {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    await page.addInitScript({ content: `window.__fixture = ${JSON.stringify(fixture)};\n${readFileSync(join(REPO, 'test', 'webview', 'fake-host.js'), 'utf8')}` });
+    // The history generator runs in the page, so 1,000 metrics × 1,000 steps need not be injected.
+    const generator = `window.__generateHistory = (${generateHistory.toString()});`;
+    await page.addInitScript({ content: `window.__fixture = ${JSON.stringify(fixture)};\n${generator}\n${readFileSync(join(REPO, 'test', 'webview', 'fake-host.js'), 'utf8')}` });
     await page.goto(`${this.origin}/${panel}.html?theme=${theme}`);
     return new OpenPanel(page, errors, dialogs);
   }

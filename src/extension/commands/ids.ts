@@ -27,6 +27,11 @@ export const COMMAND = {
   // Webview panels (src/extension/webviews/register.ts registers them).
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',
+  // The run explorer (src/extension/webviews/explorer-commands.ts registers them).
+  openRunsTable: 'modelops.openRunsTable',
+  openRun: 'modelops.openRun',
+  openRunArtifacts: 'modelops.openRunArtifacts',
+  revealModelVersion: 'modelops.revealModelVersion',
 } as const;
 
 export type CommandId = (typeof COMMAND)[keyof typeof COMMAND];

@@ -61,15 +61,44 @@ export async function targetRunId(deps: CommandDeps, session: StoreSession, arg:
   return (await targetRun(deps, session, arg, 'ACTIVE_ONLY'))?.info.runId;
 }
 
-export async function deleteRun(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
-  const session = await sessionFor(deps, arg);
+/**
+ * Several runs at once: the tree's multi-selection (VS Code passes the clicked node and the selected
+ * ones) or `{ runIds, folder? }` from the runs table. Undefined for a single target.
+ */
+function runsToDelete(arg: unknown, selected: unknown): { runIds: string[]; folderArg: unknown } | undefined {
+  if (Array.isArray(selected) && selected.length > 1) {
+    const nodes = selected.filter(isRunNode).filter((n) => !n.deleted);
+    return nodes.length > 1 ? { runIds: nodes.map((n) => n.run.info.runId), folderArg: nodes[0] } : undefined;
+  }
+  if (typeof arg === 'object' && arg !== null && Array.isArray((arg as { runIds?: unknown }).runIds)) {
+    return { runIds: (arg as { runIds: unknown[] }).runIds.filter((x): x is string => typeof x === 'string'), folderArg: arg };
+  }
+  return undefined;
+}
+
+/** Deletes one run (tree item, id, or asked for), or several after a confirmation; resolves to the id(s) deleted. */
+export async function deleteRun(deps: CommandDeps, arg: unknown, selected?: unknown): Promise<string | string[] | undefined> {
+  const many = runsToDelete(arg, selected);
+  const session = await sessionFor(deps, many ? many.folderArg : arg);
   if (!session) return undefined;
+  if (many) return deleteRuns(deps, session, many.runIds);
   const run = await targetRun(deps, session, arg, 'ACTIVE_ONLY');
   if (!run) return undefined;
   const store = await session.getOrCreate();
   await store.tracking.deleteRun(run.info.runId);
   void deps.ui().info(`Deleted run ${runLabel(run)} (it can be restored from "Deleted runs").`);
   return run.info.runId;
+}
+
+async function deleteRuns(deps: CommandDeps, session: StoreSession, runIds: string[]): Promise<string[] | undefined> {
+  if (runIds.length === 0) return [];
+  const store = await session.getOrCreate();
+  const first = await store.tracking.getRun(runIds[0]!);
+  const what = runIds.length === 1 ? `run ${runLabel(first)}` : `${runIds.length} runs`;
+  if (runIds.length > 1 && !(await deps.ui().confirm(`Delete ${what}?`, 'They move to "Deleted runs" in the Experiments view, where each can be restored (as in MLflow).', 'Delete'))) return undefined;
+  for (const id of runIds) await store.tracking.deleteRun(id);
+  void deps.ui().info(`Deleted ${what} (${runIds.length === 1 ? 'it' : 'each'} can be restored from "Deleted runs").`);
+  return runIds;
 }
 
 export async function restoreRun(deps: CommandDeps, arg: unknown): Promise<string | undefined> {

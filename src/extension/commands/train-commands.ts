@@ -19,7 +19,7 @@ import type { CommandRun } from './runner';
 import type { CommandDeps } from './run-commands';
 import { sessionFor, targetRunId, targetVersion } from './run-commands';
 import type { StoreSession } from '../store-session';
-import { formatMetric } from '../views/run-format';
+import { formatMetric, runLabel } from '../views/run-format';
 
 const MEMBER_LABELS: Record<MemberType, string> = {
   rf: 'Random forest',
@@ -89,7 +89,12 @@ export function csvHeader(file: string): string[] {
  * Train Ensemble: pick a CSV, its target column and the members, then train with progress and
  * cancellation through the same pipeline as `modelops train`. Resolves to the run id.
  */
-export async function trainEnsemble(deps: CommandDeps, run: CommandRun, arg: unknown): Promise<TrainResult | undefined> {
+export interface TrainDeps extends CommandDeps {
+  /** Selects a run in the Experiments view (the one just trained), without taking the keyboard. */
+  showRun?(folder: string, runId: string): Promise<void>;
+}
+
+export async function trainEnsemble(deps: TrainDeps, run: CommandRun, arg: unknown): Promise<TrainResult | undefined> {
   const picked = await pickCsvAndTarget(deps, arg, 'Train an ensemble on which CSV?');
   if (!picked) return undefined;
   const { csv, target } = picked;
@@ -117,12 +122,15 @@ export async function trainEnsemble(deps: CommandDeps, run: CommandRun, arg: unk
     },
   });
   const key = Config.primaryMetric() in result.metrics ? Config.primaryMetric() : result.task === 'classification' ? 'accuracy' : 'r2';
+  // The toast names the run as the tree does, and the tree shows it selected.
+  const name = await store.tracking.getRun(result.runId).then(runLabel, () => result.runId.slice(0, 8));
+  void deps.showRun?.(session.key, result.runId).catch(() => undefined);
   // Registration is offered, not forced (as `modelops train --register`): the button runs the same
   // Register Model from Run command, which validates the new version at once.
   const registerAction = 'Register Model…';
   void deps
     .ui()
-    .info(`Trained ${members.map((m) => m.type).join(' + ')} on ${path.basename(csv)}: ${formatMetric(key, result.metrics[key])} (run ${result.runId.slice(0, 8)}).`, registerAction)
+    .info(`Trained ${members.map((m) => m.type).join(' + ')} on ${path.basename(csv)}: ${formatMetric(key, result.metrics[key])} (run ${name}).`, registerAction)
     .then((choice) => {
       if (choice === registerAction) void vscode.commands.executeCommand(COMMAND.registerModel, { folder: session.key, runId: result.runId });
     });
@@ -159,7 +167,8 @@ export async function registerFromRun(deps: CommandDeps, run: CommandRun, arg: u
   }
   if (!name) return undefined;
   const workspace = session.folder.uri.fsPath;
-  run.report(`registering run ${runId.slice(0, 8)} as ${name}`);
+  const runName = runLabel(await store.tracking.getRun(runId));
+  run.report(`registering run ${runName} as ${name}`);
   const result = await registerModel(store, {
     runId,
     name: name.trim(),
@@ -167,7 +176,7 @@ export async function registerFromRun(deps: CommandDeps, run: CommandRun, arg: u
     validate: true,
     validation: { workspace, gatesPath: gatesPath(session), signal: abortSignalFor(run.token), onProgress: (m) => run.report(m) },
   });
-  void deps.ui().info(`Registered ${result.version.name} version ${result.version.version}.${validationLine(result.validation)}`);
+  void deps.ui().info(`Registered ${result.version.name} version ${result.version.version} from run ${runName}.${validationLine(result.validation)}`);
   return result;
 }
 

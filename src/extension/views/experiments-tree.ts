@@ -8,16 +8,23 @@ import type { StoreSessions } from '../store-sessions';
 import type { TrackingStore } from '../../store/tracking-store';
 import { folderItem, NO_STORE_YET } from './folder-item';
 import { messageItem } from './message-item';
-import { parentRunId, runDescription, runLabel, runTooltipMarkdown, STATUS_ICON } from './run-format';
+import { formatMetric, parentRunId, runDescription, runLabel, runTooltipMarkdown, STATUS_ICON } from './run-format';
 
 /** Every node carries its workspace folder's key (its URI): commands on it use that folder's store. */
 export type ExperimentsNode =
   | { kind: 'folder'; folder: string }
   | { kind: 'experiment'; folder: string; experiment: Experiment }
   | { kind: 'run'; folder: string; run: Run; hasChildren: boolean; deleted: boolean }
+  | { kind: 'runGroup'; folder: string; run: Run; group: RunGroup; count: number }
+  | { kind: 'runValue'; folder: string; runId: string; group: 'params' | 'metrics'; key: string; value: string }
+  | { kind: 'artifact'; folder: string; run: Run; path: string; isDir: boolean; size?: number }
   | { kind: 'loadMore'; folder: string; experimentId: string; shown: number }
   | { kind: 'deletedRuns'; folder: string; experimentId: string }
   | { kind: 'message'; folder?: string; text: string; detail?: string; icon: string };
+
+/** What a run expands into besides its nested runs. */
+export type RunGroup = 'params' | 'metrics' | 'artifacts';
+const GROUP_LABEL: Record<RunGroup, string> = { params: 'Parameters', metrics: 'Metrics', artifacts: 'Artifacts' };
 
 /** Paging state is per folder and experiment (experiment ids repeat across folders' stores). */
 function pageKey(folder: string, experimentId: string): string {
@@ -87,11 +94,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       }
       case 'run': {
         const r = node.run;
-        const item = new vscode.TreeItem(
-          runLabel(r),
-          node.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-        );
+        // Every run expands: its nested runs (trials), then its params, metrics and artifacts.
+        const item = new vscode.TreeItem(runLabel(r), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `run:${node.folder}:${r.info.runId}`;
+        // A click opens the run's page (the twistie expands it), keeping the keyboard in the tree.
+        item.command = { command: COMMAND.openRun, title: 'Open Run', arguments: [node] };
         item.description = runDescription(r, Config.primaryMetric());
         const icon = STATUS_ICON[r.info.status];
         item.iconPath = node.deleted
@@ -101,6 +108,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         item.contextValue = node.deleted ? 'run.deleted' : 'run';
         return item;
       }
+      case 'runGroup':
+      case 'runValue':
+      case 'artifact':
+        return runPartItem(node);
       case 'loadMore': {
         const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
         item.id = `loadMore:${node.folder}:${node.experimentId}:${node.shown}`;
@@ -199,9 +210,13 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         return out;
       }
       case 'run': {
-        const runs = await this.allRuns(store.tracking, [node.run.info.experimentId], `tags.\`${TAG.parentRunId}\` = '${node.run.info.runId}'`);
-        return runs.map((run) => ({ kind: 'run', folder, run, hasChildren: false, deleted: false }));
+        const runs = node.deleted ? [] : await this.allRuns(store.tracking, [node.run.info.experimentId], `tags.\`${TAG.parentRunId}\` = '${node.run.info.runId}'`);
+        return [...runs.map((run): ExperimentsNode => ({ kind: 'run', folder, run, hasChildren: false, deleted: false })), ...runGroups(folder, node.run)];
       }
+      case 'runGroup':
+        return node.group === 'artifacts' ? this.artifactNodes(store.tracking, folder, node.run, '') : runValues(folder, node.run, node.group);
+      case 'artifact':
+        return node.isDir ? this.artifactNodes(store.tracking, folder, node.run, node.path) : [];
       case 'deletedRuns': {
         const runs = await this.allRuns(store.tracking, [node.experimentId], undefined, 'DELETED_ONLY');
         return runs.map((run) => ({ kind: 'run', folder, run, hasChildren: false, deleted: true }));
@@ -209,6 +224,20 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       default:
         return [];
     }
+  }
+
+  /** One folder level of a run's artifacts; a run whose artifacts are elsewhere says so. */
+  private async artifactNodes(tracking: TrackingStore, folder: string, run: Run, path: string): Promise<ExperimentsNode[]> {
+    let entries;
+    try {
+      entries = await tracking.listArtifacts(run.info.runId, path || undefined);
+    } catch (e) {
+      return [{ kind: 'message', folder, text: 'Artifacts not readable here', detail: e instanceof Error ? e.message : String(e), icon: 'warning' }];
+    }
+    if (entries.length === 0 && path === '') return [{ kind: 'message', folder, text: 'No artifacts', icon: 'info' }];
+    // Folders first, as the Explorer lists them.
+    const sorted = [...entries].sort((a, b) => Number(b.isDir) - Number(a.isDir) || (a.path < b.path ? -1 : 1));
+    return sorted.map((a) => ({ kind: 'artifact', folder, run, path: a.path, isDir: a.isDir, ...(a.fileSize === undefined ? {} : { size: a.fileSize }) }));
   }
 
   /** The node of a run of a folder's store, for reveal(); undefined when the run or folder is gone. */
@@ -231,6 +260,15 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (node.kind === 'experiment') return this.sessions.multiRoot ? { kind: 'folder', folder } : undefined;
     const store = await this.sessions.byKey(folder)?.get();
     if (!store) return undefined;
+    if (node.kind === 'runGroup') return this.runNode(folder, node.run);
+    if (node.kind === 'runValue') {
+      const run = await store.tracking.getRun(node.runId);
+      return { kind: 'runGroup', folder, run, group: node.group, count: node.group === 'params' ? run.data.params.length : run.data.metrics.length };
+    }
+    if (node.kind === 'artifact') {
+      const dir = node.path.includes('/') ? node.path.slice(0, node.path.lastIndexOf('/')) : '';
+      return dir ? { kind: 'artifact', folder, run: node.run, path: dir, isDir: true } : { kind: 'runGroup', folder, run: node.run, group: 'artifacts', count: 0 };
+    }
     const experimentId = node.kind === 'run' ? node.run.info.experimentId : node.experimentId;
     if (node.kind === 'run') {
       if (node.deleted) return { kind: 'deletedRuns', folder, experimentId };
@@ -238,6 +276,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       if (parent) return { kind: 'run', folder, run: await store.tracking.getRun(parent), hasChildren: true, deleted: false };
     }
     return this.experimentNodes.get(pageKey(folder, experimentId)) ?? { kind: 'experiment', folder, experiment: await store.tracking.getExperiment(experimentId) };
+  }
+
+  private async runNode(folder: string, run: Run): Promise<ExperimentsNode | undefined> {
+    return this.nodeForRun(folder, run.info.runId);
   }
 
   /** Reads pages until `page.limit` top-level runs are loaded or the experiment has no more. */
@@ -286,4 +328,58 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+function runGroups(folder: string, run: Run): ExperimentsNode[] {
+  const out: ExperimentsNode[] = [];
+  if (run.data.params.length > 0) out.push({ kind: 'runGroup', folder, run, group: 'params', count: run.data.params.length });
+  if (run.data.metrics.length > 0) out.push({ kind: 'runGroup', folder, run, group: 'metrics', count: run.data.metrics.length });
+  out.push({ kind: 'runGroup', folder, run, group: 'artifacts', count: 0 });
+  return out;
+}
+
+function runValues(folder: string, run: Run, group: 'params' | 'metrics'): ExperimentsNode[] {
+  const runId = run.info.runId;
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  if (group === 'params') return [...run.data.params].sort(byKey).map((p) => ({ kind: 'runValue', folder, runId, group, key: p.key, value: p.value }));
+  return [...run.data.metrics].sort(byKey).map((m) => ({ kind: 'runValue', folder, runId, group, key: m.key, value: formatMetric('', m.value).trim() }));
+}
+
+/** Items under a run: its groups, their values, its artifacts. Clicks open the run's page at that place. */
+function runPartItem(node: Extract<ExperimentsNode, { kind: 'runGroup' | 'runValue' | 'artifact' }>): vscode.TreeItem {
+  const open = (title: string): vscode.Command => ({ command: COMMAND.openRun, title, arguments: [node] });
+  if (node.kind === 'runGroup') {
+    const item = new vscode.TreeItem(GROUP_LABEL[node.group], vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `runGroup:${node.folder}:${node.run.info.runId}:${node.group}`;
+    if (node.group !== 'artifacts') item.description = String(node.count);
+    item.iconPath = new vscode.ThemeIcon(node.group === 'params' ? 'symbol-parameter' : node.group === 'metrics' ? 'graph-line' : 'files');
+    item.contextValue = `valueGroup.${node.group}`;
+    return item;
+  }
+  if (node.kind === 'runValue') {
+    const item = new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.None);
+    item.id = `runValue:${node.folder}:${node.runId}:${node.group}:${node.key}`;
+    item.description = node.value.length > 80 ? `${node.value.slice(0, 80)}…` : node.value;
+    item.tooltip = `${node.key} = ${node.value}`;
+    item.iconPath = new vscode.ThemeIcon(node.group === 'params' ? 'symbol-parameter' : 'graph-line');
+    item.contextValue = node.group === 'params' ? 'paramValue' : 'metricValue';
+    item.command = open(node.group === 'metrics' ? 'Show Metric' : 'Show Parameters');
+    return item;
+  }
+  const name = node.path.slice(node.path.lastIndexOf('/') + 1);
+  const item = new vscode.TreeItem(name, node.isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `artifact:${node.folder}:${node.run.info.runId}:${node.path}`;
+  // A URI only for the file icon theme (its extension picks the icon); the file is read by the run page.
+  item.resourceUri = vscode.Uri.from({ scheme: 'modelops-artifact', path: `/${node.path}` });
+  item.iconPath = node.isDir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
+  item.contextValue = node.isDir ? 'artifactFolder' : 'artifact';
+  if (node.size !== undefined) item.description = formatBytes(node.size);
+  if (!node.isDir) item.command = open('Preview Artifact');
+  return item;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

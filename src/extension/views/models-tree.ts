@@ -133,6 +133,23 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     return out;
   }
 
+  /** The node of a version, for reveal(); undefined when the folder's store or the version is gone. */
+  async nodeForVersion(folder: string, name: string, version: string): Promise<ModelsNode | undefined> {
+    const store = await this.sessions.byKey(folder)?.get();
+    if (!store) return undefined;
+    const found = (await this.versions(store, folder, name)).find((n) => n.kind === 'version' && n.version.version === version);
+    return found;
+  }
+
+  /** reveal() walks up: a version to its model, a model to its folder's node in a multi-root workspace. */
+  async getParent(node: ModelsNode): Promise<ModelsNode | undefined> {
+    if (node.kind === 'folder' || node.kind === 'message') return undefined;
+    if (node.kind === 'model') return this.sessions.multiRoot ? { kind: 'folder', folder: node.folder } : undefined;
+    const store = await this.sessions.byKey(node.folder)?.get();
+    if (!store) return undefined;
+    return { kind: 'model', folder: node.folder, model: await store.registry.getRegisteredModel(node.version.name) };
+  }
+
   dispose(): void {
     this.changed.dispose();
   }

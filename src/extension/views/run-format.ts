@@ -49,6 +49,9 @@ function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
+/** Rows per table in a run's tooltip. */
+export const TOOLTIP_ROWS = 15;
+
 /** Markdown for the tooltip: identity, timing, then params and metrics as tables. */
 export function runTooltipMarkdown(run: Run): string {
   const lines = [`**${escapeMd(runLabel(run))}**`, '', `Run \`${run.info.runId}\` · ${run.info.status}`];
@@ -60,7 +63,10 @@ export function runTooltipMarkdown(run: Run): string {
   if (parent) lines.push('', `Parent run \`${parent}\``);
   const table = (title: string, rows: [string, string][]): void => {
     if (rows.length === 0) return;
-    lines.push('', `| ${title} | |`, '|---|---|', ...rows.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`));
+    // A hover cannot scroll: past a screenful, say how many more and where they are.
+    const shown = rows.slice(0, TOOLTIP_ROWS);
+    lines.push('', `| ${title} | |`, '|---|---|', ...shown.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`));
+    if (rows.length > shown.length) lines.push('', `…and ${rows.length - shown.length} more ${title.toLowerCase()}: expand the run or open its page.`);
   };
   table('Params', [...run.data.params].sort((a, b) => a.key.localeCompare(b.key)).map((p) => [p.key, p.value]));
   table(

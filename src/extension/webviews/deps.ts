@@ -1,11 +1,15 @@
 /** What the panels need from the rest of the extension: given by the composition root. */
 import type * as vscode from 'vscode';
 import type { RegistryStore } from '../../store/registry-store';
+import type { StoreFile } from '../../store/sql/store-file';
 import type { TrackingStore } from '../../store/tracking-store';
+import type { Ui } from '../ui';
 
 export interface WebviewStores {
   tracking: TrackingStore;
   registry: RegistryStore;
+  /** The stores opened together; `file` is the workspace file (undefined for an MLflow server). */
+  stores?: { file?: StoreFile };
 }
 
 export interface WebviewLog {
@@ -25,6 +29,8 @@ export interface WebviewDeps {
    * the workspace has several); undefined when the pick was dismissed. Absent: the default store.
    */
   chooseFolder?: () => Promise<string | undefined>;
+  /** The prompt seam the commands use (the integration tests answer through it); default VS Code's own. */
+  ui?: () => Ui;
   /** Fires when anyone writes the store; open panels reload their data. */
   onDidChangeStore: vscode.Event<unknown>;
   log: WebviewLog;
@@ -38,13 +44,21 @@ export interface WebviewDeps {
 /**
  * Commands the panels' buttons run: the same registered commands as the tree's context menus, so
  * the behaviour (prompts, trust checks, audit) lives in one place. Arguments passed:
- * openRunArtifacts(runId), registerModel({ runId, folder? }), promoteToProduction / rejectVersion
+ * openRunArtifacts(runId), openRun({ runId, folder? }), compareRuns(first, [{ runId, folder? }…]),
+ * registerModel({ runId, folder? }), promoteToProduction / rejectVersion
  * ({ name, version, folder? }, comment); `folder` is the panel's workspace folder key when it has
  * one, so the command uses that folder's store. A result of undefined or false means nothing happened.
  */
 export const PANEL_ACTIONS = {
   openRunArtifacts: 'modelops.openRunArtifacts',
+  openRun: 'modelops.openRun',
+  openRunsTable: 'modelops.openRunsTable',
+  compareRuns: 'modelops.compareRuns',
+  /** `({ runIds, folder? })`: resolves to the ids it deleted (after a confirmation for several). */
+  deleteRuns: 'modelops.deleteRun',
   registerModel: 'modelops.registerModel',
+  /** `({ name, version, folder? })`: selects the version in the Models view. */
+  revealVersion: 'modelops.revealModelVersion',
   promoteToProduction: 'modelops.promoteToProduction',
   rejectVersion: 'modelops.rejectVersion',
 } as const;

@@ -124,22 +124,27 @@ export class HostChannel<C extends Contract> {
       return;
     }
     const { id, method } = message;
-    const spec = (this.contract.requests as Record<string, C['requests'][string] | undefined>)[method];
-    const handler = (this.options.requests as Record<string, ((p: unknown) => Promise<unknown>) | undefined>)[method];
-    if (!spec || !handler) {
-      this.reply(id, undefined, new ModelOpsError('BAD_REQUEST', `unknown request ${method}`));
-      return;
-    }
     const t0 = Date.now();
     try {
-      const params = spec.params(message.params, `${method} params`);
-      const result = spec.result(await handler(params), `${method} result`);
+      const result = await this.handle(method, message.params);
       this.reply(id, result);
       this.options.onRequestDone?.(method, Date.now() - t0);
     } catch (e) {
       this.reply(id, undefined, e);
       this.options.onRequestDone?.(method, Date.now() - t0, e);
     }
+  }
+
+  /**
+   * One request as if the page had sent it: params validated, the handler run, its result checked.
+   * The page's requests go through here; so do the integration tests', which cannot click in a webview.
+   */
+  async handle(method: string, rawParams: unknown): Promise<unknown> {
+    const spec = (this.contract.requests as Record<string, C['requests'][string] | undefined>)[method];
+    const handler = (this.options.requests as Record<string, ((p: unknown) => Promise<unknown>) | undefined>)[method];
+    if (!spec || !handler) throw new ModelOpsError('BAD_REQUEST', `unknown request ${method}`);
+    const params = spec.params(rawParams, `${method} params`);
+    return spec.result(await handler(params), `${method} result`);
   }
 
   private reply(id: number, result: unknown, error?: unknown): void {

@@ -6,7 +6,7 @@ import { HostChannel } from './host-channel';
 import type { HostNotificationHandlers, RequestHandlers } from './host-channel';
 import { makeNonce, panelHtml } from './html';
 
-export type PanelScript = 'compare' | 'promotion';
+export type PanelScript = 'compare' | 'promotion' | 'runs' | 'run';
 
 /** Scripts on, and only dist/webview readable: the panel needs nothing else from disk. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -58,7 +58,16 @@ export function connectPanel<C extends Contract>(
   name: PanelScript,
   contract: C,
   handlers: { requests: RequestHandlers<C>; notifications?: HostNotificationHandlers<C> },
-  wiring: { deps: WebviewDeps; disposer: Disposer; reload: () => Promise<void>; onDisposed: () => void },
+  wiring: {
+    deps: WebviewDeps;
+    disposer: Disposer;
+    reload: () => Promise<void>;
+    onDisposed: () => void;
+    /** What a store change does; default `reload` (the runs table re-reads only what changed). */
+    onStoreChange?: () => void;
+    /** The panel keeps its page while hidden (retainContextWhenHidden): messages need not wait. */
+    retained?: boolean;
+  },
 ): HostChannel<C> {
   const { deps, disposer, reload } = wiring;
   const channel = new HostChannel(
@@ -79,9 +88,9 @@ export function connectPanel<C extends Contract>(
   disposer.add(panel.onDidDispose(wiring.onDisposed));
   disposer.add(
     panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) channel.markNotReady();
+      if (!e.webviewPanel.visible && !wiring.retained) channel.markNotReady();
     }),
   );
-  disposer.add(deps.onDidChangeStore(() => void reload()));
+  disposer.add(deps.onDidChangeStore(wiring.onStoreChange ?? (() => void reload())));
   return channel;
 }

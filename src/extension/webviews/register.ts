@@ -8,6 +8,7 @@ import { compareSavedStateCheck } from '../../shared/compare-protocol';
 import { promotionSavedStateCheck } from '../../shared/promotion-protocol';
 import { COMPARE_VIEW_TYPE, ComparePanel } from './compare-panel';
 import type { WebviewDeps } from './deps';
+import { registerExplorer } from './explorer-commands';
 import { Disposer } from './panel-shell';
 import { PROMOTION_VIEW_TYPE, PromotionPanel } from './promotion-panel';
 import { folderFromArgs, runIdsFromArgs, versionFromArg } from './targets';
@@ -92,6 +93,7 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
       return target;
     }),
   );
+  registerExplorer(context, deps, register, disposer);
   // The webview's own saved state comes back here; it is validated like any other message.
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {

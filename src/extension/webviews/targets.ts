@@ -51,3 +51,47 @@ export function versionFromArg(arg: unknown): VersionTarget | undefined {
   if (typeof o.name === 'string' && (typeof o.version === 'string' || typeof o.version === 'number')) return { name: o.name, version: String(o.version) };
   return undefined;
 }
+
+/** An experiment a runs table opens on: a tree node, `{ experimentId, folder? }` or an id. */
+export function experimentFromArg(arg: unknown): { experimentId: string; folder?: string } | undefined {
+  if (typeof arg === 'string' && /^\d+$/.test(arg.trim())) return { experimentId: arg.trim() };
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const o = arg as { kind?: unknown; folder?: unknown; experiment?: { experimentId?: unknown }; experimentId?: unknown; run?: { info?: { experimentId?: unknown } } };
+  const folder = typeof o.folder === 'string' ? { folder: o.folder } : {};
+  if (o.kind === 'experiment' && typeof o.experiment?.experimentId === 'string') return { experimentId: o.experiment.experimentId, ...folder };
+  if (o.kind === 'run' && typeof o.run?.info?.experimentId === 'string') return { experimentId: o.run.info.experimentId, ...folder };
+  if (typeof o.experimentId === 'string') return { experimentId: o.experimentId, ...folder };
+  return undefined;
+}
+
+export type RunSection = 'overview' | 'params' | 'metrics' | 'datasets' | 'artifacts' | 'versions';
+
+/**
+ * A run a run page opens on, and where on the page: a run node, a tree node under a run (a param, a
+ * metric, an artifact), `{ runId, folder?, artifact?, section? }` or a run id.
+ */
+export function runTargetFromArg(arg: unknown): { runId: string; folder?: string; section?: RunSection; artifact?: string; metric?: string } | undefined {
+  if (typeof arg === 'string') return arg.trim() ? { runId: arg.trim() } : undefined;
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const o = arg as Record<string, unknown> & { run?: { info?: { runId?: unknown } } };
+  // Tree nodes under a run (its groups, artifacts) carry the run; its values and other callers, the id.
+  const runId = o.run?.info?.runId ?? o.runId;
+  if (typeof runId !== 'string' || runId === '') return undefined;
+  const out: { runId: string; folder?: string; section?: RunSection; artifact?: string; metric?: string } = { runId };
+  if (typeof o.folder === 'string') out.folder = o.folder;
+  const sections: readonly string[] = ['overview', 'params', 'metrics', 'datasets', 'artifacts', 'versions'];
+  if (typeof o.section === 'string' && sections.includes(o.section)) out.section = o.section as RunSection;
+  if (o.kind === 'artifact' && typeof o.path === 'string') {
+    out.section = 'artifacts';
+    if (o.isDir !== true) out.artifact = o.path;
+  } else if (typeof o.artifact === 'string') {
+    out.section = 'artifacts';
+    out.artifact = o.artifact;
+  }
+  if (o.kind === 'runGroup' && typeof o.group === 'string' && sections.includes(o.group)) out.section = o.group as RunSection;
+  if (o.kind === 'runValue' && typeof o.group === 'string' && sections.includes(o.group)) {
+    out.section = o.group as RunSection;
+    if (o.group === 'metrics' && typeof o.key === 'string') out.metric = o.key;
+  }
+  return out;
+}

@@ -58,6 +58,14 @@ describe('run formatting for the Experiments tree', () => {
     assert.match(md, /2\.0 s/);
   });
 
+  test('the tooltip of a run with many metrics lists a screenful and says where the rest are', () => {
+    const metrics = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${String(i).padStart(2, '0')}`, i]));
+    const md = runTooltipMarkdown(aRun({ metrics }));
+    assert.match(md, /\| m14 \| 14 \|/);
+    assert.doesNotMatch(md, /\| m15 \|/);
+    assert.match(md, /…and 25 more metrics: expand the run or open its page\./);
+  });
+
   test('finds the parent of a nested trial run', () => {
     assert.equal(parentRunId(aRun({ parent: 'abc' })), 'abc');
     assert.equal(parentRunId(aRun()), undefined);

@@ -1,0 +1,166 @@
+/**
+ * The run explorer's commands: Open Runs Table (an experiment's runs), Open Run (one run's page,
+ * optionally at a section or an artifact) and Open Run Artifacts; and the serializers that bring
+ * their editors back after a window reload.
+ */
+import * as vscode from 'vscode';
+import { ModelOpsError } from '../../core/errors';
+import type { ApplyView, SortSpec } from '../../shared/runs-protocol';
+import { runsSavedStateCheck } from '../../shared/runs-protocol';
+import type { Reveal } from '../../shared/run-protocol';
+import { runSavedStateCheck } from '../../shared/run-protocol';
+import type { Ui } from '../ui';
+import { vscodeUi } from '../ui';
+import { runLabel } from '../views/run-format';
+import type { WebviewDeps } from './deps';
+import type { Disposer } from './panel-shell';
+import { RUN_VIEW_TYPE, RunPanel } from './run-panel';
+import { RUNS_VIEW_TYPE, RunsPanel } from './runs-panel';
+import { experimentFromArg, runTargetFromArg } from './targets';
+
+export const EXPLORER_COMMAND = {
+  openRunsTable: 'modelops.openRunsTable',
+  openRun: 'modelops.openRun',
+  openRunArtifacts: 'modelops.openRunArtifacts',
+} as const;
+
+type Register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.Disposable;
+
+async function storesOf(deps: WebviewDeps, folder: string | undefined) {
+  const stores = await deps.stores(folder);
+  if (!stores) throw new ModelOpsError('INVALID_STATE', 'No ModelOps store is open in this workspace.');
+  return stores;
+}
+
+function ui(deps: WebviewDeps): Ui {
+  return deps.ui?.() ?? vscodeUi;
+}
+
+async function pickExperiment(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
+  const experiments = (await (await storesOf(deps, folder)).tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
+  if (experiments.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no experiments yet: train a model first.');
+  experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime);
+  const picked = await ui(deps).pickOne(
+    experiments.map((e) => ({ label: e.name, description: `#${e.experimentId}`, id: e.experimentId })),
+    { title: 'Open the runs of which experiment?' },
+  );
+  return picked?.id;
+}
+
+async function pickRun(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
+  const { tracking } = await storesOf(deps, folder);
+  const experiments = (await tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
+  const runs = (await tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 500, orderBy: ['attributes.start_time DESC'] })).items;
+  if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no runs yet.');
+  const names = new Map(experiments.map((e) => [e.experimentId, e.name]));
+  const picked = await ui(deps).pickOne(
+    runs.map((r) => ({ label: runLabel(r), description: `${names.get(r.info.experimentId) ?? ''} · ${r.info.status.toLowerCase()} · ${r.info.runId}`, id: r.info.runId })),
+    { title: 'Open which run?' },
+  );
+  return picked?.id;
+}
+
+function sortFrom(x: unknown): SortSpec | null | undefined {
+  if (x === null) return null;
+  if (typeof x !== 'object') return undefined;
+  const o = x as { column?: unknown; direction?: unknown };
+  return typeof o.column === 'string' && (o.direction === 'asc' || o.direction === 'desc') ? { column: o.column, direction: o.direction } : undefined;
+}
+
+/** `{ filter?, sort?, select? }` given to Open Runs Table by another command, a keybinding or a test. */
+function applyFrom(x: unknown, runNode: unknown): ApplyView | undefined {
+  const out: ApplyView = {};
+  if (typeof x === 'object' && x !== null) {
+    const o = x as { filter?: unknown; sort?: unknown; select?: unknown };
+    if (typeof o.filter === 'string') out.filter = o.filter;
+    const sort = sortFrom(o.sort);
+    if (sort !== undefined) out.sort = sort;
+    if (Array.isArray(o.select)) out.select = o.select.filter((s): s is string => typeof s === 'string');
+  }
+  // Opened on a run of the tree: that run is selected and scrolled to.
+  const r = runNode as { kind?: unknown; run?: { info?: { runId?: unknown } } } | undefined;
+  if (out.select === undefined && r?.kind === 'run' && typeof r.run?.info?.runId === 'string') out.select = [r.run.info.runId];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+async function paletteFolder(deps: WebviewDeps): Promise<{ folder: string | undefined } | undefined> {
+  if (!deps.chooseFolder) return { folder: undefined };
+  const folder = await deps.chooseFolder();
+  return folder === undefined ? undefined : { folder };
+}
+
+export function registerExplorer(context: vscode.ExtensionContext, deps: WebviewDeps, register: Register, disposer: Disposer): void {
+  const uri = context.extensionUri;
+  const memento = context.workspaceState;
+
+  const openRun = async (arg: unknown, extra?: Reveal): Promise<string | undefined> => {
+    let target = runTargetFromArg(arg);
+    if (target && target.folder === undefined) {
+      // A bare run id names a run of some folder's store: the same one a tree node would, so one page per run.
+      const scope = await paletteFolder(deps);
+      if (!scope) return undefined;
+      if (scope.folder !== undefined) target.folder = scope.folder;
+    }
+    if (!target) {
+      const scope = await paletteFolder(deps);
+      if (!scope) return undefined;
+      const runId = await pickRun(deps, scope.folder);
+      if (!runId) return undefined;
+      target = { runId, ...(scope.folder === undefined ? {} : { folder: scope.folder }) };
+    }
+    const reveal: Reveal = { ...(target.section ? { section: target.section } : {}), ...(target.artifact ? { artifact: target.artifact } : {}), ...(target.metric ? { metric: target.metric } : {}), ...extra };
+    // Opened from a tree click: keep the keyboard in the tree, as file previews do.
+    const fromTree = typeof arg === 'object' && arg !== null && 'kind' in arg;
+    RunPanel.createOrShow(uri, deps, { runId: target.runId, ...(target.folder === undefined ? {} : { folder: target.folder }) }, Object.keys(reveal).length ? reveal : undefined, fromTree);
+    return target.runId;
+  };
+
+  disposer.add(
+    register(EXPLORER_COMMAND.openRunsTable, async (arg?: unknown, options?: unknown) => {
+      let target = experimentFromArg(arg);
+      if (target && target.folder === undefined) {
+        const scope = await paletteFolder(deps);
+        if (!scope) return undefined;
+        if (scope.folder !== undefined) target = { ...target, folder: scope.folder };
+      }
+      if (!target) {
+        const scope = await paletteFolder(deps);
+        if (!scope) return undefined;
+        const experimentId = await pickExperiment(deps, scope.folder);
+        if (!experimentId) return undefined;
+        target = { experimentId, ...(scope.folder === undefined ? {} : { folder: scope.folder }) };
+      }
+      RunsPanel.createOrShow(uri, deps, memento, target, applyFrom(options, arg));
+      return target.experimentId;
+    }),
+  );
+  disposer.add(register(EXPLORER_COMMAND.openRun, (arg?: unknown) => openRun(arg)));
+  disposer.add(register(EXPLORER_COMMAND.openRunArtifacts, (arg?: unknown) => openRun(arg, { section: 'artifacts' })));
+
+  disposer.add(
+    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        try {
+          const saved = runsSavedStateCheck(state, 'saved state');
+          RunsPanel.revive(panel, uri, deps, memento, { experimentId: saved.experimentId, ...(saved.folder === undefined ? {} : { folder: saved.folder }) });
+        } catch (e) {
+          deps.log.error('webview.runs.restore', e);
+          panel.dispose();
+        }
+      },
+    }),
+  );
+  disposer.add(
+    vscode.window.registerWebviewPanelSerializer(RUN_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        try {
+          const saved = runSavedStateCheck(state, 'saved state');
+          RunPanel.revive(panel, uri, deps, { runId: saved.runId, ...(saved.folder === undefined ? {} : { folder: saved.folder }) });
+        } catch (e) {
+          deps.log.error('webview.run.restore', e);
+          panel.dispose();
+        }
+      },
+    }),
+  );
+}
