@@ -37,9 +37,8 @@ function share(n: number, total: number): string {
   return `${((100 * n) / total).toFixed(1)}%`;
 }
 
-/** The metric that says whether a model learnt anything, for this target. */
-export function chooseBaselineMetric(ds: Dataset): BaselineChoice {
-  const labels = ds.target.labels;
+/** The metric that says whether a model learnt anything, for this target (class labels; none for regression). */
+export function chooseBaselineMetric(labels: readonly string[] | undefined): BaselineChoice {
   if (!labels) return { metric: 'r2', reason: 'regression: R² against always predicting the training mean' };
   const counts = new Map<string, number>();
   for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);

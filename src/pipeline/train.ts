@@ -263,7 +263,7 @@ async function trainInRun(
   }
   const metrics = meanMetrics(foldMetrics);
   const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(baselineFolds)).filter(([k]) => !k.endsWith('_std')));
-  const choice = chooseBaselineMetric(ds);
+  const choice = chooseBaselineMetric(ds.target.labels);
   const baselineComparison = compareWithBaseline(choice, metrics, baselineMetrics);
 
   // The model that is logged is fitted on every row.

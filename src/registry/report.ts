@@ -1,6 +1,6 @@
 /** The validation report: every gate with what was expected, what was found, and the verdict. */
 
-export type GateKind = 'metric' | 'signature' | 'smoke_test' | 'latency' | 'size' | 'data';
+export type GateKind = 'metric' | 'baseline' | 'signature' | 'smoke_test' | 'latency' | 'size' | 'data';
 export type GateOutcome = 'pass' | 'fail' | 'skipped';
 
 export interface GateResult {
@@ -29,7 +29,10 @@ export interface ValidationReport {
   /** The held-out data both were scored on. */
   data: { path: string; rows: number; target: string } | null;
   candidateMetrics: Record<string, number>;
+  /** Production's metrics on the same data (MLflow's "baseline model"). */
   baselineMetrics: Record<string, number> | null;
+  /** The majority-class / mean baseline's metrics on the same data; absent in reports made before it was recorded. */
+  noSkillMetrics?: Record<string, number> | null;
   gates: GateResult[];
 }
 

@@ -38,6 +38,7 @@ describe('validation gates', () => {
       ['data', 'pass'],
       ['metric', 'pass'],
       ['metric', 'skipped'],
+      ['baseline', 'pass'],
       ['signature', 'skipped'],
       ['smoke_test', 'pass'],
       ['size', 'pass'],
@@ -129,6 +130,7 @@ describe('validation gates', () => {
       a.validation!.report.gates.map((g) => [g.name, g.outcome]),
       [
         ['accuracy threshold (run metrics)', 'pass'],
+        ['beats the majority-class baseline', 'skipped'],
         ['signature compatible with Production', 'skipped'],
         ['inference smoke test on 5 input example rows', 'pass'],
       ],
