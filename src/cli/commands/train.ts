@@ -49,6 +49,7 @@ export const trainCommand: CommandSpec = {
     exclude: { type: 'string', value: '<col,...>', description: 'columns to leave out' },
     threads: { type: 'string', value: '<n>', description: 'worker threads for the forest (default: all cores for large data)' },
     register: { type: 'string', value: '<model>', description: 'register the model as a new version of <model> and validate it (pass → Staging)' },
+    force: { type: 'boolean', description: "with --register: register even when the target or input columns differ from <model>'s versions" },
   },
   async run(ctx) {
     const data = ctx.options.data;
