@@ -108,3 +108,15 @@ describe('comparison data from the tracking store', () => {
     assert.equal(normaliseFeatureImportance('x'), undefined);
   });
 });
+
+describe('comparison data: folds and baselines', () => {
+  test('per-fold values travel with each run, and the run says whether it beats its baseline on the metric training chose', async () => {
+    const id = await runWith('churn-forest', { cv_accuracy: [0.74, 0.76, 0.75], accuracy: [0.7554], baseline_accuracy: [0.7674], roc_auc: [0.687], baseline_roc_auc: [0.5] });
+    await store.logBatch(id, { tags: [{ key: 'modelops.baseline.metric', value: 'accuracy' }, { key: 'modelops.baseline.reason', value: 'balanced target' }] });
+    const state = await loadCompareState(store, [id]);
+    const run = state.runs[0]!;
+    assert.deepEqual(run.folds, [{ key: 'cv_accuracy', values: [0.74, 0.76, 0.75] }]);
+    assert.deepEqual(run.baseline, { metric: 'accuracy', model: 0.7554, baseline: 0.7674, beats: false, reason: 'balanced target' });
+    assert.deepEqual(compareStateCheck(JSON.parse(JSON.stringify(state)), 'state'), state);
+  });
+});
