@@ -36,6 +36,17 @@ export interface ValidationReport {
   gates: GateResult[];
 }
 
+/**
+ * What a validation did, in words: `passed: None → Staging`, `failed: moved from Staging back to
+ * None`, `failed: stays in None`. A demotion is never said to "stay".
+ */
+export function validationOutcomeText(passed: boolean, fromStage: string, toStage: string): string {
+  const verdict = passed ? 'passed' : 'failed';
+  if (fromStage === toStage) return `${verdict}: stays in ${toStage}`;
+  if (!passed) return `${verdict}: moved from ${fromStage} back to ${toStage}`;
+  return `${verdict}: ${fromStage} → ${toStage}`;
+}
+
 export function reportPassed(gates: readonly GateResult[]): boolean {
   return gates.every((g) => g.outcome !== 'fail');
 }
