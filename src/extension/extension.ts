@@ -254,6 +254,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       trackingServerUrl: () => this.trackingServer.url,
       decorations: this.decorations,
       experimentsSelection: () => this.experimentsView.selection,
+      progressTitles: () => [...this.runner.progressShown],
       cancelRunningCommands: () => this.runner.cancelAll(),
       setUi: (ui) => {
         const prev = this.ui;
