@@ -47,6 +47,16 @@ export function validationOutcomeText(passed: boolean, fromStage: string, toStag
   return `${verdict}: ${fromStage} → ${toStage}`;
 }
 
+/** `3 of 4 gates passed, 1 did not run`: a gate that was skipped is never counted as passed. */
+export function gatesSummary(gates: readonly GateResult[]): string {
+  const n = (o: GateOutcome): number => gates.filter((g) => g.outcome === o).length;
+  const ran = gates.length - n('skipped');
+  if (ran === 0) return gates.length === 0 ? 'no gate to run' : `no gate ran (${gates.length} skipped)`;
+  const failed = n('fail') > 0 ? `, ${n('fail')} failed` : '';
+  const skipped = n('skipped') > 0 ? `, ${n('skipped')} did not run` : '';
+  return `${n('pass')} of ${gates.length} gates passed${failed}${skipped}`;
+}
+
 export function reportPassed(gates: readonly GateResult[]): boolean {
   return gates.every((g) => g.outcome !== 'fail');
 }
