@@ -17,8 +17,11 @@ export interface SettingsMemory {
 
 const MEMORY_KEY = 'modelops.trainForm';
 
+/** The last settings, less the run name (each run gets its own). */
 export function recallSettings(memory: SettingsMemory | undefined): Partial<TrainSettings> {
-  return rememberedSettings(memory?.get(MEMORY_KEY));
+  const last = rememberedSettings(memory?.get(MEMORY_KEY));
+  delete last.runName;
+  return last;
 }
 
 export async function rememberSettings(memory: SettingsMemory | undefined, s: TrainSettings): Promise<void> {
