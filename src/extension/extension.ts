@@ -11,6 +11,7 @@ import { registerFromRun, validateVersion } from './commands/train-commands';
 import type { TrainDeps } from './commands/train-ensemble';
 import { trainAgain, trainEnsemble } from './commands/train-ensemble';
 import { tuneHyperparameters } from './commands/tune-commands';
+import { runRetraining } from './commands/retrain-command';
 import { serveModel, stopServing } from './commands/serve-commands';
 import { ModelServing } from './serving';
 import { PredictionDecorations } from './predictions/decorations';
@@ -47,6 +48,7 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.promoteToProduction,
   COMMAND.rejectVersion,
   COMMAND.archiveVersion,
+  COMMAND.runRetraining,
   COMMAND.predictWithProduction,
   COMMAND.serveModel,
   COMMAND.startTrackingServer,
@@ -199,6 +201,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.rejectVersion, (_run, arg, comment) => rejectVersion(deps, arg, comment));
     this.register(COMMAND.archiveVersion, (_run, arg) => archiveVersion(deps, arg));
     this.register(COMMAND.showModelHistory, (_run, arg) => showModelHistory(deps, arg));
+    this.register(COMMAND.runRetraining, (run, arg, data) => runRetraining(deps, run, arg, data), { progressTitle: 'ModelOps: Retraining' });
     this.register(COMMAND.startTrackingServer, async (_run, arg) => {
       const session = await this.sessions.resolve(arg, this.ui);
       return session ? this.trackingServer.start(session) : undefined;

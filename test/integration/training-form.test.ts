@@ -168,4 +168,41 @@ suite('decisions in the editor: training form, picks, cancellation, registration
     assert.match(history ?? '', /source run [0-9a-f]{32}/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'modelops-report');
   });
+
+  test('Train Again with These Params… opens the form filled from the run', async () => {
+    const source = await withStore(async (s) => {
+      const exp = await s.tracking.getExperimentByName('iris-form');
+      return (await s.tracking.searchRuns({ experimentIds: [exp!.experimentId], maxResults: 100, filter: "attributes.run_name = 'form-run'" })).items[0];
+    });
+    assert.ok(source);
+    ui.answers = ['Train'];
+    const again = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainAgain', source.info.runId);
+    assert.ok(again, JSON.stringify(ui.messages));
+    const p = await params(again.runId);
+    assert.deepEqual([p.target, p.cv, p.seed, p.models], ['species', '3', '7', 'rf,knn']);
+    const registered = await vscode.commands.executeCommand<RegisterResult | undefined>('modelops.registerModel', again.runId, 'iris-b');
+    assert.equal(registered?.validation?.version.currentStage, 'Staging');
+  });
+
+  test('the status bar names every model in Production', async () => {
+    // Validating again clears iris-clf's rejection; both models then go to Production.
+    await vscode.commands.executeCommand('modelops.validateVersion', { name: 'iris-clf', version: '1' });
+    for (const name of ['iris-clf', 'iris-b']) {
+      ui.answers = [true, 'beats the majority class'];
+      const r = await vscode.commands.executeCommand<PromoteResult | undefined>('modelops.promoteToProduction', { name, version: '1' });
+      assert.equal(r?.version.currentStage, 'Production', JSON.stringify(ui.messages.slice(-2)));
+    }
+    const text = await waitFor('both in the status bar', () => {
+      const t = api.statusBarText();
+      return t?.includes('iris-clf v1') && t.includes('iris-b v1') && t;
+    });
+    assert.match(text, /^\$\(rocket\) /);
+  });
+
+  test('Run Retraining… retrains a model on a CSV, registers and validates the new version', async () => {
+    const r = await vscode.commands.executeCommand<{ registered: RegisterResult } | undefined>('modelops.runRetraining', { name: 'iris-clf' }, join(workspaceDir(), 'iris.csv'));
+    assert.ok(r, JSON.stringify(ui.messages.slice(-2)));
+    assert.equal(r.registered.version.version, '2');
+    assert.match(ui.messages.at(-1)?.text ?? '', /^Retrained iris-clf on iris\.csv with the params of run [0-9a-f]{8}: version 2\. Validation /);
+  });
 });

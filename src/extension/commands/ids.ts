@@ -21,6 +21,7 @@ export const COMMAND = {
   rejectVersion: 'modelops.rejectVersion',
   archiveVersion: 'modelops.archiveVersion',
   showModelHistory: 'modelops.showModelHistory',
+  runRetraining: 'modelops.runRetraining',
   predictWithProduction: 'modelops.predictWithProduction',
   serveModel: 'modelops.serveModel',
   stopServing: 'modelops.stopServing',
