@@ -32,12 +32,17 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     await wb.screenshot('sidebar');
   });
 
-  test('the palette runs Train Ensemble with a progress notification, and the run appears', async () => {
+  test('the palette runs Train Ensemble through the training form, with a progress notification only after Train, and the run appears', async () => {
     await wb.runCommand('ModelOps: Train Ensemble');
     await wb.pickQuickItem('iris.csv');
     await wb.pickQuickItem('species');
-    await wb.quickInputTitle('Ensemble members').waitFor({ timeout: 15_000 });
-    await wb.page.keyboard.press('Enter'); // the default members (rf, knn) are preselected
+    await wb.quickInputTitle('Train an ensemble on iris.csv').waitFor({ timeout: 15_000 });
+    for (const field of ['Members', 'CV folds', 'Seed', 'Member parameters', 'Experiment', 'Register as']) {
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: field }).first().waitFor({ timeout: 15_000 });
+    }
+    assert.equal(await wb.notification('Training ensemble').count(), 0, 'no progress while the form is open');
+    await wb.screenshot('train-form');
+    await wb.page.keyboard.press('Enter'); // Train is the first item; the default members (rf, knn) are set
     const progress = wb.notification('Training ensemble');
     await progress.waitFor({ timeout: 30_000 });
     // Let the palette finish fading out, but not so long that training (a second or two) is done.
