@@ -21,6 +21,8 @@ function finite(value: number): number | null {
 }
 
 async function hasModel(store: TrackingStore, run: Run): Promise<boolean> {
+  // Register is not offered on a run that was stopped or failed: registration refuses it.
+  if (run.info.status === 'KILLED' || run.info.status === 'FAILED') return false;
   if (run.data.tags.some((t) => t.key === TAG.loggedModels)) return true;
   try {
     const root = await store.listArtifacts(run.info.runId);

@@ -77,6 +77,9 @@ describe('comparison data from the tracking store', () => {
     assert.equal(run.hasModel, true);
     assert.deepEqual(run.confusionMatrix, { labels: ['no', 'yes'], matrix: [[5, 1], [2, 7]] });
     assert.deepEqual(run.featureImportance, { features: ['age', 'plan'], importances: [0.7, 0.3] });
+    // Stopped (KILLED) or FAILED: the same model directory no longer offers Register.
+    await store.updateRun(id, { status: 'KILLED', endTime: Date.now() });
+    assert.equal((await loadCompareState(store, [id])).runs[0]?.hasModel, false);
   });
 
   test('the trainer\'s SVG plots travel as base64 data URIs that pass the protocol check', async () => {
