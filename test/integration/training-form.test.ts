@@ -135,6 +135,7 @@ suite('decisions in the editor: training form, picks, cancellation, registration
     const refused = await vscode.commands.executeCommand('modelops.registerModel', other.runId);
     assert.equal(refused, undefined);
     assert.match(ui.confirmations.at(-1)?.detail ?? '', /it predicts 'sepal_length', version 1 predicts 'species'/);
+    assert.deepEqual(ui.progressAtPrompt.at(-1)?.progress, [], 'asked before any progress shows');
     const versions = await withStore(async (s) => (await s.registry.searchModelVersions({ filter: "name = 'iris-clf'" })).items.length);
     assert.equal(versions, 1);
   });

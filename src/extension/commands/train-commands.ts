@@ -6,7 +6,8 @@ import { defaultActor } from '../../registry/actor';
 import { gatesSummary, validationOutcomeText } from '../../registry/report';
 import { parseCsv } from '../../ml/dataset/csv';
 import type { RegisterResult } from '../../pipeline/register';
-import { RegistrationMismatchError, registerModel } from '../../pipeline/register';
+import { registerModel } from '../../pipeline/register';
+import { registrationMismatch } from '../../pipeline/register-match';
 import type { ValidateResult } from '../../pipeline/validate';
 import { validateModelVersion } from '../../pipeline/validate';
 import { Config } from '../config';
@@ -131,21 +132,17 @@ export async function registerFromRun(deps: RegistryDeps, run: CommandRun, arg: 
   const name = typeof nameArg === 'string' && nameArg.trim() !== '' ? nameArg.trim() : await pickModelName(deps, store, runId);
   if (!name) return undefined;
   const runName = runLabel(await store.tracking.getRun(runId));
-  const register = (force: boolean): Promise<RegisterResult> => {
-    run.report(`registering run ${runName} as ${name}`);
-    const validation = { workspace: session.folder.uri.fsPath, gatesPath: gatesPath(session), signal: abortSignalFor(run.token), onProgress: (m: string) => run.report(m) };
-    return registerModel(store, { runId, name, actor: defaultActor(), validate: true, force, validation });
-  };
-  let result: RegisterResult;
-  try {
-    result = await register(false);
-  } catch (e) {
-    if (!(e instanceof RegistrationMismatchError)) throw e;
-    // The difference is named; registering anyway is a deliberate second choice (the CLI's --force).
-    const ok = await deps.ui().confirm(`Register run ${runName} as ${name} anyway?`, `${e.message}\n\nRegistering anyway records the difference in the audit trail.`, 'Register Anyway');
-    if (!ok) return undefined;
-    result = await register(true);
+  // Asked before the progress shows: a run whose target or columns differ is named, and
+  // registering it anyway is a deliberate second choice (the CLI's --force).
+  const dir = await store.tracking.artifactLocalPath(runId, 'model').catch(() => undefined);
+  const mismatch = dir ? await registrationMismatch(store, name, dir) : undefined;
+  if (mismatch) {
+    const detail = `Run ${runName}'s model does not fit '${name}': ${mismatch.text}.\n\nRegister it as a new model instead, or register it anyway (the difference is recorded in the audit trail).`;
+    if (!(await deps.ui().confirm(`Register run ${runName} as ${name} anyway?`, detail, 'Register Anyway'))) return undefined;
   }
+  run.report(`registering run ${runName} as ${name}`);
+  const validation = { workspace: session.folder.uri.fsPath, gatesPath: gatesPath(session), signal: abortSignalFor(run.token), onProgress: (m: string) => run.report(m) };
+  const result = await registerModel(store, { runId, name, actor: defaultActor(), validate: true, force: mismatch !== undefined, validation });
   const v = result.validation;
   sayValidation(deps, `Registered ${result.version.name} version ${result.version.version} from run ${runName}.${v ? ` ${validationSentence(v)}` : ''}`, v);
   return result;
