@@ -206,4 +206,28 @@ suite('decisions in the editor: training form, picks, cancellation, registration
     assert.equal(r.registered.version.version, '2');
     assert.match(ui.messages.at(-1)?.text ?? '', /^Retrained iris-clf on iris\.csv with the params of run [0-9a-f]{8}: version 2\. Validation /);
   });
+
+  test('Register as in the form registers the new run when training ends', async () => {
+    ui.answers = ['iris.csv', 'species', 'Register as', 'iris-b', 'Train'];
+    const trained = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainEnsemble');
+    assert.ok(trained, JSON.stringify(ui.messages.slice(-2)));
+    const versions = await withStore(async (s) => (await s.registry.searchModelVersions({ filter: "name = 'iris-b'" })).items);
+    assert.deepEqual(versions.map((v) => [v.version, v.runId]).find(([, r]) => r === trained.runId), ['2', trained.runId]);
+    assert.ok(ui.messages.some((m) => m.text.startsWith('Registered iris-b version 2 from run')), JSON.stringify(ui.messages.slice(-3)));
+  });
+
+  test('a validation that fails a Staging version says it moved back to None, never that it "stays"', async () => {
+    writeFileSync(join(workspaceDir(), '.modelops', 'gates.json'), JSON.stringify({ models: { 'iris-clf': { metrics: { accuracy: { threshold: 0.9999, greater_is_better: true } } } } }));
+    try {
+      const before = await withStore((s) => s.registry.getModelVersion('iris-clf', '2'));
+      assert.equal(before.currentStage, 'Staging');
+      const result = await vscode.commands.executeCommand<ValidateResult | undefined>('modelops.validateVersion', { name: 'iris-clf', version: '2' });
+      assert.equal(result?.report.passed, false);
+      const said = ui.messages.at(-1)?.text ?? '';
+      assert.match(said, /^iris-clf version 2: Validation failed: moved from Staging back to None \(\d+ of \d+ gates passed, 1 failed/);
+      assert.doesNotMatch(said, /stays/);
+    } finally {
+      rmSync(join(workspaceDir(), '.modelops', 'gates.json'), { force: true });
+    }
+  });
 });
