@@ -108,7 +108,8 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
 
   progress('load', `loading ${options.data}`, 0);
   const loadOptions: LoadOptions = { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter, decimal: options.decimal };
-  const ds = loadDataset(options.data, loadOptions);
+  // Loading precedes the run, so it reports a count within its own stage ("(40/100)") and no share of the whole.
+  const ds = loadDataset(options.data, loadOptions, (f) => progress('load', `loading ${options.data} (${Math.round(f * 100)}/100)`, 0));
   // Everything that can be refused is refused before the run exists: no FAILED run for a wrong choice.
   checkTarget(ds);
   const folds = cvFolds(ds, cv, seed);
