@@ -115,4 +115,32 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     await wb.page.mouse.move(1100, 700);
     await wb.screenshot('run-page');
   });
+
+  test('Compare Runs from the palette: no spread or fold starred, each run against its majority-class baseline', async () => {
+    await wb.dismissNotifications();
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ModelOps: Compare Runs');
+    await wb.pickQuickItem('forest-knn-1');
+    await wb.pickQuickItem('forest-knn-2');
+    await wb.page.keyboard.press('Enter');
+    const compare = wb.webview();
+    await compare.locator('[data-testid="baseline-verdict"]').nth(1).waitFor({ timeout: 60_000 });
+    for (const verdict of await compare.locator('[data-testid="baseline-verdict"]').allInnerTexts()) assert.match(verdict, /beats baseline \(accuracy/);
+    assert.equal(await compare.locator('tr[data-key="accuracy_std"] td.best').count(), 0, 'a spread is never best');
+    assert.match(await compare.locator('tr[data-key="cv_accuracy"] th').innerText(), /^Accuracy per fold/);
+    await wb.page.mouse.move(1100, 700);
+    await wb.screenshot('compare-markers');
+  });
+
+  test('Review for Production of a churn version whose accuracy loses to the majority class says so', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ModelOps: Review for Production');
+    await wb.pickQuickItem('churn');
+    const review = wb.webview();
+    const banner = review.locator('[data-testid="baseline-banner"]');
+    await banner.waitFor({ timeout: 60_000 });
+    assert.match(await banner.innerText(), /beats the baseline on ROC AUC .* but Accuracy 0\.7554 is below the baseline's 0\.7674/);
+    await wb.page.mouse.move(1100, 700);
+    await wb.screenshot('review-below-baseline');
+  });
 });
