@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import { checkNesting } from '../../core/json-text';
-import type { Cell } from '../dataset/dataset';
+import type { Cell, Dataset } from '../dataset/dataset';
 import { isMissing, parseBoolean, parseNumber } from '../dataset/schema';
 
 /**
@@ -210,4 +210,14 @@ export function readTrainingProfile(dir: string): TrainingProfile | undefined {
     target: checkSketch(p.target, file, 'target'),
     columns: p.columns.map((c, i) => checkSketch(c, file, `columns[${i}]`)),
   };
+}
+
+/** The profile of a loaded training set (its features as the model reads them, and the target). */
+export function profileOfDataset(ds: Dataset): TrainingProfile {
+  const target = ds.target.task === 'classification' ? { name: ds.target.name, kind: 'categorical' as const, cells: ds.target.labels ?? [] } : { name: ds.target.name, kind: 'numeric' as const, cells: Array.from(ds.target.values ?? []) };
+  return buildTrainingProfile(
+    ds.frame.nRows,
+    ds.schema.features.map((f) => ({ name: f.name, kind: f.kind, cells: ds.frame.columns[f.name] ?? [] })),
+    target,
+  );
 }
