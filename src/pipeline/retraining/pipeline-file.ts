@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Node, Pair } from 'yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { dict } from '../../core/dict';
 import { ModelOpsError } from '../../core/errors';
 import type { JsonPath, SchemaProblem } from '../../core/json-schema';
@@ -17,6 +17,8 @@ import { PIPELINE_SCHEMA } from './pipeline-schema';
 export interface PipelineSpec {
   /** The pipeline file (absolute), or undefined for `modelops retrain --name … --data …`. */
   file?: string;
+  /** `file:line:column` of some fields (`dataset`, `training.params`, …), for errors found while running. */
+  locations: Record<string, string>;
   model: string;
   /** The new training data (absolute path). */
   dataset: string;
@@ -132,14 +134,36 @@ export function parsePipelineText(text: string, file: string): PipelineSpec {
       const at = lines.linePos(error.pos[0]);
       throw bad(`${file}:${at.line}:${at.col}`, `not valid YAML (${error.message.split('\n')[0]})`);
     }
-    value = doc.toJS({ maxAliasCount: 100 });
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // yaml refuses an alias bomb (and anything else it cannot build) here, after parsing: point at the first alias.
+      let offset: number | undefined;
+      visit(doc, {
+        Alias(_, node) {
+          offset = node.range?.[0];
+          return visit.BREAK;
+        },
+      });
+      const at = offset === undefined ? file : `${file}:${lines.linePos(offset).line}:${lines.linePos(offset).col}`;
+      throw bad(at, `cannot be read as YAML (${(e as Error).message})`);
+    }
   } else {
     value = parseJsonText(text, file);
   }
   const problems = checker.check(value);
-  if (problems.length > 0) throw schemaError(problems, file, doc.errors.length === 0 ? doc.contents : null, lines);
-  return toSpec(value as Record<string, unknown>, file);
+  const root = doc.errors.length === 0 ? doc.contents : null;
+  if (problems.length > 0) throw schemaError(problems, file, root, lines);
+  const spec = toSpec(value as Record<string, unknown>, file);
+  // Where the fields the run itself may refuse are, so those errors name the line too.
+  for (const field of LOCATED_FIELDS) {
+    const offset = root ? nodeOffset(root, field.split('.'), false) : undefined;
+    if (offset !== undefined) spec.locations[field] = `${file}:${lines.linePos(offset).line}:${lines.linePos(offset).col}`;
+  }
+  return spec;
 }
+
+const LOCATED_FIELDS = ['model', 'dataset', 'target', 'training.params', 'gates', 'inference_test.data'];
 
 function schemaError(problems: SchemaProblem[], file: string, root: Node | null, lines: LineCounter): ModelOpsError {
   const first = problems[0]!;
@@ -249,6 +273,7 @@ function toSpec(v: Obj, file: string): PipelineSpec {
   const it = (v.inference_test ?? {}) as Obj;
   const spec: PipelineSpec = {
     file,
+    locations: dict<string>(),
     model: v.model as string,
     dataset: resolve(base, v.dataset as string),
     expectations: toExpectations(v.expectations as Obj | undefined),
@@ -278,9 +303,16 @@ function toSpec(v: Obj, file: string): PipelineSpec {
   return spec;
 }
 
+/** An error about a field of the pipeline (or of `modelops retrain`'s options, when there is no file). */
+export function fieldError(spec: PipelineSpec, field: string, message: string): ModelOpsError {
+  const where = spec.locations[field] ?? spec.file ?? 'modelops retrain';
+  return new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: ${field}: ${message}`, { location: where });
+}
+
 /** The pipeline `modelops retrain --name m --data f.csv` runs: every default, drift stops. */
 export function defaultPipeline(o: { model: string; dataset: string; target?: string; holdout?: string; onDrift?: DriftAction }): PipelineSpec {
   return {
+    locations: dict<string>(),
     model: o.model,
     dataset: resolve(o.dataset),
     ...(o.target ? { target: o.target } : {}),

@@ -115,7 +115,6 @@ const gates: JsonSchema = {
 
 export const PIPELINE_SCHEMA: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://modelops.dev/schemas/modelops.pipeline.schema.json',
   title: 'ModelOps retraining pipeline',
   description: 'Data validation and drift → train → validate and promote to Staging → inference test. Run it with `modelops pipeline run` or "ModelOps: Run Retraining Pipeline".',
   type: 'object',

@@ -15,6 +15,7 @@ import type { DataValidationReport } from './data-validation';
 import { validateData } from './data-validation';
 import { inferenceTest } from './inference-test';
 import type { PipelineSpec } from './pipeline-file';
+import { fieldError } from './pipeline-file';
 import type { PipelineOutcome, PipelineReport, StepName, StepStatus } from './pipeline-report';
 import { EXIT_CODE, newSteps } from './pipeline-report';
 import { PipelineRuns } from './pipeline-runs';
@@ -65,10 +66,10 @@ function cancelled(signal: AbortSignal | undefined): void {
 }
 
 /** The new data as a table, or the reason it is not one (a failed check, exit 3); a file that is not there is bad input (exit 1). */
-function readDataset(path: string): RawTable | ModelOpsError {
-  if (!existsSync(path)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `dataset: ${path} does not exist`, { location: path });
+function readDataset(spec: PipelineSpec): RawTable | ModelOpsError {
+  if (!existsSync(spec.dataset)) throw fieldError(spec, 'dataset', `${spec.dataset} does not exist`);
   try {
-    return readCsvFile(path);
+    return readCsvFile(spec.dataset);
   } catch (e) {
     if (e instanceof ModelOpsError && e.code === 'DATA_INVALID') return e;
     throw e;
@@ -83,12 +84,12 @@ interface Prepared {
 }
 
 async function prepare(stores: PipelineStores, spec: PipelineSpec): Promise<Prepared> {
+  const table = readDataset(spec);
   const refs = await findReferences(stores, spec.model);
   const schemaRef = refs.schema ? await loadReference(stores, refs.schema) : undefined;
   const production = refs.production ? schemaRef : undefined;
   const target = spec.target ?? schemaRef?.target;
-  if (!target) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `target: '${spec.model}' has no registered version yet, so the pipeline file must name the target column`, { location: 'target' });
-  const table = readDataset(spec.dataset);
+  if (!target) throw fieldError(spec, 'target', `'${spec.model}' has no registered version yet, so the target column must be named`);
   return { ...(schemaRef ? { schemaRef } : {}), ...(production ? { production } : {}), target, validation: validateData({ spec, target, table, ...(schemaRef ? { schemaRef } : {}), ...(production ? { production } : {}) }) };
 }
 
@@ -191,6 +192,7 @@ async function paramsFor(stores: PipelineStores, spec: PipelineSpec, o: RunPipel
     target: prepared.target,
     experiment,
     model: spec.model,
+    where: spec.locations['training.params'] ?? spec.file ?? 'modelops retrain',
     dryRun: dry,
     ...(o.signal ? { signal: o.signal } : {}),
     onProgress: (m) => o.onEvent?.({ step: 'train', kind: 'progress', message: m }),
