@@ -4,7 +4,7 @@ import { P_VALUE_TESTS, TEST_LABELS } from '../../ml/drift/column-drift';
 import type { DataCheck } from './data-checks';
 import type { PipelineReport } from './pipeline-report';
 import { STEP_TITLES } from './pipeline-report';
-import { duration, fmt, limitBins } from './report-markdown';
+import { byOutcome, duration, fmt, limitBins } from './report-markdown';
 
 /**
  * The pipeline report as one self-contained HTML page: no script, no remote resource (its CSP
@@ -28,8 +28,8 @@ function tableHtml(headers: string[], rows: string[][]): string {
 export function histogramSvg(h: Binned, label: string): string {
   const shown = limitBins(h);
   const n = shown.labels.length;
-  const w = 4;
-  const gap = 1;
+  const w = n <= 12 ? 10 : 4;
+  const gap = n <= 12 ? 2 : 1;
   const half = 22;
   const width = n * (w + gap);
   const max = Math.max(...shown.reference, ...shown.current, 1e-12);
@@ -46,7 +46,7 @@ export function histogramSvg(h: Binned, label: string): string {
 function checksHtml(checks: DataCheck[]): string {
   return tableHtml(
     ['Test', 'Column', 'Result', 'Expected', 'Actual', 'Details'],
-    checks.map((c) => [esc(c.test), c.column ? `<code>${esc(c.column)}</code>` : '', badge(c.outcome), esc(c.expected), esc(c.actual), c.outcome === 'pass' ? '' : esc(c.message)]),
+    byOutcome(checks).map((c) => [esc(c.test), c.column ? `<code>${esc(c.column)}</code>` : '', badge(c.outcome), esc(c.expected), esc(c.actual), c.outcome === 'pass' ? '' : esc(c.message)]),
   );
 }
 

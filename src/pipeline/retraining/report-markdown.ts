@@ -54,10 +54,17 @@ function stepTable(steps: StepRecord[]): string[] {
   );
 }
 
+const ORDER: Record<string, number> = { fail: 0, warn: 1, skipped: 2, pass: 3 };
+
+/** Failures first, then warnings, skipped checks and passes (each group in the order run). */
+export function byOutcome(checks: readonly DataCheck[]): DataCheck[] {
+  return [...checks].sort((a, b) => (ORDER[a.outcome] ?? 9) - (ORDER[b.outcome] ?? 9));
+}
+
 function checkTable(checks: DataCheck[]): string[] {
   return table(
     ['Test', 'Column', 'Result', 'Expected', 'Actual', 'Details'],
-    checks.map((c) => [cell(c.test), c.column ? `\`${cell(c.column)}\`` : '', MARK[c.outcome]!, cell(c.expected), cell(c.actual), cell(c.outcome === 'pass' ? '' : c.message)]),
+    byOutcome(checks).map((c) => [cell(c.test), c.column ? `\`${cell(c.column)}\`` : '', MARK[c.outcome]!, cell(c.expected), cell(c.actual), cell(c.outcome === 'pass' ? '' : c.message)]),
   );
 }
 

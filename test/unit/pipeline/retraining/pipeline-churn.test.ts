@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +201,19 @@ describe('retraining pipeline on churn.csv', () => {
     assert.ok(!statuses.includes('RUNNING'), `no run is left RUNNING: ${statuses.join(', ')}`);
     const again = await cli(['pipeline', 'run']);
     assert.equal(again.code, 0, `${again.out}\n${again.err}`);
+  });
+
+  test('scripts/retrain_pipeline.sh (the seed’s entry point) runs the pipeline with its exit codes', () => {
+    const script = join(repoRoot(), 'scripts', 'retrain_pipeline.sh');
+    const clean = spawnSync('sh', [script, '--dry-run'], { cwd: ws, encoding: 'utf8' });
+    assert.equal(clean.status, 0, clean.stderr);
+    assert.match(clean.stdout, /Dry run: the data passes every check/);
+    const renamed = spawnSync('sh', [script, 'modelops.pipeline.json', '--dry-run', '--data', 'renamed.csv'], { cwd: ws, encoding: 'utf8' });
+    assert.equal(renamed.status, 3, renamed.stderr);
+    assert.match(renamed.stdout, /FAIL columns \(support_tickets\)/);
+    const missing = spawnSync('sh', [script, 'nope.json'], { cwd: ws, encoding: 'utf8' });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /nope\.json: cannot read the pipeline file/);
   });
 
   test('--dry-run runs the checks and writes nothing', async () => {
