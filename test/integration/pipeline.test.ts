@@ -95,6 +95,24 @@ suite('retraining pipeline from the editor', function () {
     assert.deepEqual(error.actions, ['Open Report', 'Open HTML Report']);
   });
 
+  test('VS Code checks a pipeline file with the schema the extension contributes', async () => {
+    const uri = vscode.Uri.file(pipelineFile('schema-check.modelops.pipeline.json'));
+    writeFileSync(uri.fsPath, JSON.stringify({ model: 'churn', dataset: 'february.csv', trainin: {}, drift: { on_drift: 'halt' } }, null, 2));
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      // The JSON language server starts on first use: a limit for a slow host, not a timing assertion.
+      const problems = await waitFor('the schema problems', () => {
+        const d = vscode.languages.getDiagnostics(uri).map((x) => x.message);
+        return d.length >= 2 ? d : undefined;
+      }, 120_000);
+      assert.ok(problems.some((m) => m.includes('trainin')), problems.join('\n'));
+      assert.ok(problems.some((m) => /stop|warn/.test(m)), problems.join('\n'));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      rmSync(uri.fsPath, { force: true });
+    }
+  });
+
   test('from the palette it asks which pipeline file; dismissing runs nothing', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     ui.answers = [undefined];

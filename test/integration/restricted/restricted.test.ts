@@ -48,7 +48,7 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     await waitFor('the status bar', () => api.statusBarText()?.includes('peer-model v2'));
   });
 
-  test('Train Ensemble, Tune Hyperparameters, Predict and Delete Run refuse with the trust message, ask nothing and write nothing', async () => {
+  test('Train Ensemble, Tune Hyperparameters, Run Retraining Pipeline, Predict and Delete Run refuse with the trust message, ask nothing and write nothing', async () => {
     const before = { store: digest(storeFile()), files: listing(workspaceDir()) };
     assert.equal(before.store, digest(MLFLOW_DB), 'listing the store in the views wrote nothing to it');
     const iris = vscode.Uri.file(join(workspaceDir(), 'iris.csv'));
@@ -57,6 +57,7 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     const attempts: [string, unknown][] = [
       ['modelops.trainEnsemble', iris],
       ['modelops.tuneHyperparameters', iris],
+      ['modelops.runRetrainingPipeline', vscode.Uri.file(join(workspaceDir(), 'modelops.pipeline.json'))],
       ['modelops.predictWithProduction', iris],
       ['modelops.deleteRun', run.node],
     ];
