@@ -133,6 +133,8 @@ export async function runPipeline(stores: PipelineStores, spec: PipelineSpec, o:
   emit({ step: 'data_validation', kind: 'end', status: first.status, message: first.summary });
   cancelled(o.signal);
   if (o.dryRun) return dryRun(stores, spec, o, report, prepared);
+  // Params that cannot resolve ("best_run" with no version yet, an unknown study) are bad input: found before any run is written.
+  if (prepared.validation.passed) await paramsFor(stores, spec, o, prepared, spec.experiment ?? spec.model, true);
 
   const experiment = spec.experiment ?? (prepared.schemaRef ? (await stores.tracking.getExperiment((await stores.tracking.getRun(prepared.schemaRef.runId)).info.experimentId)).name : spec.model);
   const runs = await PipelineRuns.start(stores.tracking, await resolveExperiment(stores.tracking, experiment), {

@@ -47,6 +47,8 @@ describe('retraining pipeline: where the training params come from', () => {
     assert.equal(r.code, 1, `${r.out}\n${r.err}`);
     assert.match(r.err, /best\.modelops\.pipeline\.json:\d+:\d+: training\.params: "best_run" needs a registered version of 'churn'/);
     assert.deepEqual(await stages(), []);
+    const experiments = await cli(['experiments', 'list', '--json']);
+    assert.doesNotMatch(experiments.out, /"churn"/, 'no experiment or run was written');
   });
 
   test('fixed params in the file train the first version into Staging (no Production yet, so no drift reference)', async () => {
@@ -76,6 +78,7 @@ describe('retraining pipeline: where the training params come from', () => {
     assert.equal(missing.code, 1, `${missing.out}\n${missing.err}`);
     assert.match(missing.err, /training\.params: there is no tuning study 'nope'/);
     assert.deepEqual(await stages(), ['1:Production', '2:Staging']);
+    assert.doesNotMatch(missing.err, /\[1\/4 data validation\] passed[\s\S]*\[2\/4 train\]/, 'found before step 2 started');
     const r = await cli(['pipeline', 'run', pipeline('study.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { study: 'churn-retrain' }, models: ['rf'], cv: 0 } })]);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.err, /\[2\/4 train\] passed: .*params from trial [01] of study 'churn-retrain'/);
