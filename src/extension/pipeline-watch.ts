@@ -34,6 +34,7 @@ export class PipelineWatcher implements vscode.Disposable {
         if (e.affectsConfiguration('modelops.pipeline.rerunOnDataChange')) void this.rebuild();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rebuild()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.rebuild()),
     );
     void this.rebuild();
   }
@@ -41,6 +42,11 @@ export class PipelineWatcher implements vscode.Disposable {
   private async rebuild(): Promise<void> {
     const generation = ++this.generation;
     const files: string[] = [];
+    // A cloned repository's settings must not start training in Restricted Mode (the setting is also a restricted configuration).
+    if (!vscode.workspace.isTrusted) {
+      this.log.info('pipeline.watch.off', { reason: 'Restricted Mode' });
+      return;
+    }
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (!Config.rerunPipelineOnDataChange(folder)) continue;
       const pipelines = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, PIPELINE_GLOB), '{**/node_modules/**,**/.modelops/**}', 100);
