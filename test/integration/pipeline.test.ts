@@ -65,9 +65,10 @@ suite('retraining pipeline from the editor', function () {
     await vscode.commands.executeCommand('modelops.refresh');
   });
 
-  test('Run Retraining Pipeline on a pipeline file: progress per step, the new version in Staging, the report opened', async () => {
+  test('Run Retraining Pipeline on a pipeline file: progress per step, the new version in Staging, the report opened, Review for Production from the message', async () => {
     const uri = writePipeline('modelops.pipeline.json', { dataset: 'february.csv' });
     ui.messages.length = 0;
+    ui.actionAnswers = ['Review for Production'];
     const logged = api.log.recent().length;
     const result = await vscode.commands.executeCommand<PipelineResult | undefined>(COMMAND, uri);
     assert.ok(result, JSON.stringify(ui.messages));
@@ -81,6 +82,7 @@ suite('retraining pipeline from the editor', function () {
     const done = await waitFor('the outcome message', () => ui.messages.find((m) => m.level === 'info' && m.text.includes("Version 2 of 'churn' is in Staging")));
     assert.deepEqual(done.actions, ['Review for Production', 'Open Report', 'Open HTML Report']);
     await waitFor('the report in the Markdown preview', () => tabLabels().some((l) => l.includes('pipeline_report.md')));
+    await waitFor('the Review panel of the new version, from the message', () => tabLabels().includes('Review churn v2'));
   });
 
   test('a file whose age became months stops at data validation: an error naming the check, nothing registered', async () => {
