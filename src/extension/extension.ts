@@ -11,7 +11,8 @@ import { registerFromRun, validateVersion } from './commands/train-commands';
 import type { TrainDeps } from './commands/train-ensemble';
 import { trainAgain, trainEnsemble } from './commands/train-ensemble';
 import { tuneHyperparameters } from './commands/tune-commands';
-import { runRetraining } from './commands/retrain-command';
+import { runRetrainingPipeline } from './commands/pipeline-commands';
+import { PipelineWatcher } from './pipeline-watch';
 import { serveModel, stopServing } from './commands/serve-commands';
 import { ModelServing } from './serving';
 import { PredictionDecorations } from './predictions/decorations';
@@ -42,13 +43,13 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.trainEnsemble,
   COMMAND.trainAgain,
   COMMAND.tuneHyperparameters,
+  COMMAND.runRetrainingPipeline,
   COMMAND.registerModel,
   COMMAND.validateVersion,
   COMMAND.promoteToStaging,
   COMMAND.promoteToProduction,
   COMMAND.rejectVersion,
   COMMAND.archiveVersion,
-  COMMAND.runRetraining,
   COMMAND.predictWithProduction,
   COMMAND.serveModel,
   COMMAND.startTrackingServer,
@@ -102,6 +103,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.setTrustContext()));
     this.setTrustContext();
     this.registerCommands();
+    this.track(new PipelineWatcher(this.log));
     this.track(
       registerWebviews(context, {
         // A panel opened on a tree node reads that node's folder's store; else the active editor's folder's.
@@ -194,6 +196,9 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
       progressTitle: 'ModelOps: Tuning hyperparameters',
     });
+    this.register(COMMAND.runRetrainingPipeline, (run, arg, options) => runRetrainingPipeline({ ...deps, log: this.log }, run, arg, options), {
+      progressTitle: 'ModelOps: Retraining pipeline',
+    });
     this.register(COMMAND.registerModel, (run, arg, name) => registerFromRun(deps, run, arg, name), { progressTitle: 'ModelOps: Registering model' });
     this.register(COMMAND.validateVersion, (run, arg) => validateVersion(deps, run, arg), { progressTitle: 'ModelOps: Validating' });
     this.register(COMMAND.promoteToStaging, (run, arg) => validateVersion(deps, run, arg), { progressTitle: 'ModelOps: Validating for Staging' });
@@ -201,7 +206,6 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.rejectVersion, (_run, arg, comment) => rejectVersion(deps, arg, comment));
     this.register(COMMAND.archiveVersion, (_run, arg) => archiveVersion(deps, arg));
     this.register(COMMAND.showModelHistory, (_run, arg) => showModelHistory(deps, arg));
-    this.register(COMMAND.runRetraining, (run, arg, data) => runRetraining(deps, run, arg, data), { progressTitle: 'ModelOps: Retraining' });
     this.register(COMMAND.startTrackingServer, async (_run, arg) => {
       const session = await this.sessions.resolve(arg, this.ui);
       return session ? this.trackingServer.start(session) : undefined;
