@@ -1,4 +1,5 @@
 import { ModelOpsError } from '../core/errors';
+import type { ViewType } from '../core/tracking';
 import type { TrackingStore } from '../store/tracking-store';
 
 export interface MissingArtifacts {
@@ -16,7 +17,7 @@ export interface MissingArtifacts {
  */
 export async function findMissingArtifacts(tracking: TrackingStore): Promise<MissingArtifacts> {
   const out: MissingArtifacts = { runs: 0, missing: [] };
-  for (const experimentId of await experimentIds(tracking)) {
+  for (const experimentId of await allExperimentIds(tracking, 'ALL')) {
     let pageToken: string | undefined;
     do {
       const page = await tracking.searchRuns({ experimentIds: [experimentId], runViewType: 'ALL', maxResults: 1000, pageToken });
@@ -30,11 +31,12 @@ export async function findMissingArtifacts(tracking: TrackingStore): Promise<Mis
   return out;
 }
 
-async function experimentIds(tracking: TrackingStore): Promise<string[]> {
+/** Every experiment's id, page after page. */
+export async function allExperimentIds(tracking: TrackingStore, viewType: ViewType): Promise<string[]> {
   const ids: string[] = [];
   let pageToken: string | undefined;
   do {
-    const page = await tracking.searchExperiments({ viewType: 'ALL', maxResults: 1000, pageToken });
+    const page = await tracking.searchExperiments({ viewType, maxResults: 1000, pageToken });
     ids.push(...page.items.map((e) => e.experimentId));
     pageToken = page.nextPageToken;
   } while (pageToken);
