@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { errorMessage } from '../../core/errors';
 import { VERSION } from '../../core/version';
 import { engineChoice, resolveEngine } from '../../store/engine';
+import type { MissingArtifacts } from '../../pipeline/artifact-check';
+import { findMissingArtifacts } from '../../pipeline/artifact-check';
 import { resolveStoreLocation } from '../../store/open';
 import type { CommandContext, CommandSpec } from '../command';
 import { formatFields } from '../output';
@@ -56,10 +58,18 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
     const file = stores.file!;
     out.push(['mlflow schema', `revision ${file.schema.revision} (${file.schema.releases})${file.schema.readOnly ? `; read-only: ${file.schema.readOnly}` : ''}`]);
     out.push(['artifacts', `${file.artifactRoot}${existsSync(file.artifactRoot) ? '' : ' (not created yet)'}`]);
+    out.push(['run artifacts', describeMissing(await findMissingArtifacts(stores.tracking))]);
   } catch (e) {
     out.push(['store open', `error: ${errorMessage(e)}`]);
   }
   return out;
+}
+
+function describeMissing(check: MissingArtifacts): string {
+  if (check.missing.length === 0) return `found for all ${check.runs} runs`;
+  const shown = check.missing.slice(0, 5).map((m) => `${m.runId} (experiment ${m.experimentId}, ${m.artifactUri})`);
+  const more = check.missing.length > shown.length ? `; ${check.missing.length - shown.length} more` : '';
+  return `${check.missing.length} of ${check.runs} runs have no artifact folder here (moved outside the workspace, deleted, or never logged one): ${shown.join('; ')}${more}`;
 }
 
 function nearestExisting(path: string): string {

@@ -4,6 +4,7 @@ import { TAG } from '../../core/tracking';
 import type { CommandContext, CommandSpec, OptionSpec } from '../command';
 import { formatDuration, formatFields, formatNumber, formatTable, formatTime } from '../output';
 import { resolveExperimentId } from './experiments';
+import { allExperimentIds } from '../../pipeline/artifact-check';
 
 /** `modelops runs list|show|search|delete|restore`. */
 
@@ -27,15 +28,7 @@ function viewType(ctx: CommandContext): ViewType {
 async function experimentIds(ctx: CommandContext): Promise<string[]> {
   const given = (ctx.options.experiment as string[] | undefined) ?? [];
   if (given.length > 0) return Promise.all(given.map((g) => resolveExperimentId(ctx, g)));
-  const store = await ctx.trackingStore();
-  const ids: string[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await store.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000, pageToken });
-    ids.push(...page.items.map((e) => e.experimentId));
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return ids;
+  return allExperimentIds(await ctx.trackingStore(), 'ACTIVE_ONLY');
 }
 
 function maxResults(ctx: CommandContext): number {

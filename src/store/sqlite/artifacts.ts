@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, posix, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelOpsError } from '../../core/errors';
 import type { ArtifactInfo } from '../../core/tracking';
@@ -18,6 +18,34 @@ export function artifactDir(artifactUri: string, runId: string): string {
     `run ${runId}: artifact location '${artifactUri}' is not a local folder; this store only handles local artifacts`,
     { location: artifactUri },
   );
+}
+
+/**
+ * A local artifact location written under the store's folder as it was before the workspace moved or
+ * was cloned (`/old/ws/.modelops/artifacts/1/<run>/artifacts`), as the same place under the store's
+ * folder now. Locations are kept absolute, as MLflow keeps them; they are matched on the artifact
+ * root's last two names (`.modelops/artifacts`). Undefined when the location is elsewhere.
+ */
+export function relocated(location: string, artifactRoot: string): string | undefined {
+  const local = location.startsWith('file:') ? fileUriPath(location) : location;
+  if (local === undefined || !isAbsolute(local)) return undefined;
+  const root = resolve(artifactRoot);
+  const here = relative(root, local);
+  if (!here.startsWith('..') && !isAbsolute(here)) return undefined; // already under this store
+  const tail = `/${basename(dirname(root))}/${basename(root)}/`;
+  const slashed = local.split('\\').join('/');
+  const at = slashed.lastIndexOf(tail);
+  if (at < 0) return undefined;
+  const rest = safeRelative(slashed.slice(at + tail.length).replace(/\/+$/, ''), 'artifact location');
+  return rest === '' ? root : join(root, ...rest.split('/'));
+}
+
+function fileUriPath(uri: string): string | undefined {
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined; // a remote host or a malformed URI: not a folder of this store
+  }
 }
 
 /** Normalizes a `/`-separated relative artifact path; rejects absolute paths and `..`. */

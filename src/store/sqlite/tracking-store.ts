@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { appendUriPath, isProxiedUri, localPathOf, proxiedPath } from '../../core/artifact-uri';
 import { ModelOpsError } from '../../core/errors';
@@ -32,7 +33,7 @@ import {
   validateRunStatus,
   validateTag,
 } from '../validation';
-import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir, safeRelative } from './artifacts';
+import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir, relocated, safeRelative } from './artifacts';
 import type { Row, SqlDatabase, SqlValue } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ScopedSql } from './scope';
@@ -92,7 +93,8 @@ export class SqliteTrackingStore implements TrackingStore {
    * client on another machine writes them through the server rather than to its own disk.
    */
   private runArtifactUri(experimentLocation: string, runId: string): string {
-    let base = experimentLocation.replace(/\/+$/, '');
+    // An experiment made before the workspace moved or was cloned: new runs write under the folder the store is in now.
+    let base = (relocated(experimentLocation, this.database.artifactRoot) ?? experimentLocation).replace(/\/+$/, '');
     if (this.options.artifactRootUri && isProxiedUri(this.options.artifactRootUri) && !isProxiedUri(base)) {
       const local = localPathOf(base);
       const rel = local === undefined ? undefined : relative(this.database.artifactRoot, resolve(local));
@@ -104,7 +106,10 @@ export class SqliteTrackingStore implements TrackingStore {
   /** The local folder of a run's artifacts; `mlflow-artifacts:` URIs name a path in the store's artifact folder. */
   private runArtifactDir(artifactUri: string, runId: string): string {
     if (isProxiedUri(artifactUri)) return join(this.database.artifactRoot, safeRelative(proxiedPath(artifactUri), 'artifact URI'));
-    return artifactDir(artifactUri, runId);
+    const dir = artifactDir(artifactUri, runId);
+    // A moved or cloned workspace: this store's own copy of the folder, when it has one.
+    const moved = relocated(dir, this.database.artifactRoot);
+    return moved !== undefined && existsSync(moved) ? moved : dir;
   }
 
   /** Every statement confined to the store's workspace (scope.ts). */
