@@ -57,8 +57,20 @@ run('node', [...cli, 'train', '--data', 'examples/churn.csv', '--target', 'churn
 const models = JSON.parse(capture('node', [...cli, 'models', 'show', 'churn', '--json']));
 const versions = models.versions;
 const newest = versions.reduce((a, v) => (Number(v.version) > Number(a.version) ? v : a), versions[0]);
+/** The approval says what it relies on: churn.csv is imbalanced, so accuracy alone would mislead. */
+function approvalComment(runId) {
+  const run = JSON.parse(capture('node', [...cli, 'runs', 'show', runId, '--json']));
+  const m = Object.fromEntries(run.data.metrics.map((x) => [x.key, x.value]));
+  const f = (v) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
+  const auc = `ROC AUC ${f(m.roc_auc)} against ${f(m.baseline_roc_auc)} for any constant guess`;
+  const acc = m.accuracy > m.baseline_accuracy ? `accuracy ${f(m.accuracy)} beats the majority class's ${f(m.baseline_accuracy)}` : `accuracy ${f(m.accuracy)} does not beat always predicting the majority class (${f(m.baseline_accuracy)}) on this imbalanced target`;
+  return `demo: approved on ${auc}; ${acc}`;
+}
+
 if (newest.currentStage === 'Staging') {
-  run('node', [...cli, 'promote', '--name', 'churn', '--version', String(newest.version), '--to', 'Production', '--approve', '--comment', 'demo: approved after reviewing the validation report']);
+  const comment = approvalComment(newest.runId);
+  console.log(`\n${comment}`);
+  run('node', [...cli, 'promote', '--name', 'churn', '--version', String(newest.version), '--to', 'Production', '--approve', '--comment', comment]);
 } else {
   console.log(`\nversion ${newest.version} stayed in ${newest.currentStage}: see its validation report above`);
 }

@@ -6,7 +6,7 @@
 // usage: node scripts/test-e2e.mjs [--no-compile] [--no-vsix-build]
 //   --no-compile: tests already compiled; --no-vsix-build: package the dist/ bundle as it is
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap, CACHE, ROOT } from './bootstrap-vscode.mjs';
 import { installExtension, startCodeServer } from './vscode-host.mjs';
@@ -56,6 +56,10 @@ const cli = (...args) => {
 cli('train', '--data', 'iris.csv', '--target', 'species', '--experiment', 'iris-demo', '--register', 'iris', '--run-name', 'forest-knn-1', '--cv', '3');
 cli('promote', '--name', 'iris', '--version', '1', '--approve', '--comment', 'first release');
 cli('train', '--data', 'iris.csv', '--target', 'species', '--experiment', 'iris-demo', '--register', 'iris', '--run-name', 'forest-knn-2', '--cv', '3', '--seed', '7');
+// churn.csv (17.6% churners): a version that reaches Staging on ROC AUC while its accuracy loses to
+// always predicting "no" — what Review for Production must say.
+copyFileSync(join(ROOT, 'examples', 'churn.csv'), join(workspace, 'churn.csv'));
+cli('train', '--data', 'churn.csv', '--target', 'churned', '--experiment', 'churn', '--register', 'churn', '--run-name', 'churn-forest-knn');
 console.log(installExtension(serverDir, vsix));
 
 const t0 = Date.now();

@@ -24,6 +24,8 @@ export interface ModelOpsApi {
   readonly decorations: PredictionDecorations;
   /** What is selected in the Experiments view (e.g. the run Show Runs revealed). */
   experimentsSelection(): readonly ExperimentsNode[];
+  /** Titles of the progress notifications on screen now (none while a command still asks its questions). */
+  progressTitles(): readonly string[];
   /** Cancels every command in flight, as its notification's Cancel button does. */
   cancelRunningCommands(): void;
   /** The tracking server's URL while it runs (Start Tracking Server), else undefined. */

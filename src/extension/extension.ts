@@ -3,11 +3,13 @@ import { ModelOpsError } from '../core/errors';
 import type { ModelOpsApi } from './api';
 import type { CommandId } from './commands/ids';
 import { COMMAND, VIEW } from './commands/ids';
-import type { CommandDeps } from './commands/run-commands';
+import type { RegistryDeps } from './commands/train-commands';
 import { copyRunId, deleteRun, restoreRun, setAlias } from './commands/run-commands';
 import { predictWithProduction } from './commands/predict-commands';
-import { archiveVersion, promoteToProduction, rejectVersion } from './commands/registry-commands';
-import { registerFromRun, trainEnsemble, validateVersion } from './commands/train-commands';
+import { archiveVersion, promoteToProduction, rejectVersion, showModelHistory } from './commands/registry-commands';
+import { registerFromRun, validateVersion } from './commands/train-commands';
+import type { TrainDeps } from './commands/train-ensemble';
+import { trainAgain, trainEnsemble } from './commands/train-ensemble';
 import { tuneHyperparameters } from './commands/tune-commands';
 import { runRetrainingPipeline } from './commands/pipeline-commands';
 import { PipelineWatcher } from './pipeline-watch';
@@ -17,6 +19,7 @@ import { PredictionDecorations } from './predictions/decorations';
 import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
 import { Log } from './log';
+import { ReportDocuments } from './report-documents';
 import { ProductionStatusBar } from './status-bar';
 import { TrackingServerController } from './tracking-server';
 import type { StoreSession } from './store-session';
@@ -38,6 +41,7 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.restoreRun,
   COMMAND.setAlias,
   COMMAND.trainEnsemble,
+  COMMAND.trainAgain,
   COMMAND.tuneHyperparameters,
   COMMAND.runRetrainingPipeline,
   COMMAND.registerModel,
@@ -66,6 +70,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private readonly decorations: PredictionDecorations;
   private readonly serving: ModelServing;
   private readonly trackingServer: TrackingServerController;
+  private readonly reports: ReportDocuments;
   private readonly activationMs: number;
   /** The last failure reported per folder's store, so each is said once. */
   private readonly lastError = new Map<string, string | undefined>();
@@ -79,6 +84,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.models = this.track(new ModelsTreeProvider(this.sessions, this.log));
     this.statusBar = this.track(new ProductionStatusBar(this.sessions, this.log));
     this.decorations = this.track(new PredictionDecorations());
+    this.reports = this.track(new ReportDocuments());
     this.serving = this.track(new ModelServing(this.log, COMMAND.stopServing));
     this.trackingServer = this.track(new TrackingServerController(context, this.log, () => this.ui));
     this.experimentsView = this.track(
@@ -153,7 +159,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   }
 
   private registerCommands(): void {
-    const deps: CommandDeps = { sessions: this.sessions, ui: () => this.ui };
+    const deps: RegistryDeps = { sessions: this.sessions, ui: () => this.ui, reports: this.reports };
     this.register(COMMAND.showOutput, () => this.log.show());
     this.register(COMMAND.refresh, async () => {
       // Every folder's store: the view title's button has no folder.
@@ -183,9 +189,9 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.restoreRun, (_run, arg) => restoreRun(deps, arg));
     this.register(COMMAND.copyRunId, (_run, arg) => copyRunId(deps, arg));
     this.register(COMMAND.setAlias, (_run, arg, alias) => setAlias(deps, arg, alias));
-    this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble({ ...deps, showRun: (folder, runId) => this.showRun(folder, runId, { focus: false, expand: false }) }, run, arg), {
-      progressTitle: 'ModelOps: Training ensemble',
-    });
+    const trainDeps: TrainDeps = { ...deps, memory: this.context.workspaceState, showRun: (folder, runId) => this.showRun(folder, runId, { focus: false, expand: false }) };
+    this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble(trainDeps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
+    this.register(COMMAND.trainAgain, (run, arg) => trainAgain(trainDeps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
     this.register(COMMAND.revealModelVersion, (_run, arg) => this.revealVersion(arg));
     this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
       progressTitle: 'ModelOps: Tuning hyperparameters',
@@ -199,6 +205,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.promoteToProduction, (_run, arg, comment) => promoteToProduction(deps, arg, comment));
     this.register(COMMAND.rejectVersion, (_run, arg, comment) => rejectVersion(deps, arg, comment));
     this.register(COMMAND.archiveVersion, (_run, arg) => archiveVersion(deps, arg));
+    this.register(COMMAND.showModelHistory, (_run, arg) => showModelHistory(deps, arg));
     this.register(COMMAND.startTrackingServer, async (_run, arg) => {
       const session = await this.sessions.resolve(arg, this.ui);
       return session ? this.trackingServer.start(session) : undefined;
@@ -261,6 +268,7 @@ export class ModelOpsExtension implements vscode.Disposable {
       trackingServerUrl: () => this.trackingServer.url,
       decorations: this.decorations,
       experimentsSelection: () => this.experimentsView.selection,
+      progressTitles: () => [...this.runner.progressShown],
       cancelRunningCommands: () => this.runner.cancelAll(),
       setUi: (ui) => {
         const prev = this.ui;

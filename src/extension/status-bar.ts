@@ -7,8 +7,8 @@ import { formatMetric, metricValue } from './views/run-format';
 import { listModels } from './views/models-tree';
 
 /**
- * The Production version of the current model (the most recently updated model that has one) and
- * its primary metric; a click opens the Models view. Hidden when nothing is in Production. In a
+ * Every model's Production version (newest first; the primary metric beside it when there is one
+ * model); a click opens the Models view. Hidden when nothing is in Production. In a
  * multi-root workspace the store is the active editor's folder's (else the first folder's).
  */
 export class ProductionStatusBar implements vscode.Disposable {
@@ -41,20 +41,24 @@ export class ProductionStatusBar implements vscode.Disposable {
         .map((m) => ({ m, v: m.latestVersions.find((x) => x.currentStage === 'Production') }))
         .filter((x) => x.v !== undefined)
         .sort((a, b) => b.m.lastUpdatedTimestamp - a.m.lastUpdatedTimestamp);
-      const top = withProd[0];
-      if (!store || !top?.v) {
+      if (!store || withProd.length === 0) {
         this.text = undefined;
         this.item.hide();
         return;
       }
-      let metric = '';
-      if (top.v.runId) {
-        const run = await store.tracking.getRun(top.v.runId).catch(() => undefined);
-        if (run) metric = formatMetric(Config.primaryMetric(), metricValue(run, Config.primaryMetric()));
-      }
-      this.text = `$(rocket) ${top.m.name} v${top.v.version}${metric ? ` · ${metric}` : ''}`;
+      // Every model in Production is named (newest first); the primary metric beside each.
+      const key = Config.primaryMetric();
+      const shown = await Promise.all(
+        withProd.map(async ({ m, v }) => {
+          const run = v?.runId ? await store.tracking.getRun(v.runId).catch(() => undefined) : undefined;
+          return { label: `${m.name} v${v!.version}`, metric: run ? formatMetric(key, metricValue(run, key)) : '' };
+        }),
+      );
+      const only = shown.length === 1 ? shown[0] : undefined;
+      this.text = only ? `$(rocket) ${only.label}${only.metric ? ` · ${only.metric}` : ''}` : `$(rocket) ${shown.map((x) => x.label).join(', ')}`;
       this.item.text = this.text;
-      this.item.tooltip = `ModelOps: ${top.m.name} version ${top.v.version} is in Production. Click to open the Models view.`;
+      const lines = shown.map((x) => `${x.label}${x.metric ? ` (${x.metric})` : ''}`);
+      this.item.tooltip = `ModelOps — in Production: ${lines.join('; ')}. Click to open the Models view.`;
       this.item.show();
     } catch (e) {
       this.log.error('statusbar.failed', e);

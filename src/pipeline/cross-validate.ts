@@ -37,7 +37,14 @@ export function cvFolds(ds: Dataset, cv: number, seed: number): Fold[] {
     const counts = new Map<string, number>();
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     const rare = [...counts.entries()].filter(([, c]) => c < cv);
-    if (rare.length > 0) throw new ModelOpsError('DATA_INVALID', `${ds.source}: class '${rare[0][0]}' has ${rare[0][1]} row(s), fewer than the ${cv} folds; use a smaller --cv`, { location: ds.source });
+    if (rare.length > 0) {
+      // Named by the setting (cv), which the CLI's --cv and the training form's "CV folds" both set.
+      throw new ModelOpsError(
+        'DATA_INVALID',
+        `${ds.source}: class '${rare[0][0]}' of target '${ds.target.name}' has ${rare[0][1]} row(s), fewer than the ${cv} cross-validation folds: lower cv (0 trains on one 80/20 split) or leave out the rare classes`,
+        { location: 'cv' },
+      );
+    }
   }
   if (cv >= 2) return kFold(ds.frame.nRows, cv, seed, labels);
   const s = trainValidationTestSplit(ds.frame.nRows, { validation: 0, test: 0.2 }, seed, labels);

@@ -4,6 +4,8 @@ import { ModelOpsError } from '../core/errors';
 import type { ModelVersion } from '../core/registry';
 import type { Tag } from '../core/tracking';
 import { pinTags } from './model-pin';
+import type { Mismatch } from './register-match';
+import { RegistrationMismatchError, registrationMismatch } from './register-match';
 import type { Stores } from './model-resolve';
 import type { ValidateOptions, ValidateResult } from './validate';
 import { validateModelVersion } from './validate';
@@ -16,10 +18,15 @@ export interface RegisterOptions {
   description?: string;
   tags?: Tag[];
   actor: string;
+  /** Register even when the run's target or input columns differ from the model's versions (`--force`). */
+  force?: boolean;
   /** Validate at once (the automated registration); default true. */
   validate?: boolean;
   validation?: Omit<ValidateOptions, 'name' | 'version' | 'actor'>;
 }
+
+export type { Mismatch };
+export { RegistrationMismatchError };
 
 export interface RegisterResult {
   version: ModelVersion;
@@ -33,7 +40,7 @@ export interface RegisterResult {
  */
 export async function registerModel(stores: Stores, o: RegisterOptions): Promise<RegisterResult> {
   const artifactPath = (o.artifactPath ?? 'model').replace(/^\/+|\/+$/g, '');
-  await stores.tracking.getRun(o.runId); // unknown run → clear error
+  const run = await stores.tracking.getRun(o.runId); // unknown run → clear error
   const noModel = (): ModelOpsError =>
     new ModelOpsError('MODEL_INVALID', `run ${o.runId} has no model at '${artifactPath}' (no MLmodel file there); train with modelops train first`, {
       location: `runs:/${o.runId}/${artifactPath}`,
@@ -46,6 +53,11 @@ export async function registerModel(stores: Stores, o: RegisterOptions): Promise
     throw e;
   }
   if (!existsSync(join(dir, 'MLmodel'))) throw noModel();
+  if (run.info.status === 'KILLED' || run.info.status === 'FAILED') {
+    throw new ModelOpsError('INVALID_STATE', `run ${run.info.runName || o.runId} is ${run.info.status}: only the model of a run that finished can be registered`, { location: `runs:/${o.runId}` });
+  }
+  const mismatch = await registrationMismatch(stores, o.name, dir);
+  if (mismatch && !o.force) throw new RegistrationMismatchError(o.name, o.runId, mismatch);
   try {
     await stores.registry.getRegisteredModel(o.name);
   } catch (e) {
@@ -64,7 +76,7 @@ export async function registerModel(stores: Stores, o: RegisterOptions): Promise
     ...(o.description ? { description: o.description } : {}),
     // The approved bytes are pinned: every later load checks them (model-pin.ts).
     tags: [...(o.tags ?? []), ...pinTags(dir)],
-    audit: { actor: o.actor, action: 'register' },
+    audit: { actor: o.actor, action: 'register', ...(mismatch ? { comment: `registered with force: ${mismatch.text}` } : {}) },
   });
   if (o.validate === false) return { version };
   const validation = await validateModelVersion(stores, { ...(o.validation ?? {}), name: o.name, version: version.version, actor: o.actor });

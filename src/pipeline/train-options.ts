@@ -46,9 +46,9 @@ export function resolveMembers(models: string | MemberType[] | undefined, file: 
 function specsOf(models: string | MemberType[] | undefined, file: TrainParamsFile): MemberSpec[] {
   if (file.members) return file.members.map((m) => ({ engine: file.engine, ...m }));
   const list = typeof models === 'string' ? models.split(',').map((s) => s.trim()).filter(Boolean) : (models ?? ['rf', 'knn']);
-  if (list.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', '--models: give at least one of rf, knn, tree, dummy', { location: 'models' });
+  if (list.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'models: give at least one member (rf, knn, tree, dummy)', { location: 'models' });
   return list.map((t) => {
-    if (!MEMBER_TYPES.includes(t as MemberType)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--models: unknown model '${t}' (use ${MEMBER_TYPES.join(', ')})`, { location: 'models' });
+    if (!MEMBER_TYPES.includes(t as MemberType)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `models: unknown model '${t}' (use ${MEMBER_TYPES.join(', ')})`, { location: 'models' });
     const type = t as MemberType;
     const params = type === 'rf' || type === 'knn' || type === 'tree' ? file[type] : undefined;
     return { type, ...(file.engine ? { engine: file.engine } : {}), ...(params ? { params } : {}) };

@@ -21,10 +21,12 @@ import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/p
 import { childSeed } from '../ml/random';
 import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
-import type { FitSettings } from './cross-validate';
+import type { FitSettings, Fold } from './cross-validate';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
 import type { TrainParamsFile } from './train-options';
 import { permutationImportanceOnRows } from './train-importance';
+import type { BaselineComparison } from './train-baseline';
+import { BASELINE_PREFIX, BASELINE_TAG, baselineFoldMetrics, chooseBaselineMetric, compareWithBaseline } from './train-baseline';
 import { memberParams, readParamsFile, resolveMembers } from './train-options';
 
 export interface TrainProgress {
@@ -75,6 +77,10 @@ export interface TrainResult {
   classes: string[];
   warnings: string[];
   baseline?: { runId: string; metrics: Record<string, number> };
+  /** The majority-class / mean baseline's mean metrics on the same folds (logged as `baseline_<metric>`). */
+  baselineMetrics: Record<string, number>;
+  /** The model against that baseline, on the metric chosen for the target (undefined when it cannot be computed). */
+  baselineComparison?: BaselineComparison;
 }
 
 function gitCommit(dir: string): string | undefined {
@@ -95,9 +101,10 @@ function gitCommit(dir: string): string | undefined {
 export async function train(store: TrackingStore, options: TrainOptions): Promise<TrainResult> {
   const progress = (stage: TrainProgress['stage'], message: string, fraction: number): void => options.onProgress?.({ stage, message, fraction: Math.min(1, Math.max(0, fraction)) });
   const seed = options.seed ?? 42;
-  if (!Number.isInteger(seed)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--seed must be an integer (got ${seed})`, { location: 'seed' });
+  // Messages name the setting (`seed`, `cv`), as the CLI's flag and the training form's field do.
+  if (!Number.isInteger(seed)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `seed must be an integer (got ${seed})`, { location: 'seed' });
   const cv = options.cv ?? 5;
-  if (!Number.isInteger(cv) || cv < 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--cv must be a non-negative integer (got ${cv})`, { location: 'cv' });
+  if (!Number.isInteger(cv) || cv < 0 || cv > 100) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `cv (cross-validation folds) must be an integer from 0 to 100 (got ${cv})`, { location: 'cv' });
   const paramsFile: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
   const members = resolveMembers(options.models, paramsFile, typeof options.params === 'string' ? options.params : undefined);
   const weights = paramsFile.weights ?? 'equal';
@@ -106,6 +113,9 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   const loadOptions: LoadOptions = { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter, decimal: options.decimal };
   // Loading precedes the run, so it reports a count within its own stage ("(40/100)") and no share of the whole.
   const ds = loadDataset(options.data, loadOptions, (f) => progress('load', `loading ${options.data} (${Math.round(f * 100)}/100)`, 0));
+  // Everything that can be refused is refused before the run exists: no FAILED run for a wrong choice.
+  checkTarget(ds);
+  const folds = cvFolds(ds, cv, seed);
   checkCancelled(options.signal);
 
   const experimentId = await resolveExperiment(store, options.experiment);
@@ -124,7 +134,7 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   const runId = run.info.runId;
   const work = mkdtempSync(join(tmpdir(), 'modelops-train-'));
   try {
-    const result = await trainInRun(store, runId, ds, members, weights, cv, seed, options, work, progress);
+    const result = await trainInRun(store, runId, ds, members, weights, { cv, folds }, seed, options, work, progress);
     await store.updateRun(runId, { status: 'FINISHED', endTime: Date.now() });
     let baseline: TrainResult['baseline'];
     if (options.baseline) {
@@ -145,6 +155,8 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   } catch (e) {
     const cancelled = e instanceof ModelOpsError && e.code === 'CANCELLED';
     await store.updateRun(runId, { status: cancelled ? 'KILLED' : 'FAILED', endTime: Date.now() }).catch(() => undefined);
+    // Say what became of the run: the editor and the CLI show this message as it is.
+    if (cancelled) throw new ModelOpsError('CANCELLED', `Training cancelled: run ${run.info.runName || runId} (${runId.slice(0, 8)}) is marked KILLED.`, { location: runId, cause: e });
     throw e;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -169,18 +181,36 @@ export async function resolveExperiment(store: TrackingStore, name?: string): Pr
   return store.createExperiment(name);
 }
 
+/**
+ * A classification target with a different value on (almost) every row is an id, not something to
+ * predict: refused before anything runs, naming the target (the CLI's --target, the form's Target).
+ */
+export function checkTarget(ds: Dataset): void {
+  const labels = ds.target.labels;
+  if (!labels) return;
+  const distinct = new Set(labels).size;
+  if (labels.length >= 20 && distinct > 0.5 * labels.length) {
+    throw new ModelOpsError(
+      'DATA_INVALID',
+      `target '${ds.target.name}' has ${distinct.toLocaleString('en-US')} different values in ${labels.length.toLocaleString('en-US')} rows, like an id: pick the column to predict (a class label, or a number for regression)`,
+      { location: 'target' },
+    );
+  }
+}
+
 async function trainInRun(
   store: TrackingStore,
   runId: string,
   ds: Dataset,
   members: MemberSpec[],
   weights: TrainParamsFile['weights'],
-  cv: number,
+  split: { cv: number; folds: Fold[] },
   seed: number,
   options: TrainOptions,
   work: string,
   progress: (stage: TrainProgress['stage'], message: string, fraction: number) => void,
 ): Promise<Omit<TrainResult, 'runId' | 'experimentId' | 'task' | 'warnings' | 'baseline'>> {
+  const { cv, folds } = split;
   const n = ds.frame.nRows;
   const task = ds.target.task;
   const classes = task === 'classification' ? [...new Set(ds.target.labels)].sort() : [];
@@ -207,8 +237,8 @@ async function trainInRun(
     },
   ]);
 
-  // Cross-validation (or one held-out split when cv < 2).
-  const folds = cvFolds(ds, cv, seed);
+  // Cross-validation (or one held-out split when cv < 2); the baseline is scored on the same folds.
+  const baselineFolds: Record<string, number>[] = [];
   const fitWeight = 0.85;
   const K = classes.length;
   const oof = new Float64Array(task === 'classification' ? n * K : n);
@@ -226,6 +256,7 @@ async function trainInRun(
     if (f === folds.length - 1) lastFold = { model, test: fold.test };
     const ev = evaluate(model, ds, fold.test, classes);
     foldMetrics.push(ev.metrics);
+    baselineFolds.push(baselineFoldMetrics(ds, fold.train, fold.test, classes));
     const V = task === 'classification' ? K : 1;
     fold.test.forEach((row, j) => {
       tested[row] = 1;
@@ -235,6 +266,9 @@ async function trainInRun(
     await store.logBatch(runId, { metrics: Object.entries(ev.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: now })) });
   }
   const metrics = meanMetrics(foldMetrics);
+  const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(baselineFolds)).filter(([k]) => !k.endsWith('_std')));
+  const choice = chooseBaselineMetric(ds.target.labels);
+  const baselineComparison = compareWithBaseline(choice, metrics, baselineMetrics);
 
   // The model that is logged is fitted on every row.
   checkCancelled(options.signal);
@@ -298,9 +332,14 @@ async function trainInRun(
     await store.logArtifact(runId, file, 'plots');
   }
   const now = Date.now();
-  const list = Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now }));
-  await store.logBatch(runId, { metrics: list });
-  return { metrics, foldMetrics, classes };
+  const list = [...Object.entries(metrics), ...Object.entries(baselineMetrics).map(([k, v]) => [`${BASELINE_PREFIX}${k}`, v] as const)].map(([key, value]) => ({ key, value, step: 0, timestamp: now }));
+  const baselineTags = [
+    { key: BASELINE_TAG.metric, value: choice.metric },
+    { key: BASELINE_TAG.reason, value: choice.reason },
+    ...(baselineComparison ? [{ key: BASELINE_TAG.beats, value: String(baselineComparison.beats) }] : []),
+  ];
+  await store.logBatch(runId, { metrics: list, tags: baselineTags });
+  return { metrics, foldMetrics, classes, baselineMetrics, ...(baselineComparison ? { baselineComparison } : {}) };
 }
 
 /** The first rows as the model sees them: numbers for numeric columns (MLflow's input_example). */

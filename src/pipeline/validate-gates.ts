@@ -5,7 +5,9 @@ import type { GateSpec } from '../registry/gates-config';
 import { evaluateMetric } from '../registry/metric-threshold';
 import type { GateResult } from '../registry/report';
 import { signatureGate } from '../registry/signature-gate';
+import { greaterIsBetter, isBetter } from '../core/metric-meaning';
 import { checkInput } from './predict-input';
+import { BASELINE_PREFIX, chooseBaselineMetric } from './train-baseline';
 import type { ScoringModel } from './scoring';
 import { directorySize, score } from './scoring';
 
@@ -25,12 +27,16 @@ export interface GateInputs {
   example?: RawTable;
   /** Metrics logged by the runs, used when no held-out data is configured. */
   runMetrics?: { candidate: Record<string, number>; baseline?: Record<string, number> };
+  /** The metric the candidate's training chose for its baseline comparison (run tag `modelops.baseline.metric`). */
+  baselineMetric?: string;
 }
 
 export interface GateRun {
   gates: GateResult[];
   candidateMetrics: Record<string, number>;
   baselineMetrics: Record<string, number> | null;
+  /** The majority-class / mean baseline's scores the candidate was compared with (held-out rows, or as training logged them). */
+  noSkillMetrics: Record<string, number> | null;
 }
 
 const fmt = (x: number): string => String(Number(x.toPrecision(6)));
@@ -59,11 +65,69 @@ export function heldOutMetrics(m: ScoringModel, data: HeldOut): Record<string, n
   return { ...metrics };
 }
 
+/**
+ * The no-skill baseline on the held-out rows: their own class frequencies (or mean) for every row —
+ * a slightly generous baseline, since it knows the held-out balance the model could not.
+ */
+function heldOutBaseline(m: ScoringModel, data: HeldOut): { metrics: Record<string, number>; labels?: string[] } {
+  const t = data.table.header.indexOf(data.target);
+  const truth = data.table.rows.map((r) => (r[t] ?? '').trim());
+  if (m.model.task === 'regression') {
+    const y = Float64Array.from(truth.map(Number));
+    const mean = y.reduce((a, b) => a + b, 0) / Math.max(1, y.length);
+    return { metrics: { ...regressionMetrics(y, new Float64Array(y.length).fill(mean)) } };
+  }
+  const index = new Map(m.model.classes.map((c, i) => [c, i]));
+  const labels = truth.filter((l) => index.has(l));
+  const K = m.model.classes.length;
+  const prior = new Array<number>(K).fill(0);
+  for (const l of labels) prior[index.get(l)!]! += 1 / labels.length;
+  const proba = new Float64Array(labels.length * K);
+  for (let j = 0; j < labels.length; j++) proba.set(prior, j * K);
+  return { metrics: { ...classificationMetrics(Int32Array.from(labels, (l) => index.get(l)!), proba, K) }, labels };
+}
+
+/** "Beats the baseline": strictly better than the majority class / the mean on the metric chosen for the target. */
+function baselineGate(
+  chosen: string | undefined,
+  candidate: ScoringModel,
+  metrics: Record<string, number>,
+  noSkill: { metrics: Record<string, number>; labels?: string[]; source: string } | undefined,
+): GateResult {
+  const what = candidate.model.task === 'regression' ? 'the mean baseline' : 'the majority-class baseline';
+  const metric = chosen ?? (noSkill?.source === 'held-out data' ? chooseBaselineMetric(candidate.model.task === 'regression' ? undefined : noSkill.labels).metric : undefined);
+  const value = metric === undefined ? undefined : metrics[metric];
+  const base = metric === undefined ? undefined : noSkill?.metrics[metric];
+  const name = `beats ${what}${metric ? ` (${metric}, ${noSkill?.source ?? 'run metrics'})` : ''}`;
+  if (metric === undefined || value === undefined || base === undefined || !Number.isFinite(value) || !Number.isFinite(base)) {
+    return {
+      gate: 'baseline',
+      name,
+      expected: `better than ${what}`,
+      actual: 'no baseline score',
+      outcome: 'skipped',
+      message: 'the run logged no baseline score (trained before ModelOps logged one, or not by modelops train); set "data" in .modelops/gates.json to score the baseline on held-out rows',
+    };
+  }
+  const ok = isBetter(metric, value, base);
+  const op = greaterIsBetter(metric) === false ? '<' : '>';
+  return {
+    gate: 'baseline',
+    name,
+    expected: `${op} ${fmt(base)}`,
+    actual: fmt(value),
+    outcome: ok ? 'pass' : 'fail',
+    message: ok ? `${metric} ${fmt(value)} ${op} ${fmt(base)} of ${what}` : `${metric} ${fmt(value)} does not beat ${what}'s ${fmt(base)}: the model has not learnt more than the class balance (or the mean)`,
+  };
+}
+
 export function runGates(input: GateInputs): GateRun {
   const results: GateResult[] = [];
   const { gates, candidate, baseline, data } = input;
   let candidateMetrics: Record<string, number> = {};
   let baselineMetrics: Record<string, number> | null = null;
+  /** The majority-class / mean baseline's scores: on the held-out rows, else as the training logged them. */
+  let noSkill: { metrics: Record<string, number>; labels?: string[]; source: string } | undefined;
 
   // Data: the held-out rows must carry the target and fit the candidate's signature.
   if (data) {
@@ -94,6 +158,7 @@ export function runGates(input: GateInputs): GateRun {
     });
     if (issues.length === 0) {
       candidateMetrics = heldOutMetrics(candidate, data);
+      noSkill = { ...heldOutBaseline(candidate, data), source: 'held-out data' };
       if (baseline) {
         try {
           baselineMetrics = heldOutMetrics(baseline.model, data);
@@ -112,6 +177,9 @@ export function runGates(input: GateInputs): GateRun {
   } else if (input.runMetrics) {
     candidateMetrics = input.runMetrics.candidate;
     baselineMetrics = input.runMetrics.baseline ?? (baseline ? {} : null);
+    const logged = Object.entries(candidateMetrics).filter(([k]) => k.startsWith(BASELINE_PREFIX));
+    if (logged.length > 0) noSkill = { metrics: Object.fromEntries(logged.map(([k, v]) => [k.slice(BASELINE_PREFIX.length), v])), source: 'run metrics' };
+    candidateMetrics = Object.fromEntries(Object.entries(candidateMetrics).filter(([k]) => !k.startsWith(BASELINE_PREFIX)));
   }
 
   // Metric thresholds, MLflow's MetricThreshold semantics, against Production when there is one.
@@ -129,6 +197,8 @@ export function runGates(input: GateInputs): GateRun {
       });
     }
   }
+
+  if (gates.beats_baseline !== false) results.push(baselineGate(gates.beats_baseline.metric ?? input.baselineMetric, candidate, candidateMetrics, noSkill));
 
   // Signature compatibility with Production.
   if (gates.signature === 'compatible') {
@@ -218,5 +288,5 @@ export function runGates(input: GateInputs): GateRun {
       message: `the model directory holds ${fmt(mb)} MB`,
     });
   }
-  return { gates: results, candidateMetrics, baselineMetrics };
+  return { gates: results, candidateMetrics, baselineMetrics, noSkillMetrics: noSkill?.metrics ?? null };
 }

@@ -17,6 +17,7 @@ import { ownerTags, VALIDATION_TAG } from '../store/run-owner';
 import { openScoringModel } from './scoring';
 import type { HeldOut } from './validate-gates';
 import { runGates } from './validate-gates';
+import { BASELINE_TAG } from './train-baseline';
 
 export interface ValidateOptions {
   name: string;
@@ -129,6 +130,8 @@ async function runValidation(stores: Stores, options: ValidateOptions, version: 
       ...(production?.runId ? { baseline: await metricsOf(production.runId) } : {}),
     };
   }
+  // The metric the training chose for its baseline comparison (ROC AUC for an imbalanced target, …).
+  const baselineMetric = version.runId ? (await stores.tracking.getRun(version.runId).catch(() => undefined))?.data.tags.find((t) => t.key === BASELINE_TAG.metric)?.value : undefined;
   cancelled();
   progress('running the gates');
   const example = data ? undefined : inputExample(dir);
@@ -139,6 +142,7 @@ async function runValidation(stores: Stores, options: ValidateOptions, version: 
     ...(data ? { data } : {}),
     ...(example ? { example } : {}),
     ...(runMetrics ? { runMetrics } : {}),
+    ...(baselineMetric ? { baselineMetric } : {}),
   });
   const passed = reportPassed(run.gates);
   const toStage = stageAfterValidation(version.currentStage, passed);
@@ -158,6 +162,7 @@ async function runValidation(stores: Stores, options: ValidateOptions, version: 
     data: data ? { path: data.path, rows: data.table.rows.length, target: data.target } : null,
     candidateMetrics: run.candidateMetrics,
     baselineMetrics: run.baselineMetrics,
+    noSkillMetrics: run.noSkillMetrics,
     gates: run.gates,
   };
   cancelled();

@@ -1,6 +1,7 @@
 import { checkNesting } from '../core/json-text';
 import { existsSync, readFileSync } from 'node:fs';
 import { ModelOpsError } from '../core/errors';
+import { greaterIsBetter, metricMeaning } from '../core/metric-meaning';
 import type { MetricThreshold } from './metric-threshold';
 import { validateMetricThreshold } from './metric-threshold';
 
@@ -17,7 +18,8 @@ import { validateMetricThreshold } from './metric-threshold';
  *       "signature": "compatible",
  *       "smoke_test": { "rows": 100 },
  *       "latency": { "max_ms_per_row": 0.5 },
- *       "max_size_mb": 50
+ *       "max_size_mb": 50,
+ *       "beats_baseline": { "metric": "roc_auc" }
  *     }
  *   }
  * }
@@ -36,6 +38,12 @@ export interface GateSpec {
   smoke_test: { rows: number } | false;
   latency?: { max_ms_per_row: number };
   max_size_mb?: number;
+  /**
+   * The candidate must beat the majority-class / mean baseline (on by default). `metric` picks the
+   * metric; without it, the one chosen at training (`modelops.baseline.metric`: ROC AUC for an
+   * imbalanced target, accuracy otherwise, R² for regression). `false` turns the gate off.
+   */
+  beats_baseline: { metric?: string } | false;
 }
 
 export interface GatesFile {
@@ -45,10 +53,10 @@ export interface GatesFile {
 
 export const DEFAULT_GATES_PATH = '.modelops/gates.json';
 
-const SPEC_FIELDS = ['data', 'target', 'metrics', 'signature', 'smoke_test', 'latency', 'max_size_mb'] as const;
+const SPEC_FIELDS = ['data', 'target', 'metrics', 'signature', 'smoke_test', 'latency', 'max_size_mb', 'beats_baseline'] as const;
 const THRESHOLD_FIELDS = ['threshold', 'min_absolute_change', 'min_relative_change', 'greater_is_better'] as const;
 
-export const BUILTIN_GATES: GateSpec = { metrics: {}, signature: 'compatible', smoke_test: { rows: 100 } };
+export const BUILTIN_GATES: GateSpec = { metrics: {}, signature: 'compatible', smoke_test: { rows: 100 }, beats_baseline: {} };
 
 /** Reads and schema-checks the gates file; a missing file means the built-in gates. */
 export function loadGatesFile(path: string): GatesFile {
@@ -152,6 +160,7 @@ function checkSpec(value: unknown, at: string, bad: Bad): Partial<GateSpec> {
       } catch (e) {
         bad(where, (e as Error).message.replace(`${where}.`, ''));
       }
+      checkMeaning(metric, threshold.greater_is_better, where, bad);
       spec.metrics[metric] = threshold;
     }
   }
@@ -177,11 +186,35 @@ function checkSpec(value: unknown, at: string, bad: Bad): Partial<GateSpec> {
     if (!(typeof l.max_ms_per_row === 'number' && l.max_ms_per_row > 0)) bad(`${at}.latency.max_ms_per_row`, 'must be a positive number');
     spec.latency = { max_ms_per_row: l.max_ms_per_row as number };
   }
+  if (v.beats_baseline !== undefined) spec.beats_baseline = checkBaselineGate(v.beats_baseline, `${at}.beats_baseline`, bad);
   if (v.max_size_mb !== undefined) {
     if (!(typeof v.max_size_mb === 'number' && v.max_size_mb > 0)) bad(`${at}.max_size_mb`, 'must be a positive number of megabytes');
     spec.max_size_mb = v.max_size_mb as number;
   }
   return spec;
+}
+
+/** A gate must agree with what the metric means (metric-meaning.ts): no maximised loss, no gate on one fold. */
+function checkMeaning(metric: string, greaterIsBetterGiven: boolean, where: string, bad: Bad): void {
+  const m = metricMeaning(metric);
+  if (m.kind === 'fold') bad(where, `${metric} holds one value per cross-validation fold (its latest value is the last fold's): gate on ${m.base}, the mean over the folds`);
+  const expected = greaterIsBetter(metric);
+  if (expected !== undefined && expected !== greaterIsBetterGiven) {
+    bad(`${where}.greater_is_better`, `${metric} is ${m.kind === 'spread' ? 'a spread over the folds (lower is steadier)' : `${expected ? 'higher' : 'lower'}-is-better`}: set it to ${String(expected)}`);
+  }
+}
+
+function checkBaselineGate(v: unknown, where: string, bad: Bad): GateSpec['beats_baseline'] {
+  if (v === false) return false;
+  if (v === true) return {};
+  if (!isObject(v)) bad(where, 'must be true, false or {"metric": "<name>"}');
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'metric') bad(`${where}.${k}`, 'unknown field (expected metric)');
+  if (o.metric === undefined) return {};
+  if (typeof o.metric !== 'string' || o.metric === '') bad(`${where}.metric`, 'must be a metric name, e.g. "roc_auc"');
+  const m = metricMeaning(o.metric as string);
+  if (m.kind !== 'score' || m.direction === undefined) bad(`${where}.metric`, `${String(o.metric)} is not a score the baseline can be compared on (use accuracy, roc_auc, f1_macro, r2, rmse, …)`);
+  return { metric: o.metric as string };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,6 @@
 /** The validation report: every gate with what was expected, what was found, and the verdict. */
 
-export type GateKind = 'metric' | 'signature' | 'smoke_test' | 'latency' | 'size' | 'data';
+export type GateKind = 'metric' | 'baseline' | 'signature' | 'smoke_test' | 'latency' | 'size' | 'data';
 export type GateOutcome = 'pass' | 'fail' | 'skipped';
 
 export interface GateResult {
@@ -29,8 +29,32 @@ export interface ValidationReport {
   /** The held-out data both were scored on. */
   data: { path: string; rows: number; target: string } | null;
   candidateMetrics: Record<string, number>;
+  /** Production's metrics on the same data (MLflow's "baseline model"). */
   baselineMetrics: Record<string, number> | null;
+  /** The majority-class / mean baseline's metrics on the same data; absent in reports made before it was recorded. */
+  noSkillMetrics?: Record<string, number> | null;
   gates: GateResult[];
+}
+
+/**
+ * What a validation did, in words: `passed: None → Staging`, `failed: moved from Staging back to
+ * None`, `failed: stays in None`. A demotion is never said to "stay".
+ */
+export function validationOutcomeText(passed: boolean, fromStage: string, toStage: string): string {
+  const verdict = passed ? 'passed' : 'failed';
+  if (fromStage === toStage) return `${verdict}: stays in ${toStage}`;
+  if (!passed) return `${verdict}: moved from ${fromStage} back to ${toStage}`;
+  return `${verdict}: ${fromStage} → ${toStage}`;
+}
+
+/** `3 of 4 gates passed, 1 did not run`: a gate that was skipped is never counted as passed. */
+export function gatesSummary(gates: readonly GateResult[]): string {
+  const n = (o: GateOutcome): number => gates.filter((g) => g.outcome === o).length;
+  const ran = gates.length - n('skipped');
+  if (ran === 0) return gates.length === 0 ? 'no gate to run' : `no gate ran (${gates.length} skipped)`;
+  const failed = n('fail') > 0 ? `, ${n('fail')} failed` : '';
+  const skipped = n('skipped') > 0 ? `, ${n('skipped')} did not run` : '';
+  return `${n('pass')} of ${gates.length} gates passed${failed}${skipped}`;
 }
 
 export function reportPassed(gates: readonly GateResult[]): boolean {

@@ -3,6 +3,7 @@
  * x array shared by every run, as uPlot wants), parallel-coordinate lines, scatter points and
  * final-metric bars. No DOM; the webview only paints what these return.
  */
+import { metricMeaning } from '../core/metric-meaning';
 import type { CompareRun, MetricHistory } from './compare-protocol';
 
 export interface AlignedHistories {
@@ -128,19 +129,76 @@ export interface BarModel {
   metricKey: string;
   min: number;
   max: number;
-  bars: { runIndex: number; value: number | null }[];
+  /** False when the axis starts above zero, to tell 0.7554 from 0.7526: the chart says so. */
+  zeroBased: boolean;
+  bars: { runIndex: number; value: number | null; baseline: number | null }[];
 }
 
+/**
+ * Bars of each run's value and its baseline's (`baseline_<key>`), on an axis that fits the values
+ * (zero is kept only when it is close): bars from 0 would make 0.7554 and 0.7526 look the same.
+ */
 export function buildBars(runs: readonly CompareRun[], metricKey: string): BarModel {
   const bars = runs.map((run, runIndex) => {
     const v = rawValue(run, 'metric', metricKey);
-    return { runIndex, value: typeof v === 'number' ? v : null };
+    const b = rawValue(run, 'metric', `baseline_${metricKey}`);
+    return { runIndex, value: typeof v === 'number' ? v : null, baseline: typeof b === 'number' ? b : null };
   });
-  const values = bars.map((b) => b.value).filter((v): v is number => v !== null);
-  // Bars grow from zero unless every value is on the same side of it.
-  const min = Math.min(0, ...values);
-  const max = Math.max(0, ...values);
-  return { metricKey, min, max: max === min ? min + 1 : max, bars };
+  const values = bars.flatMap((b) => [b.value, b.baseline]).filter((v): v is number => v !== null);
+  if (values.length === 0) return { metricKey, min: 0, max: 1, zeroBased: true, bars };
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  // One value has nothing to tell apart: a plain bar from zero.
+  if (lo === hi) return { metricKey, min: Math.min(0, lo), max: Math.max(0, hi) === Math.min(0, lo) ? Math.min(0, lo) + 1 : Math.max(0, hi), zeroBased: true, bars };
+  const span = hi - lo;
+  let min = lo - span * 0.25;
+  let max = hi + span * 0.15;
+  // Zero stays the floor when the values are not far from it (or straddle it).
+  if (lo >= 0 && min < 0) min = 0;
+  if (hi <= 0 && max > 0) max = 0;
+  if (lo >= 0 && lo <= span) min = 0;
+  return { metricKey, min, max, zeroBased: min === 0 || max === 0, bars };
+}
+
+export interface AxisLabel {
+  text: string;
+  /** Centre of the label, on the canvas. */
+  x: number;
+  /** 0: the upper line of labels, 1: the lower one (labels alternate when they would touch). */
+  line: 0 | 1;
+}
+
+/**
+ * Axis titles of the parallel coordinates, placed so none overlaps another: each is cut to the
+ * room it has (its own gap, or two gaps when labels alternate between two lines), measured with
+ * the canvas's own font (`measure`).
+ */
+export function layoutAxisLabels(keys: readonly string[], xs: readonly number[], measure: (text: string) => number): AxisLabel[] {
+  const gap = xs.length > 1 ? Math.min(...xs.slice(1).map((x, i) => x - xs[i]!)) : Infinity;
+  const fits = (text: string, room: number): string => {
+    if (measure(text) <= room) return text;
+    let cut = text;
+    while (cut.length > 1 && measure(`${cut}…`) > room) cut = cut.slice(0, -1);
+    return `${cut}…`;
+  };
+  const oneLine = keys.every((k) => measure(k) <= gap - 6);
+  return keys.map((key, i) => ({ text: fits(key, (oneLine ? gap : 2 * gap) - 6), x: xs[i]!, line: oneLine ? 0 : ((i % 2) as 0 | 1) }));
+}
+
+/**
+ * The metrics whose history is charted first: the per-fold ones (a step per fold), then the others
+ * that can change over steps; spreads, baselines and cross-validated means are one value per run.
+ */
+export function defaultHistoryMetrics(keys: readonly string[], count = 5): string[] {
+  const folds = keys.filter((k) => metricMeaning(k).kind === 'fold');
+  // A cross-validated mean (its folds were logged as cv_<key>) is one value: its folds are its history.
+  const rest = keys.filter((k) => !['fold', 'spread', 'baseline'].includes(metricMeaning(k).kind) && !keys.includes(`cv_${k}`));
+  return [...folds, ...rest].slice(0, count);
+}
+
+/** True when no run has more than one point: a "history" chart would be empty, so the panel says so instead. */
+export function singleValued(data: AlignedHistories): boolean {
+  return data.series.every((ys) => ys.filter((y) => y !== null).length <= 1);
 }
 
 /** Keys that take more than one value across the runs: the interesting axes. */

@@ -17,6 +17,12 @@ export const featureImportanceCheck = obj({ features: arr(str, 10_000), importan
  */
 export const plotImageCheck = obj({ name: str, dataUri: matching(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/]+=*$/, 'a base64 SVG data URI', 2_000_000) });
 
+/** A run's per-fold values of a `cv_*` metric (step = fold), when the comparison is small enough to send them. */
+export const foldValuesCheck = obj({ key: str, values: numbersOrNull(1000) });
+
+/** The run against its majority-class / mean baseline, on the metric its training chose (run tag `modelops.baseline.metric`). */
+export const baselineVerdictCheck = obj({ metric: str, model: num, baseline: num, beats: bool }, { reason: str });
+
 export const compareRunCheck = obj(
   {
     runId: str,
@@ -31,7 +37,14 @@ export const compareRunCheck = obj(
     /** Whether the run logged a model (an `MLmodel` under some artifact folder). */
     hasModel: bool,
   },
-  { experimentName: str, confusionMatrix: confusionMatrixCheck, featureImportance: featureImportanceCheck, plots: arr(plotImageCheck, 20) },
+  {
+    experimentName: str,
+    confusionMatrix: confusionMatrixCheck,
+    featureImportance: featureImportanceCheck,
+    plots: arr(plotImageCheck, 20),
+    folds: arr(foldValuesCheck, 1000),
+    baseline: baselineVerdictCheck,
+  },
 );
 
 export const compareStateCheck = obj(
@@ -70,6 +83,8 @@ export type MetricHistory = Infer<typeof metricHistoryCheck>;
 export type ConfusionMatrix = Infer<typeof confusionMatrixCheck>;
 export type FeatureImportance = Infer<typeof featureImportanceCheck>;
 export type PlotImage = Infer<typeof plotImageCheck>;
+export type FoldValues = Infer<typeof foldValuesCheck>;
+export type BaselineVerdict = Infer<typeof baselineVerdictCheck>;
 
 /** What the host persists for the serializer so a reloaded window reopens the same comparison. */
 export const compareSavedStateCheck = obj({ runIds: arr(str, 5000) });

@@ -3,9 +3,11 @@
  * the differing rows flagged, the best value per metric marked, rows filtered to differences,
  * columns sortable by any row, and exports to CSV / Markdown. Pure: no DOM.
  */
+import type { MetricKind } from '../core/metric-meaning';
+import { bestValue, compareMetricKeys, isBetter, metricLabel, metricMeaning } from '../core/metric-meaning';
 import { csvLine } from './csv';
 import type { CompareRun } from './compare-protocol';
-import { formatNumber, metricGoal } from './format';
+import { formatNumber } from './format';
 
 export type RowKind = 'param' | 'metric';
 
@@ -15,6 +17,8 @@ export interface TableCell {
   number: number | null;
   missing: boolean;
   best: boolean;
+  /** The run's own score is not better than its majority-class / mean baseline's (`baseline_<key>`). */
+  belowBaseline?: { baseline: number };
 }
 
 export interface TableRow {
@@ -23,6 +27,9 @@ export interface TableRow {
   /** True when the runs do not all hold the same value (a missing value counts as a value). */
   differs: boolean;
   goal?: 'maximize' | 'minimize';
+  /** Metric rows: what the value is (metric-meaning.ts) and its name for a reader (`Accuracy (CV mean)`). */
+  metricKind?: MetricKind;
+  label?: string;
   cells: TableCell[];
 }
 
@@ -78,10 +85,33 @@ function rowDiffers(cells: TableCell[]): boolean {
 
 function markBest(row: TableRow): void {
   const numbers = row.cells.filter((c) => c.number !== null).map((c) => c.number as number);
-  // A best value only means something when there is something to beat.
+  // A best value only means something when there is something to beat, and for a score (never a spread or a fold).
   if (numbers.length < 2 || !row.differs) return;
-  const best = row.goal === 'minimize' ? Math.min(...numbers) : Math.max(...numbers);
+  const best = bestValue(row.key, numbers);
+  if (best === undefined) return;
   for (const c of row.cells) c.best = c.number === best;
+}
+
+/** Per-fold values, when the host sent them: `0.74 · 0.76 · 0.75`; else the latest (last fold) value, said as such. */
+function foldCell(run: CompareRun, key: string, present: boolean, value: number | null): TableCell {
+  const folds = run.folds?.find((f) => f.key === key)?.values;
+  if (!present) return { text: '', number: null, missing: true, best: false };
+  if (folds && folds.length > 0) return { text: folds.map((v) => formatNumber(v === null ? null : Number(v.toPrecision(3)))).join(' · '), number: null, missing: false, best: false };
+  return { text: `last fold ${formatNumber(value)}`, number: null, missing: false, best: false };
+}
+
+function metricRow(runs: readonly CompareRun[], key: string, keys: ReadonlySet<string>): TableRow {
+  const meaning = metricMeaning(key);
+  const cells = runs.map((r) => {
+    const m = r.metrics.find((x) => x.key === key);
+    if (meaning.kind === 'fold') return foldCell(r, key, m !== undefined, m ? m.value : null);
+    const cell = metricCell(m !== undefined, m ? m.value : null);
+    const base = meaning.kind === 'score' ? r.metrics.find((x) => x.key === `baseline_${key}`)?.value : undefined;
+    if (cell.number !== null && base !== undefined && base !== null && !isBetter(key, cell.number, base)) cell.belowBaseline = { baseline: base };
+    return cell;
+  });
+  const goal = meaning.rankable ? (meaning.direction === 'lower' ? 'minimize' : 'maximize') : undefined;
+  return { kind: 'metric', key, differs: rowDiffers(cells), ...(goal ? { goal } : {}), metricKind: meaning.kind, label: metricLabel(key, keys), cells };
 }
 
 function columnOrder(runs: readonly CompareRun[], rows: TableRow[], sort: TableSort | null | undefined): number[] {
@@ -107,12 +137,10 @@ export function buildTable(runs: readonly CompareRun[], options: TableOptions): 
     const cells = runs.map((r) => paramCell(r.params.find((p) => p.key === key)?.value));
     rows.push({ kind: 'param', key, differs: rowDiffers(cells), cells });
   }
-  for (const key of sortedKeys(runs, (r) => r.metrics)) {
-    const cells = runs.map((r) => {
-      const m = r.metrics.find((x) => x.key === key);
-      return metricCell(m !== undefined, m ? m.value : null);
-    });
-    const row: TableRow = { kind: 'metric', key, differs: rowDiffers(cells), goal: metricGoal(key), cells };
+  const metricKeys = sortedKeys(runs, (r) => r.metrics).sort(compareMetricKeys);
+  const keySet = new Set(metricKeys);
+  for (const key of metricKeys) {
+    const row = metricRow(runs, key, keySet);
     markBest(row);
     rows.push(row);
   }

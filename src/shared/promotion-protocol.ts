@@ -31,10 +31,14 @@ export const metricComparisonCheck = obj(
     key: str,
     candidate: numOrNull,
     production: numOrNull,
-    /** Which direction is an improvement, as the validation policy says. */
+    /** Which direction is an improvement, as the metric table (src/core/metric-meaning.ts) says. */
     goal: literal('maximize', 'minimize'),
   },
-  { gate: metricGateCheck },
+  {
+    gate: metricGateCheck,
+    /** The majority-class / mean baseline's value on the same data (held-out rows, or the training folds). */
+    noSkill: num,
+  },
 );
 
 export const signatureColumnCheck = obj({ name: str, type: str }, { optional: bool });
@@ -48,8 +52,25 @@ export const datasetLineageCheck = obj(
   { context: str, drift: arr(driftCheck, 10_000), driftReference: str },
 );
 
-export const validationCheckCheck = obj({ name: str, passed: bool, detail: str });
-export const validationReportCheck = obj({ passed: bool, createdAt: num, checks: arr(validationCheckCheck, 1000) });
+/** `passed` is true only for a gate that ran and passed: a skipped gate is `outcome: 'skipped'`, never a ✓. */
+export const validationCheckCheck = obj({ name: str, passed: bool, detail: str }, { outcome: literal('pass', 'fail', 'skipped'), gate: str });
+export const validationReportCheck = obj(
+  { passed: bool, createdAt: num, checks: arr(validationCheckCheck, 1000) },
+  { fromStage: str, toStage: str, reportId: str, actor: str },
+);
+
+/** The candidate against the majority-class / mean baseline, on the metric the comparison uses. */
+export const noSkillVerdictCheck = obj(
+  { metric: str, candidate: num, noSkill: num, beats: bool, source: str },
+  {
+    reason: str,
+    /** Other scores that do not beat the baseline (accuracy on an imbalanced target, say). */
+    losing: arr(obj({ key: str, candidate: num, noSkill: num }), 100),
+  },
+);
+
+/** A reviewer's rejection that stands (until the version is validated again). */
+export const rejectionCheck = obj({ by: str, at: num, comment: str });
 
 export const reviewSideCheck = obj({
   version: versionSummaryCheck,
@@ -68,6 +89,9 @@ export const promotionReviewCheck = obj({
   validation: nullable(validationReportCheck),
   /** The last recorded decision on this candidate, if any. */
   decision: nullable(decisionCheck),
+}, {
+  noSkill: noSkillVerdictCheck,
+  rejection: rejectionCheck,
 });
 
 export const promotionStateCheck = obj(
@@ -103,5 +127,7 @@ export type ReviewSide = Infer<typeof reviewSideCheck>;
 export type PromotionReview = Infer<typeof promotionReviewCheck>;
 export type PromotionState = Infer<typeof promotionStateCheck>;
 export type Decision = Infer<typeof decisionCheck>;
+export type NoSkillVerdict = Infer<typeof noSkillVerdictCheck>;
+export type Rejection = Infer<typeof rejectionCheck>;
 
 export const promotionSavedStateCheck = versionRefCheck;

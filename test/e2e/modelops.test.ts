@@ -32,12 +32,17 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     await wb.screenshot('sidebar');
   });
 
-  test('the palette runs Train Ensemble with a progress notification, and the run appears', async () => {
+  test('the palette runs Train Ensemble through the training form, with a progress notification only after Train, and the run appears', async () => {
     await wb.runCommand('ModelOps: Train Ensemble');
     await wb.pickQuickItem('iris.csv');
     await wb.pickQuickItem('species');
-    await wb.quickInputTitle('Ensemble members').waitFor({ timeout: 15_000 });
-    await wb.page.keyboard.press('Enter'); // the default members (rf, knn) are preselected
+    await wb.quickInputTitle('Train an ensemble on iris.csv').waitFor({ timeout: 15_000 });
+    for (const field of ['Members', 'CV folds', 'Seed', 'Member parameters', 'Experiment', 'Register as']) {
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: field }).first().waitFor({ timeout: 15_000 });
+    }
+    assert.equal(await wb.notification('Training ensemble').count(), 0, 'no progress while the form is open');
+    await wb.screenshot('train-form');
+    await wb.page.keyboard.press('Enter'); // Train is the first item; the default members (rf, knn) are set
     const progress = wb.notification('Training ensemble');
     await progress.waitFor({ timeout: 30_000 });
     // Let the palette finish fading out, but not so long that training (a second or two) is done.
@@ -109,5 +114,33 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     assert.match(await page.locator('[data-testid="mlmodel"]').innerText(), /sepal_length/);
     await wb.page.mouse.move(1100, 700);
     await wb.screenshot('run-page');
+  });
+
+  test('Compare Runs from the palette: no spread or fold starred, each run against its majority-class baseline', async () => {
+    await wb.dismissNotifications();
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ModelOps: Compare Runs');
+    await wb.pickQuickItem('forest-knn-1');
+    await wb.pickQuickItem('forest-knn-2');
+    await wb.page.keyboard.press('Enter');
+    const compare = wb.webview();
+    await compare.locator('[data-testid="baseline-verdict"]').nth(1).waitFor({ timeout: 60_000 });
+    for (const verdict of await compare.locator('[data-testid="baseline-verdict"]').allInnerTexts()) assert.match(verdict, /beats baseline \(accuracy/);
+    assert.equal(await compare.locator('tr[data-key="accuracy_std"] td.best').count(), 0, 'a spread is never best');
+    assert.match(await compare.locator('tr[data-key="cv_accuracy"] th').innerText(), /^Accuracy per fold/);
+    await wb.page.mouse.move(1100, 700);
+    await wb.screenshot('compare-markers');
+  });
+
+  test('Review for Production of a churn version whose accuracy loses to the majority class says so', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ModelOps: Review for Production');
+    await wb.pickQuickItem('churn');
+    const review = wb.webview();
+    const banner = review.locator('[data-testid="baseline-banner"]');
+    await banner.waitFor({ timeout: 60_000 });
+    assert.match(await banner.innerText(), /beats the baseline on ROC AUC .* but Accuracy 0\.7554 is below the baseline's 0\.7674/);
+    await wb.page.mouse.move(1100, 700);
+    await wb.screenshot('review-below-baseline');
   });
 });

@@ -83,9 +83,14 @@ export class ScriptedUi implements Ui {
   readonly offered: { title: string; labels: string[] }[] = [];
   /** The action chosen on each information message, in order; none (dismissed) when empty. */
   actionAnswers: string[] = [];
+  /** The progress notifications on screen when each prompt was asked (title → notifications). */
+  readonly progressAtPrompt: { title: string; progress: string[] }[] = [];
+  /** Reads the notifications on screen (set by scriptUi). */
+  progressTitles: () => readonly string[] = () => [];
 
   private next(title: string): string | string[] | boolean | undefined {
     this.prompts.push(title);
+    this.progressAtPrompt.push({ title, progress: [...this.progressTitles()] });
     assert.ok(this.answers.length > 0, `unexpected prompt: ${title}`);
     return this.answers.shift();
   }
@@ -142,6 +147,7 @@ export class ScriptedUi implements Ui {
 /** Installs a ScriptedUi for the duration of a suite; returns it and a restore function. */
 export function scriptUi(api: ModelOpsApi): { ui: ScriptedUi; restore: () => void } {
   const ui = new ScriptedUi();
+  ui.progressTitles = () => api.progressTitles();
   const prev = api.setUi(ui);
   return { ui, restore: () => api.setUi(prev) };
 }

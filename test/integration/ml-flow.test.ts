@@ -34,7 +34,7 @@ suite('train, register, promote and predict from the editor', () => {
   });
 
   async function trainIris(): Promise<TrainResult> {
-    ui.answers = ['iris.csv', 'species', ['rf', 'knn']];
+    ui.answers = ['iris.csv', 'species', 'Members', ['rf', 'knn'], 'Train'];
     const result = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainEnsemble');
     assert.ok(result, `training failed: ${JSON.stringify(ui.messages)}`);
     assert.deepEqual(ui.answers, [], 'every quick pick was asked');
@@ -42,9 +42,9 @@ suite('train, register, promote and predict from the editor', () => {
     return result;
   }
 
-  test('Train Ensemble on iris.csv asks for the CSV, the target and the members, and the run appears in the tree', async () => {
+  test('Train Ensemble on iris.csv asks for the CSV and the target, then shows the training form, and the run appears in the tree', async () => {
     const result = await trainIris();
-    assert.deepEqual(ui.prompts.slice(0, 3), ['Train an ensemble on which CSV?', 'Target column of iris.csv', 'Ensemble members']);
+    assert.deepEqual(ui.prompts.slice(0, 5), ['Train an ensemble on which CSV?', 'Target column of iris.csv', 'Train an ensemble on iris.csv', 'Ensemble members', 'Train an ensemble on iris.csv']);
     assert.ok(result.metrics.accuracy! > 0.85, `accuracy ${result.metrics.accuracy}`);
     const run = await waitFor('the trained run in the Experiments view', async () => {
       const experiments = await experimentRows(api);
@@ -55,7 +55,8 @@ suite('train, register, promote and predict from the editor', () => {
     const done = ui.messages.find((m) => m.level === 'info' && m.text.startsWith('Trained rf + knn on iris.csv'));
     assert.deepEqual(done?.actions, ['Register Model…'], 'the result offers to register the model, as `train --register` does');
     // The toast names the run as the tree does, and the tree shows the new run selected.
-    assert.ok(done?.text.endsWith(`(run ${run.label}).`), `${done?.text} names ${run.label}`);
+    assert.ok(done?.text.includes(`(run ${run.label}).`), `${done?.text} names ${run.label}`);
+    assert.match(done?.text ?? '', /beats the baseline's/, 'the result says how it compares with the majority class');
     await waitFor('the trained run selected in the Experiments view', () => {
       const node = api.experimentsSelection()[0];
       return node?.kind === 'run' && node.run.info.runId === result.runId;

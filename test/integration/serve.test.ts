@@ -43,7 +43,7 @@ suite('Serve Model from the Models view', () => {
   });
 
   async function registeredVersion(): Promise<string> {
-    ui.answers = ['iris.csv', 'species', ['rf', 'knn']];
+    ui.answers = ['iris.csv', 'species', 'Members', ['rf', 'knn'], 'Train'];
     const trained = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainEnsemble');
     assert.ok(trained, JSON.stringify(ui.messages));
     const registered = await vscode.commands.executeCommand<RegisterResult | undefined>('modelops.registerModel', trained.runId, 'iris');

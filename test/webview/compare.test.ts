@@ -160,6 +160,60 @@ describe('run comparison panel in Chromium', () => {
     await reloaded.close();
   });
 
+  test('markers follow the metric table: no spread is best, folds and means are named, a run below its baseline says so', async () => {
+    const forest = aRun({
+      runId: 'forest01',
+      runName: 'forest-knn',
+      params: { models: 'rf,knn', 'rf.nEstimators': '100', 'knn.nNeighbors': '5', seed: '42' },
+      metrics: { accuracy: 0.7554, accuracy_std: 0.0113, roc_auc: 0.6869, roc_auc_std: 0.0192, log_loss: 0.5422, cv_accuracy: 0.7640, cv_roc_auc: 0.70, baseline_accuracy: 0.7674, baseline_roc_auc: 0.5 },
+      baseline: { metric: 'roc_auc', model: 0.6869, baseline: 0.5, beats: true, reason: "imbalanced target: 'no' holds 76.7% of the rows" },
+      folds: [{ key: 'cv_accuracy', values: [0.741, 0.7652, 0.7501, 0.757, 0.764] }],
+    });
+    const knn = aRun({
+      runId: 'knn00002',
+      runName: 'knn-only',
+      params: { models: 'knn', 'rf.nEstimators': '', 'knn.nNeighbors': '15', seed: '42' },
+      metrics: { accuracy: 0.7526, accuracy_std: 0.0211, roc_auc: 0.4890, roc_auc_std: 0.0301, log_loss: 0.6011, cv_accuracy: 0.7480, cv_roc_auc: 0.47, baseline_accuracy: 0.7674, baseline_roc_auc: 0.5 },
+      baseline: { metric: 'roc_auc', model: 0.489, baseline: 0.5, beats: false, reason: "imbalanced target: 'no' holds 76.7% of the rows" },
+      folds: [{ key: 'cv_accuracy', values: [0.745, 0.7502, 0.7412, 0.756, 0.748] }],
+    });
+    const folds = (run: ReturnType<typeof aRun>, values: number[]) => ({ runId: run.runId, steps: values.map((_, i) => i), values });
+    const fixture: Fixture = {
+      initial: { kind: 'notification', method: 'compare/state', params: aState([forest, knn]) },
+      histories: {
+        cv_accuracy: [folds(forest, [0.741, 0.7652, 0.7501, 0.757, 0.764]), folds(knn, [0.745, 0.7502, 0.7412, 0.756, 0.748])],
+        cv_roc_auc: [folds(forest, [0.68, 0.71, 0.69, 0.66, 0.70]), folds(knn, [0.5, 0.48, 0.47, 0.49, 0.47])],
+        accuracy: [folds(forest, [0.7554]), folds(knn, [0.7526])],
+      },
+    };
+    for (const theme of ['dark', 'light'] as const) {
+      const panel = await harness.open('compare', fixture, theme);
+      await panel.page.waitForSelector('body[data-charts-drawn]');
+      await panel.page.click('[data-testid="only-differences"]');
+      await panel.page.waitForSelector('tr[data-key="baseline_accuracy"]');
+      for (const key of ['accuracy_std', 'roc_auc_std', 'cv_accuracy', 'baseline_accuracy']) assert.equal(await panel.page.locator(`tr[data-key="${key}"] td.best`).count(), 0, `${key} has no best`);
+      assert.deepEqual(await panel.page.locator('tr[data-key="log_loss"] td.best').allTextContents(), ['0.5422 ★']);
+      assert.deepEqual(await panel.page.locator('tr[data-key="roc_auc"] td.best').allTextContents(), ['0.6869 ★']);
+      assert.match((await panel.page.textContent('tr[data-key="accuracy"] th')) ?? '', /^Accuracy \(CV mean\) accuracy/);
+      assert.match((await panel.page.textContent('tr[data-key="cv_accuracy"] th')) ?? '', /^Accuracy per fold/);
+      assert.equal(await panel.page.textContent('tr[data-key="cv_accuracy"] td:nth-of-type(1)'), '0.741 · 0.765 · 0.75 · 0.757 · 0.764');
+      assert.equal(await panel.page.locator('tr[data-key="accuracy"] td.below-baseline').count(), 2, 'both accuracies are below the majority class');
+      assert.deepEqual(await panel.page.locator('[data-testid="baseline-verdict"]').allTextContents(), ['✓ beats baseline (roc_auc 0.6869 vs 0.5)', '✗ below baseline (roc_auc 0.489 vs 0.5)']);
+      // Per-fold histories are charted over folds; a value logged once is said to have no history, never an empty chart.
+      assert.ok((await panel.page.locator('[data-testid="history-charts"] canvas').count()) >= 2);
+      // log_loss was logged once and has no per-fold values: it is said to have no history.
+      assert.match((await panel.page.textContent('[data-testid="single-value"][data-key="log_loss"]')) ?? '', /one value per run, so it has no history/);
+      assert.equal(await panel.page.locator('[data-testid="single-value"][data-key="accuracy"]').count(), 0, 'a CV mean is not offered as a history: its folds are');
+      assert.equal(await panel.page.getAttribute('[data-testid="bars"]', 'data-zero-based'), 'false');
+      assert.match((await panel.page.textContent('[data-testid="bars-note"]')) ?? '', /axis from 0\.\d+, not 0 · dashed: the run's baseline/);
+      const labels = JSON.parse((await panel.page.getAttribute('[data-testid="parallel"] canvas', 'data-labels')) ?? '[]') as { x: number; line: number; width: number }[];
+      for (const a of labels) for (const b of labels) if (a !== b && a.line === b.line) assert.ok(Math.abs(a.x - b.x) >= (a.width + b.width) / 2, 'parallel-coordinate titles do not overlap');
+      assert.deepEqual(panel.errors, []);
+      await panel.screenshot(`compare-markers-${theme}`);
+      await panel.close();
+    }
+  });
+
   test('screenshots in the light and high-contrast themes', async () => {
     for (const theme of ['light', 'high-contrast'] as const) {
       const panel = await harness.open('compare', fixtureFor(manyRuns(8), 100), theme);

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PromotionReview } from '../../src/shared/promotion-protocol';
-import { aReview, aSide, aVersion, HOSTILE_NAME } from './builders';
+import { aMetric, aReview, aSide, aVersion, HOSTILE_NAME } from './builders';
 import type { Fixture } from './harness';
 import { Harness } from './harness';
 
@@ -97,6 +97,75 @@ describe('promotion review panel in Chromium', () => {
     await panel.page.waitForSelector('[data-testid="empty"]');
     assert.match((await panel.page.textContent('[data-testid="empty"]')) ?? '', /does not exist/);
     assert.equal(await panel.page.locator('[data-testid="approve"]').count(), 0);
+    await panel.close();
+  });
+
+  test('a version that loses to its baseline says so above everything, with the baseline beside each metric', async () => {
+    const review = aReview({
+      candidate: aSide({ version: aVersion({ name: 'churn', version: '1', runName: 'forest-knn' }), datasets: [{ name: 'churn.csv', digest: '91eb642c', source: '/home/ana/churn/churn.csv', rows: 5000, context: 'training' }] }),
+      production: null,
+      metrics: [
+        aMetric({ key: 'accuracy', candidate: 0.7554, production: null, noSkill: 0.7674 }),
+        aMetric({ key: 'f1_macro', candidate: 0.5739, production: null, noSkill: 0.4342 }),
+        aMetric({ key: 'log_loss', candidate: 0.5422, production: null, noSkill: 0.5424, goal: 'minimize' }),
+        aMetric({ key: 'roc_auc', candidate: 0.6869, production: null, noSkill: 0.5 }),
+      ],
+      noSkill: { metric: 'roc_auc', candidate: 0.6869, noSkill: 0.5, beats: true, source: 'training folds', reason: "imbalanced target: 'no' holds 76.7% of the rows, so always predicting it scores that accuracy; ROC AUC is 0.5 for any constant guess", losing: [{ key: 'accuracy', candidate: 0.7554, noSkill: 0.7674 }] },
+      validation: {
+        passed: true,
+        createdAt: 1_764_000_100_000,
+        fromStage: 'None',
+        toStage: 'Staging',
+        checks: [
+          { name: 'beats the majority-class baseline (roc_auc, run metrics)', passed: true, outcome: 'pass', gate: 'baseline', detail: 'expected > 0.5, actual 0.6869' },
+          { name: 'signature compatible with Production', passed: false, outcome: 'skipped', gate: 'signature', detail: 'skipped: no Production version yet' },
+          { name: 'inference smoke test on 5 input example rows', passed: true, outcome: 'pass', gate: 'smoke_test', detail: 'expected one well-formed prediction per row, actual 5 predictions' },
+        ],
+      },
+    });
+    for (const theme of ['dark', 'light'] as const) {
+      const panel = await harness.open('promotion', fixtureFor(review), theme);
+      await panel.page.waitForSelector('[data-testid="baseline-banner"]');
+      assert.match((await panel.page.textContent('[data-testid="baseline-banner"]')) ?? '', /^⚠ v1 beats the baseline on ROC AUC \(0\.6869 against 0\.5\), but Accuracy 0\.7554 is below the baseline's 0\.7674\.The comparison uses ROC AUC: imbalanced target/);
+      assert.deepEqual(await panel.page.locator('[data-testid="metrics"] tr[data-key="accuracy"] td').allTextContents(), ['0.7554', '0.7674 candidate not better', '—', '— (unknown)', '—']);
+      assert.equal(await panel.page.locator('[data-testid="metrics"] tr[data-key="roc_auc"] td.below-baseline').count(), 0);
+      // Nothing ran against Production: the skipped signature check is no ✓, and "unchanged" is not claimed.
+      assert.deepEqual(await panel.page.locator('[data-testid="validation"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-outcome'))), ['pass', 'skipped', 'pass']);
+      assert.match((await panel.page.textContent('[data-testid="validation"] li[data-outcome="skipped"]')) ?? '', /^– signature compatible with Production \(not run\)/);
+      assert.equal((await panel.page.textContent('[data-testid="signature-badge"]'))?.trim(), 'no Production version to compare with');
+      assert.equal((await panel.page.textContent('[data-testid="gate-badge"]'))?.trim(), 'no metric gates configured');
+      assert.equal((await panel.page.textContent('[data-testid="validation-badge"]'))?.trim(), 'passed: None → Staging');
+      assert.match((await panel.page.textContent('[data-testid="subtitle"]')) ?? '', /current Production: no version in Production yet/);
+      assert.deepEqual(panel.errors, []);
+      await panel.screenshot(`promotion-below-baseline-${theme}`);
+      await panel.close();
+    }
+  });
+
+  test('a version that does not beat the baseline on the comparison metric is said to fail it', async () => {
+    const review = aReview({ noSkill: { metric: 'accuracy', candidate: 0.62, noSkill: 0.66, beats: false, source: 'held-out data' } });
+    const panel = await harness.open('promotion', fixtureFor(review));
+    await panel.page.waitForSelector('[data-testid="baseline-banner"]');
+    assert.match((await panel.page.textContent('[data-testid="baseline-banner"]')) ?? '', /^✗ v3 does not beat the majority-class \/ mean baseline: Accuracy 0\.62 against 0\.66 \(held-out data\)/);
+    await panel.close();
+  });
+
+  test('after the approval the header names the candidate as the Production version', async () => {
+    const panel = await harness.open('promotion', fixtureFor(aReview()));
+    await panel.page.waitForSelector('[data-testid="subtitle"]');
+    assert.match((await panel.page.textContent('[data-testid="subtitle"]')) ?? '', /current Production: v2 \(Production\)/);
+    const promoted = aReview({ candidate: aSide({ version: aVersion({ stage: 'Production' }) }), production: null, decision: { action: 'approved', comment: 'ship it', at: 1_764_000_200_000, by: 'raj' } });
+    await panel.deliver({ kind: 'notification', method: 'promotion/state', params: { status: 'ready', review: promoted } });
+    await panel.waitFor(`(document.querySelector('[data-testid="subtitle"]')?.textContent ?? '').includes('is the Production version')`);
+    assert.match((await panel.page.textContent('[data-testid="subtitle"]')) ?? '', /^v3 from run cand0001 is the Production version · approved by raj on 2025-11-24 \d\d:\d\d$/);
+    assert.doesNotMatch((await panel.page.textContent('main')) ?? '', /current Production: none/);
+    await panel.close();
+  });
+
+  test('a standing rejection is shown on the version', async () => {
+    const panel = await harness.open('promotion', fixtureFor(aReview({ rejection: { by: 'raj', at: 1_764_000_300_000, comment: 'recall on new customers too low' } })));
+    await panel.page.waitForSelector('[data-testid="rejected"]');
+    assert.match((await panel.page.textContent('[data-testid="rejected"]')) ?? '', /^Rejected by raj on .*: recall on new customers too low It stays in Staging, marked rejected until it is validated again\.$/);
     await panel.close();
   });
 });

@@ -41,6 +41,7 @@ export const registerCommand: CommandSpec = {
     'artifact-path': { type: 'string', value: '<path>', description: "the model's path in the run's artifacts (default model)" },
     description: { type: 'string', value: '<text>', description: 'version description' },
     'no-validate': { type: 'boolean', description: 'register only; validate later with modelops validate' },
+    force: { type: 'boolean', description: "register even when the run's target or input columns differ from the model's versions" },
     ...validationOptions,
     ...actorOption,
   },
@@ -55,6 +56,7 @@ export const registerCommand: CommandSpec = {
       name,
       actor: actorOf(ctx),
       validate: ctx.options['no-validate'] !== true,
+      force: ctx.options.force === true,
       validation: validationSettings(ctx),
       ...(artifactPath ? { artifactPath } : {}),
       ...(description ? { description } : {}),
@@ -103,7 +105,7 @@ export const validateCommand: CommandSpec = {
 /** The `modelops train ... --register <name>` hook: register the new run's model and validate it at once. */
 export async function registerAfterTraining(ctx: CommandContext, runId: string, name: string): Promise<RegisterResult> {
   // Not validationSettings(): train's --data is the training file, never the held-out data.
-  return registerModel(await registryStores(ctx), { runId, name, actor: actorOf(ctx), validation: { workspace: ctx.io.cwd, signal: ctx.signal } });
+  return registerModel(await registryStores(ctx), { runId, name, actor: actorOf(ctx), force: ctx.options.force === true, validation: { workspace: ctx.io.cwd, signal: ctx.signal } });
 }
 
 /** Prints what `--register` did; exit code 1 when the new version failed validation (it stays in None). */

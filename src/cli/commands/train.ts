@@ -1,10 +1,31 @@
 import { ModelOpsError } from '../../core/errors';
-import type { TrainProgress } from '../../pipeline/train';
+import type { TrainProgress, TrainResult } from '../../pipeline/train';
 import { train } from '../../pipeline/train';
 import type { CommandSpec } from '../command';
 import { decimalMark, decimalOption, intOption } from '../option-values';
 import { formatNumber, formatTable } from '../output';
 import { printRegistration, registerAfterTraining } from './register';
+import { baselineSentence } from '../../pipeline/train-baseline';
+import { compareMetricKeys, isBetter, metricMeaning } from '../../core/metric-meaning';
+
+/** Each score with its spread over the folds and the baseline's value on the same folds (metric-meaning.ts decides which is which). */
+function summaryTable(result: TrainResult): string {
+  const keys = Object.keys(result.metrics)
+    .filter((k) => ['score', 'member'].includes(metricMeaning(k).kind))
+    .sort(compareMetricKeys);
+  const rows = keys.map((k) => ({ k, mean: result.metrics[k], std: result.metrics[`${k}_std`], base: result.baselineMetrics[k], run: result.baseline?.metrics[k] }));
+  const better = (r: (typeof rows)[number]): string => {
+    if (r.base === undefined || r.mean === undefined || metricMeaning(r.k).direction === undefined) return '';
+    return isBetter(r.k, r.mean, r.base) ? '' : ' (not better)';
+  };
+  return formatTable(rows, [
+    { header: 'METRIC', value: (r) => r.k },
+    { header: 'MEAN', value: (r) => formatNumber(r.mean), right: true },
+    { header: 'STD', value: (r) => (r.std === undefined ? '' : formatNumber(r.std)), right: true },
+    { header: 'BASELINE', value: (r) => (r.base === undefined ? '' : `${formatNumber(r.base)}${better(r)}`), right: true },
+    ...(result.baseline ? [{ header: 'BASELINE RUN', value: (r: (typeof rows)[number]) => (r.run === undefined ? '' : formatNumber(r.run)), right: true }] : []),
+  ]);
+}
 
 /** `modelops train`: cross-validated ensemble training logged as one run. */
 export const trainCommand: CommandSpec = {
@@ -28,6 +49,7 @@ export const trainCommand: CommandSpec = {
     exclude: { type: 'string', value: '<col,...>', description: 'columns to leave out' },
     threads: { type: 'string', value: '<n>', description: 'worker threads for the forest (default: all cores for large data)' },
     register: { type: 'string', value: '<model>', description: 'register the model as a new version of <model> and validate it (pass → Staging)' },
+    force: { type: 'boolean', description: "with --register: register even when the target or input columns differ from <model>'s versions" },
   },
   async run(ctx) {
     const data = ctx.options.data;
@@ -72,16 +94,8 @@ export const trainCommand: CommandSpec = {
         return registered?.validation?.report.passed === false ? 1 : 0;
       }
       ctx.print(`run ${result.runId} (experiment ${result.experimentId}, ${result.task})`);
-      const keys = Object.keys(result.metrics).filter((k) => !k.endsWith('_std'));
-      const rows = keys.map((k) => ({ k, mean: result.metrics[k], std: result.metrics[`${k}_std`], base: result.baseline?.metrics[k] }));
-      ctx.print(
-        formatTable(rows, [
-          { header: 'METRIC', value: (r) => r.k },
-          { header: 'MEAN', value: (r) => formatNumber(r.mean), right: true },
-          { header: 'STD', value: (r) => (r.std === undefined ? '' : formatNumber(r.std)), right: true },
-          ...(result.baseline ? [{ header: 'BASELINE', value: (r: (typeof rows)[number]) => (r.base === undefined ? '' : formatNumber(r.base)), right: true }] : []),
-        ]),
-      );
+      ctx.print(summaryTable(result));
+      if (result.baselineComparison) ctx.print(`against the ${result.task === 'classification' ? 'majority-class' : 'mean'} baseline: ${baselineSentence(result.baselineComparison)} (${result.baselineComparison.metric}: ${result.baselineComparison.reason})`);
       if (result.baseline) ctx.print(`baseline run ${result.baseline.runId}`);
       return registered ? printRegistration(ctx, registered) : 0;
   },

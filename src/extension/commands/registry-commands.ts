@@ -4,6 +4,9 @@ import type { PromoteResult } from '../../pipeline/promote';
 import { defaultActor } from '../../registry/actor';
 import type { ValidationReport } from '../../registry/report';
 import type { CommandDeps } from './run-commands';
+import type { ReportDocuments } from '../report-documents';
+import { modelHistoryText } from '../../registry/history-text';
+import { listModels, listVersions } from '../views/models-tree';
 import { sessionFor, targetVersion } from './run-commands';
 
 /** The confirmation text for a promotion: what passed, and what leaves Production. */
@@ -49,27 +52,43 @@ export async function promoteToProduction(deps: CommandDeps, arg: unknown, comme
     typeof commentArg === 'string'
       ? commentArg
       : await deps.ui().input({ title: `Approve ${target.name} version ${target.version} for Production`, prompt: 'Approval comment (goes to the audit trail)', placeHolder: 'Why this version?' });
-  if (!comment || comment.trim() === '') return undefined;
+  if (comment === undefined) return undefined;
+  if (comment.trim() === '') {
+    // Said, not silently dropped: the audit trail needs the reason for an approval.
+    void deps.ui().info(`${target.name} version ${target.version} was not promoted: an approval needs a comment (it goes to the audit trail). Promote again and write why.`);
+    return undefined;
+  }
   const result = await promoteModelVersion(store, { name: target.name, version: target.version, approve: true, comment: comment.trim(), actor: defaultActor() });
   const archived = result.archived.length > 0 ? ` Archived version ${result.archived.join(', ')}.` : '';
   void deps.ui().info(`${target.name} version ${target.version} is now in Production.${archived}`);
   return result;
 }
 
-/** Reject: the version stays in Staging; the reviewer's comment goes to the audit trail. */
+/** Reject, after a confirmation: the version stays in Staging, shown as rejected; the reviewer's comment goes to the audit trail. */
 export async function rejectVersion(deps: CommandDeps, arg: unknown, commentArg?: unknown): Promise<boolean> {
   const session = await sessionFor(deps, arg);
   if (!session) return false;
   const target = await targetVersion(deps, session, arg);
   if (!target) return false;
+  // Asked from the menu and from the review panel alike: a rejection stands until the next validation.
+  const ok = await deps.ui().confirm(
+    `Reject ${target.name} version ${target.version}?`,
+    'It stays in Staging, shown as rejected in the Models view and in Review for Production until it is validated again. Your reason goes to the audit trail.',
+    'Reject',
+  );
+  if (!ok) return false;
   const comment =
     typeof commentArg === 'string'
       ? commentArg
       : await deps.ui().input({ title: `Reject ${target.name} version ${target.version}`, prompt: 'Reason (goes to the audit trail)' });
-  if (!comment || comment.trim() === '') return false;
+  if (comment === undefined) return false;
+  if (comment.trim() === '') {
+    void deps.ui().info(`${target.name} version ${target.version} was not rejected: a rejection needs a reason (it goes to the audit trail).`);
+    return false;
+  }
   const store = await session.getOrCreate();
   await rejectModelVersion(store, { name: target.name, version: target.version, comment: comment.trim(), actor: defaultActor() });
-  void deps.ui().info(`Rejected ${target.name} version ${target.version}: it stays in Staging with your comment.`);
+  void deps.ui().info(`Rejected ${target.name} version ${target.version}: it stays in Staging, marked rejected until it is validated again.`);
   return true;
 }
 
@@ -92,4 +111,35 @@ export async function archiveVersion(deps: CommandDeps, arg: unknown): Promise<b
   await archiveModelVersion(store, { name: target.name, version: target.version, actor: defaultActor() });
   void deps.ui().info(`Archived ${target.name} version ${target.version}.`);
   return true;
+}
+
+/** The model a command targets: a model or version node, `{ name }`, or asked for. */
+function targetModel(arg: unknown): { folderArg: unknown; name: string } {
+  const a = arg as { kind?: unknown; model?: { name?: unknown }; version?: { name?: unknown }; name?: unknown } | undefined;
+  if (a?.kind === 'model' && typeof a.model?.name === 'string') return { folderArg: arg, name: a.model.name };
+  if (a?.kind === 'version' && typeof a.version?.name === 'string') return { folderArg: arg, name: a.version.name };
+  if (typeof a?.name === 'string') return { folderArg: arg, name: a.name };
+  return { folderArg: arg, name: '' };
+}
+
+/** Show Model History: versions and their source runs, and every registration, validation and transition with actor, time, comment and report. */
+export async function showModelHistory(deps: CommandDeps & { reports?: ReportDocuments }, arg: unknown): Promise<string | undefined> {
+  const target = targetModel(arg);
+  const session = await sessionFor(deps, target.folderArg);
+  if (!session) return undefined;
+  const store = await session.getOrCreate();
+  let name = target.name;
+  if (!name) {
+    const models = await listModels(store);
+    if (models.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no registered models yet.');
+    const pick = await deps.ui().pickOne(models.map((m) => ({ label: m.name })), { title: 'History of which model?' });
+    if (!pick) return undefined;
+    name = pick.label;
+  }
+  const versions = await listVersions(store, name);
+  const trail = await store.registry.getAuditTrail(name);
+  const reports = (await Promise.all(versions.map((v) => store.registry.listValidationReports(name, v.version)))).flat();
+  const text = modelHistoryText(name, versions, trail, reports);
+  await deps.reports?.showNamed(`${encodeURIComponent(name)} history.md`, text);
+  return text;
 }

@@ -13,8 +13,50 @@ export interface CommandRun {
 export type CommandHandler = (run: CommandRun, ...args: unknown[]) => unknown;
 
 export interface CommandOptions {
-  /** Shown as a cancellable progress notification while the command runs. */
+  /**
+   * A cancellable progress notification with this title, shown from the command's first progress
+   * report — after its prompts, so no [Cancel] button sits beside an open quick pick — until it ends.
+   */
   progressTitle?: string;
+}
+
+/** A progress notification that appears on the first report and closes when the command ends. */
+class LazyProgress {
+  private progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+  private pending: { message?: string; increment?: number } | undefined;
+  private finish: (() => void) | undefined;
+  shown = false;
+
+  constructor(
+    private readonly title: string,
+    private readonly source: vscode.CancellationTokenSource,
+    private readonly onShown: (shown: boolean) => void,
+  ) {}
+
+  report(message: string, increment?: number): void {
+    if (!this.shown) this.start();
+    if (this.progress) this.progress.report({ message, increment });
+    else this.pending = { message, increment: (this.pending?.increment ?? 0) + (increment ?? 0) };
+  }
+
+  private start(): void {
+    this.shown = true;
+    this.onShown(true);
+    const done = new Promise<void>((resolve) => (this.finish = resolve));
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: this.title, cancellable: true }, (progress, token) => {
+      const forward = token.onCancellationRequested(() => this.source.cancel());
+      this.progress = progress;
+      if (this.pending) progress.report(this.pending);
+      this.pending = undefined;
+      return done.finally(() => forward.dispose());
+    });
+  }
+
+  /** Closes the notification: the command's result (or failure) is said after it, never under it. */
+  end(): void {
+    this.finish?.();
+    if (this.shown) this.onShown(false);
+  }
 }
 
 const SHOW_OUTPUT = 'Show Output';
@@ -43,23 +85,19 @@ export class CommandRunner implements vscode.Disposable {
     // The handler's token follows the notification's Cancel button and cancelAll().
     const source = new vscode.CancellationTokenSource();
     this.running.add(source);
+    const title = options.progressTitle;
+    const progress = title ? new LazyProgress(title, source, (shown) => (shown ? this.progressShown.add(title) : this.progressShown.delete(title))) : undefined;
     try {
-      const result = options.progressTitle
-        ? await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Notification, title: options.progressTitle, cancellable: true },
-            (progress, token) => {
-              const forward = token.onCancellationRequested(() => source.cancel());
-              return Promise.resolve(handler({ report: (message, increment) => progress.report({ message, increment }), token: source.token }, ...args)).finally(() =>
-                forward.dispose(),
-              );
-            },
-          )
-        : await handler({ report: () => undefined, token: source.token }, ...args);
+      const result = await handler({ report: (message, increment) => progress?.report(message, increment), token: source.token }, ...args);
+      progress?.end();
       this.log.info('command.end', { id, ms: Date.now() - t0 });
       return result;
     } catch (e) {
+      progress?.end();
       if (e instanceof ModelOpsError && e.code === 'CANCELLED') {
         this.log.info('command.cancelled', { id, ms: Date.now() - t0 });
+        // Work the user saw start and stopped is said to have stopped; a dismissed prompt ends quietly.
+        if (progress?.shown || source.token.isCancellationRequested) void this.ui().info(`ModelOps: ${cancelledText(e.message)}`);
         return undefined;
       }
       this.log.error('command.failed', e, { id, ms: Date.now() - t0 });
@@ -70,6 +108,9 @@ export class CommandRunner implements vscode.Disposable {
       source.dispose();
     }
   }
+
+  /** Titles of the progress notifications on screen (the tests check none shows during prompts). */
+  readonly progressShown = new Set<string>();
 
   /** Cancels every command in flight (as their Cancel buttons would); each resolves as cancelled. */
   cancelAll(): void {
@@ -86,6 +127,12 @@ export class CommandRunner implements vscode.Disposable {
     const choice = await this.ui().error(`ModelOps: ${text}`, SHOW_OUTPUT);
     if (choice === SHOW_OUTPUT) this.log.show();
   }
+}
+
+/** `training was cancelled` → `Training was cancelled.` */
+function cancelledText(message: string): string {
+  const t = message.trim() || 'Cancelled';
+  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!]$/.test(t) ? '' : '.'}`;
 }
 
 /** Throws the project's cancellation error when the user cancelled. */

@@ -3,38 +3,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ModelOpsError } from '../../core/errors';
 import { defaultActor } from '../../registry/actor';
-import { formatReport } from '../../registry/report';
+import { gatesSummary, validationOutcomeText } from '../../registry/report';
 import { parseCsv } from '../../ml/dataset/csv';
-import type { MemberType } from '../../ml/estimators';
-import { MEMBER_TYPES } from '../../ml/estimators';
 import type { RegisterResult } from '../../pipeline/register';
 import { registerModel } from '../../pipeline/register';
-import type { TrainResult } from '../../pipeline/train';
-import { train } from '../../pipeline/train';
+import { registrationMismatch } from '../../pipeline/register-match';
 import type { ValidateResult } from '../../pipeline/validate';
 import { validateModelVersion } from '../../pipeline/validate';
 import { Config } from '../config';
-import { COMMAND } from './ids';
 import type { CommandRun } from './runner';
 import type { CommandDeps } from './run-commands';
 import { sessionFor, targetRunId, targetVersion } from './run-commands';
-import type { StoreSession } from '../store-session';
-import { formatMetric, runLabel } from '../views/run-format';
-
-const MEMBER_LABELS: Record<MemberType, string> = {
-  rf: 'Random forest',
-  knn: 'k-nearest neighbours',
-  tree: 'Decision tree',
-  dummy: 'Baseline (majority class / mean)',
-};
-
-/** Accepts the names the settings may use for members (`random_forest`) as well as the CLI's (`rf`). */
-function memberType(name: string): MemberType | undefined {
-  const n = name.trim().toLowerCase();
-  const alias: Record<string, MemberType> = { random_forest: 'rf', randomforest: 'rf', forest: 'rf', k_nearest_neighbors: 'knn', decision_tree: 'tree', baseline: 'dummy' };
-  return (MEMBER_TYPES as readonly string[]).includes(n) ? (n as MemberType) : alias[n];
-}
-
+import type { OpenStore, StoreSession } from '../store-session';
+import type { ReportDocuments } from '../report-documents';
+import { runLabel } from '../views/run-format';
 
 /** AbortSignal that follows the VS Code cancellation token. */
 export function abortSignalFor(token: vscode.CancellationToken): AbortSignal {
@@ -57,7 +39,6 @@ export async function targetCsv(deps: CommandDeps, arg: unknown, title: string):
   return pick?.uri.fsPath;
 }
 
-/** The header row only: the file may be large, and the pipeline reads it in full later. */
 /** The CSV (the clicked one, or picked) and its target column (the last one offered first). */
 export async function pickCsvAndTarget(deps: CommandDeps, arg: unknown, title: string): Promise<{ csv: string; target: { label: string } } | undefined> {
   const csv = await targetCsv(deps, arg, title);
@@ -70,6 +51,7 @@ export async function pickCsvAndTarget(deps: CommandDeps, arg: unknown, title: s
   return target ? { csv, target } : undefined;
 }
 
+/** The header row only: the file may be large, and the pipeline reads it in full later. */
 export function csvHeader(file: string): string[] {
   const buf = Buffer.alloc(64 * 1024);
   let n: number;
@@ -85,103 +67,89 @@ export function csvHeader(file: string): string[] {
   return parseCsv(`${lines.slice(0, 2).join('\n')}\n`, file).header;
 }
 
-/**
- * Train Ensemble: pick a CSV, its target column and the members, then train with progress and
- * cancellation through the same pipeline as `modelops train`. Resolves to the run id.
- */
-export interface TrainDeps extends CommandDeps {
-  /** Selects a run in the Experiments view (the one just trained), without taking the keyboard. */
-  showRun?(folder: string, runId: string): Promise<void>;
-}
-
-export async function trainEnsemble(deps: TrainDeps, run: CommandRun, arg: unknown): Promise<TrainResult | undefined> {
-  const picked = await pickCsvAndTarget(deps, arg, 'Train an ensemble on which CSV?');
-  if (!picked) return undefined;
-  const { csv, target } = picked;
-  const defaults = new Set(Config.defaultMembers().map(memberType).filter((m): m is MemberType => m !== undefined));
-  const memberItems = MEMBER_TYPES.map((type) => ({ label: type, description: MEMBER_LABELS[type], picked: defaults.has(type), type }));
-  const members = await deps.ui().pickMany(memberItems, { title: 'Ensemble members', placeHolder: 'Pick one or more' });
-  if (!members || members.length === 0) return undefined;
-
-  // The run goes to the store of the CSV's folder (asked for only when the CSV is outside every folder).
-  const session = await sessionFor(deps, vscode.Uri.file(csv));
-  if (!session) return undefined;
-  const store = await session.getOrCreate();
-  let reported = 0;
-  const result = await train(store.tracking, {
-    data: csv,
-    target: target.label,
-    experiment: Config.defaultExperiment(),
-    models: members.map((m) => m.type),
-    workspace: session.folder.uri.fsPath,
-    signal: abortSignalFor(run.token),
-    onProgress: (p) => {
-      const pct = Math.round(p.fraction * 100);
-      run.report(p.message, Math.max(0, pct - reported));
-      reported = Math.max(reported, pct);
-    },
-  });
-  const key = Config.primaryMetric() in result.metrics ? Config.primaryMetric() : result.task === 'classification' ? 'accuracy' : 'r2';
-  // The toast names the run as the tree does, and the tree shows it selected.
-  const name = await store.tracking.getRun(result.runId).then(runLabel, () => result.runId.slice(0, 8));
-  void deps.showRun?.(session.key, result.runId).catch(() => undefined);
-  // Registration is offered, not forced (as `modelops train --register`): the button runs the same
-  // Register Model from Run command, which validates the new version at once.
-  const registerAction = 'Register Model…';
-  void deps
-    .ui()
-    .info(`Trained ${members.map((m) => m.type).join(' + ')} on ${path.basename(csv)}: ${formatMetric(key, result.metrics[key])} (run ${name}).`, registerAction)
-    .then((choice) => {
-      if (choice === registerAction) void vscode.commands.executeCommand(COMMAND.registerModel, { folder: session.key, runId: result.runId });
-    });
-  return result;
-}
-
 /** The folder's gates file from the settings when it exists; otherwise the pipeline's default lookup. */
 function gatesPath(session: StoreSession): string | undefined {
   const file = Config.gatesFile(session.folder);
   return existsSync(file) ? file : undefined;
 }
 
-function validationLine(v: ValidateResult | undefined): string {
-  if (!v) return '';
-  return v.report.passed ? ` Validation passed → ${v.version.currentStage}.` : ` Validation failed: stays in ${v.version.currentStage} (see the report).`;
+/** Register and Validate also need the report documents ("Show Report" opens one read-only). */
+export interface RegistryDeps extends CommandDeps {
+  reports?: ReportDocuments;
+}
+
+/** `Validation passed: None → Staging (4 of 4 gates passed).` — what happened, never a demotion said to "stay". */
+export function validationSentence(v: ValidateResult): string {
+  const r = v.report;
+  return `Validation ${validationOutcomeText(r.passed, r.fromStage, r.toStage)} (${gatesSummary(r.gates)}).`;
+}
+
+/** Says the result, after the progress has closed; "Show Report" opens the report read-only. */
+function sayValidation(deps: RegistryDeps, text: string, v: ValidateResult | undefined): void {
+  if (!v) {
+    void deps.ui().info(text);
+    return;
+  }
+  const show = 'Show Report';
+  void deps
+    .ui()
+    .info(text, show)
+    .then((choice) => {
+      if (choice === show) void deps.reports?.show(v.report);
+    });
+}
+
+const NEW_MODEL = 'New model…';
+
+/** The model to register into, picked explicitly: a new one (named here) or one of the existing ones. */
+async function pickModelName(deps: CommandDeps, store: OpenStore, runId: string): Promise<string | undefined> {
+  const models = (await store.registry.searchRegisteredModels({ maxResults: 1000 })).items;
+  const run = await store.tracking.getRun(runId);
+  const experiment = await store.tracking.getExperiment(run.info.experimentId);
+  const suggested = experiment.name.replace(/[^\w.-]+/g, '-');
+  const items = [
+    { label: NEW_MODEL, description: 'register a new model' },
+    ...models.map((m) => ({ label: m.name, description: 'add a version to this model' })),
+  ];
+  const pick = await deps.ui().pickOne(items, { title: `Register run ${runLabel(run)}'s model as`, placeHolder: 'A new model, or a new version of an existing one' });
+  if (!pick) return undefined;
+  if (pick.label !== NEW_MODEL) return pick.label;
+  const taken = new Set(models.map((m) => m.name));
+  const name = await deps.ui().input({ title: NEW_MODEL, prompt: 'Name of the new registered model', value: taken.has(suggested) ? '' : suggested });
+  if (name === undefined) return undefined;
+  if (name.trim() === '') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Give the new model a name (nothing was registered).');
+  if (taken.has(name.trim())) throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `A model named '${name.trim()}' exists already: pick it in the list to add a version to it (nothing was registered).`);
+  return name.trim();
 }
 
 /** Register Model from Run: a new version of a (new or existing) registered model, validated at once. */
-export async function registerFromRun(deps: CommandDeps, run: CommandRun, arg: unknown, nameArg?: unknown): Promise<RegisterResult | undefined> {
+export async function registerFromRun(deps: RegistryDeps, run: CommandRun, arg: unknown, nameArg?: unknown): Promise<RegisterResult | undefined> {
   const session = await sessionFor(deps, arg);
   if (!session) return undefined;
   const runId = await targetRunId(deps, session, arg);
   if (!runId) return undefined;
   const store = await session.getOrCreate();
-  const existing = (await store.registry.searchRegisteredModels({ maxResults: 1000 })).items.map((m) => m.name);
-  let name = typeof nameArg === 'string' ? nameArg : undefined;
-  if (!name) {
-    const experiment = await store.tracking.getExperiment((await store.tracking.getRun(runId)).info.experimentId);
-    name = await deps.ui().input({
-      title: 'Register the run\'s model as',
-      prompt: existing.length > 0 ? `Existing models: ${existing.join(', ')}` : 'A new registered model name',
-      value: existing[0] ?? experiment.name.replace(/[^\w.-]+/g, '-'),
-    });
-  }
+  const name = typeof nameArg === 'string' && nameArg.trim() !== '' ? nameArg.trim() : await pickModelName(deps, store, runId);
   if (!name) return undefined;
-  const workspace = session.folder.uri.fsPath;
   const runName = runLabel(await store.tracking.getRun(runId));
+  // Asked before the progress shows: a run whose target or columns differ is named, and
+  // registering it anyway is a deliberate second choice (the CLI's --force).
+  const dir = await store.tracking.artifactLocalPath(runId, 'model').catch(() => undefined);
+  const mismatch = dir ? await registrationMismatch(store, name, dir) : undefined;
+  if (mismatch) {
+    const detail = `Run ${runName}'s model does not fit '${name}': ${mismatch.text}.\n\nRegister it as a new model instead, or register it anyway (the difference is recorded in the audit trail).`;
+    if (!(await deps.ui().confirm(`Register run ${runName} as ${name} anyway?`, detail, 'Register Anyway'))) return undefined;
+  }
   run.report(`registering run ${runName} as ${name}`);
-  const result = await registerModel(store, {
-    runId,
-    name: name.trim(),
-    actor: defaultActor(),
-    validate: true,
-    validation: { workspace, gatesPath: gatesPath(session), signal: abortSignalFor(run.token), onProgress: (m) => run.report(m) },
-  });
-  void deps.ui().info(`Registered ${result.version.name} version ${result.version.version} from run ${runName}.${validationLine(result.validation)}`);
+  const validation = { workspace: session.folder.uri.fsPath, gatesPath: gatesPath(session), signal: abortSignalFor(run.token), onProgress: (m: string) => run.report(m) };
+  const result = await registerModel(store, { runId, name, actor: defaultActor(), validate: true, force: mismatch !== undefined, validation });
+  const v = result.validation;
+  sayValidation(deps, `Registered ${result.version.name} version ${result.version.version} from run ${runName}.${v ? ` ${validationSentence(v)}` : ''}`, v);
   return result;
 }
 
 /** Validate Version (and Promote to Staging, which is a validation that passes): runs the gates. */
-export async function validateVersion(deps: CommandDeps, run: CommandRun, arg: unknown): Promise<ValidateResult | undefined> {
+export async function validateVersion(deps: RegistryDeps, run: CommandRun, arg: unknown): Promise<ValidateResult | undefined> {
   const session = await sessionFor(deps, arg);
   if (!session) return undefined;
   const target = await targetVersion(deps, session, arg);
@@ -197,11 +165,7 @@ export async function validateVersion(deps: CommandDeps, run: CommandRun, arg: u
     signal: abortSignalFor(run.token),
     onProgress: (m) => run.report(m),
   });
-  const verdict = result.report.passed ? `passed → ${result.version.currentStage}` : `failed: stays in ${result.version.currentStage}`;
-  const choice = await deps.ui().info(`Validation of ${target.name} version ${target.version} ${verdict}.`, 'Show Report');
-  if (choice === 'Show Report') {
-    const doc = await vscode.workspace.openTextDocument({ content: formatReport(result.report), language: 'markdown' });
-    await vscode.window.showTextDocument(doc, { preview: true });
-  }
+  // Not awaited: the command (and its progress) ends with the result, not when the message is dismissed.
+  sayValidation(deps, `${target.name} version ${target.version}: ${validationSentence(result)}`, result);
   return result;
 }

@@ -8,7 +8,7 @@ import type { StoreSessions } from '../store-sessions';
 import type { TrackingStore } from '../../store/tracking-store';
 import { folderItem, NO_STORE_YET } from './folder-item';
 import { messageItem } from './message-item';
-import { formatMetric, parentRunId, runDescription, runLabel, runTooltipMarkdown, STATUS_ICON } from './run-format';
+import { formatMetric, parentRunId, runContextValue, runDescription, runLabel, runTooltipMarkdown, STATUS_ICON } from './run-format';
 
 /** Every node carries its workspace folder's key (its URI): commands on it use that folder's store. */
 export type ExperimentsNode =
@@ -105,7 +105,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           ? new vscode.ThemeIcon('trash')
           : new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
         item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(r));
-        item.contextValue = node.deleted ? 'run.deleted' : 'run';
+        item.contextValue = runContextValue(r, node.deleted);
         return item;
       }
       case 'runGroup':

@@ -9,12 +9,14 @@ import type { StoreSessions } from '../store-sessions';
 import { folderItem, NO_STORE_YET } from './folder-item';
 import { messageItem } from './message-item';
 import { formatMetric, metricValue } from './run-format';
+import type { Rejection } from '../../registry/review-state';
+import { standingRejection } from '../../registry/review-state';
 
 /** Every node carries its workspace folder's key (its URI): commands on it use that folder's store. */
 export type ModelsNode =
   | { kind: 'folder'; folder: string }
   | { kind: 'model'; folder: string; model: RegisteredModel }
-  | { kind: 'version'; folder: string; version: ModelVersion; metric: number | undefined }
+  | { kind: 'version'; folder: string; version: ModelVersion; metric: number | undefined; rejected?: Rejection }
   | { kind: 'message'; folder?: string; text: string; detail?: string; icon: string };
 
 export const STAGE_ICON: Record<Stage, { icon: string; color?: string }> = {
@@ -70,6 +72,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         const validation = v.tags.find((t) => t.key === VALIDATION_TAG)?.value;
         if (validation === 'interrupted') parts.push('validation interrupted');
         else if (validation === 'running') parts.push('validating…');
+        if (node.rejected) parts.push('rejected');
         item.description = parts.join(' · ');
         const icon = STAGE_ICON[v.currentStage] ?? STAGE_ICON.None;
         item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
@@ -82,6 +85,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         if (v.aliases.length > 0) md.appendText(`Aliases: ${v.aliases.map((a) => `@${a}`).join(', ')}\n\n`);
         const orphaned = v.tags.find((t) => t.key === ORPHAN_TAG)?.value;
         if (validation === 'interrupted' && orphaned) md.appendText(`${orphaned}\n\n`);
+        if (node.rejected) md.appendText(`Rejected by ${node.rejected.by} (${new Date(node.rejected.at).toISOString().slice(0, 16).replace('T', ' ')} UTC): ${node.rejected.comment}\n\nValidate it again to clear the rejection.\n\n`);
         if (v.description) md.appendText(v.description);
         item.tooltip = md;
         return item;
@@ -118,6 +122,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private async versions(store: OpenStore, folder: string, name: string): Promise<ModelsNode[]> {
     const versions = await listVersions(store, name);
     const metricKey = Config.primaryMetric();
+    // A rejection stands until the next validation: read from the model's audit trail once.
+    const trail = await store.registry.getAuditTrail(name).catch(() => []);
     const out: ModelsNode[] = [];
     for (const version of versions) {
       let metric: number | undefined;
@@ -128,7 +134,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
           metric = undefined; // the source run may live in another store
         }
       }
-      out.push({ kind: 'version', folder, version, metric });
+      const rejected = standingRejection(trail, version.version);
+      out.push({ kind: 'version', folder, version, metric, ...(rejected ? { rejected } : {}) });
     }
     return out;
   }

@@ -2,6 +2,7 @@
 import type { Run, RunStatus } from '../../core/tracking';
 import { TAG } from '../../core/tracking';
 import { ORPHAN_TAG } from '../../store/run-owner';
+import { isBetter, metricMeaning } from '../../core/metric-meaning';
 
 export function runLabel(run: Run): string {
   return run.info.runName || run.data.tags.find((t) => t.key === TAG.runName)?.value || run.info.runId.slice(0, 8);
@@ -24,11 +25,26 @@ export function formatMetric(key: string, value: number | undefined): string {
   return `${key} ${text}`;
 }
 
-/** The description beside a run: its primary metric, else its status when not finished. */
+/**
+ * The description beside a run: its primary metric (flagged when it is not better than the
+ * baseline logged beside it), else its status when not finished.
+ */
 export function runDescription(run: Run, primaryMetric: string): string {
-  const m = formatMetric(primaryMetric, metricValue(run, primaryMetric));
+  const value = metricValue(run, primaryMetric);
+  const base = metricMeaning(primaryMetric).kind === 'score' ? metricValue(run, `baseline_${primaryMetric}`) : undefined;
+  const below = value !== undefined && base !== undefined && Number.isFinite(value) && !isBetter(primaryMetric, value, base);
+  const m = `${formatMetric(primaryMetric, value)}${below ? ` (baseline ${formatMetric('', base).trim()})` : ''}`;
   if (run.info.status === 'FINISHED') return m;
   return m ? `${m} · ${run.info.status.toLowerCase()}` : run.info.status.toLowerCase();
+}
+
+/**
+ * `run.model` for a finished run that logged a model (Register, Train Again are offered on it),
+ * `run` for any other: a KILLED or FAILED run has no model to register.
+ */
+export function runContextValue(run: Run, deleted: boolean): string {
+  if (deleted) return 'run.deleted';
+  return run.info.status === 'FINISHED' && run.data.tags.some((t) => t.key === TAG.loggedModels) ? 'run.model' : 'run';
 }
 
 export function formatDuration(ms: number): string {

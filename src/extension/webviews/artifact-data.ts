@@ -39,8 +39,16 @@ export function normaliseConfusionMatrix(raw: unknown): ConfusionMatrix | undefi
   return { labels, matrix };
 }
 
-/** `{features, importances}`, `[{name|feature, importance|value}]` or `{feature: importance}`. */
+/**
+ * `{features, importances}`, `[{name|feature, importance|value}]`, `{feature: importance}`, or the
+ * trainer's own `{impurity: [...] | null, permutation: [...]}` (impurity of the final model when a
+ * member has it, else the permutation importance measured on held-out rows).
+ */
 export function normaliseFeatureImportance(raw: unknown): FeatureImportance | undefined {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && ('impurity' in raw || 'permutation' in raw)) {
+    const o = raw as { impurity?: unknown; permutation?: unknown };
+    return (Array.isArray(o.impurity) ? normaliseFeatureImportance(o.impurity) : undefined) ?? (Array.isArray(o.permutation) ? normaliseFeatureImportance(o.permutation) : undefined);
+  }
   if (Array.isArray(raw)) {
     const features: string[] = [];
     const importances: number[] = [];

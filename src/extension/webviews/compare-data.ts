@@ -5,7 +5,9 @@
 import { ModelOpsError } from '../../core/errors';
 import type { Run } from '../../core/tracking';
 import { TAG } from '../../core/tracking';
-import type { CompareRun, CompareState, MetricHistory } from '../../shared/compare-protocol';
+import { isBetter, metricMeaning } from '../../core/metric-meaning';
+import { BASELINE_PREFIX, BASELINE_TAG } from '../../pipeline/train-baseline';
+import type { BaselineVerdict, CompareRun, CompareState, FoldValues, MetricHistory } from '../../shared/compare-protocol';
 import type { TrackingStore } from '../../store/tracking-store';
 import { readConfusionMatrix, readFeatureImportance, readPlotImages } from './artifact-data';
 
@@ -19,6 +21,8 @@ function finite(value: number): number | null {
 }
 
 async function hasModel(store: TrackingStore, run: Run): Promise<boolean> {
+  // Register is not offered on a run that was stopped or failed: registration refuses it.
+  if (run.info.status === 'KILLED' || run.info.status === 'FAILED') return false;
   if (run.data.tags.some((t) => t.key === TAG.loggedModels)) return true;
   try {
     const root = await store.listArtifacts(run.info.runId);
@@ -29,12 +33,38 @@ async function hasModel(store: TrackingStore, run: Run): Promise<boolean> {
   }
 }
 
+/** The run against its baseline, from what training logged: `<metric>`, `baseline_<metric>` and the tag naming the metric. */
+export function baselineVerdict(run: Run): BaselineVerdict | undefined {
+  const tag = (k: string): string | undefined => run.data.tags.find((t) => t.key === k)?.value;
+  const metric = tag(BASELINE_TAG.metric);
+  const value = (k: string): number | undefined => run.data.metrics.find((m) => m.key === k)?.value;
+  if (!metric) return undefined;
+  const model = value(metric);
+  const baseline = value(`${BASELINE_PREFIX}${metric}`);
+  if (model === undefined || baseline === undefined || !Number.isFinite(model) || !Number.isFinite(baseline)) return undefined;
+  const reason = tag(BASELINE_TAG.reason);
+  return { metric, model, baseline, beats: isBetter(metric, model, baseline), ...(reason ? { reason } : {}) };
+}
+
+/** Per-fold histories of the run's `cv_*` metrics (a handful of steps each). */
+async function foldValues(store: TrackingStore, run: Run): Promise<FoldValues[]> {
+  const keys = run.data.metrics.map((m) => m.key).filter((k) => metricMeaning(k).kind === 'fold');
+  return Promise.all(
+    keys.map(async (key) => {
+      const points = (await store.getMetricHistory(run.info.runId, key)).slice().sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+      return { key, values: points.slice(0, 1000).map((p) => finite(p.value)) };
+    }),
+  );
+}
+
 export async function compareRun(store: TrackingStore, run: Run, experimentName?: string, withPlots = true): Promise<CompareRun> {
-  const [model, confusionMatrix, featureImportance, plots] = await Promise.all([
+  const [model, confusionMatrix, featureImportance, plots, folds] = await Promise.all([
     hasModel(store, run),
     readConfusionMatrix(store, run.info.runId),
     readFeatureImportance(store, run.info.runId),
     withPlots ? readPlotImages(store, run.info.runId) : Promise.resolve([]),
+    // Small comparisons only, as the plots: a query per per-fold metric per run.
+    withPlots ? foldValues(store, run).catch(() => []) : Promise.resolve([]),
   ]);
   const out: CompareRun = {
     runId: run.info.runId,
@@ -51,6 +81,9 @@ export async function compareRun(store: TrackingStore, run: Run, experimentName?
   if (confusionMatrix) out.confusionMatrix = confusionMatrix;
   if (featureImportance) out.featureImportance = featureImportance;
   if (plots.length) out.plots = plots;
+  if (folds.length) out.folds = folds;
+  const verdict = baselineVerdict(run);
+  if (verdict) out.baseline = verdict;
   return out;
 }
 

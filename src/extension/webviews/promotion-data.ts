@@ -11,8 +11,10 @@ import type { DatasetInput, Run } from '../../core/tracking';
 import { readModelInfo } from '../../ml/ensemble/model-package';
 import { checkPinnedVersion, sourceDir } from '../../pipeline/model-resolve';
 import type { GateResult, ValidationReport as StoreReport } from '../../registry/report';
-import { metricGoal } from '../../shared/format';
-import type { DatasetLineage, Decision, MetricComparison, PromotionReview, PromotionState, ReviewSide, Signature, ValidationReport } from '../../shared/promotion-protocol';
+import { compareMetricKeys, isBetter, metricMeaning } from '../../core/metric-meaning';
+import { BASELINE_PREFIX, BASELINE_TAG } from '../../pipeline/train-baseline';
+import { standingRejection } from '../../registry/review-state';
+import type { DatasetLineage, Decision, MetricComparison, NoSkillVerdict, PromotionReview, PromotionState, ReviewSide, Signature, ValidationReport } from '../../shared/promotion-protocol';
 import { STAGES } from '../../shared/promotion-protocol';
 import type { RegistryStore } from '../../store/registry-store';
 import type { TrackingStore } from '../../store/tracking-store';
@@ -39,6 +41,20 @@ async function signatureOf(tracking: TrackingStore, version: ModelVersion): Prom
   }
 }
 
+/** MLflow's dataset source is JSON (`{"uri": "/abs/path.csv"}`); a reader wants the path. */
+export function readableSource(source: string): string {
+  try {
+    const v = JSON.parse(source) as unknown;
+    if (typeof v === 'object' && v !== null) {
+      const o = v as Record<string, unknown>;
+      for (const k of ['uri', 'path', 'url', 'table_name', 'name']) if (typeof o[k] === 'string' && o[k] !== '') return o[k] as string;
+    }
+  } catch {
+    // not JSON: shown as it is
+  }
+  return source;
+}
+
 /** One entry of a profile's `drift` list (the retraining pipeline's step 1), or undefined when it is not one. */
 function driftEntry(d: unknown): NonNullable<DatasetLineage['drift']>[number] | undefined {
   if (typeof d !== 'object' || d === null) return undefined;
@@ -62,7 +78,7 @@ function lineage(input: DatasetInput): DatasetLineage {
   } catch {
     // a profile we cannot read leaves rows unknown
   }
-  const out: DatasetLineage = { name: input.name, digest: input.digest, source: input.source, rows };
+  const out: DatasetLineage = { name: input.name, digest: input.digest, source: readableSource(input.source), rows };
   const context = input.tags?.find((t) => t.key === 'mlflow.data.context')?.value;
   if (context) out.context = context;
   if (drift) out.drift = drift;
@@ -96,17 +112,40 @@ function gateFor(key: string, gates: readonly GateResult[]): MetricComparison['g
   return { rule: `${g.name}: ${g.expected}`, passed: g.outcome === 'pass', detail: g.outcome === 'pass' ? `actual ${g.actual}` : `actual ${g.actual} — ${g.message}` };
 }
 
-/** From the report when there is one (both versions scored on the same data), else the runs' logged metrics. */
-function metricComparisons(report: StoreReport | undefined, candidateRun: Run | undefined, productionRun: Run | undefined): MetricComparison[] {
-  const cand: Record<string, number> = report?.candidateMetrics ?? Object.fromEntries((candidateRun?.data.metrics ?? []).map((m) => [m.key, m.value]));
-  const prod: Record<string, number> = report ? (report.baselineMetrics ?? {}) : Object.fromEntries((productionRun?.data.metrics ?? []).map((m) => [m.key, m.value]));
-  const keys = [...new Set([...Object.keys(cand), ...Object.keys(prod)])].sort((a, b) => a.localeCompare(b));
+const ownScore = (key: string): boolean => ['score', 'member'].includes(metricMeaning(key).kind);
+const runMetrics = (run: Run | undefined): Record<string, number> => Object.fromEntries((run?.data.metrics ?? []).map((m) => [m.key, m.value]));
+
+/** The majority-class / mean baseline's scores: from the report (same rows as the candidate), else as training logged them. */
+function noSkillScores(report: StoreReport | undefined, candidateRun: Run | undefined): Record<string, number> | undefined {
+  if (report?.noSkillMetrics) return report.noSkillMetrics;
+  if (report?.data) return undefined; // held-out metrics cannot be set against the training folds' baseline
+  const logged = Object.entries(runMetrics(candidateRun)).filter(([k]) => k.startsWith(BASELINE_PREFIX));
+  return logged.length ? Object.fromEntries(logged.map(([k, v]) => [k.slice(BASELINE_PREFIX.length), v])) : undefined;
+}
+
+/** From the report when there is one (both versions scored on the same data), else the runs' logged metrics; spreads, folds and baselines are not rows. */
+function metricComparisons(report: StoreReport | undefined, candidateRun: Run | undefined, productionRun: Run | undefined, noSkill: Record<string, number> | undefined): MetricComparison[] {
+  const cand: Record<string, number> = report?.candidateMetrics ?? runMetrics(candidateRun);
+  const prod: Record<string, number> = report ? (report.baselineMetrics ?? {}) : runMetrics(productionRun);
+  const keys = [...new Set([...Object.keys(cand), ...Object.keys(prod)])].filter(ownScore).sort(compareMetricKeys);
   return keys.map((key) => {
-    const row: MetricComparison = { key, candidate: finiteOrNull(cand[key]), production: finiteOrNull(prod[key]), goal: metricGoal(key) };
+    const row: MetricComparison = { key, candidate: finiteOrNull(cand[key]), production: finiteOrNull(prod[key]), goal: metricMeaning(key).direction === 'lower' ? 'minimize' : 'maximize' };
     const gate = report ? gateFor(key, report.gates) : undefined;
     if (gate) row.gate = gate;
+    const base = finiteOrNull(noSkill?.[key]);
+    if (base !== null) row.noSkill = base;
     return row;
   });
+}
+
+/** Whether the candidate beats the baseline on the comparison's metric, and which other scores do not. */
+function noSkillVerdict(rows: readonly MetricComparison[], metric: string | undefined, source: string, reason: string | undefined): NoSkillVerdict | undefined {
+  const losing = rows
+    .filter((r) => r.candidate !== null && r.noSkill !== undefined && metricMeaning(r.key).kind === 'score' && !isBetter(r.key, r.candidate, r.noSkill))
+    .map((r) => ({ key: r.key, candidate: r.candidate as number, noSkill: r.noSkill as number }));
+  const main = rows.find((r) => r.key === metric && r.candidate !== null && r.noSkill !== undefined);
+  if (!main || metric === undefined) return undefined;
+  return { metric, candidate: main.candidate as number, noSkill: main.noSkill as number, beats: isBetter(metric, main.candidate as number, main.noSkill as number), source, ...(reason ? { reason } : {}), losing: losing.filter((l) => l.key !== metric) };
 }
 
 function validation(report: StoreReport | undefined): ValidationReport | null {
@@ -114,9 +153,16 @@ function validation(report: StoreReport | undefined): ValidationReport | null {
   return {
     passed: report.passed,
     createdAt: report.createdAt,
+    fromStage: report.fromStage,
+    toStage: report.toStage,
+    reportId: report.reportId,
+    actor: report.actor,
     checks: report.gates.map((g) => ({
       name: g.name,
-      passed: g.outcome !== 'fail',
+      // Only a gate that ran and passed is "passed": a skipped one is neither ✓ nor ✗.
+      passed: g.outcome === 'pass',
+      outcome: g.outcome,
+      gate: g.gate,
       detail: g.outcome === 'skipped' ? `skipped: ${g.message}` : `expected ${g.expected}, actual ${g.actual}${g.outcome === 'fail' ? ` — ${g.message}` : ''}`,
     })),
   };
@@ -142,12 +188,20 @@ export async function loadPromotionReview(stores: ReviewStores, name: string, ve
   const report = reports[0];
   const candidate = await side(stores, candidateVersion);
   const production = productionVersion ? await side(stores, productionVersion) : undefined;
+  const metrics = metricComparisons(report, candidate.run, production?.run, noSkillScores(report, candidate.run));
+  const tag = (k: string): string | undefined => candidate.run?.data.tags.find((t) => t.key === k)?.value;
+  const baselineGate = report?.gates.find((g) => g.gate === 'baseline');
+  const chosen = /\(([\w.]+), /.exec(baselineGate?.name ?? '')?.[1] ?? tag(BASELINE_TAG.metric);
+  const verdict = noSkillVerdict(metrics, chosen, report?.data ? 'held-out data' : 'training folds', tag(BASELINE_TAG.reason));
+  const rejection = standingRejection(await stores.registry.getAuditTrail(name, version), version);
   return {
     candidate: candidate.side,
     production: production?.side ?? null,
-    metrics: metricComparisons(report, candidate.run, production?.run),
+    metrics,
     validation: validation(report),
     decision: await lastDecision(stores.registry, name, version),
+    ...(verdict ? { noSkill: verdict } : {}),
+    ...(rejection ? { rejection } : {}),
   };
 }
 

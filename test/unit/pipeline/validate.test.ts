@@ -38,6 +38,7 @@ describe('validation gates', () => {
       ['data', 'pass'],
       ['metric', 'pass'],
       ['metric', 'skipped'],
+      ['baseline', 'pass'],
       ['signature', 'skipped'],
       ['smoke_test', 'pass'],
       ['size', 'pass'],
@@ -87,7 +88,8 @@ describe('validation gates', () => {
   test('a candidate needing fewer inputs than Production passes the signature gate; one needing a new input fails it', async () => {
     writeGates(ws, { models: { churn: { data: 'holdout.csv', smoke_test: false }, lean: { data: 'holdout.csv' } } });
     const runId = await ws.trainRun(GOOD, { dropColumn: 'plan' });
-    const { validation } = await registerModel(ws.stores, { runId, name: 'churn', actor: alice, validation: { workspace: ws.dir } });
+    // force: registration refuses a version whose inputs differ (register-match.ts); the gate is what is tested here.
+    const { validation } = await registerModel(ws.stores, { runId, name: 'churn', actor: alice, force: true, validation: { workspace: ws.dir } });
     // Callers of Production still send 'plan'; the candidate ignores it.
     assert.equal(validation!.report.gates.find((g) => g.gate === 'signature')!.outcome, 'pass');
 
@@ -95,7 +97,7 @@ describe('validation gates', () => {
     await registerModel(ws.stores, { runId: leanRun, name: 'lean', actor: alice, validation: { workspace: ws.dir } });
     await ws.stores.registry.transitionModelVersionStage('lean', '1', 'Production', true, { actor: alice });
     const fullRun = await ws.trainRun(GOOD);
-    const full = await registerModel(ws.stores, { runId: fullRun, name: 'lean', actor: alice, validation: { workspace: ws.dir } });
+    const full = await registerModel(ws.stores, { runId: fullRun, name: 'lean', actor: alice, force: true, validation: { workspace: ws.dir } });
     const gate = full.validation!.report.gates.find((g) => g.gate === 'signature')!;
     assert.equal(gate.outcome, 'fail');
     assert.match(gate.message, /requires input 'plan' \(string\) that Production does not take/);
@@ -129,6 +131,7 @@ describe('validation gates', () => {
       a.validation!.report.gates.map((g) => [g.name, g.outcome]),
       [
         ['accuracy threshold (run metrics)', 'pass'],
+        ['beats the majority-class baseline', 'skipped'],
         ['signature compatible with Production', 'skipped'],
         ['inference smoke test on 5 input example rows', 'pass'],
       ],

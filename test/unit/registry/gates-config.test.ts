@@ -52,3 +52,23 @@ describe('gates.json', () => {
     rejects('[]', /must be an object/);
   });
 });
+
+describe('gates.json and the metric table', () => {
+  test('a gate that maximises a loss or minimises a score is refused, naming the field', () => {
+    rejects('{"default": {"metrics": {"log_loss": {"threshold": 0.5, "greater_is_better": true}}}}', /default\.metrics\.log_loss\.greater_is_better: log_loss is lower-is-better: set it to false/);
+    rejects('{"default": {"metrics": {"accuracy": {"threshold": 0.5, "greater_is_better": false}}}}', /accuracy is higher-is-better: set it to true/);
+    rejects('{"default": {"metrics": {"accuracy_std": {"threshold": 0.05, "greater_is_better": true}}}}', /accuracy_std is a spread over the folds/);
+  });
+
+  test('a gate on a per-fold metric is refused: its value is the last fold', () => {
+    rejects('{"default": {"metrics": {"cv_accuracy": {"threshold": 0.7, "greater_is_better": true}}}}', /cv_accuracy holds one value per cross-validation fold.*gate on accuracy/);
+  });
+
+  test('the baseline gate is on by default and can be turned off or pointed at a metric', () => {
+    assert.deepEqual(BUILTIN_GATES.beats_baseline, {});
+    assert.equal(gatesFor(parseGatesFile('{"models": {"m": {"beats_baseline": false}}}', FILE), 'm').beats_baseline, false);
+    assert.deepEqual(gatesFor(parseGatesFile('{"default": {"beats_baseline": {"metric": "f1_macro"}}}', FILE), 'm').beats_baseline, { metric: 'f1_macro' });
+    rejects('{"default": {"beats_baseline": {"metric": "accuracy_std"}}}', /beats_baseline\.metric: accuracy_std is not a score/);
+    rejects('{"default": {"beats_baseline": "yes"}}', /beats_baseline: must be true, false or/);
+  });
+});

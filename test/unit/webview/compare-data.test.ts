@@ -77,6 +77,9 @@ describe('comparison data from the tracking store', () => {
     assert.equal(run.hasModel, true);
     assert.deepEqual(run.confusionMatrix, { labels: ['no', 'yes'], matrix: [[5, 1], [2, 7]] });
     assert.deepEqual(run.featureImportance, { features: ['age', 'plan'], importances: [0.7, 0.3] });
+    // Stopped (KILLED) or FAILED: the same model directory no longer offers Register.
+    await store.updateRun(id, { status: 'KILLED', endTime: Date.now() });
+    assert.equal((await loadCompareState(store, [id])).runs[0]?.hasModel, false);
   });
 
   test('the trainer\'s SVG plots travel as base64 data URIs that pass the protocol check', async () => {
@@ -106,5 +109,17 @@ describe('comparison data from the tracking store', () => {
     assert.deepEqual(normaliseFeatureImportance({ features: ['a'], importances: [1] }), { features: ['a'], importances: [1] });
     assert.equal(normaliseFeatureImportance({ features: ['a'], importances: [1, 2] }), undefined);
     assert.equal(normaliseFeatureImportance('x'), undefined);
+  });
+});
+
+describe('comparison data: folds and baselines', () => {
+  test('per-fold values travel with each run, and the run says whether it beats its baseline on the metric training chose', async () => {
+    const id = await runWith('churn-forest', { cv_accuracy: [0.74, 0.76, 0.75], accuracy: [0.7554], baseline_accuracy: [0.7674], roc_auc: [0.687], baseline_roc_auc: [0.5] });
+    await store.logBatch(id, { tags: [{ key: 'modelops.baseline.metric', value: 'accuracy' }, { key: 'modelops.baseline.reason', value: 'balanced target' }] });
+    const state = await loadCompareState(store, [id]);
+    const run = state.runs[0]!;
+    assert.deepEqual(run.folds, [{ key: 'cv_accuracy', values: [0.74, 0.76, 0.75] }]);
+    assert.deepEqual(run.baseline, { metric: 'accuracy', model: 0.7554, baseline: 0.7674, beats: false, reason: 'balanced target' });
+    assert.deepEqual(compareStateCheck(JSON.parse(JSON.stringify(state)), 'state'), state);
   });
 });

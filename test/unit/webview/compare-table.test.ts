@@ -77,3 +77,38 @@ describe('comparison table', () => {
     assert.equal(model.metrics.every((r) => r.cells.every((c) => !c.best)), true);
   });
 });
+
+describe('comparison table and the metric table', () => {
+  const churnA = aRun({ runId: 'a', runName: 'forest', metrics: { accuracy: 0.7554, accuracy_std: 0.0113, roc_auc: 0.687, roc_auc_std: 0.019, log_loss: 0.54, cv_accuracy: 0.76, baseline_accuracy: 0.7674 } });
+  const churnB = aRun({ runId: 'b', runName: 'knn', metrics: { accuracy: 0.7526, accuracy_std: 0.02, roc_auc: 0.65, roc_auc_std: 0.03, log_loss: 0.6, cv_accuracy: 0.74, baseline_accuracy: 0.7674 } });
+  churnA.folds = [{ key: 'cv_accuracy', values: [0.74, 0.76, 0.75, 0.77, 0.76] }];
+
+  test('a spread over the folds is never marked best, whichever run has the higher one', () => {
+    const model = buildTable([churnA, churnB], { onlyDifferences: false });
+    for (const key of ['accuracy_std', 'roc_auc_std']) {
+      const row = model.metrics.find((r) => r.key === key)!;
+      assert.equal(row.cells.some((c) => c.best), false, key);
+      assert.equal(row.goal, undefined);
+      assert.equal(row.label, key === 'accuracy_std' ? 'Accuracy spread (std over folds)' : 'ROC AUC spread (std over folds)');
+    }
+    assert.deepEqual(model.metrics.find((r) => r.key === 'log_loss')!.cells.map((c) => c.best), [true, false], 'the lower loss is best');
+  });
+
+  test('the mean and the per-fold values are named as such; folds show every fold, never one as "the" value', () => {
+    const model = buildTable([churnA, churnB], { onlyDifferences: false });
+    const mean = model.metrics.find((r) => r.key === 'accuracy')!;
+    assert.equal(mean.label, 'Accuracy (CV mean)');
+    const folds = model.metrics.find((r) => r.key === 'cv_accuracy')!;
+    assert.equal(folds.label, 'Accuracy per fold');
+    assert.deepEqual(folds.cells.map((c) => [c.text, c.best]), [['0.74 · 0.76 · 0.75 · 0.77 · 0.76', false], ['last fold 0.74', false]]);
+    assert.deepEqual(model.metrics.map((r) => r.key), ['accuracy', 'log_loss', 'roc_auc', 'baseline_accuracy', 'accuracy_std', 'roc_auc_std', 'cv_accuracy']);
+  });
+
+  test('a score that does not beat its majority-class baseline is flagged in its cell', () => {
+    const model = buildTable([churnA, churnB], { onlyDifferences: false });
+    const row = model.metrics.find((r) => r.key === 'accuracy')!;
+    assert.deepEqual(row.cells.map((c) => c.belowBaseline), [{ baseline: 0.7674 }, { baseline: 0.7674 }]);
+    assert.deepEqual(row.cells.map((c) => c.best), [true, false], 'still the better of the two');
+    assert.equal(model.metrics.find((r) => r.key === 'baseline_accuracy')!.cells.some((c) => c.best), false, 'a baseline is not a run\'s own score');
+  });
+});

@@ -113,3 +113,51 @@ describe('promotion review from the registry', () => {
     assert.match(state.message ?? '', /99/);
   });
 });
+
+describe('promotion review: honest feedback', () => {
+  test('a skipped gate is not reported as passed, and the report says where the version went', async () => {
+    const run = await modelRun([{ name: 'a', type: 'double' }], { accuracy: 0.9 }, 10);
+    await stores.registry.createRegisteredModel('skips');
+    await stores.registry.createModelVersion({ name: 'skips', source: `runs:/${run}/model`, runId: run });
+    const r = report('skips', '1', true);
+    r.gates[1] = { gate: 'signature', name: 'signature compatible with Production', expected: 'the inputs Production accepts', actual: '1 inputs', outcome: 'skipped', message: 'no Production version yet' };
+    await stores.registry.recordValidation({ report: r, toStage: 'Staging' }, { actor: 'ci', action: 'validate' });
+    const review = await loadPromotionReview(stores, 'skips', '1');
+    const skipped = review.validation!.checks.find((c) => c.gate === 'signature')!;
+    assert.deepEqual([skipped.passed, skipped.outcome], [false, 'skipped']);
+    assert.deepEqual([review.validation!.fromStage, review.validation!.toStage], ['None', 'Staging']);
+  });
+
+  test('lineage shows the dataset path, not its JSON, and the trainer\'s importance artifact is read', async () => {
+    const run = await modelRun([{ name: 'a', type: 'double' }], { accuracy: 0.9 }, 10);
+    await stores.tracking.logInputs(run, [{ name: 'churn', digest: 'abcd1234', sourceType: 'local', source: JSON.stringify({ uri: '/work/data/churn.csv' }), profile: '{}', tags: [] }]);
+    const imp = join(dir, `imp-${run}`);
+    mkdirSync(imp, { recursive: true });
+    writeFileSync(join(imp, 'feature_importance.json'), JSON.stringify({ impurity: [{ name: 'tenure', importance: 0.6 }, { name: 'plan', importance: 0.4 }], permutation: [{ name: 'tenure', importance: 0.1, std: 0.01 }] }));
+    await stores.tracking.logArtifact(run, join(imp, 'feature_importance.json'));
+    await stores.registry.createRegisteredModel('lineage');
+    await stores.registry.createModelVersion({ name: 'lineage', source: `runs:/${run}/model`, runId: run });
+    const review = await loadPromotionReview(stores, 'lineage', '1');
+    assert.ok(review.candidate.datasets.some((d) => d.source === '/work/data/churn.csv'), JSON.stringify(review.candidate.datasets));
+    assert.deepEqual(review.candidate.featureImportance, { features: ['tenure', 'plan'], importances: [0.6, 0.4] });
+  });
+
+  test('a version whose accuracy loses to the majority class is flagged, though ROC AUC (the comparison for its imbalanced target) beats it', async () => {
+    const run = await modelRun([{ name: 'a', type: 'double' }], { accuracy: 0.7554, baseline_accuracy: 0.7674, roc_auc: 0.6869, baseline_roc_auc: 0.5, accuracy_std: 0.01, cv_accuracy: 0.76 }, 5000);
+    await stores.tracking.logBatch(run, { tags: [{ key: 'modelops.baseline.metric', value: 'roc_auc' }, { key: 'modelops.baseline.reason', value: "imbalanced target: 'no' holds 76.7% of the rows" }] });
+    await stores.registry.createRegisteredModel('churn');
+    await stores.registry.createModelVersion({ name: 'churn', source: `runs:/${run}/model`, runId: run });
+    const review = await loadPromotionReview(stores, 'churn', '1');
+    assert.deepEqual(review.metrics.map((m) => [m.key, m.noSkill]), [['accuracy', 0.7674], ['roc_auc', 0.5]], 'spreads, folds and baselines are not rows of their own');
+    assert.deepEqual(review.noSkill, { metric: 'roc_auc', candidate: 0.6869, noSkill: 0.5, beats: true, source: 'training folds', reason: "imbalanced target: 'no' holds 76.7% of the rows", losing: [{ key: 'accuracy', candidate: 0.7554, noSkill: 0.7674 }] });
+    const state = { status: 'ready' as const, review };
+    assert.deepEqual(promotionStateCheck(JSON.parse(JSON.stringify(state)), 'state'), state);
+  });
+
+  test('a rejection stands on the version until it is validated again', async () => {
+    await stores.registry.recordAudit('churn', '1', { actor: 'raj', action: 'reject', comment: 'recall too low' });
+    assert.deepEqual((await loadPromotionReview(stores, 'churn', '1')).rejection?.comment, 'recall too low');
+    await stores.registry.recordValidation({ report: report('churn', '1', true), toStage: 'Staging' }, { actor: 'ci', action: 'validate' });
+    assert.equal((await loadPromotionReview(stores, 'churn', '1')).rejection, undefined);
+  });
+});

@@ -3,6 +3,7 @@
  * cheaper than pulling a second charting library. Positions come from src/shared/chart-data.ts.
  */
 import type { Axis, BarModel, ParallelModel, ScatterModel } from '../../../src/shared/chart-data';
+import { layoutAxisLabels } from '../../../src/shared/chart-data';
 import { formatNumber } from '../../../src/shared/format';
 import type { ChartTheme } from '../common/theme';
 
@@ -30,9 +31,9 @@ function axisLabel(axis: Axis, t: number): string {
 }
 
 export function drawParallel(ctx: CanvasRenderingContext2D, model: ParallelModel, theme: ChartTheme, width: number, height: number): void {
-  const top = 40;
+  const top = 48;
   const bottom = height - 24;
-  const left = 40;
+  const left = 48;
   const gap = model.axes.length > 1 ? (width - 2 * left) / (model.axes.length - 1) : 0;
   const xOf = (i: number) => left + i * gap;
   const yOf = (t: number) => bottom - t * (bottom - top);
@@ -56,17 +57,22 @@ export function drawParallel(ctx: CanvasRenderingContext2D, model: ParallelModel
   ctx.globalAlpha = 1;
   ctx.font = theme.font;
   ctx.textAlign = 'center';
+  // Titles are laid out so none overlaps another (two alternating lines when the axes are close).
+  const titles = layoutAxisLabels(model.axes.map((a) => a.key), model.axes.map((_, i) => xOf(i)), (t) => ctx.measureText(t).width);
+  ctx.canvas.dataset.labels = JSON.stringify(titles.map((t) => ({ ...t, width: Math.ceil(ctx.measureText(t.text).width) })));
   model.axes.forEach((axis, i) => {
     ctx.strokeStyle = theme.muted;
     ctx.beginPath();
     ctx.moveTo(xOf(i), top);
     ctx.lineTo(xOf(i), bottom);
     ctx.stroke();
+    const title = titles[i]!;
     ctx.fillStyle = theme.foreground;
-    ctx.fillText(clip(axis.key, 18), xOf(i), top - 22);
+    ctx.fillText(title.text, title.x, top - 30 + title.line * 12);
     ctx.fillStyle = theme.muted;
-    ctx.fillText(clip(axisLabel(axis, 1), 14), xOf(i), top - 7);
-    ctx.fillText(clip(axisLabel(axis, 0), 14), xOf(i), bottom + 14);
+    const room = Math.max(4, Math.floor((gap || width) / 7));
+    ctx.fillText(clip(axisLabel(axis, 1), Math.min(14, room)), xOf(i), top - 6);
+    ctx.fillText(clip(axisLabel(axis, 0), Math.min(14, room)), xOf(i), bottom + 14);
   });
 }
 
@@ -100,27 +106,45 @@ export function drawScatter(ctx: CanvasRenderingContext2D, model: ScatterModel, 
 export function drawBars(ctx: CanvasRenderingContext2D, model: BarModel, theme: ChartTheme, width: number, height: number): void {
   const left = 56;
   const right = width - 8;
-  const top = 12;
+  const top = 18;
   const bottom = height - 20;
   const span = model.max - model.min;
-  const yOf = (v: number) => bottom - ((v - model.min) / span) * (bottom - top);
+  const yOf = (v: number) => bottom - ((Math.min(model.max, Math.max(model.min, v)) - model.min) / span) * (bottom - top);
   const slot = (right - left) / Math.max(model.bars.length, 1);
   const barWidth = Math.max(1, slot * 0.8);
+  ctx.font = theme.font;
+  ctx.textAlign = 'center';
   model.bars.forEach((b, i) => {
-    if (b.value === null) return;
-    ctx.fillStyle = theme.runColor(b.runIndex);
-    const y0 = yOf(Math.max(0, model.min));
-    const y1 = yOf(b.value);
-    ctx.fillRect(left + i * slot + (slot - barWidth) / 2, Math.min(y0, y1), barWidth, Math.max(1, Math.abs(y1 - y0)));
+    const x = left + i * slot + (slot - barWidth) / 2;
+    if (b.value !== null) {
+      ctx.fillStyle = theme.runColor(b.runIndex);
+      const y1 = yOf(b.value);
+      ctx.fillRect(x, y1, barWidth, Math.max(1, bottom - y1));
+      // Each bar says its value when there is room: the axis alone cannot tell 0.7554 from 0.7526.
+      if (slot >= 36) {
+        ctx.fillStyle = theme.foreground;
+        ctx.fillText(formatNumber(Number(b.value.toPrecision(4))), x + barWidth / 2, y1 - 3);
+      }
+    }
+    if (b.baseline !== null) {
+      // The run's majority-class / mean baseline: a dashed mark across its bar.
+      const yb = yOf(b.baseline);
+      ctx.strokeStyle = theme.foreground;
+      ctx.setLineDash([3, 2]);
+      ctx.beginPath();
+      ctx.moveTo(x - 2, yb);
+      ctx.lineTo(x + barWidth + 2, yb);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
   });
   ctx.strokeStyle = theme.muted;
   ctx.beginPath();
-  ctx.moveTo(left, yOf(Math.max(0, model.min)));
-  ctx.lineTo(right, yOf(Math.max(0, model.min)));
+  ctx.moveTo(left, bottom);
+  ctx.lineTo(right, bottom);
   ctx.stroke();
-  ctx.font = theme.font;
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'right';
-  ctx.fillText(formatNumber(model.max), left - 4, top + 8);
-  ctx.fillText(formatNumber(model.min), left - 4, bottom);
+  ctx.fillText(formatNumber(Number(model.max.toPrecision(4))), left - 4, top + 8);
+  ctx.fillText(formatNumber(Number(model.min.toPrecision(4))), left - 4, bottom);
 }

@@ -20,6 +20,8 @@ export function historyChart(
   theme: ChartTheme,
   width: number,
   onDrawn: () => void,
+  /** `fold` for per-fold metrics (step = fold): each fold is a point on the line. */
+  xLabel: 'step' | 'fold' = 'step',
 ): HistoryChart {
   const caption = el('div', { className: 'chart-caption', attrs: { 'aria-live': 'polite' } }, 'Hover a line to see its run.');
   const host = el('div', { className: 'chart-canvas' });
@@ -33,8 +35,8 @@ export function historyChart(
     scales: { x: { time: false } },
     cursor: { focus: { prox: 12 }, points: { show: false } },
     focus: { alpha: 0.25 },
-    axes: [{ ...axis, label: 'step', labelFont: theme.font }, { ...axis, size: 56 }],
-    series: [{ label: 'step' }, ...runNames.map((name, i) => ({ label: name, stroke: theme.runColor(colorIndexes[i]), width: 1.25, spanGaps: true, points: { show: false } }))],
+    axes: [{ ...axis, label: xLabel, labelFont: theme.font, ...(xLabel === 'fold' ? { incrs: [1], values: (_u: uPlot, ticks: number[]) => ticks.map((t) => String(t + 1)) } : {}) }, { ...axis, size: 56 }],
+    series: [{ label: xLabel }, ...runNames.map((name, i) => ({ label: name, stroke: theme.runColor(colorIndexes[i]), width: 1.25, spanGaps: true, points: { show: data.steps.length <= 20 } }))],
     hooks: {
       draw: [
         () => {

@@ -3,7 +3,9 @@
  * parallel coordinates, scatter of a param against a metric, and bars of final values.
  */
 import type { CompareRun, MetricHistory } from '../../../src/shared/compare-protocol';
-import { alignHistories, buildBars, buildParallel, buildScatter } from '../../../src/shared/chart-data';
+import { alignHistories, buildBars, buildParallel, buildScatter, singleValued } from '../../../src/shared/chart-data';
+import { metricLabel, metricMeaning } from '../../../src/core/metric-meaning';
+import { formatNumber } from '../../../src/shared/format';
 import { clear, el } from '../common/dom';
 import type { ChartTheme } from '../common/theme';
 import { drawBars, drawParallel, drawScatter, makeCanvas } from '../charts/canvas';
@@ -90,9 +92,18 @@ export class ChartsView {
             settle();
             return;
           }
-          const chart = historyChart(key, alignHistories(r.value, runIds), names, colors, theme, chartWidth, settle);
-          this.charts.push(chart);
+          const aligned = alignHistories(r.value, runIds);
+          const label = metricLabel(key, ctx.metricKeys);
           clear(slot);
+          if (singleValued(aligned)) {
+            // One point per run draws no line: say what the metric is instead of showing an empty chart.
+            slot.append(el('figure', { className: 'chart single-value', attrs: { 'data-testid': 'single-value', 'data-key': key } }, el('figcaption', { className: 'chart-title' }, label), el('p', { className: 'empty' }, `${key} has one value per run, so it has no history: compare it in the table and in the bars below.`)));
+            settle();
+            return;
+          }
+          const perFold = metricMeaning(key).kind === 'fold';
+          const chart = historyChart(label, aligned, names, colors, theme, chartWidth, settle, perFold ? 'fold' : 'step');
+          this.charts.push(chart);
           slot.append(chart.element);
         });
       });
@@ -120,9 +131,19 @@ export class ChartsView {
     }
 
     const bars = buildBars(runs, selection.focusMetric);
-    const bc = makeCanvas(w, 220, `Final ${selection.focusMetric} of each run`);
+    const focusLabel = metricLabel(selection.focusMetric, ctx.metricKeys);
+    const bc = makeCanvas(w, 220, `${focusLabel} of each run${bars.zeroBased ? '' : `, axis from ${formatNumber(Number(bars.min.toPrecision(4)))}`}`);
     drawBars(bc.ctx, bars, theme, w, 220);
-    grid.append(el('figure', { className: 'chart', attrs: { 'data-testid': 'bars' } }, el('figcaption', { className: 'chart-title' }, `Final ${selection.focusMetric}`), bc.canvas));
+    const notes = [bars.zeroBased ? '' : `axis from ${formatNumber(Number(bars.min.toPrecision(4)))}, not 0`, bars.bars.some((b) => b.baseline !== null) ? 'dashed: the run\'s baseline' : ''].filter(Boolean).join(' · ');
+    grid.append(
+      el(
+        'figure',
+        { className: 'chart', attrs: { 'data-testid': 'bars', 'data-zero-based': String(bars.zeroBased) } },
+        el('figcaption', { className: 'chart-title' }, focusLabel),
+        bc.canvas,
+        notes ? el('div', { className: 'chart-caption', attrs: { 'data-testid': 'bars-note' } }, notes) : null,
+      ),
+    );
   }
 
   destroy(): void {

@@ -9,7 +9,8 @@ import type { CompareState, MetricHistory } from '../../../src/shared/compare-pr
 import { compareContract } from '../../../src/shared/compare-protocol';
 import type { RowKind, TableSort } from '../../../src/shared/compare-table';
 import { buildTable, nextSort, tableToCsv, tableToMarkdown } from '../../../src/shared/compare-table';
-import { metricKeys, varyingParams } from '../../../src/shared/chart-data';
+import { defaultHistoryMetrics, metricKeys, varyingParams } from '../../../src/shared/chart-data';
+import { metricMeaning } from '../../../src/core/metric-meaning';
 import { WebviewChannel, vscodeApi } from '../common/channel';
 import { clear, el, setStatus } from '../common/dom';
 import { chartTheme } from '../common/theme';
@@ -69,12 +70,20 @@ function loadHistory(key: string): Promise<MetricHistory[]> {
   return p;
 }
 
+/** The metric the runs' baseline comparison uses (ROC AUC for an imbalanced target), else the first score. */
+function defaultFocus(keys: string[]): string {
+  const chosen = new Set(state.runs.map((r) => r.baseline?.metric).filter((m): m is string => m !== undefined));
+  const [only] = chosen;
+  if (chosen.size === 1 && only !== undefined && keys.includes(only)) return only;
+  return keys.find((k) => metricMeaning(k).rankable && metricMeaning(k).kind === 'score') ?? keys[0] ?? '';
+}
+
 function selectionFor(keys: string[], params: string[]): ChartsSelection {
   const s = ui.selection;
-  const historyMetrics = s ? s.historyMetrics.filter((k) => keys.includes(k)) : keys.slice(0, 5);
+  const historyMetrics = s ? s.historyMetrics.filter((k) => keys.includes(k)) : defaultHistoryMetrics(keys);
   return {
     historyMetrics: s && historyMetrics.length === 0 && s.historyMetrics.length > 0 ? keys.slice(0, 1) : historyMetrics,
-    focusMetric: s && keys.includes(s.focusMetric) ? s.focusMetric : (keys[0] ?? ''),
+    focusMetric: s && keys.includes(s.focusMetric) ? s.focusMetric : defaultFocus(keys),
     scatterParam: s && params.includes(s.scatterParam) ? s.scatterParam : (params[0] ?? ''),
   };
 }
@@ -128,6 +137,7 @@ function render(): void {
     button('Copy as Markdown', () => copy('Markdown'), { testId: 'copy-markdown' }),
   );
   const hasModel = new Map(state.runs.map((r) => [r.runId, r.hasModel]));
+  const verdicts = new Map(state.runs.map((r) => [r.runId, r.baseline]));
   const actions = {
     sortBy: (kind: RowKind, key: string) => {
       ui.sort = nextSort(ui.sort, kind, key);
@@ -145,7 +155,7 @@ function render(): void {
     const focusKey = focusedRow ? `${focusedRow.dataset.kind}\u0000${focusedRow.dataset.key}` : null;
     const m = buildTable(state.runs, { onlyDifferences: ui.onlyDifferences, sort: ui.sort });
     clear(tableSlot);
-    tableSlot.append(tableView(m, hasModel, ui.sort, theme, actions));
+    tableSlot.append(tableView(m, hasModel, ui.sort, theme, actions, verdicts));
     hidden.textContent = hiddenText(m.hiddenRows);
     if (focusKey) {
       for (const row of tableSlot.querySelectorAll<HTMLTableRowElement>('tr[data-key]')) {
@@ -154,7 +164,7 @@ function render(): void {
     }
   }
   root.append(el('h1', {}, `Compare ${state.runs.length} runs`), toolbar, status, hidden, tableSlot);
-  tableSlot.append(tableView(model, hasModel, ui.sort, theme, actions));
+  tableSlot.append(tableView(model, hasModel, ui.sort, theme, actions, verdicts));
   hidden.textContent = hiddenText(model.hiddenRows);
   root.append(charts.element);
   const keys = metricKeys(state.runs);

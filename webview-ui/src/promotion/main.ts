@@ -8,8 +8,10 @@ import type { DatasetLineage, PromotionReview, PromotionState, ReviewSide, Valid
 import { promotionContract } from '../../../src/shared/promotion-protocol';
 import { decisionProblem, gateSummary, metricRows, signatureDiff } from '../../../src/shared/promotion-view';
 import { formatDelta, formatNumber } from '../../../src/shared/format';
+import { isBetter, metricLabel, metricMeaning } from '../../../src/core/metric-meaning';
+import { validationOutcomeText } from '../../../src/registry/report';
 import { WebviewChannel, vscodeApi } from '../common/channel';
-import { clear, el, setStatus } from '../common/dom';
+import { append, clear, el, setStatus } from '../common/dom';
 import { chartTheme } from '../common/theme';
 import { button, progressRing, registerToolkit, setDisabled, textArea } from '../toolkit/components';
 
@@ -27,17 +29,32 @@ function versionLabel(side: ReviewSide | null): string {
   return side ? `v${side.version.version} (${side.version.stage})` : 'none';
 }
 
+function gateBadge(review: PromotionReview): HTMLElement {
+  const summary = gateSummary(review);
+  // No metric gate configured is not a success: say so, in no colour.
+  if (summary.total === 0) return el('span', { className: 'badge', attrs: { 'data-testid': 'gate-badge' } }, ' no metric gates configured');
+  return el('span', { className: summary.failed ? 'badge fail' : 'badge pass', attrs: { 'data-testid': 'gate-badge' } }, ` ${summary.passed}/${summary.total} metric gates met`);
+}
+
 function metricsTable(review: PromotionReview): HTMLElement {
   const rows = metricRows(review);
-  const summary = gateSummary(review);
+  const withBaseline = rows.some((r) => r.noSkill !== undefined);
+  const keys = rows.map((r) => r.key);
+  const headers = ['Metric', `Candidate ${versionLabel(review.candidate)}`, ...(withBaseline ? ['Baseline (majority class / mean)'] : []), `Production ${versionLabel(review.production)}`, 'Δ', 'Gate'];
+  const baselineCell = (r: (typeof rows)[number]): HTMLElement | null => {
+    if (!withBaseline) return null;
+    if (r.noSkill === undefined) return el('td', { className: 'num' }, '—');
+    const below = r.candidate !== null && metricMeaning(r.key).kind === 'score' && !isBetter(r.key, r.candidate, r.noSkill);
+    return el('td', { className: below ? 'num below-baseline fail' : 'num' }, formatNumber(r.noSkill), below ? el('span', { className: 'detail' }, ' candidate not better') : null);
+  };
   return el(
     'section',
     { attrs: { 'aria-label': 'Metrics' } },
-    el('h2', {}, 'Metrics', el('span', { className: summary.failed ? 'badge fail' : 'badge pass' }, ` ${summary.passed}/${summary.total} gates met`)),
+    el('h2', {}, 'Metrics', gateBadge(review)),
     el(
       'table',
       { className: 'review-table', attrs: { 'data-testid': 'metrics' } },
-      el('thead', {}, el('tr', {}, ...['Metric', `Candidate ${versionLabel(review.candidate)}`, `Production ${versionLabel(review.production)}`, 'Δ', 'Gate'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
+      el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
       el(
         'tbody',
         {},
@@ -45,8 +62,9 @@ function metricsTable(review: PromotionReview): HTMLElement {
           el(
             'tr',
             { attrs: { 'data-key': r.key } },
-            el('th', { attrs: { scope: 'row' } }, r.key, el('span', { className: 'goal' }, r.goal === 'maximize' ? ' ↑' : ' ↓')),
+            el('th', { attrs: { scope: 'row', title: r.key } }, metricLabel(r.key, keys), el('span', { className: 'goal' }, r.goal === 'maximize' ? ' ↑' : ' ↓')),
             el('td', { className: 'num' }, formatNumber(r.candidate)),
+            baselineCell(r),
             el('td', { className: 'num' }, formatNumber(r.production)),
             el('td', { className: `num trend-${r.trend}` }, formatDelta(r.delta), el('span', { className: 'sr-only' }, ` (${r.trend})`)),
             el('td', { className: r.gate ? (r.gate.passed ? 'gate pass' : 'gate fail') : 'gate' }, r.gate ? `${r.gate.passed ? '✓ met' : '✗ missed'}: ${r.gate.rule}` : '—', r.gate ? el('div', { className: 'detail' }, r.gate.detail) : null),
@@ -57,20 +75,38 @@ function metricsTable(review: PromotionReview): HTMLElement {
   );
 }
 
+/** The candidate against the majority-class / mean baseline, said above everything else when it loses. */
+function noSkillBanner(review: PromotionReview): HTMLElement | null {
+  const v = review.noSkill;
+  if (!v) return null;
+  const name = (k: string) => metricMeaning(k).displayName;
+  const v1 = `v${review.candidate.version.version}`;
+  const others = (v.losing ?? []).map((l) => `${name(l.key)} ${formatNumber(l.candidate)} is below the baseline's ${formatNumber(l.noSkill)}`);
+  if (v.beats && others.length === 0) return el('p', { className: 'banner pass', attrs: { 'data-testid': 'baseline-banner' } }, `✓ ${v1} beats the majority-class / mean baseline: ${name(v.metric)} ${formatNumber(v.candidate)} against ${formatNumber(v.noSkill)} (${v.source}).`);
+  const head = v.beats
+    ? `⚠ ${v1} beats the baseline on ${name(v.metric)} (${formatNumber(v.candidate)} against ${formatNumber(v.noSkill)}), but ${others.join('; ')}.`
+    : `✗ ${v1} does not beat the majority-class / mean baseline: ${name(v.metric)} ${formatNumber(v.candidate)} against ${formatNumber(v.noSkill)} (${v.source})${others.length ? `; ${others.join('; ')}` : ''}.`;
+  return el('div', { className: `banner ${v.beats ? 'warn' : 'fail'}`, attrs: { 'data-testid': 'baseline-banner', role: 'note' } }, el('p', {}, head), v.reason ? el('p', { className: 'detail' }, `The comparison uses ${name(v.metric)}: ${v.reason}.`) : null);
+}
+
 function signatureSection(review: PromotionReview): HTMLElement {
   const rows = signatureDiff(review.candidate.signature, review.production?.signature ?? null);
   const changed = rows.filter((r) => r.change !== 'same').length;
+  // "Unchanged" needs something to compare with.
+  const badge = !review.production
+    ? el('span', { className: 'badge', attrs: { 'data-testid': 'signature-badge' } }, ' no Production version to compare with')
+    : el('span', { className: changed ? 'badge warn' : 'badge pass', attrs: { 'data-testid': 'signature-badge' } }, changed ? ` ${changed} changed` : ' unchanged');
   return el(
     'section',
     { attrs: { 'aria-label': 'Signature' } },
-    el('h2', {}, 'Signature', el('span', { className: changed ? 'badge warn' : 'badge pass' }, changed ? ` ${changed} changed` : ' unchanged')),
+    el('h2', {}, 'Signature', badge),
     rows.length === 0
       ? el('p', { className: 'empty' }, 'Neither version has a signature.')
       : el(
           'table',
           { className: 'review-table', attrs: { 'data-testid': 'signature' } },
           el('thead', {}, el('tr', {}, ...['', 'Column', 'Candidate', 'Production', 'Change'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
-          el('tbody', {}, ...rows.map((r) => el('tr', { className: `change-${r.change.replace(' ', '-')}` }, el('td', {}, r.section), el('th', { attrs: { scope: 'row' } }, r.name), el('td', {}, r.candidate ?? '—'), el('td', {}, r.production ?? '—'), el('td', {}, r.change)))),
+          el('tbody', {}, ...rows.map((r) => el('tr', { className: `change-${r.change.replace(' ', '-')}` }, el('td', {}, r.section), el('th', { attrs: { scope: 'row' } }, r.name), el('td', {}, r.candidate ?? '—'), el('td', {}, r.production ?? '—'), el('td', {}, review.production ? r.change : '—')))),
         ),
   );
 }
@@ -133,14 +169,19 @@ function sideBySide(title: string, review: PromotionReview, render: (side: Revie
   );
 }
 
+function checkItem(c: ValidationReport['checks'][number]): HTMLElement {
+  const outcome = c.outcome ?? (c.passed ? 'pass' : 'fail');
+  const mark = outcome === 'pass' ? '✓' : outcome === 'fail' ? '✗' : '–';
+  return el('li', { className: outcome === 'skipped' ? 'skip' : outcome, attrs: { 'data-outcome': outcome } }, `${mark} ${c.name}${outcome === 'skipped' ? ' (not run)' : ''}`, el('div', { className: 'detail' }, c.detail));
+}
+
 function validationSection(report: ValidationReport | null): HTMLElement {
+  const outcome = report?.fromStage !== undefined && report.toStage !== undefined ? validationOutcomeText(report.passed, report.fromStage, report.toStage) : report?.passed ? 'passed' : 'failed';
   return el(
     'section',
     { attrs: { 'aria-label': 'Validation report' } },
-    el('h2', {}, 'Validation report', report ? el('span', { className: report.passed ? 'badge pass' : 'badge fail' }, report.passed ? ' passed' : ' failed') : null),
-    report
-      ? el('ul', { className: 'checks', attrs: { 'data-testid': 'validation' } }, ...report.checks.map((c) => el('li', { className: c.passed ? 'pass' : 'fail' }, `${c.passed ? '✓' : '✗'} ${c.name}`, el('div', { className: 'detail' }, c.detail))))
-      : el('p', { className: 'empty' }, 'This version has no validation report.'),
+    el('h2', {}, 'Validation report', report ? el('span', { className: report.passed ? 'badge pass' : 'badge fail', attrs: { 'data-testid': 'validation-badge' } }, ` ${outcome}`) : null),
+    report ? el('ul', { className: 'checks', attrs: { 'data-testid': 'validation' } }, ...report.checks.map(checkItem)) : el('p', { className: 'empty' }, 'This version has no validation report.'),
   );
 }
 
@@ -192,6 +233,29 @@ function decisionSection(review: PromotionReview): HTMLElement {
   );
 }
 
+function subtitle(review: PromotionReview): string {
+  const v = review.candidate.version;
+  const from = `from run ${v.runName ?? v.runId}`;
+  // After an approval the candidate is Production itself: never "current Production: none".
+  if (v.stage === 'Production') {
+    const d = review.decision?.action === 'approved' ? ` · approved${review.decision.by ? ` by ${review.decision.by}` : ''} on ${new Date(review.decision.at).toISOString().slice(0, 16).replace('T', ' ')}` : '';
+    return `v${v.version} ${from} is the Production version${d}`;
+  }
+  return `Candidate ${versionLabel(review.candidate)} ${from} · current Production: ${review.production ? versionLabel(review.production) : 'no version in Production yet'}`;
+}
+
+function rejectionBanner(review: PromotionReview): HTMLElement | null {
+  const r = review.rejection;
+  if (!r) return null;
+  return el(
+    'p',
+    { className: 'banner fail', attrs: { 'data-testid': 'rejected' } },
+    `Rejected by ${r.by} on ${new Date(r.at).toISOString().slice(0, 16).replace('T', ' ')}: `,
+    el('q', {}, r.comment),
+    ` It stays in ${review.candidate.version.stage}, marked rejected until it is validated again.`,
+  );
+}
+
 function render(): void {
   clear(root);
   document.body.dataset.state = state.status;
@@ -206,10 +270,13 @@ function render(): void {
   const review = state.review;
   const theme = chartTheme();
   const v = review.candidate.version;
-  root.append(
+  append(
+    root,
     el('h1', {}, `Review ${v.name} v${v.version} for Production`),
-    el('p', { className: 'subtitle' }, `Candidate ${versionLabel(review.candidate)} from run ${v.runName ?? v.runId} · current Production: ${versionLabel(review.production)}`),
+    el('p', { className: 'subtitle', attrs: { 'data-testid': 'subtitle' } }, subtitle(review)),
     status,
+    rejectionBanner(review),
+    noSkillBanner(review),
     decisionSection(review),
     metricsTable(review),
     validationSection(review.validation),

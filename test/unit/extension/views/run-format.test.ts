@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Run, RunStatus } from '../../../../src/core/tracking';
-import { formatMetric, formatUtc, parentRunId, runDescription, runLabel, runTooltipMarkdown } from '../../../../src/extension/views/run-format';
+import { formatMetric, formatUtc, parentRunId, runContextValue, runDescription, runLabel, runTooltipMarkdown } from '../../../../src/extension/views/run-format';
 
-function aRun(o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string } = {}): Run {
+function aRun(o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string; model?: boolean } = {}): Run {
   const tags = [];
   if (o.parent) tags.push({ key: 'mlflow.parentRunId', value: o.parent });
+  if (o.model) tags.push({ key: 'mlflow.log-model.history', value: '[{"artifact_path":"model"}]' });
   return {
     info: {
       runId: '0123456789abcdef0123456789abcdef',
@@ -35,6 +36,23 @@ describe('run formatting for the Experiments tree', () => {
 
   test('describes a finished run by its primary metric with four decimals', () => {
     assert.equal(runDescription(aRun({ metrics: { accuracy: 0.953333 } }), 'accuracy'), 'accuracy 0.9533');
+  });
+
+  test('flags a primary metric that does not beat the baseline logged beside it, and only then', () => {
+    // churn.csv: the ensemble's accuracy 0.7554 against the majority class's 0.7674.
+    assert.equal(runDescription(aRun({ metrics: { accuracy: 0.7554, baseline_accuracy: 0.7674 } }), 'accuracy'), 'accuracy 0.7554 (baseline 0.7674)');
+    assert.equal(runDescription(aRun({ metrics: { roc_auc: 0.69, baseline_roc_auc: 0.5 } }), 'roc_auc'), 'roc_auc 0.6900');
+    // Lower is better: an rmse above the mean's is the loss.
+    assert.equal(runDescription(aRun({ metrics: { rmse: 2.5, baseline_rmse: 2.1 } }), 'rmse'), 'rmse 2.5000 (baseline 2.1000)');
+    assert.equal(runDescription(aRun({ metrics: { rmse: 1.5, baseline_rmse: 2.1 } }), 'rmse'), 'rmse 1.5000');
+  });
+
+  test('offers Register only on a finished run that logged a model (context value run.model)', () => {
+    assert.equal(runContextValue(aRun({ model: true }), false), 'run.model');
+    assert.equal(runContextValue(aRun({ model: true, status: 'KILLED' }), false), 'run');
+    assert.equal(runContextValue(aRun({ model: true, status: 'FAILED' }), false), 'run');
+    assert.equal(runContextValue(aRun(), false), 'run');
+    assert.equal(runContextValue(aRun({ model: true }), true), 'run.deleted');
   });
 
   test('says the status of a run that has not finished', () => {
