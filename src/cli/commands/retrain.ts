@@ -1,4 +1,5 @@
 import { retrain } from '../../pipeline/retrain';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import type { CommandSpec } from '../command';
 import { printRegistration } from './register';
 import { actorOf, actorOption, registryStores, stringOption } from './registry-context';
@@ -19,6 +20,7 @@ export const retrainCommand: CommandSpec = {
     const name = stringOption(ctx, 'name', true, 'retrain');
     const target = stringOption(ctx, 'target');
     const holdout = stringOption(ctx, 'holdout');
+    await checkStoreFor(await ctx.stores(), { what: 'retrain', write: true, registry: true, artifacts: {} });
       const r = await retrain(await registryStores(ctx), {
         name,
         data: stringOption(ctx, 'data', true, 'retrain'),

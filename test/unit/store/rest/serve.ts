@@ -18,14 +18,17 @@ export interface ServeOptions {
   /** `open`: MLflow's own stage rules (as a plain `mlflow server`); default the product's guarded lifecycle. */
   stageTransitions?: 'guarded' | 'open';
   auth?: AuthConfig;
+  /** No artifact proxy, new experiments' artifacts under this root (as `mlflow server --no-serve-artifacts --default-artifact-root`). */
+  artifactRootWithoutProxy?: string;
 }
 
 export async function serveStore(dir: string, options: ServeOptions = {}): Promise<Served> {
   const destination = join(dir, 'served-artifacts');
-  const backing = await openStores(join(dir, 'mlflow.db'), { artifactRoot: destination, artifactRootUri: 'mlflow-artifacts:/' });
+  const root = options.artifactRootWithoutProxy;
+  const backing = await openStores(join(dir, 'mlflow.db'), { artifactRoot: destination, artifactRootUri: root ?? 'mlflow-artifacts:/' });
   const server = await startTrackingServer(
     { tracking: backing.tracking, registry: backing.registry },
-    { port: 0, artifactsDestination: destination, ...(options.stageTransitions ? { stageTransitions: options.stageTransitions } : {}), ...(options.auth ? { auth: options.auth } : {}) },
+    { port: 0, ...(root === undefined ? { artifactsDestination: destination } : {}), ...(options.stageTransitions ? { stageTransitions: options.stageTransitions } : {}), ...(options.auth ? { auth: options.auth } : {}) },
   );
   return {
     url: server.url,
