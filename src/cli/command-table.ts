@@ -6,6 +6,7 @@ import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { serverCommand } from './commands/server';
+import { syncCommand } from './commands/sync';
 import { trainCommand } from './commands/train';
 import { studyCommands, tuneCommand } from './commands/tune';
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...registryCommands,
   serverCommand,
   serveCommand,
+  syncCommand,
   ...dbCommands,
   doctorCommand,
 ];
