@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { ModelOpsError } from '../core/errors';
+import { isInternalExperiment } from '../core/internal-experiments';
 import type { Experiment, Page, Run, Tag } from '../core/tracking';
 import { logBatchChunked } from '../store/batch-chunks';
 import type { TrackingStore } from '../store/tracking-store';
@@ -13,8 +14,6 @@ import type { TrackingStore } from '../store/tracking-store';
 export const ORIGIN_TAG = 'modelops.sync.origin';
 export const COMPLETE_TAG = 'modelops.sync.complete';
 const PARENT_TAG = 'mlflow.parentRunId';
-/** Experiments the product keeps for itself (the registry's audit ledger on a server): never copied as such. */
-const INTERNAL_TAG = 'modelops.internal';
 
 export interface SyncCounts {
   experiments: number;
@@ -76,7 +75,8 @@ function parentsFirst(runs: Run[]): Run[] {
 export async function syncExperiments(ctx: SyncContext): Promise<void> {
   const experiments = await allPages<Experiment>((t) => ctx.from.tracking.searchExperiments({ maxResults: 1000, ...(t ? { pageToken: t } : {}) }));
   for (const exp of experiments) {
-    if (exp.tags.some((t) => t.key === INTERNAL_TAG)) continue;
+    // The registry's audit ledger on a server is copied as the trail (sync-registry.ts), not as an experiment.
+    if (isInternalExperiment(exp)) continue;
     checkCancelled(ctx.signal);
     let target = await ctx.to.tracking.getExperimentByName(exp.name);
     if (!target) {

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import { ModelOpsError } from '../../core/errors';
 import { defaultActor } from '../../registry/actor';
 import { formatReport } from '../../registry/report';
@@ -107,6 +108,8 @@ export async function trainEnsemble(deps: TrainDeps, run: CommandRun, arg: unkno
   const session = await sessionFor(deps, vscode.Uri.file(csv));
   if (!session) return undefined;
   const store = await session.getOrCreate();
+  // A server whose artifacts this editor cannot write refuses before training, not after (as `modelops train`).
+  await checkStoreFor(store.stores, { what: 'Train Ensemble', write: true, artifacts: { experiment: Config.defaultExperiment() } });
   let reported = 0;
   const result = await train(store.tracking, {
     data: csv,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ModelOpsError } from '../../core/errors';
+import { INTERNAL_EXPERIMENT_TAG } from '../../core/internal-experiments';
 import type { AuditAction, AuditEntry } from '../../core/registry';
 import { chunkTags, tagMap, unchunkJson } from '../../core/tag-chunks';
 import type { Run, Tag } from '../../core/tracking';
@@ -16,7 +17,7 @@ import type { TrackingStore } from '../tracking-store';
  */
 export const LEDGER_EXPERIMENT = 'modelops-registry';
 /** Marks the ledger experiment, so views can leave it out of the experiments they list. */
-export const LEDGER_EXPERIMENT_TAG = 'modelops.internal';
+export const LEDGER_EXPERIMENT_TAG = INTERNAL_EXPERIMENT_TAG;
 const KEY_TAG = 'modelops.ledger.key';
 const MODEL_TAG = 'modelops.ledger.model';
 const AUDIT_PREFIX = 'modelops.audit.';

@@ -7,6 +7,7 @@ import type { ModelOpsApi } from '../../../src/extension/api';
 import type { PromoteResult } from '../../../src/pipeline/promote';
 import type { RegisterResult } from '../../../src/pipeline/register';
 import type { TrainResult } from '../../../src/pipeline/train';
+import type { TuneResult } from '../../../src/pipeline/tune';
 import type { RunningServer } from '../../../src/server/http-server';
 import { startTrackingServer } from '../../../src/server/http-server';
 import type { Stores } from '../../../src/store/open';
@@ -89,6 +90,24 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
     assert.ok(predicted?.outPath, JSON.stringify(ui.messages));
     assert.equal(readFileSync(predicted.outPath, 'utf8').trim().split('\n').length, 151);
     rmSync(predicted.outPath, { force: true });
+  });
+
+  test('Tune Hyperparameters keeps its study on the server: it resumes from there, and the registry\'s ledger is no experiment in the tree', async () => {
+    ui.answers = ['species'];
+    const first = await vscode.commands.executeCommand<TuneResult | undefined>('modelops.tuneHyperparameters', vscode.Uri.file(join(workspaceDir(), 'iris.csv')), { trials: 2, trainBest: false });
+    assert.ok(first, JSON.stringify(ui.messages));
+    ui.answers = ['species'];
+    const second = await vscode.commands.executeCommand<TuneResult | undefined>('modelops.tuneHyperparameters', vscode.Uri.file(join(workspaceDir(), 'iris.csv')), { trials: 1, trainBest: false });
+    assert.equal(second?.resumed, true, JSON.stringify(ui.messages));
+    assert.deepEqual(second.trials.map((t) => t.number), [0, 1, 2]);
+    const colleague = await openStores(server.url);
+    try {
+      assert.equal((await colleague.studies.getStudy(first.study))?.trials.length, 3);
+    } finally {
+      await colleague.close();
+    }
+    const names = (await experimentRows(api)).map((r) => r.label);
+    assert.ok(!names.includes('modelops-registry'), names.join(', '));
   });
 
   test('a server that cannot be reached is an error item in the tree naming it; set back, the folder reopens on the server', async () => {
