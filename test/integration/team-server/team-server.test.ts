@@ -110,6 +110,27 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
     assert.ok(!names.includes('modelops-registry'), names.join(', '));
   });
 
+  test('a server that wants a token is the tree\'s "not authenticated" item until Set Tracking Server Credentials keeps one in SecretStorage', async () => {
+    const url = server.url;
+    const guarded = await startTrackingServer({ tracking: backing.tracking, registry: backing.registry }, { port: 0, auth: { token: { name: 'ci', secret: 's3cret' } } });
+    try {
+      await setting().update('trackingUri', guarded.url, vscode.ConfigurationTarget.WorkspaceFolder);
+      const item = await waitFor('the 401 item', async () => (await experimentRows(api)).find((r) => r.label === 'The store could not be opened'));
+      assert.match(item.node.kind === 'message' ? (item.node.detail ?? '') : '', /not authenticated \(HTTP 401\); no credentials were sent: .*Set Tracking Server Credentials/);
+      ui.answers = ['Token', 's3cret'];
+      await vscode.commands.executeCommand('modelops.setServerCredentials');
+      assert.deepEqual(ui.answers, []);
+      await waitFor('the runs through the token', async () => (await experimentRows(api)).some((r) => r.label === 'team-exp'));
+      assert.ok(!readFileSync(join(workspaceDir(), '.vscode', 'settings.json'), 'utf8').includes('s3cret'), 'the token is not in settings.json');
+      ui.answers = ['Forget the kept credentials'];
+      await vscode.commands.executeCommand('modelops.setServerCredentials');
+    } finally {
+      await setting().update('trackingUri', url, vscode.ConfigurationTarget.WorkspaceFolder);
+      await guarded.close();
+    }
+    await waitFor('the session back on the server', async () => (await firstSession(api).get())?.file === url);
+  });
+
   test('a server that cannot be reached is an error item in the tree naming it; set back, the folder reopens on the server', async () => {
     const url = server.url;
     await setting().update('trackingUri', 'http://127.0.0.1:9', vscode.ConfigurationTarget.WorkspaceFolder);

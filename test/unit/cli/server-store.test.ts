@@ -66,6 +66,14 @@ describe('CLI on a tracking server (MLFLOW_TRACKING_URI)', () => {
     assert.deepEqual(version.aliases, ['champion']);
   });
 
+  test('doctor says where the store came from and that the server answers with the registry and reachable artifacts', async () => {
+    const r = await cliOn(served.url, dir, 'doctor');
+    assert.match(r.out, /store\s+http:\/\/127\.0\.0\.1:\d+ \(an MLflow tracking server, from MLFLOW_TRACKING_URI\)/);
+    assert.match(r.out, /credentials\s+none/);
+    assert.match(r.out, /server\s+answers, with the model registry/);
+    assert.match(r.out, /artifacts\s+the Default experiment's artifacts are reachable from here/);
+  });
+
   test('tune keeps its study on the server: a second session resumes it by name', async () => {
     const first = await cliOn(served.url, dir, 'tune', '--data', 'train.csv', '--target', 'churned', '--study', 'st', '--trials', '2', '--cv', '2');
     assert.equal(first.code, 0, first.err);
