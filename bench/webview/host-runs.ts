@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileRangeQuery } from '../../src/extension/webviews/metric-ranges';
 import { ExperimentRuns } from '../../src/extension/webviews/runs-data';
 import { openStores } from '../../src/store/open';
 
@@ -62,7 +61,7 @@ async function main(): Promise<void> {
   const stores = await openStores(spec.file, { create: false });
   try {
     const experiment = (await stores.tracking.getExperimentByName('bench-table'))!;
-    const runs = new ExperimentRuns(stores.tracking, experiment.experimentId, undefined, fileRangeQuery(stores.file!, experiment.experimentId));
+    const runs = new ExperimentRuns(stores.tracking, experiment.experimentId, undefined, (key) => stores.tracking.metricRanges!(experiment.experimentId, key));
     const slow = new ExperimentRuns(stores.tracking, experiment.experimentId);
     let firstPage = 0;
     const t0 = performance.now();

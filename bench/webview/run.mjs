@@ -149,6 +149,6 @@ if (only.has('host')) {
     console.log(`min/max of one metric, every run (one aggregate query) | ${ms(h.range).padStart(10)}`);
     console.log(`  the same from each run's history (an MLflow server)  | ${ms(h.rangeByHistory).padStart(10)}`);
     console.log(`store change: the whole experiment re-read and diffed  | ${ms(h.refresh).padStart(10)}`);
-    console.log("The filter's matches come from TrackingStore.searchRuns, which reads every matching run whole (params, metrics, tags); the page needs only their ids.");
+    console.log("The filter's matches come from TrackingStore.searchRunIds: the store's search, ids only.");
   }
 }

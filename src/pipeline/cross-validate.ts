@@ -64,10 +64,10 @@ export function fitOnRows(ds: Dataset, index: Int32Array, seed: number, settings
     validation = { frame: takeRows(ds.frame, valIdx), target: targetOf(ds, valIdx) };
   }
   return Ensemble.fit(
-    takeRows(ds.frame, trainIdx),
+    ds.frame,
     targetOf(ds, trainIdx),
     ds.schema.features,
-    { members: settings.members, seed, weights: settings.weights, threads: settings.threads, signal: settings.signal, onProgress },
+    { members: settings.members, seed, weights: settings.weights, threads: settings.threads, signal: settings.signal, onProgress, rows: trainIdx },
     validation,
   );
 }
@@ -80,7 +80,7 @@ export interface Evaluation {
 
 /** Scores a fitted ensemble on `test` rows: the ensemble's metrics plus each member's own score. */
 export function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes: string[]): Evaluation {
-  const X = model.transform(takeRows(ds.frame, test));
+  const X = model.transform(ds.frame, test);
   const out = model.combine(X);
   const metrics: Record<string, number> = {};
   if (ds.target.task === 'classification') {

@@ -1,8 +1,8 @@
-import { dict } from '../core/dict';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelOpsError } from '../core/errors';
-import type { Cell, Frame } from '../ml/dataset/dataset';
+import type { Frame } from '../ml/dataset/dataset';
+import { sliceRows } from '../ml/dataset/dataset';
 import type { EnsemblePrediction } from '../ml/ensemble/ensemble';
 import { findWorkerScript } from '../ml/parallel/worker-script';
 import type { ScoringModel } from './scoring';
@@ -14,12 +14,6 @@ export const PARALLEL_MIN_ROWS = 20_000;
 /** The worker script beside the code that starts it: `dist/predict-worker.js` or `out/src/pipeline/predict-worker.js`. */
 export function predictWorkerPath(): string | undefined {
   return findWorkerScript(__dirname, 'pipeline', 'predict-worker.js', 'MODELOPS_PREDICT_WORKER');
-}
-
-function slice(frame: Frame, from: number, to: number): Frame {
-  const columns = dict<Cell[]>();
-  for (const [name, col] of Object.entries(frame.columns)) columns[name] = col.slice(from, to);
-  return { nRows: to - from, columns };
 }
 
 /**
@@ -49,7 +43,7 @@ export async function scoreRows(
       bounds.slice(0, -1).map(
         (from, i) =>
           new Promise<{ predictions: (string | number)[]; proba?: Float64Array }>((resolve, reject) => {
-            const w = new Worker(script, { workerData: { dir: m.dir, frame: slice(frame, from, bounds[i + 1]!) } });
+            const w = new Worker(script, { workerData: { dir: m.dir, frame: sliceRows(frame, from, bounds[i + 1]!) } });
             workers.push(w);
             w.once('message', (msg: { predictions?: (string | number)[]; proba?: Float64Array; error?: string }) => {
               if (msg.error !== undefined || !msg.predictions) reject(new ModelOpsError('MODEL_INVALID', `scoring failed: ${msg.error ?? 'no result'}`));

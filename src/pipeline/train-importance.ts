@@ -1,4 +1,5 @@
 import type { Dataset } from '../ml/dataset/dataset';
+import { takeColumn } from '../ml/dataset/columns';
 import { takeRows } from '../ml/dataset/dataset';
 import type { Ensemble } from '../ml/ensemble/ensemble';
 import { classificationMetrics } from '../ml/metrics/classification';
@@ -34,7 +35,7 @@ export function permutationImportanceOnRows(model: Ensemble, ds: Dataset, rows: 
     .map((name) => {
       const drops: number[] = [];
       for (let r = 0; r < repeats; r++) {
-        const shuffled = rng.shuffle([...frame.columns[name]]);
+        const shuffled = takeColumn(frame.columns[name]!, rng.shuffle(Int32Array.from({ length: frame.nRows }, (_, i) => i)));
         drops.push(base - score({ nRows: frame.nRows, columns: { ...frame.columns, [name]: shuffled } }));
       }
       const mean = drops.reduce((s, x) => s + x, 0) / repeats;

@@ -101,7 +101,8 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
 
   progress('load', `loading ${options.data}`, 0);
   const loadOptions: LoadOptions = { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter, decimal: options.decimal };
-  const ds = loadDataset(options.data, loadOptions);
+  // Loading precedes the run, so it reports a count within its own stage ("(40/100)") and no share of the whole.
+  const ds = loadDataset(options.data, loadOptions, (f) => progress('load', `loading ${options.data} (${Math.round(f * 100)}/100)`, 0));
   checkCancelled(options.signal);
 
   const experimentId = await resolveExperiment(store, options.experiment);

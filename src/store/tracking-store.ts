@@ -59,6 +59,13 @@ export interface TrackingStore {
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+  /**
+   * searchRuns' ids only, same filter and order, for callers that need no run bodies (a table
+   * filtering 10,000 runs). Optional: callers fall back to searchRuns.
+   */
+  searchRunIds?(query: SearchRunsQuery): Promise<Page<string>>;
+  /** min and max of a metric over every step, per active run of an experiment (NaN left out). Optional, as searchRunIds. */
+  metricRanges?(experimentId: string, key: string): Promise<Map<string, { min: number; max: number }>>;
 
   // artifacts (local layout: <artifact_uri>/<path>)
   logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void>;

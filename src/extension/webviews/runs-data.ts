@@ -11,7 +11,9 @@ import { TAG } from '../../core/tracking';
 import type { ChangesResult, KeyLists, MetricRange, RunRow } from '../../shared/runs-protocol';
 import type { TrackingStore } from '../../store/tracking-store';
 import { runLabel } from '../views/run-format';
-import type { RangeQuery } from './metric-ranges';
+
+/** Every run's min and max of one metric in one query. */
+export type RangeQuery = (key: string) => Promise<Map<string, { min: number; max: number }>>;
 
 /** Pages read from the store: a small first one so the table paints at once, then larger ones (each read blocks the extension host for its length: ~0.5 s at 200 columns). */
 export const FIRST_PAGE = 200;
@@ -71,7 +73,7 @@ export class ExperimentRuns {
     private readonly tracking: TrackingStore,
     readonly experimentId: string,
     private readonly limits = { fullReloadLimit: FULL_RELOAD_LIMIT, fullReloadEveryMs: FULL_RELOAD_EVERY_MS, firstPage: FIRST_PAGE, page: PAGE },
-    /** One query for every run's min/max when the store allows it (metric-ranges.ts); else each run's history. */
+    /** One query for every run's min/max when the store allows it (TrackingStore.metricRanges); else each run's history. */
     private readonly rangeQuery?: RangeQuery,
   ) {}
 
@@ -254,8 +256,10 @@ export class ExperimentRuns {
     const ids: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.tracking.searchRuns({ experimentIds: [this.experimentId], filter, runViewType: 'ACTIVE_ONLY', maxResults: 10_000, pageToken: token });
-      for (const run of page.items) ids.push(run.info.runId);
+      const query = { experimentIds: [this.experimentId], filter, runViewType: 'ACTIVE_ONLY' as const, maxResults: 10_000, pageToken: token };
+      // Ids only where the store can (a workspace file): loading 5,000 runs whole took 2 s.
+      const page = this.tracking.searchRunIds ? await this.tracking.searchRunIds(query) : await this.tracking.searchRuns(query).then((p) => ({ ...p, items: p.items.map((r) => r.info.runId) }));
+      ids.push(...page.items);
       token = page.nextPageToken;
     } while (token !== undefined);
     return ids;

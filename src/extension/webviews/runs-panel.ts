@@ -13,7 +13,6 @@ import type { WebviewDeps, WebviewStores } from './deps';
 import { PANEL_ACTIONS } from './deps';
 import type { HostChannel } from './host-channel';
 import { connectPanel, Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
-import { fileRangeQuery } from './metric-ranges';
 import { CHANGES_PAGE, ExperimentRuns } from './runs-data';
 
 export const RUNS_VIEW_TYPE = 'modelops.runsTable';
@@ -179,8 +178,9 @@ export class RunsPanel {
       const experiment = await stores.tracking.getExperiment(this.target.experimentId);
       this.experimentName = experiment.name;
       this.panel.title = `Runs: ${experiment.name}`;
-      const file = stores.stores?.file;
-      const runs = new ExperimentRuns(stores.tracking, this.target.experimentId, undefined, file ? fileRangeQuery(file, this.target.experimentId) : undefined);
+      const ranges = stores.tracking.metricRanges?.bind(stores.tracking);
+      const experimentId = this.target.experimentId;
+      const runs = new ExperimentRuns(stores.tracking, experimentId, undefined, ranges ? (key) => ranges(experimentId, key) : undefined);
       this.runs = runs;
       const t0 = Date.now();
       await runs.load(() => this.sendState(), () => this.disposed);

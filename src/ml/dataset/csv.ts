@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Papa from 'papaparse';
 import { ModelOpsError } from '../../core/errors';
+import { CsvTokenizer } from './csv-tokenizer';
 import type { DecimalMark } from './decimal';
 import { applyDecimalMark } from './decimal';
 
@@ -39,33 +39,34 @@ export function readCsvFile(path: string, options: CsvOptions = {}): RawTable {
   return parseCsv(decodeText(bytes), path, options);
 }
 
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
 /**
  * UTF-8 (with or without a BOM), or UTF-16 as Windows tools save "Unicode text" — told by its BOM,
  * or without one by the zero bytes every ASCII character brings. Read as UTF-8, UTF-16 looks like
- * one field per row full of NULs, which users met as "ragged rows".
+ * one field per row full of NULs, which users met as "ragged rows". `head` is the file's first bytes.
  */
-export function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return swapBytes(bytes.subarray(2)).toString('utf16le');
-  const head = bytes.subarray(0, Math.min(bytes.length, 4096));
+export function detectEncoding(head: Uint8Array): TextEncoding {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const n = Math.min(head.length, 4096);
   let evenZeros = 0;
   let oddZeros = 0;
-  for (let i = 0; i < head.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (head[i] !== 0) continue;
     if (i % 2 === 0) evenZeros++;
     else oddZeros++;
   }
-  if (head.length >= 4 && (evenZeros + oddZeros) * 4 >= head.length) return oddZeros >= evenZeros ? bytes.toString('utf16le') : swapBytes(bytes).toString('utf16le');
-  return bytes.toString('utf8');
+  if (n >= 4 && (evenZeros + oddZeros) * 4 >= n) return oddZeros >= evenZeros ? 'utf-16le' : 'utf-16be';
+  return 'utf-8';
 }
 
-function swapBytes(b: Buffer): Buffer {
-  const out = Buffer.from(b.subarray(0, b.length - (b.length % 2)));
-  out.swap16();
-  return out;
+/** The text of a file's bytes (the BOM removed). */
+export function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder(detectEncoding(bytes)).decode(bytes);
 }
 
-/** Parses CSV text with papaparse (quotes, escaped quotes, CRLF/LF/CR, BOM, custom delimiters). */
+/** Parses CSV text (quotes, escaped quotes, CRLF/LF/CR, BOM, custom delimiters) into rows kept in memory. */
 export function parseCsv(input: string, source: string, options: CsvOptions = {}): RawTable {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (text.trim() === '') throw new ModelOpsError('DATA_INVALID', `${source}: the file is empty`, { location: source });
@@ -73,83 +74,59 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
   const rows: string[][] = [];
   const lines: number[] = [];
   let header: string[] | undefined;
-  let failure: ModelOpsError | undefined;
-  // Line numbers come from the parser's cursor: count newlines between consecutive row ends.
-  let scanned = 0;
-  let line = 1;
-  const lineAt = (offset: number): number => {
-    for (; scanned < offset && scanned < text.length; scanned++) {
-      const c = text.charCodeAt(scanned);
-      if (c === 10 || (c === 13 && text.charCodeAt(scanned + 1) !== 10)) line++;
-    }
-    return line;
-  };
-  let rowStart = 0;
   const delimiter = options.delimiter ?? detectDelimiter(text);
-  Papa.parse<string[]>(text, {
-    delimiter,
-    skipEmptyLines: false,
-    step: (result, parser) => {
-      const startLine = lineAt(rowStart);
-      // Skip leading whitespace/newlines belonging to this row's start (blank lines).
-      rowStart = result.meta.cursor;
-      const fields = result.data;
-      if (fields.length === 1 && fields[0].trim() === '') return; // blank line
-      // "Could not detect the delimiter" is papaparse's notice for one-column files, not a failure.
-      const errors = result.errors.filter((e) => e.type !== 'Delimiter');
-      if (errors.length > 0) {
-        const err = errors[0];
-        failure = new ModelOpsError('DATA_INVALID', `${source}:${startLine}: malformed CSV (${err.message})`, { location: `${source}:${startLine}` });
-        parser.abort();
-        return;
-      }
-      if (header === undefined) {
-        header = fields.map((h) => h.trim());
-        const seen = new Set<string>();
-        for (let i = 0; i < header.length; i++) {
-          const h = header[i];
-          const where = `${source}:${startLine}:${i + 1}`;
-          if (h === '') {
-            failure = new ModelOpsError('DATA_INVALID', `${where}: column ${i + 1} has an empty name`, { location: where });
-            parser.abort();
-            return;
-          }
-          if (seen.has(h)) {
-            failure = new ModelOpsError('DATA_INVALID', `${where}: duplicate column name '${h}'`, { location: where });
-            parser.abort();
-            return;
-          }
-          seen.add(h);
-        }
-        return;
-      }
-      if (fields.length !== header.length) {
-        const col = Math.min(fields.length, header.length) + 1;
-        const where = `${source}:${startLine}:${col}`;
-        failure = new ModelOpsError('DATA_INVALID', `${where}: row has ${fields.length} fields but the header has ${header.length}`, { location: where });
-        parser.abort();
-        return;
-      }
-      if (rows.length >= maxRows) {
-        failure = new ModelOpsError(
-          'DATA_INVALID',
-          `${source}:${startLine}: more than ${maxRows.toLocaleString('en-US')} rows; the loader keeps the whole file in memory, split or sample the data first`,
-          { location: `${source}:${startLine}` },
-        );
-        parser.abort();
-        return;
-      }
-      rows.push(fields);
-      lines.push(startLine);
-    },
+  const tokenizer = new CsvTokenizer(delimiter, source, (fields, line) => {
+    if (isBlankRow(fields)) return;
+    if (header === undefined) {
+      header = checkHeader(fields, source, line);
+      return;
+    }
+    checkWidth(fields, header, source, line);
+    if (rows.length >= maxRows) {
+      throw new ModelOpsError('DATA_INVALID', `${source}:${line}: more than ${maxRows.toLocaleString('en-US')} rows; the loader keeps the whole file in memory, split or sample the data first`, {
+        location: `${source}:${line}`,
+      });
+    }
+    rows.push(fields);
+    lines.push(line);
   });
-  if (failure) throw failure;
+  tokenizer.feed(text);
+  tokenizer.end();
   if (header === undefined) throw new ModelOpsError('DATA_INVALID', `${source}: the file is empty`, { location: source });
-  if (rows.length === 0) throw new ModelOpsError('DATA_INVALID', `${source}: the file has a header but no data rows`, { location: source });
+  if (rows.length === 0) throw noRows(source);
   const table: RawTable = { source, header, rows, lines, text };
   const { warnings } = applyDecimalMark(table, delimiter, options.decimal);
   if (warnings.length > 0) table.warnings = warnings;
   return table;
+}
+
+export function noRows(source: string): ModelOpsError {
+  return new ModelOpsError('DATA_INVALID', `${source}: the file has a header but no data rows`, { location: source });
+}
+
+/** A line with nothing but spaces is no row (the line still counts). */
+export function isBlankRow(fields: readonly string[]): boolean {
+  return fields.length === 1 && fields[0]!.trim() === '';
+}
+
+/** The header's names, trimmed; empty and duplicate names are refused with their column. */
+export function checkHeader(fields: readonly string[], source: string, line: number): string[] {
+  const header = fields.map((h) => h.trim());
+  const seen = new Set<string>();
+  for (let i = 0; i < header.length; i++) {
+    const h = header[i]!;
+    const where = `${source}:${line}:${i + 1}`;
+    if (h === '') throw new ModelOpsError('DATA_INVALID', `${where}: column ${i + 1} has an empty name`, { location: where });
+    if (seen.has(h)) throw new ModelOpsError('DATA_INVALID', `${where}: duplicate column name '${h}'`, { location: where });
+    seen.add(h);
+  }
+  return header;
+}
+
+export function checkWidth(fields: readonly string[], header: readonly string[], source: string, line: number): void {
+  if (fields.length === header.length) return;
+  const where = `${source}:${line}:${Math.min(fields.length, header.length) + 1}`;
+  throw new ModelOpsError('DATA_INVALID', `${where}: row has ${fields.length} fields but the header has ${header.length}`, { location: where });
 }
 
 /** The delimiter is the candidate most frequent in the header line (outside quotes); comma by default. */

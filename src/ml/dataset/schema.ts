@@ -1,4 +1,5 @@
 import { ModelOpsError } from '../../core/errors';
+import { ownCopy } from './columns';
 import type { RawTable } from './csv';
 
 /** How a column is used. `id` and `constant` columns are excluded from the features. */
@@ -43,19 +44,41 @@ export function isMissing(v: string | number | boolean | null | undefined): bool
   if (v === null || v === undefined) return true;
   if (typeof v === 'number') return Number.isNaN(v);
   if (typeof v === 'boolean') return false; // a JSON true/false (serve, pyfunc) is a value
-  return MISSING.has(v.trim().toLowerCase());
+  return missingText(v);
 }
 
-/** A decimal number as a spreadsheet writes it (12, -0.5, .5, 1e3); not hex, octal, binary or Infinity. */
-const DECIMAL_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** The missing markers are at most 4 characters: a longer cell needs no lower-casing (most cells). */
+function missingText(v: string): boolean {
+  let t = v;
+  if (t.length > 4) {
+    if (!maybeSpace(t.charCodeAt(0)) && !maybeSpace(t.charCodeAt(t.length - 1))) return false;
+    t = t.trim();
+    if (t.length > 4) return false;
+  }
+  return MISSING.has(t.trim().toLowerCase());
+}
 
-/** Parses a numeric cell; NaN when it is not a decimal number (`0x10` is text, not 16). */
+/** A character `trim` might remove (ASCII controls and space, or anything non-ASCII). */
+function maybeSpace(c: number): boolean {
+  return c <= 32 || c >= 0x80;
+}
+
+/**
+ * Parses a numeric cell as a spreadsheet writes it (12, -0.5, .5, 1e3): NaN when it is not a decimal
+ * number. `Number` reads more than decimals, so what it alone would take is refused: the empty cell
+ * (0 to `Number`), hex, octal and binary (`0x10` is text, not 16) and Infinity.
+ */
 export function parseNumber(v: string | number): number {
   if (typeof v === 'number') return v;
   const s = v.trim();
-  if (!DECIMAL_NUMBER.test(s)) return NaN;
+  if (s === '') return NaN;
   const x = Number(s);
-  return Number.isFinite(x) ? x : NaN;
+  if (!Number.isFinite(x)) return NaN;
+  if (s.length > 1 && s.charCodeAt(0) === 48) {
+    const radix = s.charCodeAt(1) | 0x20;
+    if (radix === 120 || radix === 111 || radix === 98) return NaN; // 0x, 0o, 0b
+  }
+  return x;
 }
 
 export function parseBoolean(v: string | number | boolean): number {
@@ -67,29 +90,55 @@ export function parseBoolean(v: string | number | boolean): number {
   return NaN;
 }
 
-interface ColumnStats {
-  present: number;
-  numeric: number;
-  firstNonNumeric: number;
-  distinct: Set<string>;
-  boolish: boolean;
-}
+/** What one column's cells look like: gathered cell by cell, from a table or a file streamed. */
+export class ColumnStats {
+  present = 0;
+  numeric = 0;
+  firstNonNumeric: { line: number; text: string } | undefined;
+  /** Distinct trimmed values, up to 1,001 (more than that only says "many"). */
+  readonly distinct = new Set<string>();
+  boolish = true;
 
-function stats(table: RawTable, c: number): ColumnStats {
-  const s: ColumnStats = { present: 0, numeric: 0, firstNonNumeric: -1, distinct: new Set(), boolish: true };
-  for (let r = 0; r < table.rows.length; r++) {
-    const v = table.rows[r][c];
-    if (isMissing(v)) continue;
-    s.present++;
-    if (!Number.isNaN(parseNumber(v))) s.numeric++;
-    else if (s.firstNonNumeric < 0) s.firstNonNumeric = r;
-    if (s.distinct.size <= 1000) s.distinct.add(v.trim());
-    if (s.boolish) {
+  add(v: string, line: number): void {
+    if (isMissing(v)) return;
+    this.present++;
+    if (!Number.isNaN(parseNumber(v))) this.numeric++;
+    else this.firstNonNumeric ??= { line, text: ownCopy(v) };
+    if (this.distinct.size <= 1000) {
+      const t = v.trim();
+      if (!this.distinct.has(t)) this.distinct.add(ownCopy(t));
+    }
+    if (this.boolish) {
       const l = v.trim().toLowerCase();
-      if (!TRUE.has(l) && !FALSE.has(l)) s.boolish = false;
+      if (!TRUE.has(l) && !FALSE.has(l)) this.boolish = false;
     }
   }
-  return s;
+}
+
+/** The columns of a table summarised: what schema inference reads. */
+export interface TableSummary {
+  source: string;
+  header: readonly string[];
+  nRows: number;
+  stats: readonly ColumnStats[];
+  /** Found while reading (a decimal comma read as such). */
+  warnings: readonly string[];
+}
+
+export function summarizeTable(table: RawTable): TableSummary {
+  const stats = table.header.map(() => new ColumnStats());
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r]!;
+    for (let c = 0; c < stats.length; c++) stats[c]!.add(row[c]!, table.lines[r]!);
+  }
+  return { source: table.source, header: table.header, nRows: table.rows.length, stats, warnings: table.warnings ?? [] };
+}
+
+/** The target's column; a file without it is refused from its header. */
+export function targetColumn(header: readonly string[], source: string, target: string): number {
+  const t = header.indexOf(target);
+  if (t < 0) throw new ModelOpsError('DATA_INVALID', `${source}: no target column '${target}'; the columns are ${header.join(', ')}`, { location: `${source}:1` });
+  return t;
 }
 
 /**
@@ -97,25 +146,24 @@ function stats(table: RawTable, c: number): ColumnStats {
  * columns excluded, the task from the target (numbers with many distinct values → regression).
  */
 export function inferSchema(table: RawTable, options: SchemaOptions): InferredSchema {
-  const { source, header } = table;
-  const targetIndex = header.indexOf(options.target);
-  if (targetIndex < 0) {
-    throw new ModelOpsError('DATA_INVALID', `${source}: no target column '${options.target}'; the columns are ${header.join(', ')}`, {
-      location: `${source}:1`,
-    });
-  }
+  targetColumn(table.header, table.source, options.target);
+  return schemaFromSummary(summarizeTable(table), options);
+}
+
+export function schemaFromSummary(summary: TableSummary, options: SchemaOptions): InferredSchema {
+  const { source, header, nRows: n } = summary;
+  const targetIndex = targetColumn(header, source, options.target);
   const warnings: string[] = [];
   const excluded: ExcludedColumn[] = [];
   const features: FeatureSpec[] = [];
-  const n = table.rows.length;
   for (let c = 0; c < header.length; c++) {
     if (c === targetIndex) continue;
-    const name = header[c];
+    const name = header[c]!;
     if (options.exclude?.includes(name)) {
       excluded.push({ name, reason: 'excluded by the user' });
       continue;
     }
-    const s = stats(table, c);
+    const s = summary.stats[c]!;
     if (s.present === 0) {
       excluded.push({ name, reason: 'every value is missing' });
       continue;
@@ -136,9 +184,9 @@ export function inferSchema(table: RawTable, options: SchemaOptions): InferredSc
     }
     if (allNumeric || mostlyNumeric) {
       if (!allNumeric) {
-        const r = s.firstNonNumeric;
-        const where = `${source}:${table.lines[r]}:${c + 1}`;
-        const msg = `${where}: '${table.rows[r][c]}' is not a number in numeric column '${name}'`;
+        const first = s.firstNonNumeric!;
+        const where = `${source}:${first.line}:${c + 1}`;
+        const msg = `${where}: '${first.text}' is not a number in numeric column '${name}'`;
         if (options.strict) throw new ModelOpsError('DATA_INVALID', msg, { location: where });
         warnings.push(`${msg}; ${s.present - s.numeric} such cell(s) read as missing`);
       }
@@ -157,12 +205,11 @@ export function inferSchema(table: RawTable, options: SchemaOptions): InferredSc
       location: source,
     });
   }
-  const task = options.task ?? inferTask(table, targetIndex);
-  return { features, target: options.target, task, excluded, warnings: [...(table.warnings ?? []), ...warnings] };
+  const task = options.task ?? inferTask(summary.stats[targetIndex]!);
+  return { features, target: options.target, task, excluded, warnings: [...summary.warnings, ...warnings] };
 }
 
-function inferTask(table: RawTable, c: number): Task {
-  const s = stats(table, c);
+function inferTask(s: ColumnStats): Task {
   if (s.numeric !== s.present) return 'classification';
   let integers = true;
   for (const v of s.distinct) if (!Number.isInteger(parseNumber(v))) integers = false;

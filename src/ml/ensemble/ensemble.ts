@@ -19,6 +19,8 @@ export interface EnsembleOptions {
   threads?: number;
   signal?: AbortSignal;
   onProgress?: (message: string, fraction: number) => void;
+  /** The frame's rows to fit on (all when absent); the target is already those rows'. No copy of the frame is made. */
+  rows?: Int32Array;
 }
 
 export interface TrainingTarget {
@@ -84,8 +86,8 @@ export class Ensemble {
   static async fit(frame: Frame, target: TrainingTarget, features: FeatureSpec[], options: EnsembleOptions, validation?: { frame: Frame; target: TrainingTarget }): Promise<Ensemble> {
     if (options.members.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'the ensemble needs at least one member', { location: 'models' });
     const { y, classes } = encodeTarget(target);
-    const pre = Preprocessor.fit(frame, features);
-    const X = pre.transform(frame);
+    const pre = Preprocessor.fit(frame, features, options.rows);
+    const X = pre.transform(frame, options.rows);
     const members: EnsembleMember[] = [];
     const total = options.members.length;
     for (let m = 0; m < total; m++) {
@@ -162,8 +164,8 @@ export class Ensemble {
     return this.pre.outputNames;
   }
 
-  transform(frame: Frame): Matrix {
-    return this.pre.transform(frame);
+  transform(frame: Frame, rows?: Int32Array): Matrix {
+    return this.pre.transform(frame, rows);
   }
 
   /** Weighted soft vote (classification: n × K row-major) or weighted mean (regression: n). */

@@ -19,34 +19,33 @@ export interface Binned {
 export const MAX_BINS = 256;
 
 export function computeEdges(column: Float32Array, maxBins = MAX_BINS): Float32Array {
+  // Runs of equal values in sorted order, walked twice; no per-value arrays (a column of distinct
+  // floats would otherwise hold two JS arrays of its length).
   const sorted = Float32Array.from(column).sort();
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    if (distinct.length > 0 && sorted[i] === distinct[distinct.length - 1]) counts[counts.length - 1]++;
-    else {
-      distinct.push(sorted[i]);
-      counts.push(1);
-    }
-  }
+  const n = sorted.length;
+  const runEnd = (i: number): number => {
+    let j = i + 1;
+    while (j < n && sorted[j] === sorted[i]) j++;
+    return j;
+  };
   const cut = (a: number, b: number): number => {
     const m = Math.fround((a + b) / 2);
     return m >= b ? a : m;
   };
-  if (distinct.length <= maxBins) {
-    const e = new Float32Array(Math.max(0, distinct.length - 1));
-    for (let i = 0; i + 1 < distinct.length; i++) e[i] = cut(distinct[i], distinct[i + 1]);
-    return e;
+  let distinct = 0;
+  for (let i = 0; i < n && distinct <= maxBins; i = runEnd(i)) distinct++;
+  const edges: number[] = [];
+  if (distinct <= maxBins) {
+    for (let i = 0, j = runEnd(0); j < n; i = j, j = runEnd(j)) edges.push(cut(sorted[i], sorted[j]));
+    return Float32Array.from(edges);
   }
   // Quantile edges over the distinct values weighted by their counts (one bin never splits a value).
-  const edges: number[] = [];
-  const n = sorted.length;
   let cum = 0;
   let nextTarget = n / maxBins;
-  for (let i = 0; i + 1 < distinct.length && edges.length < maxBins - 1; i++) {
-    cum += counts[i];
+  for (let i = 0, j = runEnd(0); j < n && edges.length < maxBins - 1; i = j, j = runEnd(j)) {
+    cum += j - i;
     if (cum >= nextTarget) {
-      edges.push(cut(distinct[i], distinct[i + 1]));
+      edges.push(cut(sorted[i], sorted[j]));
       while (nextTarget <= cum) nextTarget += n / maxBins;
     }
   }

@@ -46,8 +46,7 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
     return out;
   }
   // Workers share the binned features and the target through SharedArrayBuffers.
-  const bins = new Uint8Array(new SharedArrayBuffer(data.bins.length));
-  bins.set(data.bins);
+  const bins = data.bins.buffer instanceof SharedArrayBuffer ? data.bins : sharedCopy(data.bins);
   const y = new Float64Array(new SharedArrayBuffer(data.y.length * 8));
   y.set(data.y);
   const shared: TreeData = { ...data, bins, y };
@@ -90,4 +89,10 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
+}
+
+function sharedCopy(a: Uint8Array): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(a.length));
+  out.set(a);
+  return out;
 }

@@ -105,8 +105,6 @@ export class RandomForest implements Estimator {
     const p = this.params;
     this.nClasses = this.task === 'classification' ? countClasses(y, ctx.nClasses) : 0;
     this.nFeatures = X.nCols;
-    const binned = binMatrix(X, p.maxBins);
-    this.edges = binned.edges;
     const treeParams: TreeParams = {
       maxDepth: p.maxDepth ?? 1_000_000,
       minSamplesLeaf: p.minSamplesLeaf,
@@ -119,6 +117,9 @@ export class RandomForest implements Estimator {
     // (~50 ms each on an idle machine, over a second on a loaded one).
     const work = X.nRows * X.nCols * p.nEstimators;
     const threads = ctx.threads ?? (work < 20_000_000 ? 1 : availableParallelism());
+    // Binned straight into shared memory when workers will read it: no second copy of the bins.
+    const binned = binMatrix(X, p.maxBins, threads > 1);
+    this.edges = binned.edges;
     this.trees = await growTrees(
       { nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses },
       treeParams,

@@ -33,7 +33,7 @@ import {
   validateTag,
 } from '../validation';
 import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir, safeRelative } from './artifacts';
-import type { SqlDatabase, SqlValue } from '../sql/sql-database';
+import type { Row, SqlDatabase, SqlValue } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ScopedSql } from './scope';
 import { randomRunName } from './run-names';
@@ -368,17 +368,37 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
+    return this.searchPage(query, RUN_COLUMNS, (db, rows) => runsFromRows(db, rows));
+  }
+
+  async searchRunIds(query: SearchRunsQuery): Promise<Page<string>> {
+    return this.searchPage(query, 'run_uuid', (_db, rows) => rows.map((r) => str(r.run_uuid)));
+  }
+
+  private async searchPage<T>(query: SearchRunsQuery, columns: string, map: (db: SqlDatabase, rows: Row[]) => T[]): Promise<Page<T>> {
     const max = validateMaxResults(query.maxResults);
     const offset = decodePageToken(query.pageToken);
     const ids = query.experimentIds.map((id) => {
       validateExperimentId(id);
       return Number(id);
     });
-    const { sql, params } = buildRunSearchSql(RUN_COLUMNS, ids, query.filter, query.runViewType, query.orderBy, max + 1, offset);
+    const { sql, params } = buildRunSearchSql(columns, ids, query.filter, query.runViewType, query.orderBy, max + 1, offset);
     return this.db.read((db) => {
       const rows = db.all(sql, params);
-      const items = runsFromRows(db, rows.slice(0, max));
+      const items = map(db, rows.slice(0, max));
       return rows.length > max ? { items, nextPageToken: encodePageToken(offset + max) } : { items };
+    });
+  }
+
+  async metricRanges(experimentId: string, key: string): Promise<Map<string, { min: number; max: number }>> {
+    validateExperimentId(experimentId);
+    return this.db.read((db) => {
+      const rows = db.all(
+        `SELECT m.run_uuid AS id, MIN(m.value) AS lo, MAX(m.value) AS hi FROM metrics m JOIN runs r ON r.run_uuid = m.run_uuid
+          WHERE m."key" = ? AND m.is_nan = 0 AND r.experiment_id = ? AND r.lifecycle_stage = 'active' GROUP BY m.run_uuid`,
+        [key, Number(experimentId)],
+      );
+      return new Map(rows.map((r) => [str(r.id), { min: Number(r.lo), max: Number(r.hi) }]));
     });
   }
 

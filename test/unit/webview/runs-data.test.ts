@@ -7,7 +7,6 @@ import { ModelOpsError } from '../../../src/core/errors';
 import { ExperimentRuns, FIRST_PAGE, FULL_RELOAD_EVERY_MS, FULL_RELOAD_LIMIT, PAGE } from '../../../src/extension/webviews/runs-data';
 
 const LIMITS = { fullReloadLimit: FULL_RELOAD_LIMIT, fullReloadEveryMs: FULL_RELOAD_EVERY_MS, firstPage: FIRST_PAGE, page: PAGE };
-import { fileRangeQuery } from '../../../src/extension/webviews/metric-ranges';
 import { changesResultCheck } from '../../../src/shared/runs-protocol';
 import { RunsModel } from '../../../src/shared/runs-model';
 import type { Stores } from '../../../src/store/open';
@@ -130,7 +129,7 @@ describe('runs table data on the host', () => {
     const b = await runIn(exp, 'b', 2, { metrics: { loss: [NaN] } });
     await runIn(exp, 'c', 3, { metrics: { acc: [1] } });
     // Both ways give the same: each run's history (any store), one aggregate query (a workspace file).
-    for (const query of [undefined, fileRangeQuery(db.file!, exp)]) {
+    for (const query of [undefined, ((key: string) => db.tracking.metricRanges!(exp, key))]) {
       const runs = new ExperimentRuns(store, exp, LIMITS, query);
       await runs.load(() => undefined);
       const r = await runs.metricRange('loss');
@@ -141,7 +140,7 @@ describe('runs table data on the host', () => {
     }
     const other = await store.createExperiment('ranges-elsewhere');
     await runIn(other, 'd', 4, { metrics: { loss: [-5] } });
-    const only = await fileRangeQuery(db.file!, exp)('loss');
+    const only = await ((key: string) => db.tracking.metricRanges!(exp, key))('loss');
     assert.deepEqual([...only.keys()].sort(), [a].sort(), 'only this experiment’s active runs');
   });
 
