@@ -22,13 +22,6 @@ export const DEFAULTS = {
 /** The settings a folder's store depends on: a change of one reopens it. */
 export const STORE_SETTINGS = ['modelops.trackingUri', 'modelops.storePath', 'modelops.storeEngine', 'modelops.workspace', 'modelops.serverPollSeconds'];
 
-/** A setting's value where the user set it (folder, workspace or user), or undefined when it is only the default. */
-function explicit(key: string, scope: vscode.ConfigurationScope): string | undefined {
-  const i = vscode.workspace.getConfiguration(SECTION, scope).inspect<unknown>(key);
-  const v = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
-}
-
 function get<T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T {
   const v = vscode.workspace.getConfiguration(SECTION, scope).get<T>(key);
   return v === undefined || v === null ? fallback : v;
@@ -42,7 +35,10 @@ export class Config {
    * set its own; a relative path is under that folder.
    */
   static storeFile(folder: vscode.WorkspaceFolder): string {
-    const given = explicit('trackingUri', folder.uri) ?? explicit('storePath', folder.uri);
+    // Read with get(), never inspect(): in Restricted Mode get() leaves out an untrusted folder's values of these settings.
+    const uri = String(get('trackingUri', DEFAULTS.trackingUri, folder.uri)).trim();
+    const path = String(get('storePath', DEFAULTS.storePath, folder.uri)).trim();
+    const given = uri !== '' ? uri : path !== '' && path !== DEFAULTS.storePath ? path : undefined;
     const choice = chooseTrackingUri({ ...(given !== undefined ? { uri: given } : {}), source: 'setting' }, process.env);
     return resolveInFolder(folder.uri.fsPath, choice.uri);
   }
