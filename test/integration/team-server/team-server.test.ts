@@ -92,6 +92,21 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
     rmSync(predicted.outPath, { force: true });
   });
 
+  test('Compare Runs and Review for Production read their data from the server', async () => {
+    const { tracking } = await firstSession(api).getOrCreate();
+    const experiments = (await tracking.searchExperiments({ viewType: 'ACTIVE_ONLY' })).items;
+    const runs = (await tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 2 })).items;
+    assert.equal(runs.length, 2);
+    const before = api.log.recent().length;
+    const since = () => api.log.recent().slice(before);
+    const ids = runs.map((r) => r.info.runId);
+    assert.deepEqual(await vscode.commands.executeCommand<string[] | undefined>('modelops.compareRuns', ids[0], ids), ids);
+    await waitFor('the runs sent to the compare page', () => since().some((l) => l === 'webview.state panel=compare status=ready runs=2'), 60_000);
+    await vscode.commands.executeCommand('modelops.reviewForProduction', { name: 'iris', version: '1' });
+    await waitFor('the version sent to the review page', () => since().some((l) => l.startsWith('webview.state panel=promotion status=ready version=iris/1')), 60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Tune Hyperparameters keeps its study on the server: it resumes from there, and the registry\'s ledger is no experiment in the tree', async () => {
     ui.answers = ['species'];
     const first = await vscode.commands.executeCommand<TuneResult | undefined>('modelops.tuneHyperparameters', vscode.Uri.file(join(workspaceDir(), 'iris.csv')), { trials: 2, trainBest: false });
