@@ -2,7 +2,8 @@
 // @vscode/test-electron downloads VS Code on first run. Only the npm registry and Debian's archive
 // are used: Node 24 from npm (code-server and vsce need it), code-server from npm (a real VS Code
 // with a Node extension host), @vscode/vsce, and Debian's chromium + libkrb5-dev with apt-get, and
-// Debian's python3-numpy/-pandas/-yaml (the pyfunc loader's unit tests score with them).
+// Debian's python3-numpy/-pandas/-yaml/-scipy (the pyfunc loader's unit tests score with them; the drift
+// statistics are compared with SciPy's).
 // Each step is skipped when its version marker says it is already there.
 //
 // usage: node scripts/bootstrap-vscode.mjs   (prints the resolved tool paths as JSON)
@@ -89,7 +90,7 @@ function npmInstall(dir, specs, env, logFile) {
 
 /** Debian's Python (the apt packages install there) and the modules the pyfunc tests need from it. */
 export const PYTHON = process.env.MODELOPS_PYTHON || '/usr/bin/python3';
-const PYTHON_MODULES = { numpy: 'python3-numpy', pandas: 'python3-pandas', yaml: 'python3-yaml' };
+const PYTHON_MODULES = { numpy: 'python3-numpy', pandas: 'python3-pandas', yaml: 'python3-yaml', scipy: 'python3-scipy' };
 
 function pythonPackagesMissing() {
   if (!existsSync(PYTHON)) return []; // no python3 at all: those tests skip, saying why
@@ -194,7 +195,7 @@ function withLock(fn) {
   }
 }
 
-/** Just the Debian packages the unit tier needs (Python's numpy, pandas, yaml), installed when missing. */
+/** Just the Debian packages the unit tier needs (Python's numpy, pandas, yaml, scipy), installed when missing. */
 export function ensureUnitTestPackages() {
   if (aptPackagesMissing({ python: true }).length === 0) return;
   mkdirSync(CACHE, { recursive: true });

@@ -1,19 +1,53 @@
 // The README's first command: build, then run the main job on the bundled example data —
 // train an ensemble on the churn data, register it (validated into Staging), approve it into
-// Production, and score the data with models:/churn/Production.
+// Production, score the data with models:/churn/Production, then run the retraining pipeline
+// (examples/modelops.pipeline.json) on next month's customers (→ a new Staging version) and on a
+// drifted batch, which it stops at data validation.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-function run(cmd, args) {
+function run(cmd, args, expected = 0) {
   console.log(`\n$ ${[cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  if (r.status !== expected) {
+    console.error(`\ndemo: expected exit code ${expected}, got ${r.status ?? r.signal}`);
+    process.exit(r.status || 1);
+  }
 }
 
 function capture(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
   return r.stdout;
+}
+
+/** Seeded uniform numbers in [0, 1) (mulberry32), so the derived batches are the same on every machine. */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Next month's customers (a resample of the example), and a batch from a different population: newer, cheaper, younger. */
+function deriveBatches() {
+  const [header, ...rows] = readFileSync('examples/churn.csv', 'utf8').trim().split('\n');
+  const col = Object.fromEntries(header.split(',').map((h, i) => [h, i]));
+  const next = rng(42);
+  const resampled = Array.from({ length: 2000 }, (_, i) => {
+    const r = rows[Math.floor(next() * rows.length)].split(',');
+    r[col.customer_id] = `N${String(i).padStart(5, '0')}`;
+    return r;
+  });
+  const inSegment = (r) => Number(r[col.tenure_months]) < 24 && Number(r[col.monthly_charges]) < 40 && (r[col.age] === '' || Number(r[col.age]) < 45);
+  const drifted = rows.map((l) => l.split(',')).filter((r) => next() < (inSegment(r) ? 0.95 : 0.15));
+  const write = (file, list) => writeFileSync(file, `${[header, ...list.map((r) => r.join(','))].join('\n')}\n`);
+  write('examples/out/churn-next.csv', resampled);
+  write('examples/out/churn-drifted.csv', drifted);
+  console.log(`\nwrote examples/out/churn-next.csv (${resampled.length} rows) and examples/out/churn-drifted.csv (${drifted.length} rows)`);
 }
 
 run('npm', ['run', '-s', 'build']);
@@ -30,4 +64,11 @@ if (newest.currentStage === 'Staging') {
 }
 run('node', [...cli, 'predict', '--model', 'models:/churn/Production', '--data', 'examples/churn.csv', '--out', 'examples/out/churn-predictions.csv', '--proba']);
 run('node', [...cli, 'models', 'history', 'churn']);
-console.log('\nOpen the same store with MLflow: mlflow ui --backend-store-uri sqlite:///examples/.modelops/mlflow.db');
+
+deriveBatches();
+// The retraining pipeline (scripts/retrain_pipeline.sh runs the same command in CI): exit 0 = a new Staging version.
+run('node', [...cli, 'pipeline', 'run', 'examples/modelops.pipeline.json']);
+// The drifted batch stops at data validation, exit 3: nothing is trained and the registry is unchanged.
+run('node', [...cli, 'pipeline', 'run', 'examples/modelops.pipeline.json', '--data', 'examples/out/churn-drifted.csv', '--report', 'examples/out/drifted-report.html'], 3);
+console.log('\nThe drifted batch was stopped (exit 3); its report: examples/out/drifted-report.html');
+console.log('Open the same store with MLflow: mlflow ui --backend-store-uri sqlite:///examples/.modelops/mlflow.db');

@@ -43,7 +43,7 @@ if (files.length === 0) {
   console.error('no unit test files found under out/test/unit');
   process.exit(1);
 }
-// The pyfunc loader's tests score with Debian's python3-numpy/-pandas (apt-get when missing, as chromium).
+// The pyfunc loader's tests score with Debian's python3-numpy/-pandas/-scipy (apt-get when missing, as chromium).
 ensureUnitTestPackages();
 const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath, engines: hasNodeSqlite(process.execPath) ? 'node:sqlite and sql.js' : 'sql.js', env: {} }];
 if (!hasNodeSqlite(process.execPath)) {

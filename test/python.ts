@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from './repo-paths';
 
 /**
- * Debian's python3, where the harness installs python3-numpy/-pandas/-yaml (scripts/bootstrap-vscode.mjs);
+ * Debian's python3, where the harness installs python3-numpy/-pandas/-yaml/-scipy (scripts/bootstrap-vscode.mjs);
  * `MODELOPS_PYTHON` overrides it. A test that needs it skips only when there is no python3 at all.
  */
 export const PYTHON = process.env.MODELOPS_PYTHON ?? '/usr/bin/python3';
@@ -14,7 +14,7 @@ export function pythonSkipReason(modules: readonly string[] = ['numpy', 'pandas'
   if (!existsSync(PYTHON)) return `no python3 at ${PYTHON} (set MODELOPS_PYTHON to another interpreter)`;
   const r = spawnSync(PYTHON, ['-c', modules.map((m) => `import ${m}`).join(';')], { encoding: 'utf8' });
   if (r.status !== 0) {
-    throw new Error(`${PYTHON} lacks ${modules.join('/')} (${r.stderr.trim().split('\n').at(-1)}); npm test installs them: apt-get install -y python3-numpy python3-pandas python3-yaml`);
+    throw new Error(`${PYTHON} lacks ${modules.join('/')} (${r.stderr.trim().split('\n').at(-1)}); npm test installs them: apt-get install -y python3-numpy python3-pandas python3-yaml python3-scipy`);
   }
   return undefined;
 }

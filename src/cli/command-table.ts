@@ -2,6 +2,7 @@ import type { CommandSpec } from './command';
 import { dbCommands } from './commands/db';
 import { doctorCommand } from './commands/doctor';
 import { experimentCommands } from './commands/experiments';
+import { pipelineCommands } from './commands/pipeline';
 import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
 import { serveCommand } from './commands/serve';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   tuneCommand,
   ...studyCommands,
   ...registryCommands,
+  ...pipelineCommands,
   serverCommand,
   serveCommand,
   syncCommand,

@@ -12,6 +12,7 @@ export const DEFAULTS = {
   defaultMembers: ['rf', 'knn'] as string[],
   gatesFile: '.modelops/gates.json',
   runsPageSize: 100,
+  rerunPipelineOnDataChange: false,
   storeEngine: 'auto',
   newStoreSchema: '',
   workspace: 'default',
@@ -83,6 +84,11 @@ export class Config {
   static workspace(folder: vscode.WorkspaceFolder): string {
     const v = String(get('workspace', DEFAULTS.workspace, folder.uri)).trim();
     return v === '' ? DEFAULTS.workspace : v;
+  }
+
+  /** Rerun a folder's retraining pipelines when their dataset changes (resource-scoped, off by default). */
+  static rerunPipelineOnDataChange(folder: vscode.WorkspaceFolder): boolean {
+    return get('pipeline.rerunOnDataChange', DEFAULTS.rerunPipelineOnDataChange, folder.uri) === true;
   }
 
   static runsPageSize(): number {

@@ -9,6 +9,8 @@ import { predictWithProduction } from './commands/predict-commands';
 import { archiveVersion, promoteToProduction, rejectVersion } from './commands/registry-commands';
 import { registerFromRun, trainEnsemble, validateVersion } from './commands/train-commands';
 import { tuneHyperparameters } from './commands/tune-commands';
+import { runRetrainingPipeline } from './commands/pipeline-commands';
+import { PipelineWatcher } from './pipeline-watch';
 import { serveModel, stopServing } from './commands/serve-commands';
 import { ModelServing } from './serving';
 import { PredictionDecorations } from './predictions/decorations';
@@ -39,6 +41,7 @@ const NEEDS_TRUST = new Set<string>([
   COMMAND.setAlias,
   COMMAND.trainEnsemble,
   COMMAND.tuneHyperparameters,
+  COMMAND.runRetrainingPipeline,
   COMMAND.registerModel,
   COMMAND.validateVersion,
   COMMAND.promoteToStaging,
@@ -98,6 +101,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.setTrustContext()));
     this.setTrustContext();
     this.registerCommands();
+    this.track(new PipelineWatcher(this.log));
     this.track(
       registerWebviews(context, {
         // A panel opened on a tree node reads that node's folder's store; else the active editor's folder's.
@@ -194,6 +198,9 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.revealModelVersion, (_run, arg) => this.revealVersion(arg));
     this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
       progressTitle: 'ModelOps: Tuning hyperparameters',
+    });
+    this.register(COMMAND.runRetrainingPipeline, (run, arg, options) => runRetrainingPipeline({ ...deps, log: this.log }, run, arg, options), {
+      progressTitle: 'ModelOps: Retraining pipeline',
     });
     this.register(COMMAND.registerModel, (run, arg, name) => registerFromRun(deps, run, arg, name), { progressTitle: 'ModelOps: Registering model' });
     this.register(COMMAND.validateVersion, (run, arg) => validateVersion(deps, run, arg), { progressTitle: 'ModelOps: Validating' });

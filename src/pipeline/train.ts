@@ -12,6 +12,7 @@ import { frameToRows, loadDataset } from '../ml/dataset/dataset';
 import { datasetSchemaJson } from '../ml/dataset/profile';
 import type { Task } from '../ml/dataset/schema';
 import type { Ensemble } from '../ml/ensemble/ensemble';
+import { PROFILE_FILE, profileOfDataset } from '../ml/drift/sketch';
 import { DATA_FILE, FLAVOR, saveModel } from '../ml/ensemble/model-package';
 import { PYFUNC_FLAVOR, pyfuncFlavor } from '../ml/ensemble/pyfunc-flavor';
 import type { MemberSpec, MemberType } from '../ml/estimators';
@@ -58,6 +59,8 @@ export interface TrainOptions {
   threads?: number;
   /** Folder whose git commit is recorded (default: the data file's folder). */
   workspace?: string;
+  /** Fields added to the logged dataset input's profile (the retraining pipeline adds the drift it measured). */
+  profileExtras?: Record<string, unknown>;
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
 }
@@ -199,7 +202,7 @@ async function trainInRun(
       sourceType: 'local',
       source: JSON.stringify({ uri: resolve(ds.source) }),
       schema: datasetSchemaJson(ds.schema),
-      profile: JSON.stringify(ds.profile),
+      profile: JSON.stringify({ ...ds.profile, ...(options.profileExtras ?? {}) }),
       tags: [{ key: 'mlflow.data.context', value: 'training' }],
     },
   ]);
@@ -240,6 +243,9 @@ async function trainInRun(
   checkCancelled(options.signal);
   progress('log', 'saving the model and plots', 0.9);
   const modelDir = join(work, 'model');
+  // The sketch of the training data that the drift of later data is measured against (ml/drift/sketch.ts).
+  mkdirSync(modelDir, { recursive: true });
+  writeFileSync(join(modelDir, PROFILE_FILE), `${JSON.stringify(profileOfDataset(ds))}\n`);
   const info = saveModel(modelDir, model, { runId, inputExample: typedExample(ds) });
   await store.logArtifact(runId, modelDir);
   await store.logBatch(runId, {

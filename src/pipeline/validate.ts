@@ -6,6 +6,7 @@ import { ModelOpsError } from '../core/errors';
 import type { ModelVersion } from '../core/registry';
 import type { RawTable } from '../ml/dataset/csv';
 import { readCsvFile } from '../ml/dataset/csv';
+import type { GateSpec } from '../registry/gates-config';
 import { DEFAULT_GATES_PATH, gatesFor, loadGatesFile } from '../registry/gates-config';
 import { checkTransition, stageAfterValidation } from '../registry/lifecycle';
 import type { ValidationReport } from '../registry/report';
@@ -29,6 +30,8 @@ export interface ValidateOptions {
   gatesPath?: string;
   /** Held-out CSV; overrides the gates file's `data`. */
   data?: string;
+  /** Gates merged over the gates file's entry for the model (a pipeline file's inline gates). */
+  gates?: Partial<GateSpec>;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
@@ -78,7 +81,7 @@ export async function validateModelVersion(stores: Stores, options: ValidateOpti
   const progress = options.onProgress ?? (() => undefined);
   const version = await versionToValidate(stores, options.name, options.version);
   const gatesPath = resolve(workspace, options.gatesPath ?? DEFAULT_GATES_PATH);
-  const gates = gatesFor(loadGatesFile(gatesPath), options.name);
+  const gates: GateSpec = { ...gatesFor(loadGatesFile(gatesPath), options.name), ...(options.gates ?? {}) };
   progress(`validating ${options.name} version ${version.version}`);
   // Marked while it runs: a process killed mid-way leaves it `interrupted` (store/sqlite/orphans.ts);
   // the report clears the marks in its own transaction, an error here clears them at once.

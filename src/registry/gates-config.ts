@@ -106,6 +106,14 @@ export function gatesFor(file: GatesFile, model: string): GateSpec {
 
 type Bad = (field: string, why: string) => never;
 
+/** One model's gates given as an object (inline in a pipeline file); errors name `file` and the field under `at`. */
+export function parseGateSpec(value: unknown, file: string, at: string): Partial<GateSpec> {
+  const bad: Bad = (field, why) => {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${file}: ${field}: ${why}`, { location: `${file}#${field}` });
+  };
+  return checkSpec(value, at, bad);
+}
+
 function checkSpec(value: unknown, at: string, bad: Bad): Partial<GateSpec> {
   if (!isObject(value)) bad(at, 'must be an object');
   const v = value as Record<string, unknown>;

@@ -40,10 +40,12 @@ export const metricComparisonCheck = obj(
 export const signatureColumnCheck = obj({ name: str, type: str }, { optional: bool });
 export const signatureCheck = obj({ inputs: arr(signatureColumnCheck, 10_000), outputs: arr(signatureColumnCheck, 10_000) });
 
-export const driftCheck = obj({ column: str, score: num, drifted: bool });
+/** One column's drift as the retraining pipeline's data validation measured it (`test` and `threshold` say how it was judged). */
+export const driftCheck = obj({ column: str, score: num, drifted: bool }, { test: str, threshold: num, psi: num });
 export const datasetLineageCheck = obj(
   { name: str, digest: str, source: str, rows: nullable(num) },
-  { context: str, drift: arr(driftCheck, 10_000) },
+  /** `driftReference`: the model version the drift was measured against (`models:/churn/3`). */
+  { context: str, drift: arr(driftCheck, 10_000), driftReference: str },
 );
 
 export const validationCheckCheck = obj({ name: str, passed: bool, detail: str });

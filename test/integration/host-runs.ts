@@ -96,6 +96,10 @@ export async function prepareHostRuns(root: string, runDir: string): Promise<Hos
   rmSync(restricted, { recursive: true, force: true });
   copyStore(mlflowDb, join(restricted, '.modelops', 'mlflow.db'));
   copyFileSync(join(fixtures, 'workspace', 'iris.csv'), join(restricted, 'iris.csv'));
+  // A repository asking for reruns on data change: Restricted Mode must not watch (restricted.test.ts).
+  mkdirSync(join(restricted, '.vscode'), { recursive: true });
+  writeFileSync(join(restricted, '.vscode', 'settings.json'), JSON.stringify({ 'modelops.pipeline.rerunOnDataChange': true }, null, 2));
+  writeFileSync(join(restricted, 'modelops.pipeline.json'), JSON.stringify({ model: 'peer-model', dataset: 'iris.csv', target: 'species' }, null, 2));
 
   // A folder with no store of its own: its suite starts a tracking server and points modelops.trackingUri at it.
   const team = join(runDir, 'team-server');

@@ -3,7 +3,6 @@ import { aliasDeleteCommand, aliasSetCommand, modelsHistoryCommand, modelsListCo
 import { predictCommand } from './predict';
 import { archiveCommand, promoteCommand, rejectCommand } from './promote';
 import { registerCommand, validateCommand } from './register';
-import { retrainCommand } from './retrain';
 
 /** The model registry's commands, in help order (issue 4). */
 export const registryCommands: readonly CommandSpec[] = [
@@ -18,5 +17,4 @@ export const registryCommands: readonly CommandSpec[] = [
   aliasSetCommand,
   aliasDeleteCommand,
   predictCommand,
-  retrainCommand,
 ];

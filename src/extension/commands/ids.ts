@@ -13,6 +13,7 @@ export const COMMAND = {
   setAlias: 'modelops.setAlias',
   trainEnsemble: 'modelops.trainEnsemble',
   tuneHyperparameters: 'modelops.tuneHyperparameters',
+  runRetrainingPipeline: 'modelops.runRetrainingPipeline',
   registerModel: 'modelops.registerModel',
   validateVersion: 'modelops.validateVersion',
   promoteToStaging: 'modelops.promoteToStaging',

@@ -39,19 +39,26 @@ async function signatureOf(tracking: TrackingStore, version: ModelVersion): Prom
   }
 }
 
-/** MLflow's dataset profile is `{"num_rows": n, ...}`; ours may say `rows`. Drift is ours. */
+/** One entry of a profile's `drift` list (the retraining pipeline's step 1), or undefined when it is not one. */
+function driftEntry(d: unknown): NonNullable<DatasetLineage['drift']>[number] | undefined {
+  if (typeof d !== 'object' || d === null) return undefined;
+  const o = d as Record<string, unknown>;
+  if (typeof o.column !== 'string' || typeof o.score !== 'number' || !Number.isFinite(o.score) || typeof o.drifted !== 'boolean') return undefined;
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  return { column: o.column, score: o.score, drifted: o.drifted, ...(typeof o.test === 'string' ? { test: o.test } : {}), ...(finite(o.threshold) ? { threshold: o.threshold } : {}), ...(finite(o.psi) ? { psi: o.psi } : {}) };
+}
+
+/** MLflow's dataset profile is `{"num_rows": n, ...}`; ours may say `rows`. Drift is ours (the retraining pipeline's data validation). */
 function lineage(input: DatasetInput): DatasetLineage {
   let rows: number | null = null;
   let drift: DatasetLineage['drift'];
+  let driftReference: string | undefined;
   try {
     const profile = input.profile ? (JSON.parse(input.profile) as Record<string, unknown>) : {};
     const n = profile.num_rows ?? profile.rows;
     if (typeof n === 'number' && Number.isFinite(n)) rows = n;
-    if (Array.isArray(profile.drift)) {
-      drift = profile.drift
-        .filter((d): d is { column: string; score: number; drifted: boolean } => typeof d === 'object' && d !== null && typeof d.column === 'string' && typeof d.score === 'number' && typeof d.drifted === 'boolean')
-        .map((d) => ({ column: d.column, score: d.score, drifted: d.drifted }));
-    }
+    if (Array.isArray(profile.drift)) drift = profile.drift.map(driftEntry).filter((d): d is NonNullable<typeof d> => d !== undefined);
+    if (typeof profile.drift_reference === 'string') driftReference = profile.drift_reference;
   } catch {
     // a profile we cannot read leaves rows unknown
   }
@@ -59,6 +66,7 @@ function lineage(input: DatasetInput): DatasetLineage {
   const context = input.tags?.find((t) => t.key === 'mlflow.data.context')?.value;
   if (context) out.context = context;
   if (drift) out.drift = drift;
+  if (drift && driftReference) out.driftReference = driftReference;
   return out;
 }
 

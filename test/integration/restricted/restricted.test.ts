@@ -48,7 +48,13 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     await waitFor('the status bar', () => api.statusBarText()?.includes('peer-model v2'));
   });
 
-  test('Train Ensemble, Tune Hyperparameters, Predict and Delete Run refuse with the trust message, ask nothing and write nothing', async () => {
+  test('a folder setting asking to rerun pipelines on data change is ignored: nothing is watched', async () => {
+    assert.equal(vscode.workspace.getConfiguration('modelops', vscode.workspace.workspaceFolders?.[0]?.uri).get('pipeline.rerunOnDataChange'), false, 'a restricted configuration');
+    await waitFor('the watcher to stand down', () => api.log.recent().some((l) => l.startsWith('pipeline.watch.off ')));
+    assert.ok(!api.log.recent().some((l) => l.startsWith('pipeline.watch ')), 'no dataset is watched');
+  });
+
+  test('Train Ensemble, Tune Hyperparameters, Run Retraining Pipeline, Predict and Delete Run refuse with the trust message, ask nothing and write nothing', async () => {
     const before = { store: digest(storeFile()), files: listing(workspaceDir()) };
     assert.equal(before.store, digest(MLFLOW_DB), 'listing the store in the views wrote nothing to it');
     const iris = vscode.Uri.file(join(workspaceDir(), 'iris.csv'));
@@ -57,6 +63,7 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     const attempts: [string, unknown][] = [
       ['modelops.trainEnsemble', iris],
       ['modelops.tuneHyperparameters', iris],
+      ['modelops.runRetrainingPipeline', vscode.Uri.file(join(workspaceDir(), 'modelops.pipeline.json'))],
       ['modelops.predictWithProduction', iris],
       ['modelops.deleteRun', run.node],
     ];

@@ -60,6 +60,9 @@ describe('CLI on a tracking server (MLFLOW_TRACKING_URI)', () => {
     assert.match(predicted.err + predicted.out, /20 rows scored with churn version 1 \(Production\)/);
     const history = await cliOn(served.url, dir, 'models', 'history', 'churn');
     assert.match(history.out, /ana\s+approve\s+1\s+Staging → Production\s+ship it/);
+    const retrained = await cliOn(served.url, dir, 'retrain', '--name', 'churn', '--data', 'train.csv', '--target', 'churned');
+    assert.equal(retrained.code, 0, retrained.err + retrained.out);
+    assert.equal((await served.backing.registry.getModelVersion('churn', '2')).currentStage, 'Staging');
     // What the server keeps is MLflow's own: a version in Production that a plain MLflow client sees.
     const version = await served.backing.registry.getModelVersion('churn', '1');
     assert.equal(version.currentStage, 'Production');

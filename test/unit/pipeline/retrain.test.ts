@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ModelOpsError } from '../../../src/core/errors';
 import { promoteModelVersion } from '../../../src/pipeline/promote';
 import { registerModel } from '../../../src/pipeline/register';
 import { retrain } from '../../../src/pipeline/retrain';
+import type { PipelineEvent } from '../../../src/pipeline/retraining/run-pipeline';
 import { train } from '../../../src/pipeline/train';
 import { churnCsv, openWorkspace, writeGates } from './workspace';
 
@@ -28,25 +28,29 @@ test('retrain checks the data, reuses the best run params, registers, validates 
     await promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: true, comment: 'v1', actor: 'alice' });
 
     writeFileSync(join(ws.dir, 'v2.csv'), churnCsv(400, 22));
-    const steps: string[] = [];
-    const r = await retrain(ws.stores, { name: 'churn', data: 'v2.csv', actor: 'ci', workspace: ws.dir, onProgress: (s) => steps.push(s) });
-    assert.deepEqual(steps, ['data', 'params', 'train', 'validate', 'inference']);
-    assert.equal(r.reference.version, '1');
-    assert.equal(r.paramsFrom.runId, first.runId);
-    const run = await ws.stores.tracking.getRun(r.trainRunId);
+    const events: PipelineEvent[] = [];
+    const { report: r } = await retrain(ws.stores, { name: 'churn', data: 'v2.csv', actor: 'ci', workspace: ws.dir, onEvent: (e) => events.push(e) });
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'end').map((e) => [e.step, e.status]),
+      [['data_validation', 'passed'], ['train', 'passed'], ['validate', 'passed'], ['inference_test', 'passed']],
+    );
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.dataValidation.reference?.version, '1');
+    assert.equal(r.training?.fromRunId, first.runId);
+    const run = await ws.stores.tracking.getRun(r.training!.runId);
     const param = (k: string): string | undefined => run.data.params.find((p) => p.key === k)?.value;
     assert.equal(param('rf.nEstimators'), '12');
     assert.equal(param('rf.maxDepth'), '8');
     assert.equal(param('seed'), '3');
-    assert.equal(r.registered.version.version, '2');
-    assert.equal(r.registered.version.currentStage, 'Staging');
-    assert.deepEqual(r.inference, { rows: 400, ok: true, message: '400 rows scored' });
+    assert.deepEqual(r.registered, { version: '2', stage: 'Staging' });
+    assert.equal(r.inference?.rows, 400);
+    assert.equal(r.inference?.passed, true);
 
     writeFileSync(join(ws.dir, 'bad.csv'), churnCsv(50, 23).replace(/,support_tickets/, ',tickets'));
-    await assert.rejects(
-      retrain(ws.stores, { name: 'churn', data: 'bad.csv', actor: 'ci', workspace: ws.dir }),
-      (e: unknown) => e instanceof ModelOpsError && /lacks input column\(s\) support_tickets/.test(e.message),
-    );
+    const bad = await retrain(ws.stores, { name: 'churn', data: 'bad.csv', actor: 'ci', workspace: ws.dir });
+    assert.equal(bad.report.exitCode, 3);
+    const missing = bad.report.dataValidation.checks.find((c) => c.outcome === 'fail' && c.column === 'support_tickets');
+    assert.match(missing?.message ?? '', /column 'support_tickets' is missing; the new data has 'tickets' instead/);
   } finally {
     await ws.close();
   }

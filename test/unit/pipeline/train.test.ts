@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { ModelOpsError } from '../../../src/core/errors';
 import { TAG } from '../../../src/core/tracking';
 import { frameToRows, loadDataset } from '../../../src/ml/dataset/dataset';
+import { readTrainingProfile } from '../../../src/ml/drift/sketch';
 import { loadModel } from '../../../src/ml/ensemble/model-package';
 import type { TrainProgress } from '../../../src/pipeline/train';
 import { train } from '../../../src/pipeline/train';
@@ -22,6 +23,20 @@ async function store(): Promise<TrackingStore> {
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('train pipeline', () => {
+  test('saves a sketch of the training data with the model, and adds the caller’s fields to the dataset profile', async () => {
+    const s = await store();
+    const r = await train(s, { data: example('iris.csv'), target: 'species', cv: 0, seed: 1, params: { rf: { nEstimators: 5 } }, profileExtras: { drift: [] } });
+    const profile = readTrainingProfile(await s.artifactLocalPath(r.runId, 'model'));
+    assert.ok(profile, 'model/training_profile.json is written');
+    assert.equal(profile.rows, 150);
+    assert.deepEqual(profile.columns.map((c) => c.name), ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    const petal = profile.columns[2]!;
+    assert.ok(petal.kind === 'numeric' && petal.exact && petal.weights.reduce((a, b) => a + b, 0) === 150);
+    assert.ok(profile.target.kind === 'categorical' && profile.target.categories.length === 3);
+    const run = await s.getRun(r.runId);
+    assert.deepEqual((JSON.parse(String(run.inputs[0]!.profile)) as { drift: unknown }).drift, []);
+  });
+
   test('logs one finished run: params, per-fold metrics with steps, means, dataset input, model and plots', async () => {
     const s = await store();
     const events: TrainProgress[] = [];

@@ -75,6 +75,14 @@ function signatureSection(review: PromotionReview): HTMLElement {
   );
 }
 
+/** What the retraining pipeline's data validation measured: each drifted column with its test, score and threshold. */
+function driftText(d: DatasetLineage, drifted: NonNullable<DatasetLineage['drift']>): string {
+  const against = d.driftReference ? ` against ${d.driftReference}` : '';
+  if (drifted.length === 0) return `no drift detected in ${d.drift?.length ?? 0} column(s)${against}`;
+  const items = drifted.map((x) => `${x.column} (${x.test ? `${x.test} ` : ''}${formatNumber(x.score)}${x.threshold !== undefined ? `, threshold ${formatNumber(x.threshold)}` : ''})`);
+  return `drift${against} in ${drifted.length} of ${d.drift?.length ?? 0} column(s): ${items.join(', ')}`;
+}
+
 function datasetsList(datasets: DatasetLineage[]): HTMLElement {
   if (datasets.length === 0) return el('p', { className: 'empty' }, 'No dataset recorded.');
   return el(
@@ -88,7 +96,7 @@ function datasetsList(datasets: DatasetLineage[]): HTMLElement {
         el('strong', {}, d.name),
         d.context ? ` (${d.context})` : '',
         el('div', { className: 'detail' }, `digest ${d.digest} · ${d.rows === null ? 'rows unknown' : `${d.rows} rows`} · ${d.source}`),
-        d.drift ? el('div', { className: drifted.length ? 'detail warn' : 'detail' }, drifted.length ? `drift in ${drifted.map((x) => `${x.column} (${formatNumber(x.score)})`).join(', ')}` : 'no drift detected') : null,
+        d.drift ? el('div', { className: drifted.length ? 'detail warn' : 'detail', attrs: { 'data-testid': 'drift' } }, driftText(d, drifted)) : null,
       );
     }),
   );

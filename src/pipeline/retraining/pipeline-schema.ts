@@ -1,0 +1,192 @@
+import type { JsonSchema } from '../../core/json-schema';
+
+/**
+ * The JSON Schema of `modelops.pipeline.json` / `.yaml`. VS Code completes and checks the file
+ * with it (`schemas/modelops.pipeline.schema.json`, registered in package.json; a unit test keeps
+ * that file equal to this object) and the CLI validates with the same schema (core/json-schema.ts).
+ */
+const share = (description: string): JsonSchema => ({ type: 'number', minimum: 0, maximum: 1, description });
+const csvPath = (description: string): JsonSchema => ({ type: 'string', minLength: 1, description });
+
+const columnExpectation: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'What this column of the new data must hold. Replaces the defaults taken from the reference model for this column.',
+  properties: {
+    type: { enum: ['numeric', 'categorical', 'boolean'], description: 'The column’s type: numbers, text categories or true/false.' },
+    required: { type: 'boolean', default: true, description: 'The column must be present (default true).' },
+    allowed: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'The categories allowed; any other value fails the check.' },
+    min: { type: 'number', description: 'Smallest allowed value (numeric columns).' },
+    max: { type: 'number', description: 'Largest allowed value (numeric columns).' },
+    max_missing: share('Largest share of missing values allowed in this column (0–1).'),
+  },
+};
+
+const driftColumn: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    threshold: {
+      type: 'number',
+      minimum: 0,
+      description: 'Replaces the test’s default threshold: a p-value for KS / chi-squared (drift below it, default 0.05), a distance for Wasserstein / Jensen–Shannon (drift at or above it, default 0.1).',
+    },
+    on_drift: { enum: ['stop', 'warn'], description: '`stop`: this column drifting stops the pipeline by itself, whatever the share of drifted columns.' },
+    ignore: { type: 'boolean', description: 'Leave this column out of the drift check.' },
+  },
+};
+
+const tune: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Tune first (an Optuna-style study, resumable), then train its best params.',
+  properties: {
+    trials: { type: 'integer', minimum: 1, default: 20, description: 'Trials to run in this pipeline run.' },
+    timeout_s: { type: 'number', exclusiveMinimum: 0, description: 'Stop tuning after this many seconds.' },
+    study: { type: 'string', minLength: 1, description: 'Study name (default `<model>-pipeline`); an existing study continues.' },
+    space: { type: ['string', 'object'], description: 'Search space: a JSON file (relative to the pipeline file) or the space itself.' },
+    sampler: { enum: ['tpe', 'random', 'grid'], default: 'tpe' },
+    metric: { type: 'string', minLength: 1, description: 'Metric to optimise (default accuracy, or r2 for regression).' },
+    cv: { type: 'integer', minimum: 0, default: 3, description: 'Folds per trial.' },
+  },
+};
+
+const params: JsonSchema = {
+  description: 'Where the training params come from (default `best_run`).',
+  oneOf: [
+    { title: '"best_run"', const: 'best_run', description: 'The params of the best finished run of the model’s experiment by its primary metric (accuracy or r2).' },
+    {
+      title: '{"study": "<name>"}',
+      type: 'object',
+      additionalProperties: false,
+      required: ['study'],
+      properties: { study: { type: 'string', minLength: 1, description: 'The best trial’s params of this tuning study.' } },
+    },
+    {
+      title: '{"fixed": {…} or "params.json"}',
+      type: 'object',
+      additionalProperties: false,
+      required: ['fixed'],
+      properties: {
+        fixed: {
+          type: ['object', 'string'],
+          description: 'The params file format of `modelops train --params` (e.g. {"rf": {"nEstimators": 200}, "knn": {"nNeighbors": 7}}), or its path.',
+        },
+      },
+    },
+    { title: '{"tune": {…}}', type: 'object', additionalProperties: false, required: ['tune'], properties: { tune } },
+  ],
+};
+
+const gates: JsonSchema = {
+  description: 'Validation gates: a gates file (relative to the pipeline file), or one model’s gates inline (merged over the workspace’s .modelops/gates.json entry).',
+  oneOf: [
+    { title: 'a gates file path', type: 'string', minLength: 1 },
+    {
+      title: 'gates inline',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        data: csvPath('Held-out CSV the candidate and Production are both scored on.'),
+        target: { type: 'string', minLength: 1 },
+        metrics: {
+          type: 'object',
+          description: 'MLflow MetricThreshold per metric, e.g. {"accuracy": {"threshold": 0.8, "greater_is_better": true}}.',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['greater_is_better'],
+            properties: {
+              threshold: { type: 'number' },
+              min_absolute_change: { type: 'number' },
+              min_relative_change: { type: 'number' },
+              greater_is_better: { type: 'boolean' },
+            },
+          },
+        },
+        signature: { enum: ['compatible', 'off'] },
+        smoke_test: { oneOf: [{ title: 'true or false', type: 'boolean' }, { title: '{"rows": n}', type: 'object', additionalProperties: false, properties: { rows: { type: 'integer', minimum: 1 } } }] },
+        latency: { type: 'object', additionalProperties: false, required: ['max_ms_per_row'], properties: { max_ms_per_row: { type: 'number', exclusiveMinimum: 0 } } },
+        max_size_mb: { type: 'number', exclusiveMinimum: 0 },
+      },
+    },
+  ],
+};
+
+export const PIPELINE_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'ModelOps retraining pipeline',
+  description: 'Data validation and drift → train → validate and promote to Staging → inference test. Run it with `modelops pipeline run` or "ModelOps: Run Retraining Pipeline".',
+  type: 'object',
+  additionalProperties: false,
+  required: ['model', 'dataset'],
+  properties: {
+    $schema: { type: 'string' },
+    model: { type: 'string', minLength: 1, description: 'The registered model to retrain (created on the first run).' },
+    dataset: csvPath('The new training data (CSV), relative to this file.'),
+    target: { type: 'string', minLength: 1, description: 'Target column (default: the registered model’s).' },
+    experiment: { type: 'string', minLength: 1, description: 'Experiment of the pipeline’s runs (default: the reference version’s).' },
+    expectations: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'What the new data must look like. Without it, the data is checked against the reference model’s signature and training profile.',
+      properties: {
+        min_rows: { type: 'integer', minimum: 1, description: 'Fewest data rows accepted.' },
+        max_missing: share('Largest share of missing values in any column (default: the training data’s share + 0.2).'),
+        new_categories: { enum: ['fail', 'warn'], default: 'fail', description: 'A category the reference model never saw in training: fail (default) or warn.' },
+        out_of_range: {
+          oneOf: [
+            { title: 'false', const: false },
+            { title: '{"max_share": s}', type: 'object', additionalProperties: false, required: ['max_share'], properties: { max_share: share('Largest share of values outside the training range (default 0.1).') } },
+          ],
+          description: 'Numeric values outside the range seen in training: the share allowed, or false to skip this check.',
+        },
+        extra_columns: { enum: ['allow', 'fail'], default: 'allow', description: 'Columns the model does not take.' },
+        columns: { type: 'object', additionalProperties: columnExpectation, description: 'Per-column expectations, by column name.' },
+        class_balance: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'The target’s classes (classification).',
+          properties: {
+            min_share: share('Every class must hold at least this share of the rows.'),
+            max_share: share('No class may hold more than this share of the rows.'),
+            classes: { type: 'array', items: { type: 'string' }, minItems: 2, uniqueItems: true, description: 'The exact set of classes expected.' },
+          },
+        },
+      },
+    },
+    drift: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Drift against the training data of the current Production version (Evidently’s default tests).',
+      properties: {
+        on_drift: { enum: ['stop', 'warn'], default: 'stop', description: 'What a drifted dataset does: stop the pipeline (default) or warn and go on.' },
+        share: share('The dataset drifts when at least this share of its columns drift (default 0.5).'),
+        columns: { type: 'object', additionalProperties: driftColumn, description: 'Per-column thresholds and actions, by column name.' },
+      },
+    },
+    training: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        params,
+        models: { type: 'array', items: { enum: ['rf', 'knn', 'tree', 'dummy'] }, minItems: 1, uniqueItems: true, description: 'Ensemble members (with fixed params or tuning; default rf, knn).' },
+        cv: { type: 'integer', minimum: 0, default: 5, description: 'Cross-validation folds (0 or 1: one 20% held-out split).' },
+        seed: { type: 'integer', minimum: 0, description: 'Seed (default: the params’ run’s, else 42).' },
+      },
+    },
+    gates,
+    inference_test: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Scoring the new Staging version, loaded by its models:/ URI.',
+      properties: {
+        data: csvPath('CSV to score (default: the dataset).'),
+        rows: { type: 'integer', minimum: 1, default: 1000, description: 'Rows scored at most.' },
+        classes: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'Classes a prediction may be (default: the model’s).' },
+        min: { type: 'number', description: 'Smallest prediction allowed (regression).' },
+        max: { type: 'number', description: 'Largest prediction allowed (regression).' },
+      },
+    },
+  },
+};
