@@ -7,6 +7,7 @@ import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { serverCommand } from './commands/server';
+import { syncCommand } from './commands/sync';
 import { trainCommand } from './commands/train';
 import { studyCommands, tuneCommand } from './commands/tune';
 
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...pipelineCommands,
   serverCommand,
   serveCommand,
+  syncCommand,
   ...dbCommands,
   doctorCommand,
 ];

@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Stores } from '../store/open';
 import type { TrackingStore } from '../store/tracking-store';
+import type { TrackingUriSource } from '../store/tracking-uri';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -32,8 +33,10 @@ export interface CommandContext {
   json: boolean;
   /** Aborted by the first Ctrl-C (a second one ends the process as usual). */
   signal: AbortSignal;
-  /** `--store`, as given (path or `sqlite:///` URI; default `.modelops/mlflow.db`). */
+  /** The store: `--store`, else MODELOPS_STORE, else MLFLOW_TRACKING_URI, else `.modelops/mlflow.db` (src/store/tracking-uri.ts). */
   storeUri: string;
+  /** Where `storeUri` came from. */
+  storeSource: TrackingUriSource;
   /** The stores of `--store` (tracking, registry, studies): opened on first call, closed when the command ends. Read-only commands never create a file. */
   stores(): Promise<Stores>;
   /** Shorthand for `(await stores()).tracking`. */

@@ -3,6 +3,7 @@ import { ModelOpsError, errorMessage, isUserError, redactSecrets } from '../core
 import { VERSION } from '../core/version';
 import type { Stores } from '../store/open';
 import { openStores } from '../store/open';
+import { chooseTrackingUri, locationOf } from '../store/tracking-uri';
 import type { CliIO, CommandContext, CommandSpec, OptionSpec, OptionValue } from './command';
 import { toParseArgsOptions } from './command';
 import { COMMANDS } from './command-table';
@@ -11,13 +12,13 @@ export type { CliIO } from './command';
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  store: { type: 'string', value: '<path|uri>', description: 'store file or sqlite:/// URI (default .modelops/mlflow.db, or $MODELOPS_STORE)' },
+  store: { type: 'string', value: '<path|uri>', description: 'store: a file, sqlite:///<path> or an MLflow tracking server http(s)://host:port (default $MODELOPS_STORE, else $MLFLOW_TRACKING_URI, else .modelops/mlflow.db)' },
   schema: { type: 'string', value: '<release>', description: "MLflow release whose schema a NEW store gets (default the newest known; e.g. 2.17 for a team pinned to MLflow 2.17)" },
   json: { type: 'boolean', description: 'print JSON instead of tables' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-export const DEFAULT_STORE = '.modelops/mlflow.db';
+export { DEFAULT_STORE } from '../store/tracking-uri';
 
 /** Signals that end a command cleanly the first time. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -69,7 +70,8 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
       if (values[name] === undefined && spec.default !== undefined) values[name] = spec.default;
     }
     const args = parsed.positionals.slice(command.path.length);
-    const storeUri = typeof values.store === 'string' ? values.store : (io.env.MODELOPS_STORE ?? DEFAULT_STORE);
+    const choice = chooseTrackingUri({ uri: typeof values.store === 'string' ? values.store : undefined, source: 'option' }, io.env);
+    const storeUri = choice.uri;
     const json = values.json === true;
     const ctx: CommandContext = {
       io,
@@ -78,14 +80,16 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
       options: values,
       json,
       storeUri,
+      storeSource: choice.source,
       stores: () =>
-        (opened ??= openStores(storeUri, {
+        (opened ??= Promise.resolve(locationOf(choice, io.cwd)).then(() => openStores(storeUri, {
+          env: io.env,
           cwd: io.cwd,
           create: command.writes === true,
           engine: io.env.MODELOPS_STORE_ENGINE,
           ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
           ...(io.env.MODELOPS_WORKSPACE ? { workspace: io.env.MODELOPS_WORKSPACE } : {}),
-        }).then((s) => {
+        })).then((s) => {
           // A store at a revision newer than any this version knows, opened read-write: said once.
           if (s.file?.schema.notice) io.stderr.write(`modelops: ${s.file.schema.notice}\n`);
           return s;

@@ -15,6 +15,12 @@ export type ErrorCode =
   | 'DATA_INVALID'
   | 'MODEL_INVALID'
   | 'CANCELLED'
+  /** A tracking server refused the credentials (HTTP 401) or wants some. */
+  | 'UNAUTHENTICATED'
+  /** A tracking server knows the caller but refuses the request (HTTP 403). */
+  | 'PERMISSION_DENIED'
+  /** The URL answers, but not with this MLflow endpoint (HTTP 404 without MLflow's error body): not an MLflow server, or one without this API. */
+  | 'ENDPOINT_NOT_FOUND'
   | 'INTERNAL_ERROR';
 
 /**

@@ -1,4 +1,6 @@
 import type { ModelVersion, RegisteredModel } from './registry';
+import type { Stage } from './stages';
+import { isStage } from './stages';
 import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, RunStatus, Tag } from './tracking';
 
 /**
@@ -191,5 +193,41 @@ export function registeredModelJson(m: RegisteredModel): Json {
     ...nonEmpty('latest_versions', m.latestVersions, (v) => modelVersionJson(v, false)),
     ...nonEmpty('tags', m.tags, (t) => ({ key: t.key, value: t.value })),
     ...nonEmpty('aliases', m.aliases, (a) => ({ alias: a.alias, version: a.version })),
+  };
+}
+
+export function modelVersionFromJson(v: unknown): ModelVersion {
+  const o = asObj(v);
+  const stage = text(o.current_stage);
+  return {
+    name: text(o.name),
+    version: text(o.version),
+    creationTimestamp: int(o.creation_timestamp),
+    lastUpdatedTimestamp: int(o.last_updated_timestamp),
+    currentStage: (isStage(stage) ? stage : 'None') as Stage,
+    description: text(o.description),
+    userId: text(o.user_id),
+    source: text(o.source),
+    runId: text(o.run_id),
+    status: (text(o.status) || 'READY') as ModelVersion['status'],
+    statusMessage: text(o.status_message),
+    runLink: text(o.run_link),
+    tags: tagsFromJson(o.tags).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    aliases: asList(o.aliases).map(text).sort(),
+  };
+}
+
+export function registeredModelFromJson(v: unknown): RegisteredModel {
+  const o = asObj(v);
+  return {
+    name: text(o.name),
+    creationTimestamp: int(o.creation_timestamp),
+    lastUpdatedTimestamp: int(o.last_updated_timestamp),
+    description: text(o.description),
+    latestVersions: asList(o.latest_versions).map(modelVersionFromJson),
+    tags: tagsFromJson(o.tags).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    aliases: asList(o.aliases)
+      .map((a) => ({ alias: text(asObj(a).alias), version: text(asObj(a).version) }))
+      .sort((a, b) => (a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0)),
   };
 }

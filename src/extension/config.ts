@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { chooseTrackingUri } from '../store/tracking-uri';
 import { resolveInFolder } from './folders';
 
 /** Typed getters for the `modelops.*` settings (defaults mirror package.json). */
@@ -15,7 +16,12 @@ export const DEFAULTS = {
   storeEngine: 'auto',
   newStoreSchema: '',
   workspace: 'default',
+  trackingUri: '',
+  serverPollSeconds: 10,
 };
+
+/** The settings a folder's store depends on: a change of one reopens it. */
+export const STORE_SETTINGS = ['modelops.trackingUri', 'modelops.storePath', 'modelops.storeEngine', 'modelops.workspace', 'modelops.serverPollSeconds'];
 
 function get<T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T {
   const v = vscode.workspace.getConfiguration(SECTION, scope).get<T>(key);
@@ -24,11 +30,24 @@ function get<T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T 
 
 export class Config {
   /**
-   * The store of a workspace folder: the setting is resource-scoped, so each folder of a multi-root
-   * workspace may set its own; a relative path is under that folder.
+   * The store of a workspace folder, a path or a tracking server's URL: `modelops.trackingUri` (or its old name
+   * `modelops.storePath`), else MODELOPS_STORE, else MLFLOW_TRACKING_URI, else `.modelops/mlflow.db` — the CLI's
+   * order (src/store/tracking-uri.ts). The settings are resource-scoped, so each folder of a multi-root workspace may
+   * set its own; a relative path is under that folder.
    */
   static storeFile(folder: vscode.WorkspaceFolder): string {
-    return resolveInFolder(folder.uri.fsPath, get('storePath', DEFAULTS.storePath, folder.uri));
+    // Read with get(), never inspect(): in Restricted Mode get() leaves out an untrusted folder's values of these settings.
+    const uri = String(get('trackingUri', DEFAULTS.trackingUri, folder.uri)).trim();
+    const path = String(get('storePath', DEFAULTS.storePath, folder.uri)).trim();
+    const given = uri !== '' ? uri : path !== '' && path !== DEFAULTS.storePath ? path : undefined;
+    const choice = chooseTrackingUri({ ...(given !== undefined ? { uri: given } : {}), source: 'setting' }, process.env);
+    return resolveInFolder(folder.uri.fsPath, choice.uri);
+  }
+
+  /** How often a tracking server is asked for changes while a view is open (0: never). */
+  static serverPollMs(folder: vscode.WorkspaceFolder): number {
+    const n = Number(get('serverPollSeconds', DEFAULTS.serverPollSeconds, folder.uri));
+    return Number.isFinite(n) && n >= 0 ? Math.round(n * 1000) : DEFAULTS.serverPollSeconds * 1000;
   }
 
   static defaultExperiment(): string {

@@ -18,8 +18,10 @@ import { ModelServing } from './serving';
 import { PredictionDecorations } from './predictions/decorations';
 import type { CommandHandler, CommandOptions } from './commands/runner';
 import { CommandRunner } from './commands/runner';
+import { isUrl } from './folders';
 import { Log } from './log';
 import { ReportDocuments } from './report-documents';
+import { ServerCredentials } from './server-credentials';
 import { ProductionStatusBar } from './status-bar';
 import { TrackingServerController } from './tracking-server';
 import type { StoreSession } from './store-session';
@@ -62,6 +64,7 @@ export class ModelOpsExtension implements vscode.Disposable {
   private ui: Ui = vscodeUi;
   private readonly runner: CommandRunner;
   private readonly sessions: StoreSessions;
+  private readonly credentials: ServerCredentials;
   private readonly experiments: ExperimentsTreeProvider;
   private readonly experimentsView: vscode.TreeView<ExperimentsNode>;
   private readonly models: ModelsTreeProvider;
@@ -79,7 +82,8 @@ export class ModelOpsExtension implements vscode.Disposable {
     const t0 = Date.now();
     this.log = this.track(new Log());
     this.runner = new CommandRunner(this.log, () => this.ui);
-    this.sessions = this.track(new StoreSessions(this.log));
+    this.credentials = new ServerCredentials(context.secrets);
+    this.sessions = this.track(new StoreSessions(this.log, (url) => this.credentials.get(url)));
     this.experiments = this.track(new ExperimentsTreeProvider(this.sessions, this.log));
     this.models = this.track(new ModelsTreeProvider(this.sessions, this.log));
     this.statusBar = this.track(new ProductionStatusBar(this.sessions, this.log));
@@ -176,6 +180,11 @@ export class ModelOpsExtension implements vscode.Disposable {
       const session = await this.sessions.resolve(arg, this.ui);
       if (!session) return undefined;
       const file = session.file();
+      if (isUrl(file)) {
+        // A tracking server has MLflow's UI at its own URL.
+        await vscode.env.openExternal(vscode.Uri.parse(file));
+        return file;
+      }
       const cmd = `mlflow ui --backend-store-uri sqlite:///${file}`;
       await vscode.env.clipboard.writeText(cmd);
       void this.ui.info(`Copied to the clipboard: ${cmd}`);
@@ -209,6 +218,14 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.startTrackingServer, async (_run, arg) => {
       const session = await this.sessions.resolve(arg, this.ui);
       return session ? this.trackingServer.start(session) : undefined;
+    });
+    this.register(COMMAND.setServerCredentials, async (_run, arg) => {
+      const session = await this.sessions.resolve(arg, this.ui);
+      if (!session) return undefined;
+      const url = session.file();
+      if (!isUrl(url)) throw new ModelOpsError('INVALID_STATE', `${session.folder.name}'s store is a file (${url}), not a tracking server: set modelops.trackingUri to the server's http(s):// URL first`);
+      if (await this.credentials.prompt(url, this.ui)) await session.reset('credentials changed');
+      return undefined;
     });
     this.register(COMMAND.stopTrackingServer, async () => {
       if (!(await this.trackingServer.stop())) void this.ui.info('The ModelOps tracking server is not running.');

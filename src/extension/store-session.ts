@@ -7,7 +7,8 @@ import { openStores } from '../store/open';
 import type { RegistryStore } from '../store/registry-store';
 import { ChangeNotifier } from '../store/sql/change-notifier';
 import type { TrackingStore } from '../store/tracking-store';
-import { Config } from './config';
+import type { Credentials } from '../store/rest/credentials';
+import { Config, STORE_SETTINGS } from './config';
 import { isUrl } from './folders';
 import type { Log } from './log';
 
@@ -47,12 +48,14 @@ export class StoreSession implements vscode.Disposable {
     /** The folder whose store this is; its URI string is the session's key. */
     readonly folder: vscode.WorkspaceFolder,
     private readonly log: Log,
+    /** A tracking server's credentials from the editor's SecretStorage (else the environment's are used). */
+    private readonly credentialsFor: (url: string) => Promise<Credentials | undefined> = async () => undefined,
   ) {
     this.stateValue = { kind: 'missing', file: this.file() };
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         // The setting is resource-scoped: another folder's change leaves this store alone.
-        if (['modelops.storePath', 'modelops.storeEngine', 'modelops.workspace'].some((k) => e.affectsConfiguration(k, folder.uri))) void this.reset('setting changed');
+        if (STORE_SETTINGS.some((k) => e.affectsConfiguration(k, folder.uri))) void this.reset('setting changed');
       }),
     );
     this.watchFile();
@@ -95,18 +98,7 @@ export class StoreSession implements vscode.Disposable {
 
   private async open(create: boolean): Promise<OpenStore | undefined> {
     const file = this.file();
-    if (isUrl(file)) {
-      // The CLI works against MLflow servers (tracking); the views need the registry and studies too.
-      const error = new ModelOpsError(
-        'INVALID_PARAMETER_VALUE',
-        `modelops.storePath is a URL (${file}): the editor works on a workspace store file for now — set a path such as .modelops/mlflow.db. The CLI reaches MLflow servers: modelops runs list --store ${file}`,
-        { location: 'modelops.storePath' },
-      );
-      this.log.error('store.open.failed', error, { folder: this.folder.name, file });
-      this.setState({ kind: 'error', file, error });
-      this.fireSoon();
-      return undefined;
-    }
+    if (isUrl(file)) return this.openServer(file);
     if (!create && !existsSync(file)) {
       this.setState({ kind: 'missing', file });
       return undefined;
@@ -137,6 +129,35 @@ export class StoreSession implements vscode.Disposable {
     }
   }
 
+  /**
+   * A tracking server's stores (MLflow's REST API): asked once at once, so that a refused login, a wrong URL or a
+   * server that is down is the folder's error item (with the server's own words), not a failure of each view.
+   * The views refresh by polling the server (modelops.serverPollSeconds), there being no file to watch.
+   */
+  private async openServer(url: string): Promise<OpenStore | undefined> {
+    const t0 = Date.now();
+    let stores: Stores | undefined;
+    try {
+      const credentials = await this.credentialsFor(url);
+      stores = await openStores(url, { pollIntervalMs: Config.serverPollMs(this.folder), ...(credentials ? { credentials } : {}) });
+      await stores.tracking.searchExperiments({ maxResults: 1 });
+    } catch (e) {
+      void stores?.close();
+      const error = e instanceof ModelOpsError ? e : new ModelOpsError('STORE_IO', `${url}: ${errorMessage(e)}`, { location: url, cause: e });
+      this.log.error('store.open.failed', error, { folder: this.folder.name, file: url });
+      this.setState({ kind: 'error', file: url, error });
+      this.fireSoon();
+      return undefined;
+    }
+    const store: OpenStore = { file: url, stores, tracking: stores.tracking, registry: stores.registry, studies: stores.studies };
+    this.opened = store;
+    this.stopWatching?.();
+    this.stopWatching = stores.onDidChange(() => this.fireSoon());
+    this.log.info('store.open', { folder: this.folder.name, file: url, ms: Date.now() - t0, engine: 'server', engineReason: '', revision: '' });
+    this.setState({ kind: 'open', file: url });
+    return store;
+  }
+
   /** A store newer than any revision the product knows (read-write) or one it may only read: said once per file. */
   private reportSchema(stores: Stores): void {
     const schema = stores.file?.schema;
@@ -163,6 +184,8 @@ export class StoreSession implements vscode.Disposable {
   /** Until a store is open: watches its path, so creation (or a mended file) is seen. */
   private watchFile(): void {
     this.stopWatching?.();
+    this.stopWatching = undefined;
+    if (isUrl(this.file())) return; // a server is polled once open (openServer)
     const notifier = new ChangeNotifier(this.file());
     const stop = notifier.subscribe(() => void this.onFileEvent());
     this.stopWatching = () => {

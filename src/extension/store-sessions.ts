@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ModelOpsError } from '../core/errors';
+import type { Credentials } from '../store/rest/credentials';
 import { chooseFolder } from './folders';
 import type { Log } from './log';
 import type { StoreState } from './store-session';
@@ -38,7 +39,11 @@ export class StoreSessions implements vscode.Disposable {
   readonly onDidChangeFolders = this.foldersChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly log: Log) {
+  constructor(
+    private readonly log: Log,
+    /** A tracking server's credentials from the editor's SecretStorage. */
+    private readonly credentialsFor?: (url: string) => Promise<Credentials | undefined>,
+  ) {
     this.sync();
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -128,7 +133,7 @@ export class StoreSessions implements vscode.Disposable {
     for (const folder of folders) {
       const key = folder.uri.toString();
       if (this.sessions.has(key)) continue;
-      const session = new StoreSession(folder, this.log);
+      const session = new StoreSession(folder, this.log, this.credentialsFor);
       session.stateChanged = () => this.updateStateContext();
       const listener = session.onDidChange(() => this.changed.fire(session));
       this.sessions.set(key, { session, listener });

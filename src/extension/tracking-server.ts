@@ -58,7 +58,7 @@ export class TrackingServerController implements vscode.Disposable {
     }
     await this.stop();
     const file = session.file();
-    if (isUrl(file)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `modelops.storePath is a server (${file}): the tracking server serves a workspace store`, { location: 'modelops.storePath' });
+    if (isUrl(file)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `modelops.trackingUri is a server (${file}): the ModelOps tracking server serves a workspace store file, and this folder already uses a server`, { location: 'modelops.trackingUri' });
     // Loopback only and no credentials: the Host, Origin and Content-Type checks keep web pages out.
     const setup = resolveServerSetup({ storeUri: file, host: '127.0.0.1', env: {}, cwd: session.folder.uri.fsPath });
     const stores = await openStores(setup.storeUri, { create: true, engine: Config.storeEngine(), ...setup.storeOptions });

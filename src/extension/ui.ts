@@ -9,7 +9,7 @@ export interface Ui {
   pickMany<T extends vscode.QuickPickItem>(items: T[], options: { title: string; placeHolder?: string }): Promise<T[] | undefined>;
   /** Which workspace folder (multi-root), as `showWorkspaceFolderPick`; undefined when dismissed. */
   pickFolder(title: string): Promise<vscode.WorkspaceFolder | undefined>;
-  input(options: { title: string; prompt?: string; value?: string; placeHolder?: string }): Promise<string | undefined>;
+  input(options: { title: string; prompt?: string; value?: string; placeHolder?: string; password?: boolean }): Promise<string | undefined>;
   /** A modal confirmation; resolves true only when the user chose `confirmLabel`. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;

@@ -25,6 +25,8 @@ export interface ServerParts {
   artifacts: ArtifactFiles | undefined;
   body: BodyLimits;
   cwd: string;
+  /** See RouteContext.openTransitions. */
+  openTransitions: boolean;
 }
 
 const MLFLOW_VERSION = '2.10.2';
@@ -153,6 +155,8 @@ export async function handleRequest(parts: ServerParts, req: IncomingMessage, re
       tracking: parts.stores.tracking,
       registry: parts.stores.registry,
       actor,
+      authenticated: Boolean(parts.security.auth.token || parts.security.auth.basic),
+      openTransitions: parts.openTransitions,
       method: method as Method,
       client: req.socket,
       batches: parts.batches,

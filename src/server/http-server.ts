@@ -58,6 +58,12 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
   /** Relative artifact locations resolve against it. Default process.cwd(). */
   cwd?: string;
+  /**
+   * `guarded` (default): Staging and Production are reached only the product's way (a passing validation, a human
+   * approval: src/server/product-transition.ts). `open`: MLflow's own rule, any stage to any other — what a plain
+   * `mlflow server` does; for tests that check the REST store against MLflow's semantics. Not a CLI option.
+   */
+  stageTransitions?: 'guarded' | 'open';
 }
 
 export interface RunningServer {
@@ -108,6 +114,7 @@ function partsFor(stores: ServedStores, options: ServerOptions, host: string): S
     artifacts: options.artifactsDestination === undefined ? undefined : new ArtifactFiles(options.artifactsDestination, limits.maxArtifactBytes),
     body: { maxBytes: limits.maxJsonBytes, budget: new ByteBudget(limits.bodyBudgetBytes), waitMs: limits.bodyWaitMs },
     cwd: options.cwd ?? process.cwd(),
+    openTransitions: options.stageTransitions === 'open',
   };
 }
 

@@ -9,6 +9,7 @@ import { canonicalStage } from '../core/stages';
 import type { SearchQuery } from '../store/registry-store';
 import type { Fields } from './fields';
 import { optBool, optInt, optStr, optText, str, stringList, tags } from './fields';
+import { productTransition } from './product-transition';
 import type { Route, RouteContext } from './route';
 import { done, registryOf } from './route';
 
@@ -74,7 +75,7 @@ function isLocalSource(source: string): boolean {
 function refusePromotion(name: string, version: string, current: Stage, stage: Stage): never {
   throw new ModelOpsError(
     'INVALID_STATE',
-    `version ${version} of '${name}' (${current}) cannot be moved to ${stage} through the MLflow API here: this workspace's versions reach Staging by passing validation (modelops validate --name ${name} --version ${version}) and Production by a human approval (modelops promote --name ${name} --version ${version} --to Production --approve --comment "…", or Promote to Production in the editor); archiving and moving back to None are allowed`,
+    `version ${version} of '${name}' (${current}) cannot be moved to ${stage} through the MLflow API here: this workspace's versions reach Staging by passing validation (modelops validate --name ${name} --version ${version}) and Production by a human approval (modelops promote --name ${name} --version ${version} --to Production --approve --comment "…", or Promote to Production in the editor), from this machine or any ModelOps pointed at this server; archiving and moving back to None are allowed`,
     { location: `models:/${name}/${version}` },
   );
 }
@@ -175,8 +176,12 @@ const VERSION_ROUTES: Record<string, Route> = {
       const version = str(f, 'version');
       const stage = canonicalStage(str(f, 'stage'));
       const archiveExisting = optBool(f, 'archive_existing_versions') ?? false;
-      const current = (await r.getModelVersion(name, version)).currentStage;
-      if (stage === 'Staging' || stage === 'Production') refusePromotion(name, version, current, stage);
+      const found = await r.getModelVersion(name, version);
+      const current = found.currentStage;
+      if ((stage === 'Staging' || stage === 'Production') && !c.openTransitions) {
+        const moved = await productTransition(c, r, found, stage, archiveExisting, refusePromotion);
+        return { model_version: modelVersionJson(moved!) };
+      }
       const action = stage === 'Archived' ? 'archive' : 'transition';
       const moved = await r.transitionModelVersionStage(name, version, stage, archiveExisting, { ...audit(c, { action }), expectStage: current });
       return { model_version: modelVersionJson(moved) };

@@ -15,6 +15,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   STORE_CORRUPT: 500,
   STORE_UNSUPPORTED_SCHEMA: 500,
   STORE_BUSY: 503,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  ENDPOINT_NOT_FOUND: 404,
 };
 
 /** Errors of the HTTP layer itself, beside the store's codes. */

@@ -14,6 +14,10 @@ export interface RouteContext {
   registry: RegistryStore | undefined;
   /** The caller, for the audit trail: basic-auth user, token name, or `api`. */
   actor: string;
+  /** Whether the server checked the caller's credentials (else `actor` is `api`). */
+  authenticated: boolean;
+  /** MLflow's own rule for stage changes (any stage to any other), instead of the product's lifecycle: tests of the REST store only. */
+  openTransitions: boolean;
   method: Method;
   /** The caller's connection (group commit waits for the clients active lately). */
   client: object;

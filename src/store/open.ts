@@ -5,6 +5,12 @@ import type { StudyStore } from '../core/tuning';
 import type { EngineOptions } from './engine';
 import { openStoreFile } from './engine';
 import type { RegistryStore } from './registry-store';
+import { ChangePoller, serverFingerprint } from './rest/change-poller';
+import type { Credentials } from './rest/credentials';
+import type { ClientOptions } from './rest/mlflow-client';
+import { MlflowClient } from './rest/mlflow-client';
+import { RestRegistryStore } from './rest/rest-registry-store';
+import { RestStudyStore } from './rest/rest-study-store';
 import { RestTrackingStore } from './rest/rest-tracking-store';
 import type { StoreFile, StoreFileOptions } from './sql/store-file';
 import { reapOrphans } from './sqlite/orphans';
@@ -25,7 +31,17 @@ export interface OpenOptions extends StoreFileOptions, EngineOptions {
   cwd?: string;
   /** End runs and validations whose process is gone (default true; see sqlite/orphans.ts). */
   reapOrphans?: boolean;
+  /** A server's credentials and HTTP settings come from here (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** A server's credentials given by the editor (SecretStorage); they override the environment's. */
+  credentials?: Credentials;
+  /** How often a server is polled for changes while someone listens (default 10 s; 0: never). */
+  pollIntervalMs?: number;
+  /** A server's timeouts, retries and request log. */
+  http?: Pick<ClientOptions, 'timeoutMs' | 'retry' | 'onRequest'>;
 }
+
+export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 
 /** Every store of one location, opened together: the one place that names the implementations. */
 export interface Stores {
@@ -52,38 +68,44 @@ export function resolveStoreLocation(uriOrPath: string, cwd: string = process.cw
     return { kind: 'sqlite', path: resolve(cwd, m[1]!) };
   }
   if (/^file:/i.test(s)) return { kind: 'sqlite', path: fileURLToPath(s) };
+  if (/^(postgresql|postgres|mysql|mssql|oracle)(\+\w+)?:\/\//i.test(s)) {
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `'${s}' is a database URI: ModelOps reaches a team's MLflow database through its tracking server — run mlflow server --backend-store-uri <this URI> --serve-artifacts and give the server's http(s):// URL (see docs/team-scale.md)`,
+      { location: s },
+    );
+  }
+  if (/^databricks(:|$)/i.test(s)) {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `'${s}': Databricks workspaces are not supported; use a path, sqlite:///path or an MLflow tracking server's http(s):// URL`, { location: s });
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `unsupported store URI scheme in '${s}' (use a path, sqlite:///path or http(s)://server)`, { location: s });
   }
   return { kind: 'sqlite', path: isAbsolute(s) ? s : resolve(cwd, s) };
 }
 
-function notYet(url: string): ModelOpsError {
-  return new ModelOpsError(
-    'INVALID_PARAMETER_VALUE',
-    `${url} is an MLflow tracking server: experiments and runs work there, but the model registry and tuning studies need a workspace store (a path or sqlite:///path) for now`,
-    { location: url },
-  );
+/** A tracking server's stores: MLflow's REST API for everything, one client (and one set of credentials) shared. */
+function openServer(location: { kind: 'rest'; url: string }, options: OpenOptions): Stores {
+  const client = new MlflowClient(location.url, { env: options.env ?? process.env, ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.http ?? {}) });
+  const tracking = new RestTrackingStore(client);
+  const poller = new ChangePoller(() => serverFingerprint(tracking, client), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  return {
+    location,
+    tracking,
+    registry: new RestRegistryStore(client, tracking),
+    studies: new RestStudyStore(tracking),
+    file: undefined,
+    onDidChange: (listener) => poller.subscribe(listener),
+    close: async () => {
+      poller.stop();
+      await tracking.close();
+    },
+  };
 }
 
 export async function openStores(uriOrPath: string, options: OpenOptions = {}): Promise<Stores> {
   const location = resolveStoreLocation(uriOrPath, options.cwd);
-  if (location.kind === 'rest') {
-    const tracking = new RestTrackingStore(location.url);
-    return {
-      location,
-      tracking,
-      get registry(): RegistryStore {
-        throw notYet(location.url);
-      },
-      get studies(): StudyStore {
-        throw notYet(location.url);
-      },
-      file: undefined,
-      onDidChange: () => () => undefined,
-      close: () => tracking.close(),
-    };
-  }
+  if (location.kind === 'rest') return openServer(location, options);
   const file = await openStoreFile(location.path, options);
   if (options.reapOrphans !== false) {
     // Best effort: a store that is busy or read-only for this user still opens.

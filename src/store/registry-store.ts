@@ -25,6 +25,13 @@ export interface ValidationOutcome {
   toStage: Stage;
 }
 
+/** A model's history made in another store, to copy (`modelops sync`). */
+export interface RegistryHistory {
+  /** Oldest first, as `getAuditTrail` gives it. */
+  audit: AuditEntry[];
+  reports: ValidationReport[];
+}
+
 /**
  * The model registry: MLflow's model-registry AbstractStore (same names, same semantics, same
  * messages), plus the audit trail and validation reports that MLflow has no table for.
@@ -84,4 +91,9 @@ export interface RegistryStore {
   getValidationReport(reportId: string): Promise<ValidationReport>;
   /** Reports of one version, newest first. */
   listValidationReports(name: string, version: string): Promise<ValidationReport[]>;
+  /**
+   * Adds the audit entries (with their own times and actors) and reports of `history` that this store lacks, for
+   * `modelops sync`; an entry is the same when everything but its id is. Returns how many were added.
+   */
+  importHistory(name: string, history: RegistryHistory): Promise<{ audit: number; reports: number }>;
 }

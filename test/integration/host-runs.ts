@@ -101,9 +101,16 @@ export async function prepareHostRuns(root: string, runDir: string): Promise<Hos
   writeFileSync(join(restricted, '.vscode', 'settings.json'), JSON.stringify({ 'modelops.pipeline.rerunOnDataChange': true }, null, 2));
   writeFileSync(join(restricted, 'modelops.pipeline.json'), JSON.stringify({ model: 'peer-model', dataset: 'iris.csv', target: 'species' }, null, 2));
 
+  // A folder with no store of its own: its suite starts a tracking server and points modelops.trackingUri at it.
+  const team = join(runDir, 'team-server');
+  rmSync(team, { recursive: true, force: true });
+  mkdirSync(team, { recursive: true });
+  copyFileSync(join(fixtures, 'workspace', 'iris.csv'), join(team, 'iris.csv'));
+
   return [
     { id: 'folder', suite: '', open: { folder: single }, restricted: false },
     { id: 'multi-root', suite: 'multi-root', open: { workspaceFile }, restricted: false },
     { id: 'restricted', suite: 'restricted', open: { folder: restricted }, restricted: true },
+    { id: 'team-server', suite: 'team-server', open: { folder: team }, restricted: false },
   ];
 }

@@ -5,7 +5,9 @@ import { VERSION } from '../../core/version';
 import { engineChoice, resolveEngine } from '../../store/engine';
 import type { MissingArtifacts } from '../../pipeline/artifact-check';
 import { findMissingArtifacts } from '../../pipeline/artifact-check';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import { resolveStoreLocation } from '../../store/open';
+import { describeSource } from '../../store/tracking-uri';
 import type { CommandContext, CommandSpec } from '../command';
 import { formatFields } from '../output';
 
@@ -42,7 +44,18 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
   }
   const location = resolveStoreLocation(ctx.storeUri, ctx.io.cwd);
   if (location.kind === 'rest') {
-    out.push(['store', `${location.url} (an MLflow tracking server)`]);
+    out.push(['store', `${location.url} (an MLflow tracking server, from ${describeSource(ctx.storeSource)})`]);
+    const env = ctx.io.env;
+    out.push(['credentials', env.MLFLOW_TRACKING_TOKEN ? 'bearer token (MLFLOW_TRACKING_TOKEN)' : env.MLFLOW_TRACKING_USERNAME ? `basic auth as ${env.MLFLOW_TRACKING_USERNAME} (MLFLOW_TRACKING_USERNAME)` : 'none']);
+    try {
+      const stores = await ctx.stores();
+      await checkStoreFor(stores, { what: 'the registry', registry: true });
+      out.push(['server', 'answers, with the model registry']);
+      await checkStoreFor(stores, { what: 'artifacts', artifacts: {} });
+      out.push(['artifacts', 'the Default experiment\'s artifacts are reachable from here']);
+    } catch (e) {
+      out.push(['server', `error: ${errorMessage(e)}`]);
+    }
     return out;
   }
   out.push(['store', location.path]);

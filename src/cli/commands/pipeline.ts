@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import { retrain } from '../../pipeline/retrain';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import type { PipelineSpec } from '../../pipeline/retraining/pipeline-file';
 import { findPipelineFile, PIPELINE_FILE_NAMES, readPipelineFile } from '../../pipeline/retraining/pipeline-file';
 import { STEP_TITLES } from '../../pipeline/retraining/pipeline-report';
@@ -84,6 +85,8 @@ async function runFile(ctx: CommandContext, file: string): Promise<number> {
   const data = stringOption(ctx, 'data');
   if (data) spec.dataset = resolve(ctx.io.cwd, data);
   const stores = await ctx.stores();
+  // A server that cannot keep the registry or the new model's artifacts refuses before the data is even read.
+  if (ctx.options['dry-run'] !== true) await checkStoreFor(stores, { what: 'pipeline run', write: true, registry: true, artifacts: {} });
   const r = await runPipeline({ tracking: stores.tracking, registry: stores.registry, studies: stores.studies }, spec, {
     actor: actorOf(ctx),
     workspace: ctx.io.cwd,
@@ -128,6 +131,7 @@ export const retrainCommand: CommandSpec = {
     const target = stringOption(ctx, 'target');
     const holdout = stringOption(ctx, 'holdout');
     const stores = await ctx.stores();
+    await checkStoreFor(stores, { what: 'retrain', write: true, registry: true, artifacts: {} });
     const r = await retrain({ tracking: stores.tracking, registry: stores.registry, studies: stores.studies }, {
       name,
       data: stringOption(ctx, 'data', true, 'retrain'),

@@ -2,6 +2,7 @@ import { ModelOpsError } from '../../core/errors';
 import { startTrackingServer } from '../../server/http-server';
 import { resolveServerSetup } from '../../server/server-setup';
 import { openStores } from '../../store/open';
+import { DEFAULT_STORE } from '../../store/tracking-uri';
 import type { CommandSpec } from '../command';
 import { intOption } from '../option-values';
 
@@ -29,7 +30,8 @@ export const serverCommand: CommandSpec = {
     if (port > 65535) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--port must be at most 65535, got ${port}`, { location: 'port' });
     const text = (name: string): string | undefined => (typeof ctx.options[name] === 'string' ? (ctx.options[name] as string) : undefined);
     const setup = resolveServerSetup({
-      storeUri: ctx.storeUri,
+      // MLFLOW_TRACKING_URI is where clients log (maybe this very server), never a server's own backend.
+      storeUri: ctx.storeSource === 'MLFLOW_TRACKING_URI' ? DEFAULT_STORE : ctx.storeUri,
       backendStoreUri: text('backend-store-uri'),
       storeGiven: typeof ctx.options.store === 'string',
       host: text('host') ?? '127.0.0.1',

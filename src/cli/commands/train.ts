@@ -1,6 +1,8 @@
 import { ModelOpsError } from '../../core/errors';
 import type { TrainProgress, TrainResult } from '../../pipeline/train';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import { train } from '../../pipeline/train';
+import { DEFAULT_GATES_PATH, gatesFor, loadGatesFile } from '../../registry/gates-config';
 import type { CommandSpec } from '../command';
 import { decimalMark, decimalOption, intOption } from '../option-values';
 import { formatNumber, formatTable } from '../output';
@@ -60,6 +62,11 @@ export const trainCommand: CommandSpec = {
     if (task !== undefined && task !== 'classification' && task !== 'regression') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--task must be classification or regression, got '${String(task)}'`);
     const { resolve } = await import('node:path');
     const abs = (p: string): string => resolve(ctx.io.cwd, p);
+    const register = typeof ctx.options.register === 'string' ? ctx.options.register : undefined;
+    const experiment = typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined;
+    // Refused before training, not after: a registry the server lacks, artifacts it keeps out of reach, bad gates.
+    await checkStoreFor(await ctx.stores(), { what: register ? 'train --register' : 'train', write: true, registry: register !== undefined, artifacts: { ...(experiment ? { experiment } : {}) } });
+    if (register) gatesFor(loadGatesFile(resolve(ctx.io.cwd, DEFAULT_GATES_PATH)), register);
     const store = await ctx.trackingStore();
     let last = '';
       const result = await train(store, {

@@ -3,6 +3,7 @@ import { ModelOpsError } from '../../core/errors';
 import type { Direction, FrozenTrial, ParamValue } from '../../core/tuning';
 import type { PrunerName, SamplerName } from '../../pipeline/tune';
 import { tune } from '../../pipeline/tune';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import type { CommandSpec } from '../command';
 import { intOption, oneOf } from '../option-values';
 import { formatNumber, formatTable } from '../output';
@@ -49,6 +50,7 @@ export const tuneCommand: CommandSpec = {
     if (typeof data !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'tune: --data <file.csv> is required', { location: 'data' });
     if (typeof target !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'tune: --target <column> is required', { location: 'target' });
     const abs = (p: string): string => resolve(ctx.io.cwd, p);
+    await checkStoreFor(await ctx.stores(), { what: 'tune', write: true, artifacts: { ...(typeof ctx.options.experiment === 'string' ? { experiment: ctx.options.experiment } : {}) } });
     const store = await ctx.trackingStore();
     const studies = (await ctx.stores()).studies;
     const timeout = ctx.options.timeout;

@@ -27,6 +27,7 @@ export const COMMAND = {
   stopServing: 'modelops.stopServing',
   startTrackingServer: 'modelops.startTrackingServer',
   stopTrackingServer: 'modelops.stopTrackingServer',
+  setServerCredentials: 'modelops.setServerCredentials',
   // Webview panels (src/extension/webviews/register.ts registers them).
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',

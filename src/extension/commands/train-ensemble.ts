@@ -5,6 +5,7 @@ import type { MemberType } from '../../ml/estimators';
 import { MEMBER_TYPES } from '../../ml/estimators';
 import type { TrainResult } from '../../pipeline/train';
 import { train } from '../../pipeline/train';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import { baselineSentence } from '../../pipeline/train-baseline';
 import { Config } from '../config';
 import type { StoreSession } from '../store-session';
@@ -87,6 +88,8 @@ export async function trainAgain(deps: TrainDeps, run: CommandRun, arg: unknown)
 async function trainWith(deps: TrainDeps, run: CommandRun, session: StoreSession, s: TrainSettings): Promise<TrainResult> {
   await rememberSettings(deps.memory, s);
   const store = await session.getOrCreate();
+  // A server whose artifacts or registry this editor cannot use refuses before training, not after (as `modelops train`).
+  await checkStoreFor(store.stores, { what: 'Train Ensemble', write: true, registry: s.registerAs !== '', artifacts: { experiment: s.experiment } });
   let reported = 0;
   let result: TrainResult;
   try {

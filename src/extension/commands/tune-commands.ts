@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { checkStoreFor } from '../../pipeline/store-checks';
 import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { TuneResult } from '../../pipeline/tune';
 import { defaultStudyName, tune } from '../../pipeline/tune';
@@ -77,6 +78,7 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
   const session = await sessionFor(deps, vscode.Uri.file(csv));
   if (!session) return undefined;
   const store = await session.getOrCreate();
+  await checkStoreFor(store.stores, { what: 'Tune Hyperparameters', write: true, artifacts: { experiment: Config.defaultExperiment() } });
   // The CLI's default name (`<data file>-<target>`), given explicitly so each trial's log line can
   // name its study; the same name is what lets `modelops tune` and this command continue one study.
   const study = defaultStudyName(csv, target.label);

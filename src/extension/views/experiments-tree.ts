@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isInternalExperiment } from '../../core/internal-experiments';
 import type { Experiment, Run } from '../../core/tracking';
 import { TAG } from '../../core/tracking';
 import { COMMAND } from '../commands/ids';
@@ -165,7 +166,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       let token: string | undefined;
       do {
         const page = await store.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000, pageToken: token });
-        experiments.push(...page.items);
+        // The registry's audit ledger on a tracking server is shown as model history, not as an experiment.
+        experiments.push(...page.items.filter((e) => !isInternalExperiment(e)));
         token = page.nextPageToken;
       } while (token);
       experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime || Number(a.experimentId) - Number(b.experimentId));

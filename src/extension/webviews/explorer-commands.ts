@@ -4,6 +4,7 @@
  * their editors back after a window reload.
  */
 import * as vscode from 'vscode';
+import { isInternalExperiment } from '../../core/internal-experiments';
 import { ModelOpsError } from '../../core/errors';
 import type { ApplyView, SortSpec } from '../../shared/runs-protocol';
 import { runsSavedStateCheck } from '../../shared/runs-protocol';
@@ -37,7 +38,7 @@ function ui(deps: WebviewDeps): Ui {
 }
 
 async function pickExperiment(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
-  const experiments = (await (await storesOf(deps, folder)).tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
+  const experiments = (await (await storesOf(deps, folder)).tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items.filter((e) => !isInternalExperiment(e));
   if (experiments.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no experiments yet: train a model first.');
   experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime);
   const picked = await ui(deps).pickOne(
@@ -49,7 +50,7 @@ async function pickExperiment(deps: WebviewDeps, folder: string | undefined): Pr
 
 async function pickRun(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
   const { tracking } = await storesOf(deps, folder);
-  const experiments = (await tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
+  const experiments = (await tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items.filter((e) => !isInternalExperiment(e));
   const runs = (await tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 500, orderBy: ['attributes.start_time DESC'] })).items;
   if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no runs yet.');
   const names = new Map(experiments.map((e) => [e.experimentId, e.name]));

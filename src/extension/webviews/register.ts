@@ -3,6 +3,7 @@
  * "Review for Production" and the serializers that bring their panels back after a reload.
  */
 import * as vscode from 'vscode';
+import { isInternalExperiment } from '../../core/internal-experiments';
 import { ModelOpsError } from '../../core/errors';
 import { compareSavedStateCheck } from '../../shared/compare-protocol';
 import { promotionSavedStateCheck } from '../../shared/promotion-protocol';
@@ -21,7 +22,7 @@ export const WEBVIEW_COMMAND = {
 async function pickRuns(deps: WebviewDeps, folder: string | undefined): Promise<string[]> {
   const stores = await deps.stores(folder);
   if (!stores) throw new ModelOpsError('INVALID_STATE', 'No ModelOps store is open in this workspace.');
-  const experiments = (await stores.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items;
+  const experiments = (await stores.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items.filter((e) => !isInternalExperiment(e));
   const runs = (await stores.tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 200, orderBy: ['attributes.start_time DESC'] })).items;
   if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no runs to compare yet.');
   const picked = await vscode.window.showQuickPick(

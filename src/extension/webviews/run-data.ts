@@ -93,7 +93,7 @@ async function versionsFrom(registry: RegistryStore, runId: string): Promise<Ver
     const found = await registry.searchModelVersions({ filter: `run_id = '${runId}'`, maxResults: 1000 });
     return found.items.map((v) => ({ name: v.name, version: v.version, stage: v.currentStage, aliases: v.aliases }));
   } catch {
-    // A store without a registry (an MLflow server, for now) has no versions to link.
+    // A server without the model registry (a tracking-only MLflow server) has no versions to link.
     return [];
   }
 }

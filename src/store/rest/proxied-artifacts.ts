@@ -77,13 +77,20 @@ export class ProxiedArtifacts {
       }
       return dest;
     }
+    // MLflow answers a missing file with a 500, so the file is looked for in its folder's listing first.
+    const parent = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
+    if (!(await this.list(parent)).some((e) => e.path === rel && !e.isDir)) throw this.missing(rel);
     await this.download(rel, dest);
     return dest;
   }
 
+  private missing(rel: string): ModelOpsError {
+    return new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `run ${this.runId} has no artifact '${rel}' (${this.runUri})`, { location: rel });
+  }
+
   private async download(rel: string, dest: string): Promise<void> {
     const bytes = await this.client.getBytes(this.url(rel));
-    if (bytes === undefined) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `run ${this.runId} has no artifact '${rel}' (${this.runUri})`, { location: rel });
+    if (bytes === undefined) throw this.missing(rel);
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, bytes);
   }

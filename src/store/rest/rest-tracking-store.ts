@@ -1,4 +1,6 @@
-import { isProxiedUri } from '../../core/artifact-uri';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isProxiedUri, localPathOf, uriScheme } from '../../core/artifact-uri';
 import { ModelOpsError } from '../../core/errors';
 import { experimentFromJson, metricFromJson, runFromJson, runInfoFromJson, datasetInputJson, doubleJson } from '../../core/mlflow-wire';
 import type { ArtifactInfo, DatasetInput, Experiment, LogBatch, Metric, Page, Run, RunInfo, RunStatus, SearchRunsQuery, Tag, ViewType } from '../../core/tracking';
@@ -18,13 +20,13 @@ import { ProxiedArtifacts } from './proxied-artifacts';
  * `--default-artifact-root`); cloud URIs are refused with a clear message.
  */
 export class RestTrackingStore implements TrackingStore {
-  private readonly client: MlflowClient;
+  readonly client: MlflowClient;
+  readonly url: string;
 
-  constructor(
-    readonly url: string,
-    options: ClientOptions = {},
-  ) {
-    this.client = new MlflowClient(url.replace(/\/+$/, ''), options);
+  /** A server URL (with client options), or a client shared with the registry and study stores. */
+  constructor(server: string | MlflowClient, options: ClientOptions = {}) {
+    this.client = typeof server === 'string' ? new MlflowClient(server.replace(/\/+$/, ''), options) : server;
+    this.url = this.client.baseUrl;
   }
 
   // ---- experiments ----------------------------------------------------------------------------
@@ -176,9 +178,32 @@ export class RestTrackingStore implements TrackingStore {
     const uri = info.artifactUri;
     if (isProxiedUri(uri)) return { proxy: new ProxiedArtifacts(this.client, uri, runId), info };
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^file:/i.test(uri)) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `run ${runId}: artifacts live at ${uri}, which this client cannot reach (start the server with its artifact proxy, or a --default-artifact-root folder shared with this machine)`, { location: uri });
+      throw unreachableArtifacts(runId, uri);
     }
     return { root: artifactDir(uri, runId), info };
+  }
+
+  /**
+   * Why this client could not write artifacts under `location` (an experiment's), or undefined when it can: through
+   * the server's proxy, or into a folder this machine shares with the server.
+   */
+  async artifactRootProblem(location: string): Promise<string | undefined> {
+    if (isProxiedUri(location)) {
+      try {
+        await new ProxiedArtifacts(this.client, location, '').list('');
+        return undefined;
+      } catch (e) {
+        if (e instanceof ModelOpsError && e.code === 'ENDPOINT_NOT_FOUND') return `but ${this.url} does not serve the artifact proxy: start the server with --serve-artifacts`;
+        throw e;
+      }
+    }
+    const local = localPathOf(location);
+    if (local !== undefined) {
+      return existsSync(dirname(local)) ? undefined : `a folder of the server's machine that this one does not have (${dirname(local)}): mount it here at the same path, or start the server with --serve-artifacts`;
+    }
+    if (uriScheme(location) === undefined) return `a path relative to the server's own folder, which this client cannot reach: start the server with --serve-artifacts (or an absolute --default-artifact-root shared with this machine)`;
+    const scheme = uriScheme(location)!;
+    return `which this client cannot write (${scheme}: is reached with the cloud's own SDK and credentials): start the MLflow server with --serve-artifacts (and --artifacts-destination ${scheme}://…) so artifacts go through it; experiments made before keep their location, so log into a new experiment`;
   }
 
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
@@ -201,4 +226,17 @@ export class RestTrackingStore implements TrackingStore {
   async close(): Promise<void> {
     /* nothing held open */
   }
+}
+
+/**
+ * Artifacts in object storage (`s3://`, `gs://`, `wasbs://`, `hdfs://`, …) are written by MLflow's clients with the
+ * cloud's own SDK and credentials, which this client does not carry: it reaches artifacts through the server's proxy.
+ */
+export function unreachableArtifacts(runId: string, uri: string): ModelOpsError {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1] ?? uri;
+  return new ModelOpsError(
+    'INVALID_PARAMETER_VALUE',
+    `run ${runId}: its artifacts live at ${uri}, which this client cannot reach (${scheme}: is read with the cloud's own SDK). Start the MLflow server with --serve-artifacts (and --artifacts-destination ${scheme}://…), so artifacts go through the server as mlflow-artifacts: URIs; runs made before keep their location (or give a --default-artifact-root folder this machine shares)`,
+    { location: uri },
+  );
 }

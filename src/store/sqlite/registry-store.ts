@@ -6,7 +6,7 @@ import type { Stage } from '../../core/stages';
 import { ACTIVE_STAGES, STAGES, STAGE_DELETED_INTERNAL, canonicalStage } from '../../core/stages';
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
-import type { DeleteAudit, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
+import type { DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ORPHAN_TAG, OWNER_TAG, VALIDATION_TAG } from '../run-owner';
@@ -379,6 +379,36 @@ export class SqliteRegistryStore implements RegistryStore {
         validateVersion(version),
       ]).map((r) => JSON.parse(str(r.report)) as ValidationReport),
     );
+  }
+
+  /** `modelops sync`: history made elsewhere, with its own times and actors; what is already here is skipped. */
+  async importHistory(name: string, history: RegistryHistory): Promise<{ audit: number; reports: number }> {
+    return this.db.write((db) => {
+      let reports = 0;
+      for (const r of history.reports) {
+        if (db.get('SELECT 1 FROM modelops_registry_validation_reports WHERE report_id = ?{own}', [r.reportId])) continue;
+        db.run('INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report{own,}) VALUES (?, ?, ?, ?, ?, ?{own?})', [
+          r.reportId,
+          name,
+          Number(r.version),
+          r.createdAt,
+          r.passed ? 1 : 0,
+          JSON.stringify({ ...r, name }),
+        ]);
+        reports++;
+      }
+      const identity = (e: Omit<AuditEntry, 'id' | 'name'>): string => JSON.stringify([e.time, e.actor, e.action, e.version, e.fromStage, e.toStage, e.alias, e.comment, e.reportId]);
+      const have = new Set(db.all('SELECT * FROM modelops_registry_audit WHERE name = ?{own}', [name]).map((row) => identity(auditFromRow(row))));
+      let audit = 0;
+      for (const e of history.audit) {
+        const id = identity(e);
+        if (have.has(id)) continue;
+        have.add(id);
+        insertAudit(db, e.time, { name, version: e.version, fromStage: e.fromStage, toStage: e.toStage, alias: e.alias }, { actor: e.actor, action: e.action, ...(e.comment !== null ? { comment: e.comment } : {}), ...(e.reportId !== null ? { reportId: e.reportId } : {}) }, e.action);
+        audit++;
+      }
+      return { audit, reports };
+    });
   }
 
   private page<T>(rows: Row[], maxResults: number, offset: number, map: (r: Row) => T): Page<T> {
