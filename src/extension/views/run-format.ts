@@ -40,11 +40,12 @@ export function runDescription(run: Run, primaryMetric: string): string {
 
 /**
  * `run.model` for a finished run that logged a model (Register, Train Again are offered on it),
- * `run` for any other: a KILLED or FAILED run has no model to register.
+ * `run.study` for a tuning study's run (Open Study is offered on it), `run` for any other: a KILLED or FAILED run has no model to register.
  */
 export function runContextValue(run: Run, deleted: boolean): string {
   if (deleted) return 'run.deleted';
-  return run.info.status === 'FINISHED' && run.data.tags.some((t) => t.key === TAG.loggedModels) ? 'run.model' : 'run';
+  if (run.info.status === 'FINISHED' && run.data.tags.some((t) => t.key === TAG.loggedModels)) return 'run.model';
+  return studyOfRun(run) !== undefined ? 'run.study' : 'run';
 }
 
 export function formatDuration(ms: number): string {
@@ -96,6 +97,12 @@ export function runTooltipMarkdown(run: Run): string {
 }
 
 /** Codicon and theme colour per status. */
+/** The study a tuning study's own run holds (its trials are nested under it), else undefined. */
+export function studyOfRun(run: Run): string | undefined {
+  const tag = (key: string) => run.data.tags.find((t) => t.key === key)?.value;
+  return tag('modelops.trial') === undefined && parentRunId(run) === undefined ? tag('modelops.study') : undefined;
+}
+
 /** A tuning trial's state as the tuner tagged it when the trial ended (undefined for other runs or while it runs). */
 export function trialState(run: Run): 'COMPLETE' | 'PRUNED' | 'FAIL' | undefined {
   const v = run.data.tags.find((t) => t.key === 'modelops.trial_state')?.value;

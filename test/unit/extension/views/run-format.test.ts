@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Run, RunStatus } from '../../../../src/core/tracking';
-import { BEST_TRIAL_ICON, formatMetric, formatUtc, isBestTrial, parentRunId, PRUNED_ICON, runContextValue, runDescription, runIcon, runLabel, runTooltipMarkdown, STATUS_ICON, trialDescription, trialState } from '../../../../src/extension/views/run-format';
+import { BEST_TRIAL_ICON, formatMetric, formatUtc, isBestTrial, parentRunId, PRUNED_ICON, runContextValue, runDescription, runIcon, runLabel, runTooltipMarkdown, STATUS_ICON, studyOfRun, trialDescription, trialState } from '../../../../src/extension/views/run-format';
 
 function aRun(o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string; model?: boolean } = {}): Run {
   const tags = [];
@@ -131,4 +131,16 @@ describe('tuning trials in the tree', () => {
     assert.equal(trialState(aRun()), undefined);
     assert.deepEqual(runIcon(aRun({ status: 'FAILED' }), false), STATUS_ICON.FAILED);
   });
+});
+
+test('a study\'s own run is run.study (Open Study is offered on it); its trials and other runs are not', () => {
+  const study = aRun({ name: 'tune-s' });
+  study.data.tags.push({ key: 'modelops.study', value: 's' });
+  assert.equal(runContextValue(study, false), 'run.study');
+  assert.equal(studyOfRun(study), 's');
+  const t = aRun({ name: 's-trial-0', parent: 'p'.repeat(32) });
+  t.data.tags.push({ key: 'modelops.study', value: 's' }, { key: 'modelops.trial', value: '0' });
+  assert.equal(runContextValue(t, false), 'run');
+  assert.equal(studyOfRun(t), undefined);
+  assert.equal(runContextValue(aRun(), false), 'run');
 });
