@@ -29,79 +29,10 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   try {
-    const words = commandWords(argv);
-    // `--version` is the program's version only without a command: `promote --version 3` is a model version.
-    if ((words.length === 0 && argv.includes('--version')) || argv[0] === 'version') {
-      io.stdout.write(`${VERSION}\n`);
-      return 0;
-    }
-    const command = findCommand(commands, words);
-    const wantsHelp = argv.includes('--help') || argv.includes('-h');
-    if (!command) {
-      if (words.length === 0 || (wantsHelp && commands.some((c) => c.path[0] === words[0]))) {
-        io.stdout.write(usage(commands, words[0]));
-        return 0;
-      }
-      const group = commands.filter((c) => c.path[0] === words[0]);
-      if (group.length > 0 && words.length === 1) {
-        io.stderr.write(usage(commands, words[0]));
-        return 1;
-      }
-      const what = group.length > 0 ? `unknown command '${words.slice(0, 2).join(' ')}'` : `unknown command '${words[0]}'`;
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${what} (see modelops --help)`);
-    }
-    if (wantsHelp) {
-      io.stdout.write(commandHelp(command));
-      return 0;
-    }
-    let parsed: ReturnType<typeof parseArgs>;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: toParseArgsOptions({ ...GLOBAL_OPTIONS, ...(command.options ?? {}) }),
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${errorMessage(e)} (see modelops ${command.path.join(' ')} --help)`);
-    }
-    const values = parsed.values as Record<string, OptionValue>;
-    for (const [name, spec] of Object.entries(command.options ?? {})) {
-      if (values[name] === undefined && spec.default !== undefined) values[name] = spec.default;
-    }
-    const args = parsed.positionals.slice(command.path.length);
-    const choice = chooseTrackingUri({ uri: typeof values.store === 'string' ? values.store : undefined, source: 'option' }, io.env);
-    const storeUri = choice.uri;
-    const json = values.json === true;
-    const ctx: CommandContext = {
-      io,
-      signal: controller.signal,
-      args,
-      options: values,
-      json,
-      storeUri,
-      storeSource: choice.source,
-      stores: () =>
-        (opened ??= Promise.resolve(locationOf(choice, io.cwd)).then(() => openStores(storeUri, {
-          env: io.env,
-          cwd: io.cwd,
-          create: command.writes === true,
-          engine: io.env.MODELOPS_STORE_ENGINE,
-          ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
-          ...(io.env.MODELOPS_WORKSPACE ? { workspace: io.env.MODELOPS_WORKSPACE } : {}),
-        })).then((s) => {
-          // A store at a revision newer than any this version knows, opened read-write: said once.
-          if (s.file?.schema.notice) io.stderr.write(`modelops: ${s.file.schema.notice}\n`);
-          return s;
-        })),
-      trackingStore: async () => (await ctx.stores()).tracking,
-      print: (text) => {
-        io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-      },
-      printJson: (value) => {
-        io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-      },
-    };
+    const found = findOrAnswer(argv, io, commands);
+    if (typeof found === 'number') return found;
+    const { command, values, args } = parseCommandLine(argv, found);
+    const ctx = commandContext(io, controller.signal, command, values, args, (stores) => (opened ??= stores()));
     // `once`: the first Ctrl-C (or SIGTERM, SIGHUP: a closed terminal, `kill`, CI's timeout) cancels
     // the command cleanly (runs end KILLED, nothing half-written); a second one gets node's default
     // and ends the process.
@@ -122,6 +53,103 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly Comma
   } finally {
     for (const signal of STOP_SIGNALS) process.removeListener(signal, onSigint);
   }
+}
+
+/** The command the words name, or the exit code once the version, help or usage has been written. */
+function findOrAnswer(argv: string[], io: CliIO, commands: readonly CommandSpec[]): CommandSpec | number {
+  const words = commandWords(argv);
+  // `--version` is the program's version only without a command: `promote --version 3` is a model version.
+  if ((words.length === 0 && argv.includes('--version')) || argv[0] === 'version') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = findCommand(commands, words);
+  const wantsHelp = argv.includes('--help') || argv.includes('-h');
+  if (command) {
+    if (!wantsHelp) return command;
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  if (words.length === 0 || (wantsHelp && commands.some((c) => c.path[0] === words[0]))) {
+    io.stdout.write(usage(commands, words[0]));
+    return 0;
+  }
+  const group = commands.filter((c) => c.path[0] === words[0]);
+  if (group.length > 0 && words.length === 1) {
+    io.stderr.write(usage(commands, words[0]));
+    return 1;
+  }
+  const what = group.length > 0 ? `unknown command '${words.slice(0, 2).join(' ')}'` : `unknown command '${words[0]}'`;
+  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${what} (see modelops --help)`);
+}
+
+function parseCommandLine(argv: string[], command: CommandSpec): { command: CommandSpec; values: Record<string, OptionValue>; args: string[] } {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: toParseArgsOptions({ ...GLOBAL_OPTIONS, ...(command.options ?? {}) }),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${errorMessage(e)} (see modelops ${command.path.join(' ')} --help)`);
+  }
+  const values = parsed.values as Record<string, OptionValue>;
+  for (const [name, spec] of Object.entries(command.options ?? {})) {
+    if (values[name] === undefined && spec.default !== undefined) values[name] = spec.default;
+  }
+  return { command, values, args: parsed.positionals.slice(command.path.length) };
+}
+
+function openCommandStores(io: CliIO, command: CommandSpec, values: Record<string, OptionValue>, choice: ReturnType<typeof chooseTrackingUri>): Promise<Stores> {
+  return Promise.resolve(locationOf(choice, io.cwd))
+    .then(() =>
+      openStores(choice.uri, {
+        env: io.env,
+        cwd: io.cwd,
+        create: command.writes === true,
+        engine: io.env.MODELOPS_STORE_ENGINE,
+        ...(typeof values.schema === 'string' ? { schema: values.schema } : {}),
+        ...(io.env.MODELOPS_WORKSPACE ? { workspace: io.env.MODELOPS_WORKSPACE } : {}),
+      }),
+    )
+    .then((s) => {
+      // A store at a revision newer than any this version knows, opened read-write: said once.
+      if (s.file?.schema.notice) io.stderr.write(`modelops: ${s.file.schema.notice}\n`);
+      return s;
+    });
+}
+
+/** What a command sees; `remember` keeps the stores it opens (once) so that runCli closes them. */
+function commandContext(
+  io: CliIO,
+  signal: AbortSignal,
+  command: CommandSpec,
+  values: Record<string, OptionValue>,
+  args: string[],
+  remember: (open: () => Promise<Stores>) => Promise<Stores>,
+): CommandContext {
+  const choice = chooseTrackingUri({ uri: typeof values.store === 'string' ? values.store : undefined, source: 'option' }, io.env);
+  const storeUri = choice.uri;
+  const ctx: CommandContext = {
+    io,
+    signal,
+    args,
+    options: values,
+    json: values.json === true,
+    storeUri,
+    storeSource: choice.source,
+    stores: () => remember(() => openCommandStores(io, command, values, choice)),
+    trackingStore: async () => (await ctx.stores()).tracking,
+    print: (text) => {
+      io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+    printJson: (value) => {
+      io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+  };
+  return ctx;
 }
 
 async function closeAll(opened: Promise<Stores> | undefined): Promise<void> {

@@ -66,7 +66,7 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
   });
 
   test('train, register (validated into Staging), promote with approval and predict, all through the server', async () => {
-    ui.answers = ['iris.csv', 'species', ['rf', 'knn']];
+    ui.answers = ['iris.csv', 'species', 'Members', ['rf', 'knn'], 'Train'];
     const trained = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainEnsemble');
     assert.ok(trained, `training failed: ${JSON.stringify(ui.messages)}`);
     assert.match((await backing.tracking.getRun(trained.runId)).info.artifactUri, /^mlflow-artifacts:\//);
