@@ -45,7 +45,7 @@ const webview = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  entryPoints: { compare: 'webview-ui/src/compare/main.ts', promotion: 'webview-ui/src/promotion/main.ts', runs: 'webview-ui/src/runs/main.ts', run: 'webview-ui/src/run/main.ts' },
+  entryPoints: { compare: 'webview-ui/src/compare/main.ts', promotion: 'webview-ui/src/promotion/main.ts', runs: 'webview-ui/src/runs/main.ts', run: 'webview-ui/src/run/main.ts', study: 'webview-ui/src/study/main.ts' },
   outdir: 'dist/webview',
 };
 

@@ -63,6 +63,30 @@ suite('Experiments view', () => {
     assert.deepEqual(under.map((r) => r.label), ['trial-2', 'trial-1', 'trial-0', 'Parameters', 'Metrics', 'Artifacts']);
   });
 
+  test('a study\'s pruned trials look pruned, not complete, and its best trial is starred', async () => {
+    removeStore();
+    const t0 = Date.UTC(2026, 0, 1);
+    await withStore(async ({ tracking }) => {
+      const exp = await tracking.createExperiment('tuned');
+      const parent = await finishedRun(tracking, exp, 'study', t0, 0.9);
+      await tracking.logBatch(parent.info.runId, { tags: [{ key: 'modelops.best_trial', value: '1' }] });
+      const states = ['COMPLETE', 'COMPLETE', 'PRUNED'];
+      for (let i = 0; i < 3; i++) {
+        const trial = await finishedRun(tracking, exp, `trial-${i}`, t0 + 1000 + i, 0.8 + i / 100, parent.info.runId);
+        await tracking.logBatch(trial.info.runId, { tags: [{ key: 'modelops.study', value: 'study' }, { key: 'modelops.trial', value: String(i) }, { key: 'modelops.trial_state', value: states[i] }] });
+      }
+    });
+    await vscode.commands.executeCommand('modelops.refresh');
+    const under = await childrenOf(api.experiments, ['tuned', 'study']);
+    const icon = (name: string): string | undefined => {
+      const i = under.find((r) => r.label === name)?.item.iconPath;
+      return i instanceof vscode.ThemeIcon ? i.id : undefined;
+    };
+    assert.deepEqual(['trial-0', 'trial-1', 'trial-2'].map(icon), ['pass', 'star-full', 'filter']);
+    assert.match(under.find((r) => r.label === 'trial-2')?.description ?? '', /· pruned$/);
+    assert.match(under.find((r) => r.label === 'trial-1')?.description ?? '', /· best trial$/);
+  });
+
   test('refreshes by itself when another process writes the store', async () => {
     removeStore();
     await withStore(async ({ tracking }) => {

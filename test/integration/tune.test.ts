@@ -79,7 +79,7 @@ suite('tune hyperparameters from the editor', function () {
     const done = ui.messages.find((m) => m.level === 'info' && m.text.startsWith(`Study ${STUDY}:`));
     assert.ok(done, JSON.stringify(ui.messages));
     assert.match(done.text, /^Study iris-species: best accuracy 0\.\d+ \(trial [0-2]\)\.$/);
-    assert.deepEqual(done.actions, ['Show Runs']);
+    assert.deepEqual(done.actions, ['Open Study', 'Show Runs']);
 
     const trialLines = api.log.recent().slice(logged).filter((l) => l.startsWith('tune.trial '));
     assert.equal(trialLines.length, 3, 'one output line per trial');
@@ -136,6 +136,20 @@ suite('tune hyperparameters from the editor', function () {
     assert.equal(selected.hasChildren, true);
   });
 
+  test('Open Study shows the study in its panel, and trials a running study writes arrive in it', async () => {
+    const logged = api.log.recent().length;
+    const since = () => api.log.recent().slice(logged);
+    const trials = (await readStudy()).trials.length;
+    const opened = await vscode.commands.executeCommand<string | undefined>('modelops.openStudy', { study: STUDY });
+    assert.equal(opened, STUDY);
+    await waitFor('the study sent to the panel', () => since().some((l) => l.startsWith(`webview.state panel=study status=ready study=${STUDY} trials=${trials}`)), 60_000);
+    ui.answers = ['species'];
+    const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 1, trainBest: false });
+    assert.ok(result, JSON.stringify(ui.messages));
+    await waitFor('the new trial in the panel', () => since().some((l) => l.startsWith(`webview.state panel=study status=ready study=${STUDY} trials=${trials + 1}`)), 60_000);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('a cancelled tuning leaves the study resumable and no trial RUNNING once it continues', async () => {
     ui.answers = ['species'];
     const logged = api.log.recent().length;
@@ -148,7 +162,7 @@ suite('tune hyperparameters from the editor', function () {
     assert.equal(ui.messages.filter((m) => m.level === 'error').length, 0, 'cancelling is not an error');
     const cancelled = await readStudy();
     assert.equal(cancelled.studyRunStatus, 'KILLED');
-    assert.ok(cancelled.trials.length > 4 && cancelled.trials.length < 24, `${cancelled.trials.length} trials`);
+    assert.ok(cancelled.trials.length > 5 && cancelled.trials.length < 25, `${cancelled.trials.length} trials`);
 
     ui.answers = ['species'];
     const resumed = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 1, trainBest: false });

@@ -22,7 +22,7 @@ const DIST = join(REPO, 'dist', 'webview');
 const CHROMIUM = process.env.MODELOPS_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export type PanelName = 'compare' | 'promotion' | 'runs' | 'run';
+export type PanelName = 'compare' | 'promotion' | 'runs' | 'run' | 'study';
 
 export interface Fixture {
   /** The first message the fake host sends after the webview's ready notification. */
@@ -58,7 +58,7 @@ export class Harness {
     if (!existsSync(join(DIST, 'compare.js'))) throw new Error(`${DIST}/compare.js is missing: run npm run build first`);
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const page = /^\/(compare|promotion|runs|run)\.html$/.exec(url.pathname);
+      const page = /^\/(compare|promotion|runs|run|study)\.html$/.exec(url.pathname);
       if (page) {
         const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
         const html = panelHtml({ title: page[1], cspSource: origin(), nonce: 'testnonce' + Date.now(), scriptUri: `/dist/${page[1]}.js`, styleUri: `/dist/${page[1]}.css` })

@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
-import type { Direction, FrozenTrial, ParamValue } from '../../core/tuning';
+import type { Direction, FrozenTrial, ParamValue, StudyRecord } from '../../core/tuning';
+import { parseSearchSpace } from '../../tuning/distributions';
+import type { ParamImportance } from '../../tuning/importance/param-importances';
+import { paramImportances } from '../../tuning/importance/param-importances';
 import type { PrunerName, SamplerName } from '../../pipeline/tune';
 import { tune } from '../../pipeline/tune';
 import { checkStoreFor } from '../../pipeline/store-checks';
-import type { CommandSpec } from '../command';
+import type { CommandContext, CommandSpec } from '../command';
 import { intOption, oneOf } from '../option-values';
 import { formatNumber, formatTable } from '../output';
 
@@ -124,15 +127,19 @@ export const studyCommands: CommandSpec[] = [
   },
   {
     path: ['studies', 'show'],
-    summary: "a study's trials: state, value, params, run",
+    summary: "a study's trials: state, value, params, run (--importance: which params matter)",
     args: '<study>',
+    options: {
+      importance: { type: 'boolean', description: "also rank the params by importance over the complete trials (PED-ANOVA and fANOVA, Optuna's evaluators)" },
+    },
     async run(ctx) {
       const name = ctx.args[0];
       if (!name) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'studies show: missing <study>', { location: 'study' });
       const studies = (await ctx.stores()).studies;
       const found = await studies.getStudy(name);
       if (!found) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `no study named '${name}' (see modelops studies list)`, { location: name });
-      if (ctx.json) return ctx.printJson({ ...found.study, space: JSON.parse(found.study.space) as unknown, settings: JSON.parse(found.study.settings) as unknown, trials: found.trials });
+      const importance = ctx.options.importance === true ? studyImportances(found.study, found.trials) : undefined;
+      if (ctx.json) return ctx.printJson({ ...found.study, space: JSON.parse(found.study.space) as unknown, settings: JSON.parse(found.study.settings) as unknown, trials: found.trials, ...(importance ? { importance } : {}) });
       const { study, trials } = found;
       const sign = study.direction === 'maximize' ? -1 : 1;
       const best = trials.filter((t) => t.state === 'COMPLETE' && t.value !== undefined).sort((a, b) => sign * (a.value! - b.value!))[0];
@@ -146,6 +153,26 @@ export const studyCommands: CommandSpec[] = [
           { header: 'RUN', value: (t) => t.runId ?? '' },
         ]),
       );
+      if (importance) printImportances(ctx, importance);
     },
   },
 ];
+
+/** Importances of a stored study; its space was validated when the study was created. */
+function studyImportances(study: StudyRecord, trials: FrozenTrial[]): ParamImportance[] {
+  const space = parseSearchSpace(JSON.parse(study.space) as unknown, `study ${study.name}: space`);
+  return paramImportances(space, trials, study.direction);
+}
+
+function printImportances(ctx: CommandContext, rows: ParamImportance[]): void {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  ctx.print('');
+  ctx.print('parameter importance (share of the complete trials\' variation, each evaluator sums to 100%):');
+  ctx.print(
+    formatTable(rows, [
+      { header: 'PARAM', value: (r) => r.param },
+      { header: 'PED-ANOVA', value: (r) => pct(r.pedAnova), right: true },
+      { header: 'FANOVA', value: (r) => pct(r.fanova), right: true },
+    ]),
+  );
+}

@@ -31,6 +31,7 @@ export const COMMAND = {
   // Webview panels (src/extension/webviews/register.ts registers them).
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',
+  openStudy: 'modelops.openStudy',
   // The run explorer (src/extension/webviews/explorer-commands.ts registers them).
   openRunsTable: 'modelops.openRunsTable',
   openRun: 'modelops.openRun',

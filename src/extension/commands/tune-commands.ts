@@ -41,6 +41,7 @@ function tuneArgs(x: unknown): TuneArgs {
   return { ...(typeof trials === 'number' ? { trials } : {}), ...(typeof o.trainBest === 'boolean' ? { trainBest: o.trainBest } : {}) };
 }
 
+const OPEN_STUDY = 'Open Study';
 const SHOW_RUNS = 'Show Runs';
 const REGISTER = 'Register Model…';
 
@@ -102,7 +103,7 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
     },
   });
 
-  const actions = result.bestRun ? [SHOW_RUNS, REGISTER] : [SHOW_RUNS];
+  const actions = result.bestRun ? [OPEN_STUDY, SHOW_RUNS, REGISTER] : [OPEN_STUDY, SHOW_RUNS];
   const text = result.best
     ? `Study ${result.study}: best ${result.metric} ${formatValue(result.best.value)} (trial ${result.best.number}).${result.bestRun ? ' The best params were trained as a full run.' : ''}`
     : `Study ${result.study}: no trial completed out of ${result.trials.length}.`;
@@ -110,7 +111,8 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
     .ui()
     .info(text, ...actions)
     .then(async (choice) => {
-      if (choice === SHOW_RUNS) await deps.showRun(session.key, result.runId);
+      if (choice === OPEN_STUDY) await vscode.commands.executeCommand(COMMAND.openStudy, { folder: session.key, study: result.study });
+      else if (choice === SHOW_RUNS) await deps.showRun(session.key, result.runId);
       else if (choice === REGISTER && result.bestRun) await vscode.commands.executeCommand(COMMAND.registerModel, { folder: session.key, runId: result.bestRun.runId });
     })
     .then(undefined, async (e: unknown) => {

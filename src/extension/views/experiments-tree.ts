@@ -9,13 +9,13 @@ import type { StoreSessions } from '../store-sessions';
 import type { TrackingStore } from '../../store/tracking-store';
 import { folderItem, NO_STORE_YET } from './folder-item';
 import { messageItem } from './message-item';
-import { formatMetric, parentRunId, runContextValue, runDescription, runLabel, runTooltipMarkdown, STATUS_ICON } from './run-format';
+import { formatMetric, isBestTrial, parentRunId, runContextValue, runIcon, runLabel, runTooltipMarkdown, trialDescription } from './run-format';
 
 /** Every node carries its workspace folder's key (its URI): commands on it use that folder's store. */
 export type ExperimentsNode =
   | { kind: 'folder'; folder: string }
   | { kind: 'experiment'; folder: string; experiment: Experiment }
-  | { kind: 'run'; folder: string; run: Run; hasChildren: boolean; deleted: boolean }
+  | { kind: 'run'; folder: string; run: Run; hasChildren: boolean; deleted: boolean; best?: boolean }
   | { kind: 'runGroup'; folder: string; run: Run; group: RunGroup; count: number }
   | { kind: 'runValue'; folder: string; runId: string; group: 'params' | 'metrics'; key: string; value: string }
   | { kind: 'artifact'; folder: string; run: Run; path: string; isDir: boolean; size?: number }
@@ -100,8 +100,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         item.id = `run:${node.folder}:${r.info.runId}`;
         // A click opens the run's page (the twistie expands it), keeping the keyboard in the tree.
         item.command = { command: COMMAND.openRun, title: 'Open Run', arguments: [node] };
-        item.description = runDescription(r, Config.primaryMetric());
-        const icon = STATUS_ICON[r.info.status];
+        item.description = trialDescription(r, Config.primaryMetric(), node.best === true);
+        const icon = runIcon(r, node.best === true);
         item.iconPath = node.deleted
           ? new vscode.ThemeIcon('trash')
           : new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
@@ -213,7 +213,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       }
       case 'run': {
         const runs = node.deleted ? [] : await this.allRuns(store.tracking, [node.run.info.experimentId], `tags.\`${TAG.parentRunId}\` = '${node.run.info.runId}'`);
-        return [...runs.map((run): ExperimentsNode => ({ kind: 'run', folder, run, hasChildren: false, deleted: false })), ...runGroups(folder, node.run)];
+        const parent = node.run;
+        return [...runs.map((run): ExperimentsNode => ({ kind: 'run', folder, run, hasChildren: false, deleted: false, best: isBestTrial(parent, run) })), ...runGroups(folder, node.run)];
       }
       case 'runGroup':
         return node.group === 'artifacts' ? this.artifactNodes(store.tracking, folder, node.run, '') : runValues(folder, node.run, node.group);

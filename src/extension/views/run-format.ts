@@ -40,11 +40,12 @@ export function runDescription(run: Run, primaryMetric: string): string {
 
 /**
  * `run.model` for a finished run that logged a model (Register, Train Again are offered on it),
- * `run` for any other: a KILLED or FAILED run has no model to register.
+ * `run.study` for a tuning study's run (Open Study is offered on it), `run` for any other: a KILLED or FAILED run has no model to register.
  */
 export function runContextValue(run: Run, deleted: boolean): string {
   if (deleted) return 'run.deleted';
-  return run.info.status === 'FINISHED' && run.data.tags.some((t) => t.key === TAG.loggedModels) ? 'run.model' : 'run';
+  if (run.info.status === 'FINISHED' && run.data.tags.some((t) => t.key === TAG.loggedModels)) return 'run.model';
+  return studyOfRun(run) !== undefined ? 'run.study' : 'run';
 }
 
 export function formatDuration(ms: number): string {
@@ -77,6 +78,9 @@ export function runTooltipMarkdown(run: Run): string {
   if (orphaned) lines.push('', escapeMd(orphaned));
   const parent = parentRunId(run);
   if (parent) lines.push('', `Parent run \`${parent}\``);
+  const trial = run.data.tags.find((t) => t.key === 'modelops.trial')?.value;
+  const study = run.data.tags.find((t) => t.key === 'modelops.study')?.value;
+  if (trial !== undefined && study !== undefined) lines.push('', `Trial ${escapeMd(trial)} of study ${escapeMd(study)} · ${(trialState(run) ?? 'running').toLowerCase()}`);
   const table = (title: string, rows: [string, string][]): void => {
     if (rows.length === 0) return;
     // A hover cannot scroll: past a screenful, say how many more and where they are.
@@ -93,6 +97,43 @@ export function runTooltipMarkdown(run: Run): string {
 }
 
 /** Codicon and theme colour per status. */
+/** The study a tuning study's own run holds (its trials are nested under it), else undefined. */
+export function studyOfRun(run: Run): string | undefined {
+  const tag = (key: string) => run.data.tags.find((t) => t.key === key)?.value;
+  return tag('modelops.trial') === undefined && parentRunId(run) === undefined ? tag('modelops.study') : undefined;
+}
+
+/** A tuning trial's state as the tuner tagged it when the trial ended (undefined for other runs or while it runs). */
+export function trialState(run: Run): 'COMPLETE' | 'PRUNED' | 'FAIL' | undefined {
+  const v = run.data.tags.find((t) => t.key === 'modelops.trial_state')?.value;
+  return v === 'COMPLETE' || v === 'PRUNED' || v === 'FAIL' ? v : undefined;
+}
+
+/** True when `run` is the trial its study's run (`parent`) names as the best. */
+export function isBestTrial(parent: Run, run: Run): boolean {
+  const best = parent.data.tags.find((t) => t.key === 'modelops.best_trial')?.value;
+  const trial = run.data.tags.find((t) => t.key === 'modelops.trial')?.value;
+  return best !== undefined && best !== '' && best === trial && trialState(run) === 'COMPLETE';
+}
+
+/** A pruned trial ended FINISHED in MLflow terms: it must not look like a complete one. */
+export const PRUNED_ICON = { icon: 'filter', color: 'testing.iconSkipped' };
+export const BEST_TRIAL_ICON = { icon: 'star-full', color: 'charts.yellow' };
+
+/** The tree's icon for a run: its status, except for pruned and best trials. */
+export function runIcon(run: Run, best: boolean): { icon: string; color?: string } {
+  if (best) return BEST_TRIAL_ICON;
+  if (trialState(run) === 'PRUNED') return PRUNED_ICON;
+  return STATUS_ICON[run.info.status];
+}
+
+/** The description of a trial says pruned or best beside its metric. */
+export function trialDescription(run: Run, primaryMetric: string, best: boolean): string {
+  const base = runDescription(run, primaryMetric);
+  const mark = best ? 'best trial' : trialState(run) === 'PRUNED' ? 'pruned' : '';
+  return mark ? (base ? `${base} · ${mark}` : mark) : base;
+}
+
 export const STATUS_ICON: Record<RunStatus, { icon: string; color?: string }> = {
   FINISHED: { icon: 'pass', color: 'testing.iconPassed' },
   FAILED: { icon: 'error', color: 'testing.iconFailed' },

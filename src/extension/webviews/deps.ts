@@ -1,5 +1,6 @@
 /** What the panels need from the rest of the extension: given by the composition root. */
 import type * as vscode from 'vscode';
+import type { StudyStore } from '../../core/tuning';
 import type { RegistryStore } from '../../store/registry-store';
 import type { StoreFile } from '../../store/sql/store-file';
 import type { TrackingStore } from '../../store/tracking-store';
@@ -8,6 +9,8 @@ import type { Ui } from '../ui';
 export interface WebviewStores {
   tracking: TrackingStore;
   registry: RegistryStore;
+  /** Tuning studies (absent from a store that has none, e.g. a test double). */
+  studies?: StudyStore;
   /** The stores opened together; `file` is the workspace file (undefined for an MLflow server). */
   stores?: { file?: StoreFile };
 }

@@ -1,23 +1,50 @@
 /**
- * The webview panels' entry point for the composition root: registers "Compare Runs" and
- * "Review for Production" and the serializers that bring their panels back after a reload.
+ * The webview panels' entry point for the composition root: registers "Compare Runs", "Review
+ * for Production" and "Open Study…", and the serializers that bring their panels back after a reload.
  */
 import * as vscode from 'vscode';
 import { isInternalExperiment } from '../../core/internal-experiments';
 import { ModelOpsError } from '../../core/errors';
 import { compareSavedStateCheck } from '../../shared/compare-protocol';
+import type { Run } from '../../core/tracking';
 import { promotionSavedStateCheck } from '../../shared/promotion-protocol';
+import { studySavedStateCheck } from '../../shared/study-protocol';
+import { studyOfRun } from '../views/run-format';
 import { COMPARE_VIEW_TYPE, ComparePanel } from './compare-panel';
 import type { WebviewDeps } from './deps';
 import { registerExplorer } from './explorer-commands';
 import { Disposer } from './panel-shell';
 import { PROMOTION_VIEW_TYPE, PromotionPanel } from './promotion-panel';
+import { STUDY_VIEW_TYPE, StudyPanel } from './study-panel';
 import { folderFromArgs, runIdsFromArgs, versionFromArg } from './targets';
 
 export const WEBVIEW_COMMAND = {
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',
+  openStudy: 'modelops.openStudy',
 } as const;
+
+/** The study a command argument names: a study's run node of the tree, or `{ study }`. */
+function studyFromArg(arg: unknown): string | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as { study?: unknown; kind?: unknown; run?: Run };
+  if (typeof a.study === 'string') return a.study;
+  return a.kind === 'run' && a.run ? studyOfRun(a.run) : undefined;
+}
+
+/** From the palette: the study to show (the only one without asking), or undefined when dismissed. */
+async function pickStudy(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
+  const stores = await deps.stores(folder);
+  if (!stores?.studies) throw new ModelOpsError('INVALID_STATE', 'No ModelOps store is open in this workspace.');
+  const list = await stores.studies.listStudies();
+  if (list.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no studies yet: run ModelOps: Tune Hyperparameters… first.');
+  if (list.length === 1) return list[0].name;
+  const picked = await vscode.window.showQuickPick(
+    [...list].sort((a, b) => b.createdTime - a.createdTime).map((s) => ({ label: s.name, description: `${s.complete}/${s.trials} complete${s.best === undefined ? '' : ` · best ${s.metric} ${s.best}`}`, name: s.name })),
+    { title: 'Open which study?', ignoreFocusOut: true },
+  );
+  return picked?.name;
+}
 
 async function pickRuns(deps: WebviewDeps, folder: string | undefined): Promise<string[]> {
   const stores = await deps.stores(folder);
@@ -94,6 +121,17 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
       return target;
     }),
   );
+  disposer.add(
+    register(WEBVIEW_COMMAND.openStudy, async (arg?: unknown) => {
+      const given = studyFromArg(arg);
+      const scope = given !== undefined ? { folder: folderFromArgs([arg]) } : await paletteFolder(deps);
+      if (!scope) return undefined;
+      const study = given ?? (await pickStudy(deps, scope.folder));
+      if (study === undefined) return undefined;
+      StudyPanel.createOrShow(uri, deps, study, scope.folder);
+      return study;
+    }),
+  );
   registerExplorer(context, deps, register, disposer);
   // The webview's own saved state comes back here; it is validated like any other message.
   disposer.add(
@@ -118,6 +156,19 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
           deps.log.error('webview.promotion.restore', e);
           panel.dispose();
         }
+      },
+    }),
+  );
+  disposer.add(
+    vscode.window.registerWebviewPanelSerializer(STUDY_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        let name: string | undefined;
+        try {
+          name = studySavedStateCheck(state ?? {}, 'saved state').name;
+        } catch (e) {
+          deps.log.error('webview.study.restore', e);
+        }
+        StudyPanel.revive(panel, uri, deps, name);
       },
     }),
   );

@@ -27,7 +27,7 @@ const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** erf, Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7): plenty for ranking candidates. */
-function erf(x: number): number {
+export function erf(x: number): number {
   const s = x < 0 ? -1 : 1;
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);

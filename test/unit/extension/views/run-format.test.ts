@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Run, RunStatus } from '../../../../src/core/tracking';
-import { formatMetric, formatUtc, parentRunId, runContextValue, runDescription, runLabel, runTooltipMarkdown } from '../../../../src/extension/views/run-format';
+import { BEST_TRIAL_ICON, formatMetric, formatUtc, isBestTrial, parentRunId, PRUNED_ICON, runContextValue, runDescription, runIcon, runLabel, runTooltipMarkdown, STATUS_ICON, studyOfRun, trialDescription, trialState } from '../../../../src/extension/views/run-format';
 
 function aRun(o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string; model?: boolean } = {}): Run {
   const tags = [];
@@ -93,4 +93,54 @@ describe('run formatting for the Experiments tree', () => {
 test('a start time no Date can hold reads "invalid time" instead of breaking the tooltip', () => {
   assert.equal(formatUtc(9e15), 'invalid time');
   assert.equal(formatUtc(Date.UTC(2026, 11, 1, 10, 0, 0)), '2026-12-01 10:00:00 UTC');
+});
+
+describe('tuning trials in the tree', () => {
+  const trial = (number: number, state: string | undefined, accuracy: number): Run => {
+    const r = aRun({ name: `s-trial-${number}`, metrics: { accuracy }, parent: 'p'.repeat(32) });
+    r.data.tags.push({ key: 'modelops.study', value: 's' }, { key: 'modelops.trial', value: String(number) });
+    if (state) r.data.tags.push({ key: 'modelops.trial_state', value: state });
+    return r;
+  };
+  const study = (best?: string): Run => {
+    const r = aRun({ name: 's' });
+    if (best !== undefined) r.data.tags.push({ key: 'modelops.best_trial', value: best });
+    return r;
+  };
+
+  test('a pruned trial has its own icon and says pruned; a complete one keeps the FINISHED tick', () => {
+    const pruned = trial(3, 'PRUNED', 0.7);
+    assert.equal(trialState(pruned), 'PRUNED');
+    assert.deepEqual(runIcon(pruned, false), PRUNED_ICON);
+    assert.notDeepEqual(PRUNED_ICON, STATUS_ICON.FINISHED);
+    assert.equal(trialDescription(pruned, 'accuracy', false), 'accuracy 0.7000 · pruned');
+    const complete = trial(4, 'COMPLETE', 0.8);
+    assert.deepEqual(runIcon(complete, false), STATUS_ICON.FINISHED);
+    assert.equal(trialDescription(complete, 'accuracy', false), 'accuracy 0.8000');
+    assert.match(runTooltipMarkdown(pruned), /Trial 3 of study s · pruned/);
+  });
+
+  test('the trial the study names best is marked; a pruned or other trial, or a study still running, is not', () => {
+    assert.equal(isBestTrial(study('4'), trial(4, 'COMPLETE', 0.8)), true);
+    assert.equal(isBestTrial(study('4'), trial(5, 'COMPLETE', 0.9)), false);
+    assert.equal(isBestTrial(study('3'), trial(3, 'PRUNED', 0.7)), false);
+    assert.equal(isBestTrial(study(), trial(4, 'COMPLETE', 0.8)), false);
+    assert.deepEqual(runIcon(trial(4, 'COMPLETE', 0.8), true), BEST_TRIAL_ICON);
+    assert.equal(trialDescription(trial(4, 'COMPLETE', 0.8), 'accuracy', true), 'accuracy 0.8000 · best trial');
+    // A run that is not a trial is unchanged.
+    assert.equal(trialState(aRun()), undefined);
+    assert.deepEqual(runIcon(aRun({ status: 'FAILED' }), false), STATUS_ICON.FAILED);
+  });
+});
+
+test('a study\'s own run is run.study (Open Study is offered on it); its trials and other runs are not', () => {
+  const study = aRun({ name: 'tune-s' });
+  study.data.tags.push({ key: 'modelops.study', value: 's' });
+  assert.equal(runContextValue(study, false), 'run.study');
+  assert.equal(studyOfRun(study), 's');
+  const t = aRun({ name: 's-trial-0', parent: 'p'.repeat(32) });
+  t.data.tags.push({ key: 'modelops.study', value: 's' }, { key: 'modelops.trial', value: '0' });
+  assert.equal(runContextValue(t, false), 'run');
+  assert.equal(studyOfRun(t), undefined);
+  assert.equal(runContextValue(aRun(), false), 'run');
 });

@@ -1,0 +1,53 @@
+/**
+ * The study panel's messages: the host sends the whole state (the study list, the chosen study's
+ * trials, best trial, history and importances); the webview asks to show another study, to
+ * refresh, or to open a trial's run.
+ */
+import type { Infer } from './validate';
+import { arr, literal, num, nullable, numbers, numbersOrNull, obj, str, strings } from './validate';
+import { emptyParams, okResult, READY, readyParams } from './protocol';
+
+const studySummaryCheck = obj({ name: str, metric: str, direction: literal('maximize', 'minimize'), sampler: str, pruner: str, trials: num, complete: num, runId: str }, { best: num });
+
+/** A param value as text (`none` for null), so hostile names and values stay plain strings. */
+const trialRowCheck = obj({ number: num, state: literal('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'), params: arr(strings(2), 10_000) }, { value: num, durationMs: num, runId: str });
+
+const importanceCheck = obj({ param: str, pedAnova: num, fanova: num });
+
+const studyDetailCheck = obj(
+  {
+  study: studySummaryCheck,
+  trials: arr(trialRowCheck, 1_000_000),
+  /** The best COMPLETE trial's number, or null when none completed. */
+  bestTrial: nullable(num),
+  /** Per trial in order: its value (COMPLETE only) and the best so far. */
+  history: obj({ numbers: numbers(1_000_000), values: numbersOrNull(1_000_000), best: numbersOrNull(1_000_000) }),
+  importance: arr(importanceCheck, 10_000),
+  },
+  /** Why there are no importances (too few complete trials). */
+  { importanceNote: str },
+);
+
+export const studyStateCheck = obj({ status: literal('loading', 'ready', 'error'), studies: arr(studySummaryCheck, 100_000), detail: nullable(studyDetailCheck) }, { message: str });
+
+export const studyContract = {
+  requests: {
+    'study/openRun': { params: obj({ runId: str }), result: okResult },
+  },
+  toWebview: {
+    'study/state': studyStateCheck,
+  },
+  toHost: {
+    [READY]: readyParams,
+    'study/refresh': emptyParams,
+    'study/select': obj({ name: str }),
+  },
+} as const;
+
+export type StudyContract = typeof studyContract;
+export type StudySummary = Infer<typeof studySummaryCheck>;
+export type TrialRow = Infer<typeof trialRowCheck>;
+export type StudyDetail = Infer<typeof studyDetailCheck>;
+export type StudyState = Infer<typeof studyStateCheck>;
+
+export const studySavedStateCheck = obj({}, { name: str });

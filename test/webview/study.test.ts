@@ -1,0 +1,102 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StudyState, TrialRow } from '../../src/shared/study-protocol';
+import { HOSTILE_NAME, seeded } from './builders';
+import type { Fixture } from './harness';
+import { Harness } from './harness';
+
+/** Param names a user (or an attacker's space file) could give a study. */
+const HOSTILE_PARAMS = [HOSTILE_NAME, '__proto__', 'constructor', '=HYPERLINK("http://evil.example","x")', 'ключ.日本'];
+const STATES: TrialRow['state'][] = ['COMPLETE', 'COMPLETE', 'PRUNED', 'COMPLETE', 'FAIL'];
+
+/** `n` trials, the last one RUNNING; the best value is 0.99 at trial 776 when n > 776. */
+function aStudyState(n: number): StudyState {
+  const rand = seeded(17);
+  const trials: TrialRow[] = Array.from({ length: n }, (_, i) => {
+    const state = i === n - 1 ? 'RUNNING' : STATES[i % STATES.length];
+    const row: TrialRow = { number: i, state, params: HOSTILE_PARAMS.map((p, j) => [p, j === 0 ? HOSTILE_NAME : (rand() * 10).toFixed(3)]) };
+    if (state === 'COMPLETE' || state === 'PRUNED') row.value = i === 776 ? 0.99 : 0.5 + rand() * 0.4;
+    if (state !== 'RUNNING') row.durationMs = 1000 + i;
+    return row;
+  });
+  let best: number | null = null;
+  const values = trials.map((t) => (t.state === 'COMPLETE' ? t.value! : null));
+  const bests = values.map((v) => (best = v !== null && (best === null || v > best) ? v : best));
+  const bestTrial = trials.filter((t) => t.state === 'COMPLETE').sort((a, b) => b.value! - a.value!)[0]?.number ?? null;
+  const summary = { name: HOSTILE_NAME, metric: 'accuracy', direction: 'maximize' as const, sampler: 'tpe', pruner: 'median', trials: n, complete: values.filter((v) => v !== null).length, runId: 'r'.repeat(32), ...(bestTrial !== null ? { best: trials[bestTrial].value! } : {}) };
+  return {
+    status: 'ready',
+    studies: [summary, { ...summary, name: 'other-study', trials: 3, complete: 1 }],
+    detail: {
+      study: summary,
+      trials,
+      bestTrial,
+      history: { numbers: trials.map((t) => t.number), values, best: bests },
+      importance: HOSTILE_PARAMS.map((param, i) => ({ param, pedAnova: [0.6, 0.2, 0.1, 0.06, 0.04][i], fanova: [0.7, 0.1, 0.1, 0.05, 0.05][i] })),
+    },
+  };
+}
+
+const fixtureFor = (state: StudyState, extra: Partial<Fixture> = {}): Fixture => ({ initial: { kind: 'notification', method: 'study/state', params: state }, ...extra });
+
+describe('study panel in Chromium', () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await Harness.start();
+  });
+  after(async () => {
+    await harness?.stop();
+  });
+
+  test('1,000 trials with hostile param names: states with distinct icons, the best trial, history and importances, all as text', async () => {
+    const panel = await harness.open('study', fixtureFor(aStudyState(1000)));
+    await panel.page.waitForSelector('[data-testid="trials"]');
+    await panel.waitFor(`document.body.dataset.chart === 'drawn'`);
+    assert.equal(await panel.page.locator('[data-testid="trials"] tbody tr').count(), 1000);
+    // Every state is shown, each with its own icon.
+    const icons = await panel.page.$$eval('td.state', (cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-state'), c.querySelector('.state-icon')?.textContent ?? ''])));
+    assert.deepEqual(Object.keys(icons).sort(), ['COMPLETE', 'FAIL', 'PRUNED', 'RUNNING']);
+    assert.equal(new Set(Object.values(icons)).size, 4, JSON.stringify(icons));
+    assert.match((await panel.page.textContent('section[aria-label="Trials"] h2')) ?? '', /Trials \(1000: 600 complete, 200 pruned, 199 fail, 1 running\)/);
+    // The best trial: marked in the table, its params listed.
+    assert.equal(await panel.page.getAttribute('tr.best', 'data-trial'), '776');
+    assert.match((await panel.page.textContent('[data-testid="best"] h2')) ?? '', /Best trial: #776, accuracy 0\.99/);
+    const bestParams = await panel.page.$$eval('[data-testid="best"] .best-params th', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual(bestParams, HOSTILE_PARAMS);
+    const importance = await panel.page.$$eval('[data-testid="importance"] tbody th', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual(importance, HOSTILE_PARAMS);
+    assert.match((await panel.page.textContent('[data-testid="importance"] tbody tr:first-child')) ?? '', /60\.0%.*70\.0%/);
+    // Hostile strings are text: nothing they name was created or run.
+    assert.match((await panel.page.textContent('h1')) ?? '', /<img src=x onerror=alert\(1\)>/);
+    assert.equal(await panel.page.locator('img, script:not([src])').count(), 0);
+    assert.match((await panel.page.textContent('tr[data-trial="3"] td.params')) ?? '', /__proto__=\d/);
+    assert.deepEqual(panel.dialogs, []);
+    assert.deepEqual(await panel.cspViolations(), []);
+    assert.deepEqual(panel.errors, []);
+    await panel.screenshot('study-dark');
+    await panel.close();
+  });
+
+  test('a store change delivers trials live; choosing another study asks the host for it', async () => {
+    const panel = await harness.open('study', fixtureFor(aStudyState(10)), 'light');
+    await panel.page.waitForSelector('[data-testid="trials"]');
+    assert.equal(await panel.page.locator('[data-testid="trials"] tbody tr').count(), 10);
+    await panel.deliver({ kind: 'notification', method: 'study/state', params: aStudyState(12) });
+    await panel.waitFor(`document.querySelectorAll('[data-testid="trials"] tbody tr').length === 12`);
+    assert.equal(await panel.page.getAttribute('tr[data-trial="11"] td.state', 'data-state'), 'RUNNING');
+    assert.equal(await panel.page.getAttribute('tr[data-trial="9"] td.state', 'data-state'), 'FAIL');
+    await panel.page.click('tr[data-study="other-study"] a');
+    const select = (await panel.posted()).find((m) => m.method === 'study/select');
+    assert.deepEqual(select?.params, { name: 'other-study' });
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+
+  test('no study yet says how to start one', async () => {
+    const panel = await harness.open('study', fixtureFor({ status: 'ready', studies: [], detail: null, message: 'No studies yet: run ModelOps: Tune Hyperparameters… (or modelops tune).' }));
+    await panel.page.waitForSelector('[data-testid="empty"]');
+    assert.match((await panel.page.textContent('[data-testid="empty"]')) ?? '', /Tune Hyperparameters/);
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Study panel: the store's tuning studies, and for one of them its trials (state, value, params,
+ * duration), the best trial's params, the optimisation history and the parameter importances.
+ * The host re-sends the state whenever the store changes, so a running study fills in live.
+ */
+import '../styles/common.css';
+import '../styles/study.css';
+import type { StudyDetail, StudyState, StudySummary, TrialRow } from '../../../src/shared/study-protocol';
+import { studyContract } from '../../../src/shared/study-protocol';
+import { formatNumber } from '../../../src/shared/format';
+import { historyChart } from '../charts/history-chart';
+import type { HistoryChart } from '../charts/history-chart';
+import { WebviewChannel, vscodeApi } from '../common/channel';
+import { append, clear, el, setStatus } from '../common/dom';
+import { chartTheme } from '../common/theme';
+import { button, progressRing, registerToolkit } from '../toolkit/components';
+
+registerToolkit();
+const api = vscodeApi();
+let state: StudyState = { status: 'loading', studies: [], detail: null };
+let chart: HistoryChart | undefined;
+
+const status = el('div', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'status' } });
+const channel = new WebviewChannel(studyContract, api, (message) => setStatus(status, `Ignored a malformed message from the extension: ${message}`, 'error'));
+const root = el('main', { attrs: { 'data-testid': 'study-root' } });
+document.body.append(root);
+
+/** Distinct symbol and class per state; the word is there for screen readers and copy. */
+const STATE_MARK: Record<TrialRow['state'], string> = { COMPLETE: '✓', PRUNED: '✂', FAIL: '✗', RUNNING: '⟳' };
+
+function stateCell(s: TrialRow['state']): HTMLElement {
+  return el('td', { className: `state state-${s.toLowerCase()}`, attrs: { 'data-state': s } }, el('span', { className: 'state-icon', attrs: { 'aria-hidden': 'true' } }, STATE_MARK[s]), ` ${s}`);
+}
+
+function duration(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+const paramsText = (params: string[][]): string => params.map(([k, v]) => `${k}=${v}`).join('  ');
+
+function studyList(studies: StudySummary[], selected: string): HTMLElement {
+  return el(
+    'table',
+    { className: 'studies', attrs: { 'data-testid': 'studies' } },
+    el('thead', {}, el('tr', {}, ...['Study', 'Metric', 'Best', 'Trials', 'Complete', 'Sampler'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
+    el(
+      'tbody',
+      {},
+      ...studies.map((s) =>
+        el(
+          'tr',
+          { className: s.name === selected ? 'selected' : '', attrs: { 'data-study': s.name, ...(s.name === selected ? { 'aria-current': 'true' } : {}) } },
+          el('th', { attrs: { scope: 'row' } }, el('a', { attrs: { href: '#', 'data-testid': 'study-link' }, on: { click: (e) => (e.preventDefault(), channel.notify('study/select', { name: s.name })) } }, s.name)),
+          el('td', {}, `${s.metric} ${s.direction === 'maximize' ? '↑' : '↓'}`),
+          el('td', { className: 'num' }, s.best === undefined ? '—' : formatNumber(s.best)),
+          el('td', { className: 'num' }, String(s.trials)),
+          el('td', { className: 'num' }, String(s.complete)),
+          el('td', {}, `${s.sampler} · ${s.pruner}`),
+        ),
+      ),
+    ),
+  );
+}
+
+function bestSection(d: StudyDetail): HTMLElement {
+  const best = d.bestTrial === null ? undefined : d.trials.find((t) => t.number === d.bestTrial);
+  if (!best) return el('section', { attrs: { 'aria-label': 'Best trial', 'data-testid': 'best' } }, el('h2', {}, 'Best trial'), el('p', {}, 'No trial has completed yet.'));
+  return el(
+    'section',
+    { attrs: { 'aria-label': 'Best trial', 'data-testid': 'best' } },
+    el('h2', {}, `Best trial: #${best.number}, ${d.study.metric} ${formatNumber(best.value ?? null)}`),
+    el('table', { className: 'best-params' }, el('tbody', {}, ...best.params.map(([k, v]) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, k), el('td', { className: 'num' }, v))))),
+    best.runId ? button('Open Run', () => void channel.request('study/openRun', { runId: best.runId! }).catch((e: Error) => setStatus(status, e.message, 'error'))) : null,
+  );
+}
+
+function importanceSection(d: StudyDetail): HTMLElement {
+  const section = el('section', { attrs: { 'aria-label': 'Parameter importance', 'data-testid': 'importance' } }, el('h2', {}, 'Parameter importance'));
+  if (d.importance.length === 0) return (append(section, el('p', {}, d.importanceNote ?? 'No importances yet.')), section);
+  // Through the CSSOM: the panel's CSP allows no inline style attributes.
+  const bar = (x: number): HTMLElement => {
+    const b = el('span', { className: 'bar', attrs: { 'aria-hidden': 'true' } });
+    b.style.width = `${Math.round(100 * x)}px`;
+    return b;
+  };
+  append(
+    section,
+    el(
+      'table',
+      { className: 'importance' },
+      el('thead', {}, el('tr', {}, ...['Param', 'PED-ANOVA', 'fANOVA'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
+      el('tbody', {}, ...d.importance.map((r) => el('tr', { attrs: { 'data-param': r.param } }, el('th', { attrs: { scope: 'row' } }, r.param), el('td', { className: 'num' }, `${(100 * r.pedAnova).toFixed(1)}%`, bar(r.pedAnova)), el('td', { className: 'num' }, `${(100 * r.fanova).toFixed(1)}%`, bar(r.fanova))))),
+    ),
+  );
+  return section;
+}
+
+function trialsTable(d: StudyDetail): HTMLElement {
+  const counts = d.trials.reduce<Record<string, number>>((acc, t) => ((acc[t.state] = (acc[t.state] ?? 0) + 1), acc), {});
+  const summary = (['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
+  return el(
+    'section',
+    { attrs: { 'aria-label': 'Trials' } },
+    el('h2', {}, `Trials (${d.trials.length}${summary ? `: ${summary}` : ''})`),
+    el(
+      'table',
+      { className: 'trials', attrs: { 'data-testid': 'trials' } },
+      el('thead', {}, el('tr', {}, ...['#', 'State', d.study.metric, 'Params', 'Duration'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
+      el(
+        'tbody',
+        {},
+        ...d.trials.map((t) =>
+          el(
+            'tr',
+            { className: t.number === d.bestTrial ? 'best' : '', attrs: { 'data-trial': String(t.number) } },
+            el('td', { className: 'num' }, String(t.number), t.number === d.bestTrial ? el('span', { className: 'best-mark', attrs: { title: 'best trial' } }, ' ★') : null),
+            stateCell(t.state),
+            el('td', { className: 'num' }, t.value === undefined ? '' : formatNumber(t.value)),
+            el('td', { className: 'params', attrs: { title: paramsText(t.params) } }, paramsText(t.params)),
+            el('td', { className: 'num' }, duration(t.durationMs)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function historySection(d: StudyDetail): HTMLElement {
+  chart?.destroy();
+  const theme = chartTheme();
+  const width = Math.max(320, Math.min(1000, root.clientWidth - 16));
+  chart = historyChart(`${d.study.metric}: trial values and best so far`, { steps: d.history.numbers, series: [d.history.values, d.history.best] }, ['value', 'best so far'], [0, 1], theme, width, () => (document.body.dataset.chart = 'drawn'), 'step');
+  return el('section', { attrs: { 'aria-label': 'Optimisation history', 'data-testid': 'history' } }, el('h2', {}, 'Optimisation history'), chart.element);
+}
+
+function render(): void {
+  clear(root);
+  document.body.dataset.state = state.status;
+  if (state.status === 'loading') {
+    root.append(el('div', { className: 'placeholder', attrs: { 'aria-busy': 'true' } }, progressRing('Loading the studies'), el('p', {}, 'Loading the studies…')), status);
+    return;
+  }
+  if (state.status === 'error' || !state.detail) {
+    append(root, el('div', { className: 'placeholder', attrs: { 'data-testid': 'empty' } }, el('p', {}, state.message ?? 'No studies yet.')), state.studies.length ? studyList(state.studies, '') : null, button('Retry', () => channel.notify('study/refresh', {})), status);
+    return;
+  }
+  const d = state.detail;
+  append(
+    root,
+    el('h1', {}, `Study ${d.study.name}`),
+    el('p', { className: 'subtitle' }, `${d.study.metric} (${d.study.direction}) · ${d.study.sampler} sampler · ${d.study.pruner} pruner`),
+    status,
+    studyList(state.studies, d.study.name),
+    bestSection(d),
+    historySection(d),
+    importanceSection(d),
+    trialsTable(d),
+  );
+  api.setState({ name: d.study.name });
+}
+
+let lastStateJson = '';
+channel.onNotification('study/state', (next) => {
+  const json = JSON.stringify(next);
+  if (json === lastStateJson) return;
+  lastStateJson = json;
+  state = next;
+  render();
+});
+render();
+channel.ready();
