@@ -131,11 +131,18 @@ export class Workbench {
 
   /** F1, type the command's title, Enter. Leaves the palette to the command's own prompts. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.quickInput();
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    // On a loaded machine the palette sometimes opens before its command list is filled and keeps showing the
+    // typed text unmatched: close it and open it once more before giving up.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      const input = this.quickInput();
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(`>${title}`);
+      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      const shown = await row.waitFor({ timeout: 15_000 }).then(() => true, (e: unknown) => (attempt < 2 ? false : Promise.reject(e)));
+      if (shown) break;
+      await this.page.keyboard.press('Escape');
+    }
     await this.page.keyboard.press('Enter');
   }
 
