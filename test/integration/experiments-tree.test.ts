@@ -83,8 +83,8 @@ suite('Experiments view', () => {
       return i instanceof vscode.ThemeIcon ? i.id : undefined;
     };
     assert.deepEqual(['trial-0', 'trial-1', 'trial-2'].map(icon), ['pass', 'star-full', 'filter']);
-    assert.match(under.find((r) => r.label === 'trial-2')?.description ?? '', /· pruned$/);
-    assert.match(under.find((r) => r.label === 'trial-1')?.description ?? '', /· best trial$/);
+    assert.match(under.find((r) => r.label === 'trial-2')?.description ?? '', /(^|· )pruned$/, 'the mark, after the metric when there is one');
+    assert.match(under.find((r) => r.label === 'trial-1')?.description ?? '', /(^|· )best trial$/);
   });
 
   test('refreshes by itself when another process writes the store', async () => {
