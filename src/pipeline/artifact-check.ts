@@ -1,6 +1,7 @@
 import { ModelOpsError } from '../core/errors';
 import type { ViewType } from '../core/tracking';
 import type { TrackingStore } from '../store/tracking-store';
+import { allPages } from '../core/paging';
 
 export interface MissingArtifacts {
   /** Runs looked at (active and deleted, every experiment). */
@@ -18,29 +19,19 @@ export interface MissingArtifacts {
 export async function findMissingArtifacts(tracking: TrackingStore): Promise<MissingArtifacts> {
   const out: MissingArtifacts = { runs: 0, missing: [] };
   for (const experimentId of await allExperimentIds(tracking, 'ALL')) {
-    let pageToken: string | undefined;
-    do {
-      const page = await tracking.searchRuns({ experimentIds: [experimentId], runViewType: 'ALL', maxResults: 1000, pageToken });
-      for (const run of page.items) {
-        out.runs++;
-        if (!(await artifactsFound(tracking, run.info.runId))) out.missing.push({ runId: run.info.runId, experimentId, artifactUri: run.info.artifactUri });
-      }
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+    const runs = await allPages((pageToken) => tracking.searchRuns({ experimentIds: [experimentId], runViewType: 'ALL', maxResults: 1000, pageToken }));
+    for (const run of runs) {
+      out.runs++;
+      if (!(await artifactsFound(tracking, run.info.runId))) out.missing.push({ runId: run.info.runId, experimentId, artifactUri: run.info.artifactUri });
+    }
   }
   return out;
 }
 
 /** Every experiment's id, page after page. */
 export async function allExperimentIds(tracking: TrackingStore, viewType: ViewType): Promise<string[]> {
-  const ids: string[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await tracking.searchExperiments({ viewType, maxResults: 1000, pageToken });
-    ids.push(...page.items.map((e) => e.experimentId));
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return ids;
+  const experiments = await allPages((pageToken) => tracking.searchExperiments({ viewType, maxResults: 1000, pageToken }));
+  return experiments.map((e) => e.experimentId);
 }
 
 async function artifactsFound(tracking: TrackingStore, runId: string): Promise<boolean> {

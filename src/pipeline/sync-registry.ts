@@ -1,8 +1,9 @@
 import { ModelOpsError } from '../core/errors';
 import type { ModelVersion, RegisteredModel } from '../core/registry';
-import type { Page } from '../core/tracking';
 import type { RegistryStore } from '../store/registry-store';
 import type { SyncContext } from './sync-runs';
+import { checkCancelled } from './sync-runs';
+import { allPages } from '../core/paging';
 
 /**
  * `modelops sync`'s registry: registered models, their versions (source and run mapped to the copied run), stages,
@@ -19,24 +20,13 @@ export interface RegistryContext extends SyncContext {
   actor: string;
 }
 
-async function allPages<T>(page: (token: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    out.push(...p.items);
-    token = p.nextPageToken;
-  } while (token);
-  return out;
-}
-
 const versionsOf = (r: RegistryStore, name: string): Promise<ModelVersion[]> =>
   allPages((t) => r.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, maxResults: 1000, ...(t ? { pageToken: t } : {}) }));
 
 export async function syncRegistry(ctx: RegistryContext): Promise<void> {
   const models = await allPages<RegisteredModel>((t) => ctx.fromRegistry.searchRegisteredModels({ maxResults: 1000, ...(t ? { pageToken: t } : {}) }));
   for (const model of models) {
-    if (ctx.signal?.aborted) throw new ModelOpsError('CANCELLED', 'sync cancelled: run it again to carry on where it stopped');
+    checkCancelled(ctx.signal);
     await syncModel(ctx, model);
   }
 }

@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
 import { ModelOpsError } from '../core/errors';
 import { isInternalExperiment } from '../core/internal-experiments';
-import type { Experiment, Page, Run, Tag } from '../core/tracking';
+import type { Experiment, Run, Tag } from '../core/tracking';
 import { logBatchChunked } from '../store/batch-chunks';
 import type { TrackingStore } from '../store/tracking-store';
+import { allPages } from '../core/paging';
 
 /**
  * `modelops sync`'s runs: every active experiment (by name) and its runs, with params, every metric's history, tags,
@@ -39,19 +40,8 @@ export interface SyncContext {
 const tagOf = (run: Run, key: string): string | undefined => run.data.tags.find((t) => t.key === key)?.value;
 export const originOf = (run: Run): string => tagOf(run, ORIGIN_TAG) ?? run.info.runId;
 
-function checkCancelled(signal: AbortSignal | undefined): void {
+export function checkCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ModelOpsError('CANCELLED', 'sync cancelled: run it again to carry on where it stopped');
-}
-
-async function allPages<T>(page: (token: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    out.push(...p.items);
-    token = p.nextPageToken;
-  } while (token);
-  return out;
 }
 
 export async function allRuns(store: TrackingStore, experimentId: string): Promise<Run[]> {

@@ -3,20 +3,14 @@ import { deleteAlias, setAlias } from '../../pipeline/promote';
 import type { CommandSpec } from '../command';
 import { formatFields, formatTable, formatTime } from '../output';
 import { actorOf, actorOption, registryStores, stringOption, versionTable } from './registry-context';
+import { allPages } from '../../core/paging';
 
 /** `modelops models list|show|history` and `modelops alias set|delete`. */
 
 async function allModels(ctx: Parameters<CommandSpec['run']>[0]): Promise<RegisteredModel[]> {
   const { registry } = await registryStores(ctx);
-  const out: RegisteredModel[] = [];
-  let pageToken: string | undefined;
   const filter = stringOption(ctx, 'filter');
-  do {
-    const page = await registry.searchRegisteredModels({ maxResults: 1000, ...(filter ? { filter } : {}), ...(pageToken ? { pageToken } : {}) });
-    out.push(...page.items);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return out;
+  return allPages((pageToken) => registry.searchRegisteredModels({ maxResults: 1000, ...(filter ? { filter } : {}), ...(pageToken ? { pageToken } : {}) }));
 }
 
 const stageSummary = (m: RegisteredModel): string => m.latestVersions.map((v) => `${v.currentStage}:v${v.version}`).join(' ');
