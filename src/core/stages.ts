@@ -25,6 +25,19 @@ export function canonicalStage(stage: string): Stage {
   return found;
 }
 
+/** A transition's target stage, refused as MLflow refuses archiving existing versions for a stage that is not active. */
+export function transitionTarget(stage: string, archiveExistingVersions: boolean): Stage {
+  const target = canonicalStage(stage);
+  if (archiveExistingVersions && !ACTIVE_STAGES.includes(target)) {
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${ACTIVE_STAGES.join(', ')}`,
+      { location: 'archive_existing_versions' },
+    );
+  }
+  return target;
+}
+
 export function isStage(value: string): value is Stage {
   return (STAGES as readonly string[]).includes(value);
 }

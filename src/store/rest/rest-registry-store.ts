@@ -1,7 +1,7 @@
 import { ModelOpsError } from '../../core/errors';
 import { modelVersionFromJson, registeredModelFromJson } from '../../core/mlflow-wire';
 import type { AuditEntry, AuditInput, ModelVersion, RegisteredModel } from '../../core/registry';
-import { ACTIVE_STAGES, STAGES, canonicalStage } from '../../core/stages';
+import { STAGES, canonicalStage, transitionTarget } from '../../core/stages';
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
 import { reportsOf, REPORT_TAG_PREFIX } from '../../registry/registry-tags';
@@ -174,14 +174,7 @@ export class RestRegistryStore implements RegistryStore {
   }
 
   async transitionModelVersionStage(name: string, version: string, stage: string, archiveExistingVersions: boolean, audit?: TransitionAudit): Promise<ModelVersion> {
-    const target = canonicalStage(stage);
-    if (archiveExistingVersions && !ACTIVE_STAGES.includes(target)) {
-      throw new ModelOpsError(
-        'INVALID_PARAMETER_VALUE',
-        `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${ACTIVE_STAGES.join(', ')}`,
-        { location: 'archive_existing_versions' },
-      );
-    }
+    const target = transitionTarget(stage, archiveExistingVersions);
     return this.mover.move(name, version, target, archiveExistingVersions, audit);
   }
 

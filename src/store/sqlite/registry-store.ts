@@ -3,7 +3,7 @@ import { ModelOpsError } from '../../core/errors';
 import { encodePageToken } from '../../core/page-token';
 import type { AuditEntry, AuditInput, ModelVersion, RegisteredModel } from '../../core/registry';
 import type { Stage } from '../../core/stages';
-import { ACTIVE_STAGES, STAGES, STAGE_DELETED_INTERNAL, canonicalStage } from '../../core/stages';
+import { STAGES, STAGE_DELETED_INTERNAL, canonicalStage, transitionTarget } from '../../core/stages';
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
 import type { DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
@@ -255,14 +255,7 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   async transitionModelVersionStage(name: string, version: string, stage: string, archiveExistingVersions: boolean, audit?: TransitionAudit): Promise<ModelVersion> {
-    const target = canonicalStage(stage);
-    if (archiveExistingVersions && !ACTIVE_STAGES.includes(target)) {
-      throw new ModelOpsError(
-        'INVALID_PARAMETER_VALUE',
-        `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${ACTIVE_STAGES.join(', ')}`,
-        { location: 'archive_existing_versions' },
-      );
-    }
+    const target = transitionTarget(stage, archiveExistingVersions);
     return this.db.write((db) => transitionIn(db, this.now(), name, version, target, archiveExistingVersions, audit));
   }
 
