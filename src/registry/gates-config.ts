@@ -1,10 +1,10 @@
 import { checkNesting } from '../core/json-text';
 import { existsSync, readFileSync } from 'node:fs';
 import { ModelOpsError } from '../core/errors';
-import type { Bad, GateField } from './gates/gate';
+import type { Bad } from './gates/gate';
 import { isObject } from './gates/gate';
 import type { GateSpec } from './gates/gate-list';
-import { GATES } from './gates/gate-list';
+import { GATE_FIELDS } from './gates/gate-list';
 
 /**
  * The validation gates of one registered model, from the workspace file `.modelops/gates.json`:
@@ -35,11 +35,9 @@ export interface GatesFile {
 
 export const DEFAULT_GATES_PATH = '.modelops/gates.json';
 
-/** Every gate's fields, in list order: what a gates spec may hold. */
-const FIELDS: readonly [string, GateField<unknown>][] = GATES.flatMap((g) => Object.entries(g.fields as Record<string, GateField<unknown>>));
 
 /** The gates with no file at all: each field's own default (a field without one is optional in GateSpec). */
-export const BUILTIN_GATES = Object.fromEntries(FIELDS.filter(([, f]) => f.default !== undefined).map(([k, f]) => [k, f.default])) as Partial<GateSpec> as GateSpec;
+export const BUILTIN_GATES = Object.fromEntries(GATE_FIELDS.filter(([, f]) => f.default !== undefined).map(([k, f]) => [k, f.default])) as Partial<GateSpec> as GateSpec;
 
 /** Reads and schema-checks the gates file; a missing file means the built-in gates. */
 export function loadGatesFile(path: string): GatesFile {
@@ -107,10 +105,10 @@ function checkSpec(value: unknown, at: string, bad: Bad): Partial<GateSpec> {
   if (!isObject(value)) bad(at, 'must be an object');
   const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) {
-    if (!FIELDS.some(([f]) => f === k)) bad(`${at}.${k}`, `unknown field (expected one of ${FIELDS.map(([f]) => f).join(', ')})`);
+    if (!GATE_FIELDS.some(([f]) => f === k)) bad(`${at}.${k}`, `unknown field (expected one of ${GATE_FIELDS.map(([f]) => f).join(', ')})`);
   }
   const spec: Record<string, unknown> = {};
-  for (const [k, field] of FIELDS) if (v[k] !== undefined) spec[k] = field.parse(v[k], `${at}.${k}`, bad);
+  for (const [k, field] of GATE_FIELDS) if (v[k] !== undefined) spec[k] = field.parse(v[k], `${at}.${k}`, bad);
   // Each value came from its own field's parser, which is typed by the gate that owns it.
   return spec as Partial<GateSpec>;
 }

@@ -1,4 +1,4 @@
-import type { Gate } from './gate';
+import type { Gate, GateField } from './gate';
 import { baselineGate } from './baseline-gate';
 import { dataGate } from './data-gate';
 import { latencyGate } from './latency-gate';
@@ -22,3 +22,6 @@ export type GateSpec = Configs<typeof GATES>;
 
 /** The report's `gate` field. */
 export type GateKind = (typeof GATES)[number]['kind'];
+
+/** Every gate's fields, in list order: what a gates spec may hold. */
+export const GATE_FIELDS: readonly [string, GateField<unknown>][] = GATES.flatMap((g) => Object.entries(g.fields as Record<string, GateField<unknown>>));
