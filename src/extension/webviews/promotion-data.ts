@@ -15,7 +15,8 @@ import { compareMetricKeys, isBetter, metricMeaning } from '../../core/metric-me
 import { BASELINE_PREFIX, BASELINE_TAG } from '../../pipeline/train-baseline';
 import { standingRejection } from '../../registry/review-state';
 import type { DatasetLineage, Decision, MetricComparison, NoSkillVerdict, PromotionReview, PromotionState, ReviewSide, Signature, ValidationReport } from '../../shared/promotion-protocol';
-import { STAGES } from '../../shared/promotion-protocol';
+import type { Stage } from '../../core/stages';
+import { isStage } from '../../core/stages';
 import type { RegistryStore } from '../../store/registry-store';
 import type { TrackingStore } from '../../store/tracking-store';
 import { readFeatureImportance } from './artifact-data';
@@ -25,8 +26,8 @@ export interface ReviewStores {
   registry: RegistryStore;
 }
 
-function stage(s: string): (typeof STAGES)[number] {
-  return (STAGES as readonly string[]).includes(s) ? (s as (typeof STAGES)[number]) : 'None';
+function stage(s: string): Stage {
+  return isStage(s) ? s : 'None';
 }
 
 async function signatureOf(tracking: TrackingStore, version: ModelVersion): Promise<Signature | null> {
