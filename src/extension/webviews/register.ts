@@ -11,6 +11,7 @@ import { promotionSavedStateCheck } from '../../shared/promotion-protocol';
 import { studySavedStateCheck } from '../../shared/study-protocol';
 import { studyOfRun } from '../views/run-format';
 import { COMPARE_VIEW_TYPE, ComparePanel } from './compare-panel';
+import { COMMAND } from '../commands/ids';
 import type { WebviewDeps } from './deps';
 import { registerExplorer } from './explorer-commands';
 import { Disposer } from './panel-shell';
@@ -18,10 +19,11 @@ import { PROMOTION_VIEW_TYPE, PromotionPanel } from './promotion-panel';
 import { STUDY_VIEW_TYPE, StudyPanel } from './study-panel';
 import { folderFromArgs, runIdsFromArgs, versionFromArg } from './targets';
 
+/** The panel commands registered here (ids from commands/ids.ts). */
 export const WEBVIEW_COMMAND = {
-  compareRuns: 'modelops.compareRuns',
-  reviewForProduction: 'modelops.reviewForProduction',
-  openStudy: 'modelops.openStudy',
+  compareRuns: COMMAND.compareRuns,
+  reviewForProduction: COMMAND.reviewForProduction,
+  openStudy: COMMAND.openStudy,
 } as const;
 
 /** The study a command argument names: a study's run node of the tree, or `{ study }`. */
