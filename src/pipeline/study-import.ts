@@ -42,6 +42,8 @@ export interface ImportOptions extends EngineOptions {
   pruner?: string;
   /** Given: the study is stored so that `modelops tune --study <name>` resumes it. */
   resume?: ResumeWith;
+  /** Every 100 trials copied (each trial is a few commits: a large study takes a while). */
+  onProgress?: (message: string) => void;
 }
 
 export interface ImportResult {
@@ -163,9 +165,16 @@ export async function importOptunaStudy(store: TrackingStore, studies: StudyStor
   await studies.createStudy(record);
   const copied = source.trials.filter((t) => t.state !== 'WAITING').map((t) => stateOf(frozenTrial(t)));
   const counts: Record<string, number> = {};
-  for (const t of copied) {
-    await copyTrial(store, studies, record, t);
-    counts[t.state] = (counts[t.state] ?? 0) + 1;
+  try {
+    for (const [i, t] of copied.entries()) {
+      await copyTrial(store, studies, record, t);
+      counts[t.state] = (counts[t.state] ?? 0) + 1;
+      if ((i + 1) % 100 === 0 && i + 1 < copied.length) options.onProgress?.(`copied ${i + 1} of ${copied.length} trials`);
+    }
+  } catch (e) {
+    // What was copied stays (each trial is whole); the study's run says the copy did not finish.
+    await store.updateRun(run.info.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+    throw e;
   }
   await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() });
   return {

@@ -59,6 +59,7 @@ export const studiesImportCommand: CommandSpec = {
       sampler: oneOf(ctx, 'sampler', ['tpe', 'random', 'grid'] as const),
       pruner: oneOf(ctx, 'pruner', ['median', 'none'] as const),
       ...(resume ? { resume } : {}),
+      onProgress: (m) => ctx.io.stderr.write(`${m}\n`),
     });
     if (ctx.json) return ctx.printJson(result);
     const counts = Object.entries(result.counts).map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ') || 'no trials';
