@@ -4,6 +4,8 @@ import type { Distribution } from '../../tuning/distributions';
 import { better, lastIntermediate } from '../../tuning/trial';
 import type { EngineOptions } from '../engine';
 import { ChangeNotifier } from '../sql/change-notifier';
+import type { FileSignature } from '../sql/file-signature';
+import { sameSignature, signatureOf } from '../sql/file-signature';
 import type { OptunaFile, OptunaStudy, OptunaTrial } from './optuna-reader';
 import { readOptunaFile } from './optuna-reader';
 
@@ -70,6 +72,7 @@ export function studyRecord(file: OptunaFile, study: OptunaStudy): StudyRecord {
 export class OptunaStudyStore implements StudyStore {
   private readonly notifier: ChangeNotifier;
   private lastVersion = '?';
+  private last: { signature: FileSignature; file: OptunaFile } | undefined;
 
   constructor(
     readonly path: string,
@@ -83,9 +86,13 @@ export class OptunaStudyStore implements StudyStore {
     return this.lastVersion;
   }
 
+  /** One read per committed state of the file: the panel asks for the list and a study each reload. */
   private async read(): Promise<OptunaFile> {
+    const signature = signatureOf(this.path);
+    if (this.last && signature && sameSignature(signature, this.last.signature)) return this.last.file;
     const file = await readOptunaFile(this.path, this.options);
     this.lastVersion = file.schema.libraryVersion;
+    this.last = signature ? { signature, file } : undefined;
     return file;
   }
 
