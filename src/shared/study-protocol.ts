@@ -54,4 +54,5 @@ export type StudyDetail = Infer<typeof studyDetailCheck>;
 export type StudyState = Infer<typeof studyStateCheck>;
 export type StudySource = Infer<typeof studySourceCheck>;
 
-export const studySavedStateCheck = obj({}, { name: str });
+/** What the page keeps across a reload: the study shown, and for an Optuna file's panel the file. */
+export const studySavedStateCheck = obj({}, { name: str, file: str });

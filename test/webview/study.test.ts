@@ -105,6 +105,8 @@ describe('study panel in Chromium', () => {
     assert.match((await panel.page.textContent('section[aria-label="Trials"] h2')) ?? '', /1 waiting/);
     assert.equal(await panel.page.locator('[data-testid="best"] vscode-button, [data-testid="best"] button').count(), 0);
     assert.equal(await panel.page.locator('b').count(), 0);
+    // Kept across a window reload, so the panel comes back on the same file.
+    assert.deepEqual(await panel.page.evaluate('window.__saved'), { name: base.detail!.study.name, file: '/work/optuna <b>studies</b>.db' });
     assert.deepEqual(panel.errors, []);
     await panel.close();
   });

@@ -33,6 +33,12 @@ export class OptunaStudyPanel {
     return new OptunaStudyPanel(panel, extensionUri, deps, file, study);
   }
 
+  /** After a window reload: the panel of the file it showed (a file gone since shows the reader's error). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, deps: WebviewDeps, file: string, study: string | undefined): OptunaStudyPanel {
+    OptunaStudyPanel.open.get(file)?.dispose();
+    return new OptunaStudyPanel(panel, extensionUri, deps, file, study);
+  }
+
   /** The open panels' files (for the tests and the log). */
   static files(): string[] {
     return [...OptunaStudyPanel.open.keys()];

@@ -16,7 +16,7 @@ import { registerExplorer } from './explorer-commands';
 import { Disposer } from './panel-shell';
 import { PROMOTION_VIEW_TYPE, PromotionPanel } from './promotion-panel';
 import { STUDY_VIEW_TYPE, StudyPanel } from './study-panel';
-import { OptunaStudyPanel } from './optuna-study-panel';
+import { OPTUNA_STUDY_VIEW_TYPE, OptunaStudyPanel } from './optuna-study-panel';
 import { readOptunaFile } from '../../store/optuna/optuna-reader';
 import { folderFromArgs, runIdsFromArgs, versionFromArg } from './targets';
 
@@ -202,6 +202,20 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
           deps.log.error('webview.study.restore', e);
         }
         StudyPanel.revive(panel, uri, deps, name);
+      },
+    }),
+  );
+  disposer.add(
+    vscode.window.registerWebviewPanelSerializer(OPTUNA_STUDY_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        try {
+          const saved = studySavedStateCheck(state ?? {}, 'saved state');
+          if (saved.file === undefined) throw new Error('the saved state names no Optuna file');
+          OptunaStudyPanel.revive(panel, uri, deps, saved.file, saved.name);
+        } catch (e) {
+          deps.log.error('webview.optunaStudy.restore', e);
+          panel.dispose();
+        }
       },
     }),
   );

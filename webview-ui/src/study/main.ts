@@ -165,7 +165,7 @@ function render(): void {
     importanceSection(d),
     trialsTable(d),
   );
-  api.setState({ name: d.study.name });
+  api.setState({ name: d.study.name, ...(state.source ? { file: state.source.file } : {}) });
 }
 
 let lastStateJson = '';
