@@ -33,6 +33,7 @@ export const COMMAND = {
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',
   openStudy: 'modelops.openStudy',
+  openOptunaStudyFile: 'modelops.openOptunaStudyFile',
   // The run explorer (src/extension/webviews/explorer-commands.ts registers them).
   openRunsTable: 'modelops.openRunsTable',
   openRun: 'modelops.openRun',
