@@ -38,15 +38,8 @@ export interface CheckedInput {
 const NUMERIC = new Set(['double', 'float', 'long', 'integer']);
 const SHOW_ROWS = 5;
 
-/**
- * Checks a CSV table against the model's input columns before anything is scored or written:
- * missing columns and cells of the wrong type are errors; extra columns, missing values and
- * categories unseen in training are notes. Every issue names its file, line and column.
- */
-export function checkInput(table: RawTable, inputs: readonly InputColumn[]): CheckedInput {
-  const errors: InputIssue[] = [];
-  const notes: InputIssue[] = [];
-  const index = new Map(table.header.map((h, i) => [h.trim(), i]));
+/** Missing input columns (errors, unless optional) and columns the model does not read (notes), at the header line. */
+function headerIssues(table: RawTable, inputs: readonly InputColumn[], index: Map<string, number>, errors: InputIssue[], notes: InputIssue[]): void {
   const header = `${table.source}:1`;
   const wanted = new Set(inputs.map((c) => c.name));
   for (const c of inputs) {
@@ -66,6 +59,18 @@ export function checkInput(table: RawTable, inputs: readonly InputColumn[]): Che
       notes.push({ kind: 'extra_column', column: h, rows: [], count: 0, location: header, message: `${header}: column '${h}' is not a model input; ignored` });
     }
   }
+}
+
+/**
+ * Checks a CSV table against the model's input columns before anything is scored or written:
+ * missing columns and cells of the wrong type are errors; extra columns, missing values and
+ * categories unseen in training are notes. Every issue names its file, line and column.
+ */
+export function checkInput(table: RawTable, inputs: readonly InputColumn[]): CheckedInput {
+  const errors: InputIssue[] = [];
+  const notes: InputIssue[] = [];
+  const index = new Map(table.header.map((h, i) => [h.trim(), i]));
+  headerIssues(table, inputs, index, errors, notes);
   const columns: Frame['columns'] = dict();
   const n = table.rows.length;
   for (const c of inputs) {

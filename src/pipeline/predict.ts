@@ -108,27 +108,7 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
       })(),
     );
   }
-  const summary: PredictSummary = {
-    rows: table.rows.length,
-    task: m.model.task,
-    milliseconds,
-    rowsPerSecond: milliseconds > 0 ? table.rows.length / (milliseconds / 1000) : table.rows.length,
-  };
-  if (classification) {
-    summary.classCounts = Object.fromEntries(m.model.classes.map((c) => [c, 0]));
-    for (const p of out.predictions) summary.classCounts[String(p)] = (summary.classCounts[String(p)] ?? 0) + 1;
-  } else if (out.predictions.length > 0) {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    for (const p of out.predictions) {
-      const x = Number(p);
-      if (x < min) min = x;
-      if (x > max) max = x;
-      sum += x;
-    }
-    summary.range = { min, mean: sum / out.predictions.length, max };
-  }
+  const summary = summarize(m.model, out.predictions, milliseconds);
   return {
     model: {
       uri: resolved.uri,
@@ -146,6 +126,28 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
     ...(outPath ? { outPath } : {}),
     summary,
   };
+}
+
+/** Rows, speed, and the class counts (classification) or the range of the predictions (regression). */
+function summarize(model: { task: PredictSummary['task']; classes: string[] }, predictions: readonly (string | number)[], milliseconds: number): PredictSummary {
+  const rows = predictions.length;
+  const summary: PredictSummary = { rows, task: model.task, milliseconds, rowsPerSecond: milliseconds > 0 ? rows / (milliseconds / 1000) : rows };
+  if (model.task === 'classification') {
+    summary.classCounts = Object.fromEntries(model.classes.map((c) => [c, 0]));
+    for (const p of predictions) summary.classCounts[String(p)] = (summary.classCounts[String(p)] ?? 0) + 1;
+  } else if (rows > 0) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (const p of predictions) {
+      const x = Number(p);
+      if (x < min) min = x;
+      if (x > max) max = x;
+      sum += x;
+    }
+    summary.range = { min, mean: sum / rows, max };
+  }
+  return summary;
 }
 
 function uniqueColumn(header: readonly string[], base: string): string {

@@ -42,6 +42,35 @@ export function validateMetricThreshold(t: MetricThreshold, where: string): void
   }
 }
 
+const fmt = (x: number): string => String(Number(x.toPrecision(10)));
+
+type Comparison = 'min_absolute_change' | 'min_relative_change';
+
+/** A comparison with Production that cannot be made: skipped with no Production version, failed when its metric is missing. */
+function withoutBaseline(metric: string, check: Comparison, amount: number, candidate: number, noProduction: boolean): MetricCheck {
+  const expected = `${check.replace(/_/g, ' ')} ${fmt(amount)} over Production`;
+  return noProduction
+    ? { metric, check, expected, actual: candidate, baseline: null, outcome: 'skipped', message: `no Production version to compare ${metric} with; comparison skipped` }
+    : { metric, check, expected, actual: candidate, baseline: null, outcome: 'fail', message: `model comparison failed: metric ${metric} was missing from the evaluation result of the baseline model` };
+}
+
+/** MLflow's absolute or relative change rule against the Production value, and the bound it implies in words. */
+function comparison(check: Comparison, amount: number, candidate: number, baseline: number, ge: boolean): { ok: boolean; expected: string } {
+  const op = ge ? '>=' : '<=';
+  const better = (a: number, b: number): boolean => (ge ? a >= b : a <= b);
+  if (check === 'min_absolute_change') {
+    const bound = ge ? baseline + amount : baseline - amount;
+    return { ok: better(candidate, bound), expected: `${op} ${fmt(bound)} (Production ${fmt(baseline)} ${ge ? '+' : '-'} ${fmt(amount)})` };
+  }
+  if (baseline === 0) {
+    const bound = ge ? baseline + 1e-10 : baseline - 1e-10;
+    return { ok: better(candidate, bound), expected: `${ge ? '>' : '<'} 0 (Production is 0: strictly better)` };
+  }
+  const relative = ge ? (candidate - baseline) / baseline : (baseline - candidate) / baseline;
+  const bound = ge ? baseline * (1 + amount) : baseline * (1 - amount);
+  return { ok: relative >= amount, expected: `${op} ${fmt(bound)} (Production ${fmt(baseline)} ${ge ? '+' : '-'} ${fmt(amount * 100)}%)` };
+}
+
 /**
  * Evaluates one metric as MLflow's `_validate` does: `>=`/`<=` by `greater_is_better`; absolute
  * change against baseline ± change; relative change as (candidate − baseline)/baseline, falling back
@@ -58,7 +87,6 @@ export function evaluateMetric(
   const ge = t.greater_is_better;
   const op = ge ? '>=' : '<=';
   const better = (a: number, b: number): boolean => (ge ? a >= b : a <= b);
-  const fmt = (x: number): string => String(Number(x.toPrecision(10)));
   if (candidate === undefined || !Number.isFinite(candidate)) {
     return [
       {
@@ -87,51 +115,16 @@ export function evaluateMetric(
         : `${metric} value threshold check failed: candidate ${metric} = ${fmt(candidate)}, threshold = ${fmt(t.threshold)}`,
     });
   }
-  const comparisons: ('min_absolute_change' | 'min_relative_change')[] = [];
+  const comparisons: Comparison[] = [];
   if (t.min_absolute_change !== undefined) comparisons.push('min_absolute_change');
   if (t.min_relative_change !== undefined) comparisons.push('min_relative_change');
   for (const check of comparisons) {
     const amount = t[check]!;
-    if (baseline === undefined) {
-      out.push({
-        metric,
-        check,
-        expected: `${check.replace(/_/g, ' ')} ${fmt(amount)} over Production`,
-        actual: candidate,
-        baseline: null,
-        outcome: 'skipped',
-        message: `no Production version to compare ${metric} with; comparison skipped`,
-      });
+    if (baseline === undefined || baseline === null || !Number.isFinite(baseline)) {
+      out.push(withoutBaseline(metric, check, amount, candidate, baseline === undefined));
       continue;
     }
-    if (baseline === null || !Number.isFinite(baseline)) {
-      out.push({
-        metric,
-        check,
-        expected: `${check.replace(/_/g, ' ')} ${fmt(amount)} over Production`,
-        actual: candidate,
-        baseline: null,
-        outcome: 'fail',
-        message: `model comparison failed: metric ${metric} was missing from the evaluation result of the baseline model`,
-      });
-      continue;
-    }
-    let ok: boolean;
-    let expected: string;
-    if (check === 'min_absolute_change') {
-      const bound = ge ? baseline + amount : baseline - amount;
-      ok = better(candidate, bound);
-      expected = `${op} ${fmt(bound)} (Production ${fmt(baseline)} ${ge ? '+' : '-'} ${fmt(amount)})`;
-    } else if (baseline === 0) {
-      const bound = ge ? baseline + 1e-10 : baseline - 1e-10;
-      ok = better(candidate, bound);
-      expected = `${ge ? '>' : '<'} 0 (Production is 0: strictly better)`;
-    } else {
-      const relative = ge ? (candidate - baseline) / baseline : (baseline - candidate) / baseline;
-      ok = relative >= amount;
-      const bound = ge ? baseline * (1 + amount) : baseline * (1 - amount);
-      expected = `${op} ${fmt(bound)} (Production ${fmt(baseline)} ${ge ? '+' : '-'} ${fmt(amount * 100)}%)`;
-    }
+    const { ok, expected } = comparison(check, amount, candidate, baseline, ge);
     out.push({
       metric,
       check,

@@ -6,6 +6,7 @@ import { COMMAND } from '../commands/ids';
 import { Config } from '../config';
 import type { Log } from '../log';
 import type { StoreSessions } from '../store-sessions';
+import type { OpenStore } from '../store-session';
 import type { TrackingStore } from '../../store/tracking-store';
 import { folderItem, NO_STORE_YET } from './folder-item';
 import { messageItem } from './message-item';
@@ -161,29 +162,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       if (state.kind === 'error') return [{ kind: 'message', folder, text: 'The store could not be opened', detail: state.error.message, icon: 'error' }];
       return this.sessions.multiRoot && node.kind === 'folder' ? [{ kind: 'message', folder, ...NO_STORE_YET }] : [];
     }
-    if (node.kind === 'folder') {
-      const experiments: Experiment[] = [];
-      let token: string | undefined;
-      do {
-        const page = await store.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000, pageToken: token });
-        // The registry's audit ledger on a tracking server is shown as model history, not as an experiment.
-        experiments.push(...page.items.filter((e) => !isInternalExperiment(e)));
-        token = page.nextPageToken;
-      } while (token);
-      experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime || Number(a.experimentId) - Number(b.experimentId));
-      // MLflow's "Default" experiment is empty in most stores: hide it unless it has runs.
-      const nodes: ExperimentsNode[] = [];
-      for (const experiment of experiments) {
-        if (experiment.experimentId === '0') {
-          const any = await store.tracking.searchRuns({ experimentIds: ['0'], maxResults: 1, runViewType: 'ALL' });
-          if (any.items.length === 0) continue;
-        }
-        const n: ExperimentsNode = { kind: 'experiment', folder, experiment };
-        this.experimentNodes.set(pageKey(folder, experiment.experimentId), n);
-        nodes.push(n);
-      }
-      return nodes;
-    }
+    if (node.kind === 'folder') return this.experimentNodesOf(store, folder);
     switch (node.kind) {
       case 'experiment': {
         const id = node.experiment.experimentId;
@@ -227,6 +206,30 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       default:
         return [];
     }
+  }
+
+  /** A folder's active experiments, most recently updated first (MLflow's empty "Default" hidden). */
+  private async experimentNodesOf(store: OpenStore, folder: string): Promise<ExperimentsNode[]> {
+    const experiments: Experiment[] = [];
+    let token: string | undefined;
+    do {
+      const page = await store.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000, pageToken: token });
+      // The registry's audit ledger on a tracking server is shown as model history, not as an experiment.
+      experiments.push(...page.items.filter((e) => !isInternalExperiment(e)));
+      token = page.nextPageToken;
+    } while (token);
+    experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime || Number(a.experimentId) - Number(b.experimentId));
+    const nodes: ExperimentsNode[] = [];
+    for (const experiment of experiments) {
+      if (experiment.experimentId === '0') {
+        const any = await store.tracking.searchRuns({ experimentIds: ['0'], maxResults: 1, runViewType: 'ALL' });
+        if (any.items.length === 0) continue;
+      }
+      const n: ExperimentsNode = { kind: 'experiment', folder, experiment };
+      this.experimentNodes.set(pageKey(folder, experiment.experimentId), n);
+      nodes.push(n);
+    }
+    return nodes;
   }
 
   /** One folder level of a run's artifacts; a run whose artifacts are elsewhere says so. */

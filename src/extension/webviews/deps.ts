@@ -42,7 +42,7 @@ export interface WebviewDeps {
    * Registers a command through the extension's command wrapper (progress, logging, error
    * messages). Defaults to vscode.commands.registerCommand.
    */
-  registerCommand?: (id: string, handler: (...args: unknown[]) => unknown) => vscode.Disposable;
+  registerCommand?: Register;
 }
 
 /**
@@ -66,3 +66,6 @@ export const PANEL_ACTIONS = {
   promoteToProduction: COMMAND.promoteToProduction,
   rejectVersion: COMMAND.rejectVersion,
 } as const;
+
+/** Registers a command (vscode.commands.registerCommand, or a test's stand-in). */
+export type Register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.Disposable;

@@ -14,7 +14,7 @@ import type { Ui } from '../ui';
 import { vscodeUi } from '../ui';
 import { runLabel } from '../views/run-format';
 import { COMMAND } from '../commands/ids';
-import type { WebviewDeps } from './deps';
+import type { Register, WebviewDeps } from './deps';
 import type { Disposer } from './panel-shell';
 import { RUN_VIEW_TYPE, RunPanel } from './run-panel';
 import { RUNS_VIEW_TYPE, RunsPanel } from './runs-panel';
@@ -26,8 +26,6 @@ export const EXPLORER_COMMAND = {
   openRun: COMMAND.openRun,
   openRunArtifacts: COMMAND.openRunArtifacts,
 } as const;
-
-type Register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.Disposable;
 
 async function storesOf(deps: WebviewDeps, folder: string | undefined) {
   const stores = await deps.stores(folder);

@@ -12,7 +12,7 @@ import { studySavedStateCheck } from '../../shared/study-protocol';
 import { studyOfRun } from '../views/run-format';
 import { COMPARE_VIEW_TYPE, ComparePanel } from './compare-panel';
 import { COMMAND } from '../commands/ids';
-import type { WebviewDeps } from './deps';
+import type { Register, WebviewDeps } from './deps';
 import { registerExplorer } from './explorer-commands';
 import { Disposer } from './panel-shell';
 import { PROMOTION_VIEW_TYPE, PromotionPanel } from './promotion-panel';
@@ -105,23 +105,8 @@ async function paletteFolder(deps: WebviewDeps): Promise<{ folder: string | unde
   return folder === undefined ? undefined : { folder };
 }
 
-/** Call once from activate(); everything it creates is disposed with the returned disposable. */
-export function registerWebviews(context: vscode.ExtensionContext, deps: WebviewDeps): vscode.Disposable {
-  const disposer = new Disposer();
-  const register =
-    deps.registerCommand ??
-    ((id: string, handler: (...args: unknown[]) => unknown) =>
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await handler(...args);
-        } catch (e) {
-          deps.log.error('command.failed', e, { id });
-          void vscode.window.showErrorMessage(`ModelOps: ${e instanceof Error ? e.message : String(e)}`);
-          return undefined;
-        }
-      }));
-  const uri = context.extensionUri;
-
+/** The palette and menu commands that open a panel. */
+function registerPanelCommands(register: Register, uri: vscode.Uri, deps: WebviewDeps, disposer: Disposer): void {
   disposer.add(
     register(WEBVIEW_COMMAND.compareRuns, async (...args: unknown[]) => {
       const runIds = runIdsFromArgs(args);
@@ -167,8 +152,10 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
       return file;
     }),
   );
-  registerExplorer(context, deps, register, disposer);
-  // The webview's own saved state comes back here; it is validated like any other message.
+}
+
+/** Panels restored after a reload: their saved state is validated like any other message. */
+function registerSerializers(uri: vscode.Uri, deps: WebviewDeps, disposer: Disposer): void {
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
@@ -221,6 +208,28 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
       },
     }),
   );
+}
+
+/** Call once from activate(); everything it creates is disposed with the returned disposable. */
+export function registerWebviews(context: vscode.ExtensionContext, deps: WebviewDeps): vscode.Disposable {
+  const disposer = new Disposer();
+  const register: Register =
+    deps.registerCommand ??
+    ((id: string, handler: (...args: unknown[]) => unknown) =>
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (e) {
+          deps.log.error('command.failed', e, { id });
+          void vscode.window.showErrorMessage(`ModelOps: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
+        }
+      }));
+  const uri = context.extensionUri;
+
+  registerPanelCommands(register, uri, deps, disposer);
+  registerExplorer(context, deps, register, disposer);
+  registerSerializers(uri, deps, disposer);
   context.subscriptions.push(disposer);
   return disposer;
 }

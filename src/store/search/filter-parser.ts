@@ -65,34 +65,36 @@ export function filterError(source: string, column: number, message: string, wha
   });
 }
 
+/** The quoted text starting at `start` (a doubled quote or a backslash escapes one; not in back-quoted names). */
+function quotedAt(src: string, start: number, quote: string, err: (col: number, msg: string) => ModelOpsError): { value: string; end: number } {
+  let i = start + 1;
+  let out = '';
+  for (;;) {
+    if (i >= src.length) throw err(start + 1, `unterminated ${quote === '`' ? 'back-quoted name' : 'string'} starting here`);
+    const ch = src[i]!;
+    if (ch === '\\' && i + 1 < src.length && quote !== '`') {
+      out += src[i + 1];
+      i += 2;
+    } else if (ch === quote && src[i + 1] === quote) {
+      out += quote;
+      i += 2;
+    } else if (ch === quote) {
+      return { value: out, end: i + 1 };
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+}
+
 function tokenize(src: string, what: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const err = (col: number, msg: string): ModelOpsError => filterError(src, col, msg, what);
   const readQuoted = (quote: string): string => {
-    const start = i;
-    i++;
-    let out = '';
-    for (;;) {
-      if (i >= src.length) throw err(start + 1, `unterminated ${quote === '`' ? 'back-quoted name' : 'string'} starting here`);
-      const ch = src[i]!;
-      if (ch === '\\' && i + 1 < src.length && quote !== '`') {
-        out += src[i + 1];
-        i += 2;
-        continue;
-      }
-      if (ch === quote) {
-        if (src[i + 1] === quote) {
-          out += quote;
-          i += 2;
-          continue;
-        }
-        i++;
-        return out;
-      }
-      out += ch;
-      i++;
-    }
+    const q = quotedAt(src, i, quote, err);
+    i = q.end;
+    return q.value;
   };
   while (i < src.length) {
     const ch = src[i]!;

@@ -481,22 +481,7 @@ function applyBatches(db: SqlDatabase, entries: { runId: string; batch: LogBatch
       assertRunActive(getRunRow(db, runId));
       checked.add(runId);
     }
-    const params = batch.params ?? [];
-    if (params.length > 0) {
-      const conflicts: string[] = [];
-      for (const p of params) {
-        const old = db.get('SELECT value FROM params WHERE "key" = ? AND run_uuid = ?', [p.key, runId]);
-        if (!old) db.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [p.key, p.value, runId]);
-        else if (str(old.value) !== p.value) conflicts.push(`{'key': '${p.key}', 'old_value': '${str(old.value)}', 'new_value': '${p.value}'}`);
-      }
-      if (conflicts.length > 0) {
-        throw new ModelOpsError(
-          'INVALID_PARAMETER_VALUE',
-          `Changing param values is not allowed. Params were already logged='[${conflicts.join(', ')}]' for run ID='${runId}'.`,
-          { location: `run ${runId}` },
-        );
-      }
-    }
+    insertParams(db, runId, batch.params ?? []);
     for (const t of batch.tags ?? []) {
       upsertTag(db, runId, t.key, t.value);
       if (t.key === TAG.runName) db.run('UPDATE runs SET name = ? WHERE run_uuid = ?', [t.value, runId]);
@@ -534,8 +519,29 @@ function applyBatches(db: SqlDatabase, entries: { runId: string; batch: LogBatch
     }
   }
   flushPartial();
-  if (latest.size === 0) return;
-  for (const c of [...latest.values()].flatMap((m) => [...m.values()])) {
+  writeLatest(db, [...latest.values()].flatMap((m) => [...m.values()]));
+}
+
+/** MLflow's rule: a param is logged once; the same value again is fine, another value is refused. */
+function insertParams(db: SqlDatabase, runId: string, params: readonly { key: string; value: string }[]): void {
+  const conflicts: string[] = [];
+  for (const p of params) {
+    const old = db.get('SELECT value FROM params WHERE "key" = ? AND run_uuid = ?', [p.key, runId]);
+    if (!old) db.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [p.key, p.value, runId]);
+    else if (str(old.value) !== p.value) conflicts.push(`{'key': '${p.key}', 'old_value': '${str(old.value)}', 'new_value': '${p.value}'}`);
+  }
+  if (conflicts.length > 0) {
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `Changing param values is not allowed. Params were already logged='[${conflicts.join(', ')}]' for run ID='${runId}'.`,
+      { location: `run ${runId}` },
+    );
+  }
+}
+
+/** Each (run, key)'s newest point of the batch into latest_metrics, when newer than the stored one. */
+function writeLatest(db: SqlDatabase, points: readonly { runId: string; key: string; step: number; timestamp: number; value: number; isNan: number }[]): void {
+  for (const c of points) {
     const cur = db.get('SELECT step, timestamp, value FROM latest_metrics WHERE "key" = ? AND run_uuid = ?', [c.key, c.runId]);
     if (!cur) db.run('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?)', [c.key, c.value, c.timestamp, c.step, c.isNan, c.runId]);
     else if (newer(c, { step: Number(cur.step), timestamp: Number(cur.timestamp), value: Number(cur.value) })) {
