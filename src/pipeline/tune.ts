@@ -15,13 +15,8 @@ import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { SearchSpace } from '../tuning/distributions';
 import { parseSearchSpace } from '../tuning/distributions';
-import { MedianPruner } from '../tuning/pruners/median';
-import type { Pruner } from '../tuning/pruners/pruner';
-import { NopPruner } from '../tuning/pruners/pruner';
-import { GridSampler } from '../tuning/samplers/grid';
-import { RandomSampler } from '../tuning/samplers/random';
-import type { Sampler } from '../tuning/samplers/sampler';
-import { TpeSampler } from '../tuning/samplers/tpe';
+import type { PrunerName, SamplerName } from '../tuning/catalogue';
+import { createPruner, createSampler, DEFAULT_PRUNER, DEFAULT_SAMPLER } from '../tuning/catalogue';
 import type { TrialContext } from '../tuning/study';
 import { Study } from '../tuning/study';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
@@ -30,8 +25,7 @@ import type { TrainParamsFile } from './train-options';
 import { checkParamNames } from '../ml/member-params';
 import { memberParams, readParamsFile, resolveMembers } from './train-options';
 
-export type SamplerName = 'tpe' | 'random' | 'grid';
-export type PrunerName = 'median' | 'none';
+export type { PrunerName, SamplerName } from '../tuning/catalogue';
 
 export interface TuneOptions {
   data: string;
@@ -149,19 +143,6 @@ function applyParams(base: TrainParamsFile, params: Record<string, ParamValue>, 
   return out;
 }
 
-function samplerFor(name: string, seed: number): Sampler {
-  if (name === 'tpe') return new TpeSampler(seed);
-  if (name === 'random') return new RandomSampler(seed);
-  if (name === 'grid') return new GridSampler(seed);
-  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--sampler must be tpe, random or grid (got '${name}')`, { location: 'sampler' });
-}
-
-function prunerFor(name: string): Pruner {
-  if (name === 'median') return new MedianPruner();
-  if (name === 'none') return new NopPruner();
-  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--pruner must be median or none (got '${name}')`, { location: 'pruner' });
-}
-
 interface Settings {
   data: string;
   digest: string;
@@ -242,7 +223,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     ];
     const run = await store.createRun({ experimentId, runName: `tune-${name}`, tags });
     await store.logBatch(run.info.runId, {
-      params: Object.entries({ study: name, metric, direction, sampler: options.sampler ?? 'tpe', pruner: options.pruner ?? 'median', cv: String(cv), seed: String(seed), models: members.join(','), target: options.target }).map(([key, value]) => ({ key, value })),
+      params: Object.entries({ study: name, metric, direction, sampler: options.sampler ?? DEFAULT_SAMPLER, pruner: options.pruner ?? DEFAULT_PRUNER, cv: String(cv), seed: String(seed), models: members.join(','), target: options.target }).map(([key, value]) => ({ key, value })),
     });
     await store.logInputs(run.info.runId, [
       { name: ds.name, digest: ds.digest, sourceType: 'local', source: JSON.stringify({ uri: resolve(ds.source) }), tags: [{ key: 'mlflow.data.context', value: 'tuning' }] },
@@ -252,8 +233,8 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
       experimentId,
       direction,
       metric,
-      sampler: options.sampler ?? 'tpe',
-      pruner: options.pruner ?? 'median',
+      sampler: options.sampler ?? DEFAULT_SAMPLER,
+      pruner: options.pruner ?? DEFAULT_PRUNER,
       space: JSON.stringify(space),
       settings: JSON.stringify(settings),
       runId: run.info.runId,
@@ -263,7 +244,8 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   }
   const samplerName = options.sampler ?? record.sampler;
   const prunerName = options.pruner ?? record.pruner;
-  const study = new Study({ name, direction, space, sampler: samplerFor(samplerName, seed), pruner: prunerFor(prunerName), trials: existing?.trials });
+  const context = { seed, study: name };
+  const study = new Study({ name, direction, space, sampler: createSampler(samplerName, context, options.sampler ? '--sampler' : `study '${name}'`), pruner: createPruner(prunerName, context, options.pruner ? '--pruner' : `study '${name}'`), trials: existing?.trials });
   // Trials a crash interrupted (still RUNNING in the store; the Study counts them failed) are
   // recorded as failed, runs included.
   for (const stale of existing?.trials.filter((t) => t.state === 'RUNNING') ?? []) {

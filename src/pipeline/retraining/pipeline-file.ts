@@ -11,6 +11,7 @@ import type { MemberType } from '../../ml/estimators';
 import type { GateSpec } from '../../registry/gates-config';
 import { parseGateSpec } from '../../registry/gates-config';
 import type { TrainParamsFile } from '../train-options';
+import type { SamplerName } from '../../tuning/catalogue';
 import { PIPELINE_SCHEMA } from './pipeline-schema';
 
 /** The pipeline a run follows: the file's content with defaults filled in and paths made absolute. */
@@ -67,7 +68,7 @@ export interface TuneSpec {
   study?: string;
   /** A path (absolute) or the space itself. */
   space?: string | Record<string, unknown>;
-  sampler?: 'tpe' | 'random' | 'grid';
+  sampler?: SamplerName;
   metric?: string;
   cv?: number;
 }
