@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { dict } from '../core/dict';
 import { ModelOpsError } from '../core/errors';
@@ -9,7 +9,6 @@ import { TAG } from '../core/tracking';
 import type { Dataset, LoadOptions, Row } from '../ml/dataset/dataset';
 import type { DecimalMark } from '../ml/dataset/decimal';
 import { frameToRows, loadDataset } from '../ml/dataset/dataset';
-import { datasetSchemaJson } from '../ml/dataset/profile';
 import type { Task } from '../ml/dataset/schema';
 import type { Ensemble } from '../ml/ensemble/ensemble';
 import { PROFILE_FILE, profileOfDataset } from '../ml/drift/sketch';
@@ -19,7 +18,6 @@ import type { MemberSpec, MemberType } from '../ml/estimators';
 import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
 import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
 import { childSeed } from '../ml/random';
-import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { FitSettings, Fold } from './cross-validate';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
@@ -27,7 +25,8 @@ import type { TrainParamsFile } from './train-options';
 import { permutationImportanceOnRows } from './train-importance';
 import type { BaselineComparison } from './train-baseline';
 import { BASELINE_PREFIX, BASELINE_TAG, baselineFoldMetrics, chooseBaselineMetric, compareWithBaseline } from './train-baseline';
-import { memberParams, readParamsFile, resolveMembers } from './train-options';
+import { readParamsFile, resolveMembers } from './train-options';
+import { logDatasetInput, logRunParams, modelRunParams, resolveExperiment, runTags } from './run-logging';
 
 export interface TrainProgress {
   stage: 'load' | 'cv' | 'fit' | 'log' | 'baseline' | 'done';
@@ -119,15 +118,7 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   checkCancelled(options.signal);
 
   const experimentId = await resolveExperiment(store, options.experiment);
-  const tags: Tag[] = [
-    { key: TAG.source, value: 'modelops train' },
-    { key: TAG.sourceType, value: 'LOCAL' },
-    { key: TAG.user, value: safeUser() },
-    { key: 'modelops.task', value: ds.target.task },
-    // Who trains it: a run whose process dies is ended FAILED by the next open (store/run-owner.ts).
-    ...ownerTags(),
-    ...(options.tags ?? []),
-  ];
+  const tags = runTags('modelops train', [{ key: 'modelops.task', value: ds.target.task }, ...(options.tags ?? [])], true);
   const commit = gitCommit(options.workspace ?? dirname(resolve(options.data)));
   if (commit) tags.push({ key: TAG.gitCommit, value: commit });
   const run = await store.createRun({ experimentId, runName: options.runName, tags, parentRunId: options.parentRunId });
@@ -163,24 +154,6 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   }
 }
 
-export function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
-export async function resolveExperiment(store: TrackingStore, name?: string): Promise<string> {
-  if (name === undefined || name === '') return '0';
-  const found = await store.getExperimentByName(name);
-  if (found) {
-    if (found.lifecycleStage !== 'active') throw new ModelOpsError('INVALID_STATE', `experiment '${name}' is deleted; restore it or pick another name`, { location: name });
-    return found.experimentId;
-  }
-  return store.createExperiment(name);
-}
-
 /**
  * A classification target with a different value on (almost) every row is an id, not something to
  * predict: refused before anything runs, naming the target (the CLI's --target, the form's Target).
@@ -214,28 +187,8 @@ async function trainInRun(
   const n = ds.frame.nRows;
   const task = ds.target.task;
   const classes = task === 'classification' ? [...new Set(ds.target.labels)].sort() : [];
-  const params: Record<string, string> = {
-    target: ds.target.name,
-    task,
-    cv: String(cv),
-    seed: String(seed),
-    weights: Array.isArray(weights) ? JSON.stringify(weights) : String(weights ?? 'equal'),
-    features: String(ds.schema.features.length),
-    ...memberParams(members),
-  };
-  const paramList = Object.entries(params).map(([key, value]) => ({ key, value: value.slice(0, 6000) }));
-  for (let i = 0; i < paramList.length; i += 100) await store.logBatch(runId, { params: paramList.slice(i, i + 100) });
-  await store.logInputs(runId, [
-    {
-      name: ds.name,
-      digest: ds.digest,
-      sourceType: 'local',
-      source: JSON.stringify({ uri: resolve(ds.source) }),
-      schema: datasetSchemaJson(ds.schema),
-      profile: JSON.stringify({ ...ds.profile, ...(options.profileExtras ?? {}) }),
-      tags: [{ key: 'mlflow.data.context', value: 'training' }],
-    },
-  ]);
+  await logRunParams(store, runId, modelRunParams(ds, { cv, seed, weights, members }));
+  await logDatasetInput(store, runId, ds, 'training', options.profileExtras);
 
   // Cross-validation (or one held-out split when cv < 2); the baseline is scored on the same folds.
   const baselineFolds: Record<string, number>[] = [];
