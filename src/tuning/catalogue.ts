@@ -1,7 +1,9 @@
 import { ModelOpsError } from '../core/errors';
+import { HyperbandPruner } from './pruners/hyperband';
 import { MedianPruner } from './pruners/median';
 import type { Pruner } from './pruners/pruner';
 import { NopPruner } from './pruners/pruner';
+import { SuccessiveHalvingPruner } from './pruners/successive-halving';
 import { GridSampler } from './samplers/grid';
 import { RandomSampler } from './samplers/random';
 import type { Sampler } from './samplers/sampler';
@@ -33,6 +35,12 @@ const SAMPLER_LIST = [
 
 const PRUNER_LIST = [
   { name: 'median', summary: 'after 5 complete trials, stop a trial worse than their median at the same fold', create: (): Pruner => new MedianPruner() },
+  {
+    name: 'successive-halving',
+    summary: "Optuna's asynchronous successive halving (η 4, first rung at the second fold): only the best quarter of the trials at a rung go on",
+    create: (): Pruner => new SuccessiveHalvingPruner(),
+  },
+  { name: 'hyperband', summary: "Optuna's Hyperband (η 3): successive halving in brackets from hard to mild, each trial in one bracket", create: (c: TuningContext): Pruner => new HyperbandPruner({ study: c.study }) },
   { name: 'none', summary: 'never stop a trial early', create: (): Pruner => new NopPruner() },
 ] as const satisfies readonly CatalogueEntry<Pruner>[];
 

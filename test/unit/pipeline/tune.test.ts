@@ -156,6 +156,19 @@ describe('tune pipeline', () => {
     await s.close();
   });
 
+  test('successive halving and hyperband prune between folds; the study keeps the pruner and resumes with it', async () => {
+    const s = await stores(tempDir());
+    for (const pruner of ['successive-halving', 'hyperband'] as const) {
+      const r = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: `iris-${pruner}`, trials: 4, pruner, ...QUICK });
+      assert.equal(r.pruner, pruner);
+      assert.ok(r.trials.every((t) => t.state === 'COMPLETE' || t.state === 'PRUNED'));
+      assert.equal((await s.studies.getStudy(`iris-${pruner}`))!.study.pruner, pruner);
+      const again = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: `iris-${pruner}`, trials: 1, ...QUICK });
+      assert.equal(again.pruner, pruner);
+    }
+    await s.close();
+  });
+
   test('an unknown sampler or pruner (not through the CLI) is refused before any study or run is written', async () => {
     const s = await stores(tempDir());
     await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, ...QUICK, sampler: 'anneal' as SamplerName }), /--sampler: sampler must be one of .*'anneal'/);
