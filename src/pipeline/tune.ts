@@ -82,10 +82,10 @@ export function defaultStudyName(data: string, target: string): string {
 }
 
 /** Metrics where lower is better; every other metric is maximised. */
-const MINIMISED = new Set(['rmse', 'mae', 'log_loss', 'mse']);
+export const MINIMISED: ReadonlySet<string> = new Set(['rmse', 'mae', 'log_loss', 'mse']);
 
 /** What a trial's cross-validation reports (src/pipeline/cross-validate.ts `evaluate`): the ensemble's metrics and each member's own score. */
-const TASK_METRICS: Record<Task, { ensemble: readonly string[]; member: string }> = {
+export const TASK_METRICS: Record<Task, { ensemble: readonly string[]; member: string }> = {
   classification: { ensemble: ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'], member: 'accuracy' },
   regression: { ensemble: ['r2', 'rmse', 'mae'], member: 'r2' },
 };
