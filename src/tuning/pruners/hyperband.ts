@@ -43,6 +43,7 @@ export class HyperbandPruner implements Pruner {
   private readonly reductionFactor: number;
   private readonly bootstrapCount: number;
   private brackets: { pruner: SuccessiveHalvingPruner; budget: number }[] = [];
+  private readonly bracketCache = new Map<number, number>();
 
   constructor(options: HyperbandOptions) {
     const r = options.minResource ?? 1;
@@ -78,13 +79,21 @@ export class HyperbandPruner implements Pruner {
   /** The bracket of a trial number (0 prunes hardest). */
   bracketOf(number: number): number {
     if (this.brackets.length === 0) return 0;
+    // Every report asks for every trial's bracket; the hash is the costly part.
+    const known = this.bracketCache.get(number);
+    if (known !== undefined) return known;
     const total = this.brackets.reduce((s, b) => s + b.budget, 0);
     let n = crc32(`${this.study}_${number}`) % total;
+    let bracket = this.brackets.length - 1;
     for (let b = 0; b < this.brackets.length; b++) {
       n -= this.brackets[b].budget;
-      if (n < 0) return b;
+      if (n < 0) {
+        bracket = b;
+        break;
+      }
     }
-    return this.brackets.length - 1;
+    this.bracketCache.set(number, bracket);
+    return bracket;
   }
 
   private initialise(history: readonly FrozenTrial[]): void {

@@ -36,6 +36,8 @@ export class SuccessiveHalvingPruner implements Pruner {
   private readonly reductionFactor: number;
   private readonly minEarlyStoppingRate: number;
   private readonly bootstrapCount: number;
+  /** The value at each rung of the finished trials, by trial number. */
+  private readonly finished = new Map<number, (number | undefined)[]>();
 
   constructor(options: SuccessiveHalvingOptions = {}) {
     const r = options.minResource ?? 'auto';
@@ -70,10 +72,14 @@ export class SuccessiveHalvingPruner implements Pruner {
     const previous = own.length > 1 ? own[own.length - 2] : -1;
     let rung = 0;
     while (this.rungStep(rung) <= previous) rung++;
-    const others = history.filter((t) => t.number !== trial.number);
     for (; this.rungStep(rung) <= step; rung++) {
       if (Number.isNaN(value)) return true;
-      const competing = [...others.map((t) => this.valueAt(t, rung)).filter((v): v is number => v !== undefined), value];
+      const competing = [value];
+      for (const t of history) {
+        if (t.number === trial.number) continue;
+        const v = this.valueAt(t, rung);
+        if (v !== undefined) competing.push(v);
+      }
       if (competing.length <= this.bootstrapCount) return true;
       if (!promotable(value, competing, this.reductionFactor, direction)) return true;
     }
@@ -82,9 +88,22 @@ export class SuccessiveHalvingPruner implements Pruner {
 
   /** A trial's value at a rung: its intermediate value at the first step it reported at or past the rung. */
   private valueAt(t: FrozenTrial, rung: number): number | undefined {
-    const at = this.rungStep(rung);
-    const step = steps(t).find((s) => s >= at);
-    const v = step === undefined ? undefined : t.intermediate[step];
+    if (t.state === 'RUNNING') return this.firstValueFrom(t, this.rungStep(rung));
+    // A finished trial's values no longer change: each is read once.
+    let rungs = this.finished.get(t.number);
+    if (!rungs) this.finished.set(t.number, (rungs = []));
+    if (rungs.length <= rung) for (let k = rungs.length; k <= rung; k++) rungs.push(this.firstValueFrom(t, this.rungStep(k)));
+    return rungs[rung];
+  }
+
+  private firstValueFrom(t: FrozenTrial, at: number): number | undefined {
+    // One pass, no sort: this runs for every trial of the study at every report.
+    let first = Infinity;
+    for (const key in t.intermediate) {
+      const step = Number(key);
+      if (step >= at && step < first) first = step;
+    }
+    const v = first === Infinity ? undefined : t.intermediate[first];
     return v === undefined || Number.isNaN(v) ? undefined : v;
   }
 }
@@ -98,7 +117,9 @@ function estimateMinResource(history: readonly FrozenTrial[]): number | undefine
 
 /** Within the best ⌊n/η⌋ of the n competitors (the best one while n < η); ties go on. */
 export function promotable(value: number, competing: readonly number[], reductionFactor: number, direction: Direction): boolean {
-  const sorted = [...competing].sort((a, b) => a - b);
-  const index = Math.max(Math.floor(sorted.length / reductionFactor) - 1, 0);
-  return direction === 'maximize' ? value >= sorted[sorted.length - 1 - index] : value <= sorted[index];
+  const places = Math.max(Math.floor(competing.length / reductionFactor), 1);
+  // Within the best `places` ⟺ fewer than `places` competitors strictly better (a count, not a sort).
+  let better = 0;
+  for (const v of competing) if (direction === 'maximize' ? v > value : v < value) better++;
+  return better < places;
 }
