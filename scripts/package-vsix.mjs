@@ -2,7 +2,7 @@
 // needs) into modelops-vscode-<version>.vsix. `.vscodeignore` is an allow-list, so the .vsix holds
 // only the bundle, its wasm and workers, the webview assets, media and the manifest files.
 //
-// usage: node scripts/package-vsix.mjs [--no-build] [--out <file.vsix>]
+// usage: node scripts/package-vsix.mjs [--out <file.vsix>]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ function run(cmd, args, env = process.env) {
 }
 
 const tools = bootstrap({ codeServer: false, browser: false });
-if (!argv.includes('--no-build')) run('npm', ['run', '-s', 'build:production']);
+// vsce runs the manifest's `vscode:prepublish` (the production bundle) before packaging.
 run(
   tools.node24,
   [tools.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],

@@ -3,8 +3,8 @@
 // the playwright-core tests in test/e2e/ (node:test, spec reporter). Screenshots land in
 // test/e2e/screenshots/ (git-ignored) on every run.
 //
-// usage: node scripts/test-e2e.mjs [--no-compile] [--no-vsix-build]
-//   --no-compile: tests already compiled; --no-vsix-build: package the dist/ bundle as it is
+// usage: node scripts/test-e2e.mjs [--no-compile]
+//   --no-compile: tests already compiled (vsce always builds the production bundle, vscode:prepublish)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ mkdirSync(runDir, { recursive: true });
 if (!argv.includes('--no-compile')) {
   if (!step('npm', ['run', '-s', 'compile-tests'])) console.warn('compile-tests reported errors (see the type check tier); running what compiled');
 }
-if (!step('node', ['scripts/package-vsix.mjs', '--out', vsix, ...(argv.includes('--no-vsix-build') ? ['--no-build'] : [])])) {
+if (!step('node', ['scripts/package-vsix.mjs', '--out', vsix])) {
   console.error('packaging the .vsix failed');
   process.exit(1);
 }

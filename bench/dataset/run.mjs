@@ -74,7 +74,8 @@ try {
   const p = peer(data);
   console.log(`file ${(statSync(data).size / 1048576).toFixed(0)} MB, ${rows} rows × ${NUMERIC} numeric + 2 categorical columns`);
   console.log(`parsed numeric matrix: ${matrix64.toFixed(0)} MB as float64 (${matrix32.toFixed(0)} MB as the float32 columns modelops keeps)`);
-  console.log(`modelops train   peak RSS ${mb(o.kb)} MB = ${(o.kb / 1024 / matrix64).toFixed(2)}× the float64 matrix, ${o.seconds.toFixed(1)} s, accuracy ${o.accuracy}`);
+  const engine = process.versions.node.split('.')[0] >= 22 ? 'node:sqlite' : 'sql.js';
+  console.log(`modelops train   peak RSS ${mb(o.kb)} MB = ${(o.kb / 1024 / matrix64).toFixed(2)}× the float64 matrix, ${o.seconds.toFixed(1)} s, accuracy ${o.accuracy} (Node ${process.versions.node}, store engine ${engine})`);
   if (p.error) console.log(`pandas + sklearn  not run: ${p.error}`);
   else console.log(`pandas + sklearn  peak RSS ${mb(p.kb)} MB = ${(p.kb / 1024 / matrix64).toFixed(2)}× the float64 matrix, ${p.seconds.toFixed(1)} s`);
   const met = o.kb / 1024 <= 2 * matrix64;

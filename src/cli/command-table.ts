@@ -7,6 +7,7 @@ import { registryCommands } from './commands/registry-commands';
 import { runCommands } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { serverCommand } from './commands/server';
+import { studiesImportCommand } from './commands/studies-import';
 import { syncCommand } from './commands/sync';
 import { trainCommand } from './commands/train';
 import { studyCommands, tuneCommand } from './commands/tune';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   trainCommand,
   tuneCommand,
   ...studyCommands,
+  studiesImportCommand,
   ...registryCommands,
   ...pipelineCommands,
   serverCommand,

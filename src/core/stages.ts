@@ -1,9 +1,12 @@
 import { ModelOpsError } from './errors';
 
-/** MLflow's model version stages: a closed set, written exactly like this in `model_versions.current_stage`. */
-export type Stage = 'None' | 'Staging' | 'Production' | 'Archived';
+/**
+ * MLflow's model version stages: a closed set, written exactly like this in
+ * `model_versions.current_stage`. The one list: the webview protocol checks against it too.
+ */
+export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 
-export const STAGES: readonly Stage[] = ['None', 'Staging', 'Production', 'Archived'];
+export type Stage = (typeof STAGES)[number];
 
 /** The stages `archive_existing_versions` applies to (MLflow's DEFAULT_STAGES_FOR_GET_LATEST_VERSIONS). */
 export const ACTIVE_STAGES: readonly Stage[] = ['Staging', 'Production'];

@@ -4,8 +4,11 @@
  */
 export type ParamValue = number | string | boolean | null;
 
-/** A trial's lifecycle, as Optuna's TrialState. */
-export type TrialState = 'RUNNING' | 'COMPLETE' | 'PRUNED' | 'FAIL';
+/**
+ * A trial's lifecycle, as Optuna's TrialState. WAITING (enqueued, not started) is only read from
+ * Optuna study files; our studies never write it.
+ */
+export type TrialState = 'RUNNING' | 'COMPLETE' | 'PRUNED' | 'FAIL' | 'WAITING';
 
 export type Direction = 'maximize' | 'minimize';
 

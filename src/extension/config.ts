@@ -1,29 +1,15 @@
 import * as vscode from 'vscode';
 import { chooseTrackingUri } from '../store/tracking-uri';
 import { resolveInFolder } from './folders';
+import type { SettingName } from './settings-defaults';
+import { SETTING_DEFAULTS } from './settings-defaults';
 
-/** Typed getters for the `modelops.*` settings (defaults mirror package.json). */
+/** Typed getters for the `modelops.*` settings (defaults: settings-defaults.ts, as package.json declares them). */
 export const SECTION = 'modelops';
 
-export const DEFAULTS = {
-  storePath: '.modelops/mlflow.db',
-  defaultExperiment: 'Default',
-  primaryMetric: 'accuracy',
-  defaultMembers: ['rf', 'knn'] as string[],
-  gatesFile: '.modelops/gates.json',
-  runsPageSize: 100,
-  rerunPipelineOnDataChange: false,
-  storeEngine: 'auto',
-  newStoreSchema: '',
-  workspace: 'default',
-  trackingUri: '',
-  serverPollSeconds: 10,
-};
+const DEFAULTS = SETTING_DEFAULTS;
 
-/** The settings a folder's store depends on: a change of one reopens it. */
-export const STORE_SETTINGS = ['modelops.trackingUri', 'modelops.storePath', 'modelops.storeEngine', 'modelops.workspace', 'modelops.serverPollSeconds'];
-
-function get<T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T {
+function get<T>(key: SettingName, fallback: T, scope?: vscode.ConfigurationScope): T {
   const v = vscode.workspace.getConfiguration(SECTION, scope).get<T>(key);
   return v === undefined || v === null ? fallback : v;
 }
@@ -88,7 +74,7 @@ export class Config {
 
   /** Rerun a folder's retraining pipelines when their dataset changes (resource-scoped, off by default). */
   static rerunPipelineOnDataChange(folder: vscode.WorkspaceFolder): boolean {
-    return get('pipeline.rerunOnDataChange', DEFAULTS.rerunPipelineOnDataChange, folder.uri) === true;
+    return get('pipeline.rerunOnDataChange', DEFAULTS['pipeline.rerunOnDataChange'], folder.uri) === true;
   }
 
   static runsPageSize(): number {

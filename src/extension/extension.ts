@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ModelOpsError } from '../core/errors';
 import type { ModelOpsApi } from './api';
 import type { CommandId } from './commands/ids';
-import { COMMAND, VIEW } from './commands/ids';
+import { COMMAND, NEEDS_TRUST, VIEW } from './commands/ids';
 import type { RegistryDeps } from './commands/train-commands';
 import { copyRunId, deleteRun, restoreRun, setAlias } from './commands/run-commands';
 import { predictWithProduction } from './commands/predict-commands';
@@ -36,26 +36,6 @@ import { registerWebviews } from './webviews/register';
 import { RunPanel } from './webviews/run-panel';
 import { RunsPanel } from './webviews/runs-panel';
 import { versionFromArg } from './webviews/targets';
-
-/** Commands that write the store or run code on workspace data: refused in a restricted (untrusted) window. */
-const NEEDS_TRUST = new Set<string>([
-  COMMAND.deleteRun,
-  COMMAND.restoreRun,
-  COMMAND.setAlias,
-  COMMAND.trainEnsemble,
-  COMMAND.trainAgain,
-  COMMAND.tuneHyperparameters,
-  COMMAND.runRetrainingPipeline,
-  COMMAND.registerModel,
-  COMMAND.validateVersion,
-  COMMAND.promoteToStaging,
-  COMMAND.promoteToProduction,
-  COMMAND.rejectVersion,
-  COMMAND.archiveVersion,
-  COMMAND.predictWithProduction,
-  COMMAND.serveModel,
-  COMMAND.startTrackingServer,
-]);
 
 /** The composition root: owns every long-lived object and disposes them in reverse order. */
 export class ModelOpsExtension implements vscode.Disposable {

@@ -8,7 +8,8 @@ import type { RegistryStore } from '../store/registry-store';
 import { ChangeNotifier } from '../store/sql/change-notifier';
 import type { TrackingStore } from '../store/tracking-store';
 import type { Credentials } from '../store/rest/credentials';
-import { Config, STORE_SETTINGS } from './config';
+import { Config } from './config';
+import { STORE_SETTINGS } from './settings-defaults';
 import { isUrl } from './folders';
 import type { Log } from './log';
 

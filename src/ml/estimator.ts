@@ -11,6 +11,22 @@ export function matrix(nRows: number, nCols: number, data = new Float32Array(nRo
   return { nRows, nCols, data };
 }
 
+/**
+ * A feature matrix handed over a column at a time (each call may build the column afresh; callers
+ * read it and let it go), for estimators that never need the whole matrix at once.
+ */
+export interface ColumnSource {
+  nRows: number;
+  nCols: number;
+  /** Column c; written into `into` (nRows long) when given and the column has to be built. */
+  column(c: number, into?: Float32Array): Float32Array;
+}
+
+/** A dense matrix seen as a column source (views, no copies). */
+export function matrixColumns(X: Matrix): ColumnSource {
+  return { nRows: X.nRows, nCols: X.nCols, column: (c) => X.data.subarray(c * X.nRows, (c + 1) * X.nRows) };
+}
+
 /** Rows of a column-major matrix selected by index. */
 export function takeMatrixRows(X: Matrix, index: ArrayLike<number>): Matrix {
   const m = index.length;
@@ -47,6 +63,8 @@ export interface Estimator {
   readonly kind: string;
   readonly task: Task;
   fit(X: Matrix, y: Float64Array, ctx?: FitContext): Promise<void>;
+  /** The same fit from columns made on demand, by estimators that read one column at a time. */
+  fitColumns?(X: ColumnSource, y: Float64Array, ctx?: FitContext): Promise<void>;
   predict(X: Matrix): Float64Array;
   /** Classification only: probabilities, row-major n × nClasses. */
   predictProba(X: Matrix): Float64Array;

@@ -59,6 +59,13 @@ export interface FitSettings {
 }
 
 /** Fits the ensemble on `index` rows; with `weights: 'fit'`, 20% of them tune the member weights. */
+/** Whether `index` is 0, 1, …, n-1: then the frame is read as it is, with no per-column copy through the index. */
+function everyRow(index: Int32Array, n: number): boolean {
+  if (index.length !== n) return false;
+  for (let i = 0; i < n; i++) if (index[i] !== i) return false;
+  return true;
+}
+
 export function fitOnRows(ds: Dataset, index: Int32Array, seed: number, settings: FitSettings, onProgress?: (message: string, fraction: number) => void): Promise<Ensemble> {
   let trainIdx = index;
   let validation: { frame: ReturnType<typeof takeRows>; target: TrainingTarget } | undefined;
@@ -74,7 +81,7 @@ export function fitOnRows(ds: Dataset, index: Int32Array, seed: number, settings
     ds.frame,
     targetOf(ds, trainIdx),
     ds.schema.features,
-    { members: settings.members, seed, weights: settings.weights, threads: settings.threads, signal: settings.signal, onProgress, rows: trainIdx },
+    { members: settings.members, seed, weights: settings.weights, threads: settings.threads, signal: settings.signal, onProgress, rows: everyRow(trainIdx, ds.frame.nRows) ? undefined : trainIdx },
     validation,
   );
 }
@@ -88,7 +95,9 @@ export interface Evaluation {
 /** Scores a fitted ensemble on `test` rows: the ensemble's metrics plus each member's own score. */
 export function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes: string[]): Evaluation {
   const X = model.transform(ds.frame, test);
-  const out = model.combine(X);
+  // Each member predicts once: its own score and the ensemble's come from the same outputs.
+  const outs = model.memberOutputs(X);
+  const out = model.combineOutputs(outs);
   const metrics: Record<string, number> = {};
   if (ds.target.task === 'classification') {
     const index = new Map(classes.map((c, i) => [c, i]));
@@ -97,11 +106,11 @@ export function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes
     if (y.some((v) => v < 0)) throw new ModelOpsError('INTERNAL_ERROR', 'a test label was not seen in training');
     Object.assign(metrics, classificationMetrics(y, out, classes.length));
     // Each member's own score, to see what the ensemble adds.
-    for (const m of model.members) metrics[`${m.spec.type}_accuracy`] = classificationMetrics(y, m.estimator.predictProba(X), classes.length).accuracy;
+    model.members.forEach((m, k) => (metrics[`${m.spec.type}_accuracy`] = classificationMetrics(y, outs[k]!, classes.length).accuracy));
   } else {
     const yv = Float64Array.from(test, (i) => (ds.target.values as Float64Array)[i]);
     Object.assign(metrics, regressionMetrics(yv, out));
-    for (const m of model.members) metrics[`${m.spec.type}_r2`] = regressionMetrics(yv, m.estimator.predict(X)).r2;
+    model.members.forEach((m, k) => (metrics[`${m.spec.type}_r2`] = regressionMetrics(yv, outs[k]!).r2));
   }
   return { metrics, output: out };
 }

@@ -17,6 +17,8 @@ export interface TrainParamsFile {
   rf?: Record<string, unknown>;
   knn?: Record<string, unknown>;
   tree?: Record<string, unknown>;
+  /** Takes no params: any given is refused (it was accepted and ignored). */
+  dummy?: Record<string, unknown>;
 }
 
 export function readParamsFile(path: string): TrainParamsFile {
@@ -29,7 +31,8 @@ export function readParamsFile(path: string): TrainParamsFile {
   const v = parseJsonText(text, path);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: expected a JSON object`, { location: path });
   const known = new Set(['members', 'engine', 'weights', 'rf', 'knn', 'tree', 'dummy']);
-  for (const k of Object.keys(v)) if (!known.has(k)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...known].join(', ')})`, { location: `${path}:${k}` });
+  // `$schema` names the JSON Schema an editor checks the file with (schemas/modelops.params.schema.json).
+  for (const k of Object.keys(v)) if (k !== '$schema' && !known.has(k)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...known].join(', ')})`, { location: `${path}:${k}` });
   return v as TrainParamsFile;
 }
 
@@ -50,7 +53,7 @@ function specsOf(models: string | MemberType[] | undefined, file: TrainParamsFil
   return list.map((t) => {
     if (!MEMBER_TYPES.includes(t as MemberType)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `models: unknown model '${t}' (use ${MEMBER_TYPES.join(', ')})`, { location: 'models' });
     const type = t as MemberType;
-    const params = type === 'rf' || type === 'knn' || type === 'tree' ? file[type] : undefined;
+    const params = file[type];
     return { type, ...(file.engine ? { engine: file.engine } : {}), ...(params ? { params } : {}) };
   });
 }

@@ -6,7 +6,7 @@ import { ModelOpsError } from '../core/errors';
 import type { ModelVersion } from '../core/registry';
 import type { RawTable } from '../ml/dataset/csv';
 import { readCsvFile } from '../ml/dataset/csv';
-import type { GateSpec } from '../registry/gates-config';
+import type { GateSpec } from '../registry/gates/gate-list';
 import { DEFAULT_GATES_PATH, gatesFor, loadGatesFile } from '../registry/gates-config';
 import { checkTransition, stageAfterValidation } from '../registry/lifecycle';
 import type { ValidationReport } from '../registry/report';

@@ -1,9 +1,10 @@
 import { checkNesting } from '../core/json-text';
 import { existsSync, readFileSync } from 'node:fs';
 import { ModelOpsError } from '../core/errors';
-import { greaterIsBetter, metricMeaning } from '../core/metric-meaning';
-import type { MetricThreshold } from './metric-threshold';
-import { validateMetricThreshold } from './metric-threshold';
+import type { Bad } from './gates/gate';
+import { isObject } from './gates/gate';
+import type { GateSpec } from './gates/gate-list';
+import { GATE_FIELDS } from './gates/gate-list';
 
 /**
  * The validation gates of one registered model, from the workspace file `.modelops/gates.json`:
@@ -24,28 +25,9 @@ import { validateMetricThreshold } from './metric-threshold';
  *   }
  * }
  * ```
- * A model's entry is merged field by field over `default`.
+ * A model's entry is merged field by field over `default`. The fields are the gates' own
+ * (registry/gates/): each gate parses the fields it owns.
  */
-export interface GateSpec {
-  /** Held-out data (CSV, relative to the workspace) every candidate and the Production version are scored on. */
-  data?: string;
-  /** Target column in `data`; defaults to the model's own target. */
-  target?: string;
-  metrics: Record<string, MetricThreshold>;
-  /** `compatible`: the candidate must accept every input column Production accepts, with the same types. */
-  signature: 'compatible' | 'off';
-  /** Score this many held-out rows and check every prediction is well-formed. `false` turns it off. */
-  smoke_test: { rows: number } | false;
-  latency?: { max_ms_per_row: number };
-  max_size_mb?: number;
-  /**
-   * The candidate must beat the majority-class / mean baseline (on by default). `metric` picks the
-   * metric; without it, the one chosen at training (`modelops.baseline.metric`: ROC AUC for an
-   * imbalanced target, accuracy otherwise, R² for regression). `false` turns the gate off.
-   */
-  beats_baseline: { metric?: string } | false;
-}
-
 export interface GatesFile {
   default?: Partial<GateSpec>;
   models?: Record<string, Partial<GateSpec>>;
@@ -53,10 +35,9 @@ export interface GatesFile {
 
 export const DEFAULT_GATES_PATH = '.modelops/gates.json';
 
-const SPEC_FIELDS = ['data', 'target', 'metrics', 'signature', 'smoke_test', 'latency', 'max_size_mb', 'beats_baseline'] as const;
-const THRESHOLD_FIELDS = ['threshold', 'min_absolute_change', 'min_relative_change', 'greater_is_better'] as const;
 
-export const BUILTIN_GATES: GateSpec = { metrics: {}, signature: 'compatible', smoke_test: { rows: 100 }, beats_baseline: {} };
+/** The gates with no file at all: each field's own default (a field without one is optional in GateSpec). */
+export const BUILTIN_GATES = Object.fromEntries(GATE_FIELDS.filter(([, f]) => f.default !== undefined).map(([k, f]) => [k, f.default])) as Partial<GateSpec> as GateSpec;
 
 /** Reads and schema-checks the gates file; a missing file means the built-in gates. */
 export function loadGatesFile(path: string): GatesFile {
@@ -112,8 +93,6 @@ export function gatesFor(file: GatesFile, model: string): GateSpec {
   return { ...BUILTIN_GATES, ...(file.default ?? {}), ...(file.models?.[model] ?? {}) };
 }
 
-type Bad = (field: string, why: string) => never;
-
 /** One model's gates given as an object (inline in a pipeline file); errors name `file` and the field under `at`. */
 export function parseGateSpec(value: unknown, file: string, at: string): Partial<GateSpec> {
   const bad: Bad = (field, why) => {
@@ -126,97 +105,10 @@ function checkSpec(value: unknown, at: string, bad: Bad): Partial<GateSpec> {
   if (!isObject(value)) bad(at, 'must be an object');
   const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) {
-    if (!(SPEC_FIELDS as readonly string[]).includes(k)) bad(`${at}.${k}`, `unknown field (expected one of ${SPEC_FIELDS.join(', ')})`);
+    if (!GATE_FIELDS.some(([f]) => f === k)) bad(`${at}.${k}`, `unknown field (expected one of ${GATE_FIELDS.map(([f]) => f).join(', ')})`);
   }
-  const spec: Partial<GateSpec> = {};
-  if (v.data !== undefined) {
-    if (typeof v.data !== 'string' || v.data === '') bad(`${at}.data`, 'must be a path to a CSV file');
-    spec.data = v.data as string;
-  }
-  if (v.target !== undefined) {
-    if (typeof v.target !== 'string' || v.target === '') bad(`${at}.target`, 'must be a column name');
-    spec.target = v.target as string;
-  }
-  if (v.metrics !== undefined) {
-    if (!isObject(v.metrics)) bad(`${at}.metrics`, 'must map metric names to thresholds');
-    spec.metrics = {};
-    for (const [metric, t] of Object.entries(v.metrics as Record<string, unknown>)) {
-      const where = `${at}.metrics.${metric}`;
-      if (!isObject(t)) bad(where, 'must be an object like {"threshold": 0.8, "greater_is_better": true}');
-      const tt = t as Record<string, unknown>;
-      for (const k of Object.keys(tt)) {
-        if (!(THRESHOLD_FIELDS as readonly string[]).includes(k)) bad(`${where}.${k}`, `unknown field (expected one of ${THRESHOLD_FIELDS.join(', ')})`);
-      }
-      for (const k of ['threshold', 'min_absolute_change', 'min_relative_change'] as const) {
-        if (tt[k] !== undefined && typeof tt[k] !== 'number') bad(`${where}.${k}`, 'must be a number');
-      }
-      if (typeof tt.greater_is_better !== 'boolean') bad(`${where}.greater_is_better`, 'is required and must be true or false');
-      const threshold: MetricThreshold = { greater_is_better: tt.greater_is_better as boolean };
-      if (tt.threshold !== undefined) threshold.threshold = tt.threshold as number;
-      if (tt.min_absolute_change !== undefined) threshold.min_absolute_change = tt.min_absolute_change as number;
-      if (tt.min_relative_change !== undefined) threshold.min_relative_change = tt.min_relative_change as number;
-      try {
-        validateMetricThreshold(threshold, where);
-      } catch (e) {
-        bad(where, (e as Error).message.replace(`${where}.`, ''));
-      }
-      checkMeaning(metric, threshold.greater_is_better, where, bad);
-      spec.metrics[metric] = threshold;
-    }
-  }
-  if (v.signature !== undefined) {
-    if (v.signature !== 'compatible' && v.signature !== 'off') bad(`${at}.signature`, 'must be "compatible" or "off"');
-    spec.signature = v.signature as 'compatible' | 'off';
-  }
-  if (v.smoke_test !== undefined) {
-    if (v.smoke_test === false) spec.smoke_test = false;
-    else if (v.smoke_test === true) spec.smoke_test = { rows: 100 };
-    else {
-      if (!isObject(v.smoke_test)) bad(`${at}.smoke_test`, 'must be false, true or {"rows": <n>}');
-      const rows = (v.smoke_test as Record<string, unknown>).rows;
-      for (const k of Object.keys(v.smoke_test as object)) if (k !== 'rows') bad(`${at}.smoke_test.${k}`, 'unknown field (expected rows)');
-      if (rows !== undefined && !(typeof rows === 'number' && Number.isInteger(rows) && rows > 0)) bad(`${at}.smoke_test.rows`, 'must be a positive integer');
-      spec.smoke_test = { rows: (rows as number | undefined) ?? 100 };
-    }
-  }
-  if (v.latency !== undefined) {
-    if (!isObject(v.latency)) bad(`${at}.latency`, 'must be {"max_ms_per_row": <number>}');
-    const l = v.latency as Record<string, unknown>;
-    for (const k of Object.keys(l)) if (k !== 'max_ms_per_row') bad(`${at}.latency.${k}`, 'unknown field (expected max_ms_per_row)');
-    if (!(typeof l.max_ms_per_row === 'number' && l.max_ms_per_row > 0)) bad(`${at}.latency.max_ms_per_row`, 'must be a positive number');
-    spec.latency = { max_ms_per_row: l.max_ms_per_row as number };
-  }
-  if (v.beats_baseline !== undefined) spec.beats_baseline = checkBaselineGate(v.beats_baseline, `${at}.beats_baseline`, bad);
-  if (v.max_size_mb !== undefined) {
-    if (!(typeof v.max_size_mb === 'number' && v.max_size_mb > 0)) bad(`${at}.max_size_mb`, 'must be a positive number of megabytes');
-    spec.max_size_mb = v.max_size_mb as number;
-  }
-  return spec;
-}
-
-/** A gate must agree with what the metric means (metric-meaning.ts): no maximised loss, no gate on one fold. */
-function checkMeaning(metric: string, greaterIsBetterGiven: boolean, where: string, bad: Bad): void {
-  const m = metricMeaning(metric);
-  if (m.kind === 'fold') bad(where, `${metric} holds one value per cross-validation fold (its latest value is the last fold's): gate on ${m.base}, the mean over the folds`);
-  const expected = greaterIsBetter(metric);
-  if (expected !== undefined && expected !== greaterIsBetterGiven) {
-    bad(`${where}.greater_is_better`, `${metric} is ${m.kind === 'spread' ? 'a spread over the folds (lower is steadier)' : `${expected ? 'higher' : 'lower'}-is-better`}: set it to ${String(expected)}`);
-  }
-}
-
-function checkBaselineGate(v: unknown, where: string, bad: Bad): GateSpec['beats_baseline'] {
-  if (v === false) return false;
-  if (v === true) return {};
-  if (!isObject(v)) bad(where, 'must be true, false or {"metric": "<name>"}');
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (k !== 'metric') bad(`${where}.${k}`, 'unknown field (expected metric)');
-  if (o.metric === undefined) return {};
-  if (typeof o.metric !== 'string' || o.metric === '') bad(`${where}.metric`, 'must be a metric name, e.g. "roc_auc"');
-  const m = metricMeaning(o.metric as string);
-  if (m.kind !== 'score' || m.direction === undefined) bad(`${where}.metric`, `${String(o.metric)} is not a score the baseline can be compared on (use accuracy, roc_auc, f1_macro, r2, rmse, …)`);
-  return { metric: o.metric as string };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  const spec: Record<string, unknown> = {};
+  for (const [k, field] of GATE_FIELDS) if (v[k] !== undefined) spec[k] = field.parse(v[k], `${at}.${k}`, bad);
+  // Each value came from its own field's parser, which is typed by the gate that owns it.
+  return spec as Partial<GateSpec>;
 }

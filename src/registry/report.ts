@@ -1,16 +1,11 @@
 /** The validation report: every gate with what was expected, what was found, and the verdict. */
 
-export type GateKind = 'metric' | 'baseline' | 'signature' | 'smoke_test' | 'latency' | 'size' | 'data';
-export type GateOutcome = 'pass' | 'fail' | 'skipped';
+import type { GateOutcome, GateVerdict } from './gates/gate';
+import type { GateKind } from './gates/gate-list';
 
-export interface GateResult {
+/** One verdict in a stored report: the gate's kind (registry/gates/gate-list.ts) and what it found. */
+export interface GateResult extends GateVerdict {
   gate: GateKind;
-  /** What was checked, e.g. `accuracy threshold`, `signature vs Production v2`. */
-  name: string;
-  expected: string;
-  actual: string;
-  outcome: GateOutcome;
-  message: string;
 }
 
 export interface ValidationReport {

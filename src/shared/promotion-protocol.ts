@@ -3,12 +3,12 @@
  * version beside the current Production version of the same registered model. The host assembles
  * a `PromotionReview` from the registry; the panel only displays it and asks for decisions.
  */
+import { STAGES } from '../core/stages';
 import type { Infer } from './validate';
 import { arr, bool, literal, num, numOrNull, nullable, obj, str } from './validate';
 import { emptyParams, readyParams, READY } from './protocol';
 import { featureImportanceCheck } from './compare-protocol';
 
-export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 
 export const versionRefCheck = obj({ name: str, version: str });
 export type VersionRef = Infer<typeof versionRefCheck>;

@@ -10,7 +10,7 @@ import { emptyParams, okResult, READY, readyParams } from './protocol';
 const studySummaryCheck = obj({ name: str, metric: str, direction: literal('maximize', 'minimize'), sampler: str, pruner: str, trials: num, complete: num, runId: str }, { best: num });
 
 /** A param value as text (`none` for null), so hostile names and values stay plain strings. */
-const trialRowCheck = obj({ number: num, state: literal('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'), params: arr(strings(2), 10_000) }, { value: num, durationMs: num, runId: str });
+const trialRowCheck = obj({ number: num, state: literal('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING'), params: arr(strings(2), 10_000) }, { value: num, durationMs: num, runId: str });
 
 const importanceCheck = obj({ param: str, pedAnova: num, fanova: num });
 
@@ -28,7 +28,10 @@ const studyDetailCheck = obj(
   { importanceNote: str },
 );
 
-export const studyStateCheck = obj({ status: literal('loading', 'ready', 'error'), studies: arr(studySummaryCheck, 100_000), detail: nullable(studyDetailCheck) }, { message: str });
+/** Where the studies come from when not the workspace store: an Optuna storage file, shown read-only. */
+const studySourceCheck = obj({ kind: literal('optuna'), file: str, optunaVersion: str });
+
+export const studyStateCheck = obj({ status: literal('loading', 'ready', 'error'), studies: arr(studySummaryCheck, 100_000), detail: nullable(studyDetailCheck) }, { message: str, source: studySourceCheck });
 
 export const studyContract = {
   requests: {
@@ -49,5 +52,7 @@ export type StudySummary = Infer<typeof studySummaryCheck>;
 export type TrialRow = Infer<typeof trialRowCheck>;
 export type StudyDetail = Infer<typeof studyDetailCheck>;
 export type StudyState = Infer<typeof studyStateCheck>;
+export type StudySource = Infer<typeof studySourceCheck>;
 
-export const studySavedStateCheck = obj({}, { name: str });
+/** What the page keeps across a reload: the study shown, and for an Optuna file's panel the file. */
+export const studySavedStateCheck = obj({}, { name: str, file: str });

@@ -1,7 +1,10 @@
 import { ModelOpsError } from '../core/errors';
+import { readNativeSnapshot } from './native/native-snapshot';
 import { NativeStoreFile } from './native/native-store';
 import { loadNodeSqlite } from './native/node-sqlite';
+import type { SqlDatabase } from './sql/sql-database';
 import type { EngineName, StoreFile, StoreFileOptions } from './sql/store-file';
+import { readSqljsSnapshot } from './sqljs/sqljs-snapshot';
 import { SqljsStoreFile } from './sqljs/sqljs-store';
 
 /** `auto` (node:sqlite where the runtime has it, else sql.js), or one forced by MODELOPS_STORE_ENGINE / modelops.storeEngine. */
@@ -41,4 +44,14 @@ export async function openStoreFile(path: string, options: StoreFileOptions & En
   const engine = resolveEngine(choice);
   if (engine.name === 'node:sqlite') return NativeStoreFile.open(path, loadNodeSqlite().module!, options);
   return SqljsStoreFile.open(path, options, engine.reason);
+}
+
+/**
+ * Reads one committed state of an SQLite file that is not a store (an Optuna study file) with
+ * the engine chosen: read-only, nothing written, no lock held after `fn` returns.
+ */
+export async function readSqliteSnapshot<T>(path: string, fn: (db: SqlDatabase) => T, options: EngineOptions = {}): Promise<T> {
+  const engine = resolveEngine(engineChoice(options.engine ?? process.env.MODELOPS_STORE_ENGINE));
+  if (engine.name === 'node:sqlite') return readNativeSnapshot(path, loadNodeSqlite().module!, fn);
+  return readSqljsSnapshot(path, fn);
 }

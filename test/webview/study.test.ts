@@ -92,6 +92,25 @@ describe('study panel in Chromium', () => {
     await panel.close();
   });
 
+  test("an Optuna file's study is shown read-only with its waiting trials, and offers no action", async () => {
+    const base = aStudyState(6);
+    const trials: TrialRow[] = [...base.detail!.trials.slice(0, 5).map((t) => ({ ...t, runId: 'r'.repeat(32) })), { number: 5, state: 'WAITING', params: [['x', '1']] }];
+    const state: StudyState = { ...base, detail: { ...base.detail!, trials }, source: { kind: 'optuna', file: '/work/optuna <b>studies</b>.db', optunaVersion: '3.1.0' } };
+    const panel = await harness.open('study', fixtureFor(state));
+    await panel.page.waitForSelector('[data-testid="trials"]');
+    assert.match((await panel.page.textContent('[data-testid="subtitle"]')) ?? '', /Optuna 3\.1\.0 study file \/work\/optuna <b>studies<\/b>\.db · read-only, updates as Optuna writes it/);
+    assert.equal(await panel.page.getAttribute('tr[data-trial="5"] td.state', 'data-state'), 'WAITING');
+    const icons = await panel.page.$$eval('td.state', (cells) => [...new Set(cells.map((c) => `${c.getAttribute('data-state')}:${c.querySelector('.state-icon')?.textContent ?? ''}`))]);
+    assert.equal(new Set(icons.map((i) => i.split(':')[1])).size, icons.length, icons.join(' '));
+    assert.match((await panel.page.textContent('section[aria-label="Trials"] h2')) ?? '', /1 waiting/);
+    assert.equal(await panel.page.locator('[data-testid="best"] vscode-button, [data-testid="best"] button').count(), 0);
+    assert.equal(await panel.page.locator('b').count(), 0);
+    // Kept across a window reload, so the panel comes back on the same file.
+    assert.deepEqual(await panel.page.evaluate('window.__saved'), { name: base.detail!.study.name, file: '/work/optuna <b>studies</b>.db' });
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+
   test('no study yet says how to start one', async () => {
     const panel = await harness.open('study', fixtureFor({ status: 'ready', studies: [], detail: null, message: 'No studies yet: run ModelOps: Tune Hyperparameters… (or modelops tune).' }));
     await panel.page.waitForSelector('[data-testid="empty"]');

@@ -1,6 +1,7 @@
 /**
  * Every command the extension registers, in one place. `package.json` `contributes.commands`
- * mirrors this table; an integration test checks both directions.
+ * mirrors this table: a unit test compares the two (ids and trust), an integration test checks
+ * that each is registered.
  */
 export const COMMAND = {
   refresh: 'modelops.refresh',
@@ -32,6 +33,7 @@ export const COMMAND = {
   compareRuns: 'modelops.compareRuns',
   reviewForProduction: 'modelops.reviewForProduction',
   openStudy: 'modelops.openStudy',
+  openOptunaStudyFile: 'modelops.openOptunaStudyFile',
   // The run explorer (src/extension/webviews/explorer-commands.ts registers them).
   openRunsTable: 'modelops.openRunsTable',
   openRun: 'modelops.openRun',
@@ -42,6 +44,29 @@ export const COMMAND = {
 export type CommandId = (typeof COMMAND)[keyof typeof COMMAND];
 
 export const ALL_COMMANDS: readonly CommandId[] = Object.values(COMMAND);
+
+/**
+ * Commands that write the store or run code on workspace data: refused in a restricted (untrusted)
+ * window, and greyed out there by their `"enablement": "isWorkspaceTrusted"` in package.json.
+ */
+export const NEEDS_TRUST: ReadonlySet<CommandId> = new Set<CommandId>([
+  COMMAND.deleteRun,
+  COMMAND.restoreRun,
+  COMMAND.setAlias,
+  COMMAND.trainEnsemble,
+  COMMAND.trainAgain,
+  COMMAND.tuneHyperparameters,
+  COMMAND.runRetrainingPipeline,
+  COMMAND.registerModel,
+  COMMAND.validateVersion,
+  COMMAND.promoteToStaging,
+  COMMAND.promoteToProduction,
+  COMMAND.rejectVersion,
+  COMMAND.archiveVersion,
+  COMMAND.predictWithProduction,
+  COMMAND.serveModel,
+  COMMAND.startTrackingServer,
+]);
 
 /** View ids, mirroring `contributes.views`. */
 export const VIEW = {

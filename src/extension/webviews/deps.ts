@@ -5,6 +5,7 @@ import type { RegistryStore } from '../../store/registry-store';
 import type { StoreFile } from '../../store/sql/store-file';
 import type { TrackingStore } from '../../store/tracking-store';
 import type { Ui } from '../ui';
+import { COMMAND } from '../commands/ids';
 
 export interface WebviewStores {
   tracking: TrackingStore;
@@ -53,15 +54,15 @@ export interface WebviewDeps {
  * one, so the command uses that folder's store. A result of undefined or false means nothing happened.
  */
 export const PANEL_ACTIONS = {
-  openRunArtifacts: 'modelops.openRunArtifacts',
-  openRun: 'modelops.openRun',
-  openRunsTable: 'modelops.openRunsTable',
-  compareRuns: 'modelops.compareRuns',
+  openRunArtifacts: COMMAND.openRunArtifacts,
+  openRun: COMMAND.openRun,
+  openRunsTable: COMMAND.openRunsTable,
+  compareRuns: COMMAND.compareRuns,
   /** `({ runIds, folder? })`: resolves to the ids it deleted (after a confirmation for several). */
-  deleteRuns: 'modelops.deleteRun',
-  registerModel: 'modelops.registerModel',
+  deleteRuns: COMMAND.deleteRun,
+  registerModel: COMMAND.registerModel,
   /** `({ name, version, folder? })`: selects the version in the Models view. */
-  revealVersion: 'modelops.revealModelVersion',
-  promoteToProduction: 'modelops.promoteToProduction',
-  rejectVersion: 'modelops.rejectVersion',
+  revealVersion: COMMAND.revealModelVersion,
+  promoteToProduction: COMMAND.promoteToProduction,
+  rejectVersion: COMMAND.rejectVersion,
 } as const;

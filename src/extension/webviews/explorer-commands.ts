@@ -13,16 +13,18 @@ import { runSavedStateCheck } from '../../shared/run-protocol';
 import type { Ui } from '../ui';
 import { vscodeUi } from '../ui';
 import { runLabel } from '../views/run-format';
+import { COMMAND } from '../commands/ids';
 import type { WebviewDeps } from './deps';
 import type { Disposer } from './panel-shell';
 import { RUN_VIEW_TYPE, RunPanel } from './run-panel';
 import { RUNS_VIEW_TYPE, RunsPanel } from './runs-panel';
 import { experimentFromArg, runTargetFromArg } from './targets';
 
+/** The run explorer's commands registered here (ids from commands/ids.ts). */
 export const EXPLORER_COMMAND = {
-  openRunsTable: 'modelops.openRunsTable',
-  openRun: 'modelops.openRun',
-  openRunArtifacts: 'modelops.openRunArtifacts',
+  openRunsTable: COMMAND.openRunsTable,
+  openRun: COMMAND.openRun,
+  openRunArtifacts: COMMAND.openRunArtifacts,
 } as const;
 
 type Register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.Disposable;

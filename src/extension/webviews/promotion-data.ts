@@ -15,7 +15,8 @@ import { compareMetricKeys, isBetter, metricMeaning } from '../../core/metric-me
 import { BASELINE_PREFIX, BASELINE_TAG } from '../../pipeline/train-baseline';
 import { standingRejection } from '../../registry/review-state';
 import type { DatasetLineage, Decision, MetricComparison, NoSkillVerdict, PromotionReview, PromotionState, ReviewSide, Signature, ValidationReport } from '../../shared/promotion-protocol';
-import { STAGES } from '../../shared/promotion-protocol';
+import type { Stage } from '../../core/stages';
+import { isStage } from '../../core/stages';
 import type { RegistryStore } from '../../store/registry-store';
 import type { TrackingStore } from '../../store/tracking-store';
 import { readFeatureImportance } from './artifact-data';
@@ -25,8 +26,8 @@ export interface ReviewStores {
   registry: RegistryStore;
 }
 
-function stage(s: string): (typeof STAGES)[number] {
-  return (STAGES as readonly string[]).includes(s) ? (s as (typeof STAGES)[number]) : 'None';
+function stage(s: string): Stage {
+  return isStage(s) ? s : 'None';
 }
 
 async function signatureOf(tracking: TrackingStore, version: ModelVersion): Promise<Signature | null> {
@@ -105,9 +106,22 @@ async function side(stores: ReviewStores, version: ModelVersion): Promise<{ side
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
-/** The gate that judged a metric: metric gates are named after their metric (`accuracy …`). */
+/*
+ * A gate's result names the metric it judged (GateVerdict.metric). Reports stored before it did
+ * have only the display name: `accuracy threshold (held-out data)`, `beats … (roc_auc, run metrics)`.
+ */
+function judges(g: GateResult, key: string): boolean {
+  if (g.metric !== undefined) return g.metric === key;
+  return g.gate === 'metric' && (g.name === key || g.name.startsWith(`${key} `));
+}
+
+function baselineMetricOf(g: GateResult): string | undefined {
+  return g.metric ?? /\(([\w.]+), /.exec(g.name)?.[1];
+}
+
+/** The metric gate that judged a metric. */
 function gateFor(key: string, gates: readonly GateResult[]): MetricComparison['gate'] {
-  const g = gates.find((x) => x.gate === 'metric' && (x.name === key || x.name.startsWith(`${key} `)));
+  const g = gates.find((x) => x.gate === 'metric' && judges(x, key));
   if (!g || g.outcome === 'skipped') return undefined;
   return { rule: `${g.name}: ${g.expected}`, passed: g.outcome === 'pass', detail: g.outcome === 'pass' ? `actual ${g.actual}` : `actual ${g.actual} — ${g.message}` };
 }
@@ -191,7 +205,7 @@ export async function loadPromotionReview(stores: ReviewStores, name: string, ve
   const metrics = metricComparisons(report, candidate.run, production?.run, noSkillScores(report, candidate.run));
   const tag = (k: string): string | undefined => candidate.run?.data.tags.find((t) => t.key === k)?.value;
   const baselineGate = report?.gates.find((g) => g.gate === 'baseline');
-  const chosen = /\(([\w.]+), /.exec(baselineGate?.name ?? '')?.[1] ?? tag(BASELINE_TAG.metric);
+  const chosen = (baselineGate && baselineMetricOf(baselineGate)) ?? tag(BASELINE_TAG.metric);
   const verdict = noSkillVerdict(metrics, chosen, report?.data ? 'held-out data' : 'training folds', tag(BASELINE_TAG.reason));
   const rejection = standingRejection(await stores.registry.getAuditTrail(name, version), version);
   return {

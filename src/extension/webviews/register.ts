@@ -1,6 +1,6 @@
 /**
  * The webview panels' entry point for the composition root: registers "Compare Runs", "Review
- * for Production" and "Open Study…", and the serializers that bring their panels back after a reload.
+ * for Production", "Open Study…" and "Open Optuna Study File…", and the serializers that bring their panels back after a reload.
  */
 import * as vscode from 'vscode';
 import { isInternalExperiment } from '../../core/internal-experiments';
@@ -11,18 +11,42 @@ import { promotionSavedStateCheck } from '../../shared/promotion-protocol';
 import { studySavedStateCheck } from '../../shared/study-protocol';
 import { studyOfRun } from '../views/run-format';
 import { COMPARE_VIEW_TYPE, ComparePanel } from './compare-panel';
+import { COMMAND } from '../commands/ids';
 import type { WebviewDeps } from './deps';
 import { registerExplorer } from './explorer-commands';
 import { Disposer } from './panel-shell';
 import { PROMOTION_VIEW_TYPE, PromotionPanel } from './promotion-panel';
 import { STUDY_VIEW_TYPE, StudyPanel } from './study-panel';
+import { OPTUNA_STUDY_VIEW_TYPE, OptunaStudyPanel } from './optuna-study-panel';
+import { readOptunaFile } from '../../store/optuna/optuna-reader';
 import { folderFromArgs, runIdsFromArgs, versionFromArg } from './targets';
 
+/** The panel commands registered here (ids from commands/ids.ts). */
 export const WEBVIEW_COMMAND = {
-  compareRuns: 'modelops.compareRuns',
-  reviewForProduction: 'modelops.reviewForProduction',
-  openStudy: 'modelops.openStudy',
+  compareRuns: COMMAND.compareRuns,
+  reviewForProduction: COMMAND.reviewForProduction,
+  openStudy: COMMAND.openStudy,
+  openOptunaStudyFile: COMMAND.openOptunaStudyFile,
 } as const;
+
+/** The Optuna file a command argument names: an explorer Uri, or `{ file, study? }` (tests, other commands). */
+function optunaFileFromArg(arg: unknown): { file: string; study?: string } | undefined {
+  if (arg instanceof vscode.Uri) return arg.scheme === 'file' ? { file: arg.fsPath } : undefined;
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as { file?: unknown; study?: unknown };
+  if (typeof a.file !== 'string') return undefined;
+  return { file: a.file, ...(typeof a.study === 'string' ? { study: a.study } : {}) };
+}
+
+async function pickOptunaFile(): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Open an Optuna study file (an RDB storage in SQLite)',
+    canSelectMany: false,
+    filters: { 'Optuna storage (SQLite)': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] },
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.[0]?.fsPath;
+}
 
 /** The study a command argument names: a study's run node of the tree, or `{ study }`. */
 function studyFromArg(arg: unknown): string | undefined {
@@ -132,6 +156,17 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
       return study;
     }),
   );
+  disposer.add(
+    register(WEBVIEW_COMMAND.openOptunaStudyFile, async (arg?: unknown) => {
+      const given = optunaFileFromArg(arg);
+      const file = given?.file ?? (await pickOptunaFile());
+      if (file === undefined) return undefined;
+      // Refused here, with the file named, rather than as an empty panel.
+      await readOptunaFile(file);
+      OptunaStudyPanel.createOrShow(uri, deps, file, given?.study);
+      return file;
+    }),
+  );
   registerExplorer(context, deps, register, disposer);
   // The webview's own saved state comes back here; it is validated like any other message.
   disposer.add(
@@ -169,6 +204,20 @@ export function registerWebviews(context: vscode.ExtensionContext, deps: Webview
           deps.log.error('webview.study.restore', e);
         }
         StudyPanel.revive(panel, uri, deps, name);
+      },
+    }),
+  );
+  disposer.add(
+    vscode.window.registerWebviewPanelSerializer(OPTUNA_STUDY_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        try {
+          const saved = studySavedStateCheck(state ?? {}, 'saved state');
+          if (saved.file === undefined) throw new Error('the saved state names no Optuna file');
+          OptunaStudyPanel.revive(panel, uri, deps, saved.file, saved.name);
+        } catch (e) {
+          deps.log.error('webview.optunaStudy.restore', e);
+          panel.dispose();
+        }
       },
     }),
   );

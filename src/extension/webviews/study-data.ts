@@ -5,6 +5,7 @@ import type { StudyDetail, StudyState, StudySummary, TrialRow } from '../../shar
 import { parseSearchSpace } from '../../tuning/distributions';
 import { paramImportances } from '../../tuning/importance/param-importances';
 import { better } from '../../tuning/trial';
+import type { OptunaStudyStore } from '../../store/optuna/optuna-study-store';
 
 const paramText = (v: unknown): string => (v === null ? 'none' : String(v));
 
@@ -71,4 +72,15 @@ export async function loadStudyState(studies: StudyStore | undefined, selected: 
   } catch (e) {
     return { status: 'error', studies: [], detail: null, message: `Could not read the studies: ${errorMessage(e)}` };
   }
+}
+
+/**
+ * The panel's state for an Optuna storage file: the same views as a workspace study, marked with
+ * the file (the page then shows it read-only, without the actions that need a ModelOps run).
+ */
+export async function loadOptunaStudyState(store: OptunaStudyStore, selected: string | undefined): Promise<StudyState> {
+  const state = await loadStudyState(store, selected);
+  const source = { kind: 'optuna' as const, file: store.path, optunaVersion: store.optunaVersion };
+  if (state.status === 'ready' && state.studies.length === 0) return { ...state, source, message: `${store.path} has no studies yet; this panel updates as Optuna writes the file.` };
+  return { ...state, source };
 }

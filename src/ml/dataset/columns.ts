@@ -33,9 +33,17 @@ export function cellAt(c: Column, i: number): Cell {
 }
 
 /** A float32 as the shortest decimal that reads back to it (5.1, not 5.099999904632568); NaN is missing. */
-function float32Cell(x: number): number | null {
+export function float32Cell(x: number): number | null {
   if (Number.isNaN(x)) return null;
-  for (let p = 1; p <= 9; p++) {
+  // For a normal float32, half an ulp is less than half a unit of the 6th significant digit, so a
+  // decimal of at most 6 digits that reads back to x is x rounded to 6 digits: one try settles
+  // most cells of a CSV (a profile of a million of them took seconds trying 1, 2, ... digits).
+  const normal = Math.abs(x) >= 1.1754943508222875e-38;
+  if (normal) {
+    const y = Number(x.toPrecision(6));
+    if (Math.fround(y) === x) return y;
+  }
+  for (let p = normal ? 7 : 1; p <= 9; p++) {
     const y = Number(x.toPrecision(p));
     if (Math.fround(y) === x) return y;
   }

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import { checkNesting } from '../../core/json-text';
-import { columnCells } from '../dataset/columns';
+import type { Column } from '../dataset/columns';
+import { columnCells, float32Cell, isCoded } from '../dataset/columns';
 import type { Cell, Dataset } from '../dataset/dataset';
 import { isMissing, parseBoolean, parseNumber } from '../dataset/schema';
 
@@ -105,19 +106,20 @@ export function sketchNumeric(name: string, values: Float64Array, missing: numbe
   mean = n > 0 ? mean / n : 0;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (x[i]! - mean) ** 2;
-  const points: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (points.length > 0 && points[points.length - 1] === x[i]) counts[counts.length - 1]!++;
-    else {
-      points.push(x[i]!);
-      counts.push(1);
-    }
-  }
-  const distinct = points.length;
+  // Distinct values counted first: a column of a million distinct floats never builds the point lists.
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || x[i] !== x[i - 1]) distinct++;
   const exact = distinct <= MAX_POINTS;
-  const sketch: NumericSketch = { name, kind: 'numeric', count: n, missing, min: n ? x[0]! : 0, max: n ? x[n - 1]! : 0, mean, std: n ? Math.sqrt(ss / n) : 0, exact, distinct, values: points, weights: counts };
-  if (!exact) {
+  const sketch: NumericSketch = { name, kind: 'numeric', count: n, missing, min: n ? x[0]! : 0, max: n ? x[n - 1]! : 0, mean, std: n ? Math.sqrt(ss / n) : 0, exact, distinct, values: [], weights: [] };
+  if (exact) {
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && x[i] === x[i - 1]) sketch.weights[sketch.weights.length - 1]!++;
+      else {
+        sketch.values.push(x[i]!);
+        sketch.weights.push(1);
+      }
+    }
+  } else {
     // Equal-mass quantiles: the k-th holds the share 1/MAX_POINTS of the values around rank (k + ½)·n/MAX_POINTS.
     sketch.values = Array.from({ length: MAX_POINTS }, (_, k) => x[Math.min(n - 1, Math.floor(((k + 0.5) * n) / MAX_POINTS))]!);
     sketch.weights = new Array<number>(MAX_POINTS).fill(n / MAX_POINTS);
@@ -128,10 +130,51 @@ export function sketchNumeric(name: string, values: Float64Array, missing: numbe
 export function sketchCategorical(name: string, kind: 'categorical' | 'boolean', values: readonly string[], missing: number): CategoricalSketch {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return sketchCounts(name, kind, counts, values.length, missing);
+}
+
+function sketchCounts(name: string, kind: 'categorical' | 'boolean', counts: Map<string, number>, count: number, missing: number): CategoricalSketch {
   const all = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const kept = all.slice(0, MAX_CATEGORIES);
   const other = all.slice(MAX_CATEGORIES).reduce((s, [, c]) => s + c, 0);
-  return { name, kind, count: values.length, missing, categories: kept, other };
+  return { name, kind, count, missing, categories: kept, other };
+}
+
+/**
+ * A stored column's sketch, equal to `sketchColumn` of its cells. Float32 and coded columns are read
+ * as they are stored: a float32 column is sorted as floats and each run of equal values turned into
+ * its decimal once, a coded column is counted by code; neither becomes an array of cells.
+ */
+export function sketchOfColumn(name: string, kind: SketchKind, col: Column): ColumnSketch {
+  if (kind === 'numeric' && col instanceof Float32Array) {
+    const sorted = new Float32Array(col.length);
+    let n = 0;
+    for (const v of col) if (!Number.isNaN(v)) sorted[n++] = v;
+    sorted.subarray(0, n).sort();
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = i > 0 && sorted[i] === sorted[i - 1] ? x[i - 1]! : (float32Cell(sorted[i]!) as number);
+    return sketchNumeric(name, x, col.length - n);
+  }
+  if (kind === 'categorical' && isCoded(col)) {
+    const perCode = new Float64Array(col.levels.length);
+    let missing = 0;
+    for (const k of col.codes) if (k < 0) missing++;
+    else perCode[k]!++;
+    const counts = new Map<string, number>();
+    let count = 0;
+    col.levels.forEach((level, k) => {
+      const c = perCode[k]!;
+      if (c === 0) return;
+      if (isMissing(level)) missing += c;
+      else {
+        const t = String(level).trim();
+        counts.set(t, (counts.get(t) ?? 0) + c);
+        count += c;
+      }
+    });
+    return sketchCounts(name, 'categorical', counts, count, missing);
+  }
+  return sketchColumn(name, kind, columnCells(col));
 }
 
 export function sketchColumn(name: string, kind: SketchKind, cells: ArrayLike<Cell>): ColumnSketch {
@@ -220,10 +263,10 @@ export function profileOfDataset(ds: Dataset): TrainingProfile {
     format: PROFILE_FORMAT,
     rows: ds.frame.nRows,
     target: sketchColumn(target.name, target.kind, target.cells),
-    // One column's cells at a time (numbers as the text they were read from): a large frame is never held twice.
+    // One column at a time, as stored (numbers as the text they were read from): a large frame is never held twice.
     columns: ds.schema.features.map((f) => {
       const col = ds.frame.columns[f.name];
-      return sketchColumn(f.name, f.kind, col === undefined ? [] : columnCells(col));
+      return col === undefined ? sketchColumn(f.name, f.kind, []) : sketchOfColumn(f.name, f.kind, col);
     }),
   };
 }

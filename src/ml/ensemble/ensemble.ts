@@ -2,7 +2,7 @@ import { ModelOpsError } from '../../core/errors';
 import type { Frame, Row } from '../dataset/dataset';
 import { frameFromRows } from '../dataset/dataset';
 import type { FeatureSpec, Task } from '../dataset/schema';
-import type { Estimator, EstimatorJSON, Matrix } from '../estimator';
+import type { ColumnSource, Estimator, EstimatorJSON, FitContext, Matrix } from '../estimator';
 import type { MemberSpec } from '../estimators';
 import { createEstimator, estimatorFromJSON } from '../estimators';
 import { childSeed } from '../random';
@@ -68,6 +68,12 @@ function encodeTarget(target: TrainingTarget, classes?: string[]): { y: Float64A
   return { y, classes: cls };
 }
 
+function fitMember(est: Estimator, X: Matrix | ColumnSource, y: Float64Array, ctx: FitContext): Promise<void> {
+  if ('data' in X) return est.fit(X, y, ctx);
+  if (!est.fitColumns) throw new ModelOpsError('INVALID_STATE', `${est.kind}: cannot fit from columns`);
+  return est.fitColumns(X, y, ctx);
+}
+
 /**
  * The product's "pyfunc": preprocessing fitted on the training rows, member estimators, their
  * weights (soft voting / weighted mean), the label encoding, and `predict(rows)` on raw rows.
@@ -87,20 +93,24 @@ export class Ensemble {
     if (options.members.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'the ensemble needs at least one member', { location: 'models' });
     const { y, classes } = encodeTarget(target);
     const pre = Preprocessor.fit(frame, features, options.rows);
-    const X = pre.transform(frame, options.rows);
+    const estimators = options.members.map((spec, m) => createEstimator(spec, target.task, childSeed(options.seed, m)));
+    // When every member reads a column at a time, the float32 matrix is never built whole.
+    const columnwise = estimators.every((e) => e.fitColumns);
+    const X = columnwise ? pre.columns(frame, options.rows) : pre.transform(frame, options.rows);
     const members: EnsembleMember[] = [];
     const total = options.members.length;
     for (let m = 0; m < total; m++) {
       if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'training was cancelled');
       const spec = options.members[m];
-      const est = createEstimator(spec, target.task, childSeed(options.seed, m));
+      const est = estimators[m];
       options.onProgress?.(`fitting ${spec.type}`, m / total);
-      await est.fit(X, y, {
+      const ctx: FitContext = {
         nClasses: classes.length || undefined,
         threads: options.threads,
         signal: options.signal,
         onProgress: (done, all) => options.onProgress?.(`fitting ${spec.type} (${done}/${all})`, (m + done / all) / total),
-      });
+      };
+      await fitMember(est, X, y, ctx);
       members.push({ spec, estimator: est, weight: 1 / total });
     }
     const ens = new Ensemble(target.task, target.name, classes, features, pre, members);
@@ -170,13 +180,22 @@ export class Ensemble {
 
   /** Weighted soft vote (classification: n × K row-major) or weighted mean (regression: n). */
   combine(X: Matrix): Float64Array {
-    let out: Float64Array | undefined;
-    for (const m of this.members) {
-      const o = this.task === 'classification' ? m.estimator.predictProba(X) : m.estimator.predict(X);
-      if (!out) out = new Float64Array(o.length);
-      for (let j = 0; j < o.length; j++) out[j] += m.weight * o[j];
-    }
-    return out as Float64Array;
+    return this.combineOutputs(this.memberOutputs(X));
+  }
+
+  /** Each member's probabilities (classification) or predictions (regression), in member order. */
+  memberOutputs(X: Matrix): Float64Array[] {
+    return this.members.map((m) => (this.task === 'classification' ? m.estimator.predictProba(X) : m.estimator.predict(X)));
+  }
+
+  /** The weighted combination of `memberOutputs`. */
+  combineOutputs(outs: Float64Array[]): Float64Array {
+    const out = new Float64Array(outs[0]?.length ?? 0);
+    outs.forEach((o, m) => {
+      const w = this.members[m]!.weight;
+      for (let j = 0; j < o.length; j++) out[j] += w * o[j]!;
+    });
+    return out;
   }
 
   predictFrame(frame: Frame): EnsemblePrediction {

@@ -1,9 +1,10 @@
 import { checkNesting } from '../../core/json-text';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ModelOpsError } from '../../core/errors';
+import { writeFileAtomic } from '../../core/atomic-file';
 import { VERSION } from '../../core/version';
 import type { Row } from '../dataset/dataset';
 import type { EnsembleJSON } from './ensemble';
@@ -48,12 +49,6 @@ function mlflowTime(d: Date): string {
   return `${d.toISOString().replace('T', ' ').replace('Z', '')}000`;
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 /** Bytes of every file under `dir` (MLflow's `model_size_bytes`: what is there before MLmodel and the env files). */
 function filesSize(dir: string): number {
   let total = 0;
@@ -74,7 +69,7 @@ export function saveModel(dir: string, model: Ensemble, meta: ModelMeta = {}): M
   const payload = model.toJSON();
   const payloadText = JSON.stringify(payload);
   const envelope = `{"format":${JSON.stringify(MODEL_FORMAT)},"modelops_version":${JSON.stringify(VERSION)},"payload_sha256":"${sha256(payloadText)}","payload":${payloadText}}\n`;
-  writeAtomic(join(dir, DATA_FILE), envelope);
+  writeFileAtomic(join(dir, DATA_FILE), envelope);
   const signature = signatureFor(model.features, model.target, model.task);
   const info: ModelInfo = {
     modelUuid: meta.modelUuid ?? randomUUID().replace(/-/g, ''),
@@ -111,13 +106,13 @@ export function saveModel(dir: string, model: Ensemble, meta: ModelMeta = {}): M
   if (example.length > 0) {
     const columns = model.inputNames;
     const data = example.map((r) => columns.map((c) => (r[c] === undefined ? null : r[c])));
-    writeAtomic(join(dir, 'input_example.json'), `${JSON.stringify({ columns, data })}\n`);
+    writeFileAtomic(join(dir, 'input_example.json'), `${JSON.stringify({ columns, data })}\n`);
     mlmodel.saved_input_example_info = { artifact_path: 'input_example.json', pandas_orient: 'split', type: 'dataframe' };
   }
   writePyfuncCode(dir);
   mlmodel.model_size_bytes = filesSize(dir);
   writePyfuncEnv(dir);
-  writeAtomic(join(dir, 'MLmodel'), dumpYaml(mlmodel));
+  writeFileAtomic(join(dir, 'MLmodel'), dumpYaml(mlmodel));
   return info;
 }
 

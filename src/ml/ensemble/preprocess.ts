@@ -4,7 +4,7 @@ import { cellAt, columnLength, isCoded, mapCells, takeColumn } from '../dataset/
 import type { Frame } from '../dataset/dataset';
 import type { FeatureSpec } from '../dataset/schema';
 import { isMissing, parseBoolean, parseNumber } from '../dataset/schema';
-import type { Matrix } from '../estimator';
+import type { ColumnSource, Matrix } from '../estimator';
 
 /** One-hot up to this many categories; beyond, categories are ordinal codes by frequency. */
 const ONE_HOT_MAX = 12;
@@ -45,6 +45,16 @@ function numericValue(kind: 'numeric' | 'boolean', v: Cell): number {
   return parseNumber(v as string | number);
 }
 
+/** The present (non-NaN) values, sorted, in a new array of their own type. */
+function presentSorted(x: Float32Array | Float64Array): Float32Array | Float64Array {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) n++;
+  const out = x instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) out[n++] = x[i]!;
+  return out.sort();
+}
+
 /** The training median (numeric) or most frequent value (boolean) of the present values, sorted. */
 function fillValue(kind: 'numeric' | 'boolean', values: Float32Array | Float64Array): number {
   if (values.length === 0) return 0;
@@ -72,6 +82,15 @@ function textCounts(col: Column): Map<string, number> {
     for (let i = 0; i < columnLength(col); i++) add(cellAt(col, i), 1);
   }
   return counts;
+}
+
+/** Each cell's index in the step's categories (-1: unknown or missing). */
+function categoryCodes(s: CategoricalStep, col: Column): Float64Array {
+  const index = new Map(s.categories.map((v, i) => [v, i]));
+  return mapCells(col, (v) => {
+    const t = text(v);
+    return (t === undefined ? undefined : index.get(t)) ?? -1;
+  });
 }
 
 function text(v: Cell): string | undefined {
@@ -102,8 +121,7 @@ export class Preprocessor {
       }
       const kind = f.kind;
       // A typed copy sorted without a comparator: 4–8 bytes a row, where a JS array cost far more.
-      const values = numericCells(kind, col).filter((x) => !Number.isNaN(x)).sort();
-      return { name: f.name, kind, fill: fillValue(kind, values) };
+      return { name: f.name, kind, fill: fillValue(kind, presentSorted(numericCells(kind, col))) };
     });
     return new Preprocessor(steps);
   }
@@ -134,36 +152,64 @@ export class Preprocessor {
 
   /** The matrix of the frame's `rows` (all when absent), a column at a time: no copy of the frame. */
   transform(frame: Frame, rows?: Int32Array): Matrix {
+    const source = this.columns(frame, rows);
+    const n = source.nRows;
+    const data = new Float32Array(n * source.nCols);
+    for (let c = 0; c < source.nCols; c++) data.set(source.column(c), c * n);
+    return { nRows: n, nCols: source.nCols, data };
+  }
+
+  /**
+   * The same matrix's columns made one at a time on demand, so an estimator that reads a column at
+   * a time (the forest bins it) never holds the whole float32 matrix beside the frame.
+   */
+  columns(frame: Frame, rows?: Int32Array): ColumnSource {
     const n = rows?.length ?? frame.nRows;
-    const width = this.outputNames.length;
-    const data = new Float32Array(n * width);
-    let c = 0;
-    for (const s of this.steps) {
+    const outputs = this.outputPlan();
+    const cellsOf = (s: Step): Column => {
       const whole = frame.columns[s.name];
       if (!whole) throw new ModelOpsError('DATA_INVALID', `input has no column '${s.name}'`, { location: s.name });
-      const col = rows ? takeColumn(whole, rows) : whole;
+      return rows ? takeColumn(whole, rows) : whole;
+    };
+    // One-hot outputs of a step come one after another: its codes are computed once for all of them.
+    let cached: { step: CategoricalStep; codes: Float64Array } | undefined;
+    const codesOf = (s: CategoricalStep): Float64Array => {
+      if (cached?.step !== s) cached = { step: s, codes: categoryCodes(s, cellsOf(s)) };
+      return cached.codes;
+    };
+    const column = (c: number, into?: Float32Array): Float32Array => {
+      const { step: s, category } = outputs[c]!;
+      const out = into ?? new Float32Array(n);
       if (s.kind !== 'categorical') {
-        const x = numericCells(s.kind, col);
-        const off = c * n;
-        for (let r = 0; r < n; r++) data[off + r] = Number.isNaN(x[r]!) ? s.fill : x[r]!;
-        c++;
-        continue;
+        const whole = frame.columns[s.name];
+        // A float32 column is read in place, through `rows`: no copy of it per output column.
+        if (s.kind === 'numeric' && whole instanceof Float32Array) {
+          for (let r = 0; r < n; r++) {
+            const v = whole[rows ? rows[r]! : r]!;
+            out[r] = Number.isNaN(v) ? s.fill : v;
+          }
+          return out;
+        }
+        const x = numericCells(s.kind, cellsOf(s));
+        for (let r = 0; r < n; r++) out[r] = Number.isNaN(x[r]!) ? s.fill : x[r]!;
+        return out;
       }
-      const index = new Map(s.categories.map((v, i) => [v, i]));
-      const codes = mapCells(col, (v) => {
-        const t = text(v);
-        return (t === undefined ? undefined : index.get(t)) ?? -1;
-      });
-      if (s.encoding === 'onehot') {
-        for (let r = 0; r < n; r++) if (codes[r]! >= 0) data[(c + codes[r]!) * n + r] = 1; // unknown or missing: all zeros
-        c += s.categories.length;
-      } else {
-        const off = c * n;
-        for (let r = 0; r < n; r++) data[off + r] = codes[r]! < 0 ? s.categories.length : codes[r]!; // unknown/missing: one code past the last
-        c++;
-      }
+      const codes = codesOf(s);
+      if (s.encoding === 'onehot') for (let r = 0; r < n; r++) out[r] = codes[r] === category ? 1 : 0; // unknown or missing: all zeros
+      else for (let r = 0; r < n; r++) out[r] = codes[r]! < 0 ? s.categories.length : codes[r]!; // unknown/missing: one code past the last
+      return out;
+    };
+    return { nRows: n, nCols: outputs.length, column };
+  }
+
+  /** Each output column's step and, for one-hot outputs, the category it flags. */
+  private outputPlan(): { step: Step; category: number }[] {
+    const out: { step: Step; category: number }[] = [];
+    for (const s of this.steps) {
+      if (s.kind === 'categorical' && s.encoding === 'onehot') s.categories.forEach((_, k) => out.push({ step: s, category: k }));
+      else out.push({ step: s, category: -1 });
     }
-    return { nRows: n, nCols: width, data };
+    return out;
   }
 
   toJSON(): PreprocessorJSON {

@@ -1,4 +1,4 @@
-import type { Matrix } from '../estimator';
+import type { ColumnSource } from '../estimator';
 
 /**
  * Features quantised once per fit into at most 256 bins (uint8), so split search is a histogram
@@ -18,10 +18,13 @@ export interface Binned {
 
 export const MAX_BINS = 256;
 
-export function computeEdges(column: Float32Array, maxBins = MAX_BINS): Float32Array {
+/** `scratch` (at least the column's length), when given, holds the sorted copy: no allocation per column. */
+export function computeEdges(column: Float32Array, maxBins = MAX_BINS, scratch?: Float32Array): Float32Array {
   // Runs of equal values in sorted order, walked twice; no per-value arrays (a column of distinct
   // floats would otherwise hold two JS arrays of its length).
-  const sorted = Float32Array.from(column).sort();
+  const sorted = scratch ? scratch.subarray(0, column.length) : new Float32Array(column.length);
+  sorted.set(column);
+  sorted.sort();
   const n = sorted.length;
   const runEnd = (i: number): number => {
     let j = i + 1;
@@ -64,15 +67,19 @@ export function binOf(edges: Float32Array, x: number): number {
   return lo;
 }
 
-export function binMatrix(X: Matrix, maxBins = MAX_BINS, shared = false): Binned {
+/** Bins a column at a time: only one float32 column is alive beside the bins. */
+export function binColumns(X: ColumnSource, maxBins = MAX_BINS, shared = false): Binned {
   const { nRows, nCols } = X;
   const buffer = shared ? new SharedArrayBuffer(nRows * nCols) : new ArrayBuffer(nRows * nCols);
   const bins = new Uint8Array(buffer);
   const nBins = new Int32Array(nCols);
   const edges: Float32Array[] = [];
+  // Two columns' worth of scratch reused for every column: a wide fit makes no garbage per column.
+  const built = new Float32Array(nRows);
+  const sorted = new Float32Array(nRows);
   for (let c = 0; c < nCols; c++) {
-    const col = X.data.subarray(c * nRows, (c + 1) * nRows);
-    const e = computeEdges(col, maxBins);
+    const col = X.column(c, built);
+    const e = computeEdges(col, maxBins, sorted);
     edges.push(e);
     nBins[c] = e.length + 1;
     const off = c * nRows;

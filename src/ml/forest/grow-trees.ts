@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ModelOpsError } from '../../core/errors';
 import type { BuiltTree, TreeData, TreeParams } from './tree-builder';
-import { buildTree } from './tree-builder';
+import { buildTree, releaseRowBuffers } from './tree-builder';
 import { findWorkerScript } from '../parallel/worker-script';
 
 /**
@@ -34,17 +34,7 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
   // Without the worker script (e.g. code bundled elsewhere) trees grow in this thread: same trees, slower.
   const threads = file ? Math.max(1, Math.min(options.threads, total)) : 1;
   options.onThreads?.(threads);
-  if (threads === 1 || !file) {
-    const out: BuiltTree[] = [];
-    for (let t = 0; t < total; t++) {
-      if (options.signal?.aborted) throw cancelled();
-      out.push(buildTree(data, params, seeds[t]));
-      options.onProgress?.(t + 1, total);
-      // Let the event loop run (progress rendering, abort events) between trees.
-      if (t % 4 === 3) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return out;
-  }
+  if (threads === 1 || !file) return growHere(data, params, seeds, options);
   // Workers share the binned features and the target through SharedArrayBuffers.
   const bins = data.bins.buffer instanceof SharedArrayBuffer ? data.bins : sharedCopy(data.bins);
   const y = new Float64Array(new SharedArrayBuffer(data.y.length * 8));
@@ -89,6 +79,22 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
+}
+
+async function growHere(data: TreeData, params: TreeParams, seeds: number[], options: GrowOptions): Promise<BuiltTree[]> {
+  const out: BuiltTree[] = [];
+  try {
+    for (let t = 0; t < seeds.length; t++) {
+      if (options.signal?.aborted) throw cancelled();
+      out.push(buildTree(data, params, seeds[t]));
+      options.onProgress?.(t + 1, seeds.length);
+      // Let the event loop run (progress rendering, abort events) between trees.
+      if (t % 4 === 3) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    releaseRowBuffers();
+  }
+  return out;
 }
 
 function sharedCopy(a: Uint8Array): Uint8Array {

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { ModelOpsError } from '../../core/errors';
 import type { Task } from '../dataset/schema';
-import type { Estimator, EstimatorJSON, FitContext, Matrix } from '../estimator';
-import { argmaxRows, countClasses } from '../estimator';
+import type { ColumnSource, Estimator, EstimatorJSON, FitContext, Matrix } from '../estimator';
+import { argmaxRows, countClasses, matrixColumns } from '../estimator';
 import { childSeed } from '../random';
-import { binMatrix, MAX_BINS } from './binning';
+import { binColumns, MAX_BINS } from './binning';
 import { growTrees } from './grow-trees';
 import type { Compiled, PredictOptions } from './forest-predict';
 import { predictParallel, warmPredictWorkers } from './forest-predict';
@@ -67,6 +67,25 @@ function validate(p: ForestParams): void {
 }
 
 /**
+ * The columns as given, each checked for missing or infinite values as it passes, and the first
+ * rows copied row-major into `sample` (when given).
+ */
+function checkedColumns(X: ColumnSource, sample: Float32Array | undefined): ColumnSource {
+  const keep = sample ? sample.length / X.nCols : 0;
+  const column = (c: number, into?: Float32Array): Float32Array => {
+    const col = X.column(c, into);
+    for (let r = 0; r < col.length; r++) {
+      if (!Number.isFinite(col[r])) {
+        throw new ModelOpsError('DATA_INVALID', `random forest: missing or infinite value at row ${r}, column ${c}; impute before fitting`);
+      }
+    }
+    if (sample) for (let r = 0; r < keep; r++) sample[r * X.nCols + c] = col[r]!;
+    return col;
+  };
+  return { nRows: X.nRows, nCols: X.nCols, column };
+}
+
+/**
  * The project's random forest: histogram CART trees on pre-binned float32 features, features
  * sampled at every split, bootstrap, one seed per tree, trees grown on worker threads.
  */
@@ -94,14 +113,14 @@ export class RandomForest implements Estimator {
     validate(this.params);
   }
 
-  async fit(X: Matrix, y: Float64Array, ctx: FitContext = {}): Promise<void> {
+  fit(X: Matrix, y: Float64Array, ctx: FitContext = {}): Promise<void> {
+    return this.fitColumns(matrixColumns(X), y, ctx);
+  }
+
+  /** Fits from columns made one at a time: each is checked, binned and let go (no whole float32 matrix). */
+  async fitColumns(X: ColumnSource, y: Float64Array, ctx: FitContext = {}): Promise<void> {
     if (y.length !== X.nRows) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `random forest: ${X.nRows} rows but ${y.length} targets`);
     if (X.nRows === 0) throw new ModelOpsError('DATA_INVALID', 'random forest: no training rows');
-    for (let i = 0; i < X.data.length; i++) {
-      if (!Number.isFinite(X.data[i])) {
-        throw new ModelOpsError('DATA_INVALID', `random forest: missing or infinite value at row ${i % X.nRows}, column ${Math.floor(i / X.nRows)}; impute before fitting`);
-      }
-    }
     const p = this.params;
     this.nClasses = this.task === 'classification' ? countClasses(y, ctx.nClasses) : 0;
     this.nFeatures = X.nCols;
@@ -117,8 +136,10 @@ export class RandomForest implements Estimator {
     // (~50 ms each on an idle machine, over a second on a loaded one).
     const work = X.nRows * X.nCols * p.nEstimators;
     const threads = ctx.threads ?? (work < 20_000_000 ? 1 : availableParallelism());
+    // Predictions on data of this size will use the prediction workers: a row-major sample to warm them, taken while binning.
+    const sample = X.nRows >= WARM_AFTER_FIT_ROWS ? new Float32Array(Math.min(WARM_SAMPLE_ROWS, X.nRows) * X.nCols) : undefined;
     // Binned straight into shared memory when workers will read it: no second copy of the bins.
-    const binned = binMatrix(X, p.maxBins, threads > 1);
+    const binned = binColumns(checkedColumns(X, sample), p.maxBins, threads > 1);
     this.edges = binned.edges;
     this.trees = await growTrees(
       { nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses },
@@ -127,13 +148,7 @@ export class RandomForest implements Estimator {
       { threads, signal: ctx.signal, onProgress: ctx.onProgress, onThreads: (t) => (this.lastFitThreads = t) },
     );
     this.afterTrees();
-    // Predictions on data of this size will use the prediction workers: start and warm them now.
-    if (X.nRows >= WARM_AFTER_FIT_ROWS) {
-      const n = Math.min(WARM_SAMPLE_ROWS, X.nRows);
-      const rows = new Float32Array(n * X.nCols);
-      for (let c = 0; c < X.nCols; c++) for (let r = 0; r < n; r++) rows[r * X.nCols + c] = X.data[c * X.nRows + r];
-      warmPredictWorkers(this.model(), { rows, nRows: n, d: X.nCols, V: Math.max(1, this.nClasses) }, this.parallel);
-    }
+    if (sample) warmPredictWorkers(this.model(), { rows: sample, nRows: sample.length / X.nCols, d: X.nCols, V: Math.max(1, this.nClasses) }, this.parallel);
   }
 
   private afterTrees(): void {

@@ -8,7 +8,7 @@ import type { JsonPath, SchemaProblem } from '../../core/json-schema';
 import { formatPath, SchemaChecker } from '../../core/json-schema';
 import { checkNesting, parseJsonText } from '../../core/json-text';
 import type { MemberType } from '../../ml/estimators';
-import type { GateSpec } from '../../registry/gates-config';
+import type { GateSpec } from '../../registry/gates/gate-list';
 import { parseGateSpec } from '../../registry/gates-config';
 import type { TrainParamsFile } from '../train-options';
 import type { PrunerName, SamplerName } from '../../tuning/catalogue';

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../../core/json-schema';
 import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
+import { GATE_SPEC_SCHEMA } from '../../registry/gates-schema';
 
 /**
  * The JSON Schema of `modelops.pipeline.json` / `.yaml`. VS Code completes and checks the file
@@ -84,34 +85,8 @@ const gates: JsonSchema = {
   description: 'Validation gates: a gates file (relative to the pipeline file), or one model’s gates inline (merged over the workspace’s .modelops/gates.json entry).',
   oneOf: [
     { title: 'a gates file path', type: 'string', minLength: 1 },
-    {
-      title: 'gates inline',
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        data: csvPath('Held-out CSV the candidate and Production are both scored on.'),
-        target: { type: 'string', minLength: 1 },
-        metrics: {
-          type: 'object',
-          description: 'MLflow MetricThreshold per metric, e.g. {"accuracy": {"threshold": 0.8, "greater_is_better": true}}.',
-          additionalProperties: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['greater_is_better'],
-            properties: {
-              threshold: { type: 'number' },
-              min_absolute_change: { type: 'number' },
-              min_relative_change: { type: 'number' },
-              greater_is_better: { type: 'boolean' },
-            },
-          },
-        },
-        signature: { enum: ['compatible', 'off'] },
-        smoke_test: { oneOf: [{ title: 'true or false', type: 'boolean' }, { title: '{"rows": n}', type: 'object', additionalProperties: false, properties: { rows: { type: 'integer', minimum: 1 } } }] },
-        latency: { type: 'object', additionalProperties: false, required: ['max_ms_per_row'], properties: { max_ms_per_row: { type: 'number', exclusiveMinimum: 0 } } },
-        max_size_mb: { type: 'number', exclusiveMinimum: 0 },
-      },
-    },
+    // The same fields as an entry of .modelops/gates.json, from the gates themselves (registry/gates/).
+    { title: 'gates inline', ...GATE_SPEC_SCHEMA },
   ],
 };
 

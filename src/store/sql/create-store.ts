@@ -2,7 +2,8 @@ import { existsSync, linkSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import type { FileLock } from './file-lock';
-import { fsyncPath, ioError, tempPathBeside, tryUnlink } from './fs-util';
+import { fsyncPath, tempPathBeside, tryUnlink } from '../../core/atomic-file';
+import { ioError } from './fs-util';
 
 /**
  * Creates a store file at `path` (and its folder) without ever clobbering one that appears

@@ -1,4 +1,4 @@
-import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { ModelOpsError } from '../../core/errors';
@@ -12,7 +12,8 @@ import { createStoreFile } from '../sql/create-store';
 import { FileLock } from '../sql/file-lock';
 import type { FileSignature } from '../sql/file-signature';
 import { sameSignature, signatureOf } from '../sql/file-signature';
-import { fsyncPath, ioError, removeOrphanTempFiles, tempPathBeside, tryUnlink } from '../sql/fs-util';
+import { ioError } from '../sql/fs-util';
+import { fsyncPath, removeOrphanTempFiles, replaceWithTemp, tryUnlink, writeDurable, writeDurableTemp } from '../../core/atomic-file';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { EngineInfo, StoreFile, StoreFileOptions } from '../sql/store-file';
 import { checkWorkspace, defaultArtifactRoot, defaultExperimentLocation, noStore, workspaceOf } from '../sql/store-file';
@@ -163,8 +164,12 @@ export class SqljsStoreFile implements StoreFile {
         const fromBuffer = this.live?.committed(pageCount(db));
         const bytes = fromBuffer ?? db.export();
         if (!fromBuffer) this.sqlDb?.dispose(); // export() finalizes every statement of the database
-        const tmp = tempPathBeside(this.target);
-        writeDurably(tmp, bytes, this.target);
+        let tmp: string;
+        try {
+          tmp = writeDurableTemp(this.target, bytes, { keepModeOf: this.target });
+        } catch (e) {
+          throw ioError(dirname(this.target), `cannot write ${basename(this.target)} in this folder`, e);
+        }
         const current = signatureOf(this.target);
         if (!current || !this.loaded || !sameSignature(current, this.loaded)) {
           // An outside writer (not using our lock) changed the file: start again from its state.
@@ -175,12 +180,10 @@ export class SqljsStoreFile implements StoreFile {
           continue;
         }
         try {
-          renameSync(tmp, this.target);
+          replaceWithTemp(tmp, this.target);
         } catch (e) {
-          tryUnlink(tmp);
           throw ioError(this.path, 'cannot replace the store file', e);
         }
-        fsyncPath(dirname(this.target));
         this.loaded = signatureOf(this.target);
         this.stale = false;
         if (!fromBuffer || this.live!.buffer.length - bytes.length < MIN_ROOM) {
@@ -317,7 +320,7 @@ function writeNewStore(sql: SqlJsStatic, tmp: string, path: string, options: Sto
     db.exec(`PRAGMA page_size = ${NEW_STORE_PAGE_SIZE}`);
     const head = options.schema === undefined ? NEWEST_HEAD : headForRelease(options.schema);
     createStoreSchema(new SqljsSql(db), defaultExperimentLocation(path, options), Date.now(), head);
-    writeDurably(tmp, db.export(), path);
+    writeDurable(tmp, db.export(), { keepModeOf: path });
   } finally {
     db.close();
   }
@@ -440,29 +443,3 @@ function totalChanges(db: Database): number {
   return Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
 }
 
-/** Writes `bytes` to a new temp file with the store file's mode and owner (so a 0600 store stays 0600), then fsyncs it. */
-function writeDurably(tmp: string, bytes: Uint8Array, target: string): void {
-  let fd: number | undefined;
-  try {
-    const like = existsSync(target) ? statSync(target) : undefined;
-    fd = openSync(tmp, 'wx', 0o600);
-    fchmodSync(fd, like ? like.mode & 0o7777 : 0o644 & ~process.umask());
-    if (like) {
-      try {
-        fchownSync(fd, like.uid, like.gid);
-      } catch {
-        /* only root may give a file away; ours then */
-      }
-    }
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    fd = undefined;
-    tryUnlink(tmp);
-    throw ioError(dirname(target), `cannot write ${basename(target)} in this folder`, e);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}

@@ -43,6 +43,8 @@ describe('validation gates', () => {
       ['smoke_test', 'pass'],
       ['size', 'pass'],
     ]);
+    // The verdicts that judged a metric name it (the review panel keys on it), and only those.
+    assert.deepEqual(report.gates.map((g) => g.metric), [undefined, 'accuracy', 'accuracy', 'accuracy', undefined, undefined, undefined]);
     assert.ok(report.candidateMetrics.accuracy! >= 0.75);
     assert.deepEqual(await ws.stores.registry.getValidationReport(report.reportId), report);
     const artifacts = await ws.stores.tracking.listArtifacts(runId, 'validation');

@@ -128,6 +128,29 @@ describe('promotion review: honest feedback', () => {
     assert.deepEqual([review.validation!.fromStage, review.validation!.toStage], ['None', 'Staging']);
   });
 
+  test('a metric row takes the gate that names its metric, whatever the gate is called; a report from before gates named one still matches by name', async () => {
+    const run = await modelRun([{ name: 'a', type: 'double' }], { accuracy: 0.9, f1_macro: 0.8 }, 10);
+    await stores.registry.createRegisteredModel('named');
+    await stores.registry.createModelVersion({ name: 'named', source: `runs:/${run}/model`, runId: run });
+    const r = report('named', '1', false);
+    r.candidateMetrics = { accuracy: 0.9, f1_macro: 0.8 };
+    r.gates = [
+      { gate: 'metric', name: 'f1 macro threshold (custom wording)', expected: '>= 0.85', actual: '0.8', outcome: 'fail', message: 'too low', metric: 'f1_macro' },
+      { gate: 'metric', name: 'accuracy threshold', expected: '>= 0.5', actual: '0.9', outcome: 'pass', message: '' },
+      { gate: 'baseline', name: 'beats the majority-class baseline', expected: '> 0.5', actual: '0.9', outcome: 'pass', message: '', metric: 'accuracy' },
+    ];
+    r.noSkillMetrics = { accuracy: 0.5, f1_macro: 0.3 };
+    await stores.registry.recordValidation({ report: r, toStage: 'None' }, { actor: 'ci', action: 'validate' });
+    const review = await loadPromotionReview(stores, 'named', '1');
+    assert.deepEqual(review.metrics.map((m) => [m.key, m.gate?.passed, m.gate?.rule]), [
+      ['accuracy', true, 'accuracy threshold: >= 0.5'],
+      ['f1_macro', false, 'f1 macro threshold (custom wording): >= 0.85'],
+      ['log_loss', undefined, undefined],
+    ]);
+    // The baseline verdict's own metric, not one parsed out of its name (which names none here).
+    assert.equal(review.noSkill?.metric, 'accuracy');
+  });
+
   test('lineage shows the dataset path, not its JSON, and the trainer\'s importance artifact is read', async () => {
     const run = await modelRun([{ name: 'a', type: 'double' }], { accuracy: 0.9 }, 10);
     await stores.tracking.logInputs(run, [{ name: 'churn', digest: 'abcd1234', sourceType: 'local', source: JSON.stringify({ uri: '/work/data/churn.csv' }), profile: '{}', tags: [] }]);

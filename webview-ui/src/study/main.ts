@@ -26,7 +26,7 @@ const root = el('main', { attrs: { 'data-testid': 'study-root' } });
 document.body.append(root);
 
 /** Distinct symbol and class per state; the word is there for screen readers and copy. */
-const STATE_MARK: Record<TrialRow['state'], string> = { COMPLETE: '✓', PRUNED: '✂', FAIL: '✗', RUNNING: '⟳' };
+const STATE_MARK: Record<TrialRow['state'], string> = { COMPLETE: '✓', PRUNED: '✂', FAIL: '✗', RUNNING: '⟳', WAITING: '⧗' };
 
 function stateCell(s: TrialRow['state']): HTMLElement {
   return el('td', { className: `state state-${s.toLowerCase()}`, attrs: { 'data-state': s } }, el('span', { className: 'state-icon', attrs: { 'aria-hidden': 'true' } }, STATE_MARK[s]), ` ${s}`);
@@ -71,7 +71,8 @@ function bestSection(d: StudyDetail): HTMLElement {
     { attrs: { 'aria-label': 'Best trial', 'data-testid': 'best' } },
     el('h2', {}, `Best trial: #${best.number}, ${d.study.metric} ${formatNumber(best.value ?? null)}`),
     el('table', { className: 'best-params' }, el('tbody', {}, ...best.params.map(([k, v]) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, k), el('td', { className: 'num' }, v))))),
-    best.runId ? button('Open Run', () => void channel.request('study/openRun', { runId: best.runId! }).catch((e: Error) => setStatus(status, e.message, 'error'))) : null,
+    // An Optuna file's study is read-only: no action on it (its trials have no runs either).
+    !state.source && best.runId ? button('Open Run', () => void channel.request('study/openRun', { runId: best.runId! }).catch((e: Error) => setStatus(status, e.message, 'error'))) : null,
   );
 }
 
@@ -98,7 +99,7 @@ function importanceSection(d: StudyDetail): HTMLElement {
 
 function trialsTable(d: StudyDetail): HTMLElement {
   const counts = d.trials.reduce<Record<string, number>>((acc, t) => ((acc[t.state] = (acc[t.state] ?? 0) + 1), acc), {});
-  const summary = (['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
+  const summary = (['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
   return el(
     'section',
     { attrs: { 'aria-label': 'Trials' } },
@@ -134,6 +135,13 @@ function historySection(d: StudyDetail): HTMLElement {
   return el('section', { attrs: { 'aria-label': 'Optimisation history', 'data-testid': 'history' } }, el('h2', {}, 'Optimisation history'), chart.element);
 }
 
+/** An Optuna file's study records no sampler or pruner; it is shown read-only, following the file. */
+function subtitle(d: StudyDetail): string {
+  const source = state.source;
+  if (source) return `${d.study.metric} (${d.study.direction}) · Optuna ${source.optunaVersion} study file ${source.file} · read-only, updates as Optuna writes it`;
+  return `${d.study.metric} (${d.study.direction}) · ${d.study.sampler} sampler · ${d.study.pruner} pruner`;
+}
+
 function render(): void {
   clear(root);
   document.body.dataset.state = state.status;
@@ -149,7 +157,7 @@ function render(): void {
   append(
     root,
     el('h1', {}, `Study ${d.study.name}`),
-    el('p', { className: 'subtitle' }, `${d.study.metric} (${d.study.direction}) · ${d.study.sampler} sampler · ${d.study.pruner} pruner`),
+    el('p', { className: 'subtitle', attrs: { 'data-testid': 'subtitle' } }, subtitle(d)),
     status,
     studyList(state.studies, d.study.name),
     bestSection(d),
@@ -157,7 +165,7 @@ function render(): void {
     importanceSection(d),
     trialsTable(d),
   );
-  api.setState({ name: d.study.name });
+  api.setState({ name: d.study.name, ...(state.source ? { file: state.source.file } : {}) });
 }
 
 let lastStateJson = '';

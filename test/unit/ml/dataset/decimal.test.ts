@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
-import { cellAt, columnCells } from '../../../../src/ml/dataset/columns';
+import { describe, test } from 'node:test';
+import { cellAt, columnCells, float32Cell } from '../../../../src/ml/dataset/columns';
 import { datasetFromText } from '../../../../src/ml/dataset/dataset';
 import { parseNumber } from '../../../../src/ml/dataset/schema';
 import { example } from '../helpers';
@@ -39,4 +39,30 @@ test('hex, octal, binary and Infinity are text, not numbers', () => {
 test('a comma-separated file is never taken for decimal commas', () => {
   const ds = datasetFromText('a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n', 'plain.csv', { target: 'label' });
   assert.deepEqual(ds.schema.warnings, []);
+});
+
+describe('a float32 cell read back as its shortest decimal', () => {
+  // The plain search the fast path must agree with: the fewest digits that read back to the float32.
+  const shortest = (x: number): number | null => {
+    if (Number.isNaN(x)) return null;
+    for (let p = 1; p <= 9; p++) {
+      const y = Number(x.toPrecision(p));
+      if (Math.fround(y) === x) return y;
+    }
+    return x;
+  };
+  test('agrees with trying 1 to 9 digits on decimals of every length, random bit patterns, subnormals and edge values', () => {
+    const bits = new Uint32Array(1);
+    const f = new Float32Array(bits.buffer);
+    let s = 99;
+    const next = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+    const cases: number[] = [0, -0, Infinity, -Infinity, NaN, 5.1, 9.999999, 99999.95, 1e-45, 1.17549435e-38, 3.4028235e38];
+    for (let i = 0; i < 20000; i++) {
+      bits[0] = next();
+      cases.push(f[0]!);
+      const digits = 1 + (i % 9);
+      cases.push(Math.fround(Number(((next() / 4294967296 - 0.5) * 10 ** (i % 12 - 4)).toPrecision(digits))));
+    }
+    for (const x of cases) assert.equal(float32Cell(Math.fround(x)), shortest(Math.fround(x)), `float32 ${x}`);
+  });
 });

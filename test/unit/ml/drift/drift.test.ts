@@ -9,7 +9,8 @@ import { columnDrift, psiBand } from '../../../../src/ml/drift/column-drift';
 import { datasetDrift } from '../../../../src/ml/drift/dataset-drift';
 import { ks2samp } from '../../../../src/ml/drift/ks';
 import { chi2Sf, gammaQ, kolmogorovSf } from '../../../../src/ml/drift/special';
-import { buildTrainingProfile, MAX_POINTS, PROFILE_FILE, readTrainingProfile, sketchColumn, sketchNumeric } from '../../../../src/ml/drift/sketch';
+import { columnCells } from '../../../../src/ml/dataset/columns';
+import { buildTrainingProfile, MAX_POINTS, PROFILE_FILE, readTrainingProfile, sketchColumn, sketchNumeric, sketchOfColumn } from '../../../../src/ml/drift/sketch';
 import { Rng } from '../../../../src/ml/random';
 
 const rng = new Rng(7);
@@ -119,4 +120,19 @@ test('the training profile reads back, refuses a malformed one naming the file, 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a stored column sketches as its cells do: float32 (exact and quantiles) and coded columns', () => {
+  const few = Float32Array.from([5.1, 4.9, NaN, 5.1, 0.1, -0, 0, Infinity, 4.9, NaN]);
+  const many = Float32Array.from(normal(5000), (v, i) => (i % 97 === 0 ? NaN : v));
+  for (const col of [few, many, new Float32Array(0)]) {
+    assert.deepEqual(sketchOfColumn('x', 'numeric', col), sketchColumn('x', 'numeric', columnCells(col)));
+  }
+  assert.equal(sketchOfColumn('x', 'numeric', few).missing, 2);
+  const m = sketchOfColumn('x', 'numeric', many);
+  assert.ok(m.kind === 'numeric' && !m.exact);
+  const coded = { kind: 'coded' as const, codes: Int32Array.from([0, 1, 2, 3, -1, 0, 4, 4, 1]), levels: ['basic', ' pro', 'NA', '', 'pro'] };
+  const s = sketchOfColumn('plan', 'categorical', coded);
+  assert.deepEqual(s, sketchColumn('plan', 'categorical', columnCells(coded)));
+  assert.deepEqual(s.kind === 'categorical' && s.categories, [['pro', 4], ['basic', 2]]);
 });

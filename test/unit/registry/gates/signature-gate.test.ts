@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { signatureGate } from '../../../src/registry/signature-gate';
+import { compareSignatures } from '../../../../src/registry/gates/signature-gate';
 
 const production = {
   inputs: [
@@ -12,12 +12,12 @@ const production = {
 };
 
 test('a candidate that needs a subset of Production inputs with the same types is compatible', () => {
-  const g = signatureGate(production, { inputs: [{ name: 'age', type: 'double' }, { name: 'plan', type: 'string' }], outputs: [{ name: 'churned', type: 'string' }] }, '2');
+  const g = compareSignatures(production, { inputs: [{ name: 'age', type: 'double' }, { name: 'plan', type: 'string' }], outputs: [{ name: 'churned', type: 'string' }] }, '2');
   assert.equal(g.outcome, 'pass');
 });
 
 test('a changed input type, a new required input and a changed output each fail the gate, named', () => {
-  const g = signatureGate(
+  const g = compareSignatures(
     production,
     {
       inputs: [

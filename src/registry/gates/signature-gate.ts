@@ -1,8 +1,8 @@
-import type { GateResult } from './report';
+import type { Gate, GateVerdict, SignatureColumns } from './gate';
 
-export interface SignatureColumns {
-  inputs: readonly { name?: string; type: string; required?: boolean }[];
-  outputs: readonly { name?: string; type: string }[];
+interface SignatureConfig {
+  /** `compatible`: the candidate must accept every input column Production accepts, with the same types. */
+  signature: 'compatible' | 'off';
 }
 
 /**
@@ -10,7 +10,7 @@ export interface SignatureColumns {
  * one Production's callers already send, with the same type; and the output must keep its type.
  * Inputs Production took that the candidate no longer needs are fine (they are ignored).
  */
-export function signatureGate(production: SignatureColumns, candidate: SignatureColumns, productionVersion: string): GateResult {
+export function compareSignatures(production: SignatureColumns, candidate: SignatureColumns, productionVersion: string): GateVerdict {
   const problems: string[] = [];
   const prod = new Map(production.inputs.filter((c) => c.name !== undefined).map((c) => [c.name!, c]));
   for (const c of candidate.inputs) {
@@ -28,7 +28,6 @@ export function signatureGate(production: SignatureColumns, candidate: Signature
   if (po?.name !== undefined && co?.name !== undefined && po.name !== co.name) problems.push(`predicts '${co.name}', Production predicts '${po.name}'`);
   const describe = (s: SignatureColumns): string => s.inputs.map((c) => `${c.name}:${c.type}`).join(', ');
   return {
-    gate: 'signature',
     name: `signature compatible with Production v${productionVersion}`,
     expected: `inputs within (${describe(production)})`,
     actual: `(${describe(candidate)})`,
@@ -36,3 +35,28 @@ export function signatureGate(production: SignatureColumns, candidate: Signature
     message: problems.length === 0 ? 'the candidate accepts what Production accepts' : `the candidate ${problems.join('; ')}`,
   };
 }
+
+/** Signature compatibility with Production (skipped while there is no Production version). */
+export const signatureGate: Gate<SignatureConfig, 'signature'> = {
+  kind: 'signature',
+  fields: {
+    signature: {
+      schema: { enum: ['compatible', 'off'], default: 'compatible', description: '`compatible`: the candidate must accept every input Production accepts, with the same types.' },
+      parse: (v, where, bad) => (v === 'compatible' || v === 'off' ? v : bad(where, 'must be "compatible" or "off"')),
+      default: 'compatible',
+    },
+  },
+  evaluate({ signature }, { production, signature: candidate, inputColumns }) {
+    if (signature !== 'compatible') return [];
+    if (production) return [compareSignatures(production.signature, candidate, production.version)];
+    return [
+      {
+        name: 'signature compatible with Production',
+        expected: 'the inputs Production accepts',
+        actual: `${inputColumns} inputs`,
+        outcome: 'skipped',
+        message: 'no Production version yet',
+      },
+    ];
+  },
+};
