@@ -182,7 +182,7 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble(trainDeps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
     this.register(COMMAND.trainAgain, (run, arg) => trainAgain(trainDeps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
     this.register(COMMAND.revealModelVersion, (_run, arg) => this.revealVersion(arg));
-    this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
+    this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, memory: this.context.workspaceState, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
       progressTitle: 'ModelOps: Tuning hyperparameters',
     });
     this.register(COMMAND.runRetrainingPipeline, (run, arg, options) => runRetrainingPipeline({ ...deps, log: this.log }, run, arg, options), {

@@ -14,7 +14,7 @@ import type { OptunaOrigin } from '../store/optuna/optuna-study-store';
 import { frozenTrial, studySpace } from '../store/optuna/optuna-study-store';
 import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
-import { resolveExperiment, safeUser } from './train';
+import { resolveExperiment, safeUser } from './run-logging';
 import { resolveMembers } from './train-options';
 
 /** What `modelops tune` needs to go on with an imported study (the data its objective scored). */

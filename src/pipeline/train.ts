@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { dict } from '../core/dict';
 import { ModelOpsError } from '../core/errors';
@@ -9,25 +9,22 @@ import { TAG } from '../core/tracking';
 import type { Dataset, LoadOptions, Row } from '../ml/dataset/dataset';
 import type { DecimalMark } from '../ml/dataset/decimal';
 import { frameToRows, loadDataset } from '../ml/dataset/dataset';
-import { datasetSchemaJson } from '../ml/dataset/profile';
 import type { Task } from '../ml/dataset/schema';
 import type { Ensemble } from '../ml/ensemble/ensemble';
 import { PROFILE_FILE, profileOfDataset } from '../ml/drift/sketch';
 import { DATA_FILE, FLAVOR, saveModel } from '../ml/ensemble/model-package';
 import { PYFUNC_FLAVOR, pyfuncFlavor } from '../ml/ensemble/pyfunc-flavor';
 import type { MemberSpec, MemberType } from '../ml/estimators';
-import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
-import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
 import { childSeed } from '../ml/random';
-import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { FitSettings, Fold } from './cross-validate';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
 import type { TrainParamsFile } from './train-options';
-import { permutationImportanceOnRows } from './train-importance';
+import { logPlots } from './train-plots';
 import type { BaselineComparison } from './train-baseline';
 import { BASELINE_PREFIX, BASELINE_TAG, baselineFoldMetrics, chooseBaselineMetric, compareWithBaseline } from './train-baseline';
-import { memberParams, readParamsFile, resolveMembers } from './train-options';
+import { readParamsFile, resolveMembers } from './train-options';
+import { logDatasetInput, logRunParams, modelRunParams, resolveExperiment, runTags } from './run-logging';
 
 export interface TrainProgress {
   stage: 'load' | 'cv' | 'fit' | 'log' | 'baseline' | 'done';
@@ -119,15 +116,7 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   checkCancelled(options.signal);
 
   const experimentId = await resolveExperiment(store, options.experiment);
-  const tags: Tag[] = [
-    { key: TAG.source, value: 'modelops train' },
-    { key: TAG.sourceType, value: 'LOCAL' },
-    { key: TAG.user, value: safeUser() },
-    { key: 'modelops.task', value: ds.target.task },
-    // Who trains it: a run whose process dies is ended FAILED by the next open (store/run-owner.ts).
-    ...ownerTags(),
-    ...(options.tags ?? []),
-  ];
+  const tags = runTags('modelops train', [{ key: 'modelops.task', value: ds.target.task }, ...(options.tags ?? [])], true);
   const commit = gitCommit(options.workspace ?? dirname(resolve(options.data)));
   if (commit) tags.push({ key: TAG.gitCommit, value: commit });
   const run = await store.createRun({ experimentId, runName: options.runName, tags, parentRunId: options.parentRunId });
@@ -163,24 +152,6 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   }
 }
 
-export function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
-export async function resolveExperiment(store: TrackingStore, name?: string): Promise<string> {
-  if (name === undefined || name === '') return '0';
-  const found = await store.getExperimentByName(name);
-  if (found) {
-    if (found.lifecycleStage !== 'active') throw new ModelOpsError('INVALID_STATE', `experiment '${name}' is deleted; restore it or pick another name`, { location: name });
-    return found.experimentId;
-  }
-  return store.createExperiment(name);
-}
-
 /**
  * A classification target with a different value on (almost) every row is an id, not something to
  * predict: refused before anything runs, naming the target (the CLI's --target, the form's Target).
@@ -198,84 +169,48 @@ export function checkTarget(ds: Dataset): void {
   }
 }
 
-async function trainInRun(
-  store: TrackingStore,
-  runId: string,
-  ds: Dataset,
-  members: MemberSpec[],
-  weights: TrainParamsFile['weights'],
-  split: { cv: number; folds: Fold[] },
-  seed: number,
-  options: TrainOptions,
-  work: string,
-  progress: (stage: TrainProgress['stage'], message: string, fraction: number) => void,
-): Promise<Omit<TrainResult, 'runId' | 'experimentId' | 'task' | 'warnings' | 'baseline'>> {
-  const { cv, folds } = split;
-  const n = ds.frame.nRows;
-  const task = ds.target.task;
-  const classes = task === 'classification' ? [...new Set(ds.target.labels)].sort() : [];
-  const params: Record<string, string> = {
-    target: ds.target.name,
-    task,
-    cv: String(cv),
-    seed: String(seed),
-    weights: Array.isArray(weights) ? JSON.stringify(weights) : String(weights ?? 'equal'),
-    features: String(ds.schema.features.length),
-    ...memberParams(members),
-  };
-  const paramList = Object.entries(params).map(([key, value]) => ({ key, value: value.slice(0, 6000) }));
-  for (let i = 0; i < paramList.length; i += 100) await store.logBatch(runId, { params: paramList.slice(i, i + 100) });
-  await store.logInputs(runId, [
-    {
-      name: ds.name,
-      digest: ds.digest,
-      sourceType: 'local',
-      source: JSON.stringify({ uri: resolve(ds.source) }),
-      schema: datasetSchemaJson(ds.schema),
-      profile: JSON.stringify({ ...ds.profile, ...(options.profileExtras ?? {}) }),
-      tags: [{ key: 'mlflow.data.context', value: 'training' }],
-    },
-  ]);
+/** What cross-validation leaves: each fold's metrics (the model's and the baseline's), the out-of-fold outputs, and the last fold's model. */
+interface CvOutcome {
+  foldMetrics: Record<string, number>[];
+  baselineFolds: Record<string, number>[];
+  /** Out-of-fold outputs: class probabilities (row-major, K per row) or predictions. */
+  oof: Float64Array;
+  /** 1 for the rows some fold tested. */
+  tested: Uint8Array;
+  lastFold?: { model: Ensemble; test: Int32Array };
+}
 
-  // Cross-validation (or one held-out split when cv < 2); the baseline is scored on the same folds.
-  const baselineFolds: Record<string, number>[] = [];
-  const fitWeight = 0.85;
-  const K = classes.length;
-  const oof = new Float64Array(task === 'classification' ? n * K : n);
-  const tested = new Uint8Array(n);
-  const foldMetrics: Record<string, number>[] = [];
-  const settings: FitSettings = { members, weights, threads: options.threads, signal: options.signal };
-  const fit = (index: Int32Array, foldSeed: number, label: string, base: number, span: number): Promise<Ensemble> =>
-    fitOnRows(ds, index, foldSeed, settings, (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f));
-  let lastFold: { model: Ensemble; test: Int32Array } | undefined;
+type Fit = (index: Int32Array, foldSeed: number, label: string, base: number, span: number) => Promise<Ensemble>;
+
+/** Share of the progress bar the fits take (the folds and the final fit, equally). */
+const FIT_WEIGHT = 0.85;
+
+/** Cross-validation (or one held-out split when cv < 2); the baseline is scored on the same folds; each fold's metrics logged at its step. */
+async function crossValidate(store: TrackingStore, runId: string, ds: Dataset, folds: Fold[], classes: string[], seed: number, fit: Fit, signal?: AbortSignal): Promise<CvOutcome> {
+  const n = ds.frame.nRows;
+  const V = ds.target.task === 'classification' ? classes.length : 1;
+  const out: CvOutcome = { foldMetrics: [], baselineFolds: [], oof: new Float64Array(n * V), tested: new Uint8Array(n) };
+  const span = FIT_WEIGHT / (folds.length + 1);
   for (let f = 0; f < folds.length; f++) {
-    checkCancelled(options.signal);
+    checkCancelled(signal);
     const fold = folds[f];
-    const span = fitWeight / (folds.length + 1);
     const model = await fit(fold.train, childSeed(seed, f + 1), `fold ${f + 1}/${folds.length}`, f * span, span);
-    if (f === folds.length - 1) lastFold = { model, test: fold.test };
+    if (f === folds.length - 1) out.lastFold = { model, test: fold.test };
     const ev = evaluate(model, ds, fold.test, classes);
-    foldMetrics.push(ev.metrics);
-    baselineFolds.push(baselineFoldMetrics(ds, fold.train, fold.test, classes));
-    const V = task === 'classification' ? K : 1;
+    out.foldMetrics.push(ev.metrics);
+    out.baselineFolds.push(baselineFoldMetrics(ds, fold.train, fold.test, classes));
     fold.test.forEach((row, j) => {
-      tested[row] = 1;
-      for (let k = 0; k < V; k++) oof[row * V + k] = ev.output[j * V + k];
+      out.tested[row] = 1;
+      for (let k = 0; k < V; k++) out.oof[row * V + k] = ev.output[j * V + k];
     });
     const now = Date.now();
     await store.logBatch(runId, { metrics: Object.entries(ev.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: now })) });
   }
-  const metrics = meanMetrics(foldMetrics);
-  const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(baselineFolds)).filter(([k]) => !k.endsWith('_std')));
-  const choice = chooseBaselineMetric(ds.target.labels);
-  const baselineComparison = compareWithBaseline(choice, metrics, baselineMetrics);
+  return out;
+}
 
-  // The model that is logged is fitted on every row.
-  checkCancelled(options.signal);
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  const model = await fit(all, seed, 'final', fitWeight * (folds.length / (folds.length + 1)), fitWeight / (folds.length + 1));
-  checkCancelled(options.signal);
-  progress('log', 'saving the model and plots', 0.9);
+/** The model directory (`model/`, with the training data's drift sketch) and MLflow's logged-models tag. */
+async function logModel(store: TrackingStore, runId: string, ds: Dataset, model: Ensemble, work: string): Promise<void> {
   const modelDir = join(work, 'model');
   // The sketch of the training data that the drift of later data is measured against (ml/drift/sketch.ts).
   mkdirSync(modelDir, { recursive: true });
@@ -290,47 +225,41 @@ async function trainInRun(
       },
     ],
   });
-  const plots = join(work, 'plots');
-  const svgs: [string, string][] = [];
-  const rows = Array.from({ length: n }, (_, i) => i).filter((i) => tested[i]);
-  if (task === 'classification') {
-    const index = new Map(classes.map((c, i) => [c, i]));
-    const y = rows.map((i) => index.get((ds.target.labels as string[])[i]) as number);
-    const pred = rows.map((i) => {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (oof[i * K + k] > oof[i * K + best]) best = k;
-      return best;
-    });
-    const cm = confusionMatrix(y, pred, K);
-    svgs.push(['confusion_matrix.svg', confusionMatrixSvg(cm, classes, 'Confusion matrix (out-of-fold)')]);
-    // The numbers too, for tools that read them (rows: true label, columns: predicted).
-    writeFileSync(join(work, 'confusion_matrix.json'), `${JSON.stringify({ labels: classes, matrix: cm })}\n`);
-    await store.logArtifact(runId, join(work, 'confusion_matrix.json'));
-    const curves = (K === 2 ? [1] : classes.map((_, k) => k)).map((k) => {
-      const pos = y.map((v) => v === k);
-      const score = rows.map((i) => oof[i * K + k]);
-      const c = rocCurve(pos, score);
-      return { label: classes[k], ...c, auc: classificationMetrics(Int32Array.from(pos, (p) => (p ? 1 : 0)), Float64Array.from(score.flatMap((s) => [1 - s, s])), 2).roc_auc };
-    });
-    svgs.push(['roc.svg', rocSvg(curves)]);
-  } else {
-    svgs.push(['residuals.svg', residualsSvg(rows.map((i) => oof[i]), rows.map((i) => (ds.target.values as Float64Array)[i]), 'Residuals (out-of-fold)')]);
-  }
-  const imp = model.featureImportances();
-  if (imp) svgs.push(['feature_importance.svg', importanceSvg(imp)]);
-  // Permutation importance needs rows the model has not seen: the last fold's model on its test rows.
-  if (lastFold) {
-    const perm = permutationImportanceOnRows(lastFold.model, ds, lastFold.test, classes, seed);
-    svgs.push(['permutation_importance.svg', importanceSvg(perm, `Permutation importance (drop of ${task === 'classification' ? 'accuracy' : 'R²'}, held-out rows)`)]);
-    writeFileSync(join(work, 'feature_importance.json'), `${JSON.stringify({ impurity: imp ?? null, permutation: perm }, null, 2)}\n`);
-    await store.logArtifact(runId, join(work, 'feature_importance.json'));
-  }
-  mkdirSync(plots, { recursive: true });
-  for (const [name, svg] of svgs) {
-    const file = join(plots, name);
-    writeFileSync(file, svg);
-    await store.logArtifact(runId, file, 'plots');
-  }
+}
+
+async function trainInRun(
+  store: TrackingStore,
+  runId: string,
+  ds: Dataset,
+  members: MemberSpec[],
+  weights: TrainParamsFile['weights'],
+  split: { cv: number; folds: Fold[] },
+  seed: number,
+  options: TrainOptions,
+  work: string,
+  progress: (stage: TrainProgress['stage'], message: string, fraction: number) => void,
+): Promise<Omit<TrainResult, 'runId' | 'experimentId' | 'task' | 'warnings' | 'baseline'>> {
+  const { cv, folds } = split;
+  const classes = ds.target.task === 'classification' ? [...new Set(ds.target.labels)].sort() : [];
+  await logRunParams(store, runId, modelRunParams(ds, { cv, seed, weights, members }));
+  await logDatasetInput(store, runId, ds, 'training', options.profileExtras);
+
+  const settings: FitSettings = { members, weights, threads: options.threads, signal: options.signal };
+  const fit: Fit = (index, foldSeed, label, base, span) => fitOnRows(ds, index, foldSeed, settings, (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f));
+  const cvOut = await crossValidate(store, runId, ds, folds, classes, seed, fit, options.signal);
+  const metrics = meanMetrics(cvOut.foldMetrics);
+  const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(cvOut.baselineFolds)).filter(([k]) => !k.endsWith('_std')));
+  const choice = chooseBaselineMetric(ds.target.labels);
+  const baselineComparison = compareWithBaseline(choice, metrics, baselineMetrics);
+
+  // The model that is logged is fitted on every row.
+  checkCancelled(options.signal);
+  const all = Int32Array.from({ length: ds.frame.nRows }, (_, i) => i);
+  const model = await fit(all, seed, 'final', FIT_WEIGHT * (folds.length / (folds.length + 1)), FIT_WEIGHT / (folds.length + 1));
+  checkCancelled(options.signal);
+  progress('log', 'saving the model and plots', 0.9);
+  await logModel(store, runId, ds, model, work);
+  await logPlots(store, runId, { ds, classes, seed, oof: cvOut.oof, tested: cvOut.tested, model, lastFold: cvOut.lastFold }, work);
   const now = Date.now();
   const list = [...Object.entries(metrics), ...Object.entries(baselineMetrics).map(([k, v]) => [`${BASELINE_PREFIX}${k}`, v] as const)].map(([key, value]) => ({ key, value, step: 0, timestamp: now }));
   const baselineTags = [
@@ -339,7 +268,7 @@ async function trainInRun(
     ...(baselineComparison ? [{ key: BASELINE_TAG.beats, value: String(baselineComparison.beats) }] : []),
   ];
   await store.logBatch(runId, { metrics: list, tags: baselineTags });
-  return { metrics, foldMetrics, classes, baselineMetrics, ...(baselineComparison ? { baselineComparison } : {}) };
+  return { metrics, foldMetrics: cvOut.foldMetrics, classes, baselineMetrics, ...(baselineComparison ? { baselineComparison } : {}) };
 }
 
 /** The first rows as the model sees them: numbers for numeric columns (MLflow's input_example). */

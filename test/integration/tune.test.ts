@@ -110,11 +110,11 @@ suite('tune hyperparameters from the editor', function () {
     assert.deepEqual(trials.map((r) => r.label).sort(), ['iris-species-trial-0', 'iris-species-trial-1', 'iris-species-trial-2']);
   });
 
-  test('the number of trials is a pick of 20 (the default, first), 10 or 50; dismissing it runs nothing', async () => {
+  test('without a number of trials the Tune form lists every option (trials, sampler, pruner, metric, …); dismissing it runs nothing', async () => {
     ui.answers = ['species', undefined];
     ui.offered.length = 0;
     assert.equal(await vscode.commands.executeCommand(COMMAND, iris()), undefined);
-    assert.deepEqual(ui.offered.at(-1), { title: 'Number of trials', labels: ['20', '10', '50'] });
+    assert.deepEqual(ui.offered.at(-1), { title: 'Tune hyperparameters on iris.csv', labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best'] });
     assert.deepEqual(ui.answers, []);
     assert.equal((await readStudy()).trials.length, 3, 'no trial was run');
   });

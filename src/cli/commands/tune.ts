@@ -4,7 +4,7 @@ import type { Direction, FrozenTrial, ParamValue, StudyRecord } from '../../core
 import { parseSearchSpace } from '../../tuning/distributions';
 import type { ParamImportance } from '../../tuning/importance/param-importances';
 import { paramImportances } from '../../tuning/importance/param-importances';
-import type { PrunerName, SamplerName } from '../../pipeline/tune';
+import { choicesHelp, choicesPlaceholder, DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
 import { tune } from '../../pipeline/tune';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import type { CommandContext, CommandSpec } from '../command';
@@ -25,7 +25,7 @@ function trialLine(t: FrozenTrial, metric: string, best: FrozenTrial | undefined
 /** `modelops tune`: an Optuna-style study over the ensemble's hyperparameters. */
 export const tuneCommand: CommandSpec = {
   path: ['tune'],
-  summary: 'tune hyperparameters (TPE / random / grid, median pruning); trials are nested runs; a study resumes by name',
+  summary: `tune hyperparameters (samplers ${SAMPLER_NAMES.join(' / ')}; pruners ${PRUNER_NAMES.join(' / ')}); trials are nested runs; a study resumes by name`,
   writes: true,
   options: {
     data: { type: 'string', value: '<file.csv>', description: 'training data (CSV with a header row)' },
@@ -34,8 +34,8 @@ export const tuneCommand: CommandSpec = {
     experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment of a new study (default: Default)' },
     trials: { type: 'string', value: '<n>', description: 'trials to run now (default 20)' },
     timeout: { type: 'string', value: '<seconds>', description: 'start no trial after this long' },
-    sampler: { type: 'string', value: '<tpe|random|grid>', description: 'how params are chosen (default tpe)' },
-    pruner: { type: 'string', value: '<median|none>', description: 'stop trials worse than the median after a fold (default median)' },
+    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), description: `how params are chosen — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
+    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), description: `which trials stop early — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
     space: { type: 'string', value: '<file.json>', description: 'search space, e.g. {"rf.nEstimators": {"type": "int", "low": 50, "high": 300, "step": 50}, "knn.weights": ["uniform", "distance"]}' },
     metric: { type: 'string', value: '<name>', description: 'metric to optimise (default accuracy, or r2 for regression)' },
     direction: { type: 'string', value: '<maximize|minimize>', description: 'default: minimize for rmse, mae, log_loss; else maximize' },
@@ -65,8 +65,8 @@ export const tuneCommand: CommandSpec = {
       experiment: typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined,
       trials: intOption(ctx, 'trials', 1),
       timeoutMs: timeout === undefined ? undefined : Number(timeout) * 1000,
-      sampler: oneOf<SamplerName>(ctx, 'sampler', ['tpe', 'random', 'grid']),
-      pruner: oneOf<PrunerName>(ctx, 'pruner', ['median', 'none']),
+      sampler: oneOf(ctx, 'sampler', SAMPLER_NAMES),
+      pruner: oneOf(ctx, 'pruner', PRUNER_NAMES),
       space: typeof ctx.options.space === 'string' ? abs(ctx.options.space) : undefined,
       metric: typeof ctx.options.metric === 'string' ? ctx.options.metric : undefined,
       direction: oneOf<Direction>(ctx, 'direction', ['maximize', 'minimize']),

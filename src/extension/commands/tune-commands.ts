@@ -1,8 +1,10 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { TuneResult } from '../../pipeline/tune';
 import { defaultStudyName, tune } from '../../pipeline/tune';
+import type { StudyRecord } from '../../core/tuning';
 import { Config } from '../config';
 import type { Log } from '../log';
 import { COMMAND } from './ids';
@@ -10,35 +12,18 @@ import type { CommandRun } from './runner';
 import type { CommandDeps } from './run-commands';
 import { sessionFor } from './run-commands';
 import { abortSignalFor, pickCsvAndTarget } from './train-commands';
+import type { SettingsMemory } from './train-form';
+import { recallTuneSettings, rememberTuneSettings, studySettings, tuneForm } from './tune-form';
 import { formatValue, trialLogFields, trialProgress } from './tune-format';
+import type { TuneSettings } from './tune-settings';
+import { DEFAULT_TUNE_SETTINGS, tuneArgs, tuneOptionsOf } from './tune-settings';
 
 export interface TuneDeps extends CommandDeps {
   log: Log;
+  /** The workspace's memory: the Tune form's last settings. */
+  memory?: SettingsMemory;
   /** Focuses the Experiments view on a run of a folder's store (the study's run, its trials under it). */
   showRun(folder: string, runId: string): Promise<void>;
-}
-
-/** 20 first so Enter takes the default, as `modelops tune` does without --trials. */
-const TRIAL_CHOICES = [
-  { label: '20', description: 'default', trials: 20 },
-  { label: '10', description: 'a quick look', trials: 10 },
-  { label: '50', description: 'a longer search', trials: 50 },
-];
-
-/** What a caller (a keybinding's args, another command, the tests) may settle instead of asking. */
-export interface TuneArgs {
-  trials?: number;
-  trainBest?: boolean;
-}
-
-function tuneArgs(x: unknown): TuneArgs {
-  if (typeof x !== 'object' || x === null) return {};
-  const o = x as Record<string, unknown>;
-  const trials = o.trials;
-  if (trials !== undefined && !(typeof trials === 'number' && Number.isInteger(trials) && trials >= 1)) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `trials must be an integer ≥ 1 (got ${JSON.stringify(trials)})`, { location: 'trials' });
-  }
-  return { ...(typeof trials === 'number' ? { trials } : {}), ...(typeof o.trainBest === 'boolean' ? { trainBest: o.trainBest } : {}) };
 }
 
 const OPEN_STUDY = 'Open Study';
@@ -46,51 +31,60 @@ const SHOW_RUNS = 'Show Runs';
 const REGISTER = 'Register Model…';
 
 /**
- * Tune Hyperparameters: pick a CSV, its target column, the number of trials and whether to train the
- * best params afterwards, then run the same study as `modelops tune` (default study name, sampler,
- * pruner, space and members, so the CLI and the editor continue each other's studies), with one
- * progress line per trial and cancellation. Resolves to the tuning result.
+ * The settings of this Tune: what the caller settles is not asked. A caller that gives the number
+ * of trials chose to run (only whether to train the best is asked, when not given); otherwise the
+ * form shows every option, starting from the study's own (when it exists), else the last ones.
+ */
+async function settingsFor(deps: TuneDeps, given: Partial<TuneSettings>, what: { csv: string; study: string }, existing: StudyRecord | undefined): Promise<TuneSettings | undefined> {
+  const start: TuneSettings = { ...DEFAULT_TUNE_SETTINGS, ...recallTuneSettings(deps.memory), ...studySettings(existing), ...given };
+  if (given.trials === undefined) {
+    const s = await tuneForm(deps.ui(), start, { csv: basename(what.csv), study: what.study, resumes: existing !== undefined });
+    if (s) await rememberTuneSettings(deps.memory, s);
+    return s;
+  }
+  if (given.trainBest !== undefined) return start;
+  // Asked before running rather than offered afterwards: `tune` trains the winner inside the same
+  // study run (nested, tagged), which a separate train afterwards would not.
+  const pick = await deps.ui().pickOne(
+    [
+      { label: 'No', description: 'only the trials', trainBest: false },
+      { label: 'Yes', description: 'a full run with a model, registerable', trainBest: true },
+    ],
+    { title: 'Then train the best params as a full run?' },
+  );
+  return pick ? { ...start, trainBest: pick.trainBest } : undefined;
+}
+
+/**
+ * Tune Hyperparameters: pick a CSV and its target column, then the study's options in a form
+ * (trials, sampler, pruner, metric, direction, timeout, folds, training the best; the last ones
+ * remembered), and run the same study as `modelops tune` (default study name, space and members,
+ * so the CLI and the editor continue each other's studies), with one progress line per trial and
+ * cancellation. Resolves to the tuning result.
  */
 export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: unknown, options?: unknown): Promise<TuneResult | undefined> {
   const given = tuneArgs(options);
   const picked = await pickCsvAndTarget(deps, arg, 'Tune hyperparameters on which CSV?');
   if (!picked) return undefined;
   const { csv, target } = picked;
-  const trials =
-    given.trials ??
-    (await deps.ui().pickOne(TRIAL_CHOICES, { title: 'Number of trials', placeHolder: 'Trials to run now (a study of this CSV and target continues)' }))?.trials;
-  if (trials === undefined) return undefined;
-  // Asked before running rather than offered afterwards: `tune` trains the winner inside the same
-  // study run (nested, tagged), which a separate train afterwards would not.
-  const trainBest =
-    given.trainBest ??
-    (
-      await deps.ui().pickOne(
-        [
-          { label: 'No', description: 'only the trials', trainBest: false },
-          { label: 'Yes', description: 'a full run with a model, registerable', trainBest: true },
-        ],
-        { title: 'Then train the best params as a full run?' },
-      )
-    )?.trainBest;
-  if (trainBest === undefined) return undefined;
-
   // The study goes to the store of the CSV's folder (asked for only when the CSV is outside every folder).
   const session = await sessionFor(deps, vscode.Uri.file(csv));
   if (!session) return undefined;
   const store = await session.getOrCreate();
-  await checkStoreFor(store.stores, { what: 'Tune Hyperparameters', write: true, artifacts: { experiment: Config.defaultExperiment() } });
   // The CLI's default name (`<data file>-<target>`), given explicitly so each trial's log line can
   // name its study; the same name is what lets `modelops tune` and this command continue one study.
   const study = defaultStudyName(csv, target.label);
+  const settings = await settingsFor(deps, given, { csv, study }, (await store.studies.getStudy(study))?.study);
+  if (!settings) return undefined;
+  await checkStoreFor(store.stores, { what: 'Tune Hyperparameters', write: true, artifacts: { experiment: Config.defaultExperiment() } });
+  const trials = settings.trials;
   let done = 0;
   const result = await tune(store.tracking, store.studies, {
     data: csv,
     target: target.label,
     study,
     experiment: Config.defaultExperiment(),
-    trials,
-    trainBest,
+    ...tuneOptionsOf(settings),
     signal: abortSignalFor(run.token),
     onProgress: (message) => {
       deps.log.info('tune.progress', { message });

@@ -11,6 +11,7 @@ import type { MemberType } from '../../ml/estimators';
 import type { GateSpec } from '../../registry/gates/gate-list';
 import { parseGateSpec } from '../../registry/gates-config';
 import type { TrainParamsFile } from '../train-options';
+import type { PrunerName, SamplerName } from '../../tuning/catalogue';
 import { PIPELINE_SCHEMA } from './pipeline-schema';
 
 /** The pipeline a run follows: the file's content with defaults filled in and paths made absolute. */
@@ -67,7 +68,8 @@ export interface TuneSpec {
   study?: string;
   /** A path (absolute) or the space itself. */
   space?: string | Record<string, unknown>;
-  sampler?: 'tpe' | 'random' | 'grid';
+  sampler?: SamplerName;
+  pruner?: PrunerName;
   metric?: string;
   cv?: number;
 }
@@ -261,6 +263,7 @@ function toParams(p: unknown, base: string): ParamsSource {
       ...(str(t.study) ? { study: str(t.study) } : {}),
       ...(space !== undefined ? { space: typeof space === 'string' ? resolve(base, space) : (space as Record<string, unknown>) } : {}),
       ...(str(t.sampler) ? { sampler: t.sampler as TuneSpec['sampler'] } : {}),
+      ...(str(t.pruner) ? { pruner: t.pruner as TuneSpec['pruner'] } : {}),
       ...(str(t.metric) ? { metric: str(t.metric) } : {}),
       ...(num(t.cv) !== undefined ? { cv: num(t.cv) } : {}),
     },

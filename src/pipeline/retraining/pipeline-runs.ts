@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metric, RunStatus, Tag } from '../../core/tracking';
-import { TAG } from '../../core/tracking';
-import { ownerTags } from '../../store/run-owner';
 import type { TrackingStore } from '../../store/tracking-store';
-import { safeUser } from '../train';
+import { logRunParams, runTags } from '../run-logging';
 import type { StepName } from './pipeline-report';
 
 /**
@@ -31,16 +29,9 @@ export class PipelineRuns {
   ) {}
 
   static async start(tracking: TrackingStore, experimentId: string, o: { model: string; file?: string; params: Record<string, string> }): Promise<PipelineRuns> {
-    const tags: Tag[] = [
-      { key: TAG.source, value: 'modelops pipeline run' },
-      { key: TAG.sourceType, value: 'LOCAL' },
-      { key: TAG.user, value: safeUser() },
-      { key: PIPELINE_TAG.kind, value: 'retrain' },
-      ...(o.file ? [{ key: PIPELINE_TAG.file, value: o.file }] : []),
-      ...ownerTags(),
-    ];
+    const tags = runTags('modelops pipeline run', [{ key: PIPELINE_TAG.kind, value: 'retrain' }, ...(o.file ? [{ key: PIPELINE_TAG.file, value: o.file }] : [])], true);
     const run = await tracking.createRun({ experimentId, runName: `pipeline-${o.model}`, tags });
-    await tracking.logBatch(run.info.runId, { params: Object.entries(o.params).map(([key, value]) => ({ key, value: value.slice(0, 6000) })) });
+    await logRunParams(tracking, run.info.runId, o.params);
     return new PipelineRuns(tracking, experimentId, run.info.runId);
   }
 
@@ -53,7 +44,7 @@ export class PipelineRuns {
   }
 
   async startStep(step: StepName): Promise<string> {
-    const run = await this.tracking.createRun({ experimentId: this.experimentId, runName: step, parentRunId: this.runId, tags: [...this.stepTags(step), { key: TAG.source, value: 'modelops pipeline run' }, { key: TAG.user, value: safeUser() }, ...ownerTags()] });
+    const run = await this.tracking.createRun({ experimentId: this.experimentId, runName: step, parentRunId: this.runId, tags: runTags('modelops pipeline run', this.stepTags(step)) });
     this.open.add(run.info.runId);
     return run.info.runId;
   }

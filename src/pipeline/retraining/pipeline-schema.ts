@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../../core/json-schema';
+import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
 import { GATE_SPEC_SCHEMA } from '../../registry/gates-schema';
 
 /**
@@ -46,7 +47,8 @@ const tune: JsonSchema = {
     timeout_s: { type: 'number', exclusiveMinimum: 0, description: 'Stop tuning after this many seconds.' },
     study: { type: 'string', minLength: 1, description: 'Study name (default `<model>-pipeline`); an existing study continues.' },
     space: { type: ['string', 'object'], description: 'Search space: a JSON file (relative to the pipeline file) or the space itself.' },
-    sampler: { enum: ['tpe', 'random', 'grid'], default: 'tpe' },
+    sampler: { enum: [...SAMPLER_NAMES], default: DEFAULT_SAMPLER, description: `How each trial's params are chosen: ${SAMPLERS.map((e) => `\`${e.name}\` ${e.summary}`).join('; ')}.` },
+    pruner: { enum: [...PRUNER_NAMES], default: DEFAULT_PRUNER, description: `Which trials stop early, after a fold: ${PRUNERS.map((e) => `\`${e.name}\` ${e.summary}`).join('; ')}.` },
     metric: { type: 'string', minLength: 1, description: 'Metric to optimise (default accuracy, or r2 for regression).' },
     cv: { type: 'integer', minimum: 0, default: 3, description: 'Folds per trial.' },
   },

@@ -75,6 +75,7 @@ export async function resolveTrainingParams(spec: TrainingSpec, ctx: ParamsConte
     ...(p.tune.timeoutS !== undefined ? { timeoutMs: p.tune.timeoutS * 1000 } : {}),
     ...(p.tune.space !== undefined ? { space: p.tune.space } : {}),
     ...(p.tune.sampler ? { sampler: p.tune.sampler } : {}),
+    ...(p.tune.pruner ? { pruner: p.tune.pruner } : {}),
     ...(p.tune.metric ? { metric: p.tune.metric } : {}),
     ...(p.tune.cv !== undefined ? { cv: p.tune.cv } : {}),
     ...(spec.models ? { models: spec.models } : {}),

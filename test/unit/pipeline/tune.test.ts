@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ModelOpsError } from '../../../src/core/errors';
 import { TAG } from '../../../src/core/tracking';
-import type { TuneOptions } from '../../../src/pipeline/tune';
+import type { PrunerName, SamplerName, TuneOptions } from '../../../src/pipeline/tune';
 import { tune } from '../../../src/pipeline/tune';
 import type { Stores } from '../../../src/store/open';
 import { openStores } from '../../../src/store/open';
@@ -153,6 +153,28 @@ describe('tune pipeline', () => {
     const r = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 2, metric: 'knn_accuracy', ...QUICK });
     assert.ok(r.trials.every((t) => t.state === 'COMPLETE' && typeof t.value === 'number'));
     assert.equal(r.metric, 'knn_accuracy');
+    await s.close();
+  });
+
+  test('successive halving and hyperband prune between folds; the study keeps the pruner and resumes with it', async () => {
+    const s = await stores(tempDir());
+    for (const pruner of ['successive-halving', 'hyperband'] as const) {
+      const r = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: `iris-${pruner}`, trials: 4, pruner, ...QUICK });
+      assert.equal(r.pruner, pruner);
+      assert.ok(r.trials.every((t) => t.state === 'COMPLETE' || t.state === 'PRUNED'));
+      assert.equal((await s.studies.getStudy(`iris-${pruner}`))!.study.pruner, pruner);
+      const again = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: `iris-${pruner}`, trials: 1, ...QUICK });
+      assert.equal(again.pruner, pruner);
+    }
+    await s.close();
+  });
+
+  test('an unknown sampler or pruner (not through the CLI) is refused before any study or run is written', async () => {
+    const s = await stores(tempDir());
+    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, ...QUICK, sampler: 'anneal' as SamplerName }), /--sampler: sampler must be one of .*'anneal'/);
+    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, ...QUICK, pruner: 'patience' as PrunerName }), /--pruner: pruner must be one of .*'patience'/);
+    assert.equal((await s.tracking.searchRuns({ experimentIds: ['0'] })).items.length, 0);
+    assert.equal((await s.studies.listStudies()).length, 0);
     await s.close();
   });
 

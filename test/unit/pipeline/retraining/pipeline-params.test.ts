@@ -63,13 +63,14 @@ describe('retraining pipeline: where the training params come from', () => {
   });
 
   test('tune first with a budget: a study of 2 trials, then its best trial trains the new version', async () => {
-    const file = pipeline('tune.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { tune: { trials: 2, cv: 0, study: 'churn-retrain', sampler: 'random' } }, models: ['rf'], cv: 0 } });
+    const file = pipeline('tune.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { tune: { trials: 2, cv: 0, study: 'churn-retrain', sampler: 'random', pruner: 'hyperband' } }, models: ['rf'], cv: 0 } });
     const r = await cli(['pipeline', 'run', file]);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.err, /\[2\/4 train\] passed: .*params from trial [01] of study 'churn-retrain'/);
     const study = await cli(['studies', 'show', 'churn-retrain', '--json']);
     assert.equal(study.code, 0, study.err);
     assert.match(study.out, /"number": 1/, 'the study ran its two trials');
+    assert.match(study.out, /"sampler": "random",\s+"pruner": "hyperband"/, "the file's sampler and pruner");
     assert.deepEqual(await stages(), ['1:Production', '2:Staging']);
   });
 

@@ -1,0 +1,122 @@
+// The Tune form: one quick pick listing every option with its value; picking one edits it, "Tune"
+// starts. The sampler and pruner picks are the catalogue's (src/tuning/catalogue.ts), the metrics
+// the ones a trial reports (src/pipeline/tune.ts).
+import { ModelOpsError } from '../../core/errors';
+import type { StudyRecord } from '../../core/tuning';
+import { MINIMISED, TASK_METRICS } from '../../pipeline/tune';
+import type { CatalogueEntry } from '../../tuning/catalogue';
+import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNERS, SAMPLERS } from '../../tuning/catalogue';
+import type { Ui } from '../ui';
+import type { SettingsMemory } from './train-form';
+import type { TuneSettings } from './tune-settings';
+import { describeTuneField, parseCount, TUNE_FIELD, tuneSettingsFrom } from './tune-settings';
+
+export const TUNE = 'Tune';
+const MEMORY_KEY = 'modelops.tuneForm';
+
+/** The last settings Tune ran with in this workspace. */
+export function recallTuneSettings(memory: SettingsMemory | undefined): Partial<TuneSettings> {
+  return tuneSettingsFrom(memory?.get(MEMORY_KEY));
+}
+
+export async function rememberTuneSettings(memory: SettingsMemory | undefined, s: TuneSettings): Promise<void> {
+  await memory?.update(MEMORY_KEY, s);
+}
+
+/** What a stored study fixes: continuing it with another metric, direction or folds is refused, so the form starts from its own. */
+export function studySettings(study: StudyRecord | undefined): Partial<TuneSettings> {
+  if (!study) return {};
+  let cv: unknown;
+  try {
+    cv = (JSON.parse(study.settings) as { cv?: unknown }).cv;
+  } catch {
+    cv = undefined;
+  }
+  return tuneSettingsFrom({ sampler: study.sampler, pruner: study.pruner, metric: study.metric, direction: study.direction, cv });
+}
+
+type Field = keyof TuneSettings;
+
+/** Shows the form until Tune is picked (resolves to the settings) or it is dismissed (undefined). */
+export async function tuneForm(ui: Ui, start: TuneSettings, what: { csv: string; study: string; resumes: boolean }): Promise<TuneSettings | undefined> {
+  let s = start;
+  for (;;) {
+    const items = [
+      { label: TUNE, description: `${s.trials} trials of study ${what.study}${what.resumes ? ' (continued)' : ''}`, detail: 'Pick an option below to change it', field: undefined },
+      ...(Object.keys(TUNE_FIELD) as Field[]).map((f) => ({ label: TUNE_FIELD[f], description: describeTuneField(s, f), detail: undefined, field: f })),
+    ];
+    const pick = await ui.pickOne(items, { title: `Tune hyperparameters on ${what.csv}`, placeHolder: 'Tune, or pick an option to change' });
+    if (!pick) return undefined;
+    if (!pick.field) return s;
+    try {
+      s = (await editField(ui, s, pick.field)) ?? s;
+    } catch (e) {
+      // A value the form refuses is said and the form comes back with the old value.
+      if (!(e instanceof ModelOpsError) || e.code !== 'INVALID_PARAMETER_VALUE') throw e;
+      void ui.error(e.message);
+    }
+  }
+}
+
+function catalogueItems<T>(list: readonly CatalogueEntry<T>[], current: string, fallback: string): { label: string; description: string }[] {
+  const items = list.map((e) => ({ label: e.name, description: `${e.name === fallback ? 'default · ' : ''}${e.summary}` }));
+  // The current choice first, so Enter keeps it.
+  return [...items.filter((i) => i.label === current), ...items.filter((i) => i.label !== current)];
+}
+
+function metricItems(current: string): { label: string; description: string; metric: string }[] {
+  const items = [{ label: 'default', description: 'accuracy, or r2 for regression', metric: '' }];
+  for (const [task, m] of Object.entries(TASK_METRICS)) {
+    for (const metric of m.ensemble) items.push({ label: metric, description: `${task}${MINIMISED.has(metric) ? ' · minimised' : ''}`, metric });
+  }
+  return [...items.filter((i) => i.metric === current), ...items.filter((i) => i.metric !== current)];
+}
+
+async function editField(ui: Ui, s: TuneSettings, field: Field): Promise<TuneSettings | undefined> {
+  const title = TUNE_FIELD[field];
+  const count = async (f: 'trials' | 'cv' | 'timeoutS', prompt: string): Promise<TuneSettings | undefined> => {
+    const text = await ui.input({ title, prompt, value: String(s[f]) });
+    return text === undefined ? undefined : { ...s, [f]: parseCount(f, text) };
+  };
+  switch (field) {
+    case 'trials':
+      return count('trials', 'Trials to run now (a study of this CSV and target continues)');
+    case 'cv':
+      return count('cv', 'Folds per trial; every trial uses the same folds (a study keeps its own)');
+    case 'timeoutS':
+      return count('timeoutS', 'Start no new trial after this many seconds (0: no limit)');
+    case 'sampler': {
+      const p = await ui.pickOne(catalogueItems(SAMPLERS, s.sampler, DEFAULT_SAMPLER), { title, placeHolder: 'How the params of each trial are chosen' });
+      return p ? { ...s, ...tuneSettingsFrom({ sampler: p.label }) } : undefined;
+    }
+    case 'pruner': {
+      const p = await ui.pickOne(catalogueItems(PRUNERS, s.pruner, DEFAULT_PRUNER), { title, placeHolder: 'Which trials stop early, after a fold' });
+      return p ? { ...s, ...tuneSettingsFrom({ pruner: p.label }) } : undefined;
+    }
+    case 'metric': {
+      const p = await ui.pickOne(metricItems(s.metric), { title, placeHolder: 'The metric the study optimises' });
+      return p ? { ...s, metric: p.metric } : undefined;
+    }
+    case 'direction': {
+      const p = await ui.pickOne(
+        [
+          { label: 'auto', description: 'minimise rmse, mae, log_loss; maximise the rest', direction: 'auto' as const },
+          { label: 'maximize', description: 'higher is better', direction: 'maximize' as const },
+          { label: 'minimize', description: 'lower is better', direction: 'minimize' as const },
+        ],
+        { title },
+      );
+      return p ? { ...s, direction: p.direction } : undefined;
+    }
+    case 'trainBest': {
+      const p = await ui.pickOne(
+        [
+          { label: 'No', description: 'only the trials', trainBest: false },
+          { label: 'Yes', description: 'a full run with a model, registerable', trainBest: true },
+        ],
+        { title: 'Then train the best params as a full run?' },
+      );
+      return p ? { ...s, trainBest: p.trainBest } : undefined;
+    }
+  }
+}

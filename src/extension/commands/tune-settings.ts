@@ -1,0 +1,115 @@
+// What the Tune form holds, without VS Code: its fields, the values a caller or the workspace's
+// memory gives, and the `tune()` options they become, so the unit tests cover them.
+import { ModelOpsError } from '../../core/errors';
+import type { Direction } from '../../core/tuning';
+import type { TuneOptions } from '../../pipeline/tune';
+import type { PrunerName, SamplerName } from '../../tuning/catalogue';
+import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, SAMPLER_NAMES } from '../../tuning/catalogue';
+
+export interface TuneSettings {
+  trials: number;
+  sampler: SamplerName;
+  pruner: PrunerName;
+  /** Empty: the task's default (accuracy, or r2 for regression). */
+  metric: string;
+  /** `auto`: minimise rmse, mae, log_loss; maximise the rest. */
+  direction: 'auto' | Direction;
+  /** Seconds after which no new trial starts; 0: no limit. */
+  timeoutS: number;
+  cv: number;
+  trainBest: boolean;
+}
+
+/** The form's field labels. */
+export const TUNE_FIELD = {
+  trials: 'Trials',
+  sampler: 'Sampler',
+  pruner: 'Pruner',
+  metric: 'Metric',
+  direction: 'Direction',
+  timeoutS: 'Timeout',
+  cv: 'CV folds',
+  trainBest: 'Train the best',
+} as const satisfies Record<keyof TuneSettings, string>;
+
+/** `modelops tune`'s defaults, so the editor and the CLI continue each other's studies. */
+export const DEFAULT_TUNE_SETTINGS: TuneSettings = { trials: 20, sampler: DEFAULT_SAMPLER, pruner: DEFAULT_PRUNER, metric: '', direction: 'auto', timeoutS: 0, cv: 3, trainBest: false };
+
+const isCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+
+/**
+ * The settings a value holds (remembered, or a caller's args), field by field: what is not valid
+ * is left out (a sampler this version does not know, a negative count), so the default shows.
+ */
+export function tuneSettingsFrom(v: unknown): Partial<TuneSettings> {
+  if (typeof v !== 'object' || v === null) return {};
+  const o = v as Record<string, unknown>;
+  const out: Partial<TuneSettings> = {};
+  if (isCount(o.trials, 1)) out.trials = o.trials;
+  if ((SAMPLER_NAMES as readonly unknown[]).includes(o.sampler)) out.sampler = o.sampler as SamplerName;
+  if ((PRUNER_NAMES as readonly unknown[]).includes(o.pruner)) out.pruner = o.pruner as PrunerName;
+  if (typeof o.metric === 'string') out.metric = o.metric;
+  if (o.direction === 'auto' || o.direction === 'maximize' || o.direction === 'minimize') out.direction = o.direction;
+  if (typeof o.timeoutS === 'number' && Number.isFinite(o.timeoutS) && o.timeoutS >= 0) out.timeoutS = o.timeoutS;
+  if (isCount(o.cv, 0)) out.cv = o.cv;
+  if (typeof o.trainBest === 'boolean') out.trainBest = o.trainBest;
+  return out;
+}
+
+/** What a caller (a keybinding's args, another command, the tests) settles instead of asking; a bad value is refused by name. */
+export function tuneArgs(x: unknown): Partial<TuneSettings> {
+  if (typeof x !== 'object' || x === null) return {};
+  const o = x as Record<string, unknown>;
+  const got = tuneSettingsFrom(o);
+  for (const key of Object.keys(TUNE_FIELD) as (keyof TuneSettings)[]) {
+    if (o[key] !== undefined && got[key] === undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${key}: ${rule(key)} (got ${JSON.stringify(o[key])})`, { location: key });
+  }
+  return got;
+}
+
+function rule(key: keyof TuneSettings): string {
+  switch (key) {
+    case 'trials': return 'must be an integer ≥ 1';
+    case 'sampler': return `must be one of ${SAMPLER_NAMES.join(', ')}`;
+    case 'pruner': return `must be one of ${PRUNER_NAMES.join(', ')}`;
+    case 'direction': return 'must be auto, maximize or minimize';
+    case 'timeoutS': return 'must be a number of seconds ≥ 0 (0: no limit)';
+    case 'cv': return 'must be an integer ≥ 0';
+    case 'metric': return 'must be a metric name';
+    case 'trainBest': return 'must be true or false';
+  }
+}
+
+/** A typed count (trials, folds, seconds), refused by the field's name when it is not one. */
+export function parseCount(field: 'trials' | 'cv' | 'timeoutS', text: string): number {
+  const n = Number(text.trim());
+  const got = tuneSettingsFrom({ [field]: text.trim() === '' ? Number.NaN : n })[field];
+  if (got === undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${TUNE_FIELD[field]}: ${rule(field)} (got '${text}')`, { location: field });
+  return got;
+}
+
+/** What the form's fields say: `20`, `tpe`, `default (accuracy or r2)`, `none`. */
+export function describeTuneField(s: TuneSettings, field: keyof TuneSettings): string {
+  switch (field) {
+    case 'metric': return s.metric || 'default (accuracy, or r2 for regression)';
+    case 'direction': return s.direction === 'auto' ? 'auto (minimise rmse, mae, log_loss)' : s.direction;
+    case 'timeoutS': return s.timeoutS > 0 ? `${s.timeoutS} s` : 'none';
+    case 'cv': return `${s.cv}`;
+    case 'trainBest': return s.trainBest ? 'yes, as a full run with a model' : 'no';
+    default: return String(s[field]);
+  }
+}
+
+/** The `tune()` options of these settings (the data, target, study and callbacks are the command's). */
+export function tuneOptionsOf(s: TuneSettings): Pick<TuneOptions, 'trials' | 'sampler' | 'pruner' | 'metric' | 'direction' | 'timeoutMs' | 'cv' | 'trainBest'> {
+  return {
+    trials: s.trials,
+    sampler: s.sampler,
+    pruner: s.pruner,
+    ...(s.metric ? { metric: s.metric } : {}),
+    ...(s.direction !== 'auto' ? { direction: s.direction } : {}),
+    ...(s.timeoutS > 0 ? { timeoutMs: s.timeoutS * 1000 } : {}),
+    cv: s.cv,
+    trainBest: s.trainBest,
+  };
+}

@@ -1,0 +1,124 @@
+import { ModelOpsError } from '../core/errors';
+import type { Direction, FrozenTrial, StudyRecord, StudyStore } from '../core/tuning';
+import type { Dataset } from '../ml/dataset/dataset';
+import type { MemberType } from '../ml/estimators';
+import { ownerTags } from '../store/run-owner';
+import type { TrackingStore } from '../store/tracking-store';
+import type { SearchSpace } from '../tuning/distributions';
+import { parseSearchSpace } from '../tuning/distributions';
+import type { Study } from '../tuning/study';
+import { logDatasetInput, logRunParams, resolveExperiment, runTags } from './run-logging';
+import type { TrainParamsFile } from './train-options';
+import { checkSpaceNames, readSpace } from './tune-space';
+
+/** What a study's objective runs on; stored with the study, and a resumed study must match it. */
+export interface TuneSettings {
+  data: string;
+  digest: string;
+  target: string;
+  cv: number;
+  seed: number;
+  models: MemberType[];
+  base: TrainParamsFile;
+}
+
+/** What a study is opened with: the session's choices, resolved. */
+export interface StudyRequest {
+  name: string;
+  experiment?: string;
+  metric: string;
+  direction: Direction;
+  sampler: string;
+  pruner: string;
+  space: string | Record<string, unknown> | undefined;
+  settings: TuneSettings;
+  ds: Dataset;
+  say(message: string): void;
+}
+
+export interface OpenedStudy {
+  record: StudyRecord;
+  space: SearchSpace;
+  /** The trials of earlier sessions (none for a new study). */
+  earlier?: FrozenTrial[];
+}
+
+/** The study of that name, continued (its settings must match) or created with its parent run. */
+export async function openStudy(store: TrackingStore, studies: StudyStore, existing: { study: StudyRecord; trials: FrozenTrial[] } | undefined, req: StudyRequest): Promise<OpenedStudy> {
+  if (existing) return { record: existing.study, space: await resumeStudy(store, existing.study, req), earlier: existing.trials };
+  const space = readSpace(req.space, req.settings.models);
+  checkSpaceNames(req.settings.base, space, req.settings.models, req.space); // names checked before any run exists
+  const record = await createStudy(store, studies, req, space);
+  return { record, space };
+}
+
+/** Checks that a session may continue the study, then takes its run over; returns the space to search. */
+async function resumeStudy(store: TrackingStore, record: StudyRecord, req: StudyRequest): Promise<SearchSpace> {
+  const { name, settings } = req;
+  const stored = parseSearchSpace(JSON.parse(record.space), `study '${name}' search space`);
+  const space = req.space !== undefined ? readSpace(req.space, settings.models) : stored;
+  checkSpaceNames(settings.base, space, settings.models, req.space);
+  const was = JSON.parse(record.settings) as TuneSettings;
+  const clash = [
+    ['target', was.target, settings.target],
+    ['metric', record.metric, req.metric],
+    ['direction', record.direction, req.direction],
+    ['cv', was.cv, settings.cv],
+    ['seed', was.seed, settings.seed],
+    ['models', was.models.join(','), settings.models.join(',')],
+  ].find(([, a, b]) => String(a) !== String(b));
+  if (clash) {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `study '${name}' was run with ${clash[0]} ${String(clash[1])}, not ${String(clash[2])}; use another --study name to start a new study`, { location: name });
+  }
+  if (JSON.stringify(stored) !== JSON.stringify(space)) {
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `study '${name}' was run with a different search space (see modelops studies show ${name} --json); use another --study name to start a new study`, { location: name });
+  }
+  if (was.digest !== settings.digest) req.say(`note: ${settings.data} changed since the study started (digest ${was.digest} → ${settings.digest}); earlier trials scored the old data`);
+  await store.updateRun(record.runId, { status: 'RUNNING' });
+  // This process owns the study run now (a run the last owner left was ended FAILED on open).
+  await store.logBatch(record.runId, { tags: ownerTags() });
+  return space;
+}
+
+async function createStudy(store: TrackingStore, studies: StudyStore, req: StudyRequest, space: SearchSpace): Promise<StudyRecord> {
+  const { name, settings, ds } = req;
+  const experimentId = await resolveExperiment(store, req.experiment);
+  const tags = runTags(
+    'modelops tune',
+    [
+      { key: 'modelops.study', value: name },
+      { key: 'modelops.task', value: ds.target.task },
+    ],
+    true,
+  );
+  const run = await store.createRun({ experimentId, runName: `tune-${name}`, tags });
+  const params = { study: name, metric: req.metric, direction: req.direction, sampler: req.sampler, pruner: req.pruner, cv: String(settings.cv), seed: String(settings.seed), models: settings.models.join(','), target: settings.target };
+  await logRunParams(store, run.info.runId, params);
+  await logDatasetInput(store, run.info.runId, ds, 'tuning');
+  const record: StudyRecord = {
+    name,
+    experimentId,
+    direction: req.direction,
+    metric: req.metric,
+    sampler: req.sampler,
+    pruner: req.pruner,
+    space: JSON.stringify(space),
+    settings: JSON.stringify(settings),
+    runId: run.info.runId,
+    createdTime: Date.now(),
+  };
+  await studies.createStudy(record);
+  return record;
+}
+
+/**
+ * Trials a crash interrupted (still RUNNING in the store; the Study counts them failed) are
+ * recorded as failed, runs included.
+ */
+export async function failInterrupted(store: TrackingStore, studies: StudyStore, study: Study, earlier: readonly FrozenTrial[]): Promise<void> {
+  for (const stale of earlier.filter((t) => t.state === 'RUNNING')) {
+    const failed = study.trials.find((t) => t.number === stale.number);
+    if (failed) await studies.saveTrial(study.name, failed);
+    if (stale.runId) await store.updateRun(stale.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+  }
+}

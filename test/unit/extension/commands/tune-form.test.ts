@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ModelOpsError } from '../../../../src/core/errors';
+import type { StudyRecord } from '../../../../src/core/tuning';
+import type { SettingsMemory } from '../../../../src/extension/commands/train-form';
+import { recallTuneSettings, rememberTuneSettings, studySettings, TUNE, tuneForm } from '../../../../src/extension/commands/tune-form';
+import { DEFAULT_TUNE_SETTINGS, tuneArgs, tuneOptionsOf } from '../../../../src/extension/commands/tune-settings';
+import type { Ui } from '../../../../src/extension/ui';
+import { PRUNER_NAMES, SAMPLER_NAMES } from '../../../../src/tuning/catalogue';
+
+/** Answers the form's prompts in order; records the titles asked, the labels offered and the errors said. */
+function scripted(answers: (string | undefined)[]): { ui: Ui; errors: string[]; offered: { title: string; labels: string[] }[] } {
+  const errors: string[] = [];
+  const offered: { title: string; labels: string[] }[] = [];
+  const next = (title: string): string | undefined => {
+    assert.ok(answers.length > 0, `unexpected prompt ${title}`);
+    return answers.shift();
+  };
+  const ui: Ui = {
+    pickOne: async (items, o) => {
+      offered.push({ title: o.title, labels: items.map((i) => i.label) });
+      const a = next(o.title);
+      return a === undefined ? undefined : (items.find((i) => i.label === a) ?? assert.fail(`no ${a} in ${o.title}: ${items.map((i) => i.label).join(', ')}`));
+    },
+    pickMany: async () => undefined,
+    pickFolder: async () => undefined,
+    input: async (o) => next(o.title),
+    confirm: async () => false,
+    info: async () => undefined,
+    error: async (m) => {
+      errors.push(m);
+      return undefined;
+    },
+  };
+  return { ui, errors, offered };
+}
+
+const what = { csv: 'churn.csv', study: 'churn-churned', resumes: false };
+
+describe('Tune form', () => {
+  test('every option can be changed before Tune; the sampler and pruner picks are the catalogue, the current one first', async () => {
+    const { ui, offered } = scripted([
+      'Trials', '35',
+      'Sampler', 'random',
+      'Pruner', 'hyperband',
+      'Metric', 'f1_macro',
+      'Direction', 'maximize',
+      'Timeout', '600',
+      'CV folds', '5',
+      'Train the best', 'Yes',
+      TUNE,
+    ]);
+    const s = await tuneForm(ui, DEFAULT_TUNE_SETTINGS, what);
+    assert.deepEqual(s, { trials: 35, sampler: 'random', pruner: 'hyperband', metric: 'f1_macro', direction: 'maximize', timeoutS: 600, cv: 5, trainBest: true });
+    const samplerPick = offered.find((o) => o.title === 'Sampler')!;
+    assert.deepEqual([...samplerPick.labels].sort(), [...SAMPLER_NAMES].sort());
+    assert.equal(samplerPick.labels[0], 'tpe', 'the current sampler first, so Enter keeps it');
+    assert.deepEqual([...offered.find((o) => o.title === 'Pruner')!.labels].sort(), [...PRUNER_NAMES].sort());
+    assert.deepEqual(offered[0].labels, [TUNE, 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best']);
+    assert.deepEqual(tuneOptionsOf(s!), { trials: 35, sampler: 'random', pruner: 'hyperband', metric: 'f1_macro', direction: 'maximize', timeoutMs: 600_000, cv: 5, trainBest: true });
+  });
+
+  test('a value the form refuses is said with the field, and the form comes back with the old one; dismissing it runs nothing', async () => {
+    const { ui, errors } = scripted(['Trials', '0', 'CV folds', 'three', TUNE]);
+    const s = await tuneForm(ui, DEFAULT_TUNE_SETTINGS, what);
+    assert.equal(s!.trials, 20);
+    assert.equal(s!.cv, 3);
+    assert.deepEqual(errors, ["Trials: must be an integer ≥ 1 (got '0')", "CV folds: must be an integer ≥ 0 (got 'three')"]);
+    assert.equal(await tuneForm(scripted([undefined]).ui, DEFAULT_TUNE_SETTINGS, what), undefined);
+  });
+
+  test('the defaults are the CLI’s, so the default options pass nothing tune() would not default to', () => {
+    assert.deepEqual(tuneOptionsOf(DEFAULT_TUNE_SETTINGS), { trials: 20, sampler: 'tpe', pruner: 'median', cv: 3, trainBest: false });
+  });
+
+  test('the last settings are remembered; a remembered value this version does not know is dropped, not used', async () => {
+    const store = new Map<string, unknown>();
+    const memory: SettingsMemory = { get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) };
+    await rememberTuneSettings(memory, { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
+    assert.deepEqual(recallTuneSettings(memory), { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
+    store.set('modelops.tuneForm', { sampler: 'cmaes', trials: -1, cv: 4 });
+    assert.deepEqual(recallTuneSettings(memory), { cv: 4 });
+  });
+
+  test("an existing study's own sampler, pruner, metric, direction and folds are the form's start", () => {
+    const record: StudyRecord = { name: 's', experimentId: '0', direction: 'minimize', metric: 'log_loss', sampler: 'random', pruner: 'none', space: '{}', settings: JSON.stringify({ cv: 5 }), runId: 'r', createdTime: 0 };
+    assert.deepEqual(studySettings(record), { sampler: 'random', pruner: 'none', metric: 'log_loss', direction: 'minimize', cv: 5 });
+    assert.deepEqual(studySettings(undefined), {});
+  });
+
+  test("a caller's args settle options; a bad one is refused by name", () => {
+    assert.deepEqual(tuneArgs({ trials: 3, pruner: 'hyperband' }), { trials: 3, pruner: 'hyperband' });
+    assert.throws(() => tuneArgs({ trials: 0 }), (e: unknown) => e instanceof ModelOpsError && e.message === 'trials: must be an integer ≥ 1 (got 0)');
+    assert.throws(() => tuneArgs({ sampler: 'cmaes' }), (e: unknown) => e instanceof ModelOpsError && e.message.startsWith('sampler: must be one of tpe'));
+  });
+});
