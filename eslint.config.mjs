@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // A function a reader takes in at once (issue 20): longer ones are split into named parts.
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80 }] },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/extension/**', 'src/store/**'],
     rules: { 'no-restricted-imports': ['error', { ...noVscode, patterns: [storeInternals] }] },

@@ -59,6 +59,156 @@ export function releaseRowBuffers(): void {
   buffers = undefined;
 }
 
+/** The working arrays of one tree's split search, shared by its nodes. */
+interface Search {
+  n: number;
+  K: number;
+  cls: boolean;
+  bins: Uint8Array;
+  y: Float64Array;
+  w: Int32Array;
+  idx: Int32Array;
+  yc: Int32Array;
+  /** Class weights per bin, or weight sum per bin (regression). */
+  hist: Float64Array;
+  /** Regression: weighted sum of y per bin. */
+  histY: Float64Array;
+  cnt: Int32Array;
+  /** The node's class weights, or its weighted sum of y (regression). */
+  tot: Float64Array;
+  left: Float64Array;
+  minLeaf: number;
+}
+
+const MAX_BINS = 256;
+
+/** Bootstrap counts in `w` (or all ones) and the in-bag rows in `idx`, in increasing order; returns their number. */
+function sampleRows(w: Int32Array, idx: Int32Array, n: number, bootstrap: boolean, rng: Rng): number {
+  let m = 0;
+  if (bootstrap) {
+    w.fill(0);
+    for (let t = 0; t < n; t++) w[rng.int(n)] += 1;
+  } else w.fill(1);
+  for (let i = 0; i < n; i++) if (w[i] > 0) idx[m++] = i;
+  return m;
+}
+
+/** The node's weight, its statistics into `s.tot`, and its impurity (Gini, or the variance). */
+function nodeStats(s: Search, start: number, end: number): { W: number; impurity: number } {
+  const { idx, w, yc, y, tot, cls, K } = s;
+  tot.fill(0);
+  let W = 0;
+  let sumY2 = 0;
+  for (let t = start; t < end; t++) {
+    const i = idx[t];
+    const wi = w[i];
+    W += wi;
+    if (cls) tot[yc[i]] += wi;
+    else {
+      tot[0] += wi * y[i];
+      sumY2 += wi * y[i] * y[i];
+    }
+  }
+  if (cls) {
+    let sq = 0;
+    for (let k = 0; k < K; k++) sq += tot[k] * tot[k];
+    return { W, impurity: 1 - sq / (W * W) };
+  }
+  const mean = tot[0] / W;
+  return { W, impurity: Math.max(0, sumY2 / W - mean * mean) };
+}
+
+/**
+ * The best split of feature f over the node's rows: the bin b with the highest score for
+ * "bin ≤ b" among those leaving minLeaf rows each side, or -1. Leaves the histograms zeroed.
+ */
+function bestBinOf(s: Search, f: number, start: number, end: number, W: number, best: { score: number }): number {
+  const { idx, w, yc, y, bins, hist, histY, cnt, tot, left, cls, K, minLeaf } = s;
+  const off = f * s.n;
+  const count = end - start;
+  let lo = MAX_BINS;
+  let hi = -1;
+  for (let t = start; t < end; t++) {
+    const i = idx[t];
+    const b = bins[off + i];
+    if (b < lo) lo = b;
+    if (b > hi) hi = b;
+    cnt[b]++;
+    if (cls) hist[b * K + yc[i]] += w[i];
+    else {
+      hist[b] += w[i];
+      histY[b] += w[i] * y[i];
+    }
+  }
+  let found = -1;
+  if (lo < hi) {
+    left.fill(0);
+    let nL = 0;
+    let WL = 0;
+    for (let b = lo; b < hi; b++) {
+      const c = cnt[b];
+      if (c === 0) continue;
+      nL += c;
+      if (cls) {
+        for (let k = 0; k < K; k++) {
+          const h = hist[b * K + k];
+          left[k] += h;
+          WL += h;
+        }
+      } else {
+        WL += hist[b];
+        left[0] += histY[b];
+      }
+      if (nL < minLeaf) continue;
+      if (count - nL < minLeaf) break;
+      const WR = W - WL;
+      let score: number;
+      if (cls) {
+        let sl = 0;
+        let sr = 0;
+        for (let k = 0; k < K; k++) {
+          sl += left[k] * left[k];
+          const rk = tot[k] - left[k];
+          sr += rk * rk;
+        }
+        score = sl / WL + sr / WR;
+      } else {
+        const rs = tot[0] - left[0];
+        score = (left[0] * left[0]) / WL + (rs * rs) / WR;
+      }
+      if (score > best.score) {
+        best.score = score;
+        found = b;
+      }
+    }
+  }
+  for (let b = lo; b <= hi; b++) {
+    cnt[b] = 0;
+    if (cls) for (let k = 0; k < K; k++) hist[b * K + k] = 0;
+    else {
+      hist[b] = 0;
+      histY[b] = 0;
+    }
+  }
+  return found;
+}
+
+/** Stable partition of the node's rows (bin ≤ bestB first); returns where the right child starts. */
+function partition(s: Search, scratch: Int32Array, f: number, bestB: number, start: number, end: number): number {
+  const { idx, bins } = s;
+  // Rows stay in increasing order inside every node, so the histogram loops walk memory forwards instead of at random.
+  const off = f * s.n;
+  let a = start;
+  let nr = 0;
+  for (let t = start; t < end; t++) {
+    const i = idx[t];
+    if (bins[off + i] <= bestB) idx[a++] = i;
+    else scratch[nr++] = i;
+  }
+  for (let t = 0; t < nr; t++) idx[a + t] = scratch[t];
+  return a;
+}
+
 /**
  * Grows one CART tree (Gini for classification, squared error for regression) by histogram split
  * search over the pre-binned features. Features are sampled at every split, as scikit-learn does;
@@ -70,38 +220,23 @@ export function buildTree(data: TreeData, p: TreeParams, seed: number): BuiltTre
   const cls = K > 0;
   const V = cls ? K : 1;
   const rng = new Rng(seed);
-
   const { w, idx: idxAll, yc: ycAll, scratch: scratchAll } = rowBuffers(n);
-  w.fill(0); // bootstrap counts
-  let m = 0;
-  if (p.bootstrap) {
-    for (let t = 0; t < n; t++) w[rng.int(n)] += 1;
-    for (let i = 0; i < n; i++) if (w[i] > 0) m++;
-  } else {
-    w.fill(1);
-    m = n;
-  }
-  const idx = idxAll.subarray(0, m);
+  const m = sampleRows(w, idxAll, n, p.bootstrap, rng);
   // Class indices as int32: indexing typed arrays with doubles is slower in V8.
   const yc = ycAll.subarray(0, cls ? n : 0);
-  const scratch = scratchAll.subarray(0, m);
   if (cls) for (let i = 0; i < n; i++) yc[i] = y[i];
-  for (let i = 0, j = 0; i < n; i++) if (w[i] > 0) idx[j++] = i;
-
+  const s: Search = {
+    n, K, cls, bins, y, w, idx: idxAll.subarray(0, m), yc,
+    hist: new Float64Array(MAX_BINS * V), histY: new Float64Array(MAX_BINS), cnt: new Int32Array(MAX_BINS),
+    tot: new Float64Array(V), left: new Float64Array(V), minLeaf: p.minSamplesLeaf,
+  };
+  const scratch = scratchAll.subarray(0, m);
   const feature: number[] = [];
   const binOut: number[] = [];
   const right: number[] = [];
   const values: number[] = [];
   const importance = new Float64Array(d);
   const perm = Int32Array.from({ length: d }, (_, i) => i);
-
-  const maxB = 256;
-  const hist = new Float64Array(maxB * V); // class weights per bin, or weight sum per bin (regression)
-  const histY = new Float64Array(maxB); // regression: weighted sum of y per bin
-  const cnt = new Int32Array(maxB);
-  const tot = new Float64Array(V);
-  const left = new Float64Array(V);
-
   // Stack of pending nodes: start, end, depth, parent (-1 root), isRight.
   const stack: number[] = [0, m, 0, -1, 0];
   while (stack.length > 0) {
@@ -112,144 +247,41 @@ export function buildTree(data: TreeData, p: TreeParams, seed: number): BuiltTre
     const start = stack.pop() as number;
     const node = feature.length;
     if (isRight) right[parent] = node;
-
-    // Node statistics.
-    tot.fill(0);
-    let W = 0;
-    let sumY2 = 0;
-    for (let t = start; t < end; t++) {
-      const i = idx[t];
-      const wi = w[i];
-      W += wi;
-      if (cls) tot[yc[i]] += wi;
-      else {
-        tot[0] += wi * y[i];
-        sumY2 += wi * y[i] * y[i];
-      }
-    }
-    let impurity: number;
-    if (cls) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += tot[k] * tot[k];
-      impurity = 1 - s / (W * W);
-    } else {
-      const mean = tot[0] / W;
-      impurity = Math.max(0, sumY2 / W - mean * mean);
-    }
+    const { W, impurity } = nodeStats(s, start, end);
     if (parent >= 0) importance[feature[parent]] -= W * impurity;
-
     const count = end - start;
     let bestF = -1;
     let bestB = 0;
     if (depth < p.maxDepth && count >= p.minSamplesSplit && count >= 2 * p.minSamplesLeaf && impurity > 1e-12) {
-      let bestScore = -Infinity;
-      const minLeaf = p.minSamplesLeaf;
+      const best = { score: -Infinity };
       for (let j = 0; j < d; j++) {
         if (j >= p.maxFeatures && bestF >= 0) break;
         const r = j + rng.int(d - j);
         const f = perm[r];
         perm[r] = perm[j];
         perm[j] = f;
-        const off = f * n;
-        let lo = maxB;
-        let hi = -1;
-        for (let t = start; t < end; t++) {
-          const i = idx[t];
-          const b = bins[off + i];
-          if (b < lo) lo = b;
-          if (b > hi) hi = b;
-          cnt[b]++;
-          if (cls) hist[b * K + yc[i]] += w[i];
-          else {
-            hist[b] += w[i];
-            histY[b] += w[i] * y[i];
-          }
-        }
-        if (lo < hi) {
-          left.fill(0);
-          let nL = 0;
-          let WL = 0;
-          for (let b = lo; b < hi; b++) {
-            const c = cnt[b];
-            if (c === 0) continue;
-            nL += c;
-            if (cls) {
-              for (let k = 0; k < K; k++) {
-                const h = hist[b * K + k];
-                left[k] += h;
-                WL += h;
-              }
-            } else {
-              WL += hist[b];
-              left[0] += histY[b];
-            }
-            if (nL < minLeaf) continue;
-            if (count - nL < minLeaf) break;
-            const WR = W - WL;
-            let score: number;
-            if (cls) {
-              let sl = 0;
-              let sr = 0;
-              for (let k = 0; k < K; k++) {
-                sl += left[k] * left[k];
-                const rk = tot[k] - left[k];
-                sr += rk * rk;
-              }
-              score = sl / WL + sr / WR;
-            } else {
-              const rs = tot[0] - left[0];
-              score = (left[0] * left[0]) / WL + (rs * rs) / WR;
-            }
-            if (score > bestScore) {
-              bestScore = score;
-              bestF = f;
-              bestB = b;
-            }
-          }
-        }
-        for (let b = lo; b <= hi; b++) {
-          cnt[b] = 0;
-          if (cls) for (let k = 0; k < K; k++) hist[b * K + k] = 0;
-          else {
-            hist[b] = 0;
-            histY[b] = 0;
-          }
+        const b = bestBinOf(s, f, start, end, W, best);
+        if (b >= 0) {
+          bestF = f;
+          bestB = b;
         }
       }
     }
-
     if (bestF < 0) {
       feature.push(-1);
       binOut.push(0);
       right.push(values.length / V);
-      if (cls) for (let k = 0; k < K; k++) values.push(tot[k] / W);
-      else values.push(tot[0] / W);
+      for (let k = 0; k < V; k++) values.push(s.tot[k] / W);
       continue;
     }
     feature.push(bestF);
     binOut.push(bestB);
     right.push(-1);
     importance[bestF] += W * impurity;
-    // Stable partition (rows with bin ≤ bestB first): rows stay in increasing order inside every
-    // node, so the histogram loops walk memory forwards instead of at random.
-    const off = bestF * n;
-    let a = start;
-    let nr = 0;
-    for (let t = start; t < end; t++) {
-      const i = idx[t];
-      if (bins[off + i] <= bestB) idx[a++] = i;
-      else scratch[nr++] = i;
-    }
-    for (let t = 0; t < nr; t++) idx[a + t] = scratch[t];
+    const a = partition(s, scratch, bestF, bestB, start, end);
     // Right pushed first so the left child is built next (preorder: left = node + 1).
     stack.push(a, end, depth + 1, node, 1);
     stack.push(start, a, depth + 1, node, 0);
   }
-  return {
-    feature: Int32Array.from(feature),
-    bin: Uint8Array.from(binOut),
-    right: Int32Array.from(right),
-    values: Float32Array.from(values),
-    importance,
-  };
+  return { feature: Int32Array.from(feature), bin: Uint8Array.from(binOut), right: Int32Array.from(right), values: Float32Array.from(values), importance };
 }
