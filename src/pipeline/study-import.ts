@@ -16,6 +16,7 @@ import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import { resolveExperiment, safeUser } from './run-logging';
 import { resolveMembers } from './train-options';
+import { DEFAULT_PRUNER, DEFAULT_SAMPLER } from '../tuning/catalogue';
 
 /** What `modelops tune` needs to go on with an imported study (the data its objective scored). */
 export interface ResumeWith {
@@ -37,7 +38,7 @@ export interface ImportOptions extends EngineOptions {
   /** The name in the workspace (default: the Optuna study's). */
   as?: string;
   experiment?: string;
-  /** Sampler and pruner a resumed `modelops tune` uses (default tpe, median). */
+  /** Sampler and pruner a resumed `modelops tune` uses (default: the catalogue's defaults). */
   sampler?: string;
   pruner?: string;
   /** Given: the study is stored so that `modelops tune --study <name>` resumes it. */
@@ -147,8 +148,8 @@ export async function importOptunaStudy(store: TrackingStore, studies: StudyStor
   const metric = resume?.metric ?? 'value';
   const origin: OptunaOrigin = { source: 'optuna', file: resolve(options.file), study: source.name, optunaVersion: file.schema.libraryVersion, objectives: 1 };
   const experimentId = await resolveExperiment(store, options.experiment);
-  const sampler = options.sampler ?? 'tpe';
-  const pruner = options.pruner ?? 'median';
+  const sampler = options.sampler ?? DEFAULT_SAMPLER;
+  const pruner = options.pruner ?? DEFAULT_PRUNER;
   const tags: Tag[] = [
     { key: TAG.source, value: 'modelops studies import' },
     { key: TAG.sourceType, value: 'LOCAL' },

@@ -3,6 +3,7 @@ import { ModelOpsError } from '../../core/errors';
 import { importOptunaStudy } from '../../pipeline/study-import';
 import type { ResumeWith } from '../../pipeline/study-import';
 import { checkStoreFor } from '../../pipeline/store-checks';
+import { choicesHelp, choicesPlaceholder, DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
 import type { CommandContext, CommandSpec } from '../command';
 import { intOption, oneOf } from '../option-values';
 
@@ -34,8 +35,8 @@ export const studiesImportCommand: CommandSpec = {
     study: { type: 'string', value: '<name>', description: 'the study in the file (needed when it has several)' },
     as: { type: 'string', value: '<name>', description: 'its name in the workspace (default: the Optuna study name)' },
     experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment of the study run (default: Default)' },
-    sampler: { type: 'string', value: '<tpe|random|grid>', description: 'what a resumed modelops tune samples with (default tpe)' },
-    pruner: { type: 'string', value: '<median|none>', description: 'what a resumed modelops tune prunes with (default median)' },
+    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), description: `what a resumed modelops tune samples with — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
+    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), description: `what a resumed modelops tune prunes with — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
     data: { type: 'string', value: '<file.csv>', description: "the data the study's objective scored (with --target: resumable by modelops tune; its params must be ensemble params such as rf.nEstimators)" },
     target: { type: 'string', value: '<column>', description: 'column the study predicted' },
     models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members the params tune (default rf,knn)' },
@@ -56,8 +57,8 @@ export const studiesImportCommand: CommandSpec = {
       ...(text(ctx, 'study') !== undefined ? { study: text(ctx, 'study') } : {}),
       ...(text(ctx, 'as') !== undefined ? { as: text(ctx, 'as') } : {}),
       ...(experiment !== undefined ? { experiment } : {}),
-      sampler: oneOf(ctx, 'sampler', ['tpe', 'random', 'grid'] as const),
-      pruner: oneOf(ctx, 'pruner', ['median', 'none'] as const),
+      sampler: oneOf(ctx, 'sampler', SAMPLER_NAMES),
+      pruner: oneOf(ctx, 'pruner', PRUNER_NAMES),
       ...(resume ? { resume } : {}),
       onProgress: (m) => ctx.io.stderr.write(`${m}\n`),
     });
