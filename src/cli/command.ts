@@ -21,6 +21,12 @@ export interface OptionSpec {
   /** Placeholder in help, e.g. `<expr>`. */
   value?: string;
   description: string;
+  /** The command refuses to run without it (checked by the runner, option-check.ts). */
+  required?: boolean;
+  /** An integer, within these bounds when given. */
+  int?: { min?: number; max?: number };
+  /** One of these values. */
+  choices?: readonly string[];
 }
 
 /** What a command gets: its arguments, the global options, lazily opened stores, output helpers. */

@@ -6,6 +6,7 @@ import { openStores } from '../store/open';
 import { chooseTrackingUri, locationOf } from '../store/tracking-uri';
 import type { CliIO, CommandContext, CommandSpec, OptionSpec, OptionValue } from './command';
 import { toParseArgsOptions } from './command';
+import { checkOptionValues } from './option-check';
 import { COMMANDS } from './command-table';
 
 export type { CliIO } from './command';
@@ -99,6 +100,7 @@ function parseCommandLine(argv: string[], command: CommandSpec): { command: Comm
   for (const [name, spec] of Object.entries(command.options ?? {})) {
     if (values[name] === undefined && spec.default !== undefined) values[name] = spec.default;
   }
+  checkOptionValues(command, values);
   return { command, values, args: parsed.positionals.slice(command.path.length) };
 }
 
@@ -202,6 +204,6 @@ function optionLines(options: Record<string, OptionSpec>): string {
   const names = Object.entries(options).map(([n, o]) => `${o.short ? `-${o.short}, ` : ''}--${n}${o.value ? ` ${o.value}` : ''}`);
   const w = Math.max(...names.map((n) => n.length));
   return Object.values(options)
-    .map((o, i) => `  ${names[i]!.padEnd(w)}  ${o.description}`)
+    .map((o, i) => `  ${names[i]!.padEnd(w)}  ${o.description}${o.required ? ' (required)' : ''}`)
     .join('\n');
 }

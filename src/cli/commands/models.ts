@@ -1,6 +1,7 @@
 import type { ModelVersion, RegisteredModel } from '../../core/registry';
 import { deleteAlias, setAlias } from '../../pipeline/promote';
 import type { CommandSpec } from '../command';
+import { requiredString } from '../option-values';
 import { formatFields, formatTable, formatTime } from '../output';
 import { actorOf, actorOption, registryStores, stringOption, versionTable } from './registry-context';
 import { allPages } from '../../core/paging';
@@ -91,18 +92,18 @@ export const aliasSetCommand: CommandSpec = {
   summary: 'point an alias (champion, challenger, ...) at a version; it moves if already set',
   writes: true,
   options: {
-    name: { type: 'string', value: '<model>', description: 'registered model' },
-    alias: { type: 'string', value: '<alias>', description: 'alias name' },
-    version: { type: 'string', value: '<n>', description: 'version the alias points to' },
+    name: { type: 'string', value: '<model>', required: true, description: 'registered model' },
+    alias: { type: 'string', value: '<alias>', required: true, description: 'alias name' },
+    version: { type: 'string', value: '<n>', required: true, description: 'version the alias points to' },
     comment: { type: 'string', value: '<text>', description: 'why, for the audit trail' },
     ...actorOption,
   },
   async run(ctx) {
     const comment = stringOption(ctx, 'comment');
     const v = await setAlias(await registryStores(ctx), {
-      name: stringOption(ctx, 'name', true, 'alias set'),
-      alias: stringOption(ctx, 'alias', true, 'alias set'),
-      version: stringOption(ctx, 'version', true, 'alias set'),
+      name: requiredString(ctx, 'name'),
+      alias: requiredString(ctx, 'alias'),
+      version: requiredString(ctx, 'version'),
       actor: actorOf(ctx),
       ...(comment ? { comment } : {}),
     });
@@ -116,13 +117,13 @@ export const aliasDeleteCommand: CommandSpec = {
   summary: 'remove an alias',
   writes: true,
   options: {
-    name: { type: 'string', value: '<model>', description: 'registered model' },
-    alias: { type: 'string', value: '<alias>', description: 'alias name' },
+    name: { type: 'string', value: '<model>', required: true, description: 'registered model' },
+    alias: { type: 'string', value: '<alias>', required: true, description: 'alias name' },
     ...actorOption,
   },
   async run(ctx) {
-    const name = stringOption(ctx, 'name', true, 'alias delete');
-    const alias = stringOption(ctx, 'alias', true, 'alias delete');
+    const name = requiredString(ctx, 'name');
+    const alias = requiredString(ctx, 'alias');
     await deleteAlias(await registryStores(ctx), { name, alias, actor: actorOf(ctx) });
     if (ctx.json) ctx.printJson({});
     else ctx.print(`removed alias ${alias} of ${name}`);

@@ -9,6 +9,7 @@ import { STEP_TITLES } from '../../pipeline/retraining/pipeline-report';
 import type { PipelineEvent, PipelineResult } from '../../pipeline/retraining/run-pipeline';
 import { runPipeline } from '../../pipeline/retraining/run-pipeline';
 import type { CommandContext, CommandSpec, OptionSpec } from '../command';
+import { oneOf } from '../option-values';
 import { formatTable } from '../output';
 import { actorOf, actorOption, stringOption } from './registry-context';
 
@@ -117,7 +118,7 @@ export const retrainCommand: CommandSpec = {
     name: { type: 'string', value: '<model>', description: 'registered model to retrain (without a pipeline file)' },
     target: { type: 'string', value: '<column>', description: 'target column (default: the model’s)' },
     holdout: { type: 'string', value: '<file.csv>', description: 'held-out data for the gates (default: the gates file’s data)' },
-    'on-drift': { type: 'string', value: 'stop|warn', description: 'what drift against Production does (default stop)' },
+    'on-drift': { type: 'string', value: 'stop|warn', choices: ['stop', 'warn'], description: 'what drift against Production does (default stop)' },
     ...common,
   },
   async run(ctx) {
@@ -126,8 +127,7 @@ export const retrainCommand: CommandSpec = {
       if (ctx.args[0] || findPipelineFile(ctx.io.cwd)) return runFile(ctx, pipelineFile(ctx));
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `retrain: give a pipeline file, or --name <model> and --data <file.csv> (no ${PIPELINE_FILE_NAMES[0]} in ${ctx.io.cwd})`, { location: 'name' });
     }
-    const onDrift = stringOption(ctx, 'on-drift');
-    if (onDrift !== undefined && onDrift !== 'stop' && onDrift !== 'warn') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--on-drift must be stop or warn (got '${onDrift}')`, { location: 'on-drift' });
+    const onDrift = oneOf(ctx, 'on-drift', ['stop', 'warn'] as const);
     const target = stringOption(ctx, 'target');
     const holdout = stringOption(ctx, 'holdout');
     const stores = await ctx.stores();

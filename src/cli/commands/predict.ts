@@ -1,4 +1,3 @@
-import { ModelOpsError } from '../../core/errors';
 import { modelUriFromOptions } from '../../core/model-uri';
 import type { Stores } from '../../pipeline/model-resolve';
 import { predict } from '../../pipeline/predict';
@@ -6,7 +5,7 @@ import { resolveStoreLocation } from '../../store/open';
 import type { CommandSpec } from '../command';
 import { formatNumber, formatTable } from '../output';
 import { registryStores, stringOption } from './registry-context';
-import { decimalMark, decimalOption } from '../option-values';
+import { decimalMark, decimalOption, intOption, requiredString } from '../option-values';
 
 /** `modelops predict`: score a CSV with a model URI (or the seed's `--name churn --stage Production`). */
 export const predictCommand: CommandSpec = {
@@ -18,12 +17,12 @@ export const predictCommand: CommandSpec = {
     stage: { type: 'string', value: '<stage>', description: 'shorthand: --name churn --stage Production' },
     version: { type: 'string', value: '<n>', description: 'shorthand: --name churn --version 3' },
     alias: { type: 'string', value: '<alias>', description: 'shorthand: --name churn --alias champion' },
-    data: { type: 'string', value: '<file.csv>', description: 'rows to score' },
+    data: { type: 'string', value: '<file.csv>', required: true, description: 'rows to score' },
     out: { type: 'string', value: '<file.csv>', description: 'write the rows with prediction columns here (atomically)' },
     proba: { type: 'boolean', description: 'add one probability column per class' },
     decimal: decimalOption,
     limit: { type: 'string', value: '<n>', description: 'rows shown when there is no --out (default 20)' },
-    threads: { type: 'string', value: '<n>', description: 'worker threads for large files (default 1)' },
+    threads: { type: 'string', value: '<n>', int: { min: 1 }, description: 'worker threads for large files (default 1)' },
   },
   async run(ctx) {
     const uri = modelUriFromOptions({
@@ -33,14 +32,11 @@ export const predictCommand: CommandSpec = {
       ...(stringOption(ctx, 'version') ? { version: stringOption(ctx, 'version') } : {}),
       ...(stringOption(ctx, 'alias') ? { alias: stringOption(ctx, 'alias') } : {}),
     });
-    const data = stringOption(ctx, 'data', true, 'predict');
+    const data = requiredString(ctx, 'data');
     const out = stringOption(ctx, 'out');
     // A plain directory needs no store: predicting must work without a workspace store.
     const stores: Stores | null = uri.kind === 'path' ? null : await registryStores(ctx);
-    const threads = stringOption(ctx, 'threads');
-    if (threads !== undefined && !/^[1-9]\d*$/.test(threads)) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--threads must be a positive integer, got '${threads}'`, { location: 'threads' });
-    }
+    const threads = intOption(ctx, 'threads');
     const location = resolveStoreLocation(ctx.storeUri, ctx.io.cwd);
     const r = await predict(stores, {
       model: uri,
@@ -52,7 +48,7 @@ export const predictCommand: CommandSpec = {
       ...(decimalMark(ctx) ? { decimal: decimalMark(ctx)! } : {}),
       signal: ctx.signal,
       ...(out ? { out } : {}),
-      ...(threads ? { threads: Number(threads) } : {}),
+      ...(threads ? { threads } : {}),
     });
     for (const n of r.notes) ctx.io.stderr.write(`note: ${n.message}\n`);
     if (ctx.json) return void ctx.printJson(r);

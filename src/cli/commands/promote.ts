@@ -1,12 +1,13 @@
 import { archiveModelVersion, promoteModelVersion, rejectModelVersion } from '../../pipeline/promote';
 import type { CommandSpec } from '../command';
+import { requiredString } from '../option-values';
 import { actorOf, actorOption, registryStores, stringOption } from './registry-context';
 
 /** `modelops promote|reject|archive`: the human steps of the lifecycle. */
 
 const target = {
-  name: { type: 'string', value: '<model>', description: 'registered model' },
-  version: { type: 'string', value: '<n>', description: 'model version' },
+  name: { type: 'string', value: '<model>', required: true, description: 'registered model' },
+  version: { type: 'string', value: '<n>', required: true, description: 'model version' },
 } as const;
 
 export const promoteCommand: CommandSpec = {
@@ -22,10 +23,10 @@ export const promoteCommand: CommandSpec = {
   },
   async run(ctx) {
     const stores = await registryStores(ctx);
-    const name = stringOption(ctx, 'name', true, 'promote');
+    const name = requiredString(ctx, 'name');
     const r = await promoteModelVersion(stores, {
       name,
-      version: stringOption(ctx, 'version', true, 'promote'),
+      version: requiredString(ctx, 'version'),
       to: stringOption(ctx, 'to') ?? 'Production',
       approve: ctx.options.approve === true,
       comment: stringOption(ctx, 'comment') ?? '',
@@ -47,8 +48,8 @@ export const rejectCommand: CommandSpec = {
   async run(ctx) {
     const stores = await registryStores(ctx);
     const entry = await rejectModelVersion(stores, {
-      name: stringOption(ctx, 'name', true, 'reject'),
-      version: stringOption(ctx, 'version', true, 'reject'),
+      name: requiredString(ctx, 'name'),
+      version: requiredString(ctx, 'version'),
       comment: stringOption(ctx, 'comment') ?? '',
       actor: actorOf(ctx),
     });
@@ -66,8 +67,8 @@ export const archiveCommand: CommandSpec = {
     const stores = await registryStores(ctx);
     const comment = stringOption(ctx, 'comment');
     const v = await archiveModelVersion(stores, {
-      name: stringOption(ctx, 'name', true, 'archive'),
-      version: stringOption(ctx, 'version', true, 'archive'),
+      name: requiredString(ctx, 'name'),
+      version: requiredString(ctx, 'version'),
       actor: actorOf(ctx),
       ...(comment ? { comment } : {}),
     });

@@ -4,6 +4,7 @@ import { registerModel } from '../../pipeline/register';
 import type { ValidateResult } from '../../pipeline/validate';
 import { validateModelVersion } from '../../pipeline/validate';
 import type { CommandContext, CommandSpec, OptionSpec } from '../command';
+import { requiredString } from '../option-values';
 import { actorOf, actorOption, gateTable, registryStores, stringOption } from './registry-context';
 
 /** `modelops register` and `modelops validate`: registration, then the validation gates. */
@@ -36,8 +37,8 @@ export const registerCommand: CommandSpec = {
   summary: "register a run's model as a new version, then validate it (pass → Staging)",
   writes: true,
   options: {
-    run: { type: 'string', value: '<run-id>', description: 'the run whose model to register' },
-    name: { type: 'string', value: '<model>', description: 'registered model name (created on first use)' },
+    run: { type: 'string', value: '<run-id>', required: true, description: 'the run whose model to register' },
+    name: { type: 'string', value: '<model>', required: true, description: 'registered model name (created on first use)' },
     'artifact-path': { type: 'string', value: '<path>', description: "the model's path in the run's artifacts (default model)" },
     description: { type: 'string', value: '<text>', description: 'version description' },
     'no-validate': { type: 'boolean', description: 'register only; validate later with modelops validate' },
@@ -46,8 +47,8 @@ export const registerCommand: CommandSpec = {
     ...actorOption,
   },
   async run(ctx) {
-    const runId = stringOption(ctx, 'run', true, 'register');
-    const name = stringOption(ctx, 'name', true, 'register');
+    const runId = requiredString(ctx, 'run');
+    const name = requiredString(ctx, 'name');
     const stores = await registryStores(ctx);
     const artifactPath = stringOption(ctx, 'artifact-path');
     const description = stringOption(ctx, 'description');

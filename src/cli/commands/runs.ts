@@ -2,6 +2,7 @@ import { ModelOpsError } from '../../core/errors';
 import type { Run, ViewType } from '../../core/tracking';
 import { TAG } from '../../core/tracking';
 import type { CommandContext, CommandSpec, OptionSpec } from '../command';
+import { intOption } from '../option-values';
 import { formatDuration, formatFields, formatNumber, formatTable, formatTime } from '../output';
 import { resolveExperimentId } from './experiments';
 import { allExperimentIds } from '../../pipeline/artifact-check';
@@ -12,7 +13,7 @@ const searchOptions: Record<string, OptionSpec> = {
   experiment: { type: 'string', short: 'e', multiple: true, value: '<id|name>', description: 'experiment(s) to search (default: all active experiments)' },
   filter: { type: 'string', value: '<expr>', description: "MLflow filter, e.g. \"metrics.acc > 0.9 and params.model = 'rf'\"" },
   'order-by': { type: 'string', multiple: true, value: '<col [ASC|DESC]>', description: 'sort, e.g. "metrics.acc DESC" (repeatable)' },
-  'max-results': { type: 'string', value: '<n>', description: 'rows per page (default 100)' },
+  'max-results': { type: 'string', value: '<n>', int: { min: 1 }, description: 'rows per page (default 100)' },
   'page-token': { type: 'string', value: '<token>', description: 'continue from a previous page' },
   all: { type: 'boolean', description: 'include deleted runs' },
   deleted: { type: 'boolean', description: 'only deleted runs' },
@@ -32,11 +33,7 @@ async function experimentIds(ctx: CommandContext): Promise<string[]> {
 }
 
 function maxResults(ctx: CommandContext): number {
-  const raw = ctx.options['max-results'];
-  if (raw === undefined) return 100;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--max-results must be a positive integer, got '${String(raw)}'`);
-  return n;
+  return intOption(ctx, 'max-results') ?? 100;
 }
 
 function runTable(ctx: CommandContext, runs: Run[]): string {

@@ -1,4 +1,3 @@
-import { ModelOpsError } from '../../core/errors';
 import { formatModelUri, modelUriFromOptions } from '../../core/model-uri';
 import { followsRegistry, ModelFollower } from '../../serve/served-model';
 import { DEFAULT_MAX_BODY, DEFAULT_PORT, startScoringServer, VERSION_HEADER } from '../../serve/scoring-server';
@@ -25,9 +24,9 @@ export const serveCommand: CommandSpec = {
     version: { type: 'string', value: '<n>', description: 'shorthand: --name churn --version 3' },
     alias: { type: 'string', value: '<alias>', description: 'shorthand: --name churn --alias champion' },
     host: { type: 'string', value: '<address>', description: 'address to listen on (default 127.0.0.1; any other needs a token)' },
-    port: { type: 'string', value: '<n>', description: `port (default ${DEFAULT_PORT}; 0 = any free port)` },
+    port: { type: 'string', value: '<n>', int: { min: 0, max: 65535 }, description: `port (default ${DEFAULT_PORT}; 0 = any free port)` },
     token: { type: 'string', value: '<token>', description: 'require "Authorization: Bearer <token>" (default $MODELOPS_SERVE_TOKEN; generated off loopback)' },
-    'max-body-mb': { type: 'string', value: '<n>', description: `largest request body in MB (default ${DEFAULT_MAX_BODY / 1024 / 1024})` },
+    'max-body-mb': { type: 'string', value: '<n>', int: { min: 1 }, description: `largest request body in MB (default ${DEFAULT_MAX_BODY / 1024 / 1024})` },
     quiet: { type: 'boolean', description: 'do not log requests on stderr' },
   },
   async run(ctx) {
@@ -38,9 +37,8 @@ export const serveCommand: CommandSpec = {
       ...(stringOption(ctx, 'version') ? { version: stringOption(ctx, 'version') } : {}),
       ...(stringOption(ctx, 'alias') ? { alias: stringOption(ctx, 'alias') } : {}),
     });
-    const port = intOption(ctx, 'port', 0) ?? DEFAULT_PORT;
-    if (port > 65535) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--port must be at most 65535, got ${port}`, { location: 'port' });
-    const maxMb = intOption(ctx, 'max-body-mb', 1);
+    const port = intOption(ctx, 'port') ?? DEFAULT_PORT;
+    const maxMb = intOption(ctx, 'max-body-mb');
     const host = stringOption(ctx, 'host') ?? '127.0.0.1';
     const token = stringOption(ctx, 'token') ?? ctx.io.env.MODELOPS_SERVE_TOKEN;
     const stamp = (line: string): void => void ctx.io.stderr.write(`${new Date().toISOString()} ${line}\n`);

@@ -1,4 +1,3 @@
-import { ModelOpsError } from '../../core/errors';
 import { startTrackingServer } from '../../server/http-server';
 import { resolveServerSetup } from '../../server/server-setup';
 import { openStores } from '../../store/open';
@@ -13,7 +12,7 @@ export const serverCommand: CommandSpec = {
   writes: true,
   options: {
     host: { type: 'string', value: '<address>', description: 'address to listen on (default 127.0.0.1; any other needs --token or basic auth)' },
-    port: { type: 'string', value: '<n>', description: 'port (default 5000; 0 = any free port)' },
+    port: { type: 'string', value: '<n>', int: { min: 0, max: 65535 }, description: 'port (default 5000; 0 = any free port)' },
     'backend-store-uri': { type: 'string', value: '<uri>', description: "MLflow's name for --store (a path or sqlite:/// URI)" },
     'default-artifact-root': { type: 'string', value: '<uri>', description: 'where new experiments keep artifacts (default mlflow-artifacts:/ with the proxy, else <store folder>/artifacts)' },
     'artifacts-destination': { type: 'string', value: '<folder>', description: 'the folder the artifact proxy serves (default <store folder>/artifacts)' },
@@ -26,8 +25,7 @@ export const serverCommand: CommandSpec = {
     quiet: { type: 'boolean', description: 'do not log requests on stderr' },
   },
   async run(ctx) {
-    const port = intOption(ctx, 'port', 0) ?? 5000;
-    if (port > 65535) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--port must be at most 65535, got ${port}`, { location: 'port' });
+    const port = intOption(ctx, 'port') ?? 5000;
     const text = (name: string): string | undefined => (typeof ctx.options[name] === 'string' ? (ctx.options[name] as string) : undefined);
     const setup = resolveServerSetup({
       // MLFLOW_TRACKING_URI is where clients log (maybe this very server), never a server's own backend.

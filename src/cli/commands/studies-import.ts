@@ -5,7 +5,7 @@ import type { ResumeWith } from '../../pipeline/study-import';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import { choicesHelp, choicesPlaceholder, DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
 import type { CommandContext, CommandSpec } from '../command';
-import { intOption, oneOf } from '../option-values';
+import { intOption, oneOf, requiredString, TASKS } from '../option-values';
 
 const text = (ctx: CommandContext, name: string): string | undefined => (typeof ctx.options[name] === 'string' ? (ctx.options[name] as string) : undefined);
 
@@ -17,11 +17,11 @@ function resumeOptions(ctx: CommandContext): ResumeWith | undefined {
     return undefined;
   }
   if (data === undefined || target === undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'studies import: --data and --target go together (the data the study scored, to resume it with modelops tune)', { location: data === undefined ? 'data' : 'target' });
-  const cv = intOption(ctx, 'cv', 0);
-  const seed = intOption(ctx, 'seed', 0);
+  const cv = intOption(ctx, 'cv');
+  const seed = intOption(ctx, 'seed');
   const metric = text(ctx, 'metric');
   const models = text(ctx, 'models');
-  const task = oneOf(ctx, 'task', ['classification', 'regression'] as const);
+  const task = oneOf(ctx, 'task', TASKS);
   return { data: resolve(ctx.io.cwd, data), target, ...(models ? { models } : {}), ...(cv !== undefined ? { cv } : {}), ...(seed !== undefined ? { seed } : {}), ...(metric ? { metric } : {}), ...(task ? { task } : {}) };
 }
 
@@ -31,23 +31,22 @@ export const studiesImportCommand: CommandSpec = {
   summary: "copy a study of an Optuna storage file (SQLite) into the workspace; with --data/--target modelops tune resumes it",
   writes: true,
   options: {
-    optuna: { type: 'string', value: '<file.db>', description: 'the Optuna RDB storage file (optuna.create_study(storage="sqlite:///<file.db>")); only read' },
+    optuna: { type: 'string', value: '<file.db>', required: true, description: 'the Optuna RDB storage file (optuna.create_study(storage="sqlite:///<file.db>")); only read' },
     study: { type: 'string', value: '<name>', description: 'the study in the file (needed when it has several)' },
     as: { type: 'string', value: '<name>', description: 'its name in the workspace (default: the Optuna study name)' },
     experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment of the study run (default: Default)' },
-    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), description: `what a resumed modelops tune samples with — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
-    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), description: `what a resumed modelops tune prunes with — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
+    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), choices: SAMPLER_NAMES, description: `what a resumed modelops tune samples with — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
+    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), choices: PRUNER_NAMES, description: `what a resumed modelops tune prunes with — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
     data: { type: 'string', value: '<file.csv>', description: "the data the study's objective scored (with --target: resumable by modelops tune; its params must be ensemble params such as rf.nEstimators)" },
     target: { type: 'string', value: '<column>', description: 'column the study predicted' },
     models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members the params tune (default rf,knn)' },
-    cv: { type: 'string', value: '<k>', description: 'folds per trial when resumed (default 3)' },
-    seed: { type: 'string', value: '<n>', description: 'seed when resumed (default 42)' },
+    cv: { type: 'string', value: '<k>', int: { min: 0 }, description: 'folds per trial when resumed (default 3)' },
+    seed: { type: 'string', value: '<n>', int: { min: 0 }, description: 'seed when resumed (default 42)' },
     metric: { type: 'string', value: '<name>', description: 'the metric the Optuna value is (default accuracy, or r2 for regression)' },
-    task: { type: 'string', value: '<classification|regression>', description: 'force the task (default: inferred)' },
+    task: { type: 'string', value: '<classification|regression>', choices: TASKS, description: 'force the task (default: inferred)' },
   },
   async run(ctx) {
-    const file = text(ctx, 'optuna');
-    if (file === undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'studies import: --optuna <file.db> is required (the Optuna storage file to copy from)', { location: 'optuna' });
+    const file = requiredString(ctx, 'optuna');
     const resume = resumeOptions(ctx);
     const experiment = text(ctx, 'experiment');
     await checkStoreFor(await ctx.stores(), { what: 'studies import', write: true, artifacts: { ...(experiment !== undefined ? { experiment } : {}) } });

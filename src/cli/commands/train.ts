@@ -1,10 +1,9 @@
-import { ModelOpsError } from '../../core/errors';
 import type { TrainProgress, TrainResult } from '../../pipeline/train';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import { train } from '../../pipeline/train';
 import { DEFAULT_GATES_PATH, gatesFor, loadGatesFile } from '../../registry/gates-config';
 import type { CommandSpec } from '../command';
-import { decimalMark, decimalOption, intOption } from '../option-values';
+import { decimalMark, decimalOption, intOption, oneOf, requiredString, TASKS } from '../option-values';
 import { formatNumber, formatTable } from '../output';
 import { printRegistration, registerAfterTraining } from './register';
 import { baselineSentence } from '../../pipeline/train-baseline';
@@ -35,31 +34,28 @@ export const trainCommand: CommandSpec = {
   summary: 'train an ensemble (random forest + kNN) on a CSV file and log it as a run',
   writes: true,
   options: {
-    data: { type: 'string', value: '<file.csv>', description: 'training data (CSV with a header row)' },
-    target: { type: 'string', value: '<column>', description: 'column to predict' },
+    data: { type: 'string', value: '<file.csv>', required: true, description: 'training data (CSV with a header row)' },
+    target: { type: 'string', value: '<column>', required: true, description: 'column to predict' },
     experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment name (created if missing; default: Default)' },
     models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members: rf, knn, tree, dummy (default rf,knn)' },
-    cv: { type: 'string', value: '<k>', description: 'cross-validation folds (default 5; 0 = one 80/20 split)' },
-    seed: { type: 'string', value: '<n>', description: 'random seed (default 42)' },
+    cv: { type: 'string', value: '<k>', int: { min: 0, max: 100 }, description: 'cross-validation folds (default 5; 0 = one 80/20 split)' },
+    seed: { type: 'string', value: '<n>', int: {}, description: 'random seed (default 42)' },
     params: { type: 'string', value: '<file.json>', description: 'member parameters, e.g. {"rf": {"nEstimators": 200}, "weights": "fit"}' },
     baseline: { type: 'boolean', description: 'also log a majority-class / mean baseline run' },
     'run-name': { type: 'string', value: '<name>', description: 'run name (default: generated)' },
-    task: { type: 'string', value: '<classification|regression>', description: 'force the task (default: inferred from the target)' },
+    task: { type: 'string', value: '<classification|regression>', choices: TASKS, description: 'force the task (default: inferred from the target)' },
     delimiter: { type: 'string', value: '<char>', description: 'CSV delimiter (default: detected)' },
     decimal: decimalOption,
     strict: { type: 'boolean', description: 'fail on a non-numeric cell in a numeric column instead of treating it as missing' },
     exclude: { type: 'string', value: '<col,...>', description: 'columns to leave out' },
-    threads: { type: 'string', value: '<n>', description: 'worker threads for the forest (default: all cores for large data)' },
+    threads: { type: 'string', value: '<n>', int: { min: 1 }, description: 'worker threads for the forest (default: all cores for large data)' },
     register: { type: 'string', value: '<model>', description: 'register the model as a new version of <model> and validate it (pass → Staging)' },
     force: { type: 'boolean', description: "with --register: register even when the target or input columns differ from <model>'s versions" },
   },
   async run(ctx) {
-    const data = ctx.options.data;
-    const target = ctx.options.target;
-    if (typeof data !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'train: --data <file.csv> is required', { location: 'data' });
-    if (typeof target !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'train: --target <column> is required', { location: 'target' });
-    const task = ctx.options.task;
-    if (task !== undefined && task !== 'classification' && task !== 'regression') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--task must be classification or regression, got '${String(task)}'`);
+    const data = requiredString(ctx, 'data');
+    const target = requiredString(ctx, 'target');
+    const task = oneOf(ctx, 'task', TASKS);
     const { resolve } = await import('node:path');
     const abs = (p: string): string => resolve(ctx.io.cwd, p);
     const register = typeof ctx.options.register === 'string' ? ctx.options.register : undefined;
@@ -79,7 +75,7 @@ export const trainCommand: CommandSpec = {
         params: typeof ctx.options.params === 'string' ? abs(ctx.options.params) : undefined,
         baseline: ctx.options.baseline === true,
         runName: typeof ctx.options['run-name'] === 'string' ? ctx.options['run-name'] : undefined,
-        task: task as 'classification' | 'regression' | undefined,
+        task,
         delimiter: typeof ctx.options.delimiter === 'string' ? ctx.options.delimiter : undefined,
         decimal: decimalMark(ctx),
         strict: ctx.options.strict === true,

@@ -8,7 +8,9 @@ import { choicesHelp, choicesPlaceholder, DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNE
 import { tune } from '../../pipeline/tune';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import type { CommandContext, CommandSpec } from '../command';
-import { intOption, oneOf } from '../option-values';
+import { intOption, oneOf, requiredString, TASKS } from '../option-values';
+
+const DIRECTIONS: readonly Direction[] = ['maximize', 'minimize'];
 import { formatNumber, formatTable } from '../output';
 
 const paramsText = (p: Record<string, ParamValue>): string =>
@@ -28,30 +30,28 @@ export const tuneCommand: CommandSpec = {
   summary: `tune hyperparameters (samplers ${SAMPLER_NAMES.join(' / ')}; pruners ${PRUNER_NAMES.join(' / ')}); trials are nested runs; a study resumes by name`,
   writes: true,
   options: {
-    data: { type: 'string', value: '<file.csv>', description: 'training data (CSV with a header row)' },
-    target: { type: 'string', value: '<column>', description: 'column to predict' },
+    data: { type: 'string', value: '<file.csv>', required: true, description: 'training data (CSV with a header row)' },
+    target: { type: 'string', value: '<column>', required: true, description: 'column to predict' },
     study: { type: 'string', value: '<name>', description: 'study name (default <data>-<target>); an existing study is continued' },
     experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment of a new study (default: Default)' },
-    trials: { type: 'string', value: '<n>', description: 'trials to run now (default 20)' },
+    trials: { type: 'string', value: '<n>', int: { min: 1 }, description: 'trials to run now (default 20)' },
     timeout: { type: 'string', value: '<seconds>', description: 'start no trial after this long' },
-    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), description: `how params are chosen — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
-    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), description: `which trials stop early — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
+    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), choices: SAMPLER_NAMES, description: `how params are chosen — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
+    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), choices: PRUNER_NAMES, description: `which trials stop early — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
     space: { type: 'string', value: '<file.json>', description: 'search space, e.g. {"rf.nEstimators": {"type": "int", "low": 50, "high": 300, "step": 50}, "knn.weights": ["uniform", "distance"]}' },
     metric: { type: 'string', value: '<name>', description: 'metric to optimise (default accuracy, or r2 for regression)' },
-    direction: { type: 'string', value: '<maximize|minimize>', description: 'default: minimize for rmse, mae, log_loss; else maximize' },
+    direction: { type: 'string', value: '<maximize|minimize>', choices: DIRECTIONS, description: 'default: minimize for rmse, mae, log_loss; else maximize' },
     models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members (default rf,knn)' },
     params: { type: 'string', value: '<file.json>', description: 'fixed member parameters (sampled ones override them)' },
-    cv: { type: 'string', value: '<k>', description: 'folds per trial (default 3)' },
-    seed: { type: 'string', value: '<n>', description: 'random seed for the sampler and the folds (default 42)' },
+    cv: { type: 'string', value: '<k>', int: { min: 0 }, description: 'folds per trial (default 3)' },
+    seed: { type: 'string', value: '<n>', int: { min: 0 }, description: 'random seed for the sampler and the folds (default 42)' },
     'train-best': { type: 'boolean', description: 'then train the best params as a full run with a model (registerable)' },
-    task: { type: 'string', value: '<classification|regression>', description: 'force the task (default: inferred)' },
-    threads: { type: 'string', value: '<n>', description: 'worker threads for the forest' },
+    task: { type: 'string', value: '<classification|regression>', choices: TASKS, description: 'force the task (default: inferred)' },
+    threads: { type: 'string', value: '<n>', int: { min: 1 }, description: 'worker threads for the forest' },
   },
   async run(ctx) {
-    const data = ctx.options.data;
-    const target = ctx.options.target;
-    if (typeof data !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'tune: --data <file.csv> is required', { location: 'data' });
-    if (typeof target !== 'string') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'tune: --target <column> is required', { location: 'target' });
+    const data = requiredString(ctx, 'data');
+    const target = requiredString(ctx, 'target');
     const abs = (p: string): string => resolve(ctx.io.cwd, p);
     await checkStoreFor(await ctx.stores(), { what: 'tune', write: true, artifacts: { ...(typeof ctx.options.experiment === 'string' ? { experiment: ctx.options.experiment } : {}) } });
     const store = await ctx.trackingStore();
@@ -63,20 +63,20 @@ export const tuneCommand: CommandSpec = {
       target,
       study: typeof ctx.options.study === 'string' ? ctx.options.study : undefined,
       experiment: typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined,
-      trials: intOption(ctx, 'trials', 1),
+      trials: intOption(ctx, 'trials'),
       timeoutMs: timeout === undefined ? undefined : Number(timeout) * 1000,
       sampler: oneOf(ctx, 'sampler', SAMPLER_NAMES),
       pruner: oneOf(ctx, 'pruner', PRUNER_NAMES),
       space: typeof ctx.options.space === 'string' ? abs(ctx.options.space) : undefined,
       metric: typeof ctx.options.metric === 'string' ? ctx.options.metric : undefined,
-      direction: oneOf<Direction>(ctx, 'direction', ['maximize', 'minimize']),
+      direction: oneOf<Direction>(ctx, 'direction', DIRECTIONS),
       models: typeof ctx.options.models === 'string' ? ctx.options.models : undefined,
       params: typeof ctx.options.params === 'string' ? abs(ctx.options.params) : undefined,
-      cv: intOption(ctx, 'cv', 0),
-      seed: intOption(ctx, 'seed', 0),
+      cv: intOption(ctx, 'cv'),
+      seed: intOption(ctx, 'seed'),
       trainBest: ctx.options['train-best'] === true,
-      task: oneOf(ctx, 'task', ['classification', 'regression'] as const),
-      threads: intOption(ctx, 'threads', 1),
+      task: oneOf(ctx, 'task', TASKS),
+      threads: intOption(ctx, 'threads'),
       signal: ctx.signal,
       onProgress: (m) => ctx.io.stderr.write(`${m}\n`),
       onTrial: (t, best, metric) => ctx.io.stderr.write(`${trialLine(t, metric, best)}\n`),
