@@ -155,7 +155,12 @@ export class Preprocessor {
     const source = this.columns(frame, rows);
     const n = source.nRows;
     const data = new Float32Array(n * source.nCols);
-    for (let c = 0; c < source.nCols; c++) data.set(source.column(c), c * n);
+    // Each column is written straight into its place in the matrix: no copy per column.
+    for (let c = 0; c < source.nCols; c++) {
+      const place = data.subarray(c * n, (c + 1) * n);
+      const col = source.column(c, place);
+      if (col !== place) place.set(col);
+    }
     return { nRows: n, nCols: source.nCols, data };
   }
 
