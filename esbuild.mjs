@@ -12,7 +12,8 @@ mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 rmSync('dist/pyfunc', { recursive: true, force: true });
 mkdirSync('dist/pyfunc/modelops_pyfunc', { recursive: true });
-for (const f of readdirSync('python/modelops_pyfunc').filter((n) => n.endsWith('.py'))) copyFileSync(`python/modelops_pyfunc/${f}`, `dist/pyfunc/modelops_pyfunc/${f}`);
+for (const f of readdirSync('python/modelops_pyfunc').filter((n) => n.endsWith('.py')))
+  copyFileSync(`python/modelops_pyfunc/${f}`, `dist/pyfunc/modelops_pyfunc/${f}`);
 
 const common = {
   bundle: true,
@@ -45,7 +46,13 @@ const webview = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  entryPoints: { compare: 'webview-ui/src/compare/main.ts', promotion: 'webview-ui/src/promotion/main.ts', runs: 'webview-ui/src/runs/main.ts', run: 'webview-ui/src/run/main.ts', study: 'webview-ui/src/study/main.ts' },
+  entryPoints: {
+    compare: 'webview-ui/src/compare/main.ts',
+    promotion: 'webview-ui/src/promotion/main.ts',
+    runs: 'webview-ui/src/runs/main.ts',
+    run: 'webview-ui/src/run/main.ts',
+    study: 'webview-ui/src/study/main.ts',
+  },
   outdir: 'dist/webview',
 };
 

@@ -42,7 +42,10 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts', 'webview-ui/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: noVscode.paths, patterns: [{ group: ['node:*', 'fs', 'path', 'child_process'], message: 'Shared and webview code runs in the browser.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: noVscode.paths, patterns: [{ group: ['node:*', 'fs', 'path', 'child_process'], message: 'Shared and webview code runs in the browser.' }] },
+      ],
     },
   },
 );

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
 const [area, ...rest] = process.argv.slice(2);
-const areas = existsSync('bench') ? readdirSync('bench', { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'results').map((d) => d.name) : [];
+const areas = existsSync('bench')
+  ? readdirSync('bench', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name !== 'results')
+      .map((d) => d.name)
+  : [];
 if (!area || !areas.includes(area)) {
   console.error(`usage: node bench/run.mjs <area> [args]   (areas: ${areas.join(', ') || 'none'})`);
   process.exit(area ? 1 : 0);
@@ -20,7 +24,17 @@ if (!existsSync(entry)) {
   }
   mkdirSync(join('out', 'bench-bundles'), { recursive: true });
   entry = join('out', 'bench-bundles', `${area}.js`);
-  await esbuild.build({ entryPoints: [ts], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning', sourcemap: true });
+  await esbuild.build({
+    entryPoints: [ts],
+    outfile: entry,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+    sourcemap: true,
+  });
 }
 const r = spawnSync(process.execPath, ['--enable-source-maps', entry, ...rest], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -94,9 +94,14 @@ const PYTHON_MODULES = { numpy: 'python3-numpy', pandas: 'python3-pandas', yaml:
 
 function pythonPackagesMissing() {
   if (!existsSync(PYTHON)) return []; // no python3 at all: those tests skip, saying why
-  const probe = Object.keys(PYTHON_MODULES).map((m) => `importlib.util.find_spec('${m}') or print('${m}')`).join(';');
+  const probe = Object.keys(PYTHON_MODULES)
+    .map((m) => `importlib.util.find_spec('${m}') or print('${m}')`)
+    .join(';');
   const r = spawnSync(PYTHON, ['-c', `import importlib.util;${probe}`], { encoding: 'utf8' });
-  return String(r.stdout).split(/\s+/).filter((m) => m in PYTHON_MODULES).map((m) => PYTHON_MODULES[m]);
+  return String(r.stdout)
+    .split(/\s+/)
+    .filter((m) => m in PYTHON_MODULES)
+    .map((m) => PYTHON_MODULES[m]);
 }
 
 function aptPackagesMissing(want) {

@@ -63,7 +63,10 @@ function approvalComment(runId) {
   const m = Object.fromEntries(run.data.metrics.map((x) => [x.key, x.value]));
   const f = (v) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
   const auc = `ROC AUC ${f(m.roc_auc)} against ${f(m.baseline_roc_auc)} for any constant guess`;
-  const acc = m.accuracy > m.baseline_accuracy ? `accuracy ${f(m.accuracy)} beats the majority class's ${f(m.baseline_accuracy)}` : `accuracy ${f(m.accuracy)} does not beat always predicting the majority class (${f(m.baseline_accuracy)}) on this imbalanced target`;
+  const acc =
+    m.accuracy > m.baseline_accuracy
+      ? `accuracy ${f(m.accuracy)} beats the majority class's ${f(m.baseline_accuracy)}`
+      : `accuracy ${f(m.accuracy)} does not beat always predicting the majority class (${f(m.baseline_accuracy)}) on this imbalanced target`;
   return `demo: approved on ${auc}; ${acc}`;
 }
 
@@ -74,13 +77,27 @@ if (newest.currentStage === 'Staging') {
 } else {
   console.log(`\nversion ${newest.version} stayed in ${newest.currentStage}: see its validation report above`);
 }
-run('node', [...cli, 'predict', '--model', 'models:/churn/Production', '--data', 'examples/churn.csv', '--out', 'examples/out/churn-predictions.csv', '--proba']);
+run('node', [
+  ...cli,
+  'predict',
+  '--model',
+  'models:/churn/Production',
+  '--data',
+  'examples/churn.csv',
+  '--out',
+  'examples/out/churn-predictions.csv',
+  '--proba',
+]);
 run('node', [...cli, 'models', 'history', 'churn']);
 
 deriveBatches();
 // The retraining pipeline (scripts/retrain_pipeline.sh runs the same command in CI): exit 0 = a new Staging version.
 run('node', [...cli, 'pipeline', 'run', 'examples/modelops.pipeline.json']);
 // The drifted batch stops at data validation, exit 3: nothing is trained and the registry is unchanged.
-run('node', [...cli, 'pipeline', 'run', 'examples/modelops.pipeline.json', '--data', 'examples/out/churn-drifted.csv', '--report', 'examples/out/drifted-report.html'], 3);
+run(
+  'node',
+  [...cli, 'pipeline', 'run', 'examples/modelops.pipeline.json', '--data', 'examples/out/churn-drifted.csv', '--report', 'examples/out/drifted-report.html'],
+  3,
+);
 console.log('\nThe drifted batch was stopped (exit 3); its report: examples/out/drifted-report.html');
 console.log('Open the same store with MLflow: mlflow ui --backend-store-uri sqlite:///examples/.modelops/mlflow.db');

@@ -20,9 +20,5 @@ function run(cmd, args, env = process.env) {
 
 const tools = bootstrap({ codeServer: false, browser: false });
 // vsce runs the manifest's `vscode:prepublish` (the production bundle) before packaging.
-run(
-  tools.node24,
-  [tools.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
-  node24Env(),
-);
+run(tools.node24, [tools.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], node24Env());
 console.log(out);

@@ -32,7 +32,12 @@ if (!step('node', ['scripts/package-vsix.mjs', '--out', vsix])) {
 }
 
 const testDir = join(ROOT, 'out', 'test', 'e2e');
-const files = existsSync(testDir) ? readdirSync(testDir).filter((f) => f.endsWith('.test.js')).sort().map((f) => join(testDir, f)) : [];
+const files = existsSync(testDir)
+  ? readdirSync(testDir)
+      .filter((f) => f.endsWith('.test.js'))
+      .sort()
+      .map((f) => join(testDir, f))
+  : [];
 if (files.length === 0) {
   console.error(`no e2e tests under ${testDir}: did compile-tests run?`);
   process.exit(1);
@@ -55,7 +60,23 @@ const cli = (...args) => {
 };
 cli('train', '--data', 'iris.csv', '--target', 'species', '--experiment', 'iris-demo', '--register', 'iris', '--run-name', 'forest-knn-1', '--cv', '3');
 cli('promote', '--name', 'iris', '--version', '1', '--approve', '--comment', 'first release');
-cli('train', '--data', 'iris.csv', '--target', 'species', '--experiment', 'iris-demo', '--register', 'iris', '--run-name', 'forest-knn-2', '--cv', '3', '--seed', '7');
+cli(
+  'train',
+  '--data',
+  'iris.csv',
+  '--target',
+  'species',
+  '--experiment',
+  'iris-demo',
+  '--register',
+  'iris',
+  '--run-name',
+  'forest-knn-2',
+  '--cv',
+  '3',
+  '--seed',
+  '7',
+);
 // churn.csv (17.6% churners): a version that reaches Staging on ROC AUC while its accuracy loses to
 // always predicting "no" — what Review for Production must say.
 copyFileSync(join(ROOT, 'examples', 'churn.csv'), join(workspace, 'churn.csv'));

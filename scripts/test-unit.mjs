@@ -38,14 +38,18 @@ function runOn(node, files, env) {
 }
 
 const filter = process.argv[2];
-const files = find('out/test/unit').filter((f) => !filter || f.includes(filter)).sort();
+const files = find('out/test/unit')
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error('no unit test files found under out/test/unit');
   process.exit(1);
 }
 // The pyfunc loader's tests score with Debian's python3-numpy/-pandas/-scipy (apt-get when missing, as chromium).
 ensureUnitTestPackages();
-const runtimes = [{ label: `Node ${process.versions.node}`, node: process.execPath, engines: hasNodeSqlite(process.execPath) ? 'node:sqlite and sql.js' : 'sql.js', env: {} }];
+const runtimes = [
+  { label: `Node ${process.versions.node}`, node: process.execPath, engines: hasNodeSqlite(process.execPath) ? 'node:sqlite and sql.js' : 'sql.js', env: {} },
+];
 if (!hasNodeSqlite(process.execPath)) {
   // sql.js ran above: on Node 24 the engine-parametrized suites run on node:sqlite only.
   const { node24 } = bootstrap({ codeServer: false, browser: false, vsce: false });

@@ -80,9 +80,13 @@ const QUIET_SETTINGS = {
 function codeServerArgs(dir) {
   return [
     paths.codeServer,
-    '--user-data-dir', join(dir, 'user'),
-    '--extensions-dir', join(dir, 'exts'),
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    '--user-data-dir',
+    join(dir, 'user'),
+    '--extensions-dir',
+    join(dir, 'exts'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
   ];
 }
 
@@ -149,8 +153,14 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
     headless: true,
     viewport,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
     ],
   });
 }

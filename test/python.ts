@@ -14,7 +14,9 @@ export function pythonSkipReason(modules: readonly string[] = ['numpy', 'pandas'
   if (!existsSync(PYTHON)) return `no python3 at ${PYTHON} (set MODELOPS_PYTHON to another interpreter)`;
   const r = spawnSync(PYTHON, ['-c', modules.map((m) => `import ${m}`).join(';')], { encoding: 'utf8' });
   if (r.status !== 0) {
-    throw new Error(`${PYTHON} lacks ${modules.join('/')} (${r.stderr.trim().split('\n').at(-1)}); npm test installs them: apt-get install -y python3-numpy python3-pandas python3-yaml python3-scipy`);
+    throw new Error(
+      `${PYTHON} lacks ${modules.join('/')} (${r.stderr.trim().split('\n').at(-1)}); npm test installs them: apt-get install -y python3-numpy python3-pandas python3-yaml python3-scipy`,
+    );
   }
   return undefined;
 }

@@ -47,7 +47,26 @@ function generate(path, bytes) {
 function ours(dir, data) {
   writeFileSync(join(dir, 'params.json'), JSON.stringify({ rf: { nEstimators: 10, maxDepth: 10 } }));
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--require', resolve('bench', 'dataset', 'maxrss.cjs'), cli, 'train', '--data', data, '--target', 'label', '--models', 'rf', '--params', join(dir, 'params.json'), '--cv', '0'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      resolve('bench', 'dataset', 'maxrss.cjs'),
+      cli,
+      'train',
+      '--data',
+      data,
+      '--target',
+      'label',
+      '--models',
+      'rf',
+      '--params',
+      join(dir, 'params.json'),
+      '--cv',
+      '0',
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`modelops train failed:\n${r.stderr}`);
   const kb = Number(/MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
   return { kb, seconds: (performance.now() - t0) / 1000, accuracy: /^accuracy\s+(\S+)/m.exec(r.stdout)?.[1] };
@@ -75,7 +94,9 @@ try {
   console.log(`file ${(statSync(data).size / 1048576).toFixed(0)} MB, ${rows} rows × ${NUMERIC} numeric + 2 categorical columns`);
   console.log(`parsed numeric matrix: ${matrix64.toFixed(0)} MB as float64 (${matrix32.toFixed(0)} MB as the float32 columns modelops keeps)`);
   const engine = process.versions.node.split('.')[0] >= 22 ? 'node:sqlite' : 'sql.js';
-  console.log(`modelops train   peak RSS ${mb(o.kb)} MB = ${(o.kb / 1024 / matrix64).toFixed(2)}× the float64 matrix, ${o.seconds.toFixed(1)} s, accuracy ${o.accuracy} (Node ${process.versions.node}, store engine ${engine})`);
+  console.log(
+    `modelops train   peak RSS ${mb(o.kb)} MB = ${(o.kb / 1024 / matrix64).toFixed(2)}× the float64 matrix, ${o.seconds.toFixed(1)} s, accuracy ${o.accuracy} (Node ${process.versions.node}, store engine ${engine})`,
+  );
   if (p.error) console.log(`pandas + sklearn  not run: ${p.error}`);
   else console.log(`pandas + sklearn  peak RSS ${mb(p.kb)} MB = ${(p.kb / 1024 / matrix64).toFixed(2)}× the float64 matrix, ${p.seconds.toFixed(1)} s`);
   const met = o.kb / 1024 <= 2 * matrix64;

@@ -25,7 +25,10 @@ export async function makeStore(file: string, n: number): Promise<string> {
         sql.run(tag, ['mlflow.runName', name, id]);
         sql.run(param, ['models', 'rf,knn', id]);
         sql.run(param, ['rf.nEstimators', String(50 + (i % 5) * 50), id]);
-        for (const [k, v] of [['accuracy', 0.8 + (i % 200) / 1000], ['f1_macro', 0.78 + (i % 150) / 1000]] as const) {
+        for (const [k, v] of [
+          ['accuracy', 0.8 + (i % 200) / 1000],
+          ['f1_macro', 0.78 + (i % 150) / 1000],
+        ] as const) {
           sql.run(metric, [k, v, start, id]);
           sql.run(latest, [k, v, start, id]);
         }

@@ -9,7 +9,10 @@ import { runInExtensionHost } from '../../scripts/vscode-host.mjs';
 
 const N = Number(process.argv[2] || 10_000);
 bootstrap();
-for (const [cmd, args] of [['npm', ['run', '-s', 'build']], ['npm', ['run', '-s', 'compile-tests']]]) {
+for (const [cmd, args] of [
+  ['npm', ['run', '-s', 'build']],
+  ['npm', ['run', '-s', 'compile-tests']],
+]) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) console.warn(`${cmd} ${args.join(' ')} reported errors; continuing with what was built`);
 }

@@ -187,13 +187,29 @@ async function main(): Promise<void> {
       });
       const diff = mean(o1.rf.score) - mean(s1.rf.score);
       const tol = p.task === 'classification' ? 0.01 : 0.02;
-      targets.push({ what: `${name}: RF ${metric} within ${tol} of scikit-learn`, ok: diff >= -tol, detail: `${f3(mean(o1.rf.score))} vs ${f3(mean(s1.rf.score))} (${diff >= 0 ? '+' : ''}${diff.toFixed(3)})` });
-      targets.push({ what: `${name}: kNN predict within 2× of scikit-learn`, ok: sum(o1.knn.predict) <= 2 * Math.min(sum(s1.knn.predict), sum(s2.knn.predict)), detail: `${f3(sum(o1.knn.predict))} s vs ${f3(Math.min(sum(s1.knn.predict), sum(s2.knn.predict)))} s` });
+      targets.push({
+        what: `${name}: RF ${metric} within ${tol} of scikit-learn`,
+        ok: diff >= -tol,
+        detail: `${f3(mean(o1.rf.score))} vs ${f3(mean(s1.rf.score))} (${diff >= 0 ? '+' : ''}${diff.toFixed(3)})`,
+      });
+      targets.push({
+        what: `${name}: kNN predict within 2× of scikit-learn`,
+        ok: sum(o1.knn.predict) <= 2 * Math.min(sum(s1.knn.predict), sum(s2.knn.predict)),
+        detail: `${f3(sum(o1.knn.predict))} s vs ${f3(Math.min(sum(s1.knn.predict), sum(s2.knn.predict)))} s`,
+      });
       if (name === 'synthetic_50k') {
-        targets.push({ what: 'synthetic_50k: RF fit no slower than scikit-learn n_jobs=1', ok: sum(o2.rf.fit) <= sum(s1.rf.fit), detail: `ours ${f3(sum(o2.rf.fit))} s (2 threads), ${f3(sum(o1.rf.fit))} s (1 thread) vs ${f3(sum(s1.rf.fit))} s` });
+        targets.push({
+          what: 'synthetic_50k: RF fit no slower than scikit-learn n_jobs=1',
+          ok: sum(o2.rf.fit) <= sum(s1.rf.fit),
+          detail: `ours ${f3(sum(o2.rf.fit))} s (2 threads), ${f3(sum(o1.rf.fit))} s (1 thread) vs ${f3(sum(s1.rf.fit))} s`,
+        });
         const ourRate = nTest / sum(o1.rf.predict);
         const skRate = Math.max(nTest / sum(s1.rf.predict), nTest / sum(s2.rf.predict));
-        targets.push({ what: 'synthetic_50k: RF predict throughput ≥ scikit-learn', ok: ourRate >= skRate, detail: `${Math.round(ourRate)} vs ${Math.round(skRate)} rows/s (best of n_jobs 1, 2)` });
+        targets.push({
+          what: 'synthetic_50k: RF predict throughput ≥ scikit-learn',
+          ok: ourRate >= skRate,
+          detail: `${Math.round(ourRate)} vs ${Math.round(skRate)} rows/s (best of n_jobs 1, 2)`,
+        });
         // Model size: 100 trees on all 50,000 rows, as saved.
         const rf = new RandomForest('classification', { seed: 0 });
         await rf.fit(p.X, p.y);
@@ -217,14 +233,39 @@ async function main(): Promise<void> {
         );
         const dirRf = join(work, 'model-rf');
         saveModel(dirRf, onlyRf);
-        targets.push({ what: '100-tree model on 50,000 rows under 5 MB on disk', ok: dirSize(dirRf) < 5e6, detail: `RF payload ${(rfBytes / 1e6).toFixed(2)} MB (${rf.nodeCount} nodes); model dir RF only ${(dirSize(dirRf) / 1e6).toFixed(2)} MB; RF+kNN ensemble ${(dirSize(dir) / 1e6).toFixed(2)} MB (kNN keeps its 50,000 training rows)` });
+        targets.push({
+          what: '100-tree model on 50,000 rows under 5 MB on disk',
+          ok: dirSize(dirRf) < 5e6,
+          detail: `RF payload ${(rfBytes / 1e6).toFixed(2)} MB (${rf.nodeCount} nodes); model dir RF only ${(dirSize(dirRf) / 1e6).toFixed(2)} MB; RF+kNN ensemble ${(dirSize(dir) / 1e6).toFixed(2)} MB (kNN keeps its 50,000 training rows)`,
+        });
       }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   const table = [
-    ['dataset', 'metric', 'RF ours', 'RF sk', 'fit ours 1t', 'fit ours 2t', 'fit sk j1', 'fit sk j2', 'fit ratio (ours 2t / sk j1)', 'pred rows/s ours', 'pred sk j1', 'pred sk j2', 'kNN ours', 'kNN sk', 'kNN pred ours s', 'kNN sk j1', 'kNN sk j2', 'kNN ratio', 'peak MB ours 1t/2t', 'peak MB sk j1/j2'],
+    [
+      'dataset',
+      'metric',
+      'RF ours',
+      'RF sk',
+      'fit ours 1t',
+      'fit ours 2t',
+      'fit sk j1',
+      'fit sk j2',
+      'fit ratio (ours 2t / sk j1)',
+      'pred rows/s ours',
+      'pred sk j1',
+      'pred sk j2',
+      'kNN ours',
+      'kNN sk',
+      'kNN pred ours s',
+      'kNN sk j1',
+      'kNN sk j2',
+      'kNN ratio',
+      'peak MB ours 1t/2t',
+      'peak MB sk j1/j2',
+    ],
     ...rows.map((r) => {
       const rf = r.rf as number[];
       const fit = r.fit as number[];
@@ -232,7 +273,28 @@ async function main(): Promise<void> {
       const knn = r.knn as number[];
       const kp = r.knnPred as number[];
       const mem = r.mem as number[];
-      return [String(r.name), String(r.metric), f3(rf[0]), f3(rf[1]), f3(fit[0]), f3(fit[1]), f3(fit[2]), f3(fit[3]), ratio(fit[1], fit[2]), String(Math.round(pred[0])), String(Math.round(pred[1])), String(Math.round(pred[2])), f3(knn[0]), f3(knn[1]), f3(kp[0]), f3(kp[1]), f3(kp[2]), ratio(kp[0], Math.min(kp[1], kp[2])), `${Math.round(mem[0])}/${Math.round(mem[1])}`, `${Math.round(mem[2])}/${Math.round(mem[3])}`];
+      return [
+        String(r.name),
+        String(r.metric),
+        f3(rf[0]),
+        f3(rf[1]),
+        f3(fit[0]),
+        f3(fit[1]),
+        f3(fit[2]),
+        f3(fit[3]),
+        ratio(fit[1], fit[2]),
+        String(Math.round(pred[0])),
+        String(Math.round(pred[1])),
+        String(Math.round(pred[2])),
+        f3(knn[0]),
+        f3(knn[1]),
+        f3(kp[0]),
+        f3(kp[1]),
+        f3(kp[2]),
+        ratio(kp[0], Math.min(kp[1], kp[2])),
+        `${Math.round(mem[0])}/${Math.round(mem[1])}`,
+        `${Math.round(mem[2])}/${Math.round(mem[3])}`,
+      ];
     }),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));

@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     let cliSeconds: number | undefined;
     if (existsSync(cli)) {
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [cli, 'predict', '--model', modelDir, '--data', data, '--out', join(dir, 'cli.csv'), '--proba'], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [cli, 'predict', '--model', modelDir, '--data', data, '--out', join(dir, 'cli.csv'), '--proba'], {
+        encoding: 'utf8',
+      });
       if (r.status === 0) cliSeconds = (performance.now() - t0) / 1000;
       else process.stderr.write(`modelops predict failed: ${r.stderr}\n`);
     }
@@ -87,7 +89,11 @@ async function main(): Promise<void> {
 
     let agreement: number | undefined;
     if (sk) {
-      const peerLabels = readFileSync(join(dir, 'peer.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').at(-3));
+      const peerLabels = readFileSync(join(dir, 'peer.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',').at(-3));
       agreement = predictions.filter((p, i) => String(p) === peerLabels[i]).length / predictions.length;
     }
 
@@ -105,7 +111,11 @@ async function main(): Promise<void> {
     mkdirSync('bench/results', { recursive: true });
     writeFileSync(
       join('bench', 'results', `predict-${Date.now()}.json`),
-      JSON.stringify({ rows: ROWS, ours: { scoreSeconds: score, parallelScoreSeconds: parallelScore, endToEndSeconds: total, cliSeconds }, sklearn: sk ?? null, agreement }, null, 2) + '\n',
+      JSON.stringify(
+        { rows: ROWS, ours: { scoreSeconds: score, parallelScoreSeconds: parallelScore, endToEndSeconds: total, cliSeconds }, sklearn: sk ?? null, agreement },
+        null,
+        2,
+      ) + '\n',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

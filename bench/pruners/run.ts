@@ -46,16 +46,21 @@ async function main(): Promise<void> {
   const n = arg('--trials', 1000);
   const steps = arg('--steps', 3);
   const peer = spawnSync(PYTHON, [join('bench', 'pruners', 'peer_optuna.py'), String(n), String(steps), NAMES.join(',')], { encoding: 'utf8' });
-  if (peer.status !== 0) throw new Error(`${PYTHON} bench/pruners/peer_optuna.py failed (apt-get install python3-optuna?): ${peer.stderr.trim().split('\n').pop() ?? ''}`);
+  if (peer.status !== 0)
+    throw new Error(`${PYTHON} bench/pruners/peer_optuna.py failed (apt-get install python3-optuna?): ${peer.stderr.trim().split('\n').pop() ?? ''}`);
   const theirs = JSON.parse(peer.stdout) as { optuna: string; runs: Record<string, { msPerTrial: number; pruned: number }> };
-  console.log(`bench/pruners — ${n} trials × ${steps} steps, ModelOps vs Optuna ${theirs.optuna}; ${cpus().length} CPU(s), load ${loadavg()[0].toFixed(1)}, node ${process.version}`);
+  console.log(
+    `bench/pruners — ${n} trials × ${steps} steps, ModelOps vs Optuna ${theirs.optuna}; ${cpus().length} CPU(s), load ${loadavg()[0].toFixed(1)}, node ${process.version}`,
+  );
   console.log('pruner               ms/trial ours / Optuna   pruned ours / Optuna');
   const rows: Record<string, unknown> = {};
   for (const name of NAMES) {
     const o = await ours(name, n, steps);
     const t = theirs.runs[name];
     rows[name] = { ours: o, optuna: t };
-    console.log(`${name.padEnd(20)} ${o.msPerTrial.toFixed(3).padStart(8)} / ${t.msPerTrial.toFixed(3).padEnd(13)} ${String(o.pruned).padStart(6)} / ${t.pruned}`);
+    console.log(
+      `${name.padEnd(20)} ${o.msPerTrial.toFixed(3).padStart(8)} / ${t.msPerTrial.toFixed(3).padEnd(13)} ${String(o.pruned).padStart(6)} / ${t.pruned}`,
+    );
   }
   mkdirSync(join('bench', 'results'), { recursive: true });
   const file = join('bench', 'results', `pruners-${Date.now()}.json`);

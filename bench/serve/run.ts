@@ -34,19 +34,24 @@ function bodies(n: number): string[] {
   const t = parseCsv(readFileSync(SOURCE, 'utf8'), SOURCE);
   const columns = t.header.filter((h) => h !== 'churned' && h !== 'customer_id');
   const numeric = new Set(['tenure_months', 'monthly_charges', 'support_tickets', 'age']);
-  const row = (r: string[]): (string | number | null)[] => columns.map((c) => {
-    const v = r[t.header.indexOf(c)]!;
-    return v === '' ? null : numeric.has(c) ? Number(v) : v;
-  });
+  const row = (r: string[]): (string | number | null)[] =>
+    columns.map((c) => {
+      const v = r[t.header.indexOf(c)]!;
+      return v === '' ? null : numeric.has(c) ? Number(v) : v;
+    });
   return Array.from({ length: 50 }, (_, b) => JSON.stringify({ dataframe_split: { columns, data: t.rows.slice(b * n, b * n + n).map(row) } }));
 }
 
 function post(agent: Agent, url: string, body: string): Promise<number> {
   return new Promise((done, fail) => {
-    const req = request(`${url}/invocations`, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-    });
+    const req = request(
+      `${url}/invocations`,
+      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });
@@ -130,20 +135,31 @@ async function main(): Promise<void> {
     peer.kill('SIGTERM');
 
     const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-    console.log(`\nbench/serve: churn ensemble rf(100 trees) + knn(5), POST /invocations dataframe_split, loopback, ${cpus().length} cores, ${SECONDS} s per cell`);
-    console.log(`${'rows x clients'.padEnd(16)}${'ModelOps req/s'.padStart(16)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}   ${`scikit-learn+${PEER_MODE} req/s`.padStart(26)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ratio'.padStart(9)}`);
+    console.log(
+      `\nbench/serve: churn ensemble rf(100 trees) + knn(5), POST /invocations dataframe_split, loopback, ${cpus().length} cores, ${SECONDS} s per cell`,
+    );
+    console.log(
+      `${'rows x clients'.padEnd(16)}${'ModelOps req/s'.padStart(16)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}   ${`scikit-learn+${PEER_MODE} req/s`.padStart(26)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ratio'.padStart(9)}`,
+    );
     for (const key of Object.keys(ourFigures)) {
       const o = ourFigures[key]!;
       const p = peerFigures[key]!;
       const errs = o.errors + p.errors ? `  (errors: ours ${o.errors}, peer ${p.errors})` : '';
-      console.log(`${key.padEnd(16)}${f(o.requestsPerSecond, 0).padStart(16)}${f(o.p50, 2).padStart(9)}${f(o.p99, 2).padStart(9)}   ${f(p.requestsPerSecond, 0).padStart(26)}${f(p.p50, 2).padStart(9)}${f(p.p99, 2).padStart(9)}${`${f(o.requestsPerSecond / p.requestsPerSecond)}x`.padStart(9)}${errs}`);
+      console.log(
+        `${key.padEnd(16)}${f(o.requestsPerSecond, 0).padStart(16)}${f(o.p50, 2).padStart(9)}${f(o.p99, 2).padStart(9)}   ${f(p.requestsPerSecond, 0).padStart(26)}${f(p.p50, 2).padStart(9)}${f(p.p99, 2).padStart(9)}${`${f(o.requestsPerSecond / p.requestsPerSecond)}x`.padStart(9)}${errs}`,
+      );
     }
     const at8 = ROWS.map((n) => ourFigures[`${n}x8`]!.requestsPerSecond / peerFigures[`${n}x8`]!.requestsPerSecond);
     const p99 = Math.max(...CLIENTS.map((c) => ourFigures[`1x${c}`]!.p99));
-    console.log(`target ≥ 5x the peer's req/s at 8 clients: ${at8.map((r) => `${f(r)}x`).join(' (1 row), ')} (100 rows) → ${at8.every((r) => r >= 5) ? 'met' : 'MISSED'}`);
+    console.log(
+      `target ≥ 5x the peer's req/s at 8 clients: ${at8.map((r) => `${f(r)}x`).join(' (1 row), ')} (100 rows) → ${at8.every((r) => r >= 5) ? 'met' : 'MISSED'}`,
+    );
     console.log(`target p99 ≤ 10 ms for 1-row requests: worst ${f(p99, 2)} ms → ${p99 <= 10 ? 'met' : 'MISSED'}`);
     mkdirSync(join('bench', 'results'), { recursive: true });
-    writeFileSync(join('bench', 'results', `serve-${Date.now()}.json`), `${JSON.stringify({ seconds: SECONDS, peer: PEER_MODE, ours: ourFigures, sklearn: peerFigures }, null, 2)}\n`);
+    writeFileSync(
+      join('bench', 'results', `serve-${Date.now()}.json`),
+      `${JSON.stringify({ seconds: SECONDS, peer: PEER_MODE, ours: ourFigures, sklearn: peerFigures }, null, 2)}\n`,
+    );
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

@@ -44,7 +44,10 @@ interface Server {
 }
 
 function startServer(node: string, store: string, engine: string): Promise<Server> {
-  const child = spawn(node, [CLI, 'server', '--port', '0', '--json', '--quiet', '--store', store], { env: { ...process.env, MODELOPS_STORE_ENGINE: engine }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(node, [CLI, 'server', '--port', '0', '--json', '--quiet', '--store', store], {
+    env: { ...process.env, MODELOPS_STORE_ENGINE: engine },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   return new Promise((resolveStart, reject) => {
     child.stdout.on('data', (c: Buffer) => {
@@ -68,15 +71,25 @@ function startServer(node: string, store: string, engine: string): Promise<Serve
 function post(agent: Agent, base: string, endpoint: string, body: string): Promise<string> {
   const url = new URL(`${base}/api/2.0/mlflow/${endpoint}`);
   return new Promise((resolveBody, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) reject(new Error(`${endpoint}: HTTP ${res.statusCode} ${text.slice(0, 300)}`));
-        else resolveBody(text);
-      });
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200) reject(new Error(`${endpoint}: HTTP ${res.statusCode} ${text.slice(0, 300)}`));
+          else resolveBody(text);
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -85,7 +98,9 @@ function post(agent: Agent, base: string, endpoint: string, body: string): Promi
 /** One client: its run, then CALLS log-batch calls of METRICS points (KEYS keys × METRICS/KEYS steps each). */
 async function client(base: string, index: number): Promise<string> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const run = JSON.parse(await post(agent, base, 'runs/create', JSON.stringify({ experiment_id: '0', run_name: `bench-${index}`, start_time: Date.now() }))) as { run: { info: { run_id: string } } };
+  const run = JSON.parse(
+    await post(agent, base, 'runs/create', JSON.stringify({ experiment_id: '0', run_name: `bench-${index}`, start_time: Date.now() })),
+  ) as { run: { info: { run_id: string } } };
   const runId = run.run.info.run_id;
   for (let call = 0; call < CALLS; call++) {
     const metrics = [];
@@ -128,7 +143,9 @@ async function measure(node: string, engine: string): Promise<{ pointsPerSecond:
 
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  console.log(`modelops server (${CLI}): ${CLIENTS} clients × ${CALLS} log-batch calls × ${METRICS} metrics on loopback (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})\n`);
+  console.log(
+    `modelops server (${CLI}): ${CLIENTS} clients × ${CALLS} log-batch calls × ${METRICS} metrics on loopback (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})\n`,
+  );
   const rows: string[][] = [];
   let failed = false;
   const engines: { label: string; node: string | undefined; engine: string }[] = [

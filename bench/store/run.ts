@@ -111,11 +111,20 @@ async function childSearch(engine: Engine, dir: string): Promise<unknown> {
         "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES (?, ?, 'UNKNOWN', '', '', '', 'FINISHED', ?, ?, '', 'active', '', ?)",
         [id, `run-${i}`, now + i, now + i + 1000, Number(exp)],
       );
-      for (const [k, v] of [['acc', i / N], ['loss', 1 - i / N], ['f1', Math.random()]] as const) {
+      for (const [k, v] of [
+        ['acc', i / N],
+        ['loss', 1 - i / N],
+        ['f1', Math.random()],
+      ] as const) {
         db.run('INSERT INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, 0, 0)', [k, v, now + i, id]);
         db.run('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, 0, 0, ?)', [k, v, now + i, id]);
       }
-      for (const [k, v] of [['model', i % 2 ? 'rf' : 'knn'], ['n_estimators', String(100 + (i % 7))], ['seed', String(i)]]) db.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [k, v!, id]);
+      for (const [k, v] of [
+        ['model', i % 2 ? 'rf' : 'knn'],
+        ['n_estimators', String(100 + (i % 7))],
+        ['seed', String(i)],
+      ])
+        db.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [k, v!, id]);
       db.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?)', ['mlflow.runName', `run-${i}`, id]);
     }
   });
@@ -169,11 +178,16 @@ async function main(): Promise<void> {
 }
 
 async function orchestrate(root: string): Promise<void> {
-  const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = (): string =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
   const native = nativeNode();
   const hasPython = existsSync(PYTHON);
   console.log(`store bench: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${QUICK ? '--quick, ' : ''}load average at start ${load()}`);
-  console.log(`  node:sqlite on ${native ?? 'no Node here has node:sqlite (run npm test once to bootstrap Node 24)'}; sql.js on ${process.execPath} (${process.version}); peer ${hasPython ? PYTHON : 'python3 missing'}`);
+  console.log(
+    `  node:sqlite on ${native ?? 'no Node here has node:sqlite (run npm test once to bootstrap Node 24)'}; sql.js on ${process.execPath} (${process.version}); peer ${hasPython ? PYTHON : 'python3 missing'}`,
+  );
   const sizes = QUICK ? [10, 100] : [10, 100, 1024];
   // One base store per size, made by the product and grown with metric history by Python (fast, untimed).
   const bases: { sizeMB: number; file: string; runId: string }[] = [];
@@ -196,7 +210,12 @@ async function orchestrate(root: string): Promise<void> {
   const ours = (node: string, engine: Engine, task: string, file: string, runId = ''): Record<string, unknown> =>
     runJson(node, ['--enable-source-maps', self, '--child', engine, task, file, runId]);
   const results: Record<string, Measures> = {};
-  const sides = ([['node:sqlite', native, 'sqlite'], ['sql.js', process.execPath, 'sqljs']] as const).filter(([, node]) => node !== undefined);
+  const sides = (
+    [
+      ['node:sqlite', native, 'sqlite'],
+      ['sql.js', process.execPath, 'sqljs'],
+    ] as const
+  ).filter(([, node]) => node !== undefined);
   for (const [label] of sides) results[label] = { latency: [] };
   if (hasPython) results['Python sqlite3'] = { latency: [] };
   // Throughput is bounded by fsync, whose cost drifts on a shared machine: rounds alternate the
@@ -248,7 +267,10 @@ async function orchestrate(root: string): Promise<void> {
   report(results, sizes);
   console.log(`load average at end ${load()} (a busy machine inflates wall times)`);
   mkdirSync(join(repoRoot(), 'bench', 'results'), { recursive: true });
-  writeFileSync(join(repoRoot(), 'bench', 'results', `store-${Date.now()}.json`), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, results }, null, 2));
+  writeFileSync(
+    join(repoRoot(), 'bench', 'results', `store-${Date.now()}.json`),
+    JSON.stringify({ date: new Date().toISOString(), quick: QUICK, results }, null, 2),
+  );
 }
 
 function report(results: Record<string, Measures>, sizes: number[]): void {
@@ -265,7 +287,12 @@ function report(results: Record<string, Measures>, sizes: number[]): void {
   const rows: string[][] = [
     ['measure', ...cols, 'target (node:sqlite)', 'met'],
     ['buffered metric logging, points/s', ...cols.map((c) => fmt(results[c]!.buffered)), '', ''],
-    ['one metric per durable call, calls/s', ...cols.map((c) => fmt(results[c]!.onecall)), "≥ Python's", n?.onecall !== undefined && py?.onecall !== undefined ? String(n.onecall >= py.onecall) : 'n/a'],
+    [
+      'one metric per durable call, calls/s',
+      ...cols.map((c) => fmt(results[c]!.onecall)),
+      "≥ Python's",
+      n?.onecall !== undefined && py?.onecall !== undefined ? String(n.onecall >= py.onecall) : 'n/a',
+    ],
     ...sizes.map((s, i) => [
       `commit latency, ${fmt(n?.latency[i]?.sizeMB ?? s, 0)} MB store`,
       ...cols.map((c) => lat(results[c], i)),
@@ -288,7 +315,12 @@ function report(results: Record<string, Measures>, sizes: number[]): void {
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const [i, r] of rows.entries()) {
-    console.log(r.map((c, j) => c.padEnd(widths[j]!)).join(' | ').trimEnd());
+    console.log(
+      r
+        .map((c, j) => c.padEnd(widths[j]!))
+        .join(' | ')
+        .trimEnd(),
+    );
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   }
 }

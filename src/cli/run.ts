@@ -13,8 +13,17 @@ export type { CliIO } from './command';
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  store: { type: 'string', value: '<path|uri>', description: 'store: a file, sqlite:///<path> or an MLflow tracking server http(s)://host:port (default $MODELOPS_STORE, else $MLFLOW_TRACKING_URI, else .modelops/mlflow.db)' },
-  schema: { type: 'string', value: '<release>', description: "MLflow release whose schema a NEW store gets (default the newest known; e.g. 2.17 for a team pinned to MLflow 2.17)" },
+  store: {
+    type: 'string',
+    value: '<path|uri>',
+    description:
+      'store: a file, sqlite:///<path> or an MLflow tracking server http(s)://host:port (default $MODELOPS_STORE, else $MLFLOW_TRACKING_URI, else .modelops/mlflow.db)',
+  },
+  schema: {
+    type: 'string',
+    value: '<release>',
+    description: 'MLflow release whose schema a NEW store gets (default the newest known; e.g. 2.17 for a team pinned to MLflow 2.17)',
+  },
   json: { type: 'boolean', description: 'print JSON instead of tables' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
@@ -104,7 +113,12 @@ function parseCommandLine(argv: string[], command: CommandSpec): { command: Comm
   return { command, values, args: parsed.positionals.slice(command.path.length) };
 }
 
-function openCommandStores(io: CliIO, command: CommandSpec, values: Record<string, OptionValue>, choice: ReturnType<typeof chooseTrackingUri>): Promise<Stores> {
+function openCommandStores(
+  io: CliIO,
+  command: CommandSpec,
+  values: Record<string, OptionValue>,
+  choice: ReturnType<typeof chooseTrackingUri>,
+): Promise<Stores> {
   return Promise.resolve(locationOf(choice, io.cwd))
     .then(() =>
       openStores(choice.uri, {

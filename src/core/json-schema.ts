@@ -124,7 +124,8 @@ export class SchemaChecker {
   }
 
   private string(s: JsonSchema, v: string, path: JsonPath): SchemaProblem[] {
-    if (s.minLength !== undefined && v.length < s.minLength) return [{ path, message: s.minLength === 1 ? 'must not be empty' : `must have at least ${s.minLength} characters` }];
+    if (s.minLength !== undefined && v.length < s.minLength)
+      return [{ path, message: s.minLength === 1 ? 'must not be empty' : `must have at least ${s.minLength} characters` }];
     if (s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(v)) return [{ path, message: `must match ${s.pattern} (got ${describe(v)})` }];
     return [];
   }
@@ -164,10 +165,19 @@ export class SchemaChecker {
     const results = options.map((o) => this.at(o, v, path));
     const passing = results.filter((r) => r.length === 0).length;
     if (s.oneOf ? passing === 1 : passing >= 1) return [];
-    const plausible = options.map((o) => this.resolve(o)).map((o, i) => ({ o, i })).filter(({ o }) => this.plausible(o, v));
+    const plausible = options
+      .map((o) => this.resolve(o))
+      .map((o, i) => ({ o, i }))
+      .filter(({ o }) => this.plausible(o, v));
     // One shape fits: its own problem is the useful one (a constant is better shown among the others).
     if (plausible.length === 1 && plausible[0]!.o.const === undefined) return results[plausible[0]!.i]!;
-    const names = options.map((o) => this.resolve(o)).map((o) => o.title ?? (o.const !== undefined ? JSON.stringify(o.const) : (Array.isArray(o.type) ? o.type.map(article).join(' or ') : o.type ? article(o.type) : 'a value')));
+    const names = options
+      .map((o) => this.resolve(o))
+      .map(
+        (o) =>
+          o.title ??
+          (o.const !== undefined ? JSON.stringify(o.const) : Array.isArray(o.type) ? o.type.map(article).join(' or ') : o.type ? article(o.type) : 'a value'),
+      );
     return [{ path, message: `must be ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names[names.length - 1]} (got ${describe(v)})` }];
   }
 

@@ -16,7 +16,8 @@ export function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quote !== 0) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === quote) quote = 0;
     } else if (c === 34 || c === 39) quote = c;
     else if (c === 91 || c === 123) {
@@ -48,6 +49,9 @@ export function parseJsonText(text: string, where: string, code: ErrorCode = 'IN
     return JSON.parse(text) as unknown;
   } catch (e) {
     const place = jsonErrorPlace(text, (e as Error).message, where);
-    throw new ModelOpsError(code, `${place}: not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})`, { location: place, cause: e });
+    throw new ModelOpsError(code, `${place}: not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})`, {
+      location: place,
+      cause: e,
+    });
   }
 }

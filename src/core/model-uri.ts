@@ -12,7 +12,7 @@ export type ModelUri =
   | { kind: 'path'; path: string };
 
 const USAGE =
-  "a model URI is models:/<name>/<version>, models:/<name>/<stage>, models:/<name>/latest, models:/<name>@<alias>, runs:/<run_id>/<path> or a model directory";
+  'a model URI is models:/<name>/<version>, models:/<name>/<stage>, models:/<name>/latest, models:/<name>@<alias>, runs:/<run_id>/<path> or a model directory';
 
 /** Parses a model URI; anything without a scheme is a directory path. */
 export function parseModelUri(uri: string): ModelUri {

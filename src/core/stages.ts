@@ -19,11 +19,9 @@ export function canonicalStage(stage: string): Stage {
   const key = stage.trim().toLowerCase();
   const found = STAGES.find((s) => s.toLowerCase() === key);
   if (!found) {
-    throw new ModelOpsError(
-      'INVALID_PARAMETER_VALUE',
-      `Invalid Model Version stage: ${stage}. Value must be one of ${STAGES.join(', ')}.`,
-      { location: 'stage' },
-    );
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid Model Version stage: ${stage}. Value must be one of ${STAGES.join(', ')}.`, {
+      location: 'stage',
+    });
   }
   return found;
 }

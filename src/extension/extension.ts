@@ -104,7 +104,10 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.log.info('activated', {
       ms: this.activationMs,
       version: this.context.extension.packageJSON.version as string,
-      stores: this.sessions.all().map((s) => s.file()).join(', '),
+      stores: this.sessions
+        .all()
+        .map((s) => s.file())
+        .join(', '),
       trusted: vscode.workspace.isTrusted,
     });
   }
@@ -144,6 +147,12 @@ export class ModelOpsExtension implements vscode.Disposable {
 
   private registerCommands(): void {
     const deps: RegistryDeps = { sessions: this.sessions, ui: () => this.ui, reports: this.reports };
+    this.registerViewCommands(deps);
+    this.registerLifecycleCommands(deps);
+    this.registerServerCommands(deps);
+  }
+
+  private registerViewCommands(deps: RegistryDeps): void {
     this.register(COMMAND.showOutput, () => this.log.show());
     this.register(COMMAND.refresh, async () => {
       // Every folder's store: the view title's button has no folder.
@@ -178,13 +187,31 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.restoreRun, (_run, arg) => restoreRun(deps, arg));
     this.register(COMMAND.copyRunId, (_run, arg) => copyRunId(deps, arg));
     this.register(COMMAND.setAlias, (_run, arg, alias) => setAlias(deps, arg, alias));
-    const trainDeps: TrainDeps = { ...deps, memory: this.context.workspaceState, showRun: (folder, runId) => this.showRun(folder, runId, { focus: false, expand: false }) };
+  }
+
+  /** Train, tune, retrain, register, validate, promote: the long work, with progress. */
+  private registerLifecycleCommands(deps: RegistryDeps): void {
+    const trainDeps: TrainDeps = {
+      ...deps,
+      memory: this.context.workspaceState,
+      showRun: (folder, runId) => this.showRun(folder, runId, { focus: false, expand: false }),
+    };
     this.register(COMMAND.trainEnsemble, (run, arg) => trainEnsemble(trainDeps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
     this.register(COMMAND.trainAgain, (run, arg) => trainAgain(trainDeps, run, arg), { progressTitle: 'ModelOps: Training ensemble' });
     this.register(COMMAND.revealModelVersion, (_run, arg) => this.revealVersion(arg));
-    this.register(COMMAND.tuneHyperparameters, (run, arg, options) => tuneHyperparameters({ ...deps, log: this.log, memory: this.context.workspaceState, showRun: (folder, runId) => this.showRun(folder, runId) }, run, arg, options), {
-      progressTitle: 'ModelOps: Tuning hyperparameters',
-    });
+    this.register(
+      COMMAND.tuneHyperparameters,
+      (run, arg, options) =>
+        tuneHyperparameters(
+          { ...deps, log: this.log, memory: this.context.workspaceState, showRun: (folder, runId) => this.showRun(folder, runId) },
+          run,
+          arg,
+          options,
+        ),
+      {
+        progressTitle: 'ModelOps: Tuning hyperparameters',
+      },
+    );
     this.register(COMMAND.runRetrainingPipeline, (run, arg, options) => runRetrainingPipeline({ ...deps, log: this.log }, run, arg, options), {
       progressTitle: 'ModelOps: Retraining pipeline',
     });
@@ -195,6 +222,9 @@ export class ModelOpsExtension implements vscode.Disposable {
     this.register(COMMAND.rejectVersion, (_run, arg, comment) => rejectVersion(deps, arg, comment));
     this.register(COMMAND.archiveVersion, (_run, arg) => archiveVersion(deps, arg));
     this.register(COMMAND.showModelHistory, (_run, arg) => showModelHistory(deps, arg));
+  }
+
+  private registerServerCommands(deps: RegistryDeps): void {
     this.register(COMMAND.startTrackingServer, async (_run, arg) => {
       const session = await this.sessions.resolve(arg, this.ui);
       return session ? this.trackingServer.start(session) : undefined;
@@ -203,7 +233,11 @@ export class ModelOpsExtension implements vscode.Disposable {
       const session = await this.sessions.resolve(arg, this.ui);
       if (!session) return undefined;
       const url = session.file();
-      if (!isUrl(url)) throw new ModelOpsError('INVALID_STATE', `${session.folder.name}'s store is a file (${url}), not a tracking server: set modelops.trackingUri to the server's http(s):// URL first`);
+      if (!isUrl(url))
+        throw new ModelOpsError(
+          'INVALID_STATE',
+          `${session.folder.name}'s store is a file (${url}), not a tracking server: set modelops.trackingUri to the server's http(s):// URL first`,
+        );
       if (await this.credentials.prompt(url, this.ui)) await session.reset('credentials changed');
       return undefined;
     });

@@ -84,7 +84,9 @@ export class PipelineWatcher implements vscode.Disposable {
         }
         this.running.add(pipelineFile);
         this.log.info('pipeline.rerun', { file: pipelineFile, dataset });
-        void Promise.resolve(vscode.commands.executeCommand(COMMAND.runRetrainingPipeline, vscode.Uri.file(pipelineFile))).finally(() => this.running.delete(pipelineFile));
+        void Promise.resolve(vscode.commands.executeCommand(COMMAND.runRetrainingPipeline, vscode.Uri.file(pipelineFile))).finally(() =>
+          this.running.delete(pipelineFile),
+        );
       }, SETTLE_MS),
     );
   }

@@ -43,7 +43,7 @@ export class ServerCredentials {
     const kinds = [
       { label: 'Token', description: 'sent as a bearer token, like MLFLOW_TRACKING_TOKEN', how: 'token' as const },
       { label: 'User and password', description: 'basic auth, like MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD', how: 'basic' as const },
-      { label: 'Forget the kept credentials', description: 'use the environment\'s again', how: 'clear' as const },
+      { label: 'Forget the kept credentials', description: "use the environment's again", how: 'clear' as const },
     ];
     const kind = await ui.pickOne(kinds, { title: `Credentials for ${originOf(url)}` });
     if (!kind) return false;

@@ -24,4 +24,10 @@ export const SETTING_DEFAULTS = {
 export type SettingName = keyof typeof SETTING_DEFAULTS;
 
 /** The settings a folder's store depends on: a change of one reopens it. */
-export const STORE_SETTINGS: readonly `modelops.${SettingName}`[] = ['modelops.trackingUri', 'modelops.storePath', 'modelops.storeEngine', 'modelops.workspace', 'modelops.serverPollSeconds'];
+export const STORE_SETTINGS: readonly `modelops.${SettingName}`[] = [
+  'modelops.trackingUri',
+  'modelops.storePath',
+  'modelops.storeEngine',
+  'modelops.workspace',
+  'modelops.serverPollSeconds',
+];

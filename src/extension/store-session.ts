@@ -22,10 +22,7 @@ export interface OpenStore {
   readonly studies: StudyStore;
 }
 
-export type StoreState =
-  | { kind: 'missing'; file: string }
-  | { kind: 'open'; file: string }
-  | { kind: 'error'; file: string; error: ModelOpsError };
+export type StoreState = { kind: 'missing'; file: string } | { kind: 'open'; file: string } | { kind: 'error'; file: string; error: ModelOpsError };
 
 /**
  * Owns one workspace folder's store (StoreSessions keeps one per folder): opens it lazily (never creating it just to show
@@ -114,15 +111,19 @@ export class StoreSession implements vscode.Disposable {
       this.stopWatching?.();
       this.stopWatching = stores.onDidChange(() => this.changedOnDisk());
       const engine = stores.file?.engine;
-      this.log.info('store.open', { folder: this.folder.name, file, ms: Date.now() - t0, engine: engine?.name ?? 'server', engineReason: engine?.reason ?? '', revision: stores.file?.schema.revision ?? '' });
+      this.log.info('store.open', {
+        folder: this.folder.name,
+        file,
+        ms: Date.now() - t0,
+        engine: engine?.name ?? 'server',
+        engineReason: engine?.reason ?? '',
+        revision: stores.file?.schema.revision ?? '',
+      });
       this.reportSchema(stores);
       this.setState({ kind: 'open', file });
       return store;
     } catch (e) {
-      const error =
-        e instanceof ModelOpsError
-          ? e
-          : new ModelOpsError('STORE_IO', `${file}: ${errorMessage(e)}`, { location: file, cause: e });
+      const error = e instanceof ModelOpsError ? e : new ModelOpsError('STORE_IO', `${file}: ${errorMessage(e)}`, { location: file, cause: e });
       this.log.error('store.open.failed', error, { folder: this.folder.name, file });
       this.setState({ kind: 'error', file, error });
       this.fireSoon(); // so the extension reports it once, even when a view asked first

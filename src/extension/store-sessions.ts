@@ -113,7 +113,7 @@ export class StoreSessions implements vscode.Disposable {
       case 'folder':
         return choice.folder.session;
       case 'ask': {
-        const folder = await ui.pickFolder('Which workspace folder\'s store?');
+        const folder = await ui.pickFolder("Which workspace folder's store?");
         return folder ? this.byKey(folder.uri.toString()) : undefined;
       }
     }

@@ -58,7 +58,12 @@ export class TrackingServerController implements vscode.Disposable {
     }
     await this.stop();
     const file = session.file();
-    if (isUrl(file)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `modelops.trackingUri is a server (${file}): the ModelOps tracking server serves a workspace store file, and this folder already uses a server`, { location: 'modelops.trackingUri' });
+    if (isUrl(file))
+      throw new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `modelops.trackingUri is a server (${file}): the ModelOps tracking server serves a workspace store file, and this folder already uses a server`,
+        { location: 'modelops.trackingUri' },
+      );
     // Loopback only and no credentials: the Host, Origin and Content-Type checks keep web pages out.
     const setup = resolveServerSetup({ storeUri: file, host: '127.0.0.1', env: {}, cwd: session.folder.uri.fsPath });
     const stores = await openStores(setup.storeUri, { create: true, engine: Config.storeEngine(), ...setup.storeOptions });
@@ -114,7 +119,12 @@ export class TrackingServerController implements vscode.Disposable {
     if (envVarIn(text, TRACKING_URI_VARIABLE) === url || this.context.workspaceState.get<boolean>(DOTENV_NEVER)) return;
     const write = 'Write to .env';
     const never = 'Never for this workspace';
-    const choice = await this.ui().info(`Notebooks too? Write ${TRACKING_URI_VARIABLE}=${url} into ${folder.name}/.env so Jupyter kernels log into this store (restart a running kernel to pick it up).`, write, 'Not now', never);
+    const choice = await this.ui().info(
+      `Notebooks too? Write ${TRACKING_URI_VARIABLE}=${url} into ${folder.name}/.env so Jupyter kernels log into this store (restart a running kernel to pick it up).`,
+      write,
+      'Not now',
+      never,
+    );
     if (choice === never) await this.context.workspaceState.update(DOTENV_NEVER, true);
     if (choice !== write) return;
     writeFileSync(file, withEnvVar(existsSync(file) ? readFileSync(file, 'utf8') : '', TRACKING_URI_VARIABLE, url));

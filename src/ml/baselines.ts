@@ -52,7 +52,8 @@ export class Dummy implements Estimator {
 
   static fromJSON(json: EstimatorJSON): Dummy {
     const d = new Dummy(json.task === 'regression' ? 'regression' : 'classification');
-    if (!Array.isArray(json.prior) || !json.prior.every((v) => typeof v === 'number')) throw new ModelOpsError('MODEL_INVALID', 'dummy payload: prior is missing');
+    if (!Array.isArray(json.prior) || !json.prior.every((v) => typeof v === 'number'))
+      throw new ModelOpsError('MODEL_INVALID', 'dummy payload: prior is missing');
     d.prior = json.prior as number[];
     d.nClasses = Number(json.nClasses);
     d.nFeatures = Number(json.nFeatures);

@@ -23,7 +23,8 @@ export interface MemberSpec {
 export function createEstimator(spec: MemberSpec, task: Task, seed: number): Estimator {
   const engine = spec.engine ?? 'modelops';
   const params = { ...(spec.params ?? {}) };
-  if (engine !== 'modelops' && engine !== 'mljs') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `unknown engine '${String(engine)}' (use modelops or mljs)`, { location: 'engine' });
+  if (engine !== 'modelops' && engine !== 'mljs')
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `unknown engine '${String(engine)}' (use modelops or mljs)`, { location: 'engine' });
   switch (spec.type) {
     case 'rf':
       if (engine === 'mljs') return new MljsRandomForest(task, { seed, ...params });

@@ -23,7 +23,13 @@ const TREE: Record<string, Rule> = {
 };
 
 export const MEMBER_PARAMS: Readonly<Record<MemberType, Readonly<Record<string, Rule>>>> = {
-  rf: { nEstimators: { kind: 'int', min: 1, max: 5000 }, ...TREE, maxFeatures: { kind: 'maxFeatures' }, bootstrap: { kind: 'bool' }, maxBins: { kind: 'int', min: 2, max: 256 } },
+  rf: {
+    nEstimators: { kind: 'int', min: 1, max: 5000 },
+    ...TREE,
+    maxFeatures: { kind: 'maxFeatures' },
+    bootstrap: { kind: 'bool' },
+    maxBins: { kind: 'int', min: 2, max: 256 },
+  },
   knn: { nNeighbors: { kind: 'int', min: 1, max: 10_000 }, weights: { kind: 'enum', values: ['uniform', 'distance'] }, standardize: { kind: 'bool' } },
   tree: TREE,
   dummy: {},
@@ -31,7 +37,13 @@ export const MEMBER_PARAMS: Readonly<Record<MemberType, Readonly<Record<string, 
 
 /** What the mljs engine's wrappers take (src/ml/mljs/). */
 const MLJS_PARAMS: Readonly<Partial<Record<MemberType, Readonly<Record<string, Rule>>>>> = {
-  rf: { nEstimators: { kind: 'int', min: 1, max: 5000 }, maxFeatures: { kind: 'number', min: 0, max: 1, minExclusive: true }, maxDepth: TREE.maxDepth!, minSamplesLeaf: TREE.minSamplesLeaf!, seed: SEED },
+  rf: {
+    nEstimators: { kind: 'int', min: 1, max: 5000 },
+    maxFeatures: { kind: 'number', min: 0, max: 1, minExclusive: true },
+    maxDepth: TREE.maxDepth!,
+    minSamplesLeaf: TREE.minSamplesLeaf!,
+    seed: SEED,
+  },
   knn: { nNeighbors: { kind: 'int', min: 1, max: 10_000 } },
 };
 
@@ -62,14 +74,17 @@ function suggestion(name: string, known: string[]): string {
 }
 
 function checkValue(where: string, rule: Rule, v: unknown): void {
-  const bad = (allowed: string): ModelOpsError => new ModelOpsError('INVALID_PARAMETER_VALUE', `${where} must be ${allowed}, got ${JSON.stringify(v)}`, { location: where });
+  const bad = (allowed: string): ModelOpsError =>
+    new ModelOpsError('INVALID_PARAMETER_VALUE', `${where} must be ${allowed}, got ${JSON.stringify(v)}`, { location: where });
   switch (rule.kind) {
     case 'int':
       if (v === null && rule.nullable) return;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < rule.min || v > rule.max) throw bad(`an integer from ${rule.min} to ${rule.max}${rule.nullable ? ' (or null: no limit)' : ''}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < rule.min || v > rule.max)
+        throw bad(`an integer from ${rule.min} to ${rule.max}${rule.nullable ? ' (or null: no limit)' : ''}`);
       return;
     case 'number':
-      if (typeof v !== 'number' || !Number.isFinite(v) || (rule.minExclusive ? v <= rule.min : v < rule.min) || v > rule.max) throw bad(`a number in ${rule.minExclusive ? '(' : '['}${rule.min}, ${rule.max}]`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || (rule.minExclusive ? v <= rule.min : v < rule.min) || v > rule.max)
+        throw bad(`a number in ${rule.minExclusive ? '(' : '['}${rule.min}, ${rule.max}]`);
       return;
     case 'bool':
       if (typeof v !== 'boolean') throw bad('true or false');

@@ -66,7 +66,13 @@ function everyRow(index: Int32Array, n: number): boolean {
   return true;
 }
 
-export function fitOnRows(ds: Dataset, index: Int32Array, seed: number, settings: FitSettings, onProgress?: (message: string, fraction: number) => void): Promise<Ensemble> {
+export function fitOnRows(
+  ds: Dataset,
+  index: Int32Array,
+  seed: number,
+  settings: FitSettings,
+  onProgress?: (message: string, fraction: number) => void,
+): Promise<Ensemble> {
   let trainIdx = index;
   let validation: { frame: ReturnType<typeof takeRows>; target: TrainingTarget } | undefined;
   if (settings.weights === 'fit') {
@@ -81,7 +87,15 @@ export function fitOnRows(ds: Dataset, index: Int32Array, seed: number, settings
     ds.frame,
     targetOf(ds, trainIdx),
     ds.schema.features,
-    { members: settings.members, seed, weights: settings.weights, threads: settings.threads, signal: settings.signal, onProgress, rows: everyRow(trainIdx, ds.frame.nRows) ? undefined : trainIdx },
+    {
+      members: settings.members,
+      seed,
+      weights: settings.weights,
+      threads: settings.threads,
+      signal: settings.signal,
+      onProgress,
+      rows: everyRow(trainIdx, ds.frame.nRows) ? undefined : trainIdx,
+    },
     validation,
   );
 }

@@ -76,7 +76,11 @@ export function verifyPinned(version: ModelVersion, dir: string): PinCheck {
     try {
       pinned = JSON.parse(filesTag) as Record<string, string>;
     } catch {
-      throw new ModelOpsError('MODEL_INVALID', `models:/${version.name}/${version.version}: its tag ${FILES_DIGEST_TAG} is not JSON; the pin cannot be checked`, { location: FILES_DIGEST_TAG });
+      throw new ModelOpsError(
+        'MODEL_INVALID',
+        `models:/${version.name}/${version.version}: its tag ${FILES_DIGEST_TAG} is not JSON; the pin cannot be checked`,
+        { location: FILES_DIGEST_TAG },
+      );
     }
     const now = modelFileDigests(dir);
     const changed = Object.keys(pinned).filter((f) => now[f] !== undefined && now[f] !== pinned[f]);

@@ -49,7 +49,9 @@ export async function resolveVersion(registry: RegistryStore, uri: ModelUri): Pr
       return v;
     }
     case 'latest': {
-      const versions = (await registry.searchModelVersions({ filter: `name = '${uri.name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'], maxResults: 1 })).items;
+      const versions = (
+        await registry.searchModelVersions({ filter: `name = '${uri.name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'], maxResults: 1 })
+      ).items;
       if (versions.length === 0) {
         await registry.getRegisteredModel(uri.name); // unknown name → its own clear error
         throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `'${uri.name}' has no versions yet`, { location: formatModelUri(uri) });

@@ -37,7 +37,11 @@ function inside(folder: string, path: string): boolean {
 export function checkOutputPath(out: string, option: string, p: Protected, given: string = out): string {
   const target = real(out);
   const refuse = (why: string): ModelOpsError =>
-    new ModelOpsError('INVALID_PARAMETER_VALUE', `${option} ${given}${given === target ? '' : ` (${target})`}: refusing to write there: ${why}; nothing was written`, { location: option });
+    new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `${option} ${given}${given === target ? '' : ` (${target})`}: refusing to write there: ${why}; nothing was written`,
+      { location: option },
+    );
   for (const input of p.inputs ?? []) {
     if (target === real(input)) throw refuse(`it is the input file ${input}; choose another file`);
   }
@@ -45,7 +49,8 @@ export function checkOutputPath(out: string, option: string, p: Protected, given
     const store = real(p.store);
     const folder = dirname(store);
     if (target === store) throw refuse('it is the store itself');
-    if (dirname(target) === folder && basename(target).startsWith(basename(store))) throw refuse(`it is a file of the store ${store} (journal, lock or backup)`);
+    if (dirname(target) === folder && basename(target).startsWith(basename(store)))
+      throw refuse(`it is a file of the store ${store} (journal, lock or backup)`);
     if (inside(folder, target)) throw refuse(`it is inside the store's folder ${folder}, which holds the store, its artifacts and models`);
   }
   for (const f of p.folders ?? []) if (inside(real(f), target)) throw refuse(`it is inside ${f}, which the store keeps its artifacts and models in`);

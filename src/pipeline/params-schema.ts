@@ -32,7 +32,12 @@ function ruleSchema(rule: Rule): JsonSchema {
 
 function memberParamsSchema(type: MemberType): JsonSchema {
   const rules = MEMBER_PARAMS[type];
-  return { type: 'object', additionalProperties: false, description: `${type} parameters (camelCase).`, properties: Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, ruleSchema(r)])) };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    description: `${type} parameters (camelCase).`,
+    properties: Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, ruleSchema(r)])),
+  };
 }
 
 const engine: JsonSchema = { enum: ['modelops', 'mljs'], description: 'The estimators’ implementation (default modelops).' };
@@ -50,7 +55,13 @@ export const PARAMS_FILE_SCHEMA: JsonSchema = {
       minItems: 1,
       description: 'The ensemble’s members explicitly (instead of --models and the per-type params below).',
       items: {
-        oneOf: MEMBER_TYPES.map((t) => ({ title: `{"type": "${t}"}`, type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: t }, engine, params: memberParamsSchema(t) } })),
+        oneOf: MEMBER_TYPES.map((t) => ({
+          title: `{"type": "${t}"}`,
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
+          properties: { type: { const: t }, engine, params: memberParamsSchema(t) },
+        })),
       },
     },
     engine,

@@ -66,7 +66,10 @@ export interface PredictResult {
 export async function predict(stores: Stores | null, options: PredictOptions): Promise<PredictResult> {
   const cwd = options.cwd ?? process.cwd();
   const dataPath = resolve(cwd, options.data);
-  const outPath = options.out === undefined ? undefined : checkOutputPath(resolve(cwd, options.out), '--out', { ...options.protect, inputs: [dataPath, ...(options.protect?.inputs ?? [])] }, options.out);
+  const outPath =
+    options.out === undefined
+      ? undefined
+      : checkOutputPath(resolve(cwd, options.out), '--out', { ...options.protect, inputs: [dataPath, ...(options.protect?.inputs ?? [])] }, options.out);
   const uri = typeof options.model === 'string' ? parseModelUri(options.model) : options.model;
   let resolved: ResolvedModel;
   if (stores) resolved = await resolveModel(stores, uri, cwd);
@@ -88,7 +91,10 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
   if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'prediction was cancelled');
   options.onProgress?.(`scoring ${table.rows.length} rows`);
   const started = performance.now();
-  const out = await scoreRows(m, checked.frame, { ...(options.threads ? { threads: options.threads } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const out = await scoreRows(m, checked.frame, {
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const milliseconds = performance.now() - started;
   const classification = m.model.task === 'classification';
   const predictionColumn = uniqueColumn(table.header, 'prediction');
@@ -113,9 +119,7 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
     model: {
       uri: resolved.uri,
       dir: resolved.dir,
-      ...(resolved.version
-        ? { name: resolved.version.name, version: resolved.version.version, stage: resolved.version.currentStage }
-        : {}),
+      ...(resolved.version ? { name: resolved.version.name, version: resolved.version.version, stage: resolved.version.currentStage } : {}),
       ...(resolved.runId ? { runId: resolved.runId } : {}),
     },
     predictionColumn,
@@ -129,7 +133,11 @@ export async function predict(stores: Stores | null, options: PredictOptions): P
 }
 
 /** Rows, speed, and the class counts (classification) or the range of the predictions (regression). */
-function summarize(model: { task: PredictSummary['task']; classes: string[] }, predictions: readonly (string | number)[], milliseconds: number): PredictSummary {
+function summarize(
+  model: { task: PredictSummary['task']; classes: string[] },
+  predictions: readonly (string | number)[],
+  milliseconds: number,
+): PredictSummary {
   const rows = predictions.length;
   const summary: PredictSummary = { rows, task: model.task, milliseconds, rowsPerSecond: milliseconds > 0 ? rows / (milliseconds / 1000) : rows };
   if (model.task === 'classification') {

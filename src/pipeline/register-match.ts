@@ -25,15 +25,22 @@ export class RegistrationMismatchError extends ModelOpsError {
     readonly runId: string,
     readonly mismatch: Mismatch,
   ) {
-    super('INVALID_PARAMETER_VALUE', `run ${runId.slice(0, 8)}'s model does not fit '${model}': ${mismatch.text}. Register it as a new model, or register it anyway (--force on the CLI)`, {
-      location: `models:/${model}`,
-    });
+    super(
+      'INVALID_PARAMETER_VALUE',
+      `run ${runId.slice(0, 8)}'s model does not fit '${model}': ${mismatch.text}. Register it as a new model, or register it anyway (--force on the CLI)`,
+      {
+        location: `models:/${model}`,
+      },
+    );
     this.name = 'RegistrationMismatchError';
   }
 }
 
 function list(names: string[]): string {
-  const shown = names.slice(0, 6).map((n) => `'${n}'`).join(', ');
+  const shown = names
+    .slice(0, 6)
+    .map((n) => `'${n}'`)
+    .join(', ');
   return names.length > 6 ? `${shown} and ${names.length - 6} more` : shown;
 }
 
@@ -47,7 +54,8 @@ interface Shape {
 async function readableVersions(stores: Stores, name: string): Promise<Shape[]> {
   let versions: ModelVersion[];
   try {
-    versions = (await stores.registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'], maxResults: 50 })).items;
+    versions = (await stores.registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'], maxResults: 50 }))
+      .items;
   } catch (e) {
     if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST') return [];
     throw e;

@@ -54,7 +54,11 @@ export async function registerModel(stores: Stores, o: RegisterOptions): Promise
   }
   if (!existsSync(join(dir, 'MLmodel'))) throw noModel();
   if (run.info.status === 'KILLED' || run.info.status === 'FAILED') {
-    throw new ModelOpsError('INVALID_STATE', `run ${run.info.runName || o.runId} is ${run.info.status}: only the model of a run that finished can be registered`, { location: `runs:/${o.runId}` });
+    throw new ModelOpsError(
+      'INVALID_STATE',
+      `run ${run.info.runName || o.runId} is ${run.info.status}: only the model of a run that finished can be registered`,
+      { location: `runs:/${o.runId}` },
+    );
   }
   const mismatch = await registrationMismatch(stores, o.name, dir);
   if (mismatch && !o.force) throw new RegistrationMismatchError(o.name, o.runId, mismatch);

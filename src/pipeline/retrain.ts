@@ -36,5 +36,11 @@ export async function retrain(stores: PipelineStores, o: RetrainOptions): Promis
     ...(o.holdout ? { holdout: resolve(workspace, o.holdout) } : {}),
     ...(o.onDrift ? { onDrift: o.onDrift } : {}),
   });
-  return runPipeline(stores, spec, { actor: o.actor, workspace, ...(o.dryRun ? { dryRun: true } : {}), ...(o.signal ? { signal: o.signal } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+  return runPipeline(stores, spec, {
+    actor: o.actor,
+    workspace,
+    ...(o.dryRun ? { dryRun: true } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+  });
 }

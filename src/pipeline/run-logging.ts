@@ -38,7 +38,8 @@ export async function resolveExperiment(store: TrackingStore, name?: string): Pr
   if (name === undefined || name === '') return '0';
   const found = await store.getExperimentByName(name);
   if (found) {
-    if (found.lifecycleStage !== 'active') throw new ModelOpsError('INVALID_STATE', `experiment '${name}' is deleted; restore it or pick another name`, { location: name });
+    if (found.lifecycleStage !== 'active')
+      throw new ModelOpsError('INVALID_STATE', `experiment '${name}' is deleted; restore it or pick another name`, { location: name });
     return found.experimentId;
   }
   return store.createExperiment(name);
@@ -50,7 +51,13 @@ export async function resolveExperiment(store: TrackingStore, name?: string): Pr
  * source type, which top-level runs carry.
  */
 export function runTags(source: string, tags: readonly Tag[] = [], local = false): Tag[] {
-  return [{ key: TAG.source, value: source }, ...(local ? [{ key: TAG.sourceType, value: 'LOCAL' }] : []), { key: TAG.user, value: safeUser() }, ...tags, ...ownerTags()];
+  return [
+    { key: TAG.source, value: source },
+    ...(local ? [{ key: TAG.sourceType, value: 'LOCAL' }] : []),
+    { key: TAG.user, value: safeUser() },
+    ...tags,
+    ...ownerTags(),
+  ];
 }
 
 /** Logs params in as few transactions as MLflow's batch limits allow, each value cut to PARAM_VALUE_MAX. */
@@ -59,7 +66,10 @@ export function logRunParams(store: TrackingStore, runId: string, params: Record
 }
 
 /** The params of a model run (a training run, a tuning trial): the same keys, so either can be retrained from. */
-export function modelRunParams(ds: Dataset, settings: { cv: number; seed: number; weights: TrainParamsFile['weights']; members: MemberSpec[] }): Record<string, string> {
+export function modelRunParams(
+  ds: Dataset,
+  settings: { cv: number; seed: number; weights: TrainParamsFile['weights']; members: MemberSpec[] },
+): Record<string, string> {
   const weights = settings.weights ?? 'equal';
   return {
     target: ds.target.name,
@@ -76,7 +86,22 @@ export function modelRunParams(ds: Dataset, settings: { cv: number; seed: number
  * Logs the dataset as the run's input (MLflow's `mlflow.data.context` says what it was used for).
  * A training run also gets its schema and profile, which drift checks and the signature read.
  */
-export function logDatasetInput(store: TrackingStore, runId: string, ds: Dataset, context: 'training' | 'tuning', profileExtras?: Record<string, unknown>): Promise<void> {
+export function logDatasetInput(
+  store: TrackingStore,
+  runId: string,
+  ds: Dataset,
+  context: 'training' | 'tuning',
+  profileExtras?: Record<string, unknown>,
+): Promise<void> {
   const training = context === 'training' ? { schema: datasetSchemaJson(ds.schema), profile: JSON.stringify({ ...ds.profile, ...(profileExtras ?? {}) }) } : {};
-  return store.logInputs(runId, [{ name: ds.name, digest: ds.digest, sourceType: 'local', source: JSON.stringify({ uri: resolve(ds.source) }), ...training, tags: [{ key: 'mlflow.data.context', value: context }] }]);
+  return store.logInputs(runId, [
+    {
+      name: ds.name,
+      digest: ds.digest,
+      sourceType: 'local',
+      source: JSON.stringify({ uri: resolve(ds.source) }),
+      ...training,
+      tags: [{ key: 'mlflow.data.context', value: context }],
+    },
+  ]);
 }

@@ -49,5 +49,6 @@ async function checkArtifacts(stores: Stores, what: string, experimentName: stri
   const experiment = named ?? (await stores.tracking.getExperiment('0').catch(() => undefined));
   if (!experiment || !(stores.tracking instanceof RestTrackingStore)) return;
   const problem = await stores.tracking.artifactRootProblem(experiment.artifactLocation);
-  if (problem) refuse(`${what}: experiment '${experiment.name}' keeps its artifacts at ${experiment.artifactLocation}, ${problem}`, experiment.artifactLocation);
+  if (problem)
+    refuse(`${what}: experiment '${experiment.name}' keeps its artifacts at ${experiment.artifactLocation}, ${problem}`, experiment.artifactLocation);
 }

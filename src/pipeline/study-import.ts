@@ -68,15 +68,30 @@ function pickStudy(studies: OptunaStudy[], file: string, wanted: string | undefi
   if (wanted !== undefined) return studies[0]!; // readOptunaFile refused a missing name
   if (studies.length === 1) return studies[0]!;
   if (studies.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `${file}: the Optuna file has no studies`, { location: file });
-  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${file}: the file has ${studies.length} studies (${studies.map((s) => s.name).join(', ')}); choose one with --study <name>`, { location: file });
+  throw new ModelOpsError(
+    'INVALID_PARAMETER_VALUE',
+    `${file}: the file has ${studies.length} studies (${studies.map((s) => s.name).join(', ')}); choose one with --study <name>`,
+    { location: file },
+  );
 }
 
 /** Refuses what our Study cannot go on with: several objectives, a param whose range changed. */
 function checkImportable(study: OptunaStudy, where: string): void {
-  if (study.directions.length !== 1) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: a study of ${study.directions.length} objectives; ModelOps studies have one (the panel can still show it: ModelOps: Open Optuna Study File…)`, { location: where });
+  if (study.directions.length !== 1)
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `${where}: a study of ${study.directions.length} objectives; ModelOps studies have one (the panel can still show it: ModelOps: Open Optuna Study File…)`,
+      { location: where },
+    );
   const { space, conflicts } = studySpace(study);
-  if (conflicts.length) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: param(s) ${conflicts.join(', ')} changed distribution between trials; a ModelOps study has one search space`, { location: where });
-  if (Object.keys(space).length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: no trial has params, so there is no search space to go on with`, { location: where });
+  if (conflicts.length)
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `${where}: param(s) ${conflicts.join(', ')} changed distribution between trials; a ModelOps study has one search space`,
+      { location: where },
+    );
+  if (Object.keys(space).length === 0)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: no trial has params, so there is no search space to go on with`, { location: where });
 }
 
 /** The same names `modelops tune` can set: `<member>.<param>` of a member in use, `weights`, `engine`. */
@@ -85,10 +100,17 @@ function checkTunable(names: string[], members: MemberType[], where: string): vo
     const dot = name.indexOf('.');
     if (dot < 0) {
       if (name === 'weights' || name === 'engine') continue;
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: param '${name}' is not one modelops tune sets (<member>.<param>, weights or engine); import without --data to keep the study for viewing only`, { location: name });
+      throw new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `${where}: param '${name}' is not one modelops tune sets (<member>.<param>, weights or engine); import without --data to keep the study for viewing only`,
+        { location: name },
+      );
     }
     const member = name.slice(0, dot) as MemberType;
-    if (!members.includes(member)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: param '${name}' tunes ${member}, which is not among --models ${members.join(',')}`, { location: name });
+    if (!members.includes(member))
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${where}: param '${name}' tunes ${member}, which is not among --models ${members.join(',')}`, {
+        location: name,
+      });
     checkParamNames(member, [name.slice(dot + 1)], where);
   }
 }
@@ -100,7 +122,11 @@ function resumeSettings(r: ResumeWith, names: string[], where: string): { settin
   const ds = loadDataset(r.data, { target: r.target, task: r.task, delimiter: r.delimiter });
   const task = ds.target.task;
   const metric = r.metric ?? (task === 'classification' ? 'accuracy' : 'r2');
-  return { settings: { data: resolve(r.data), digest: ds.digest, target: r.target, cv: r.cv ?? 3, seed: r.seed ?? 42, models: members, base: {} }, metric, task };
+  return {
+    settings: { data: resolve(r.data), digest: ds.digest, target: r.target, cv: r.cv ?? 3, seed: r.seed ?? 42, models: members, base: {} },
+    metric,
+    task,
+  };
 }
 
 /**
@@ -120,12 +146,43 @@ async function copyTrial(store: TrackingStore, studies: StudyStore, record: Stud
     { key: 'modelops.trial', value: String(t.number) },
     { key: 'modelops.trial_state', value: t.state },
   ];
-  const run = await store.createRun({ experimentId: record.experimentId, runName: `${record.name}-trial-${t.number}`, parentRunId: record.runId, startTime: t.startTime, tags });
+  const run = await store.createRun({
+    experimentId: record.experimentId,
+    runName: `${record.name}-trial-${t.number}`,
+    parentRunId: record.runId,
+    startTime: t.startTime,
+    tags,
+  });
   const params: Param[] = Object.entries(t.params).map(([key, value]) => ({ key, value: value === null ? 'None' : String(value) }));
-  const metrics: Metric[] = t.value !== undefined && Number.isFinite(t.value) ? [{ key: record.metric, value: t.value, step: 0, timestamp: t.endTime ?? Date.now() }] : [];
+  const metrics: Metric[] =
+    t.value !== undefined && Number.isFinite(t.value) ? [{ key: record.metric, value: t.value, step: 0, timestamp: t.endTime ?? Date.now() }] : [];
   await store.logBatch(run.info.runId, { params, metrics });
   await store.updateRun(run.info.runId, { status: t.state === 'FAIL' ? 'FAILED' : 'FINISHED', endTime: t.endTime ?? t.startTime ?? Date.now() });
   await studies.saveTrial(record.name, { ...t, runId: run.info.runId });
+}
+
+/** Copies the trials and ends the study's run; returns how many trials of each state were copied. */
+async function copyTrials(
+  store: TrackingStore,
+  studies: StudyStore,
+  record: StudyRecord,
+  copied: FrozenTrial[],
+  onProgress: ((message: string) => void) | undefined,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  try {
+    for (const [i, t] of copied.entries()) {
+      await copyTrial(store, studies, record, t);
+      counts[t.state] = (counts[t.state] ?? 0) + 1;
+      if ((i + 1) % 100 === 0 && i + 1 < copied.length) onProgress?.(`copied ${i + 1} of ${copied.length} trials`);
+    }
+  } catch (e) {
+    // What was copied stays (each trial is whole); the study's run says the copy did not finish.
+    await store.updateRun(record.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+    throw e;
+  }
+  await store.updateRun(record.runId, { status: 'FINISHED', endTime: Date.now() });
+  return counts;
 }
 
 /**
@@ -136,12 +193,18 @@ async function copyTrial(store: TrackingStore, studies: StudyStore, record: Stud
  * is only read.
  */
 export async function importOptunaStudy(store: TrackingStore, studies: StudyStore, options: ImportOptions): Promise<ImportResult> {
-  const file = await readOptunaFile(options.file, { ...(options.study !== undefined ? { study: options.study } : {}), ...(options.engine ? { engine: options.engine } : {}) });
+  const file = await readOptunaFile(options.file, {
+    ...(options.study !== undefined ? { study: options.study } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+  });
   const source = pickStudy(file.studies, options.file, options.study);
   const where = `${options.file}: study '${source.name}'`;
   checkImportable(source, where);
   const name = options.as ?? source.name;
-  if (await studies.getStudy(name)) throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `a study named '${name}' is in the workspace already; import under another name with --as <name>`, { location: name });
+  if (await studies.getStudy(name))
+    throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `a study named '${name}' is in the workspace already; import under another name with --as <name>`, {
+      location: name,
+    });
   const space = studySpace(source).space;
   const direction = source.directions[0]!;
   const resume = options.resume ? resumeSettings(options.resume, Object.keys(space), where) : undefined;
@@ -160,24 +223,37 @@ export async function importOptunaStudy(store: TrackingStore, studies: StudyStor
     ...ownerTags(),
   ];
   const run = await store.createRun({ experimentId, runName: `tune-${name}`, tags });
-  const runParams = { study: name, metric, direction, sampler, pruner, ...(resume ? { cv: String(resume.settings.cv), seed: String(resume.settings.seed), models: (resume.settings.models as string[]).join(','), target: String(resume.settings.target) } : {}) };
+  const runParams = {
+    study: name,
+    metric,
+    direction,
+    sampler,
+    pruner,
+    ...(resume
+      ? {
+          cv: String(resume.settings.cv),
+          seed: String(resume.settings.seed),
+          models: (resume.settings.models as string[]).join(','),
+          target: String(resume.settings.target),
+        }
+      : {}),
+  };
   await store.logBatch(run.info.runId, { params: Object.entries(runParams).map(([key, value]) => ({ key, value })) });
-  const record: StudyRecord = { name, experimentId, direction, metric, sampler, pruner, space: JSON.stringify(space), settings: JSON.stringify({ ...(resume?.settings ?? VIEW_ONLY), importedFrom: origin }), runId: run.info.runId, createdTime: Date.now() };
+  const record: StudyRecord = {
+    name,
+    experimentId,
+    direction,
+    metric,
+    sampler,
+    pruner,
+    space: JSON.stringify(space),
+    settings: JSON.stringify({ ...(resume?.settings ?? VIEW_ONLY), importedFrom: origin }),
+    runId: run.info.runId,
+    createdTime: Date.now(),
+  };
   await studies.createStudy(record);
   const copied = source.trials.filter((t) => t.state !== 'WAITING').map((t) => stateOf(frozenTrial(t)));
-  const counts: Record<string, number> = {};
-  try {
-    for (const [i, t] of copied.entries()) {
-      await copyTrial(store, studies, record, t);
-      counts[t.state] = (counts[t.state] ?? 0) + 1;
-      if ((i + 1) % 100 === 0 && i + 1 < copied.length) options.onProgress?.(`copied ${i + 1} of ${copied.length} trials`);
-    }
-  } catch (e) {
-    // What was copied stays (each trial is whole); the study's run says the copy did not finish.
-    await store.updateRun(run.info.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
-    throw e;
-  }
-  await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() });
+  const counts = await copyTrials(store, studies, record, copied, options.onProgress);
   return {
     study: name,
     from: { file: origin.file, study: source.name, optunaVersion: origin.optunaVersion },

@@ -33,7 +33,10 @@ export async function syncRegistry(ctx: RegistryContext): Promise<void> {
 
 async function syncModel(ctx: RegistryContext, model: RegisteredModel): Promise<void> {
   const name = model.name;
-  const exists = await ctx.toRegistry.getRegisteredModel(name).then(() => true, () => false);
+  const exists = await ctx.toRegistry.getRegisteredModel(name).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     await ctx.toRegistry.createRegisteredModel(name, { tags: model.tags, description: model.description });
     ctx.counts.models++;
@@ -52,10 +55,17 @@ async function syncModel(ctx: RegistryContext, model: RegisteredModel): Promise<
       ctx.counts.versions++;
     }
     if (tv.version !== sv.version) {
-      throw new ModelOpsError('INVALID_STATE', `sync: '${name}' version ${sv.version} would be version ${tv.version} in the target, which has versions of its own: its history and reports could not name it; rename one of the models first`, { location: `models:/${name}` });
+      throw new ModelOpsError(
+        'INVALID_STATE',
+        `sync: '${name}' version ${sv.version} would be version ${tv.version} in the target, which has versions of its own: its history and reports could not name it; rename one of the models first`,
+        { location: `models:/${name}` },
+      );
     }
   }
-  const sourceHistory = { audit: await ctx.fromRegistry.getAuditTrail(name), reports: (await Promise.all(source.map((v) => ctx.fromRegistry.listValidationReports(name, v.version)))).flat() };
+  const sourceHistory = {
+    audit: await ctx.fromRegistry.getAuditTrail(name),
+    reports: (await Promise.all(source.map((v) => ctx.fromRegistry.listValidationReports(name, v.version)))).flat(),
+  };
   const added = await ctx.toRegistry.importHistory(name, sourceHistory);
   ctx.counts.audit += added.audit;
   ctx.counts.reports += added.reports;
@@ -72,23 +82,35 @@ async function copyVersion(ctx: RegistryContext, sv: ModelVersion): Promise<Mode
   const runId = sv.runId ? (ctx.runMap.get(sv.runId) ?? sv.runId) : undefined;
   // A runs:/ source follows its run; any other (a registered path) is kept as it is.
   const source = runId && sv.source.startsWith(`runs:/${sv.runId}/`) ? `runs:/${runId}/${sv.source.slice(`runs:/${sv.runId}/`.length)}` : sv.source;
-  const tags = [...sv.tags.filter((t) => !t.key.startsWith('modelops.report.') && t.key !== ORIGIN_VERSION_TAG), { key: ORIGIN_VERSION_TAG, value: sv.version }];
+  const tags = [
+    ...sv.tags.filter((t) => !t.key.startsWith('modelops.report.') && t.key !== ORIGIN_VERSION_TAG),
+    { key: ORIGIN_VERSION_TAG, value: sv.version },
+  ];
   ctx.onProgress?.(`copied ${sv.name} version ${sv.version}`);
   return ctx.toRegistry.createModelVersion({ name: sv.name, source, ...(runId ? { runId } : {}), tags, description: sv.description });
 }
 
-async function syncStageAndAliases(ctx: RegistryContext, sv: ModelVersion, reports: { reportId: string; version: string; passed: boolean; createdAt: number }[]): Promise<void> {
+async function syncStageAndAliases(
+  ctx: RegistryContext,
+  sv: ModelVersion,
+  reports: { reportId: string; version: string; passed: boolean; createdAt: number }[],
+): Promise<void> {
   const tv = await ctx.toRegistry.getModelVersion(sv.name, sv.version);
   if (tv.currentStage !== sv.currentStage) {
     // The move rests on the version's newest passing report (a guarded server asks for one), recorded as sync's.
     const report = reports.filter((r) => r.version === sv.version && r.passed).sort((a, b) => b.createdAt - a.createdAt)[0];
     const move = (stage: string): Promise<ModelVersion> =>
-      ctx.toRegistry.transitionModelVersionStage(sv.name, sv.version, stage, false, { actor: ctx.actor, comment: 'copied by modelops sync', ...(report ? { reportId: report.reportId } : {}) });
+      ctx.toRegistry.transitionModelVersionStage(sv.name, sv.version, stage, false, {
+        actor: ctx.actor,
+        comment: 'copied by modelops sync',
+        ...(report ? { reportId: report.reportId } : {}),
+      });
     // Production is reached through Staging, as the lifecycle (and a guarded server) has it.
     if (sv.currentStage === 'Production' && tv.currentStage !== 'Staging') await move('Staging');
     await move(sv.currentStage);
   }
   for (const alias of sv.aliases) {
-    if (!tv.aliases.includes(alias)) await ctx.toRegistry.setRegisteredModelAlias(sv.name, alias, sv.version, { actor: ctx.actor, comment: 'copied by modelops sync' });
+    if (!tv.aliases.includes(alias))
+      await ctx.toRegistry.setRegisteredModelAlias(sv.name, alias, sv.version, { actor: ctx.actor, comment: 'copied by modelops sync' });
   }
 }

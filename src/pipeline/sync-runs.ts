@@ -45,7 +45,9 @@ export function checkCancelled(signal: AbortSignal | undefined): void {
 }
 
 export async function allRuns(store: TrackingStore, experimentId: string): Promise<Run[]> {
-  return allPages((t) => store.searchRuns({ experimentIds: [experimentId], maxResults: 1000, orderBy: ['attributes.start_time ASC'], ...(t ? { pageToken: t } : {}) }));
+  return allPages((t) =>
+    store.searchRuns({ experimentIds: [experimentId], maxResults: 1000, orderBy: ['attributes.start_time ASC'], ...(t ? { pageToken: t } : {}) }),
+  );
 }
 
 /** Runs without a parent first (a child needs its parent's new id), then by start time. */
@@ -70,7 +72,10 @@ export async function syncExperiments(ctx: SyncContext): Promise<void> {
     checkCancelled(ctx.signal);
     let target = await ctx.to.tracking.getExperimentByName(exp.name);
     if (!target) {
-      const id = await ctx.to.tracking.createExperiment(exp.name, exp.tags.filter((t) => !t.key.startsWith('mlflow.')));
+      const id = await ctx.to.tracking.createExperiment(
+        exp.name,
+        exp.tags.filter((t) => !t.key.startsWith('mlflow.')),
+      );
       target = await ctx.to.tracking.getExperiment(id);
       ctx.counts.experiments++;
     }

@@ -20,7 +20,14 @@ export interface SyncOptions {
  */
 export async function syncStores(from: Stores, to: Stores, options: SyncOptions): Promise<SyncCounts> {
   const counts: SyncCounts = { experiments: 0, runs: 0, skipped: 0, artifacts: 0, models: 0, versions: 0, audit: 0, reports: 0 };
-  const ctx = { from, to, counts, runMap: new Map<string, string>(), ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+  const ctx = {
+    from,
+    to,
+    counts,
+    runMap: new Map<string, string>(),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
   await syncExperiments(ctx);
   await syncRegistry({ ...ctx, fromRegistry: from.registry, toRegistry: to.registry, actor: options.actor });
   return counts;

@@ -51,7 +51,10 @@ export function chooseBaselineMetric(labels: readonly string[] | undefined): Bas
       reason: `imbalanced target: '${major}' holds ${share(most, labels.length)} of the rows, so always predicting it scores that accuracy; ROC AUC is 0.5 for any constant guess`,
     };
   }
-  return { metric: 'accuracy', reason: `balanced target (the largest class, '${major}', holds ${share(most, labels.length)}): accuracy against always predicting it` };
+  return {
+    metric: 'accuracy',
+    reason: `balanced target (the largest class, '${major}', holds ${share(most, labels.length)}): accuracy against always predicting it`,
+  };
 }
 
 /** The baseline's metrics on one fold: the training rows' class frequencies (or mean) for every test row. */
@@ -64,12 +67,23 @@ export function baselineFoldMetrics(ds: Dataset, train: Int32Array, test: Int32A
     for (const i of train) prior[index.get(labels[i]!)!]! += 1 / train.length;
     const proba = new Float64Array(test.length * K);
     for (let j = 0; j < test.length; j++) for (let k = 0; k < K; k++) proba[j * K + k] = prior[k]!;
-    return { ...classificationMetrics(Int32Array.from(test, (i) => index.get(labels[i]!)!), proba, K) };
+    return {
+      ...classificationMetrics(
+        Int32Array.from(test, (i) => index.get(labels[i]!)!),
+        proba,
+        K,
+      ),
+    };
   }
   const values = ds.target.values as Float64Array;
   let mean = 0;
   for (const i of train) mean += values[i]! / train.length;
-  return { ...regressionMetrics(Float64Array.from(test, (i) => values[i]!), new Float64Array(test.length).fill(mean)) };
+  return {
+    ...regressionMetrics(
+      Float64Array.from(test, (i) => values[i]!),
+      new Float64Array(test.length).fill(mean),
+    ),
+  };
 }
 
 /** The model's mean metrics against the baseline's, on the chosen metric (and accuracy for classifiers). */
@@ -89,7 +103,9 @@ const fmt = (x: number): string => String(Number(x.toPrecision(4)));
 /** One sentence for a result message: `ROC AUC 0.687 beats the baseline's 0.5; accuracy 0.755 does not (0.767)`. */
 export function baselineSentence(c: BaselineComparison): string {
   const name = metricMeaning(c.metric).displayName;
-  const main = c.beats ? `${name} ${fmt(c.model)} beats the baseline's ${fmt(c.baseline)}` : `${name} ${fmt(c.model)} does not beat the baseline's ${fmt(c.baseline)}`;
+  const main = c.beats
+    ? `${name} ${fmt(c.model)} beats the baseline's ${fmt(c.baseline)}`
+    : `${name} ${fmt(c.model)} does not beat the baseline's ${fmt(c.baseline)}`;
   if (!c.accuracy || c.accuracy.beats) return `${main}.`;
   return `${main}; accuracy ${fmt(c.accuracy.model)} is below always predicting the majority class (${fmt(c.accuracy.baseline)}).`;
 }

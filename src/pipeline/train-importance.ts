@@ -18,7 +18,15 @@ export interface PermutationImportance {
  * once) on held-out rows: the drop of accuracy / R² when the column is shuffled, `repeats` times.
  * At most `maxRows` rows are used to bound the cost.
  */
-export function permutationImportanceOnRows(model: Ensemble, ds: Dataset, rows: Int32Array, classes: string[], seed: number, repeats = 3, maxRows = 500): PermutationImportance[] {
+export function permutationImportanceOnRows(
+  model: Ensemble,
+  ds: Dataset,
+  rows: Int32Array,
+  classes: string[],
+  seed: number,
+  repeats = 3,
+  maxRows = 500,
+): PermutationImportance[] {
   const rng = new Rng(seed);
   const pick = rng.shuffle(Array.from(rows)).slice(0, maxRows);
   const frame = takeRows(ds.frame, pick);
@@ -27,8 +35,16 @@ export function permutationImportanceOnRows(model: Ensemble, ds: Dataset, rows: 
   const values = ds.target.values;
   const score = (f: typeof frame): number => {
     const out = model.combine(model.transform(f));
-    if (labels) return classificationMetrics(Int32Array.from(pick, (i) => index.get(labels[i]) ?? 0), out, classes.length).accuracy;
-    return regressionMetrics(Float64Array.from(pick, (i) => (values as Float64Array)[i]), out).r2;
+    if (labels)
+      return classificationMetrics(
+        Int32Array.from(pick, (i) => index.get(labels[i]) ?? 0),
+        out,
+        classes.length,
+      ).accuracy;
+    return regressionMetrics(
+      Float64Array.from(pick, (i) => (values as Float64Array)[i]),
+      out,
+    ).r2;
   };
   const base = score(frame);
   return model.inputNames

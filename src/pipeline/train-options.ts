@@ -29,10 +29,13 @@ export function readParamsFile(path: string): TrainParamsFile {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: cannot read the params file (${(e as Error).message})`, { location: path, cause: e });
   }
   const v = parseJsonText(text, path);
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: expected a JSON object`, { location: path });
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: expected a JSON object`, { location: path });
   const known = new Set(['members', 'engine', 'weights', 'rf', 'knn', 'tree', 'dummy']);
   // `$schema` names the JSON Schema an editor checks the file with (schemas/modelops.params.schema.json).
-  for (const k of Object.keys(v)) if (k !== '$schema' && !known.has(k)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...known].join(', ')})`, { location: `${path}:${k}` });
+  for (const k of Object.keys(v))
+    if (k !== '$schema' && !known.has(k))
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...known].join(', ')})`, { location: `${path}:${k}` });
   return v as TrainParamsFile;
 }
 
@@ -48,10 +51,17 @@ export function resolveMembers(models: string | MemberType[] | undefined, file: 
 
 function specsOf(models: string | MemberType[] | undefined, file: TrainParamsFile): MemberSpec[] {
   if (file.members) return file.members.map((m) => ({ engine: file.engine, ...m }));
-  const list = typeof models === 'string' ? models.split(',').map((s) => s.trim()).filter(Boolean) : (models ?? ['rf', 'knn']);
+  const list =
+    typeof models === 'string'
+      ? models
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : (models ?? ['rf', 'knn']);
   if (list.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'models: give at least one member (rf, knn, tree, dummy)', { location: 'models' });
   return list.map((t) => {
-    if (!MEMBER_TYPES.includes(t as MemberType)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `models: unknown model '${t}' (use ${MEMBER_TYPES.join(', ')})`, { location: 'models' });
+    if (!MEMBER_TYPES.includes(t as MemberType))
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `models: unknown model '${t}' (use ${MEMBER_TYPES.join(', ')})`, { location: 'models' });
     const type = t as MemberType;
     const params = file[type];
     return { type, ...(file.engine ? { engine: file.engine } : {}), ...(params ? { params } : {}) };

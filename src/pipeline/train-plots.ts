@@ -51,18 +51,36 @@ export async function logPlots(store: TrackingStore, runId: string, p: PlotInput
       const pos = y.map((v) => v === k);
       const score = rows.map((i) => oof[i * K + k]);
       const c = rocCurve(pos, score);
-      return { label: classes[k], ...c, auc: classificationMetrics(Int32Array.from(pos, (p) => (p ? 1 : 0)), Float64Array.from(score.flatMap((s) => [1 - s, s])), 2).roc_auc };
+      return {
+        label: classes[k],
+        ...c,
+        auc: classificationMetrics(
+          Int32Array.from(pos, (p) => (p ? 1 : 0)),
+          Float64Array.from(score.flatMap((s) => [1 - s, s])),
+          2,
+        ).roc_auc,
+      };
     });
     svgs.push(['roc.svg', rocSvg(curves)]);
   } else {
-    svgs.push(['residuals.svg', residualsSvg(rows.map((i) => oof[i]), rows.map((i) => (ds.target.values as Float64Array)[i]), 'Residuals (out-of-fold)')]);
+    svgs.push([
+      'residuals.svg',
+      residualsSvg(
+        rows.map((i) => oof[i]),
+        rows.map((i) => (ds.target.values as Float64Array)[i]),
+        'Residuals (out-of-fold)',
+      ),
+    ]);
   }
   const imp = model.featureImportances();
   if (imp) svgs.push(['feature_importance.svg', importanceSvg(imp)]);
   // Permutation importance needs rows the model has not seen: the last fold's model on its test rows.
   if (lastFold) {
     const perm = permutationImportanceOnRows(lastFold.model, ds, lastFold.test, classes, seed);
-    svgs.push(['permutation_importance.svg', importanceSvg(perm, `Permutation importance (drop of ${task === 'classification' ? 'accuracy' : 'R²'}, held-out rows)`)]);
+    svgs.push([
+      'permutation_importance.svg',
+      importanceSvg(perm, `Permutation importance (drop of ${task === 'classification' ? 'accuracy' : 'R²'}, held-out rows)`),
+    ]);
     writeFileSync(join(work, 'feature_importance.json'), `${JSON.stringify({ impurity: imp ?? null, permutation: perm }, null, 2)}\n`);
     await store.logArtifact(runId, join(work, 'feature_importance.json'));
   }

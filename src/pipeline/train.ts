@@ -82,7 +82,9 @@ export interface TrainResult {
 
 function gitCommit(dir: string): string | undefined {
   try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim();
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+      .toString()
+      .trim();
     return /^[0-9a-f]{40}$/.test(out) ? out : undefined;
   } catch {
     return undefined;
@@ -96,18 +98,27 @@ function gitCommit(dir: string): string | undefined {
  * AbortSignal, no console output.
  */
 export async function train(store: TrackingStore, options: TrainOptions): Promise<TrainResult> {
-  const progress = (stage: TrainProgress['stage'], message: string, fraction: number): void => options.onProgress?.({ stage, message, fraction: Math.min(1, Math.max(0, fraction)) });
+  const progress = (stage: TrainProgress['stage'], message: string, fraction: number): void =>
+    options.onProgress?.({ stage, message, fraction: Math.min(1, Math.max(0, fraction)) });
   const seed = options.seed ?? 42;
   // Messages name the setting (`seed`, `cv`), as the CLI's flag and the training form's field do.
   if (!Number.isInteger(seed)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `seed must be an integer (got ${seed})`, { location: 'seed' });
   const cv = options.cv ?? 5;
-  if (!Number.isInteger(cv) || cv < 0 || cv > 100) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `cv (cross-validation folds) must be an integer from 0 to 100 (got ${cv})`, { location: 'cv' });
+  if (!Number.isInteger(cv) || cv < 0 || cv > 100)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `cv (cross-validation folds) must be an integer from 0 to 100 (got ${cv})`, { location: 'cv' });
   const paramsFile: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
   const members = resolveMembers(options.models, paramsFile, typeof options.params === 'string' ? options.params : undefined);
   const weights = paramsFile.weights ?? 'equal';
 
   progress('load', `loading ${options.data}`, 0);
-  const loadOptions: LoadOptions = { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter, decimal: options.decimal };
+  const loadOptions: LoadOptions = {
+    target: options.target,
+    task: options.task,
+    strict: options.strict,
+    exclude: options.exclude,
+    delimiter: options.delimiter,
+    decimal: options.decimal,
+  };
   // Loading precedes the run, so it reports a count within its own stage ("(40/100)") and no share of the whole.
   const ds = loadDataset(options.data, loadOptions, (f) => progress('load', `loading ${options.data} (${Math.round(f * 100)}/100)`, 0));
   // Everything that can be refused is refused before the run exists: no FAILED run for a wrong choice.
@@ -145,7 +156,11 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
     const cancelled = e instanceof ModelOpsError && e.code === 'CANCELLED';
     await store.updateRun(runId, { status: cancelled ? 'KILLED' : 'FAILED', endTime: Date.now() }).catch(() => undefined);
     // Say what became of the run: the editor and the CLI show this message as it is.
-    if (cancelled) throw new ModelOpsError('CANCELLED', `Training cancelled: run ${run.info.runName || runId} (${runId.slice(0, 8)}) is marked KILLED.`, { location: runId, cause: e });
+    if (cancelled)
+      throw new ModelOpsError('CANCELLED', `Training cancelled: run ${run.info.runName || runId} (${runId.slice(0, 8)}) is marked KILLED.`, {
+        location: runId,
+        cause: e,
+      });
     throw e;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -186,7 +201,16 @@ type Fit = (index: Int32Array, foldSeed: number, label: string, base: number, sp
 const FIT_WEIGHT = 0.85;
 
 /** Cross-validation (or one held-out split when cv < 2); the baseline is scored on the same folds; each fold's metrics logged at its step. */
-async function crossValidate(store: TrackingStore, runId: string, ds: Dataset, folds: Fold[], classes: string[], seed: number, fit: Fit, signal?: AbortSignal): Promise<CvOutcome> {
+async function crossValidate(
+  store: TrackingStore,
+  runId: string,
+  ds: Dataset,
+  folds: Fold[],
+  classes: string[],
+  seed: number,
+  fit: Fit,
+  signal?: AbortSignal,
+): Promise<CvOutcome> {
   const n = ds.frame.nRows;
   const V = ds.target.task === 'classification' ? classes.length : 1;
   const out: CvOutcome = { foldMetrics: [], baselineFolds: [], oof: new Float64Array(n * V), tested: new Uint8Array(n) };
@@ -221,7 +245,15 @@ async function logModel(store: TrackingStore, runId: string, ds: Dataset, model:
     tags: [
       {
         key: TAG.loggedModels,
-        value: JSON.stringify([{ run_id: runId, artifact_path: 'model', utc_time_created: info.utcTimeCreated, flavors: { [FLAVOR]: { format: 'modelops.ensemble/1' }, [PYFUNC_FLAVOR]: pyfuncFlavor(DATA_FILE) }, model_uuid: info.modelUuid }]),
+        value: JSON.stringify([
+          {
+            run_id: runId,
+            artifact_path: 'model',
+            utc_time_created: info.utcTimeCreated,
+            flavors: { [FLAVOR]: { format: 'modelops.ensemble/1' }, [PYFUNC_FLAVOR]: pyfuncFlavor(DATA_FILE) },
+            model_uuid: info.modelUuid,
+          },
+        ]),
       },
     ],
   });
@@ -245,7 +277,8 @@ async function trainInRun(
   await logDatasetInput(store, runId, ds, 'training', options.profileExtras);
 
   const settings: FitSettings = { members, weights, threads: options.threads, signal: options.signal };
-  const fit: Fit = (index, foldSeed, label, base, span) => fitOnRows(ds, index, foldSeed, settings, (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f));
+  const fit: Fit = (index, foldSeed, label, base, span) =>
+    fitOnRows(ds, index, foldSeed, settings, (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f));
   const cvOut = await crossValidate(store, runId, ds, folds, classes, seed, fit, options.signal);
   const metrics = meanMetrics(cvOut.foldMetrics);
   const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(cvOut.baselineFolds)).filter(([k]) => !k.endsWith('_std')));
@@ -261,7 +294,12 @@ async function trainInRun(
   await logModel(store, runId, ds, model, work);
   await logPlots(store, runId, { ds, classes, seed, oof: cvOut.oof, tested: cvOut.tested, model, lastFold: cvOut.lastFold }, work);
   const now = Date.now();
-  const list = [...Object.entries(metrics), ...Object.entries(baselineMetrics).map(([k, v]) => [`${BASELINE_PREFIX}${k}`, v] as const)].map(([key, value]) => ({ key, value, step: 0, timestamp: now }));
+  const list = [...Object.entries(metrics), ...Object.entries(baselineMetrics).map(([k, v]) => [`${BASELINE_PREFIX}${k}`, v] as const)].map(([key, value]) => ({
+    key,
+    value,
+    step: 0,
+    timestamp: now,
+  }));
   const baselineTags = [
     { key: BASELINE_TAG.metric, value: choice.metric },
     { key: BASELINE_TAG.reason, value: choice.reason },

@@ -31,7 +31,8 @@ export function readSpace(space: string | Record<string, unknown> | undefined, m
   if (space === undefined) {
     const out: SearchSpace = {};
     for (const m of members) Object.assign(out, DEFAULT_SPACE[m] ?? {});
-    if (Object.keys(out).length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `no default search space for ${members.join(', ')}; give --space <file.json>`, { location: 'space' });
+    if (Object.keys(out).length === 0)
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `no default search space for ${members.join(', ')}; give --space <file.json>`, { location: 'space' });
     return parseSearchSpace(out, 'default search space');
   }
   if (typeof space !== 'string') return parseSearchSpace(space, 'search space');
@@ -52,12 +53,19 @@ export function applyParams(base: TrainParamsFile, params: Record<string, ParamV
     if (dot < 0) {
       if (name === 'weights') out.weights = value as TrainParamsFile['weights'];
       else if (name === 'engine') out.engine = value as TrainParamsFile['engine'];
-      else throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: unknown parameter '${name}' (use <member>.<param>, weights or engine)`, { location: name });
+      else
+        throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: unknown parameter '${name}' (use <member>.<param>, weights or engine)`, {
+          location: name,
+        });
       continue;
     }
     const member = name.slice(0, dot);
-    if (member !== 'rf' && member !== 'knn' && member !== 'tree') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: '${name}' names no tunable member (rf, knn, tree)`, { location: name });
-    if (!members.includes(member)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: '${name}' tunes ${member}, which is not among --models ${members.join(',')}`, { location: name });
+    if (member !== 'rf' && member !== 'knn' && member !== 'tree')
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: '${name}' names no tunable member (rf, knn, tree)`, { location: name });
+    if (!members.includes(member))
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `search space: '${name}' tunes ${member}, which is not among --models ${members.join(',')}`, {
+        location: name,
+      });
     checkParamNames(member, [name.slice(dot + 1)], source, base.engine);
     out[member]![name.slice(dot + 1)] = value;
   }

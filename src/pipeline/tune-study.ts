@@ -44,7 +44,12 @@ export interface OpenedStudy {
 }
 
 /** The study of that name, continued (its settings must match) or created with its parent run. */
-export async function openStudy(store: TrackingStore, studies: StudyStore, existing: { study: StudyRecord; trials: FrozenTrial[] } | undefined, req: StudyRequest): Promise<OpenedStudy> {
+export async function openStudy(
+  store: TrackingStore,
+  studies: StudyStore,
+  existing: { study: StudyRecord; trials: FrozenTrial[] } | undefined,
+  req: StudyRequest,
+): Promise<OpenedStudy> {
   if (existing) return { record: existing.study, space: await resumeStudy(store, existing.study, req), earlier: existing.trials };
   const space = readSpace(req.space, req.settings.models);
   checkSpaceNames(req.settings.base, space, req.settings.models, req.space); // names checked before any run exists
@@ -68,12 +73,21 @@ async function resumeStudy(store: TrackingStore, record: StudyRecord, req: Study
     ['models', was.models.join(','), settings.models.join(',')],
   ].find(([, a, b]) => String(a) !== String(b));
   if (clash) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `study '${name}' was run with ${clash[0]} ${String(clash[1])}, not ${String(clash[2])}; use another --study name to start a new study`, { location: name });
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `study '${name}' was run with ${clash[0]} ${String(clash[1])}, not ${String(clash[2])}; use another --study name to start a new study`,
+      { location: name },
+    );
   }
   if (JSON.stringify(stored) !== JSON.stringify(space)) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `study '${name}' was run with a different search space (see modelops studies show ${name} --json); use another --study name to start a new study`, { location: name });
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `study '${name}' was run with a different search space (see modelops studies show ${name} --json); use another --study name to start a new study`,
+      { location: name },
+    );
   }
-  if (was.digest !== settings.digest) req.say(`note: ${settings.data} changed since the study started (digest ${was.digest} → ${settings.digest}); earlier trials scored the old data`);
+  if (was.digest !== settings.digest)
+    req.say(`note: ${settings.data} changed since the study started (digest ${was.digest} → ${settings.digest}); earlier trials scored the old data`);
   await store.updateRun(record.runId, { status: 'RUNNING' });
   // This process owns the study run now (a run the last owner left was ended FAILED on open).
   await store.logBatch(record.runId, { tags: ownerTags() });
@@ -92,7 +106,17 @@ async function createStudy(store: TrackingStore, studies: StudyStore, req: Study
     true,
   );
   const run = await store.createRun({ experimentId, runName: `tune-${name}`, tags });
-  const params = { study: name, metric: req.metric, direction: req.direction, sampler: req.sampler, pruner: req.pruner, cv: String(settings.cv), seed: String(settings.seed), models: settings.models.join(','), target: settings.target };
+  const params = {
+    study: name,
+    metric: req.metric,
+    direction: req.direction,
+    sampler: req.sampler,
+    pruner: req.pruner,
+    cv: String(settings.cv),
+    seed: String(settings.seed),
+    models: settings.models.join(','),
+    target: settings.target,
+  };
   await logRunParams(store, run.info.runId, params);
   await logDatasetInput(store, run.info.runId, ds, 'tuning');
   const record: StudyRecord = {

@@ -41,7 +41,12 @@ export function trialListener(scope: TrialScope): StudyListener {
     ]);
   return {
     trialStarted: async (t) => {
-      const run = await store.createRun({ experimentId: record.experimentId, runName: `${record.name}-trial-${t.number}`, parentRunId: record.runId, tags: tags(t) });
+      const run = await store.createRun({
+        experimentId: record.experimentId,
+        runName: `${record.name}-trial-${t.number}`,
+        parentRunId: record.runId,
+        tags: tags(t),
+      });
       t.runId = run.info.runId;
       scope.runIds.set(t.number, run.info.runId);
       await studies.saveTrial(record.name, t);
@@ -52,7 +57,11 @@ export function trialListener(scope: TrialScope): StudyListener {
     trialFinished: async (t, best) => {
       const batches = [];
       if (t.runId) batches.push({ runId: t.runId, batch: { tags: [{ key: 'modelops.trial_state', value: t.state }] } });
-      if (best) batches.push({ runId: record.runId, batch: { metrics: [{ key: `best_${record.metric}`, value: best.value!, step: t.number, timestamp: Date.now() }] } });
+      if (best)
+        batches.push({
+          runId: record.runId,
+          batch: { metrics: [{ key: `best_${record.metric}`, value: best.value!, step: t.number, timestamp: Date.now() }] },
+        });
       if (batches.length) await store.logBatchMany(batches);
       if (t.runId) await store.updateRun(t.runId, { status: t.state === 'FAIL' ? 'FAILED' : 'FINISHED', endTime: t.endTime ?? Date.now() });
       await studies.saveTrial(record.name, t);
@@ -78,7 +87,8 @@ export function trialObjective(scope: TrialScope): (trial: TrialContext) => Prom
     await logRunParams(store, runId, modelRunParams(ds, { cv: settings.cv, seed: settings.seed, weights, members }));
     const foldMetrics: { metrics: Record<string, number>; time: number }[] = [];
     // The fold metrics are logged once, with the means (or, for a pruned trial, as far as it got).
-    const foldList = (): Metric[] => foldMetrics.flatMap((m, f) => Object.entries(m.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: m.time })));
+    const foldList = (): Metric[] =>
+      foldMetrics.flatMap((m, f) => Object.entries(m.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: m.time })));
     for (let f = 0; f < folds.length; f++) {
       checkCancelled(scope.signal, 'tuning');
       const model = await fitOnRows(ds, folds[f].train, childSeed(settings.seed, f + 1), { members, weights, threads: scope.threads, signal: scope.signal });

@@ -94,16 +94,21 @@ export const TASK_METRICS: Record<Task, { ensemble: readonly string[]; member: s
 function checkMetric(metric: string, task: Task, members: MemberType[], data: string): void {
   const m = TASK_METRICS[task];
   const known = [...m.ensemble, ...members.map((t) => `${t}_${m.member}`)];
-  if (!known.includes(metric)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--metric: '${metric}' is not a metric of a ${task} on ${data} (use ${known.join(', ')})`, { location: 'metric' });
+  if (!known.includes(metric))
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--metric: '${metric}' is not a metric of a ${task} on ${data} (use ${known.join(', ')})`, {
+      location: 'metric',
+    });
 }
 
 function checkCounts(options: TuneOptions): { seed: number; nTrials: number; cv: number } {
   const seed = options.seed ?? 42;
   if (!Number.isInteger(seed)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--seed must be an integer (got ${seed})`, { location: 'seed' });
   const nTrials = options.trials ?? 20;
-  if (!Number.isInteger(nTrials) || nTrials < 1) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--trials must be an integer ≥ 1 (got ${nTrials})`, { location: 'trials' });
+  if (!Number.isInteger(nTrials) || nTrials < 1)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--trials must be an integer ≥ 1 (got ${nTrials})`, { location: 'trials' });
   const cv = options.cv ?? 3;
-  if (!Number.isInteger(cv) || cv < 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--cv must be a non-negative integer (got ${cv})`, { location: 'cv' });
+  if (!Number.isInteger(cv) || cv < 0)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--cv must be a non-negative integer (got ${cv})`, { location: 'cv' });
   return { seed, nTrials, cv };
 }
 
@@ -122,7 +127,13 @@ function prepare(options: TuneOptions, say: (m: string) => void): Session {
   const base: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
   const members = resolveMembers(options.models, {}).map((m) => m.type);
   say(`loading ${options.data}`);
-  const ds = loadDataset(options.data, { target: options.target, task: options.task, strict: options.strict, exclude: options.exclude, delimiter: options.delimiter });
+  const ds = loadDataset(options.data, {
+    target: options.target,
+    task: options.task,
+    strict: options.strict,
+    exclude: options.exclude,
+    delimiter: options.delimiter,
+  });
   checkCancelled(options.signal, 'tuning');
   const metric = options.metric ?? (ds.target.task === 'classification' ? 'accuracy' : 'r2');
   checkMetric(metric, ds.target.task, members, ds.name);
@@ -151,10 +162,19 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const context = { seed: s.settings.seed, study: s.name };
   const sampler = createSampler(samplerName, context, from(options.sampler, 'sampler'));
   const pruner = createPruner(prunerName, context, from(options.pruner, 'pruner'));
-  const opened = await openStudy(store, studies, existing, { ...s, experiment: options.experiment, sampler: samplerName, pruner: prunerName, space: options.space, say });
+  const opened = await openStudy(store, studies, existing, {
+    ...s,
+    experiment: options.experiment,
+    sampler: samplerName,
+    pruner: prunerName,
+    space: options.space,
+    say,
+  });
   const study = new Study({ name: s.name, direction: s.direction, space: opened.space, sampler, pruner, trials: opened.earlier });
   await failInterrupted(store, studies, study, opened.earlier ?? []);
-  say(`study '${s.name}': ${existing ? `resuming after ${existing.trials.length} trial(s)` : 'new'}; ${samplerName} sampler, ${prunerName} pruner, ${s.metric} (${s.direction})`);
+  say(
+    `study '${s.name}': ${existing ? `resuming after ${existing.trials.length} trial(s)` : 'new'}; ${samplerName} sampler, ${prunerName} pruner, ${s.metric} (${s.direction})`,
+  );
   const work = mkdtempSync(join(tmpdir(), 'modelops-tune-'));
   try {
     const scope: TrialScope = {
@@ -186,7 +206,14 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
 }
 
 /** `--train-best`: the best params as a full training run with a model, nested under the study's run. */
-async function trainBest(store: TrackingStore, record: OpenedStudy['record'], settings: TuneSettings, best: FrozenTrial, options: TuneOptions, say: (m: string) => void): Promise<TuneResult['bestRun']> {
+async function trainBest(
+  store: TrackingStore,
+  record: OpenedStudy['record'],
+  settings: TuneSettings,
+  best: FrozenTrial,
+  options: TuneOptions,
+  say: (m: string) => void,
+): Promise<TuneResult['bestRun']> {
   say(`training the best params (trial ${best.number}) as a full run`);
   const r = await train(store, {
     data: options.data,

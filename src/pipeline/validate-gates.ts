@@ -81,7 +81,16 @@ function heldOutBaseline(m: ScoringModel, data: HeldOut): { metrics: Record<stri
   for (const l of labels) prior[index.get(l)!]! += 1 / labels.length;
   const proba = new Float64Array(labels.length * K);
   for (let j = 0; j < labels.length; j++) proba.set(prior, j * K);
-  return { metrics: { ...classificationMetrics(Int32Array.from(labels, (l) => index.get(l)!), proba, K) }, labels };
+  return {
+    metrics: {
+      ...classificationMetrics(
+        Int32Array.from(labels, (l) => index.get(l)!),
+        proba,
+        K,
+      ),
+    },
+    labels,
+  };
 }
 
 /** The held-out rows checked against the candidate: the target is there, the inputs fit, which labels it never saw. */
@@ -112,7 +121,12 @@ function measureHeldOut(input: GateInputs, data: HeldOut): Measured {
   if (fit.issues.length > 0) return out;
   out.metrics = heldOutMetrics(candidate, data);
   const { metrics, labels } = heldOutBaseline(candidate, data);
-  const metric = candidate.model.task === 'regression' ? chooseBaselineMetric(undefined).metric : labels && labels.length > 0 ? chooseBaselineMetric(labels).metric : undefined;
+  const metric =
+    candidate.model.task === 'regression'
+      ? chooseBaselineMetric(undefined).metric
+      : labels && labels.length > 0
+        ? chooseBaselineMetric(labels).metric
+        : undefined;
   out.noSkill = { metrics, source: 'held-out data', ...(metric ? { metric } : {}) };
   if (baseline) {
     try {
@@ -128,7 +142,11 @@ function measureHeldOut(input: GateInputs, data: HeldOut): Measured {
 function measureRunMetrics(input: GateInputs): Measured {
   const logged = input.runMetrics?.candidate ?? {};
   const productionMetrics = input.baseline ? (input.runMetrics?.baseline ?? {}) : undefined;
-  const out: Measured = { source: 'run metrics', metrics: Object.fromEntries(Object.entries(logged).filter(([k]) => !k.startsWith(BASELINE_PREFIX))), productionMetrics };
+  const out: Measured = {
+    source: 'run metrics',
+    metrics: Object.fromEntries(Object.entries(logged).filter(([k]) => !k.startsWith(BASELINE_PREFIX))),
+    productionMetrics,
+  };
   const noSkill = Object.entries(logged).filter(([k]) => k.startsWith(BASELINE_PREFIX));
   if (noSkill.length > 0) out.noSkill = { metrics: Object.fromEntries(noSkill.map(([k, v]) => [k.slice(BASELINE_PREFIX.length), v])), source: 'run metrics' };
   return out;

@@ -58,7 +58,9 @@ export async function versionToValidate(stores: Stores, name: string, version?: 
   const versions = (await stores.registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'] })).items;
   if (versions.length === 0) {
     await stores.registry.getRegisteredModel(name);
-    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `'${name}' has no versions yet; register one with modelops register --run <id> --name ${name}`, { location: name });
+    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `'${name}' has no versions yet; register one with modelops register --run <id> --name ${name}`, {
+      location: name,
+    });
   }
   for (const v of versions) {
     if (v.currentStage !== 'None') continue;
@@ -95,7 +97,29 @@ export async function validateModelVersion(stores: Stores, options: ValidateOpti
   }
 }
 
-async function runValidation(stores: Stores, options: ValidateOptions, version: ModelVersion, gates: ReturnType<typeof gatesFor>, workspace: string): Promise<ValidateResult> {
+/** Without held-out data the gates judge the metrics the candidate's and Production's training runs logged. */
+async function trainingMetrics(
+  stores: Stores,
+  version: ModelVersion,
+  production: ModelVersion | undefined,
+): Promise<{ candidate: Record<string, number>; baseline?: Record<string, number> }> {
+  const metricsOf = async (runId: string): Promise<Record<string, number>> => {
+    const run = await stores.tracking.getRun(runId);
+    return Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value]));
+  };
+  return {
+    candidate: version.runId ? await metricsOf(version.runId) : {},
+    ...(production?.runId ? { baseline: await metricsOf(production.runId) } : {}),
+  };
+}
+
+async function runValidation(
+  stores: Stores,
+  options: ValidateOptions,
+  version: ModelVersion,
+  gates: ReturnType<typeof gatesFor>,
+  workspace: string,
+): Promise<ValidateResult> {
   const progress = options.onProgress ?? (() => undefined);
   const cancelled = (): void => {
     if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'validation was cancelled');
@@ -119,19 +143,11 @@ async function runValidation(stores: Stores, options: ValidateOptions, version: 
     progress(`reading held-out data ${path}`);
     data = { path, table: readCsvFile(path), target: gates.target ?? candidate.model.target };
   }
-  let runMetrics: { candidate: Record<string, number>; baseline?: Record<string, number> } | undefined;
-  if (!data) {
-    const metricsOf = async (runId: string): Promise<Record<string, number>> => {
-      const run = await stores.tracking.getRun(runId);
-      return Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value]));
-    };
-    runMetrics = {
-      candidate: version.runId ? await metricsOf(version.runId) : {},
-      ...(production?.runId ? { baseline: await metricsOf(production.runId) } : {}),
-    };
-  }
+  const runMetrics = data ? undefined : await trainingMetrics(stores, version, production);
   // The metric the training chose for its baseline comparison (ROC AUC for an imbalanced target, …).
-  const baselineMetric = version.runId ? (await stores.tracking.getRun(version.runId).catch(() => undefined))?.data.tags.find((t) => t.key === BASELINE_TAG.metric)?.value : undefined;
+  const baselineMetric = version.runId
+    ? (await stores.tracking.getRun(version.runId).catch(() => undefined))?.data.tags.find((t) => t.key === BASELINE_TAG.metric)?.value
+    : undefined;
   cancelled();
   progress('running the gates');
   const example = data ? undefined : inputExample(dir);

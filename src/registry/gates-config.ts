@@ -35,9 +35,10 @@ export interface GatesFile {
 
 export const DEFAULT_GATES_PATH = '.modelops/gates.json';
 
-
 /** The gates with no file at all: each field's own default (a field without one is optional in GateSpec). */
-export const BUILTIN_GATES = Object.fromEntries(GATE_FIELDS.filter(([, f]) => f.default !== undefined).map(([k, f]) => [k, f.default])) as Partial<GateSpec> as GateSpec;
+export const BUILTIN_GATES = Object.fromEntries(
+  GATE_FIELDS.filter(([, f]) => f.default !== undefined).map(([k, f]) => [k, f.default]),
+) as Partial<GateSpec> as GateSpec;
 
 /** Reads and schema-checks the gates file; a missing file means the built-in gates. */
 export function loadGatesFile(path: string): GatesFile {

@@ -19,7 +19,8 @@ export const GATE_SPEC_SCHEMA: JsonSchema = {
 export const GATES_FILE_SCHEMA: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'ModelOps validation gates',
-  description: 'The gates a registered model version must pass to reach Staging (`modelops validate`, "ModelOps: Validate Version"): `default` for every model, `models` per registered model name, each entry merged field by field over `default`.',
+  description:
+    'The gates a registered model version must pass to reach Staging (`modelops validate`, "ModelOps: Validate Version"): `default` for every model, `models` per registered model name, each entry merged field by field over `default`.',
   type: 'object',
   additionalProperties: false,
   properties: {

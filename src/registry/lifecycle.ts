@@ -76,10 +76,7 @@ export function checkTransition(req: TransitionRequest): TransitionRule {
     }
   }
   if (req.via === 'approval' && req.approved !== true) {
-    refuse(
-      `promoting ${v} to Production needs an explicit approval: add --approve --comment "<why>" ` +
-        '(in the editor: confirm the promotion)',
-    );
+    refuse(`promoting ${v} to Production needs an explicit approval: add --approve --comment "<why>" ` + '(in the editor: confirm the promotion)');
   }
   if (rule!.needsComment && (req.comment === undefined || req.comment.trim() === '')) {
     refuse(`approving ${v} for Production needs a comment for the audit trail: add --comment "<why>"`);
@@ -130,11 +127,9 @@ export function stageAfterValidation(from: Stage, passed: boolean): Stage {
 export function checkReject(name: string, version: string, from: Stage, comment: string | undefined): void {
   const location = `models:/${name}/${version}`;
   if (from !== 'Staging') {
-    throw new ModelOpsError(
-      'INVALID_STATE',
-      `version ${version} of '${name}' is in ${from}; only a Staging version under review can be rejected`,
-      { location },
-    );
+    throw new ModelOpsError('INVALID_STATE', `version ${version} of '${name}' is in ${from}; only a Staging version under review can be rejected`, {
+      location,
+    });
   }
   if (comment === undefined || comment.trim() === '') {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `rejecting version ${version} of '${name}' needs a comment: add --comment "<why>"`, {

@@ -50,8 +50,24 @@ type Comparison = 'min_absolute_change' | 'min_relative_change';
 function withoutBaseline(metric: string, check: Comparison, amount: number, candidate: number, noProduction: boolean): MetricCheck {
   const expected = `${check.replace(/_/g, ' ')} ${fmt(amount)} over Production`;
   return noProduction
-    ? { metric, check, expected, actual: candidate, baseline: null, outcome: 'skipped', message: `no Production version to compare ${metric} with; comparison skipped` }
-    : { metric, check, expected, actual: candidate, baseline: null, outcome: 'fail', message: `model comparison failed: metric ${metric} was missing from the evaluation result of the baseline model` };
+    ? {
+        metric,
+        check,
+        expected,
+        actual: candidate,
+        baseline: null,
+        outcome: 'skipped',
+        message: `no Production version to compare ${metric} with; comparison skipped`,
+      }
+    : {
+        metric,
+        check,
+        expected,
+        actual: candidate,
+        baseline: null,
+        outcome: 'fail',
+        message: `model comparison failed: metric ${metric} was missing from the evaluation result of the baseline model`,
+      };
 }
 
 /** MLflow's absolute or relative change rule against the Production value, and the bound it implies in words. */
@@ -78,12 +94,7 @@ function comparison(check: Comparison, amount: number, candidate: number, baseli
  * metric is missing; here `baseline === undefined` means there is no baseline model at all (the first
  * version of a model), and the comparisons are reported as skipped.
  */
-export function evaluateMetric(
-  metric: string,
-  t: MetricThreshold,
-  candidate: number | undefined,
-  baseline: number | null | undefined,
-): MetricCheck[] {
+export function evaluateMetric(metric: string, t: MetricThreshold, candidate: number | undefined, baseline: number | null | undefined): MetricCheck[] {
   const ge = t.greater_is_better;
   const op = ge ? '>=' : '<=';
   const better = (a: number, b: number): boolean => (ge ? a >= b : a <= b);

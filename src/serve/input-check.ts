@@ -78,7 +78,9 @@ export function checkCsvInput(text: string, inputs: readonly InputColumn[]): Fra
     table = parseCsv(text, 'request body');
   } catch (e) {
     const why = e instanceof ModelOpsError ? ` (${e.message})` : '';
-    throw badRequest(`Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas DataFrame produced using the \`pandas.DataFrame.to_csv()\` method.${why}`);
+    throw badRequest(
+      `Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas DataFrame produced using the \`pandas.DataFrame.to_csv()\` method.${why}`,
+    );
   }
   const missing = missingInputs(
     inputs,

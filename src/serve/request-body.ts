@@ -51,7 +51,10 @@ function fromRows(rows: unknown[], names: string[] | undefined, what: string): I
   const columns: Record<string, JsonCell[]> = Object.fromEntries(cols.map((n) => [n, new Array<JsonCell>(rows.length)]));
   rows.forEach((row, r) => {
     const cells = Array.isArray(row) ? row : [row];
-    if (cells.length !== width) throw invalidInput(`Provided ${what} field is not a valid dataframe representation. Error: '${width} columns passed, passed data had ${cells.length} columns' (row ${r}).`);
+    if (cells.length !== width)
+      throw invalidInput(
+        `Provided ${what} field is not a valid dataframe representation. Error: '${width} columns passed, passed data had ${cells.length} columns' (row ${r}).`,
+      );
     cols.forEach((n, c) => (columns[n]![r] = cells[c] as JsonCell));
   });
   return { names: cols, columns, nRows: rows.length };
@@ -61,9 +64,12 @@ function fromSplit(v: unknown): InputColumns {
   if (!isObject(v)) throw invalidInput(`Dataframe split format must be a dictionary. Got ${Array.isArray(v) ? 'list' : `type ${typeof v}`}.`);
   const keys = Object.keys(v);
   if (!('data' in v) || keys.some((k) => !['columns', 'data', 'index'].includes(k))) {
-    throw invalidInput(`Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {${keys.map((k) => `'${k}'`).join(', ')}}.'`);
+    throw invalidInput(
+      `Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {${keys.map((k) => `'${k}'`).join(', ')}}.'`,
+    );
   }
-  if (!Array.isArray(v.data)) throw invalidInput("Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: 'data must be a list'");
+  if (!Array.isArray(v.data))
+    throw invalidInput("Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: 'data must be a list'");
   if (v.columns !== undefined && (!Array.isArray(v.columns) || !v.columns.every((c) => typeof c === 'string'))) {
     throw invalidInput("Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: 'columns must be a list of names'");
   }
@@ -76,7 +82,10 @@ function fromInputs(v: unknown): InputColumns {
   const names = Object.keys(v);
   const lists = names.map((n) => (Array.isArray(v[n]) ? (v[n] as JsonCell[]) : [v[n] as JsonCell]));
   const nRows = lists[0]?.length ?? 0;
-  if (lists.some((l) => l.length !== nRows)) throw badRequest(`Failed to parse data as TF serving input. All columns of 'inputs' must have the same length (got ${lists.map((l) => l.length).join(', ')}).`);
+  if (lists.some((l) => l.length !== nRows))
+    throw badRequest(
+      `Failed to parse data as TF serving input. All columns of 'inputs' must have the same length (got ${lists.map((l) => l.length).join(', ')}).`,
+    );
   return { names, columns: Object.fromEntries(names.map((n, i) => [n, lists[i]!])), nRows };
 }
 
@@ -93,20 +102,25 @@ export function parseJsonRequest(text: string): ScoringRequest {
     doc = JSON.parse(text);
   } catch (e) {
     const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-    throw badRequest(`Failed to parse input from JSON. Ensure that input is a valid JSON formatted string. Error: '${(e as Error).message}'. Input: \n${shown}\n`);
+    throw badRequest(
+      `Failed to parse input from JSON. Ensure that input is a valid JSON formatted string. Error: '${(e as Error).message}'. Input: \n${shown}\n`,
+    );
   }
   if (Array.isArray(doc)) throw badRequest(`${REQUIRED_INPUT_FORMAT}. Received a list. ${SCORING_PROTOCOL_CHANGE_INFO}`);
   if (!isObject(doc)) throw badRequest(`${REQUIRED_INPUT_FORMAT}. Received unexpected input type '${doc === null ? 'null' : typeof doc}'.`);
   const { params, ...data } = doc;
-  if (params !== undefined && params !== null && !isObject(params)) throw badRequest(`'params' must be a JSON object (e.g. {"predict_proba": true}), got ${JSON.stringify(params)}`);
+  if (params !== undefined && params !== null && !isObject(params))
+    throw badRequest(`'params' must be a JSON object (e.g. {"predict_proba": true}), got ${JSON.stringify(params)}`);
   const formats = Object.keys(data).filter((k) => (SUPPORTED_FORMATS as readonly string[]).includes(k));
-  if (formats.length !== 1) throw badRequest(`${REQUIRED_INPUT_FORMAT}. Received dictionary with input fields: ${pyList(Object.keys(data))}. ${SCORING_PROTOCOL_CHANGE_INFO}`);
+  if (formats.length !== 1)
+    throw badRequest(`${REQUIRED_INPUT_FORMAT}. Received dictionary with input fields: ${pyList(Object.keys(data))}. ${SCORING_PROTOCOL_CHANGE_INFO}`);
   const format = formats[0]!;
   const value = data[format];
   let input: InputColumns;
   if (format === 'dataframe_split') input = fromSplit(value);
   else if (format === 'dataframe_records') {
-    if (!Array.isArray(value)) throw invalidInput(`Dataframe records format must be a list of records. Got ${isObject(value) ? 'dictionary' : `type ${typeof value}`}.`);
+    if (!Array.isArray(value))
+      throw invalidInput(`Dataframe records format must be a list of records. Got ${isObject(value) ? 'dictionary' : `type ${typeof value}`}.`);
     input = fromRecords(value, 'dataframe_records');
   } else if (format === 'instances') input = fromInstances(value);
   else input = fromInputs(value);

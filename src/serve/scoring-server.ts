@@ -76,20 +76,31 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 /** MLflow's content-type rules: JSON or CSV, UTF-8 only, no other parameters (415, plain text). */
 function mimeType(header: string | undefined): 'json' | 'csv' {
   const parts = (header ?? '').split(';').map((p) => p.trim());
-  const params = Object.fromEntries(parts.slice(1).filter((p) => p).map((p) => [p.split('=')[0]!.toLowerCase(), (p.split('=')[1] ?? '').toLowerCase()]));
+  const params = Object.fromEntries(
+    parts
+      .slice(1)
+      .filter((p) => p)
+      .map((p) => [p.split('=')[0]!.toLowerCase(), (p.split('=')[1] ?? '').toLowerCase()]),
+  );
   if ((params.charset ?? 'utf-8') !== 'utf-8') throw new ServeError(415, 'BAD_REQUEST', 'The scoring server only supports UTF-8', true);
   const unexpected = Object.keys(params).filter((k) => k !== 'charset');
   if (unexpected.length) throw new ServeError(415, 'BAD_REQUEST', `Unrecognized content type parameters: ${unexpected.join(', ')}.`, true);
   const mime = parts[0]!.toLowerCase();
   if (mime === 'application/json') return 'json';
   if (mime === 'text/csv') return 'csv';
-  throw new ServeError(415, 'BAD_REQUEST', `This predictor only supports the following content types: Types: ['${CONTENT_TYPES.join("', '")}']. Got '${header ?? ''}'.`, true);
+  throw new ServeError(
+    415,
+    'BAD_REQUEST',
+    `This predictor only supports the following content types: Types: ['${CONTENT_TYPES.join("', '")}']. Got '${header ?? ''}'.`,
+    true,
+  );
 }
 
 function predictProba(params: Record<string, unknown>, served: Served): boolean {
   const v = params.predict_proba;
   if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw badRequest(`Failed to validate type and shape for 'predict_proba', error: expected a boolean (true or false), got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean')
+    throw badRequest(`Failed to validate type and shape for 'predict_proba', error: expected a boolean (true or false), got ${JSON.stringify(v)}`);
   if (v && served.scoring.model.task !== 'classification') {
     throw badRequest(`predict_proba is for classification models; this model predicts '${served.scoring.model.target}' (regression)`);
   }
@@ -107,9 +118,17 @@ function predictions(served: Served, frame: Frame, proba: boolean): string {
 async function invocations(req: IncomingMessage, res: ServerResponse, served: Served, maxBody: number): Promise<number> {
   const kind = mimeType(req.headers['content-type']);
   const body = await readBody(req, maxBody);
-  if (body === 'too-large') throw new ServeError(413, 'BAD_REQUEST', `The request body is larger than the server's limit of ${maxBody} bytes (--max-body-mb); send fewer rows per request`);
+  if (body === 'too-large')
+    throw new ServeError(
+      413,
+      'BAD_REQUEST',
+      `The request body is larger than the server's limit of ${maxBody} bytes (--max-body-mb); send fewer rows per request`,
+    );
   const text = body.toString('utf8');
-  if (text.trim() === '') throw badRequest(`The request body is empty: send ${kind === 'csv' ? 'a CSV header and rows' : 'a JSON object such as {"dataframe_split": {"columns": [...], "data": [[...]]}}'}`);
+  if (text.trim() === '')
+    throw badRequest(
+      `The request body is empty: send ${kind === 'csv' ? 'a CSV header and rows' : 'a JSON object such as {"dataframe_split": {"columns": [...], "data": [[...]]}}'}`,
+    );
   let frame: Frame;
   let proba = false;
   if (kind === 'csv') frame = checkCsvInput(text, served.scoring.inputs);
@@ -137,17 +156,29 @@ function hostAllowed(req: IncomingMessage, loopback: boolean): boolean {
   return isLoopback(name);
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, current: () => Served, o: Required<Pick<ScoringServerOptions, 'maxBodyBytes'>> & { token?: string; loopback: boolean }): Promise<number> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  current: () => Served,
+  o: Required<Pick<ScoringServerOptions, 'maxBodyBytes'>> & { token?: string; loopback: boolean },
+): Promise<number> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const method = req.method ?? 'GET';
-  if (!hostAllowed(req, o.loopback)) throw new ServeError(403, 'PERMISSION_DENIED', `Host '${req.headers.host}' is not allowed: this server listens on loopback only`);
+  if (!hostAllowed(req, o.loopback))
+    throw new ServeError(403, 'PERMISSION_DENIED', `Host '${req.headers.host}' is not allowed: this server listens on loopback only`);
   if (path === '/ping' || path === '/health') {
     if (method !== 'GET') throw new ServeError(405, 'BAD_REQUEST', 'Method Not Allowed', true);
     send(res, 200, '\n', 'application/json', current());
     return 200;
   }
-  if (path !== '/invocations' && path !== '/version') throw new ServeError(404, 'ENDPOINT_NOT_FOUND', `No endpoint ${method} ${path}: this is an MLflow ${MLFLOW_VERSION} scoring server (POST /invocations, GET /ping, /health, /version)`);
-  if (!authorized(req, o.token)) throw new ServeError(401, 'UNAUTHENTICATED', 'Missing or wrong token: send the header "Authorization: Bearer <token>" printed when the server started');
+  if (path !== '/invocations' && path !== '/version')
+    throw new ServeError(
+      404,
+      'ENDPOINT_NOT_FOUND',
+      `No endpoint ${method} ${path}: this is an MLflow ${MLFLOW_VERSION} scoring server (POST /invocations, GET /ping, /health, /version)`,
+    );
+  if (!authorized(req, o.token))
+    throw new ServeError(401, 'UNAUTHENTICATED', 'Missing or wrong token: send the header "Authorization: Bearer <token>" printed when the server started');
   if (path === '/version') {
     send(res, 200, MLFLOW_VERSION, 'application/json');
     return 200;
@@ -177,7 +208,12 @@ export function startScoringServer(model: { current(): Served }, options: Scorin
     if (closing) res.setHeader('Connection', 'close');
     route(req, res, () => model.current(), o)
       .catch((e: unknown) => {
-        const err = e instanceof ServeError ? e : e instanceof ModelOpsError && e.code !== 'INTERNAL_ERROR' ? badRequest(e.message) : new ServeError(500, 'INTERNAL_ERROR', errorMessage(e));
+        const err =
+          e instanceof ServeError
+            ? e
+            : e instanceof ModelOpsError && e.code !== 'INTERNAL_ERROR'
+              ? badRequest(e.message)
+              : new ServeError(500, 'INTERNAL_ERROR', errorMessage(e));
         if (!res.headersSent) sendError(res, err, model.current());
         return err.status;
       })
@@ -188,7 +224,9 @@ export function startScoringServer(model: { current(): Served }, options: Scorin
   });
   return new Promise((started, failed) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      failed(new ModelOpsError('INVALID_PARAMETER_VALUE', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT} (${e.code ?? e.message})`, { location: 'port' })),
+      failed(
+        new ModelOpsError('INVALID_PARAMETER_VALUE', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT} (${e.code ?? e.message})`, { location: 'port' }),
+      ),
     );
     server.listen(options.port ?? DEFAULT_PORT, host, () => {
       const a = server.address() as AddressInfo;

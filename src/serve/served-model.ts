@@ -32,7 +32,8 @@ export function followsRegistry(uri: ModelUri): boolean {
 
 async function load(stores: Stores | null, uri: ModelUri, cwd: string): Promise<Served> {
   if (!stores) {
-    if (uri.kind !== 'path') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${formatModelUri(uri)}: serving this model URI needs a store`, { location: 'model' });
+    if (uri.kind !== 'path')
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${formatModelUri(uri)}: serving this model URI needs a store`, { location: 'model' });
     const dir = resolve(cwd, uri.path);
     return { scoring: openScoringModel(dir), servedBy: dir };
   }

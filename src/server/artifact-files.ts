@@ -36,12 +36,50 @@ export function safeArtifactPath(raw: string): string {
   if (path.startsWith('file:')) path = path.replace(/^file:(\/\/[^/]*)?/, '');
   if (path.includes('#') || path.includes('\0') || path.includes('\\')) throw invalidPath();
   if (path.split('/').includes('..') || path.startsWith('/') || /^[a-zA-Z]:/.test(path)) throw invalidPath();
-  return path.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  return path
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
 }
 
 /** MLflow's `_guess_mime_type`: text for its text extensions (and MLmodel), else by extension, else binary. */
-const TEXT = new Set(['txt', 'log', 'err', 'cfg', 'conf', 'cnf', 'cf', 'ini', 'properties', 'prop', 'hocon', 'toml', 'yaml', 'yml', 'xml', 'json', 'js', 'py', 'py3', 'csv', 'tsv', 'md', 'rst', 'MLmodel', 'mlproject']);
-const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', pdf: 'application/pdf', html: 'text/html', htm: 'text/html' };
+const TEXT = new Set([
+  'txt',
+  'log',
+  'err',
+  'cfg',
+  'conf',
+  'cnf',
+  'cf',
+  'ini',
+  'properties',
+  'prop',
+  'hocon',
+  'toml',
+  'yaml',
+  'yml',
+  'xml',
+  'json',
+  'js',
+  'py',
+  'py3',
+  'csv',
+  'tsv',
+  'md',
+  'rst',
+  'MLmodel',
+  'mlproject',
+]);
+const MIME: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  html: 'text/html',
+  htm: 'text/html',
+};
 
 export function guessMime(file: string): string {
   const name = basename(file);
@@ -108,7 +146,8 @@ export class ArtifactFiles {
   async upload(rel: string, req: IncomingMessage): Promise<void> {
     if (rel === '') throw invalidPath();
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > this.maxUploadBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Artifact larger than ${this.maxUploadBytes} bytes`);
+    if (Number.isFinite(declared) && declared > this.maxUploadBytes)
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Artifact larger than ${this.maxUploadBytes} bytes`);
     const target = await this.locate(rel);
     if ((await stat(target).catch(() => undefined))?.isDirectory()) {
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `'${rel}' is a folder of artifacts; upload files into it`, { location: rel });
@@ -116,7 +155,9 @@ export class ArtifactFiles {
     try {
       await mkdir(dirname(target), { recursive: true });
     } catch (e) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `cannot make the folder of '${rel}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { location: rel });
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `cannot make the folder of '${rel}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+        location: rel,
+      });
     }
     await this.locate(rel); // again, now that the folders exist
     const tmp = `${target}.upload-${randomBytes(6).toString('hex')}`;
@@ -154,10 +195,12 @@ export class ArtifactFiles {
 export async function sendFile(res: ServerResponse, file: string, what: string, extra: Record<string, string> = {}): Promise<void> {
   const st = await stat(file).catch(() => undefined);
   if (!st) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `No artifact at '${what}'`, { location: what });
-  if (st.isDirectory()) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `'${what}' is a folder of artifacts, not a file (list it instead)`, { location: what });
+  if (st.isDirectory())
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `'${what}' is a folder of artifacts, not a file (list it instead)`, { location: what });
   const name = basename(file);
   // Header values are Latin-1: other names go RFC 6266's way.
-  const disposition = /^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name) ? `attachment; filename=${name}` : `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
+  const disposition =
+    /^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name) ? `attachment; filename=${name}` : `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
   res.writeHead(200, {
     'Content-Type': guessMime(file),
     'Content-Length': st.size,
@@ -173,4 +216,3 @@ export async function sendFile(res: ServerResponse, file: string, what: string, 
 export function filesJson(entries: ArtifactEntry[]): Json {
   return entries.length ? { files: entries.map((e) => ({ ...e }) as unknown as Json) } : {};
 }
-

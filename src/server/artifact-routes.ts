@@ -25,7 +25,11 @@ export const PROXY_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api
 
 function proxyFiles(c: RouteContext): ArtifactFiles {
   if (!c.artifacts) {
-    throw new HttpError(503, 'ENDPOINT_NOT_FOUND', 'The artifact proxy is disabled: this server was started with --no-serve-artifacts (start it with --serve-artifacts)');
+    throw new HttpError(
+      503,
+      'ENDPOINT_NOT_FOUND',
+      'The artifact proxy is disabled: this server was started with --no-serve-artifacts (start it with --serve-artifacts)',
+    );
   }
   return c.artifacts;
 }
@@ -63,7 +67,8 @@ async function runArtifactFile(c: RouteContext, runId: string, rel: string): Pro
   try {
     return await c.tracking.artifactLocalPath(runId, rel);
   } catch (e) {
-    if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST') throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `No artifact at '${rel}' in run ${runId}`, { location: rel });
+    if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST')
+      throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `No artifact at '${rel}' in run ${runId}`, { location: rel });
     throw e;
   }
 }
@@ -177,7 +182,8 @@ const searchDatasets: Route = {
     const ids = field(f, 'experiment_ids');
     const experimentIds = Array.isArray(ids) ? ids.map(String) : [];
     if (experimentIds.length === 0) throw invalid('SearchDatasets request must specify at least one experiment_id.');
-    if (experimentIds.length > 20) throw invalid(`SearchDatasets request cannot specify more than 20 experiment_ids. Received ${experimentIds.length} experiment_ids.`);
+    if (experimentIds.length > 20)
+      throw invalid(`SearchDatasets request cannot specify more than 20 experiment_ids. Received ${experimentIds.length} experiment_ids.`);
     const seen = new Map<string, Json>();
     let pageToken: string | undefined;
     do {

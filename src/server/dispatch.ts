@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ModelOpsError } from '../core/errors';
 import type { ArtifactFiles } from './artifact-files';
-import { ARTIFACT_ROUTES, PROXY_PREFIXES, UI_ROUTES, handleGetArtifact, handleModelVersionArtifact, handleProxy, handleUploadArtifact } from './artifact-routes';
+import {
+  ARTIFACT_ROUTES,
+  PROXY_PREFIXES,
+  UI_ROUTES,
+  handleGetArtifact,
+  handleModelVersionArtifact,
+  handleProxy,
+  handleUploadArtifact,
+} from './artifact-routes';
 import type { Body, BodyLimits } from './body';
 import { readBody } from './body';
 import type { Fields } from './fields';
@@ -76,11 +84,17 @@ async function requestFields(parts: ServerParts, req: IncomingMessage, t: Target
 }
 
 function notFound(method: string, path: string): HttpError {
-  return new HttpError(404, 'ENDPOINT_NOT_FOUND', `No API endpoint ${method} ${path.slice(0, 200)} here (this server speaks MLflow ${MLFLOW_VERSION}'s tracking, model-registry and artifact APIs)`);
+  return new HttpError(
+    404,
+    'ENDPOINT_NOT_FOUND',
+    `No API endpoint ${method} ${path.slice(0, 200)} here (this server speaks MLflow ${MLFLOW_VERSION}'s tracking, model-registry and artifact APIs)`,
+  );
 }
 
 function methodNotAllowed(method: string, allowed: readonly string[]): HttpError {
-  return new HttpError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on this endpoint (allowed: ${allowed.join(', ')})`, { Allow: allowed.join(', ') });
+  return new HttpError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on this endpoint (allowed: ${allowed.join(', ')})`, {
+    Allow: allowed.join(', '),
+  });
 }
 
 async function route(parts: ServerParts, c: RouteContext, req: IncomingMessage, res: ServerResponse, t: Target): Promise<void> {

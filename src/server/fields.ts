@@ -83,9 +83,13 @@ function quoted(v: unknown, f: Fields | undefined, name: string): string {
 
 export function invalidValue(name: string, v: unknown, f?: Fields): ModelOpsError {
   const type = typeof v === 'number' && /[.eE]/.test(quoted(v, f, name)) ? 'float' : pyType(v);
-  return new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid value ${quoted(v, f, name)} for parameter '${name}' supplied. Hint: Value was of type '${type}'.${SEE_DOCS}`, {
-    location: name,
-  });
+  return new ModelOpsError(
+    'INVALID_PARAMETER_VALUE',
+    `Invalid value ${quoted(v, f, name)} for parameter '${name}' supplied. Hint: Value was of type '${type}'.${SEE_DOCS}`,
+    {
+      location: name,
+    },
+  );
 }
 
 /** A required string; "" counts as missing (protobuf cannot tell them apart). */

@@ -40,7 +40,12 @@ export interface ServerLimits {
   maxArtifactBytes: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { maxJsonBytes: 32 * 1024 * 1024, bodyBudgetBytes: 64 * 1024 * 1024, bodyWaitMs: 30_000, maxArtifactBytes: 8 * 1024 ** 3 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxJsonBytes: 32 * 1024 * 1024,
+  bodyBudgetBytes: 64 * 1024 * 1024,
+  bodyWaitMs: 30_000,
+  maxArtifactBytes: 8 * 1024 ** 3,
+};
 
 export interface ServerOptions {
   /** Default 127.0.0.1; any other address needs `auth`. */

@@ -35,7 +35,9 @@ export function loggedModelDict(modelJson: string): Record<string, unknown> {
   try {
     model = JSON.parse(modelJson);
   } catch {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Malformed model info. \n ${modelJson.slice(0, 1000)} \n is not a valid JSON.`, { location: 'model_json' });
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Malformed model info. \n ${modelJson.slice(0, 1000)} \n is not a valid JSON.`, {
+      location: 'model_json',
+    });
   }
   if (model === null || typeof model !== 'object' || Array.isArray(model)) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Malformed model info: model_json must be a JSON object', { location: 'model_json' });
@@ -43,7 +45,8 @@ export function loggedModelDict(modelJson: string): Record<string, unknown> {
   const m = model as Record<string, unknown>;
   const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(m, k);
   const absent = REQUIRED.filter((k) => !has(k));
-  if (absent.length > 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Model json is missing mandatory fields: ${pySet(absent)}`, { location: 'model_json' });
+  if (absent.length > 0)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Model json is missing mandatory fields: ${pySet(absent)}`, { location: 'model_json' });
   const out: Record<string, unknown> = {};
   if (m.run_id) {
     out.run_id = m.run_id;

@@ -17,25 +17,49 @@ import type { RouteContext } from './route';
  */
 export type Refusal = (name: string, version: string, current: Stage, stage: Stage) => never;
 
-export async function productTransition(c: RouteContext, r: RegistryStore, v: ModelVersion, stage: Stage, archiveExisting: boolean, refuse: Refusal): Promise<ModelVersion | undefined> {
+export async function productTransition(
+  c: RouteContext,
+  r: RegistryStore,
+  v: ModelVersion,
+  stage: Stage,
+  archiveExisting: boolean,
+  refuse: Refusal,
+): Promise<ModelVersion | undefined> {
   const request = stageRequestOf(v);
   if (!request || request.to !== stage || request.from !== v.currentStage) return refuse(v.name, v.version, v.currentStage, stage);
   const report = reportsOf(v).find((x) => x.reportId === request.reportId);
   const where = `models:/${v.name}/${v.version}`;
   if (!report || !report.passed || report.name !== v.name || report.version !== v.version) {
-    throw new ModelOpsError('INVALID_STATE', `version ${v.version} of '${v.name}' cannot move to ${stage}: its stage request names validation report ${request.reportId}, which the version does not carry as a passing report`, { location: where });
+    throw new ModelOpsError(
+      'INVALID_STATE',
+      `version ${v.version} of '${v.name}' cannot move to ${stage}: its stage request names validation report ${request.reportId}, which the version does not carry as a passing report`,
+      { location: where },
+    );
   }
   const actor = c.authenticated ? c.actor : request.actor || c.actor;
   const comment = request.comment;
-  if (stage === 'Staging') checkTransition({ name: v.name, version: v.version, from: v.currentStage, to: 'Staging', via: 'validation', validationPassed: true });
-  else checkTransition({ name: v.name, version: v.version, from: v.currentStage, to: 'Production', via: 'approval', approved: request.action === 'approve', comment });
+  if (stage === 'Staging')
+    checkTransition({ name: v.name, version: v.version, from: v.currentStage, to: 'Staging', via: 'validation', validationPassed: true });
+  else
+    checkTransition({
+      name: v.name,
+      version: v.version,
+      from: v.currentStage,
+      to: 'Production',
+      via: 'approval',
+      approved: request.action === 'approve',
+      comment,
+    });
   const known = await r.getValidationReport(report.reportId).then(
     () => true,
     () => false,
   );
   let moved: ModelVersion;
   if (stage === 'Staging' && !known && !archiveExisting && report.fromStage === v.currentStage) {
-    moved = await r.recordValidation({ report: { ...report, toStage: 'Staging' }, toStage: 'Staging' }, { actor, action: 'validate', ...(comment ? { comment } : {}) });
+    moved = await r.recordValidation(
+      { report: { ...report, toStage: 'Staging' }, toStage: 'Staging' },
+      { actor, action: 'validate', ...(comment ? { comment } : {}) },
+    );
   } else {
     if (!known) await r.importHistory(v.name, { audit: [], reports: [report] });
     moved = await r.transitionModelVersionStage(v.name, v.version, stage, archiveExisting, {

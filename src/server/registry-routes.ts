@@ -55,7 +55,10 @@ export function checkNonLocalSource(source: string): void {
   }
   const afterScheme = s.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:/, '');
   const withoutAuthority = afterScheme.startsWith('//') ? afterScheme.slice(2).replace(/^[^/]*/, '') : afterScheme;
-  const path = withoutAuthority.replace(/[?#].*$/s, '').replace(/\/+$/, '').replace(/\/+/g, '/');
+  const path = withoutAuthority
+    .replace(/[?#].*$/s, '')
+    .replace(/\/+$/, '')
+    .replace(/\/+/g, '/');
   const refuse = (): never => {
     throw new ModelOpsError(
       'INVALID_PARAMETER_VALUE',
@@ -83,22 +86,41 @@ function refusePromotion(name: string, version: string, current: Stage, stage: S
 const MODEL_ROUTES: Record<string, Route> = {
   'registered-models/create': {
     methods: POST,
-    handle: async (c, f) => ({ registered_model: registeredModelJson(await registryOf(c).createRegisteredModel(str(f, 'name'), { tags: tags(f), description: optStr(f, 'description') })) }),
+    handle: async (c, f) => ({
+      registered_model: registeredModelJson(
+        await registryOf(c).createRegisteredModel(str(f, 'name'), { tags: tags(f), description: optStr(f, 'description') }),
+      ),
+    }),
   },
-  'registered-models/get': { methods: GET, handle: async (c, f) => ({ registered_model: registeredModelJson(await registryOf(c).getRegisteredModel(str(f, 'name'))) }) },
+  'registered-models/get': {
+    methods: GET,
+    handle: async (c, f) => ({ registered_model: registeredModelJson(await registryOf(c).getRegisteredModel(str(f, 'name'))) }),
+  },
   'registered-models/rename': {
     methods: POST,
     handle: async (c, f) => {
       const name = str(f, 'name');
-      return { registered_model: registeredModelJson(await registryOf(c).renameRegisteredModel(name, str(f, 'new_name'), audit(c, { comment: `renamed from ${name} through the MLflow REST API` }))) };
+      return {
+        registered_model: registeredModelJson(
+          await registryOf(c).renameRegisteredModel(name, str(f, 'new_name'), audit(c, { comment: `renamed from ${name} through the MLflow REST API` })),
+        ),
+      };
     },
   },
   'registered-models/update': {
     methods: ['PATCH'],
-    handle: async (c, f) => ({ registered_model: registeredModelJson(await registryOf(c).updateRegisteredModel(str(f, 'name'), optStr(f, 'description') ?? '')) }),
+    handle: async (c, f) => ({
+      registered_model: registeredModelJson(await registryOf(c).updateRegisteredModel(str(f, 'name'), optStr(f, 'description') ?? '')),
+    }),
   },
-  'registered-models/delete': { methods: ['DELETE'], handle: (c, f) => done(registryOf(c).deleteRegisteredModel(str(f, 'name'), { ...audit(c), keepProduction: true })) },
-  'registered-models/search': { methods: GET, handle: async (c, f) => pageJson('registered_models', await registryOf(c).searchRegisteredModels(search(f)), registeredModelJson) },
+  'registered-models/delete': {
+    methods: ['DELETE'],
+    handle: (c, f) => done(registryOf(c).deleteRegisteredModel(str(f, 'name'), { ...audit(c), keepProduction: true })),
+  },
+  'registered-models/search': {
+    methods: GET,
+    handle: async (c, f) => pageJson('registered_models', await registryOf(c).searchRegisteredModels(search(f)), registeredModelJson),
+  },
   'registered-models/set-tag': {
     methods: POST,
     handle: (c, f) => {
@@ -137,11 +159,22 @@ const VERSION_ROUTES: Record<string, Route> = {
       const source = str(f, 'source');
       const runId = optText(f, 'run_id');
       if (!isLocalSource(source)) checkNonLocalSource(source);
-      const v = await registryOf(c).createModelVersion({ name, source, runId, tags: tags(f), runLink: optStr(f, 'run_link'), description: optStr(f, 'description'), audit: audit(c) });
+      const v = await registryOf(c).createModelVersion({
+        name,
+        source,
+        runId,
+        tags: tags(f),
+        runLink: optStr(f, 'run_link'),
+        description: optStr(f, 'description'),
+        audit: audit(c),
+      });
       return { model_version: modelVersionJson(v) };
     },
   },
-  'model-versions/get': { methods: GET, handle: async (c, f) => ({ model_version: modelVersionJson(await registryOf(c).getModelVersion(str(f, 'name'), str(f, 'version'))) }) },
+  'model-versions/get': {
+    methods: GET,
+    handle: async (c, f) => ({ model_version: modelVersionJson(await registryOf(c).getModelVersion(str(f, 'name'), str(f, 'version'))) }),
+  },
   'model-versions/update': {
     methods: ['PATCH'],
     handle: async (c, f) => {
@@ -157,8 +190,14 @@ const VERSION_ROUTES: Record<string, Route> = {
       return done(registryOf(c).deleteModelVersion(name, str(f, 'version'), { ...audit(c), keepProduction: true }));
     },
   },
-  'model-versions/get-download-uri': { methods: GET, handle: async (c, f) => ({ artifact_uri: await registryOf(c).getModelVersionDownloadUri(str(f, 'name'), str(f, 'version')) }) },
-  'model-versions/search': { methods: GET, handle: async (c, f) => pageJson('model_versions', await registryOf(c).searchModelVersions(search(f)), (v) => modelVersionJson(v, false)) },
+  'model-versions/get-download-uri': {
+    methods: GET,
+    handle: async (c, f) => ({ artifact_uri: await registryOf(c).getModelVersionDownloadUri(str(f, 'name'), str(f, 'version')) }),
+  },
+  'model-versions/search': {
+    methods: GET,
+    handle: async (c, f) => pageJson('model_versions', await registryOf(c).searchModelVersions(search(f)), (v) => modelVersionJson(v, false)),
+  },
   'model-versions/set-tag': {
     methods: POST,
     handle: (c, f) => {
@@ -167,7 +206,10 @@ const VERSION_ROUTES: Record<string, Route> = {
       return done(registryOf(c).setModelVersionTag(name, version, { key: str(f, 'key'), value: optStr(f, 'value') ?? '' }));
     },
   },
-  'model-versions/delete-tag': { methods: ['DELETE'], handle: (c, f) => done(registryOf(c).deleteModelVersionTag(str(f, 'name'), str(f, 'version'), str(f, 'key'))) },
+  'model-versions/delete-tag': {
+    methods: ['DELETE'],
+    handle: (c, f) => done(registryOf(c).deleteModelVersionTag(str(f, 'name'), str(f, 'version'), str(f, 'key'))),
+  },
   'model-versions/transition-stage': {
     methods: POST,
     handle: async (c, f) => {

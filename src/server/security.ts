@@ -41,7 +41,13 @@ export function isLoopbackBind(host: string): boolean {
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
   return re.test(text);
 }
 
@@ -55,7 +61,11 @@ export function hostAllowed(host: string | undefined, patterns: readonly string[
 export function checkBrowserSafety(req: IncomingMessage, config: SecurityConfig): void {
   const host = req.headers.host;
   if (!hostAllowed(host, config.allowedHosts)) {
-    throw new HttpError(403, 'PERMISSION_DENIED', 'Invalid Host header - possible DNS rebinding attack detected (start the server with --allowed-hosts to admit this name)');
+    throw new HttpError(
+      403,
+      'PERMISSION_DENIED',
+      'Invalid Host header - possible DNS rebinding attack detected (start the server with --allowed-hosts to admit this name)',
+    );
   }
   const origin = req.headers.origin;
   if (origin === undefined) {
@@ -113,6 +123,10 @@ export function authenticate(req: IncomingMessage, auth: AuthConfig): string {
     if (userOk && passwordOk) return auth.basic.username;
   }
   const challenge = auth.basic ? 'Basic realm="modelops server", charset="UTF-8"' : 'Bearer realm="modelops server"';
-  const how = [auth.token ? 'MLFLOW_TRACKING_TOKEN (bearer)' : '', auth.basic ? 'MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (basic)' : ''].filter(Boolean).join(' or ');
-  throw new HttpError(401, 'UNAUTHENTICATED', `You are not authenticated: this server needs credentials; set ${how} for the client.`, { 'WWW-Authenticate': challenge });
+  const how = [auth.token ? 'MLFLOW_TRACKING_TOKEN (bearer)' : '', auth.basic ? 'MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (basic)' : '']
+    .filter(Boolean)
+    .join(' or ');
+  throw new HttpError(401, 'UNAUTHENTICATED', `You are not authenticated: this server needs credentials; set ${how} for the client.`, {
+    'WWW-Authenticate': challenge,
+  });
 }

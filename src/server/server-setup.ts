@@ -79,7 +79,8 @@ function authFrom(input: ServerSetupInput): AuthConfig {
 function storeUriOf(input: ServerSetupInput): string {
   const backend = input.backendStoreUri;
   if (backend === undefined) return input.storeUri;
-  if (input.storeGiven && input.storeUri !== backend) throw bad(`--store and --backend-store-uri name different stores ('${input.storeUri}', '${backend}'); give one`, 'backend-store-uri');
+  if (input.storeGiven && input.storeUri !== backend)
+    throw bad(`--store and --backend-store-uri name different stores ('${input.storeUri}', '${backend}'); give one`, 'backend-store-uri');
   return backend;
 }
 
@@ -89,12 +90,15 @@ export function resolveServerSetup(input: ServerSetupInput): ServerSetup {
   const location = resolveStoreLocation(storeUri, input.cwd);
   if (location.kind !== 'sqlite') throw bad(`modelops server serves a workspace store (a path or sqlite:/// URI), not another server (${storeUri})`, 'store');
   const serve = !input.noServeArtifacts;
-  const destination = input.artifactsDestination ? localFolder(input.artifactsDestination, input.cwd, 'artifacts-destination') : defaultArtifactRoot(location.path);
+  const destination = input.artifactsDestination
+    ? localFolder(input.artifactsDestination, input.cwd, 'artifacts-destination')
+    : defaultArtifactRoot(location.path);
   let rootUri: string | undefined;
   if (input.defaultArtifactRoot !== undefined && input.defaultArtifactRoot.trim() !== '') {
     const r = input.defaultArtifactRoot.trim();
     rootUri = uriScheme(r) === undefined && !isAbsolute(r) ? resolve(input.cwd, r) : r;
-    if (uriScheme(rootUri) === PROXY_SCHEME && !serve) throw bad('--default-artifact-root mlflow-artifacts: needs the artifact proxy (drop --no-serve-artifacts)', 'default-artifact-root');
+    if (uriScheme(rootUri) === PROXY_SCHEME && !serve)
+      throw bad('--default-artifact-root mlflow-artifacts: needs the artifact proxy (drop --no-serve-artifacts)', 'default-artifact-root');
   } else if (serve) rootUri = `${PROXY_SCHEME}:/`;
   const auth = authFrom(input);
   checkExposure(input.host, auth);

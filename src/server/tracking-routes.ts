@@ -49,7 +49,8 @@ function resolveLocation(location: string | undefined, cwd: string): string | un
   const scheme = uriScheme(location);
   if (scheme === undefined) return isAbsolute(location) ? location : resolve(cwd, location);
   // file:relative/path (no authority): relative to the working folder too.
-  if (scheme === 'file' && !location.startsWith('file://') && !location.startsWith('file:/')) return pathToFileURL(resolve(cwd, location.slice('file:'.length))).href;
+  if (scheme === 'file' && !location.startsWith('file://') && !location.startsWith('file:/'))
+    return pathToFileURL(resolve(cwd, location.slice('file:'.length))).href;
   return location;
 }
 
@@ -106,7 +107,15 @@ function datasetInputs(f: Fields): DatasetInput[] {
       if (v === undefined || v === '') throw missing(`${where}.${k}`);
       return v;
     };
-    return { name: req('name'), digest: req('digest'), sourceType: req('source_type'), source: req('source'), schema: optStr(d, 'schema'), profile: optStr(d, 'profile'), tags: tags(o) };
+    return {
+      name: req('name'),
+      digest: req('digest'),
+      sourceType: req('source_type'),
+      source: req('source'),
+      schema: optStr(d, 'schema'),
+      profile: optStr(d, 'profile'),
+      tags: tags(o),
+    };
   });
 }
 
@@ -141,7 +150,10 @@ const EXPERIMENT_ROUTES: Record<string, Route> = {
         orderBy: stringList(f, 'order_by'),
         pageToken: optText(f, 'page_token'),
       });
-      return { ...(page.items.length ? { experiments: page.items.map(experimentJson) } : {}), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
+      return {
+        ...(page.items.length ? { experiments: page.items.map(experimentJson) } : {}),
+        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+      };
     },
   },
   'experiments/update': {

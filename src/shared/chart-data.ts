@@ -149,7 +149,8 @@ export function buildBars(runs: readonly CompareRun[], metricKey: string): BarMo
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   // One value has nothing to tell apart: a plain bar from zero.
-  if (lo === hi) return { metricKey, min: Math.min(0, lo), max: Math.max(0, hi) === Math.min(0, lo) ? Math.min(0, lo) + 1 : Math.max(0, hi), zeroBased: true, bars };
+  if (lo === hi)
+    return { metricKey, min: Math.min(0, lo), max: Math.max(0, hi) === Math.min(0, lo) ? Math.min(0, lo) + 1 : Math.max(0, hi), zeroBased: true, bars };
   const span = hi - lo;
   let min = lo - span * 0.25;
   let max = hi + span * 0.15;
@@ -205,9 +206,7 @@ export function singleValued(data: AlignedHistories): boolean {
 export function varyingParams(runs: readonly CompareRun[]): string[] {
   const keys = new Set<string>();
   for (const r of runs) for (const p of r.params) keys.add(p.key);
-  return [...keys]
-    .filter((k) => new Set(runs.map((r) => r.params.find((p) => p.key === k)?.value ?? '\u0000')).size > 1)
-    .sort((a, b) => a.localeCompare(b));
+  return [...keys].filter((k) => new Set(runs.map((r) => r.params.find((p) => p.key === k)?.value ?? '\u0000')).size > 1).sort((a, b) => a.localeCompare(b));
 }
 
 export function metricKeys(runs: readonly CompareRun[]): string[] {

@@ -96,7 +96,8 @@ function markBest(row: TableRow): void {
 function foldCell(run: CompareRun, key: string, present: boolean, value: number | null): TableCell {
   const folds = run.folds?.find((f) => f.key === key)?.values;
   if (!present) return { text: '', number: null, missing: true, best: false };
-  if (folds && folds.length > 0) return { text: folds.map((v) => formatNumber(v === null ? null : Number(v.toPrecision(3)))).join(' · '), number: null, missing: false, best: false };
+  if (folds && folds.length > 0)
+    return { text: folds.map((v) => formatNumber(v === null ? null : Number(v.toPrecision(3)))).join(' · '), number: null, missing: false, best: false };
   return { text: `last fold ${formatNumber(value)}`, number: null, missing: false, best: false };
 }
 
@@ -174,7 +175,11 @@ export function tableToCsv(model: TableModel): string {
 }
 
 function mdField(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }
 
 export function tableToMarkdown(model: TableModel): string {

@@ -9,7 +9,6 @@ import { arr, bool, literal, num, numOrNull, nullable, obj, str } from './valida
 import { emptyParams, readyParams, READY } from './protocol';
 import { featureImportanceCheck } from './compare-protocol';
 
-
 export const versionRefCheck = obj({ name: str, version: str });
 export type VersionRef = Infer<typeof versionRefCheck>;
 
@@ -81,23 +80,23 @@ export const reviewSideCheck = obj({
 
 export const decisionCheck = obj({ action: literal('approved', 'rejected'), comment: str, at: num }, { by: str });
 
-export const promotionReviewCheck = obj({
-  candidate: reviewSideCheck,
-  /** Null when the model has no Production version yet. */
-  production: nullable(reviewSideCheck),
-  metrics: arr(metricComparisonCheck, 10_000),
-  validation: nullable(validationReportCheck),
-  /** The last recorded decision on this candidate, if any. */
-  decision: nullable(decisionCheck),
-}, {
-  noSkill: noSkillVerdictCheck,
-  rejection: rejectionCheck,
-});
-
-export const promotionStateCheck = obj(
-  { status: literal('loading', 'ready', 'error'), review: nullable(promotionReviewCheck) },
-  { message: str },
+export const promotionReviewCheck = obj(
+  {
+    candidate: reviewSideCheck,
+    /** Null when the model has no Production version yet. */
+    production: nullable(reviewSideCheck),
+    metrics: arr(metricComparisonCheck, 10_000),
+    validation: nullable(validationReportCheck),
+    /** The last recorded decision on this candidate, if any. */
+    decision: nullable(decisionCheck),
+  },
+  {
+    noSkill: noSkillVerdictCheck,
+    rejection: rejectionCheck,
+  },
 );
+
+export const promotionStateCheck = obj({ status: literal('loading', 'ready', 'error'), review: nullable(promotionReviewCheck) }, { message: str });
 
 const decisionParams = obj({ comment: str });
 const decisionResult = obj({ outcome: literal('approved', 'rejected', 'cancelled'), message: str });

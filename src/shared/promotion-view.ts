@@ -17,7 +17,7 @@ export function metricRows(review: PromotionReview): MetricRow[] {
     let trend: Trend = 'unknown';
     if (delta !== null) {
       if (Math.abs(delta) <= 1e-12) trend = 'same';
-      else trend = (delta > 0) === (m.goal === 'maximize') ? 'better' : 'worse';
+      else trend = delta > 0 === (m.goal === 'maximize') ? 'better' : 'worse';
     }
     return { ...m, delta, trend };
   });

@@ -60,7 +60,10 @@ export const READY = 'webview/ready';
 export const readyParams = obj({ protocol: num });
 export const PROTOCOL_VERSION = 1;
 
-const envelope = obj({ kind: literal('request', 'response', 'notification') }, { id: num, method: str, params: unknownValue, result: unknownValue, error: obj({ code: str, message: str }) });
+const envelope = obj(
+  { kind: literal('request', 'response', 'notification') },
+  { id: num, method: str, params: unknownValue, result: unknownValue, error: obj({ code: str, message: str }) },
+);
 
 /** Validates the envelope only; params are validated against the contract by the receiver. */
 export function parseMessage(raw: unknown): Message {

@@ -12,10 +12,7 @@ const keyValue = obj({ key: str, value: str });
 
 export const runMetricCheck = obj({ key: str, value: numOrNull, step: num, timestamp: num });
 
-export const profileColumnCheck = obj(
-  { name: str, type: str },
-  { missing: num, min: num, max: num, mean: num, std: num, distinct: num, top: str },
-);
+export const profileColumnCheck = obj({ name: str, type: str }, { missing: num, min: num, max: num, mean: num, std: num, distinct: num, top: str });
 
 export const datasetCheck = obj(
   { name: str, digest: str, sourceType: str, source: str, context: str },

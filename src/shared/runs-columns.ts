@@ -50,11 +50,22 @@ export function allColumns(keys: KeyLists): ColumnDef[] {
   const out: ColumnDef[] = [...ATTRIBUTE_COLUMNS];
   for (const key of [...keys.metrics].sort(byName)) {
     for (const aggregate of ['last', 'min', 'max'] as const) {
-      out.push({ id: metricColumnId(key, aggregate), kind: 'metric', key, aggregate, label: key + AGGREGATE_LABEL[aggregate], numeric: true, width: 110, defaultVisible: aggregate === 'last' });
+      out.push({
+        id: metricColumnId(key, aggregate),
+        kind: 'metric',
+        key,
+        aggregate,
+        label: key + AGGREGATE_LABEL[aggregate],
+        numeric: true,
+        width: 110,
+        defaultVisible: aggregate === 'last',
+      });
     }
   }
-  for (const key of [...keys.params].sort(byName)) out.push({ id: `param:${key}`, kind: 'param', key, label: key, numeric: false, width: 110, defaultVisible: true });
-  for (const key of [...keys.tags].sort(byName)) out.push({ id: `tag:${key}`, kind: 'tag', key, label: key, numeric: false, width: 140, defaultVisible: false });
+  for (const key of [...keys.params].sort(byName))
+    out.push({ id: `param:${key}`, kind: 'param', key, label: key, numeric: false, width: 110, defaultVisible: true });
+  for (const key of [...keys.tags].sort(byName))
+    out.push({ id: `tag:${key}`, kind: 'tag', key, label: key, numeric: false, width: 140, defaultVisible: false });
   return out;
 }
 

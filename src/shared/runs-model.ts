@@ -242,6 +242,7 @@ function attributeValue(row: RunRow, key: string, now: number): CellValue {
 export function filterFromSearchText(text: string): string {
   const t = text.trim();
   if (t === '') return '';
-  if (/[=<>!'"`()]/.test(t) || /\b(like|ilike|in|and)\b/i.test(t) || /^(metrics?|params?|parameters?|tags?|attributes?|attr|run|datasets?)\./i.test(t)) return t;
+  if (/[=<>!'"`()]/.test(t) || /\b(like|ilike|in|and)\b/i.test(t) || /^(metrics?|params?|parameters?|tags?|attributes?|attr|run|datasets?)\./i.test(t))
+    return t;
   return `attributes.run_name ILIKE '%${t}%'`;
 }

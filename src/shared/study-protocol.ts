@@ -7,22 +7,28 @@ import type { Infer } from './validate';
 import { arr, literal, num, nullable, numbers, numbersOrNull, obj, str, strings } from './validate';
 import { emptyParams, okResult, READY, readyParams } from './protocol';
 
-const studySummaryCheck = obj({ name: str, metric: str, direction: literal('maximize', 'minimize'), sampler: str, pruner: str, trials: num, complete: num, runId: str }, { best: num });
+const studySummaryCheck = obj(
+  { name: str, metric: str, direction: literal('maximize', 'minimize'), sampler: str, pruner: str, trials: num, complete: num, runId: str },
+  { best: num },
+);
 
 /** A param value as text (`none` for null), so hostile names and values stay plain strings. */
-const trialRowCheck = obj({ number: num, state: literal('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING'), params: arr(strings(2), 10_000) }, { value: num, durationMs: num, runId: str });
+const trialRowCheck = obj(
+  { number: num, state: literal('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING'), params: arr(strings(2), 10_000) },
+  { value: num, durationMs: num, runId: str },
+);
 
 const importanceCheck = obj({ param: str, pedAnova: num, fanova: num });
 
 const studyDetailCheck = obj(
   {
-  study: studySummaryCheck,
-  trials: arr(trialRowCheck, 1_000_000),
-  /** The best COMPLETE trial's number, or null when none completed. */
-  bestTrial: nullable(num),
-  /** Per trial in order: its value (COMPLETE only) and the best so far. */
-  history: obj({ numbers: numbers(1_000_000), values: numbersOrNull(1_000_000), best: numbersOrNull(1_000_000) }),
-  importance: arr(importanceCheck, 10_000),
+    study: studySummaryCheck,
+    trials: arr(trialRowCheck, 1_000_000),
+    /** The best COMPLETE trial's number, or null when none completed. */
+    bestTrial: nullable(num),
+    /** Per trial in order: its value (COMPLETE only) and the best so far. */
+    history: obj({ numbers: numbers(1_000_000), values: numbersOrNull(1_000_000), best: numbersOrNull(1_000_000) }),
+    importance: arr(importanceCheck, 10_000),
   },
   /** Why there are no importances (too few complete trials). */
   { importanceNote: str },
@@ -31,7 +37,10 @@ const studyDetailCheck = obj(
 /** Where the studies come from when not the workspace store: an Optuna storage file, shown read-only. */
 const studySourceCheck = obj({ kind: literal('optuna'), file: str, optunaVersion: str });
 
-export const studyStateCheck = obj({ status: literal('loading', 'ready', 'error'), studies: arr(studySummaryCheck, 100_000), detail: nullable(studyDetailCheck) }, { message: str, source: studySourceCheck });
+export const studyStateCheck = obj(
+  { status: literal('loading', 'ready', 'error'), studies: arr(studySummaryCheck, 100_000), detail: nullable(studyDetailCheck) },
+  { message: str, source: studySourceCheck },
+);
 
 export const studyContract = {
   requests: {

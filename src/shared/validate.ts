@@ -62,7 +62,8 @@ function numberArray<T extends number | null>(allowNull: boolean, maxLength: num
     if (v.length > maxLength) return fail(p, `at most ${maxLength} items`, v);
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      if (typeof x === 'number' ? !Number.isFinite(x) : !(allowNull && x === null)) fail(`${p}[${i}]`, allowNull ? 'a finite number or null' : 'a finite number', x);
+      if (typeof x === 'number' ? !Number.isFinite(x) : !(allowNull && x === null))
+        fail(`${p}[${i}]`, allowNull ? 'a finite number or null' : 'a finite number', x);
     }
     return v.slice() as T[];
   };

@@ -20,9 +20,13 @@ export function engineChoice(value: string | undefined): EngineChoice {
   const v = (value ?? '').trim().toLowerCase();
   if (v === '') return 'auto';
   if ((ENGINE_CHOICES as readonly string[]).includes(v)) return v as EngineChoice;
-  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `unknown store engine '${value}' (MODELOPS_STORE_ENGINE or modelops.storeEngine): use ${ENGINE_CHOICES.join(', ')}`, {
-    location: 'MODELOPS_STORE_ENGINE',
-  });
+  throw new ModelOpsError(
+    'INVALID_PARAMETER_VALUE',
+    `unknown store engine '${value}' (MODELOPS_STORE_ENGINE or modelops.storeEngine): use ${ENGINE_CHOICES.join(', ')}`,
+    {
+      location: 'MODELOPS_STORE_ENGINE',
+    },
+  );
 }
 
 /** Which engine a store would open with here, and why (what `modelops doctor` prints). */
@@ -31,9 +35,13 @@ export function resolveEngine(choice: EngineChoice): { name: EngineName; reason:
   const native = loadNodeSqlite();
   if (native.module) return { name: 'node:sqlite', reason: `Node ${process.versions.node} has node:sqlite` };
   if (choice === 'sqlite') {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the store engine 'sqlite' was asked for, but ${native.why ?? 'node:sqlite is missing'}; use auto or sqljs`, {
-      location: 'MODELOPS_STORE_ENGINE',
-    });
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `the store engine 'sqlite' was asked for, but ${native.why ?? 'node:sqlite is missing'}; use auto or sqljs`,
+      {
+        location: 'MODELOPS_STORE_ENGINE',
+      },
+    );
   }
   return { name: 'sql.js', reason: native.why ?? 'node:sqlite is missing' };
 }

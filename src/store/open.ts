@@ -76,17 +76,27 @@ export function resolveStoreLocation(uriOrPath: string, cwd: string = process.cw
     );
   }
   if (/^databricks(:|$)/i.test(s)) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `'${s}': Databricks workspaces are not supported; use a path, sqlite:///path or an MLflow tracking server's http(s):// URL`, { location: s });
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `'${s}': Databricks workspaces are not supported; use a path, sqlite:///path or an MLflow tracking server's http(s):// URL`,
+      { location: s },
+    );
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `unsupported store URI scheme in '${s}' (use a path, sqlite:///path or http(s)://server)`, { location: s });
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `unsupported store URI scheme in '${s}' (use a path, sqlite:///path or http(s)://server)`, {
+      location: s,
+    });
   }
   return { kind: 'sqlite', path: isAbsolute(s) ? s : resolve(cwd, s) };
 }
 
 /** A tracking server's stores: MLflow's REST API for everything, one client (and one set of credentials) shared. */
 function openServer(location: { kind: 'rest'; url: string }, options: OpenOptions): Stores {
-  const client = new MlflowClient(location.url, { env: options.env ?? process.env, ...(options.credentials ? { credentials: options.credentials } : {}), ...(options.http ?? {}) });
+  const client = new MlflowClient(location.url, {
+    env: options.env ?? process.env,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.http ?? {}),
+  });
   const tracking = new RestTrackingStore(client);
   const poller = new ChangePoller(() => serverFingerprint(tracking, client), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
   return {

@@ -59,6 +59,7 @@ export function ownerGone(tags: ReadonlyMap<string, string>): string | undefined
   const started = Number(tags.get(OWNER_TAG.started));
   const now = processStartMs(pid);
   // The pid lives, but a process started at another time holds it: the owner is gone.
-  if (Number.isFinite(started) && now !== undefined && Math.abs(now - started) > 2000) return `process ${pid} on ${host} that ran it is gone (the pid now belongs to another process)`;
+  if (Number.isFinite(started) && now !== undefined && Math.abs(now - started) > 2000)
+    return `process ${pid} on ${host} that ran it is gone (the pid now belongs to another process)`;
   return undefined;
 }

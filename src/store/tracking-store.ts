@@ -1,17 +1,4 @@
-import type {
-  ArtifactInfo,
-  DatasetInput,
-  Experiment,
-  LogBatch,
-  Metric,
-  Page,
-  Run,
-  RunInfo,
-  RunStatus,
-  SearchRunsQuery,
-  Tag,
-  ViewType,
-} from '../core/tracking';
+import type { ArtifactInfo, DatasetInput, Experiment, LogBatch, Metric, Page, Run, RunInfo, RunStatus, SearchRunsQuery, Tag, ViewType } from '../core/tracking';
 
 /**
  * The tracking store: MLflow's AbstractStore, trimmed to what the product uses.
@@ -23,27 +10,14 @@ export interface TrackingStore {
   createExperiment(name: string, tags?: Tag[], artifactLocation?: string): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment | undefined>;
-  searchExperiments(query?: {
-    viewType?: ViewType;
-    filter?: string;
-    maxResults?: number;
-    orderBy?: string[];
-    pageToken?: string;
-  }): Promise<Page<Experiment>>;
+  searchExperiments(query?: { viewType?: ViewType; filter?: string; maxResults?: number; orderBy?: string[]; pageToken?: string }): Promise<Page<Experiment>>;
   renameExperiment(experimentId: string, newName: string): Promise<void>;
   deleteExperiment(experimentId: string): Promise<void>;
   restoreExperiment(experimentId: string): Promise<void>;
   setExperimentTag(experimentId: string, tag: Tag): Promise<void>;
 
   // runs
-  createRun(options: {
-    experimentId: string;
-    runName?: string;
-    userId?: string;
-    startTime?: number;
-    tags?: Tag[];
-    parentRunId?: string;
-  }): Promise<Run>;
+  createRun(options: { experimentId: string; runName?: string; userId?: string; startTime?: number; tags?: Tag[]; parentRunId?: string }): Promise<Run>;
   getRun(runId: string): Promise<Run>;
   updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo>;
   deleteRun(runId: string): Promise<void>;

@@ -28,9 +28,17 @@ export interface CatalogueEntry<T> {
 }
 
 const SAMPLER_LIST = [
-  { name: 'tpe', summary: "Tree-structured Parzen Estimator, Optuna 3's defaults (random for the first 10 trials)", create: (c: TuningContext): Sampler => new TpeSampler(c.seed) },
+  {
+    name: 'tpe',
+    summary: "Tree-structured Parzen Estimator, Optuna 3's defaults (random for the first 10 trials)",
+    create: (c: TuningContext): Sampler => new TpeSampler(c.seed),
+  },
   { name: 'random', summary: 'independent uniform draws (log-uniform for log ranges)', create: (c: TuningContext): Sampler => new RandomSampler(c.seed) },
-  { name: 'grid', summary: 'every combination once, in a seeded shuffled order; ends when the grid is exhausted', create: (c: TuningContext): Sampler => new GridSampler(c.seed) },
+  {
+    name: 'grid',
+    summary: 'every combination once, in a seeded shuffled order; ends when the grid is exhausted',
+    create: (c: TuningContext): Sampler => new GridSampler(c.seed),
+  },
 ] as const satisfies readonly CatalogueEntry<Sampler>[];
 
 const PRUNER_LIST = [
@@ -40,7 +48,11 @@ const PRUNER_LIST = [
     summary: "Optuna's asynchronous successive halving (η 4, first rung at the second fold): only the best quarter of the trials at a rung go on",
     create: (): Pruner => new SuccessiveHalvingPruner(),
   },
-  { name: 'hyperband', summary: "Optuna's Hyperband (η 3): successive halving in brackets from hard to mild, each trial in one bracket", create: (c: TuningContext): Pruner => new HyperbandPruner({ study: c.study }) },
+  {
+    name: 'hyperband',
+    summary: "Optuna's Hyperband (η 3): successive halving in brackets from hard to mild, each trial in one bracket",
+    create: (c: TuningContext): Pruner => new HyperbandPruner({ study: c.study }),
+  },
   { name: 'none', summary: 'never stop a trial early', create: (): Pruner => new NopPruner() },
 ] as const satisfies readonly CatalogueEntry<Pruner>[];
 
@@ -58,7 +70,10 @@ export const DEFAULT_PRUNER: PrunerName = 'median';
 
 function find<T>(list: readonly CatalogueEntry<T>[], kind: 'sampler' | 'pruner', name: string, source: string): CatalogueEntry<T> {
   const entry = list.find((e) => e.name === name);
-  if (!entry) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${source}: ${kind} must be one of ${list.map((e) => e.name).join(', ')} (got '${name}')`, { location: kind });
+  if (!entry)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${source}: ${kind} must be one of ${list.map((e) => e.name).join(', ')} (got '${name}')`, {
+      location: kind,
+    });
   return entry;
 }
 

@@ -30,7 +30,8 @@ function parseOne(v: unknown, where: string): Distribution {
     const choices = o.choices;
     if (!Array.isArray(choices) || choices.length === 0) fail(`${where}.choices`, 'expected a non-empty list');
     for (const c of choices) {
-      if (c !== null && typeof c !== 'number' && typeof c !== 'string' && typeof c !== 'boolean') fail(`${where}.choices`, `choices must be numbers, strings, booleans or null (got ${JSON.stringify(c)})`);
+      if (c !== null && typeof c !== 'number' && typeof c !== 'string' && typeof c !== 'boolean')
+        fail(`${where}.choices`, `choices must be numbers, strings, booleans or null (got ${JSON.stringify(c)})`);
     }
     if (new Set(choices.map((c) => JSON.stringify(c))).size !== choices.length) fail(`${where}.choices`, 'choices must be distinct');
     return { type: 'categorical', choices: choices as ParamValue[] };

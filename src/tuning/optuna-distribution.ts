@@ -45,7 +45,10 @@ function translate(name: string, a: Attributes, where: string): Record<string, u
     case 'IntLogUniformDistribution':
       return { type: 'int', ...range, log: true };
     default:
-      return fail(where, `unknown Optuna distribution '${name}' (known: FloatDistribution, IntDistribution, CategoricalDistribution and Optuna 2's Uniform, LogUniform, DiscreteUniform, IntUniform, IntLogUniform)`);
+      return fail(
+        where,
+        `unknown Optuna distribution '${name}' (known: FloatDistribution, IntDistribution, CategoricalDistribution and Optuna 2's Uniform, LogUniform, DiscreteUniform, IntUniform, IntLogUniform)`,
+      );
   }
 }
 

@@ -82,7 +82,8 @@ export class Study {
     const params = this.sampler.sample(this.space, this.all, this.direction, number);
     if (!params) return undefined;
     for (const [name, d] of Object.entries(this.space)) {
-      if (!contains(d, params[name])) throw new ModelOpsError('INTERNAL_ERROR', `sampler ${this.sampler.name} gave ${name} = ${JSON.stringify(params[name])}, outside its distribution`);
+      if (!contains(d, params[name]))
+        throw new ModelOpsError('INTERNAL_ERROR', `sampler ${this.sampler.name} gave ${name} = ${JSON.stringify(params[name])}, outside its distribution`);
     }
     const trial: FrozenTrial = { number, state: 'RUNNING', params, intermediate: {}, startTime: Date.now() };
     this.all.push(trial);

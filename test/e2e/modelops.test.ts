@@ -46,7 +46,11 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     const progress = wb.notification('Training ensemble');
     await progress.waitFor({ timeout: 30_000 });
     // Let the palette finish fading out, but not so long that training (a second or two) is done.
-    await wb.page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 1500 }).catch(() => undefined);
+    await wb.page
+      .locator('.quick-input-widget')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 1500 })
+      .catch(() => undefined);
     await wb.screenshot('train-progress');
     await wb.notification('Trained rf + knn on iris.csv').waitFor({ timeout: 180_000 });
     // Three runs now under iris-demo (the CLI wrote two).
@@ -102,7 +106,11 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     assert.ok((await table.locator('.run-link').allInnerTexts()).includes('forest-knn-1'));
     // Away from the tree, whose hover would cover the table (and the next click).
     await wb.page.mouse.move(1100, 700);
-    await wb.page.locator('.context-view .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await wb.page
+      .locator('.context-view .monaco-hover')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => undefined);
     await wb.screenshot('runs-table');
     await wb.treeItem('forest-knn-1').click();
     const page = wb.webview();

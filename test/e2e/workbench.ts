@@ -35,8 +35,14 @@ export class Workbench {
       headless: true,
       viewport: { width: 1400, height: 860 },
       args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
       ],
     });
     const page = context.pages()[0] ?? (await context.newPage());
@@ -139,7 +145,10 @@ export class Workbench {
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       await input.fill(`>${title}`);
       const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-      const shown = await row.waitFor({ timeout: 15_000 }).then(() => true, (e: unknown) => (attempt < 2 ? false : Promise.reject(e)));
+      const shown = await row.waitFor({ timeout: 15_000 }).then(
+        () => true,
+        (e: unknown) => (attempt < 2 ? false : Promise.reject(e)),
+      );
       if (shown) break;
       await this.page.keyboard.press('Escape');
     }
@@ -163,7 +172,10 @@ export class Workbench {
 
   /** Waits until no view in the sidebar shows its progress bar (a tree refresh re-renders rows). */
   async sidebarIdle(): Promise<void> {
-    await this.waitUntil('the sidebar views finished refreshing', async () => (await this.page.locator('.sidebar .monaco-progress-container.active').count()) === 0);
+    await this.waitUntil(
+      'the sidebar views finished refreshing',
+      async () => (await this.page.locator('.sidebar .monaco-progress-container.active').count()) === 0,
+    );
     await this.page.waitForTimeout(300);
   }
 

@@ -6,12 +6,12 @@ import { activateExtension, extensionPackageJson } from './helpers';
 suite('commands', () => {
   test('every contributed command is registered and every registered command is contributed', async () => {
     await activateExtension();
-    const contributed = extensionPackageJson().contributes.commands.map((c) => c.command).sort();
+    const contributed = extensionPackageJson()
+      .contributes.commands.map((c) => c.command)
+      .sort();
     // VS Code itself registers `<viewId>.focus` etc. for every contributed view: not ours.
     const viewCommand = (c: string) => Object.values(VIEW).some((v) => c.startsWith(`${v}.`));
-    const registered = (await vscode.commands.getCommands(true))
-      .filter((c) => c.startsWith('modelops.') && !viewCommand(c))
-      .sort();
+    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('modelops.') && !viewCommand(c)).sort();
     assert.deepEqual(registered, contributed);
     assert.deepEqual([...ALL_COMMANDS].sort(), contributed);
   });

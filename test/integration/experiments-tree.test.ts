@@ -28,7 +28,10 @@ suite('Experiments view', () => {
     // MLflow's empty "Default" experiment is not listed.
     assert.deepEqual(experiments.map((r) => r.label).sort(), ['peer-exp-2', 'peer-exp-renamed']);
     const runs = await childrenOf(api.experiments, ['peer-exp-renamed']);
-    assert.deepEqual(runs.map((r) => r.label), ['run-b', 'run-a']);
+    assert.deepEqual(
+      runs.map((r) => r.label),
+      ['run-b', 'run-a'],
+    );
     const runA = runs.find((r) => r.label === 'run-a');
     assert.equal(runA?.description, 'acc 0.9100');
     assert.equal(runs.find((r) => r.label === 'run-b')?.description, 'running');
@@ -60,10 +63,13 @@ suite('Experiments view', () => {
     assert.equal(second.filter((r) => r.label.startsWith('trial-')).length, 0, 'trials are not top-level');
     const under = await childrenOf(api.experiments, ['paging', 'study']);
     // The trials first, then what every run expands into.
-    assert.deepEqual(under.map((r) => r.label), ['trial-2', 'trial-1', 'trial-0', 'Parameters', 'Metrics', 'Artifacts']);
+    assert.deepEqual(
+      under.map((r) => r.label),
+      ['trial-2', 'trial-1', 'trial-0', 'Parameters', 'Metrics', 'Artifacts'],
+    );
   });
 
-  test('a study\'s pruned trials look pruned, not complete, and its best trial is starred', async () => {
+  test("a study's pruned trials look pruned, not complete, and its best trial is starred", async () => {
     removeStore();
     const t0 = Date.UTC(2026, 0, 1);
     await withStore(async ({ tracking }) => {
@@ -73,7 +79,13 @@ suite('Experiments view', () => {
       const states = ['COMPLETE', 'COMPLETE', 'PRUNED'];
       for (let i = 0; i < 3; i++) {
         const trial = await finishedRun(tracking, exp, `trial-${i}`, t0 + 1000 + i, 0.8 + i / 100, parent.info.runId);
-        await tracking.logBatch(trial.info.runId, { tags: [{ key: 'modelops.study', value: 'study' }, { key: 'modelops.trial', value: String(i) }, { key: 'modelops.trial_state', value: states[i] }] });
+        await tracking.logBatch(trial.info.runId, {
+          tags: [
+            { key: 'modelops.study', value: 'study' },
+            { key: 'modelops.trial', value: String(i) },
+            { key: 'modelops.trial_state', value: states[i] },
+          ],
+        });
       }
     });
     await vscode.commands.executeCommand('modelops.refresh');
@@ -118,7 +130,10 @@ suite('Experiments view', () => {
       return !rows.some((r) => r.label === 'doomed') && rows.some((r) => r.label === 'Deleted runs');
     });
     const deleted = await childrenOf(api.experiments, ['trash', 'Deleted runs']);
-    assert.deepEqual(deleted.map((r) => r.label), ['doomed']);
+    assert.deepEqual(
+      deleted.map((r) => r.label),
+      ['doomed'],
+    );
     assert.equal(deleted[0]?.item.contextValue, 'run.deleted');
     await vscode.commands.executeCommand('modelops.restoreRun', deleted[0]?.node);
     await waitFor('the restored run', async () => (await childrenOf(api.experiments, ['trash'])).some((r) => r.label === 'doomed'));

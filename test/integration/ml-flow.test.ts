@@ -44,7 +44,13 @@ suite('train, register, promote and predict from the editor', () => {
 
   test('Train Ensemble on iris.csv asks for the CSV and the target, then shows the training form, and the run appears in the tree', async () => {
     const result = await trainIris();
-    assert.deepEqual(ui.prompts.slice(0, 5), ['Train an ensemble on which CSV?', 'Target column of iris.csv', 'Train an ensemble on iris.csv', 'Ensemble members', 'Train an ensemble on iris.csv']);
+    assert.deepEqual(ui.prompts.slice(0, 5), [
+      'Train an ensemble on which CSV?',
+      'Target column of iris.csv',
+      'Train an ensemble on iris.csv',
+      'Ensemble members',
+      'Train an ensemble on iris.csv',
+    ]);
     assert.ok(result.metrics.accuracy! > 0.85, `accuracy ${result.metrics.accuracy}`);
     const run = await waitFor('the trained run in the Experiments view', async () => {
       const experiments = await experimentRows(api);
@@ -103,7 +109,10 @@ suite('train, register, promote and predict from the editor', () => {
     assert.match(ui.confirmations.at(-1)?.detail ?? '', /Version 1 of iris will be archived/);
     await waitFor('version 1 archived in the Models view', async () => {
       const versions = await childrenOf(api.models, ['iris']);
-      return versions.find((r) => r.label === 'Version 1')?.description.startsWith('Archived') && versions.find((r) => r.label === 'Version 2')?.description.startsWith('Production');
+      return (
+        versions.find((r) => r.label === 'Version 1')?.description.startsWith('Archived') &&
+        versions.find((r) => r.label === 'Version 2')?.description.startsWith('Production')
+      );
     });
     await waitFor('the status bar', () => api.statusBarText()?.includes('iris v2'));
   });
@@ -129,7 +138,7 @@ suite('train, register, promote and predict from the editor', () => {
     assert.ok(vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === csv.fsPath));
   });
 
-  test('Predict refuses a CSV that does not fit the model\'s signature, names the file, and writes nothing', async () => {
+  test("Predict refuses a CSV that does not fit the model's signature, names the file, and writes nothing", async () => {
     const bad = join(workspaceDir(), 'bad.csv');
     writeFileSync(bad, 'sepal_length,colour\n5.1,red\n');
     const before = ui.messages.length;

@@ -27,10 +27,16 @@ suite('Models view and status bar', () => {
       const rows = await modelRows(api);
       return rows.length > 0 ? rows : undefined;
     });
-    assert.deepEqual(models.map((r) => r.label), ['peer-model']);
+    assert.deepEqual(
+      models.map((r) => r.label),
+      ['peer-model'],
+    );
     assert.equal(models[0]?.description, 'Production v2');
     const versions = await childrenOf(api.models, ['peer-model']);
-    assert.deepEqual(versions.map((r) => r.label), ['Version 2', 'Version 1']);
+    assert.deepEqual(
+      versions.map((r) => r.label),
+      ['Version 2', 'Version 1'],
+    );
     assert.equal(versions[0]?.description, 'Production');
     assert.equal(versions[1]?.description, 'Staging · acc 0.9100');
     assert.equal(versions[0]?.item.contextValue, 'modelVersion.Production');

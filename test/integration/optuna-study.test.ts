@@ -45,10 +45,18 @@ suite('Optuna study files in the study panel', function () {
       const since = () => api.log.recent().slice(logged);
       const opened = await vscode.commands.executeCommand<string | undefined>(COMMAND, { file, study: 'live' });
       assert.equal(opened, file);
-      await waitFor('the study sent to the panel', () => since().some((l) => l.startsWith('webview.state panel=optunaStudy status=ready study=live trials=2')), 60_000);
+      await waitFor(
+        'the study sent to the panel',
+        () => since().some((l) => l.startsWith('webview.state panel=optunaStudy status=ready study=live trials=2')),
+        60_000,
+      );
       child.stdin!.write('go\n');
       await lines.next();
-      await waitFor('the new trials in the panel', () => since().some((l) => l.startsWith('webview.state panel=optunaStudy status=ready study=live trials=5')), 60_000);
+      await waitFor(
+        'the new trials in the panel',
+        () => since().some((l) => l.startsWith('webview.state panel=optunaStudy status=ready study=live trials=5')),
+        60_000,
+      );
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     } finally {
       child.kill();

@@ -15,7 +15,10 @@ const COMMAND = 'modelops.runRetrainingPipeline';
 const pipelineFile = (name = 'modelops.pipeline.json'): string => join(workspaceDir(), name);
 
 function writePipeline(name: string, body: Record<string, unknown>): vscode.Uri {
-  writeFileSync(pipelineFile(name), JSON.stringify({ model: 'churn', training: { params: 'best_run', cv: 0 }, inference_test: { rows: 200 }, ...body }, null, 2));
+  writeFileSync(
+    pipelineFile(name),
+    JSON.stringify({ model: 'churn', training: { params: 'best_run', cv: 0 }, inference_test: { rows: 200 }, ...body }, null, 2),
+  );
   return vscode.Uri.file(pipelineFile(name));
 }
 
@@ -46,11 +49,25 @@ suite('retraining pipeline from the editor', function () {
     writeFileSync(join(workspaceDir(), 'february.csv'), `${[lines[0], ...lines.slice(2501)].join('\n')}\n`);
     const header = lines[0]!.split(',');
     const age = header.indexOf('age');
-    const months = [lines[0], ...lines.slice(2501).map((l) => l.split(',').map((v, i) => (i === age && v !== '' ? String(Number(v) * 12) : v)).join(','))];
+    const months = [
+      lines[0],
+      ...lines.slice(2501).map((l) =>
+        l
+          .split(',')
+          .map((v, i) => (i === age && v !== '' ? String(Number(v) * 12) : v))
+          .join(','),
+      ),
+    ];
     writeFileSync(join(workspaceDir(), 'february-months.csv'), `${months.join('\n')}\n`);
     copyFileSync(churn, join(workspaceDir(), 'churn-full.csv'));
     await withStore(async (s) => {
-      const first = await train(s.tracking, { data: join(workspaceDir(), 'january.csv'), target: 'churned', experiment: 'churn', cv: 0, params: { rf: { nEstimators: 20 } } });
+      const first = await train(s.tracking, {
+        data: join(workspaceDir(), 'january.csv'),
+        target: 'churned',
+        experiment: 'churn',
+        cv: 0,
+        params: { rf: { nEstimators: 20 } },
+      });
       await registerModel(s, { runId: first.runId, name: 'churn', actor: 'alice', validation: { workspace: workspaceDir() } });
       await promoteModelVersion(s, { name: 'churn', version: '1', approve: true, comment: 'January', actor: 'alice' });
     });
@@ -74,12 +91,17 @@ suite('retraining pipeline from the editor', function () {
     assert.ok(result, JSON.stringify(ui.messages));
     assert.equal(result.report.exitCode, 0, result.markdown);
     assert.deepEqual(await versions(), ['1:Production', '2:Staging']);
-    const steps = api.log.recent().slice(logged).filter((l) => l.startsWith('pipeline.step ') && l.includes('kind=end'));
+    const steps = api.log
+      .recent()
+      .slice(logged)
+      .filter((l) => l.startsWith('pipeline.step ') && l.includes('kind=end'));
     assert.deepEqual(
       steps.map((l) => /step=(\w+)/.exec(l)?.[1]),
       ['data_validation', 'train', 'validate', 'inference_test'],
     );
-    const done = await waitFor('the outcome message', () => ui.messages.find((m) => m.level === 'info' && m.text.includes("Version 2 of 'churn' is in Staging")));
+    const done = await waitFor('the outcome message', () =>
+      ui.messages.find((m) => m.level === 'info' && m.text.includes("Version 2 of 'churn' is in Staging")),
+    );
     assert.deepEqual(done.actions, ['Review for Production', 'Open Report', 'Open HTML Report']);
     await waitFor('the report in the Markdown preview', () => tabLabels().some((l) => l.includes('pipeline_report.md')));
     await waitFor('the Review panel of the new version, from the message', () => tabLabels().includes('Review churn v2'));
@@ -103,12 +125,22 @@ suite('retraining pipeline from the editor', function () {
     try {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
       // The JSON language server starts on first use: a limit for a slow host, not a timing assertion.
-      const problems = await waitFor('the schema problems', () => {
-        const d = vscode.languages.getDiagnostics(uri).map((x) => x.message);
-        return d.length >= 2 ? d : undefined;
-      }, 120_000);
-      assert.ok(problems.some((m) => m.includes('trainin')), problems.join('\n'));
-      assert.ok(problems.some((m) => /stop|warn/.test(m)), problems.join('\n'));
+      const problems = await waitFor(
+        'the schema problems',
+        () => {
+          const d = vscode.languages.getDiagnostics(uri).map((x) => x.message);
+          return d.length >= 2 ? d : undefined;
+        },
+        120_000,
+      );
+      assert.ok(
+        problems.some((m) => m.includes('trainin')),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((m) => /stop|warn/.test(m)),
+        problems.join('\n'),
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       rmSync(uri.fsPath, { force: true });
@@ -140,12 +172,30 @@ suite('retraining pipeline from the editor', function () {
     const logged = api.log.recent().length;
     await settings.update('pipeline.rerunOnDataChange', true, vscode.ConfigurationTarget.Workspace);
     try {
-      await waitFor('the datasets watched', () => api.log.recent().slice(logged).some((l) => l.startsWith('pipeline.watch ') && l.includes(`file=${months}`)));
+      await waitFor('the datasets watched', () =>
+        api.log
+          .recent()
+          .slice(logged)
+          .some((l) => l.startsWith('pipeline.watch ') && l.includes(`file=${months}`)),
+      );
       const before = await versions();
       const csv = join(workspaceDir(), 'february-months.csv');
       writeFileSync(csv, readFileSync(csv, 'utf8'));
-      const end = await waitFor('the rerun to end', () => api.log.recent().slice(logged).find((l) => l.startsWith('pipeline.end ') && l.includes(`file=${months}`)), 120_000);
-      assert.ok(api.log.recent().slice(logged).some((l) => l.startsWith('pipeline.rerun ') && l.includes(`file=${months}`)));
+      const end = await waitFor(
+        'the rerun to end',
+        () =>
+          api.log
+            .recent()
+            .slice(logged)
+            .find((l) => l.startsWith('pipeline.end ') && l.includes(`file=${months}`)),
+        120_000,
+      );
+      assert.ok(
+        api.log
+          .recent()
+          .slice(logged)
+          .some((l) => l.startsWith('pipeline.rerun ') && l.includes(`file=${months}`)),
+      );
       assert.match(end, /exitCode=3/);
       assert.deepEqual(await versions(), before);
     } finally {
@@ -158,7 +208,15 @@ suite('retraining pipeline from the editor', function () {
     const before = await versions();
     const logged = api.log.recent().length;
     const pending = vscode.commands.executeCommand<PipelineResult | undefined>(COMMAND, uri);
-    await waitFor('training under way', () => api.log.recent().slice(logged).some((l) => l.startsWith('pipeline.step step=train kind=progress') && l.includes('fold 1/5')), 120_000);
+    await waitFor(
+      'training under way',
+      () =>
+        api.log
+          .recent()
+          .slice(logged)
+          .some((l) => l.startsWith('pipeline.step step=train kind=progress') && l.includes('fold 1/5')),
+      120_000,
+    );
     api.cancelRunningCommands();
     assert.equal(await pending, undefined, 'a cancelled command resolves to nothing');
     assert.deepEqual(await versions(), before);
@@ -166,7 +224,10 @@ suite('retraining pipeline from the editor', function () {
       const experiment = await s.tracking.getExperimentByName('churn');
       const runs = (await s.tracking.searchRuns({ experimentIds: [experiment!.experimentId], maxResults: 100, orderBy: ['attributes.start_time DESC'] })).items;
       const pipeline = runs.find((r) => r.info.runName === 'pipeline-churn');
-      return runs.filter((r) => r.info.runId === pipeline?.info.runId || r.data.tags.some((t) => t.key === 'mlflow.parentRunId' && t.value === pipeline?.info.runId)).map((r) => `${r.info.runName}:${r.info.status}`).sort();
+      return runs
+        .filter((r) => r.info.runId === pipeline?.info.runId || r.data.tags.some((t) => t.key === 'mlflow.parentRunId' && t.value === pipeline?.info.runId))
+        .map((r) => `${r.info.runName}:${r.info.status}`)
+        .sort();
     });
     assert.deepEqual(statuses, ['data_validation:FINISHED', 'pipeline-churn:KILLED', 'train:KILLED']);
   });

@@ -14,7 +14,8 @@ import { finishedRun, removeStore, scriptUi, waitFor, withStore, workspaceDir } 
 import { childrenOf, experimentRows } from './trees';
 
 const EXPERIMENT = 'explorer';
-const MLMODEL = "artifact_path: model\nflavors:\n  modelops_ensemble: {}\nsignature:\n  inputs: '[{\"type\": \"double\", \"name\": \"x\", \"required\": true}]'\n  outputs: '[{\"type\": \"string\", \"name\": \"y\", \"required\": true}]'\n";
+const MLMODEL =
+  'artifact_path: model\nflavors:\n  modelops_ensemble: {}\nsignature:\n  inputs: \'[{"type": "double", "name": "x", "required": true}]\'\n  outputs: \'[{"type": "string", "name": "y", "required": true}]\'\n';
 
 interface Seeded {
   experimentId: string;
@@ -92,7 +93,8 @@ suite('the run explorer in the real host', function () {
   };
 
   /** The page's latest report of what it shows, once `ok` holds for it. */
-  const view = (what: string, ok: (v: NonNullable<RunsPanel['lastView']>) => boolean) => waitLogged(api, what, () => (table.lastView && ok(table.lastView) ? table.lastView : undefined));
+  const view = (what: string, ok: (v: NonNullable<RunsPanel['lastView']>) => boolean) =>
+    waitLogged(api, what, () => (table.lastView && ok(table.lastView) ? table.lastView : undefined));
 
   test('Open Runs Table on the experiment node opens an editor whose page pulls every run', async () => {
     const since = logSince(api, api.log.recent().length);
@@ -102,7 +104,10 @@ suite('the run explorer in the real host', function () {
     table = await waitFor('the table', () => api.runExplorer.tables().find((t) => t.experimentId === seeded.experimentId));
     const v = await view('every run in the page', (x) => x.total === 7);
     // Newest first, the trials under their parent (collapsed): five top-level rows.
-    assert.deepEqual(v.top, ['run-4', 'run-3', 'run-2', 'run-1', 'run-0'].map((n) => seeded.ids[n]));
+    assert.deepEqual(
+      v.top,
+      ['run-4', 'run-3', 'run-2', 'run-1', 'run-0'].map((n) => seeded.ids[n]),
+    );
     assert.ok(!since().some((l) => l.startsWith('webview.runs.protocol')), since().join('\n'));
   });
 
@@ -111,15 +116,25 @@ suite('the run explorer in the real host', function () {
     await vscode.commands.executeCommand('modelops.openRunsTable', { experimentId: seeded.experimentId }, { filter });
     const v = await view('the filtered view', (x) => x.view.filter === filter && x.matched === 2);
     assert.deepEqual([...v.top].sort(), [seeded.ids['run-1'], seeded.ids['run-3']].sort());
-    await assert.rejects(table.request('runs/filter', { filter: 'metrics.accuracy >> 1' }), (e: unknown) => e instanceof Error && /column \d+/.test(e.message) && e.message.includes('^'));
+    await assert.rejects(
+      table.request('runs/filter', { filter: 'metrics.accuracy >> 1' }),
+      (e: unknown) => e instanceof Error && /column \d+/.test(e.message) && e.message.includes('^'),
+    );
     await vscode.commands.executeCommand('modelops.openRunsTable', { experimentId: seeded.experimentId }, { filter: '' });
     await view('the filter cleared', (x) => x.view.filter === '' && x.matched === 7);
   });
 
   test('sorting by a metric column orders the rows the page shows', async () => {
-    await vscode.commands.executeCommand('modelops.openRunsTable', { experimentId: seeded.experimentId }, { sort: { column: 'metric:accuracy', direction: 'desc' } });
+    await vscode.commands.executeCommand(
+      'modelops.openRunsTable',
+      { experimentId: seeded.experimentId },
+      { sort: { column: 'metric:accuracy', direction: 'desc' } },
+    );
     const v = await view('sorted by accuracy, best first', (x) => x.view.sort?.column === 'metric:accuracy' && x.view.sort.direction === 'desc');
-    assert.deepEqual(v.top, ['run-1', 'run-3', 'run-2', 'run-4', 'run-0'].map((n) => seeded.ids[n]));
+    assert.deepEqual(
+      v.top,
+      ['run-1', 'run-3', 'run-2', 'run-4', 'run-0'].map((n) => seeded.ids[n]),
+    );
   });
 
   test('from the palette, Open Runs Table and Open Run ask which experiment and which run', async () => {
@@ -150,8 +165,14 @@ suite('the run explorer in the real host', function () {
     const parent = runs.find((r) => r.label === 'run-4');
     assert.ok(parent);
     assert.equal(parent.item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
-    assert.deepEqual((await childrenOf(api.experiments, [EXPERIMENT, 'run-4'])).map((r) => r.label), ['trial-1', 'trial-0', 'Parameters', 'Metrics', 'Artifacts']);
-    assert.deepEqual((await childrenOf(api.experiments, [EXPERIMENT, 'run-4', 'Metrics'])).map((r) => [r.label, r.description]), [['accuracy', '0.8500']]);
+    assert.deepEqual(
+      (await childrenOf(api.experiments, [EXPERIMENT, 'run-4'])).map((r) => r.label),
+      ['trial-1', 'trial-0', 'Parameters', 'Metrics', 'Artifacts'],
+    );
+    assert.deepEqual(
+      (await childrenOf(api.experiments, [EXPERIMENT, 'run-4', 'Metrics'])).map((r) => [r.label, r.description]),
+      [['accuracy', '0.8500']],
+    );
     const command = parent.item.command;
     assert.equal(command?.command, 'modelops.openRun');
     const since = logSince(api, api.log.recent().length);
@@ -168,11 +189,16 @@ suite('the run explorer in the real host', function () {
     const since = logSince(api, api.log.recent().length);
     await vscode.commands.executeCommand(mlmodel.item.command.command, ...(mlmodel.item.command.arguments ?? []));
     // The page itself asks for the preview once it shows the run.
-    await waitLogged(api, 'the page to preview the MLmodel', () => since().some((l) => l.startsWith('run.artifact.preview') && l.includes('path=model/MLmodel') && l.includes('kind=mlmodel')));
+    await waitLogged(api, 'the page to preview the MLmodel', () =>
+      since().some((l) => l.startsWith('run.artifact.preview') && l.includes('path=model/MLmodel') && l.includes('kind=mlmodel')),
+    );
     const page = api.runExplorer.runPages().find((p) => p.target.runId === seeded.ids['run-1']);
     assert.ok(page);
     const preview = (await page.request('run/previewArtifact', { path: 'model/MLmodel' })) as { mlmodel?: { inputs: { name: string }[] } };
-    assert.deepEqual(preview.mlmodel?.inputs.map((c) => c.name), ['x']);
+    assert.deepEqual(
+      preview.mlmodel?.inputs.map((c) => c.name),
+      ['x'],
+    );
     await assert.rejects(page.request('run/previewArtifact', { path: '../../mlflow.db' }), /leaves the run's artifact folder|must be relative/);
   });
 
@@ -180,8 +206,12 @@ suite('the run explorer in the real host', function () {
     const page = api.runExplorer.runPages().find((p) => p.target.runId === seeded.ids['run-1']);
     assert.ok(page);
     await waitLogged(api, 'the run page to show its version', () => page.lastState?.run?.versions.some((v) => v.name === 'explorer-model'));
-    assert.deepEqual(await page.request('run/openVersion', { name: 'explorer-model', version: '1' }), { message: 'explorer-model version 1 is selected in the Models view.' });
-    assert.deepEqual(await page.request('run/openVersion', { name: 'explorer-model', version: '9' }), { message: 'explorer-model version 9 could not be shown.' });
+    assert.deepEqual(await page.request('run/openVersion', { name: 'explorer-model', version: '1' }), {
+      message: 'explorer-model version 1 is selected in the Models view.',
+    });
+    assert.deepEqual(await page.request('run/openVersion', { name: 'explorer-model', version: '9' }), {
+      message: 'explorer-model version 9 could not be shown.',
+    });
     assert.match(ui.messages.at(-1)?.text ?? '', /explorer-model version 9 is not in the registry/);
   });
 
@@ -202,4 +232,3 @@ suite('the run explorer in the real host', function () {
     await view('the deleted runs gone from the page', (x) => x.total === 6);
   });
 });
-

@@ -50,7 +50,13 @@ suite('tracking server (Start / Stop Tracking Server)', () => {
       assert.equal(await terminalSees(folder, 'env-while-running'), url);
 
       // What `python train.py` in that terminal does: mlflow.start_run() → runs/create, log-batch, through the URL.
-      const created = (await (await fetch(`${url}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ experiment_id: '0', run_name: 'from-a-terminal' }) })).json()) as { run: { info: { run_id: string; artifact_uri: string } } };
+      const created = (await (
+        await fetch(`${url}/api/2.0/mlflow/runs/create`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ experiment_id: '0', run_name: 'from-a-terminal' }),
+        })
+      ).json()) as { run: { info: { run_id: string; artifact_uri: string } } };
       assert.match(created.run.info.artifact_uri, /^mlflow-artifacts:\//, 'artifacts go through the server, into the workspace');
       const store = await firstSession(api).get();
       assert.ok(store);

@@ -20,7 +20,8 @@ function writeCsvs(dir: string): { ids: string; big: string } {
   writeFileSync(ids, `${rows.join('\n')}\n`);
   const big = join(dir, 'big.csv');
   const b = ['a,b,c,d,e,f,label'];
-  for (let i = 0; i < 4000; i++) b.push(`${i % 97},${(i * 7) % 89},${(i * 13) % 83},${(i * 17) % 79},${(i * 19) % 73},${(i * 23) % 71},${i % 3 === 0 ? 'x' : i % 3 === 1 ? 'y' : 'z'}`);
+  for (let i = 0; i < 4000; i++)
+    b.push(`${i % 97},${(i * 7) % 89},${(i * 13) % 83},${(i * 17) % 79},${(i * 19) % 73},${(i * 23) % 71},${i % 3 === 0 ? 'x' : i % 3 === 1 ? 'y' : 'z'}`);
   writeFileSync(big, `${b.join('\n')}\n`);
   return { ids, big };
 }
@@ -146,7 +147,10 @@ suite('decisions in the editor: training form, picks, cancellation, registration
     assert.ok(result);
     assert.deepEqual(api.progressTitles(), [], 'the notification closed when the command ended');
     assert.match(ui.messages.at(-1)?.text ?? '', /^iris-clf version 1: Validation passed: stays in Staging \(/);
-    const editor = await waitFor('the report', () => vscode.window.activeTextEditor?.document.uri.scheme === 'modelops-report' && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'the report',
+      () => vscode.window.activeTextEditor?.document.uri.scheme === 'modelops-report' && vscode.window.activeTextEditor,
+    );
     assert.equal(editor.document.isUntitled, false);
     assert.match(editor.document.getText(), /Validation of iris-clf version 1: PASSED/);
   });
@@ -205,12 +209,21 @@ suite('decisions in the editor: training form, picks, cancellation, registration
     const trained = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainEnsemble');
     assert.ok(trained, JSON.stringify(ui.messages.slice(-2)));
     const versions = await withStore(async (s) => (await s.registry.searchModelVersions({ filter: "name = 'iris-b'" })).items);
-    assert.deepEqual(versions.map((v) => [v.version, v.runId]).find(([, r]) => r === trained.runId), ['2', trained.runId]);
-    assert.ok(ui.messages.some((m) => m.text.startsWith('Registered iris-b version 2 from run')), JSON.stringify(ui.messages.slice(-3)));
+    assert.deepEqual(
+      versions.map((v) => [v.version, v.runId]).find(([, r]) => r === trained.runId),
+      ['2', trained.runId],
+    );
+    assert.ok(
+      ui.messages.some((m) => m.text.startsWith('Registered iris-b version 2 from run')),
+      JSON.stringify(ui.messages.slice(-3)),
+    );
   });
 
   test('a validation that fails a Staging version says it moved back to None, never that it "stays"', async () => {
-    writeFileSync(join(workspaceDir(), '.modelops', 'gates.json'), JSON.stringify({ models: { 'iris-b': { metrics: { accuracy: { threshold: 0.9999, greater_is_better: true } } } } }));
+    writeFileSync(
+      join(workspaceDir(), '.modelops', 'gates.json'),
+      JSON.stringify({ models: { 'iris-b': { metrics: { accuracy: { threshold: 0.9999, greater_is_better: true } } } } }),
+    );
     try {
       const before = await withStore((s) => s.registry.getModelVersion('iris-b', '2'));
       assert.equal(before.currentStage, 'Staging');

@@ -81,7 +81,10 @@ suite('tune hyperparameters from the editor', function () {
     assert.match(done.text, /^Study iris-species: best accuracy 0\.\d+ \(trial [0-2]\)\.$/);
     assert.deepEqual(done.actions, ['Open Study', 'Show Runs']);
 
-    const trialLines = api.log.recent().slice(logged).filter((l) => l.startsWith('tune.trial '));
+    const trialLines = api.log
+      .recent()
+      .slice(logged)
+      .filter((l) => l.startsWith('tune.trial '));
     assert.equal(trialLines.length, 3, 'one output line per trial');
     assert.match(trialLines[0] ?? '', /study=iris-species trial=0 state=(complete|pruned|fail)/);
 
@@ -90,7 +93,10 @@ suite('tune hyperparameters from the editor', function () {
       stored.listed.map((s) => [s.name, s.trials, s.runId]),
       [[STUDY, 3, result.runId]],
     );
-    assert.deepEqual(stored.trials.map((t) => t.number), [0, 1, 2]);
+    assert.deepEqual(
+      stored.trials.map((t) => t.number),
+      [0, 1, 2],
+    );
     for (const t of stored.trials) {
       assert.ok(t.runId, `trial ${t.number} has a run`);
       assert.equal(t.parent, result.runId, `trial ${t.number}'s run is nested under the study's run`);
@@ -114,18 +120,24 @@ suite('tune hyperparameters from the editor', function () {
     ui.answers = ['species', undefined];
     ui.offered.length = 0;
     assert.equal(await vscode.commands.executeCommand(COMMAND, iris()), undefined);
-    assert.deepEqual(ui.offered.at(-1), { title: 'Tune hyperparameters on iris.csv', labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best'] });
+    assert.deepEqual(ui.offered.at(-1), {
+      title: 'Tune hyperparameters on iris.csv',
+      labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best'],
+    });
     assert.deepEqual(ui.answers, []);
     assert.equal((await readStudy()).trials.length, 3, 'no trial was run');
   });
 
-  test('Show Runs selects the study\'s run in the Experiments view; the study continues from the explorer\'s CSV', async () => {
+  test("Show Runs selects the study's run in the Experiments view; the study continues from the explorer's CSV", async () => {
     ui.answers = ['species'];
     ui.actionAnswers = ['Show Runs'];
     const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 1, trainBest: false });
     assert.ok(result, JSON.stringify(ui.messages));
     assert.equal(result.resumed, true);
-    assert.deepEqual(result.trials.map((t) => t.number), [0, 1, 2, 3]);
+    assert.deepEqual(
+      result.trials.map((t) => t.number),
+      [0, 1, 2, 3],
+    );
     const selected = await waitFor('the study run selected', () => {
       const node = api.experimentsSelection()[0];
       return node?.kind === 'run' ? node : undefined;
@@ -142,11 +154,19 @@ suite('tune hyperparameters from the editor', function () {
     const trials = (await readStudy()).trials.length;
     const opened = await vscode.commands.executeCommand<string | undefined>('modelops.openStudy', { study: STUDY });
     assert.equal(opened, STUDY);
-    await waitFor('the study sent to the panel', () => since().some((l) => l.startsWith(`webview.state panel=study status=ready study=${STUDY} trials=${trials}`)), 60_000);
+    await waitFor(
+      'the study sent to the panel',
+      () => since().some((l) => l.startsWith(`webview.state panel=study status=ready study=${STUDY} trials=${trials}`)),
+      60_000,
+    );
     ui.answers = ['species'];
     const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 1, trainBest: false });
     assert.ok(result, JSON.stringify(ui.messages));
-    await waitFor('the new trial in the panel', () => since().some((l) => l.startsWith(`webview.state panel=study status=ready study=${STUDY} trials=${trials + 1}`)), 60_000);
+    await waitFor(
+      'the new trial in the panel',
+      () => since().some((l) => l.startsWith(`webview.state panel=study status=ready study=${STUDY} trials=${trials + 1}`)),
+      60_000,
+    );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -155,10 +175,24 @@ suite('tune hyperparameters from the editor', function () {
     const logged = api.log.recent().length;
     const pending = vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), { trials: 20, trainBest: false });
     // Cancel once a trial of this session has finished, so the study really was under way.
-    await waitFor('a trial of the new session', () => api.log.recent().slice(logged).some((l) => l.startsWith('tune.trial ')), 180_000);
+    await waitFor(
+      'a trial of the new session',
+      () =>
+        api.log
+          .recent()
+          .slice(logged)
+          .some((l) => l.startsWith('tune.trial ')),
+      180_000,
+    );
     api.cancelRunningCommands();
     assert.equal(await pending, undefined, 'a cancelled command resolves to nothing');
-    assert.ok(api.log.recent().slice(logged).some((l) => l.startsWith(`command.cancelled id=${COMMAND}`)), 'logged as cancelled');
+    assert.ok(
+      api.log
+        .recent()
+        .slice(logged)
+        .some((l) => l.startsWith(`command.cancelled id=${COMMAND}`)),
+      'logged as cancelled',
+    );
     assert.equal(ui.messages.filter((m) => m.level === 'error').length, 0, 'cancelling is not an error');
     const cancelled = await readStudy();
     assert.equal(cancelled.studyRunStatus, 'KILLED');
@@ -169,7 +203,11 @@ suite('tune hyperparameters from the editor', function () {
     assert.ok(resumed, JSON.stringify(ui.messages));
     const after = await readStudy();
     assert.equal(after.trials.length, cancelled.trials.length + 1);
-    assert.deepEqual(after.trials.filter((t) => t.state === 'RUNNING' || t.runStatus === 'RUNNING'), [], 'no trial is left RUNNING');
+    assert.deepEqual(
+      after.trials.filter((t) => t.state === 'RUNNING' || t.runStatus === 'RUNNING'),
+      [],
+      'no trial is left RUNNING',
+    );
     assert.equal(after.studyRunStatus, 'FINISHED');
   });
 });

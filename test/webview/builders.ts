@@ -19,9 +19,15 @@ export function seeded(seed: number): () => number {
   };
 }
 
-export function aRun(overrides: Partial<Omit<CompareRun, 'params' | 'metrics'>> & { params?: Record<string, string>; metrics?: Record<string, number | null> } = {}): CompareRun {
+export function aRun(
+  overrides: Partial<Omit<CompareRun, 'params' | 'metrics'>> & { params?: Record<string, string>; metrics?: Record<string, number | null> } = {},
+): CompareRun {
   const { params, metrics, ...rest } = overrides;
-  const runId = rest.runId ?? `run${Math.abs(hash(JSON.stringify(overrides))).toString(16).padStart(8, '0')}`;
+  const runId =
+    rest.runId ??
+    `run${Math.abs(hash(JSON.stringify(overrides)))
+      .toString(16)
+      .padStart(8, '0')}`;
   return {
     runId,
     runName: 'run',
@@ -62,8 +68,21 @@ export function manyRuns(count: number, metricCount = 5, seed = 7): CompareRun[]
         runName: `trial-${i}`,
         params: { n_estimators: String(trees), n_neighbors: String(k), weights: i % 2 ? 'distance' : 'uniform', seed: '42' },
         metrics,
-        confusionMatrix: i < 4 ? { labels: ['setosa', 'versicolor', 'virginica'], matrix: [[10, 0, 0], [0, 9, 1], [0, i % 3, 10 - (i % 3)]] } : undefined,
-        featureImportance: i < 4 ? { features: ['petal_length', 'petal_width', 'sepal_length', 'sepal_width'], importances: [0.45 - 0.02 * i, 0.4, 0.1, 0.05 + 0.02 * i] } : undefined,
+        confusionMatrix:
+          i < 4
+            ? {
+                labels: ['setosa', 'versicolor', 'virginica'],
+                matrix: [
+                  [10, 0, 0],
+                  [0, 9, 1],
+                  [0, i % 3, 10 - (i % 3)],
+                ],
+              }
+            : undefined,
+        featureImportance:
+          i < 4
+            ? { features: ['petal_length', 'petal_width', 'sepal_length', 'sepal_width'], importances: [0.45 - 0.02 * i, 0.4, 0.1, 0.05 + 0.02 * i] }
+            : undefined,
       }),
     );
   }
@@ -137,7 +156,13 @@ export function aReview(overrides: Partial<PromotionReview> = {}): PromotionRevi
     metrics: [
       aMetric({ key: 'accuracy', candidate: 0.953, production: 0.933, gate: { rule: '>= 0.90', passed: true, detail: '0.953 >= 0.90' } }),
       aMetric({ key: 'f1_macro', candidate: 0.951, production: 0.94, gate: { rule: 'no worse than Production by 0.01', passed: true, detail: '+0.011' } }),
-      aMetric({ key: 'log_loss', candidate: 0.21, production: 0.18, goal: 'minimize', gate: { rule: '<= Production + 0.02', passed: false, detail: '+0.03 > 0.02' } }),
+      aMetric({
+        key: 'log_loss',
+        candidate: 0.21,
+        production: 0.18,
+        goal: 'minimize',
+        gate: { rule: '<= Production + 0.02', passed: false, detail: '+0.03 > 0.02' },
+      }),
     ],
     validation: {
       passed: true,

@@ -38,7 +38,10 @@ describe('run comparison panel in Chromium', () => {
   });
 
   test('a run named like an HTML tag is shown as those characters and never runs', async () => {
-    const runs = [aRun({ runId: 'aaaa1111', runName: HOSTILE_NAME, params: { note: HOSTILE_NAME }, metrics: { accuracy: 0.9 } }), aRun({ runId: 'bbbb2222', runName: 'plain', params: { note: 'x' }, metrics: { accuracy: 0.8 } })];
+    const runs = [
+      aRun({ runId: 'aaaa1111', runName: HOSTILE_NAME, params: { note: HOSTILE_NAME }, metrics: { accuracy: 0.9 } }),
+      aRun({ runId: 'bbbb2222', runName: 'plain', params: { note: 'x' }, metrics: { accuracy: 0.8 } }),
+    ];
     const panel = await harness.open('compare', fixtureFor(runs));
     await panel.page.waitForSelector('body[data-charts-drawn]');
     const header = await panel.page.textContent('th[data-run-id="aaaa1111"] .run-name');
@@ -73,7 +76,10 @@ describe('run comparison panel in Chromium', () => {
   });
 
   test('the best value of each metric is marked: highest accuracy, lowest loss', async () => {
-    const runs = [aRun({ runId: 'r1', runName: 'one', metrics: { accuracy: 0.8, log_loss: 0.5 } }), aRun({ runId: 'r2', runName: 'two', metrics: { accuracy: 0.9, log_loss: 0.6 } })];
+    const runs = [
+      aRun({ runId: 'r1', runName: 'one', metrics: { accuracy: 0.8, log_loss: 0.5 } }),
+      aRun({ runId: 'r2', runName: 'two', metrics: { accuracy: 0.9, log_loss: 0.6 } }),
+    ];
     const panel = await harness.open('compare', fixtureFor(runs));
     await panel.page.waitForSelector('[data-testid="compare-table"]');
     assert.deepEqual(await panel.page.locator('tr[data-key="accuracy"] td.best').allTextContents(), ['0.9 ★']);
@@ -88,7 +94,10 @@ describe('run comparison panel in Chromium', () => {
     await panel.page.keyboard.press('Enter');
     await panel.page.waitForSelector('tr[data-key="accuracy"] th[aria-sort="ascending"]');
     const values = (await panel.page.locator('tr[data-key="accuracy"] td').allTextContents()).map((t) => Number(t.replace('★', '')));
-    assert.deepEqual(values, [...values].sort((a, b) => a - b));
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => a - b),
+    );
     // Focus stays on the sort button so a second Enter reverses the order.
     await panel.page.keyboard.press('Enter');
     await panel.page.waitForSelector('tr[data-key="accuracy"] th[aria-sort="descending"]');
@@ -97,14 +106,20 @@ describe('run comparison panel in Chromium', () => {
 
   test('copy as CSV and open artifacts ask the host, and its answer shows in the status line', async () => {
     const runs = manyRuns(2);
-    const panel = await harness.open('compare', fixtureFor(runs, 10, { replies: { 'compare/openArtifacts': { error: { code: 'RESOURCE_DOES_NOT_EXIST', message: 'No artifacts for run r0000.' } } } }));
+    const panel = await harness.open(
+      'compare',
+      fixtureFor(runs, 10, { replies: { 'compare/openArtifacts': { error: { code: 'RESOURCE_DOES_NOT_EXIST', message: 'No artifacts for run r0000.' } } } }),
+    );
     await panel.page.waitForSelector('[data-testid="compare-table"]');
     await panel.page.click('[data-testid="copy-csv"]');
     await panel.waitFor(`/Copied \\d+ rows as CSV/.test((document.querySelector('[data-testid="status"]')?.textContent ?? ''))`);
     await panel.page.locator('th[data-run-id="r0000"] button', { hasText: 'Artifacts' }).click();
     await panel.waitFor(`/No artifacts for run r0000/.test((document.querySelector('[data-testid="status"]')?.textContent ?? ''))`);
     const requests = (await panel.posted()).filter((m) => m.kind === 'request' && m.method !== 'compare/metricHistory');
-    assert.deepEqual(requests.map((m) => m.method), ['clipboard/write', 'compare/openArtifacts']);
+    assert.deepEqual(
+      requests.map((m) => m.method),
+      ['clipboard/write', 'compare/openArtifacts'],
+    );
     assert.match(String(requests[0].params?.text), /^kind,key,trial-0,trial-1\n/);
     assert.deepEqual(requests[1].params, { runId: 'r0000' });
     await panel.close();
@@ -131,9 +146,13 @@ describe('run comparison panel in Chromium', () => {
   });
 
   test('SVG plots from the artifacts show as images whose scripts never run', async () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" onload="alert(1)"><script>alert(2)</script><rect width="40" height="40" fill="teal"/></svg>';
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" onload="alert(1)"><script>alert(2)</script><rect width="40" height="40" fill="teal"/></svg>';
     const dataUri = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-    const runs = [aRun({ runId: 'p1', runName: 'one', plots: [{ name: 'confusion_matrix', dataUri }] }), aRun({ runId: 'p2', runName: 'two', plots: [{ name: 'confusion_matrix', dataUri }] })];
+    const runs = [
+      aRun({ runId: 'p1', runName: 'one', plots: [{ name: 'confusion_matrix', dataUri }] }),
+      aRun({ runId: 'p2', runName: 'two', plots: [{ name: 'confusion_matrix', dataUri }] }),
+    ];
     const panel = await harness.open('compare', fixtureFor(runs));
     await panel.page.waitForSelector('[data-testid="plots-confusion_matrix"] img');
     assert.equal(await panel.page.locator('[data-testid="plots-confusion_matrix"] img').count(), 2);
@@ -165,7 +184,17 @@ describe('run comparison panel in Chromium', () => {
       runId: 'forest01',
       runName: 'forest-knn',
       params: { models: 'rf,knn', 'rf.nEstimators': '100', 'knn.nNeighbors': '5', seed: '42' },
-      metrics: { accuracy: 0.7554, accuracy_std: 0.0113, roc_auc: 0.6869, roc_auc_std: 0.0192, log_loss: 0.5422, cv_accuracy: 0.7640, cv_roc_auc: 0.70, baseline_accuracy: 0.7674, baseline_roc_auc: 0.5 },
+      metrics: {
+        accuracy: 0.7554,
+        accuracy_std: 0.0113,
+        roc_auc: 0.6869,
+        roc_auc_std: 0.0192,
+        log_loss: 0.5422,
+        cv_accuracy: 0.764,
+        cv_roc_auc: 0.7,
+        baseline_accuracy: 0.7674,
+        baseline_roc_auc: 0.5,
+      },
       baseline: { metric: 'roc_auc', model: 0.6869, baseline: 0.5, beats: true, reason: "imbalanced target: 'no' holds 76.7% of the rows" },
       folds: [{ key: 'cv_accuracy', values: [0.741, 0.7652, 0.7501, 0.757, 0.764] }],
     });
@@ -173,7 +202,17 @@ describe('run comparison panel in Chromium', () => {
       runId: 'knn00002',
       runName: 'knn-only',
       params: { models: 'knn', 'rf.nEstimators': '', 'knn.nNeighbors': '15', seed: '42' },
-      metrics: { accuracy: 0.7526, accuracy_std: 0.0211, roc_auc: 0.4890, roc_auc_std: 0.0301, log_loss: 0.6011, cv_accuracy: 0.7480, cv_roc_auc: 0.47, baseline_accuracy: 0.7674, baseline_roc_auc: 0.5 },
+      metrics: {
+        accuracy: 0.7526,
+        accuracy_std: 0.0211,
+        roc_auc: 0.489,
+        roc_auc_std: 0.0301,
+        log_loss: 0.6011,
+        cv_accuracy: 0.748,
+        cv_roc_auc: 0.47,
+        baseline_accuracy: 0.7674,
+        baseline_roc_auc: 0.5,
+      },
       baseline: { metric: 'roc_auc', model: 0.489, baseline: 0.5, beats: false, reason: "imbalanced target: 'no' holds 76.7% of the rows" },
       folds: [{ key: 'cv_accuracy', values: [0.745, 0.7502, 0.7412, 0.756, 0.748] }],
     });
@@ -182,7 +221,7 @@ describe('run comparison panel in Chromium', () => {
       initial: { kind: 'notification', method: 'compare/state', params: aState([forest, knn]) },
       histories: {
         cv_accuracy: [folds(forest, [0.741, 0.7652, 0.7501, 0.757, 0.764]), folds(knn, [0.745, 0.7502, 0.7412, 0.756, 0.748])],
-        cv_roc_auc: [folds(forest, [0.68, 0.71, 0.69, 0.66, 0.70]), folds(knn, [0.5, 0.48, 0.47, 0.49, 0.47])],
+        cv_roc_auc: [folds(forest, [0.68, 0.71, 0.69, 0.66, 0.7]), folds(knn, [0.5, 0.48, 0.47, 0.49, 0.47])],
         accuracy: [folds(forest, [0.7554]), folds(knn, [0.7526])],
       },
     };
@@ -191,23 +230,37 @@ describe('run comparison panel in Chromium', () => {
       await panel.page.waitForSelector('body[data-charts-drawn]');
       await panel.page.click('[data-testid="only-differences"]');
       await panel.page.waitForSelector('tr[data-key="baseline_accuracy"]');
-      for (const key of ['accuracy_std', 'roc_auc_std', 'cv_accuracy', 'baseline_accuracy']) assert.equal(await panel.page.locator(`tr[data-key="${key}"] td.best`).count(), 0, `${key} has no best`);
+      for (const key of ['accuracy_std', 'roc_auc_std', 'cv_accuracy', 'baseline_accuracy'])
+        assert.equal(await panel.page.locator(`tr[data-key="${key}"] td.best`).count(), 0, `${key} has no best`);
       assert.deepEqual(await panel.page.locator('tr[data-key="log_loss"] td.best').allTextContents(), ['0.5422 ★']);
       assert.deepEqual(await panel.page.locator('tr[data-key="roc_auc"] td.best').allTextContents(), ['0.6869 ★']);
       assert.match((await panel.page.textContent('tr[data-key="accuracy"] th')) ?? '', /^Accuracy \(CV mean\) accuracy/);
       assert.match((await panel.page.textContent('tr[data-key="cv_accuracy"] th')) ?? '', /^Accuracy per fold/);
       assert.equal(await panel.page.textContent('tr[data-key="cv_accuracy"] td:nth-of-type(1)'), '0.741 · 0.765 · 0.75 · 0.757 · 0.764');
       assert.equal(await panel.page.locator('tr[data-key="accuracy"] td.below-baseline').count(), 2, 'both accuracies are below the majority class');
-      assert.deepEqual(await panel.page.locator('[data-testid="baseline-verdict"]').allTextContents(), ['✓ beats baseline (roc_auc 0.6869 vs 0.5)', '✗ below baseline (roc_auc 0.489 vs 0.5)']);
+      assert.deepEqual(await panel.page.locator('[data-testid="baseline-verdict"]').allTextContents(), [
+        '✓ beats baseline (roc_auc 0.6869 vs 0.5)',
+        '✗ below baseline (roc_auc 0.489 vs 0.5)',
+      ]);
       // Per-fold histories are charted over folds; a value logged once is said to have no history, never an empty chart.
       assert.ok((await panel.page.locator('[data-testid="history-charts"] canvas').count()) >= 2);
       // log_loss was logged once and has no per-fold values: it is said to have no history.
       assert.match((await panel.page.textContent('[data-testid="single-value"][data-key="log_loss"]')) ?? '', /one value per run, so it has no history/);
-      assert.equal(await panel.page.locator('[data-testid="single-value"][data-key="accuracy"]').count(), 0, 'a CV mean is not offered as a history: its folds are');
+      assert.equal(
+        await panel.page.locator('[data-testid="single-value"][data-key="accuracy"]').count(),
+        0,
+        'a CV mean is not offered as a history: its folds are',
+      );
       assert.equal(await panel.page.getAttribute('[data-testid="bars"]', 'data-zero-based'), 'false');
       assert.match((await panel.page.textContent('[data-testid="bars-note"]')) ?? '', /axis from 0\.\d+, not 0 · dashed: the run's baseline/);
-      const labels = JSON.parse((await panel.page.getAttribute('[data-testid="parallel"] canvas', 'data-labels')) ?? '[]') as { x: number; line: number; width: number }[];
-      for (const a of labels) for (const b of labels) if (a !== b && a.line === b.line) assert.ok(Math.abs(a.x - b.x) >= (a.width + b.width) / 2, 'parallel-coordinate titles do not overlap');
+      const labels = JSON.parse((await panel.page.getAttribute('[data-testid="parallel"] canvas', 'data-labels')) ?? '[]') as {
+        x: number;
+        line: number;
+        width: number;
+      }[];
+      for (const a of labels)
+        for (const b of labels)
+          if (a !== b && a.line === b.line) assert.ok(Math.abs(a.x - b.x) >= (a.width + b.width) / 2, 'parallel-coordinate titles do not overlap');
       assert.deepEqual(panel.errors, []);
       await panel.screenshot(`compare-markers-${theme}`);
       await panel.close();

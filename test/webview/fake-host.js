@@ -13,7 +13,7 @@
   window.__generateHistories = (runs, keys, steps) => {
     fixture.histories = {};
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (const key of keys) {
       fixture.histories[key] = runs.map((run) => {
         const final = (run.metrics.find((m) => m.key === key) || { value: 0.5 }).value ?? 0.5;
@@ -71,7 +71,11 @@
     if (m.method === 'run/metricHistories') {
       const make = window.__generateHistory;
       const steps = fixture.historySteps || 50;
-      return { kind: 'response', id: m.id, result: { histories: m.params.keys.map((key) => (fixture.histories && fixture.histories[key]) || make(key, steps)) } };
+      return {
+        kind: 'response',
+        id: m.id,
+        result: { histories: m.params.keys.map((key) => (fixture.histories && fixture.histories[key]) || make(key, steps)) },
+      };
     }
     if (m.method === 'run/previewArtifact' && fixture.previews) {
       const p = fixture.previews[m.params.path];
@@ -100,7 +104,8 @@
         }, 0);
       }
       // `serialize`: answers cross as JSON, as VS Code's postMessage does (the benchmark counts that cost).
-      if (m.kind === 'request' && !fixture.holdRequests) setTimeout(() => window.__deliver(fixture.serialize ? JSON.parse(JSON.stringify(respond(m))) : respond(m)), 0);
+      if (m.kind === 'request' && !fixture.holdRequests)
+        setTimeout(() => window.__deliver(fixture.serialize ? JSON.parse(JSON.stringify(respond(m))) : respond(m)), 0);
     },
     getState: () => saved,
     setState: (s) => {

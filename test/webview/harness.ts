@@ -20,7 +20,16 @@ export const REPO = resolve(__dirname, '..', '..', '..');
 export const SCREENSHOTS = join(REPO, 'test', 'webview', 'screenshots');
 const DIST = join(REPO, 'dist', 'webview');
 const CHROMIUM = process.env.MODELOPS_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export type PanelName = 'compare' | 'promotion' | 'runs' | 'run' | 'study';
 
@@ -61,7 +70,13 @@ export class Harness {
       const page = /^\/(compare|promotion|runs|run|study)\.html$/.exec(url.pathname);
       if (page) {
         const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
-        const html = panelHtml({ title: page[1], cspSource: origin(), nonce: 'testnonce' + Date.now(), scriptUri: `/dist/${page[1]}.js`, styleUri: `/dist/${page[1]}.css` })
+        const html = panelHtml({
+          title: page[1],
+          cspSource: origin(),
+          nonce: 'testnonce' + Date.now(),
+          scriptUri: `/dist/${page[1]}.js`,
+          styleUri: `/dist/${page[1]}.css`,
+        })
           // VS Code injects its theme as variables and a body class; a stylesheet from the same origin does that here.
           .replace('</head>', `<link rel="stylesheet" href="/theme/${theme}.css">\n</head>`)
           .replace('<body>', `<body class="${themeBodyClass(theme)}">`);
@@ -87,7 +102,11 @@ export class Harness {
     const origin = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const userDataDir = mkdtempSync(join(tmpdir(), 'modelops-chromium-'));
     // A persistent context on a new, empty profile folder: nothing from any other browser session.
-    const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    const browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
     return new Harness(server, browser, userDataDir, origin());
   }
 
@@ -107,7 +126,9 @@ export class Harness {
     });
     // The history generator runs in the page, so 1,000 metrics × 1,000 steps need not be injected.
     const generator = `window.__generateHistory = (${generateHistory.toString()});`;
-    await page.addInitScript({ content: `window.__fixture = ${JSON.stringify(fixture)};\n${generator}\n${readFileSync(join(REPO, 'test', 'webview', 'fake-host.js'), 'utf8')}` });
+    await page.addInitScript({
+      content: `window.__fixture = ${JSON.stringify(fixture)};\n${generator}\n${readFileSync(join(REPO, 'test', 'webview', 'fake-host.js'), 'utf8')}`,
+    });
     await page.goto(`${this.origin}/${panel}.html?theme=${theme}`);
     return new OpenPanel(page, errors, dialogs);
   }

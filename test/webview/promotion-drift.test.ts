@@ -6,7 +6,13 @@ import { Harness } from './harness';
 
 /** The Review panel's drift section shows what the retraining pipeline's data validation measured (issue 18). */
 function withDrift(drift: NonNullable<PromotionReview['candidate']['datasets'][number]['drift']>): PromotionReview {
-  return aReview({ candidate: aSide({ datasets: [{ name: 'churn-next', digest: 'a1b2c3d4', source: 'data/churn-next.csv', rows: 2000, context: 'training', drift, driftReference: 'models:/churn/3' }] }) });
+  return aReview({
+    candidate: aSide({
+      datasets: [
+        { name: 'churn-next', digest: 'a1b2c3d4', source: 'data/churn-next.csv', rows: 2000, context: 'training', drift, driftReference: 'models:/churn/3' },
+      ],
+    }),
+  });
 }
 
 describe('promotion review panel: drift', () => {
@@ -25,7 +31,10 @@ describe('promotion review panel: drift', () => {
     ]);
     const panel = await harness.open('promotion', { initial: { kind: 'notification', method: 'promotion/state', params: { status: 'ready', review } } });
     await panel.page.waitForSelector('[data-testid="drift"]');
-    assert.equal(await panel.page.textContent('[data-testid="drift"]'), 'drift against models:/churn/3 in 1 of 2 column(s): tenure_months (Wasserstein (normed) 0.379, threshold 0.1)');
+    assert.equal(
+      await panel.page.textContent('[data-testid="drift"]'),
+      'drift against models:/churn/3 in 1 of 2 column(s): tenure_months (Wasserstein (normed) 0.379, threshold 0.1)',
+    );
     assert.deepEqual(panel.errors, []);
     await panel.close();
   });

@@ -36,7 +36,10 @@ describe('promotion review panel in Chromium', () => {
   });
 
   test('approve stays disabled until a comment is written, then runs the approve request', async () => {
-    const panel = await harness.open('promotion', fixtureFor(aReview(), { replies: { 'promotion/approve': { outcome: 'approved', message: 'iris-classifier v3 is now in Production; v2 archived.' } } }));
+    const panel = await harness.open(
+      'promotion',
+      fixtureFor(aReview(), { replies: { 'promotion/approve': { outcome: 'approved', message: 'iris-classifier v3 is now in Production; v2 archived.' } } }),
+    );
     await panel.page.waitForSelector('[data-testid="approve"]');
     assert.equal(await panel.page.getAttribute('[data-testid="approve"]', 'disabled'), '');
     await panel.page.locator('[data-testid="comment"] textarea').fill('Better accuracy, loss regression accepted.');
@@ -57,8 +60,11 @@ describe('promotion review panel in Chromium', () => {
     await panel.close();
   });
 
-  test('a failed rejection shows the extension\'s error', async () => {
-    const panel = await harness.open('promotion', fixtureFor(aReview(), { replies: { 'promotion/reject': { error: { code: 'INVALID_STATE', message: 'Version 3 is no longer in Staging.' } } } }));
+  test("a failed rejection shows the extension's error", async () => {
+    const panel = await harness.open(
+      'promotion',
+      fixtureFor(aReview(), { replies: { 'promotion/reject': { error: { code: 'INVALID_STATE', message: 'Version 3 is no longer in Staging.' } } } }),
+    );
     await panel.page.waitForSelector('[data-testid="reject"]');
     await panel.page.locator('[data-testid="comment"] textarea').fill('Loss is worse.');
     await panel.page.keyboard.press('Tab');
@@ -68,7 +74,10 @@ describe('promotion review panel in Chromium', () => {
   });
 
   test('hostile text from the registry is shown as text', async () => {
-    const review = aReview({ candidate: aSide({ version: aVersion({ name: HOSTILE_NAME, runName: HOSTILE_NAME }) }), decision: { action: 'rejected', comment: HOSTILE_NAME, at: 1_764_000_000_000 } });
+    const review = aReview({
+      candidate: aSide({ version: aVersion({ name: HOSTILE_NAME, runName: HOSTILE_NAME }) }),
+      decision: { action: 'rejected', comment: HOSTILE_NAME, at: 1_764_000_000_000 },
+    });
     const panel = await harness.open('promotion', fixtureFor(review));
     await panel.page.waitForSelector('[data-testid="last-decision"]');
     assert.match((await panel.page.textContent('h1')) ?? '', /<img src=x onerror=alert\(1\)>/);
@@ -92,8 +101,14 @@ describe('promotion review panel in Chromium', () => {
     await panel.close();
   });
 
-  test('a missing version shows the host\'s message and no buttons', async () => {
-    const panel = await harness.open('promotion', { initial: { kind: 'notification', method: 'promotion/state', params: { status: 'error', review: null, message: 'Model version iris-classifier/9 does not exist.' } } });
+  test("a missing version shows the host's message and no buttons", async () => {
+    const panel = await harness.open('promotion', {
+      initial: {
+        kind: 'notification',
+        method: 'promotion/state',
+        params: { status: 'error', review: null, message: 'Model version iris-classifier/9 does not exist.' },
+      },
+    });
     await panel.page.waitForSelector('[data-testid="empty"]');
     assert.match((await panel.page.textContent('[data-testid="empty"]')) ?? '', /does not exist/);
     assert.equal(await panel.page.locator('[data-testid="approve"]').count(), 0);
@@ -102,7 +117,10 @@ describe('promotion review panel in Chromium', () => {
 
   test('a version that loses to its baseline says so above everything, with the baseline beside each metric', async () => {
     const review = aReview({
-      candidate: aSide({ version: aVersion({ name: 'churn', version: '1', runName: 'forest-knn' }), datasets: [{ name: 'churn.csv', digest: '91eb642c', source: '/home/ana/churn/churn.csv', rows: 5000, context: 'training' }] }),
+      candidate: aSide({
+        version: aVersion({ name: 'churn', version: '1', runName: 'forest-knn' }),
+        datasets: [{ name: 'churn.csv', digest: '91eb642c', source: '/home/ana/churn/churn.csv', rows: 5000, context: 'training' }],
+      }),
       production: null,
       metrics: [
         aMetric({ key: 'accuracy', candidate: 0.7554, production: null, noSkill: 0.7674 }),
@@ -110,28 +128,64 @@ describe('promotion review panel in Chromium', () => {
         aMetric({ key: 'log_loss', candidate: 0.5422, production: null, noSkill: 0.5424, goal: 'minimize' }),
         aMetric({ key: 'roc_auc', candidate: 0.6869, production: null, noSkill: 0.5 }),
       ],
-      noSkill: { metric: 'roc_auc', candidate: 0.6869, noSkill: 0.5, beats: true, source: 'training folds', reason: "imbalanced target: 'no' holds 76.7% of the rows, so always predicting it scores that accuracy; ROC AUC is 0.5 for any constant guess", losing: [{ key: 'accuracy', candidate: 0.7554, noSkill: 0.7674 }] },
+      noSkill: {
+        metric: 'roc_auc',
+        candidate: 0.6869,
+        noSkill: 0.5,
+        beats: true,
+        source: 'training folds',
+        reason: "imbalanced target: 'no' holds 76.7% of the rows, so always predicting it scores that accuracy; ROC AUC is 0.5 for any constant guess",
+        losing: [{ key: 'accuracy', candidate: 0.7554, noSkill: 0.7674 }],
+      },
       validation: {
         passed: true,
         createdAt: 1_764_000_100_000,
         fromStage: 'None',
         toStage: 'Staging',
         checks: [
-          { name: 'beats the majority-class baseline (roc_auc, run metrics)', passed: true, outcome: 'pass', gate: 'baseline', detail: 'expected > 0.5, actual 0.6869' },
+          {
+            name: 'beats the majority-class baseline (roc_auc, run metrics)',
+            passed: true,
+            outcome: 'pass',
+            gate: 'baseline',
+            detail: 'expected > 0.5, actual 0.6869',
+          },
           { name: 'signature compatible with Production', passed: false, outcome: 'skipped', gate: 'signature', detail: 'skipped: no Production version yet' },
-          { name: 'inference smoke test on 5 input example rows', passed: true, outcome: 'pass', gate: 'smoke_test', detail: 'expected one well-formed prediction per row, actual 5 predictions' },
+          {
+            name: 'inference smoke test on 5 input example rows',
+            passed: true,
+            outcome: 'pass',
+            gate: 'smoke_test',
+            detail: 'expected one well-formed prediction per row, actual 5 predictions',
+          },
         ],
       },
     });
     for (const theme of ['dark', 'light'] as const) {
       const panel = await harness.open('promotion', fixtureFor(review), theme);
       await panel.page.waitForSelector('[data-testid="baseline-banner"]');
-      assert.match((await panel.page.textContent('[data-testid="baseline-banner"]')) ?? '', /^⚠ v1 beats the baseline on ROC AUC \(0\.6869 against 0\.5\), but Accuracy 0\.7554 is below the baseline's 0\.7674\.The comparison uses ROC AUC: imbalanced target/);
-      assert.deepEqual(await panel.page.locator('[data-testid="metrics"] tr[data-key="accuracy"] td').allTextContents(), ['0.7554', '0.7674 candidate not better', '—', '— (unknown)', '—']);
+      assert.match(
+        (await panel.page.textContent('[data-testid="baseline-banner"]')) ?? '',
+        /^⚠ v1 beats the baseline on ROC AUC \(0\.6869 against 0\.5\), but Accuracy 0\.7554 is below the baseline's 0\.7674\.The comparison uses ROC AUC: imbalanced target/,
+      );
+      assert.deepEqual(await panel.page.locator('[data-testid="metrics"] tr[data-key="accuracy"] td').allTextContents(), [
+        '0.7554',
+        '0.7674 candidate not better',
+        '—',
+        '— (unknown)',
+        '—',
+      ]);
       assert.equal(await panel.page.locator('[data-testid="metrics"] tr[data-key="roc_auc"] td.below-baseline').count(), 0);
       // Nothing ran against Production: the skipped signature check is no ✓, and "unchanged" is not claimed.
-      assert.deepEqual(await panel.page.locator('[data-testid="validation"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-outcome'))), ['pass', 'skipped', 'pass']);
-      assert.match((await panel.page.textContent('[data-testid="validation"] li[data-outcome="skipped"]')) ?? '', /^– signature compatible with Production \(not run\)/);
+      assert.deepEqual(await panel.page.locator('[data-testid="validation"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-outcome'))), [
+        'pass',
+        'skipped',
+        'pass',
+      ]);
+      assert.match(
+        (await panel.page.textContent('[data-testid="validation"] li[data-outcome="skipped"]')) ?? '',
+        /^– signature compatible with Production \(not run\)/,
+      );
       assert.equal((await panel.page.textContent('[data-testid="signature-badge"]'))?.trim(), 'no Production version to compare with');
       assert.equal((await panel.page.textContent('[data-testid="gate-badge"]'))?.trim(), 'no metric gates configured');
       assert.equal((await panel.page.textContent('[data-testid="validation-badge"]'))?.trim(), 'passed: None → Staging');
@@ -146,7 +200,10 @@ describe('promotion review panel in Chromium', () => {
     const review = aReview({ noSkill: { metric: 'accuracy', candidate: 0.62, noSkill: 0.66, beats: false, source: 'held-out data' } });
     const panel = await harness.open('promotion', fixtureFor(review));
     await panel.page.waitForSelector('[data-testid="baseline-banner"]');
-    assert.match((await panel.page.textContent('[data-testid="baseline-banner"]')) ?? '', /^✗ v3 does not beat the majority-class \/ mean baseline: Accuracy 0\.62 against 0\.66 \(held-out data\)/);
+    assert.match(
+      (await panel.page.textContent('[data-testid="baseline-banner"]')) ?? '',
+      /^✗ v3 does not beat the majority-class \/ mean baseline: Accuracy 0\.62 against 0\.66 \(held-out data\)/,
+    );
     await panel.close();
   });
 
@@ -154,18 +211,31 @@ describe('promotion review panel in Chromium', () => {
     const panel = await harness.open('promotion', fixtureFor(aReview()));
     await panel.page.waitForSelector('[data-testid="subtitle"]');
     assert.match((await panel.page.textContent('[data-testid="subtitle"]')) ?? '', /current Production: v2 \(Production\)/);
-    const promoted = aReview({ candidate: aSide({ version: aVersion({ stage: 'Production' }) }), production: null, decision: { action: 'approved', comment: 'ship it', at: 1_764_000_200_000, by: 'raj' } });
+    const promoted = aReview({
+      candidate: aSide({ version: aVersion({ stage: 'Production' }) }),
+      production: null,
+      decision: { action: 'approved', comment: 'ship it', at: 1_764_000_200_000, by: 'raj' },
+    });
     await panel.deliver({ kind: 'notification', method: 'promotion/state', params: { status: 'ready', review: promoted } });
     await panel.waitFor(`(document.querySelector('[data-testid="subtitle"]')?.textContent ?? '').includes('is the Production version')`);
-    assert.match((await panel.page.textContent('[data-testid="subtitle"]')) ?? '', /^v3 from run cand0001 is the Production version · approved by raj on 2025-11-24 \d\d:\d\d$/);
+    assert.match(
+      (await panel.page.textContent('[data-testid="subtitle"]')) ?? '',
+      /^v3 from run cand0001 is the Production version · approved by raj on 2025-11-24 \d\d:\d\d$/,
+    );
     assert.doesNotMatch((await panel.page.textContent('main')) ?? '', /current Production: none/);
     await panel.close();
   });
 
   test('a standing rejection is shown on the version', async () => {
-    const panel = await harness.open('promotion', fixtureFor(aReview({ rejection: { by: 'raj', at: 1_764_000_300_000, comment: 'recall on new customers too low' } })));
+    const panel = await harness.open(
+      'promotion',
+      fixtureFor(aReview({ rejection: { by: 'raj', at: 1_764_000_300_000, comment: 'recall on new customers too low' } })),
+    );
     await panel.page.waitForSelector('[data-testid="rejected"]');
-    assert.match((await panel.page.textContent('[data-testid="rejected"]')) ?? '', /^Rejected by raj on .*: recall on new customers too low It stays in Staging, marked rejected until it is validated again\.$/);
+    assert.match(
+      (await panel.page.textContent('[data-testid="rejected"]')) ?? '',
+      /^Rejected by raj on .*: recall on new customers too low It stays in Staging, marked rejected until it is validated again\.$/,
+    );
     await panel.close();
   });
 });

@@ -12,7 +12,7 @@ export const HOSTILE_STRINGS = [
   '<img src=x onerror=alert(1)>',
   '"><script>alert(2)</script>',
   '=HYPERLINK("http://evil.example","click")',
-  '+1+cmd|\' /C calc\'!A0',
+  "+1+cmd|' /C calc'!A0",
   '-2+3',
   '@SUM(A1:A9)',
   '\tTAB',
@@ -52,7 +52,15 @@ export function generateRunsTable(spec: TableSpec): RunsTableData {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const hostile = spec.hostile
-    ? ['<img src=x onerror=alert(1)>', '"><script>alert(2)</script>', '=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0", '@SUM(A1:A9)', '\tTAB', '‮evil‬ rtl']
+    ? [
+        '<img src=x onerror=alert(1)>',
+        '"><script>alert(2)</script>',
+        '=HYPERLINK("http://evil.example","click")',
+        "+1+cmd|' /C calc'!A0",
+        '@SUM(A1:A9)',
+        '\tTAB',
+        '‮evil‬ rtl',
+      ]
     : [];
   const pick = (i: number, plain: string): string => (hostile.length ? `${hostile[i % hostile.length]}${plain}` : plain);
   const nParams = spec.params ?? 4;
@@ -72,7 +80,8 @@ export function generateRunsTable(spec: TableSpec): RunsTableData {
     const status = statuses[Math.floor(rnd() * statuses.length)]!;
     const parent = nest > 1 && i % nest !== 0 ? `run${String(i - (i % nest)).padStart(6, '0')}` : null;
     const pv: string[] = [];
-    for (let p = 0; p < nParams; p++) pv.push(p === 0 ? (i % 2 ? 'knn' : 'rf') : p === 1 ? String(10 + Math.floor(rnd() * 290)) : pick(i + p, String(Math.round(rnd() * 1000) / 1000)));
+    for (let p = 0; p < nParams; p++)
+      pv.push(p === 0 ? (i % 2 ? 'knn' : 'rf') : p === 1 ? String(10 + Math.floor(rnd() * 290)) : pick(i + p, String(Math.round(rnd() * 1000) / 1000)));
     const mv: (number | null)[] = [];
     for (let m = 0; m < nMetrics; m++) mv.push(m === 0 ? 0.7 + 0.3 * rnd() : m === 1 && i % 97 === 0 ? null : rnd() * 10);
     rows.push({
@@ -167,7 +176,12 @@ export function aRunState(run: RunPage = aRunPage(), overrides: Partial<RunState
 
 /** A run with `count` metrics (the histories are made by `generateHistory`). */
 export function manyMetricsRun(count: number): RunPage {
-  const metrics = Array.from({ length: count }, (_, i) => ({ key: `metric_${String(i).padStart(4, '0')}`, value: Math.sin(i) + 1, step: 999, timestamp: Date.UTC(2026, 0, 2, 10) }));
+  const metrics = Array.from({ length: count }, (_, i) => ({
+    key: `metric_${String(i).padStart(4, '0')}`,
+    value: Math.sin(i) + 1,
+    step: 999,
+    timestamp: Date.UTC(2026, 0, 2, 10),
+  }));
   return aRunPage({ metrics, runName: `${count} metrics` });
 }
 
@@ -195,7 +209,8 @@ export function generateHistory(key: string, steps: number): MetricHistoryPoints
   return { key, steps: stepsOut, timestamps, values };
 }
 
-export const SVG_WITH_SCRIPT = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" onload="alert(1)"><script>alert(2)</script><rect width="120" height="60" fill="teal"/><text x="10" y="35" fill="white">plot</text></svg>';
+export const SVG_WITH_SCRIPT =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" onload="alert(1)"><script>alert(2)</script><rect width="120" height="60" fill="teal"/><text x="10" y="35" fill="white">plot</text></svg>';
 
 export function anImagePreview(path: string, svg = SVG_WITH_SCRIPT): ArtifactPreview {
   return { path, kind: 'image', size: svg.length, dataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };

@@ -33,7 +33,10 @@ if (!process.argv.includes('--no-build') || !existsSync('dist/webview/compare.js
 }
 
 const dir = 'out/test/webview';
-const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => join(dir, f));
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.test.js'))
+  .sort()
+  .map((f) => join(dir, f));
 if (files.length === 0) {
   console.error(`webview tier: no test files in ${dir}`);
   process.exit(1);

@@ -26,14 +26,35 @@ const ARTIFACTS = {
 
 const PREVIEWS = {
   'confusion_matrix.json': { path: 'confusion_matrix.json', kind: 'json', size: 120, text: '{\n  "labels": [\n    "setosa"\n  ]\n}' },
-  'predictions.csv': { path: 'predictions.csv', kind: 'csv', size: 2048, text: '', csv: { header: ['id', 'prediction'], rows: [['1', '<b>setosa</b>'], ['2', '=1+1']] } },
+  'predictions.csv': {
+    path: 'predictions.csv',
+    kind: 'csv',
+    size: 2048,
+    text: '',
+    csv: {
+      header: ['id', 'prediction'],
+      rows: [
+        ['1', '<b>setosa</b>'],
+        ['2', '=1+1'],
+      ],
+    },
+  },
   'weights.bin': { path: 'weights.bin', kind: 'external', size: 9_000_000, message: 'This file has no preview here; open it in the editor.' },
   'model/MLmodel': {
     path: 'model/MLmodel',
     kind: 'mlmodel',
     size: 900,
     text: 'flavors:\n  modelops_ensemble: {}\n',
-    mlmodel: { flavors: ['modelops_ensemble', 'python_function'], inputs: [{ name: 'sepal_length', type: 'double', required: true }, { name: 'species_hint', type: 'string', required: false }], outputs: [{ name: 'species', type: 'string', required: true }], runId: 'a1b2', created: '2026-01-02 09:31:00' },
+    mlmodel: {
+      flavors: ['modelops_ensemble', 'python_function'],
+      inputs: [
+        { name: 'sepal_length', type: 'double', required: true },
+        { name: 'species_hint', type: 'string', required: false },
+      ],
+      outputs: [{ name: 'species', type: 'string', required: true }],
+      runId: 'a1b2',
+      created: '2026-01-02 09:31:00',
+    },
   },
   'plots/roc.svg': anImagePreview('plots/roc.svg'),
 };
@@ -64,7 +85,8 @@ describe('run page in Chromium', () => {
     const panel = await openRun(harness, fixtureFor());
     assert.deepEqual((await panel.posted())[0], { kind: 'notification', method: 'webview/ready', params: { protocol: 1 } });
     const overview = (await panel.page.textContent('[data-testid="overview"]')) ?? '';
-    for (const part of ['FINISHED', '1 min 12 s', 'alice', 'modelops train (LOCAL)', 'iris-species-study', 'iris', 'a1b2c3d4e5f60718293a4b5c6d7e8f90']) assert.ok(overview.includes(part), `overview shows ${part}: ${overview}`);
+    for (const part of ['FINISHED', '1 min 12 s', 'alice', 'modelops train (LOCAL)', 'iris-species-study', 'iris', 'a1b2c3d4e5f60718293a4b5c6d7e8f90'])
+      assert.ok(overview.includes(part), `overview shows ${part}: ${overview}`);
     assert.match((await panel.page.textContent('[data-testid="tags"]')) ?? '', /modelops\.task\s*classification/);
     await panel.page.click('[data-testid="overview"] button.link >> text=iris-species-study');
     await panel.waitFor(`window.__posted.some((m) => m.method === 'run/openRun')`);
@@ -198,14 +220,18 @@ describe('run page in Chromium', () => {
   });
 
   test('a run that is gone says so, with a retry', async () => {
-    const panel = await harness.open('run', { initial: { kind: 'notification', method: 'run/state', params: { status: 'error', writable: false, message: 'Run abc is not in the store (any more).' } } });
+    const panel = await harness.open('run', {
+      initial: { kind: 'notification', method: 'run/state', params: { status: 'error', writable: false, message: 'Run abc is not in the store (any more).' } },
+    });
     await panel.page.waitForSelector('[data-testid="error"]');
     assert.match((await panel.page.textContent('[data-testid="error"]')) ?? '', /not in the store/);
     await panel.close();
   });
 
   test('screenshots in the dark and light themes', async () => {
-    const run = aRunPage({ metrics: [...aRunPage().metrics, { key: 'roc_auc', value: 0.9956, step: 4, timestamp: 0 }, { key: 'rf_accuracy', value: 0.96, step: 4, timestamp: 0 }] });
+    const run = aRunPage({
+      metrics: [...aRunPage().metrics, { key: 'roc_auc', value: 0.9956, step: 4, timestamp: 0 }, { key: 'rf_accuracy', value: 0.96, step: 4, timestamp: 0 }],
+    });
     for (const theme of ['dark', 'light'] as const) {
       const panel = await openRun(harness, fixtureFor(run, { artifacts: ARTIFACTS, previews: PREVIEWS, historySteps: 60 }), theme);
       await panel.screenshot(`run-overview-${theme}`);

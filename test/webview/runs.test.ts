@@ -9,7 +9,12 @@ function fixtureFor(data: RunsTableData, extra: Partial<Fixture> = {}, state = s
   return { initial: { kind: 'notification', method: 'runs/state', params: state }, runs: data, ...extra };
 }
 
-async function openTable(harness: Harness, spec: TableSpec, extra: Partial<Fixture> = {}, theme: 'dark' | 'light' = 'dark'): Promise<{ panel: OpenPanel; data: RunsTableData }> {
+async function openTable(
+  harness: Harness,
+  spec: TableSpec,
+  extra: Partial<Fixture> = {},
+  theme: 'dark' | 'light' = 'dark',
+): Promise<{ panel: OpenPanel; data: RunsTableData }> {
   const data = generateRunsTable(spec);
   const panel = await harness.open('runs', fixtureFor(data, extra), theme);
   await panel.waitFor(`document.querySelector('[data-testid="counts"]')?.textContent.startsWith('${data.rows.length.toLocaleString('en-US')} run')`);
@@ -36,7 +41,10 @@ describe('runs table in Chromium', () => {
     const posted = await panel.posted();
     assert.deepEqual(posted[0], { kind: 'notification', method: 'webview/ready', params: { protocol: 1 } });
     const pulls = await requests(panel, 'runs/changes');
-    assert.deepEqual(pulls.map((p) => p.params?.since), [0, 250, 500]);
+    assert.deepEqual(
+      pulls.map((p) => p.params?.since),
+      [0, 250, 500],
+    );
     assert.match((await text(panel, 'counts')) ?? '', /^700 runs/);
     assert.match((await text(panel, 'title')) ?? '', /Runs of iris/);
     await panel.close();
@@ -73,10 +81,16 @@ describe('runs table in Chromium', () => {
   test('hostile strings in every field are shown as text, never run, and are neutralised in CSV', async () => {
     const { panel } = await openTable(harness, { runs: 40, params: 6, metrics: 4, tags: 4, hostile: true }, { replies: { 'clipboard/write': {} } });
     const names = await panel.page.$$eval('.run-link', (links) => links.map((l) => l.textContent ?? ''));
-    assert.ok(names.some((n) => n.startsWith('<img src=x onerror=alert(1)>')), names.slice(0, 3).join(' | '));
+    assert.ok(
+      names.some((n) => n.startsWith('<img src=x onerror=alert(1)>')),
+      names.slice(0, 3).join(' | '),
+    );
     assert.equal(await panel.page.locator('img, script:not([src])').count(), 0);
     const headers = await panel.page.$$eval('.grid-header .cell', (cells) => cells.map((c) => c.textContent ?? ''));
-    assert.ok(headers.some((h) => h === '=HYPERLINK("http://evil.example","click")metric_002'), headers.join(' | '));
+    assert.ok(
+      headers.some((h) => h === '=HYPERLINK("http://evil.example","click")metric_002'),
+      headers.join(' | '),
+    );
     await panel.page.click('[data-testid="copy-csv"]');
     await panel.waitFor(`/Copied 40 runs as CSV/.test(document.querySelector('[data-testid="status"]')?.textContent ?? '')`);
     const csv = String((await requests(panel, 'clipboard/write'))[0]?.params?.text);
@@ -97,13 +111,19 @@ describe('runs table in Chromium', () => {
     const data = generateRunsTable({ runs: 50 });
     const filter = "metrics.accuracy > 0.9 and params.model = 'rf'";
     const matches = data.rows.filter((r) => r.mv[0]! > 0.9 && r.pv[0] === 'rf').map((r) => r.runId);
-    const panel = await harness.open('runs', fixtureFor(data, { filters: { [filter]: matches, "attributes.run_name ILIKE '%run-1%'": ['run000001', 'run000010'] } }));
+    const panel = await harness.open(
+      'runs',
+      fixtureFor(data, { filters: { [filter]: matches, "attributes.run_name ILIKE '%run-1%'": ['run000001', 'run000010'] } }),
+    );
     await panel.page.waitForSelector('.grid-body .row');
     await typeFilter(panel, filter);
     await panel.page.locator('[data-testid="filter"] input').press('Enter');
     await panel.waitFor(`document.querySelector('[data-testid="counts"]')?.textContent.includes('${matches.length} match')`);
     assert.deepEqual((await rowIds(panel)).sort(), [...matches].sort());
-    assert.deepEqual((await requests(panel, 'runs/filter')).map((r) => r.params?.filter), [filter]);
+    assert.deepEqual(
+      (await requests(panel, 'runs/filter')).map((r) => r.params?.filter),
+      [filter],
+    );
     await typeFilter(panel, 'run-1');
     await panel.page.locator('[data-testid="filter"] input').press('Enter');
     await panel.waitFor(`document.querySelector('[data-testid="counts"]')?.textContent.includes('2 match')`);
@@ -114,7 +134,10 @@ describe('runs table in Chromium', () => {
   test("a filter the store refuses shows the parser's message with its caret and keeps the rows shown", async () => {
     const message = "Invalid filter at column 18: expected a comparator, got 'accuracy'\n  metrics.accuracy accuracy\n                   ^";
     const data = generateRunsTable({ runs: 20 });
-    const panel = await harness.open('runs', fixtureFor(data, { filters: { 'metrics.accuracy accuracy': { error: { code: 'INVALID_PARAMETER_VALUE', message } } } }));
+    const panel = await harness.open(
+      'runs',
+      fixtureFor(data, { filters: { 'metrics.accuracy accuracy': { error: { code: 'INVALID_PARAMETER_VALUE', message } } } }),
+    );
     await panel.page.waitForSelector('.grid-body .row');
     await typeFilter(panel, 'metrics.accuracy accuracy');
     await panel.page.click('[data-testid="apply-filter"]');
@@ -135,12 +158,18 @@ describe('runs table in Chromium', () => {
     const value = (id: string) => data.rows.find((r) => r.runId === id)!.mv[1] ?? null;
     const asc = (await rowIds(panel)).map(value);
     const present = asc.filter((v): v is number => v !== null);
-    assert.deepEqual(present, [...present].sort((a, b) => a - b));
+    assert.deepEqual(
+      present,
+      [...present].sort((a, b) => a - b),
+    );
     assert.equal(asc.indexOf(null), present.length, 'NaN (missing) sorts last');
     await header.click();
     await panel.page.waitForSelector('.grid-header [data-column="metric:log_loss"][aria-sort="descending"]');
     const desc = (await rowIds(panel)).map(value).filter((v): v is number => v !== null);
-    assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+    assert.deepEqual(
+      desc,
+      [...desc].sort((a, b) => b - a),
+    );
     await header.click();
     await panel.page.waitForSelector('.grid-header [data-column="metric:log_loss"][aria-sort="none"]');
     await panel.close();
@@ -170,7 +199,10 @@ describe('runs table in Chromium', () => {
     await panel.page.click('[data-testid="column-chooser"] input[data-column="tag:team"]');
     await panel.waitFor(`document.querySelector('.grid-header [data-column="param:n_estimators"]') === null`);
     await panel.waitFor(`document.querySelector('.grid-header [data-column="metric:accuracy:max"]') !== null`);
-    assert.deepEqual((await requests(panel, 'runs/metricRange')).map((r) => r.params), [{ key: 'accuracy' }]);
+    assert.deepEqual(
+      (await requests(panel, 'runs/metricRange')).map((r) => r.params),
+      [{ key: 'accuracy' }],
+    );
     await panel.waitFor(`[...document.querySelectorAll('.grid-body .row')][0]?.textContent.includes('0.99')`);
     await panel.screenshot('runs-column-chooser-dark');
     await panel.page.keyboard.press('Escape');
@@ -182,7 +214,14 @@ describe('runs table in Chromium', () => {
     assert.deepEqual(saved.view.hidden, ['param:n_estimators']);
     await panel.close();
     // Reopened with the view the host remembered for this experiment.
-    const again = await harness.open('runs', fixtureFor(data, {}, stateFor(data, { view: { shown: [], hidden: ['param:n_estimators'], sort: { column: 'attr:name', direction: 'desc' }, filter: '' } })));
+    const again = await harness.open(
+      'runs',
+      fixtureFor(
+        data,
+        {},
+        stateFor(data, { view: { shown: [], hidden: ['param:n_estimators'], sort: { column: 'attr:name', direction: 'desc' }, filter: '' } }),
+      ),
+    );
     await again.page.waitForSelector('.grid-header [data-column="attr:name"][aria-sort="descending"]');
     assert.equal(await again.page.locator('.grid-header [data-column="param:n_estimators"]').count(), 0);
     await again.close();
@@ -205,7 +244,9 @@ describe('runs table in Chromium', () => {
     await panel.waitFor(`window.__posted.some((m) => m.method === 'runs/openRun')`);
     assert.deepEqual((await requests(panel, 'runs/openRun'))[0]?.params, { runId: 'run000000' });
     await panel.page.click('.row[data-run-id="run000002"] .cell:not(.pinned) >> nth=0');
-    await panel.waitFor(`document.querySelectorAll('.row.selected').length === 1 && !document.querySelector('[data-testid="register"]').hasAttribute('disabled')`);
+    await panel.waitFor(
+      `document.querySelectorAll('.row.selected').length === 1 && !document.querySelector('[data-testid="register"]').hasAttribute('disabled')`,
+    );
     await panel.page.click('[data-testid="delete"]');
     await panel.waitFor(`/Deleted 1 run/.test(document.querySelector('[data-testid="status"]')?.textContent ?? '')`);
     assert.deepEqual((await requests(panel, 'runs/delete'))[0]?.params, { runIds: ['run000002'] });

@@ -23,7 +23,17 @@ function aStudyState(n: number): StudyState {
   const values = trials.map((t) => (t.state === 'COMPLETE' ? t.value! : null));
   const bests = values.map((v) => (best = v !== null && (best === null || v > best) ? v : best));
   const bestTrial = trials.filter((t) => t.state === 'COMPLETE').sort((a, b) => b.value! - a.value!)[0]?.number ?? null;
-  const summary = { name: HOSTILE_NAME, metric: 'accuracy', direction: 'maximize' as const, sampler: 'tpe', pruner: 'median', trials: n, complete: values.filter((v) => v !== null).length, runId: 'r'.repeat(32), ...(bestTrial !== null ? { best: trials[bestTrial].value! } : {}) };
+  const summary = {
+    name: HOSTILE_NAME,
+    metric: 'accuracy',
+    direction: 'maximize' as const,
+    sampler: 'tpe',
+    pruner: 'median',
+    trials: n,
+    complete: values.filter((v) => v !== null).length,
+    runId: 'r'.repeat(32),
+    ...(bestTrial !== null ? { best: trials[bestTrial].value! } : {}),
+  };
   return {
     status: 'ready',
     studies: [summary, { ...summary, name: 'other-study', trials: 3, complete: 1 }],
@@ -37,7 +47,10 @@ function aStudyState(n: number): StudyState {
   };
 }
 
-const fixtureFor = (state: StudyState, extra: Partial<Fixture> = {}): Fixture => ({ initial: { kind: 'notification', method: 'study/state', params: state }, ...extra });
+const fixtureFor = (state: StudyState, extra: Partial<Fixture> = {}): Fixture => ({
+  initial: { kind: 'notification', method: 'study/state', params: state },
+  ...extra,
+});
 
 describe('study panel in Chromium', () => {
   let harness: Harness;
@@ -54,7 +67,9 @@ describe('study panel in Chromium', () => {
     await panel.waitFor(`document.body.dataset.chart === 'drawn'`);
     assert.equal(await panel.page.locator('[data-testid="trials"] tbody tr').count(), 1000);
     // Every state is shown, each with its own icon.
-    const icons = await panel.page.$$eval('td.state', (cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-state'), c.querySelector('.state-icon')?.textContent ?? ''])));
+    const icons = await panel.page.$$eval('td.state', (cells) =>
+      Object.fromEntries(cells.map((c) => [c.getAttribute('data-state'), c.querySelector('.state-icon')?.textContent ?? ''])),
+    );
     assert.deepEqual(Object.keys(icons).sort(), ['COMPLETE', 'FAIL', 'PRUNED', 'RUNNING']);
     assert.equal(new Set(Object.values(icons)).size, 4, JSON.stringify(icons));
     assert.match((await panel.page.textContent('section[aria-label="Trials"] h2')) ?? '', /Trials \(1000: 600 complete, 200 pruned, 199 fail, 1 running\)/);
@@ -94,13 +109,25 @@ describe('study panel in Chromium', () => {
 
   test("an Optuna file's study is shown read-only with its waiting trials, and offers no action", async () => {
     const base = aStudyState(6);
-    const trials: TrialRow[] = [...base.detail!.trials.slice(0, 5).map((t) => ({ ...t, runId: 'r'.repeat(32) })), { number: 5, state: 'WAITING', params: [['x', '1']] }];
-    const state: StudyState = { ...base, detail: { ...base.detail!, trials }, source: { kind: 'optuna', file: '/work/optuna <b>studies</b>.db', optunaVersion: '3.1.0' } };
+    const trials: TrialRow[] = [
+      ...base.detail!.trials.slice(0, 5).map((t) => ({ ...t, runId: 'r'.repeat(32) })),
+      { number: 5, state: 'WAITING', params: [['x', '1']] },
+    ];
+    const state: StudyState = {
+      ...base,
+      detail: { ...base.detail!, trials },
+      source: { kind: 'optuna', file: '/work/optuna <b>studies</b>.db', optunaVersion: '3.1.0' },
+    };
     const panel = await harness.open('study', fixtureFor(state));
     await panel.page.waitForSelector('[data-testid="trials"]');
-    assert.match((await panel.page.textContent('[data-testid="subtitle"]')) ?? '', /Optuna 3\.1\.0 study file \/work\/optuna <b>studies<\/b>\.db · read-only, updates as Optuna writes it/);
+    assert.match(
+      (await panel.page.textContent('[data-testid="subtitle"]')) ?? '',
+      /Optuna 3\.1\.0 study file \/work\/optuna <b>studies<\/b>\.db · read-only, updates as Optuna writes it/,
+    );
     assert.equal(await panel.page.getAttribute('tr[data-trial="5"] td.state', 'data-state'), 'WAITING');
-    const icons = await panel.page.$$eval('td.state', (cells) => [...new Set(cells.map((c) => `${c.getAttribute('data-state')}:${c.querySelector('.state-icon')?.textContent ?? ''}`))]);
+    const icons = await panel.page.$$eval('td.state', (cells) => [
+      ...new Set(cells.map((c) => `${c.getAttribute('data-state')}:${c.querySelector('.state-icon')?.textContent ?? ''}`)),
+    ]);
     assert.equal(new Set(icons.map((i) => i.split(':')[1])).size, icons.length, icons.join(' '));
     assert.match((await panel.page.textContent('section[aria-label="Trials"] h2')) ?? '', /1 waiting/);
     assert.equal(await panel.page.locator('[data-testid="best"] vscode-button, [data-testid="best"] button').count(), 0);
@@ -112,7 +139,10 @@ describe('study panel in Chromium', () => {
   });
 
   test('no study yet says how to start one', async () => {
-    const panel = await harness.open('study', fixtureFor({ status: 'ready', studies: [], detail: null, message: 'No studies yet: run ModelOps: Tune Hyperparameters… (or modelops tune).' }));
+    const panel = await harness.open(
+      'study',
+      fixtureFor({ status: 'ready', studies: [], detail: null, message: 'No studies yet: run ModelOps: Tune Hyperparameters… (or modelops tune).' }),
+    );
     await panel.page.waitForSelector('[data-testid="empty"]');
     assert.match((await panel.page.textContent('[data-testid="empty"]')) ?? '', /Tune Hyperparameters/);
     assert.deepEqual(panel.errors, []);

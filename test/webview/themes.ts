@@ -166,7 +166,9 @@ const themes: Record<ThemeName, { bodyClass: string; vars: Record<string, string
 };
 
 export function themeCss(name: ThemeName): string {
-  const vars = Object.entries(themes[name].vars).map(([k, v]) => `  ${k}: ${v};`).join('\n');
+  const vars = Object.entries(themes[name].vars)
+    .map(([k, v]) => `  ${k}: ${v};`)
+    .join('\n');
   return `:root {\n${vars}\n}\n`;
 }
 

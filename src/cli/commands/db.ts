@@ -7,7 +7,10 @@ import { formatFields, formatTable } from '../output';
 
 async function workspaceFile(ctx: CommandContext, what: string): Promise<StoreFile> {
   const stores = await ctx.stores();
-  if (!stores.file) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${what} works on a workspace store file, not on a tracking server (${ctx.storeUri})`, { location: 'store' });
+  if (!stores.file)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${what} works on a workspace store file, not on a tracking server (${ctx.storeUri})`, {
+      location: 'store',
+    });
   return stores.file;
 }
 
@@ -27,15 +30,20 @@ const dbInfo: CommandSpec = {
       engine: file.engine.name === 'node:sqlite' ? 'node:sqlite' : `sql.js (${file.engine.reason})`,
       workspace: s.workspaces ? file.workspace : '(this schema has no workspaces)',
       access: s.readOnly ? `read-only: ${s.readOnly}` : 'read-write',
-      upgrade: targets.length === 0 ? 'none (the newest schema this version knows, or one it does not know)' : `modelops db upgrade --to ${targets.map((h) => h.label).join('|')} (default ${NEWEST_HEAD.label})`,
+      upgrade:
+        targets.length === 0
+          ? 'none (the newest schema this version knows, or one it does not know)'
+          : `modelops db upgrade --to ${targets.map((h) => h.label).join('|')} (default ${NEWEST_HEAD.label})`,
     };
     if (ctx.json) return ctx.printJson({ ...info, rows: counts });
     ctx.print(formatFields(Object.entries(info)));
     const nonEmpty = Object.entries(counts).filter(([, n]) => n > 0);
-    ctx.print(formatTable(nonEmpty, [
-      { header: 'TABLE', value: ([t]) => t },
-      { header: 'ROWS', value: ([, n]) => String(n), right: true },
-    ]));
+    ctx.print(
+      formatTable(nonEmpty, [
+        { header: 'TABLE', value: ([t]) => t },
+        { header: 'ROWS', value: ([, n]) => String(n), right: true },
+      ]),
+    );
   },
 };
 

@@ -46,13 +46,20 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
   if (location.kind === 'rest') {
     out.push(['store', `${location.url} (an MLflow tracking server, from ${describeSource(ctx.storeSource)})`]);
     const env = ctx.io.env;
-    out.push(['credentials', env.MLFLOW_TRACKING_TOKEN ? 'bearer token (MLFLOW_TRACKING_TOKEN)' : env.MLFLOW_TRACKING_USERNAME ? `basic auth as ${env.MLFLOW_TRACKING_USERNAME} (MLFLOW_TRACKING_USERNAME)` : 'none']);
+    out.push([
+      'credentials',
+      env.MLFLOW_TRACKING_TOKEN
+        ? 'bearer token (MLFLOW_TRACKING_TOKEN)'
+        : env.MLFLOW_TRACKING_USERNAME
+          ? `basic auth as ${env.MLFLOW_TRACKING_USERNAME} (MLFLOW_TRACKING_USERNAME)`
+          : 'none',
+    ]);
     try {
       const stores = await ctx.stores();
       await checkStoreFor(stores, { what: 'the registry', registry: true });
       out.push(['server', 'answers, with the model registry']);
       await checkStoreFor(stores, { what: 'artifacts', artifacts: {} });
-      out.push(['artifacts', 'the Default experiment\'s artifacts are reachable from here']);
+      out.push(['artifacts', "the Default experiment's artifacts are reachable from here"]);
     } catch (e) {
       out.push(['server', `error: ${errorMessage(e)}`]);
     }
@@ -65,11 +72,17 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
     out.push(['store folder', writable(folder) ? `can be created (${folder} is writable)` : `${folder} is not writable for this user`]);
     return out;
   }
-  out.push(['store file', `${(statSync(location.path).size / 1024 / 1024).toFixed(1)} MB, ${writable(location.path) ? 'writable' : 'read-only for this user'}`]);
+  out.push([
+    'store file',
+    `${(statSync(location.path).size / 1024 / 1024).toFixed(1)} MB, ${writable(location.path) ? 'writable' : 'read-only for this user'}`,
+  ]);
   try {
     const stores = await ctx.stores();
     const file = stores.file!;
-    out.push(['mlflow schema', `revision ${file.schema.revision} (${file.schema.releases})${file.schema.readOnly ? `; read-only: ${file.schema.readOnly}` : ''}`]);
+    out.push([
+      'mlflow schema',
+      `revision ${file.schema.revision} (${file.schema.releases})${file.schema.readOnly ? `; read-only: ${file.schema.readOnly}` : ''}`,
+    ]);
     out.push(['artifacts', `${file.artifactRoot}${existsSync(file.artifactRoot) ? '' : ' (not created yet)'}`]);
     out.push(['run artifacts', describeMissing(await findMissingArtifacts(stores.tracking))]);
   } catch (e) {

@@ -32,7 +32,7 @@ const list: CommandSpec = {
   options: {
     all: { type: 'boolean', description: 'include deleted experiments' },
     deleted: { type: 'boolean', description: 'only deleted experiments' },
-    filter: { type: 'string', value: '<expr>', description: "MLflow filter, e.g. \"name LIKE 'churn%'\"" },
+    filter: { type: 'string', value: '<expr>', description: 'MLflow filter, e.g. "name LIKE \'churn%\'"' },
   },
   async run(ctx) {
     const store = await ctx.trackingStore();

@@ -19,7 +19,7 @@ const stageSummary = (m: RegisteredModel): string => m.latestVersions.map((v) =>
 export const modelsListCommand: CommandSpec = {
   path: ['models', 'list'],
   summary: 'list registered models with their latest version per stage and aliases',
-  options: { filter: { type: 'string', value: '<expr>', description: "MLflow filter, e.g. \"name LIKE 'churn%'\"" } },
+  options: { filter: { type: 'string', value: '<expr>', description: 'MLflow filter, e.g. "name LIKE \'churn%\'"' } },
   async run(ctx) {
     const models = await allModels(ctx);
     if (ctx.json) return void ctx.printJson(models);
@@ -44,7 +44,8 @@ export const modelsShowCommand: CommandSpec = {
     const name = ctx.args[0] ?? stringOption(ctx, 'name', true, 'models show');
     const { registry } = await registryStores(ctx);
     const model = await registry.getRegisteredModel(name);
-    const versions: ModelVersion[] = (await registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'] })).items;
+    const versions: ModelVersion[] = (await registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'] }))
+      .items;
     if (ctx.json) return void ctx.printJson({ ...model, versions });
     ctx.print(
       formatFields([

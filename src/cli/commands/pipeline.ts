@@ -47,15 +47,18 @@ function print(ctx: CommandContext, r: PipelineResult): number {
     ctx.printJson({ ...rep, ...(r.files ? { reportFiles: r.files } : {}) });
     return rep.exitCode;
   }
-  ctx.print(formatTable(rep.steps, [
-    { header: 'STEP', value: (s) => `${STEP_NUMBER[s.step]}. ${STEP_TITLES[s.step]}` },
-    { header: 'STATUS', value: (s) => s.status.toUpperCase() },
-    { header: 'RUN', value: (s) => s.runId ?? '' },
-    { header: 'SUMMARY', value: (s) => s.summary, max: 100 },
-  ]));
+  ctx.print(
+    formatTable(rep.steps, [
+      { header: 'STEP', value: (s) => `${STEP_NUMBER[s.step]}. ${STEP_TITLES[s.step]}` },
+      { header: 'STATUS', value: (s) => s.status.toUpperCase() },
+      { header: 'RUN', value: (s) => s.runId ?? '' },
+      { header: 'SUMMARY', value: (s) => s.summary, max: 100 },
+    ]),
+  );
   const problems = [...rep.dataValidation.checks, ...(rep.inference?.checks ?? [])].filter((c) => c.outcome === 'fail' || c.outcome === 'warn');
   for (const c of problems) ctx.print(`${c.outcome === 'fail' ? 'FAIL' : 'WARN'} ${c.test}${c.column ? ` (${c.column})` : ''}: ${c.message}`);
-  for (const g of rep.validation?.gates.filter((x) => x.outcome === 'fail') ?? []) ctx.print(`FAIL gate ${g.name}: expected ${g.expected}, actual ${g.actual} — ${g.message}`);
+  for (const g of rep.validation?.gates.filter((x) => x.outcome === 'fail') ?? [])
+    ctx.print(`FAIL gate ${g.name}: expected ${g.expected}, actual ${g.actual} — ${g.message}`);
   ctx.print(rep.summary);
   if (r.files) ctx.print(`report: ${r.files.markdown}\n        ${r.files.html}`);
   return rep.exitCode;
@@ -77,7 +80,10 @@ function pipelineFile(ctx: CommandContext): string {
   const given = ctx.args[0];
   if (given) return resolve(ctx.io.cwd, given);
   const found = findPipelineFile(ctx.io.cwd);
-  if (!found) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `no pipeline file given and none in ${ctx.io.cwd} (looked for ${PIPELINE_FILE_NAMES.join(', ')})`, { location: ctx.io.cwd });
+  if (!found)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `no pipeline file given and none in ${ctx.io.cwd} (looked for ${PIPELINE_FILE_NAMES.join(', ')})`, {
+      location: ctx.io.cwd,
+    });
   return found;
 }
 
@@ -125,25 +131,32 @@ export const retrainCommand: CommandSpec = {
     const name = stringOption(ctx, 'name');
     if (!name) {
       if (ctx.args[0] || findPipelineFile(ctx.io.cwd)) return runFile(ctx, pipelineFile(ctx));
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `retrain: give a pipeline file, or --name <model> and --data <file.csv> (no ${PIPELINE_FILE_NAMES[0]} in ${ctx.io.cwd})`, { location: 'name' });
+      throw new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `retrain: give a pipeline file, or --name <model> and --data <file.csv> (no ${PIPELINE_FILE_NAMES[0]} in ${ctx.io.cwd})`,
+        { location: 'name' },
+      );
     }
     const onDrift = oneOf(ctx, 'on-drift', ['stop', 'warn'] as const);
     const target = stringOption(ctx, 'target');
     const holdout = stringOption(ctx, 'holdout');
     const stores = await ctx.stores();
     await checkStoreFor(stores, { what: 'retrain', write: true, registry: true, artifacts: {} });
-    const r = await retrain({ tracking: stores.tracking, registry: stores.registry, studies: stores.studies }, {
-      name,
-      data: stringOption(ctx, 'data', true, 'retrain'),
-      actor: actorOf(ctx),
-      workspace: ctx.io.cwd,
-      dryRun: ctx.options['dry-run'] === true,
-      signal: ctx.signal,
-      onEvent: progress(ctx),
-      ...(target ? { target } : {}),
-      ...(holdout ? { holdout } : {}),
-      ...(onDrift ? { onDrift } : {}),
-    });
+    const r = await retrain(
+      { tracking: stores.tracking, registry: stores.registry, studies: stores.studies },
+      {
+        name,
+        data: stringOption(ctx, 'data', true, 'retrain'),
+        actor: actorOf(ctx),
+        workspace: ctx.io.cwd,
+        dryRun: ctx.options['dry-run'] === true,
+        signal: ctx.signal,
+        onEvent: progress(ctx),
+        ...(target ? { target } : {}),
+        ...(holdout ? { holdout } : {}),
+        ...(onDrift ? { onDrift } : {}),
+      },
+    );
     writeReport(ctx, r);
     return print(ctx, r);
   },

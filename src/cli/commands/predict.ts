@@ -61,7 +61,9 @@ export const predictCommand: CommandSpec = {
         formatTable(rows, [
           { header: 'ROW', value: (x) => String(x.i + 1), right: true },
           { header: r.predictionColumn.toUpperCase(), value: (x) => (typeof x.p === 'number' ? formatNumber(x.p) : x.p) },
-          ...(r.probabilities ? r.classes.map((c, k) => ({ header: `P(${c})`, value: (x: { i: number }) => r.probabilities![x.i]![k]!.toFixed(3), right: true })) : []),
+          ...(r.probabilities
+            ? r.classes.map((c, k) => ({ header: `P(${c})`, value: (x: { i: number }) => r.probabilities![x.i]![k]!.toFixed(3), right: true }))
+            : []),
         ]),
       );
       if (r.predictions.length > rows.length) ctx.print(`… ${r.predictions.length - rows.length} more rows (use --out to write them all)`);

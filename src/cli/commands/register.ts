@@ -87,9 +87,13 @@ export const validateCommand: CommandSpec = {
     if (!name) {
       const models = (await stores.registry.searchRegisteredModels({ maxResults: 2 })).items;
       if (models.length !== 1) {
-        throw new ModelOpsError('INVALID_PARAMETER_VALUE', models.length === 0 ? 'validate: no registered models yet' : 'validate: several registered models; give --name', {
-          location: 'name',
-        });
+        throw new ModelOpsError(
+          'INVALID_PARAMETER_VALUE',
+          models.length === 0 ? 'validate: no registered models yet' : 'validate: several registered models; give --name',
+          {
+            location: 'name',
+          },
+        );
       }
       name = models[0]!.name;
     }
@@ -106,7 +110,13 @@ export const validateCommand: CommandSpec = {
 /** The `modelops train ... --register <name>` hook: register the new run's model and validate it at once. */
 export async function registerAfterTraining(ctx: CommandContext, runId: string, name: string): Promise<RegisterResult> {
   // Not validationSettings(): train's --data is the training file, never the held-out data.
-  return registerModel(await registryStores(ctx), { runId, name, actor: actorOf(ctx), force: ctx.options.force === true, validation: { workspace: ctx.io.cwd, signal: ctx.signal } });
+  return registerModel(await registryStores(ctx), {
+    runId,
+    name,
+    actor: actorOf(ctx),
+    force: ctx.options.force === true,
+    validation: { workspace: ctx.io.cwd, signal: ctx.signal },
+  });
 }
 
 /** Prints what `--register` did; exit code 1 when the new version failed validation (it stays in None). */

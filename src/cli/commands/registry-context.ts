@@ -37,7 +37,14 @@ export function versionTable(versions: readonly ModelVersion[]): string {
     { header: 'STAGE', value: (v) => v.currentStage },
     { header: 'ALIASES', value: (v) => v.aliases.join(',') },
     { header: 'RUN', value: (v) => v.runId },
-    { header: 'CREATED', value: (v) => new Date(v.creationTimestamp).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') },
+    {
+      header: 'CREATED',
+      value: (v) =>
+        new Date(v.creationTimestamp)
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, 'Z'),
+    },
     { header: 'DESCRIPTION', value: (v) => v.description, max: 40 },
   ]);
 }

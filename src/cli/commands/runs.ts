@@ -11,7 +11,7 @@ import { allExperimentIds } from '../../pipeline/artifact-check';
 
 const searchOptions: Record<string, OptionSpec> = {
   experiment: { type: 'string', short: 'e', multiple: true, value: '<id|name>', description: 'experiment(s) to search (default: all active experiments)' },
-  filter: { type: 'string', value: '<expr>', description: "MLflow filter, e.g. \"metrics.acc > 0.9 and params.model = 'rf'\"" },
+  filter: { type: 'string', value: '<expr>', description: 'MLflow filter, e.g. "metrics.acc > 0.9 and params.model = \'rf\'"' },
   'order-by': { type: 'string', multiple: true, value: '<col [ASC|DESC]>', description: 'sort, e.g. "metrics.acc DESC" (repeatable)' },
   'max-results': { type: 'string', value: '<n>', int: { min: 1 }, description: 'rows per page (default 100)' },
   'page-token': { type: 'string', value: '<token>', description: 'continue from a previous page' },
@@ -37,7 +37,13 @@ function maxResults(ctx: CommandContext): number {
 }
 
 function runTable(ctx: CommandContext, runs: Run[]): string {
-  const wanted = typeof ctx.options.columns === 'string' ? ctx.options.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+  const wanted =
+    typeof ctx.options.columns === 'string'
+      ? ctx.options.columns
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : undefined;
   const metricKeys = wanted ?? [...new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].slice(0, 4);
   return formatTable(runs, [
     { header: 'RUN ID', value: (r) => r.info.runId },
@@ -89,7 +95,7 @@ const list: CommandSpec = {
 
 const searchCmd: CommandSpec = {
   path: ['runs', 'search'],
-  summary: "search runs with MLflow's filter syntax, e.g. --filter \"metrics.acc > 0.9\" --order-by \"metrics.acc DESC\"",
+  summary: 'search runs with MLflow\'s filter syntax, e.g. --filter "metrics.acc > 0.9" --order-by "metrics.acc DESC"',
   options: searchOptions,
   run: search,
 };
@@ -121,10 +127,22 @@ const show: CommandSpec = {
     const section = (title: string, rows: (readonly [string, string])[]): void => {
       if (rows.length > 0) ctx.print(`\n${title}\n${formatFields(rows.map(([k, v]) => [`  ${k}`, v] as const))}`.trimEnd());
     };
-    section('params', run.data.params.map((p) => [p.key, p.value] as const));
-    section('metrics (latest)', run.data.metrics.map((m) => [m.key, `${formatNumber(m.value)}  (step ${m.step})`] as const));
-    section('tags', run.data.tags.map((t) => [t.key, t.value] as const));
-    section('datasets', run.inputs.map((d) => [d.name, `${d.digest}  ${d.source}`] as const));
+    section(
+      'params',
+      run.data.params.map((p) => [p.key, p.value] as const),
+    );
+    section(
+      'metrics (latest)',
+      run.data.metrics.map((m) => [m.key, `${formatNumber(m.value)}  (step ${m.step})`] as const),
+    );
+    section(
+      'tags',
+      run.data.tags.map((t) => [t.key, t.value] as const),
+    );
+    section(
+      'datasets',
+      run.inputs.map((d) => [d.name, `${d.digest}  ${d.source}`] as const),
+    );
   },
 };
 

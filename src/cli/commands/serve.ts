@@ -18,7 +18,11 @@ export const serveCommand: CommandSpec = {
   path: ['serve'],
   summary: "serve a model over MLflow's scoring protocol (POST /invocations); a stage or alias URI follows the registry",
   options: {
-    model: { type: 'string', value: '<uri>', description: 'models:/name/Production, models:/name@champion, models:/name/3, runs:/<id>/model or a model directory' },
+    model: {
+      type: 'string',
+      value: '<uri>',
+      description: 'models:/name/Production, models:/name@champion, models:/name/3, runs:/<id>/model or a model directory',
+    },
     name: { type: 'string', value: '<model>', description: 'registered model, with --stage, --version or --alias' },
     stage: { type: 'string', value: '<stage>', description: 'shorthand: --name churn --stage Production' },
     version: { type: 'string', value: '<n>', description: 'shorthand: --name churn --version 3' },
@@ -44,7 +48,11 @@ export const serveCommand: CommandSpec = {
     const stamp = (line: string): void => void ctx.io.stderr.write(`${new Date().toISOString()} ${line}\n`);
     // A model folder needs no store; anything else is resolved (and followed) in the store.
     const opened = uri.kind === 'path' ? undefined : await ctx.stores();
-    const follower = await ModelFollower.open(opened ? await registryStores(ctx) : null, uri, { cwd: ctx.io.cwd, log: stamp, ...(opened ? { onStoreChange: (l: () => void) => opened.onDidChange(l) } : {}) });
+    const follower = await ModelFollower.open(opened ? await registryStores(ctx) : null, uri, {
+      cwd: ctx.io.cwd,
+      log: stamp,
+      ...(opened ? { onStoreChange: (l: () => void) => opened.onDidChange(l) } : {}),
+    });
     const quiet = ctx.options.quiet === true;
     const running = await startScoringServer(follower, {
       host,
@@ -55,9 +63,12 @@ export const serveCommand: CommandSpec = {
     });
     const served = follower.current();
     const following = followsRegistry(uri) ? `; follows ${formatModelUri(uri)}` : '';
-    if (ctx.json) ctx.printJson({ url: running.url, model: formatModelUri(uri), servedBy: served.servedBy, follows: followsRegistry(uri), token: running.token ?? null });
+    if (ctx.json)
+      ctx.printJson({ url: running.url, model: formatModelUri(uri), servedBy: served.servedBy, follows: followsRegistry(uri), token: running.token ?? null });
     else {
-      ctx.print(`Serving ${served.servedBy}${following} on ${running.url} (MLflow scoring protocol: POST ${running.url}/invocations; header ${VERSION_HEADER} names the version); Ctrl-C to stop`);
+      ctx.print(
+        `Serving ${served.servedBy}${following} on ${running.url} (MLflow scoring protocol: POST ${running.url}/invocations; header ${VERSION_HEADER} names the version); Ctrl-C to stop`,
+      );
       if (running.token) ctx.print(`Clients must send: Authorization: Bearer ${running.token}`);
     }
     await untilStopped(ctx.signal);

@@ -14,13 +14,21 @@ export const serverCommand: CommandSpec = {
     host: { type: 'string', value: '<address>', description: 'address to listen on (default 127.0.0.1; any other needs --token or basic auth)' },
     port: { type: 'string', value: '<n>', int: { min: 0, max: 65535 }, description: 'port (default 5000; 0 = any free port)' },
     'backend-store-uri': { type: 'string', value: '<uri>', description: "MLflow's name for --store (a path or sqlite:/// URI)" },
-    'default-artifact-root': { type: 'string', value: '<uri>', description: 'where new experiments keep artifacts (default mlflow-artifacts:/ with the proxy, else <store folder>/artifacts)' },
+    'default-artifact-root': {
+      type: 'string',
+      value: '<uri>',
+      description: 'where new experiments keep artifacts (default mlflow-artifacts:/ with the proxy, else <store folder>/artifacts)',
+    },
     'artifacts-destination': { type: 'string', value: '<folder>', description: 'the folder the artifact proxy serves (default <store folder>/artifacts)' },
     'serve-artifacts': { type: 'boolean', description: "serve MLflow's artifact proxy (/api/2.0/mlflow-artifacts; the default)" },
     'no-serve-artifacts': { type: 'boolean', description: 'no artifact proxy: clients write artifacts where the run URI points' },
     token: { type: 'string', value: '<secret>', description: 'require this bearer token (clients: MLFLOW_TRACKING_TOKEN); or set MODELOPS_SERVER_TOKEN' },
     'token-name': { type: 'string', value: '<name>', description: "who the token's requests are in the audit trail (default token)" },
-    'allowed-hosts': { type: 'string', value: '<list>', description: 'Host headers accepted, comma-separated, * wildcards (default localhost and private addresses)' },
+    'allowed-hosts': {
+      type: 'string',
+      value: '<list>',
+      description: 'Host headers accepted, comma-separated, * wildcards (default localhost and private addresses)',
+    },
     'cors-allowed-origins': { type: 'string', value: '<list>', description: 'web origins that may call from a browser, comma-separated (default none)' },
     quiet: { type: 'boolean', description: 'do not log requests on stderr' },
   },
@@ -55,7 +63,10 @@ export const serverCommand: CommandSpec = {
     if (stores.file?.schema.notice) ctx.io.stderr.write(`modelops: ${stores.file.schema.notice}\n`);
     try {
       const quiet = ctx.options.quiet === true;
-      const running = await startTrackingServer({ tracking: stores.tracking, registry: stores.registry }, { ...setup.serverOptions, port, log: quiet ? undefined : (line) => ctx.io.stderr.write(`${new Date().toISOString()} ${line}\n`) });
+      const running = await startTrackingServer(
+        { tracking: stores.tracking, registry: stores.registry },
+        { ...setup.serverOptions, port, log: quiet ? undefined : (line) => ctx.io.stderr.write(`${new Date().toISOString()} ${line}\n`) },
+      );
       if (ctx.json) ctx.printJson({ url: running.url, store: setup.storeUri, ...setup.summary });
       else ctx.print(`MLflow tracking, model-registry and artifact API (2.10.2) on ${running.url} for ${setup.storeUri}; ${setup.description}; Ctrl-C to stop`);
       await new Promise<void>((resolveStop) => {

@@ -13,31 +13,68 @@ function resumeOptions(ctx: CommandContext): ResumeWith | undefined {
   const data = text(ctx, 'data');
   const target = text(ctx, 'target');
   if (data === undefined && target === undefined) {
-    for (const o of ['models', 'cv', 'seed', 'metric', 'task']) if (ctx.options[o] !== undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `studies import: --${o} describes the data to resume on; give --data and --target with it`, { location: o });
+    for (const o of ['models', 'cv', 'seed', 'metric', 'task'])
+      if (ctx.options[o] !== undefined)
+        throw new ModelOpsError('INVALID_PARAMETER_VALUE', `studies import: --${o} describes the data to resume on; give --data and --target with it`, {
+          location: o,
+        });
     return undefined;
   }
-  if (data === undefined || target === undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'studies import: --data and --target go together (the data the study scored, to resume it with modelops tune)', { location: data === undefined ? 'data' : 'target' });
+  if (data === undefined || target === undefined)
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      'studies import: --data and --target go together (the data the study scored, to resume it with modelops tune)',
+      { location: data === undefined ? 'data' : 'target' },
+    );
   const cv = intOption(ctx, 'cv');
   const seed = intOption(ctx, 'seed');
   const metric = text(ctx, 'metric');
   const models = text(ctx, 'models');
   const task = oneOf(ctx, 'task', TASKS);
-  return { data: resolve(ctx.io.cwd, data), target, ...(models ? { models } : {}), ...(cv !== undefined ? { cv } : {}), ...(seed !== undefined ? { seed } : {}), ...(metric ? { metric } : {}), ...(task ? { task } : {}) };
+  return {
+    data: resolve(ctx.io.cwd, data),
+    target,
+    ...(models ? { models } : {}),
+    ...(cv !== undefined ? { cv } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(metric ? { metric } : {}),
+    ...(task ? { task } : {}),
+  };
 }
 
 /** `modelops studies import --optuna <file>`: copies an Optuna study into the workspace store. */
 export const studiesImportCommand: CommandSpec = {
   path: ['studies', 'import'],
-  summary: "copy a study of an Optuna storage file (SQLite) into the workspace; with --data/--target modelops tune resumes it",
+  summary: 'copy a study of an Optuna storage file (SQLite) into the workspace; with --data/--target modelops tune resumes it',
   writes: true,
   options: {
-    optuna: { type: 'string', value: '<file.db>', required: true, description: 'the Optuna RDB storage file (optuna.create_study(storage="sqlite:///<file.db>")); only read' },
+    optuna: {
+      type: 'string',
+      value: '<file.db>',
+      required: true,
+      description: 'the Optuna RDB storage file (optuna.create_study(storage="sqlite:///<file.db>")); only read',
+    },
     study: { type: 'string', value: '<name>', description: 'the study in the file (needed when it has several)' },
     as: { type: 'string', value: '<name>', description: 'its name in the workspace (default: the Optuna study name)' },
     experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment of the study run (default: Default)' },
-    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), choices: SAMPLER_NAMES, description: `what a resumed modelops tune samples with — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
-    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), choices: PRUNER_NAMES, description: `what a resumed modelops tune prunes with — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
-    data: { type: 'string', value: '<file.csv>', description: "the data the study's objective scored (with --target: resumable by modelops tune; its params must be ensemble params such as rf.nEstimators)" },
+    sampler: {
+      type: 'string',
+      value: choicesPlaceholder(SAMPLERS),
+      choices: SAMPLER_NAMES,
+      description: `what a resumed modelops tune samples with — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}`,
+    },
+    pruner: {
+      type: 'string',
+      value: choicesPlaceholder(PRUNERS),
+      choices: PRUNER_NAMES,
+      description: `what a resumed modelops tune prunes with — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}`,
+    },
+    data: {
+      type: 'string',
+      value: '<file.csv>',
+      description:
+        "the data the study's objective scored (with --target: resumable by modelops tune; its params must be ensemble params such as rf.nEstimators)",
+    },
     target: { type: 'string', value: '<column>', description: 'column the study predicted' },
     models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members the params tune (default rf,knn)' },
     cv: { type: 'string', value: '<k>', int: { min: 0 }, description: 'folds per trial when resumed (default 3)' },
@@ -62,9 +99,22 @@ export const studiesImportCommand: CommandSpec = {
       onProgress: (m) => ctx.io.stderr.write(`${m}\n`),
     });
     if (ctx.json) return ctx.printJson(result);
-    const counts = Object.entries(result.counts).map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ') || 'no trials';
-    ctx.print(`imported study ${result.study} from ${result.from.file} (Optuna ${result.from.optunaVersion}, study ${result.from.study}): ${counts}${result.skippedWaiting ? `; ${result.skippedWaiting} waiting (never started) not copied` : ''}; run ${result.runId}`);
-    if (result.runningAsFailed > 0) ctx.print(`${result.runningAsFailed} trial(s) running in the file were copied as failed (this copy does not follow the file; the study panel's Open Optuna Study File… does)`);
-    ctx.print(result.resumeCommand ? `resume it with our samplers: ${result.resumeCommand}` : 'to resume it with modelops tune, import it again with --data <file.csv> --target <column> (its params must be ensemble params); meanwhile: modelops studies show ' + result.study);
+    const counts =
+      Object.entries(result.counts)
+        .map(([s, n]) => `${n} ${s.toLowerCase()}`)
+        .join(', ') || 'no trials';
+    ctx.print(
+      `imported study ${result.study} from ${result.from.file} (Optuna ${result.from.optunaVersion}, study ${result.from.study}): ${counts}${result.skippedWaiting ? `; ${result.skippedWaiting} waiting (never started) not copied` : ''}; run ${result.runId}`,
+    );
+    if (result.runningAsFailed > 0)
+      ctx.print(
+        `${result.runningAsFailed} trial(s) running in the file were copied as failed (this copy does not follow the file; the study panel's Open Optuna Study File… does)`,
+      );
+    ctx.print(
+      result.resumeCommand
+        ? `resume it with our samplers: ${result.resumeCommand}`
+        : 'to resume it with modelops tune, import it again with --data <file.csv> --target <column> (its params must be ensemble params); meanwhile: modelops studies show ' +
+            result.study,
+    );
   },
 };

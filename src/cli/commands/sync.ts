@@ -18,7 +18,8 @@ async function open(ctx: CommandContext, uri: string, create: boolean): Promise<
 /** `modelops sync`: copies a store into another (workspace ↔ server); a second run copies nothing. */
 export const syncCommand: CommandSpec = {
   path: ['sync'],
-  summary: 'copy experiments, runs (with metric histories and artifacts), registered models, versions, aliases and the audit trail from one store to another; run again to resume, copies nothing twice',
+  summary:
+    'copy experiments, runs (with metric histories and artifacts), registered models, versions, aliases and the audit trail from one store to another; run again to resume, copies nothing twice',
   writes: true,
   options: {
     from: { type: 'string', value: '<store>', description: 'the store to copy from: a path, sqlite:/// URI or http(s):// server (default --store)' },
@@ -29,15 +30,29 @@ export const syncCommand: CommandSpec = {
     const from = typeof ctx.options.from === 'string' ? ctx.options.from : ctx.storeUri;
     const to = typeof ctx.options.to === 'string' ? ctx.options.to : ctx.storeUri;
     if (locationText(ctx, from) === locationText(ctx, to)) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `sync: --from and --to are the same store (${locationText(ctx, from)}); give the other one`, { location: 'to' });
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `sync: --from and --to are the same store (${locationText(ctx, from)}); give the other one`, {
+        location: 'to',
+      });
     }
     const source = await open(ctx, from, false);
     try {
       const target = await open(ctx, to, true);
       try {
-        const counts = await syncStores(source, target, { actor: actorOf(ctx), signal: ctx.signal, onProgress: (m) => (ctx.json ? undefined : ctx.io.stderr.write(`${m}\n`)) });
+        const counts = await syncStores(source, target, {
+          actor: actorOf(ctx),
+          signal: ctx.signal,
+          onProgress: (m) => (ctx.json ? undefined : ctx.io.stderr.write(`${m}\n`)),
+        });
         if (ctx.json) return ctx.printJson(counts);
-        ctx.print(formatFields(Object.entries({ from: locationText(ctx, from), to: locationText(ctx, to), ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k === 'skipped' ? 'runs already there' : `${k} copied`, String(v)])) })));
+        ctx.print(
+          formatFields(
+            Object.entries({
+              from: locationText(ctx, from),
+              to: locationText(ctx, to),
+              ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k === 'skipped' ? 'runs already there' : `${k} copied`, String(v)])),
+            }),
+          ),
+        );
       } finally {
         await target.close();
       }

@@ -14,7 +14,13 @@ function summaryTable(result: TrainResult): string {
   const keys = Object.keys(result.metrics)
     .filter((k) => ['score', 'member'].includes(metricMeaning(k).kind))
     .sort(compareMetricKeys);
-  const rows = keys.map((k) => ({ k, mean: result.metrics[k], std: result.metrics[`${k}_std`], base: result.baselineMetrics[k], run: result.baseline?.metrics[k] }));
+  const rows = keys.map((k) => ({
+    k,
+    mean: result.metrics[k],
+    std: result.metrics[`${k}_std`],
+    base: result.baselineMetrics[k],
+    run: result.baseline?.metrics[k],
+  }));
   const better = (r: (typeof rows)[number]): string => {
     if (r.base === undefined || r.mean === undefined || metricMeaning(r.k).direction === undefined) return '';
     return isBetter(r.k, r.mean, r.base) ? '' : ' (not better)';
@@ -24,7 +30,9 @@ function summaryTable(result: TrainResult): string {
     { header: 'MEAN', value: (r) => formatNumber(r.mean), right: true },
     { header: 'STD', value: (r) => (r.std === undefined ? '' : formatNumber(r.std)), right: true },
     { header: 'BASELINE', value: (r) => (r.base === undefined ? '' : `${formatNumber(r.base)}${better(r)}`), right: true },
-    ...(result.baseline ? [{ header: 'BASELINE RUN', value: (r: (typeof rows)[number]) => (r.run === undefined ? '' : formatNumber(r.run)), right: true }] : []),
+    ...(result.baseline
+      ? [{ header: 'BASELINE RUN', value: (r: (typeof rows)[number]) => (r.run === undefined ? '' : formatNumber(r.run)), right: true }]
+      : []),
   ]);
 }
 
@@ -61,45 +69,53 @@ export const trainCommand: CommandSpec = {
     const register = typeof ctx.options.register === 'string' ? ctx.options.register : undefined;
     const experiment = typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined;
     // Refused before training, not after: a registry the server lacks, artifacts it keeps out of reach, bad gates.
-    await checkStoreFor(await ctx.stores(), { what: register ? 'train --register' : 'train', write: true, registry: register !== undefined, artifacts: { ...(experiment ? { experiment } : {}) } });
+    await checkStoreFor(await ctx.stores(), {
+      what: register ? 'train --register' : 'train',
+      write: true,
+      registry: register !== undefined,
+      artifacts: { ...(experiment ? { experiment } : {}) },
+    });
     if (register) gatesFor(loadGatesFile(resolve(ctx.io.cwd, DEFAULT_GATES_PATH)), register);
     const store = await ctx.trackingStore();
     let last = '';
-      const result = await train(store, {
-        data: abs(data),
-        target,
-        experiment: typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined,
-        models: typeof ctx.options.models === 'string' ? ctx.options.models : undefined,
-        cv: intOption(ctx, 'cv'),
-        seed: intOption(ctx, 'seed'),
-        params: typeof ctx.options.params === 'string' ? abs(ctx.options.params) : undefined,
-        baseline: ctx.options.baseline === true,
-        runName: typeof ctx.options['run-name'] === 'string' ? ctx.options['run-name'] : undefined,
-        task,
-        delimiter: typeof ctx.options.delimiter === 'string' ? ctx.options.delimiter : undefined,
-        decimal: decimalMark(ctx),
-        strict: ctx.options.strict === true,
-        exclude: typeof ctx.options.exclude === 'string' ? ctx.options.exclude.split(',').map((s) => s.trim()) : undefined,
-        threads: intOption(ctx, 'threads'),
-        workspace: ctx.io.cwd,
-        signal: ctx.signal,
-        onProgress: (p: TrainProgress) => {
-          // One line per step; the per-tree counters "(12/100)" are not worth a line each.
-          const step = p.message.replace(/ \(\d+\/\d+\)$/, '');
-          if (step !== last) ctx.io.stderr.write(`[${String(Math.round(p.fraction * 100)).padStart(3)}%] ${step}\n`);
-          last = step;
-        },
-      });
-      for (const w of result.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
-      const registered = typeof ctx.options.register === 'string' ? await registerAfterTraining(ctx, result.runId, ctx.options.register) : undefined;
-      if (ctx.json) {
-        ctx.printJson(registered ? { ...result, registered } : result);
-        return registered?.validation?.report.passed === false ? 1 : 0;
-      }
-      ctx.print(`run ${result.runId} (experiment ${result.experimentId}, ${result.task})`);
-      ctx.print(summaryTable(result));
-      if (result.baselineComparison) ctx.print(`against the ${result.task === 'classification' ? 'majority-class' : 'mean'} baseline: ${baselineSentence(result.baselineComparison)} (${result.baselineComparison.metric}: ${result.baselineComparison.reason})`);
-      if (result.baseline) ctx.print(`baseline run ${result.baseline.runId}`);
-      return registered ? printRegistration(ctx, registered) : 0;
+    const result = await train(store, {
+      data: abs(data),
+      target,
+      experiment: typeof ctx.options.experiment === 'string' ? ctx.options.experiment : undefined,
+      models: typeof ctx.options.models === 'string' ? ctx.options.models : undefined,
+      cv: intOption(ctx, 'cv'),
+      seed: intOption(ctx, 'seed'),
+      params: typeof ctx.options.params === 'string' ? abs(ctx.options.params) : undefined,
+      baseline: ctx.options.baseline === true,
+      runName: typeof ctx.options['run-name'] === 'string' ? ctx.options['run-name'] : undefined,
+      task,
+      delimiter: typeof ctx.options.delimiter === 'string' ? ctx.options.delimiter : undefined,
+      decimal: decimalMark(ctx),
+      strict: ctx.options.strict === true,
+      exclude: typeof ctx.options.exclude === 'string' ? ctx.options.exclude.split(',').map((s) => s.trim()) : undefined,
+      threads: intOption(ctx, 'threads'),
+      workspace: ctx.io.cwd,
+      signal: ctx.signal,
+      onProgress: (p: TrainProgress) => {
+        // One line per step; the per-tree counters "(12/100)" are not worth a line each.
+        const step = p.message.replace(/ \(\d+\/\d+\)$/, '');
+        if (step !== last) ctx.io.stderr.write(`[${String(Math.round(p.fraction * 100)).padStart(3)}%] ${step}\n`);
+        last = step;
+      },
+    });
+    for (const w of result.warnings) ctx.io.stderr.write(`warning: ${w}\n`);
+    const registered = typeof ctx.options.register === 'string' ? await registerAfterTraining(ctx, result.runId, ctx.options.register) : undefined;
+    if (ctx.json) {
+      ctx.printJson(registered ? { ...result, registered } : result);
+      return registered?.validation?.report.passed === false ? 1 : 0;
+    }
+    ctx.print(`run ${result.runId} (experiment ${result.experimentId}, ${result.task})`);
+    ctx.print(summaryTable(result));
+    if (result.baselineComparison)
+      ctx.print(
+        `against the ${result.task === 'classification' ? 'majority-class' : 'mean'} baseline: ${baselineSentence(result.baselineComparison)} (${result.baselineComparison.metric}: ${result.baselineComparison.reason})`,
+      );
+    if (result.baseline) ctx.print(`baseline run ${result.baseline.runId}`);
+    return registered ? printRegistration(ctx, registered) : 0;
   },
 };

@@ -36,9 +36,23 @@ export const tuneCommand: CommandSpec = {
     experiment: { type: 'string', short: 'e', value: '<name>', description: 'experiment of a new study (default: Default)' },
     trials: { type: 'string', value: '<n>', int: { min: 1 }, description: 'trials to run now (default 20)' },
     timeout: { type: 'string', value: '<seconds>', description: 'start no trial after this long' },
-    sampler: { type: 'string', value: choicesPlaceholder(SAMPLERS), choices: SAMPLER_NAMES, description: `how params are chosen — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}` },
-    pruner: { type: 'string', value: choicesPlaceholder(PRUNERS), choices: PRUNER_NAMES, description: `which trials stop early — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}` },
-    space: { type: 'string', value: '<file.json>', description: 'search space, e.g. {"rf.nEstimators": {"type": "int", "low": 50, "high": 300, "step": 50}, "knn.weights": ["uniform", "distance"]}' },
+    sampler: {
+      type: 'string',
+      value: choicesPlaceholder(SAMPLERS),
+      choices: SAMPLER_NAMES,
+      description: `how params are chosen — ${choicesHelp(SAMPLERS, DEFAULT_SAMPLER)}`,
+    },
+    pruner: {
+      type: 'string',
+      value: choicesPlaceholder(PRUNERS),
+      choices: PRUNER_NAMES,
+      description: `which trials stop early — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}`,
+    },
+    space: {
+      type: 'string',
+      value: '<file.json>',
+      description: 'search space, e.g. {"rf.nEstimators": {"type": "int", "low": 50, "high": 300, "step": 50}, "knn.weights": ["uniform", "distance"]}',
+    },
     metric: { type: 'string', value: '<name>', description: 'metric to optimise (default accuracy, or r2 for regression)' },
     direction: { type: 'string', value: '<maximize|minimize>', choices: DIRECTIONS, description: 'default: minimize for rmse, mae, log_loss; else maximize' },
     models: { type: 'string', value: '<rf,knn,...>', description: 'ensemble members (default rf,knn)' },
@@ -53,11 +67,16 @@ export const tuneCommand: CommandSpec = {
     const data = requiredString(ctx, 'data');
     const target = requiredString(ctx, 'target');
     const abs = (p: string): string => resolve(ctx.io.cwd, p);
-    await checkStoreFor(await ctx.stores(), { what: 'tune', write: true, artifacts: { ...(typeof ctx.options.experiment === 'string' ? { experiment: ctx.options.experiment } : {}) } });
+    await checkStoreFor(await ctx.stores(), {
+      what: 'tune',
+      write: true,
+      artifacts: { ...(typeof ctx.options.experiment === 'string' ? { experiment: ctx.options.experiment } : {}) },
+    });
     const store = await ctx.trackingStore();
     const studies = (await ctx.stores()).studies;
     const timeout = ctx.options.timeout;
-    if (timeout !== undefined && !(Number(timeout) > 0)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--timeout must be a positive number of seconds, got '${String(timeout)}'`, { location: 'timeout' });
+    if (timeout !== undefined && !(Number(timeout) > 0))
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--timeout must be a positive number of seconds, got '${String(timeout)}'`, { location: 'timeout' });
     const result = await tune(store, studies, {
       data: abs(data),
       target,
@@ -85,7 +104,9 @@ export const tuneCommand: CommandSpec = {
       ctx.printJson(result);
       return 0;
     }
-    ctx.print(`study ${result.study} (run ${result.runId}, experiment ${result.experimentId}): ${result.trials.length} trial(s), ${result.sampler} sampler, ${result.pruner} pruner`);
+    ctx.print(
+      `study ${result.study} (run ${result.runId}, experiment ${result.experimentId}): ${result.trials.length} trial(s), ${result.sampler} sampler, ${result.pruner} pruner`,
+    );
     if (!result.best) {
       ctx.print('no trial completed');
       return 1;
@@ -97,7 +118,8 @@ export const tuneCommand: CommandSpec = {
         { header: 'BEST', value: ([, v]) => (v === null ? 'none' : String(v)), right: true },
       ]),
     );
-    if (result.bestRun) ctx.print(`trained the best params as run ${result.bestRun.runId} (register it: modelops register --run ${result.bestRun.runId} --name <model>)`);
+    if (result.bestRun)
+      ctx.print(`trained the best params as run ${result.bestRun.runId} (register it: modelops register --run ${result.bestRun.runId} --name <model>)`);
     return 0;
   },
 };
@@ -110,7 +132,10 @@ export const studyCommands: CommandSpec[] = [
     async run(ctx) {
       const studies = (await ctx.stores()).studies;
       const list = await studies.listStudies();
-      if (ctx.json) return ctx.printJson({ studies: list.map(({ space, settings, ...s }) => ({ ...s, space: JSON.parse(space) as unknown, settings: JSON.parse(settings) as unknown })) });
+      if (ctx.json)
+        return ctx.printJson({
+          studies: list.map(({ space, settings, ...s }) => ({ ...s, space: JSON.parse(space) as unknown, settings: JSON.parse(settings) as unknown })),
+        });
       if (list.length === 0) return ctx.print('no studies (start one with modelops tune --data <file.csv> --target <column>)');
       ctx.print(
         formatTable(list, [
@@ -139,7 +164,14 @@ export const studyCommands: CommandSpec[] = [
       const found = await studies.getStudy(name);
       if (!found) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `no study named '${name}' (see modelops studies list)`, { location: name });
       const importance = ctx.options.importance === true ? studyImportances(found.study, found.trials) : undefined;
-      if (ctx.json) return ctx.printJson({ ...found.study, space: JSON.parse(found.study.space) as unknown, settings: JSON.parse(found.study.settings) as unknown, trials: found.trials, ...(importance ? { importance } : {}) });
+      if (ctx.json)
+        return ctx.printJson({
+          ...found.study,
+          space: JSON.parse(found.study.space) as unknown,
+          settings: JSON.parse(found.study.settings) as unknown,
+          trials: found.trials,
+          ...(importance ? { importance } : {}),
+        });
       const { study, trials } = found;
       const sign = study.direction === 'maximize' ? -1 : 1;
       const best = trials.filter((t) => t.state === 'COMPLETE' && t.value !== undefined).sort((a, b) => sign * (a.value! - b.value!))[0];
@@ -148,7 +180,11 @@ export const studyCommands: CommandSpec[] = [
         formatTable(trials, [
           { header: 'TRIAL', value: (t) => String(t.number), right: true },
           { header: 'STATE', value: (t) => t.state },
-          { header: study.metric.toUpperCase(), value: (t) => (t.value === undefined ? '' : formatNumber(t.value)) + (best && t.number === best.number ? ' *' : ''), right: true },
+          {
+            header: study.metric.toUpperCase(),
+            value: (t) => (t.value === undefined ? '' : formatNumber(t.value)) + (best && t.number === best.number ? ' *' : ''),
+            right: true,
+          },
           { header: 'PARAMS', value: (t) => paramsText(t.params), max: 80 },
           { header: 'RUN', value: (t) => t.runId ?? '' },
         ]),
@@ -167,7 +203,7 @@ function studyImportances(study: StudyRecord, trials: FrozenTrial[]): ParamImpor
 function printImportances(ctx: CommandContext, rows: ParamImportance[]): void {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   ctx.print('');
-  ctx.print('parameter importance (share of the complete trials\' variation, each evaluator sums to 100%):');
+  ctx.print("parameter importance (share of the complete trials' variation, each evaluator sums to 100%):");
   ctx.print(
     formatTable(rows, [
       { header: 'PARAM', value: (r) => r.param },

@@ -26,7 +26,8 @@ export interface PipelineArgs {
 }
 
 /** Pipeline files by name, as package.json's jsonValidation / yamlValidation match them. */
-export const PIPELINE_GLOB = '**/{modelops.pipeline.json,modelops.pipeline.yaml,modelops.pipeline.yml,*.modelops.pipeline.json,*.modelops.pipeline.yaml,*.modelops.pipeline.yml}';
+export const PIPELINE_GLOB =
+  '**/{modelops.pipeline.json,modelops.pipeline.yaml,modelops.pipeline.yml,*.modelops.pipeline.json,*.modelops.pipeline.yaml,*.modelops.pipeline.yml}';
 export const PIPELINE_NAME = /(^|\.)modelops\.pipeline\.(json|ya?ml)$/;
 
 const STEP_INDEX: Record<StepName, number> = { data_validation: 0, train: 1, validate: 2, inference_test: 3 };
@@ -42,10 +43,15 @@ async function targetPipelineFile(deps: CommandDeps, arg: unknown): Promise<stri
   if (active?.scheme === 'file' && PIPELINE_NAME.test(path.basename(active.fsPath))) return active.fsPath;
   const files = await vscode.workspace.findFiles(PIPELINE_GLOB, '{**/node_modules/**,**/.modelops/**}', 100);
   if (files.length === 0) {
-    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There is no modelops.pipeline.json (or .yaml) in the workspace: create one (VS Code completes its fields) or run modelops retrain --name <model> --data <file.csv>.');
+    throw new ModelOpsError(
+      'RESOURCE_DOES_NOT_EXIST',
+      'There is no modelops.pipeline.json (or .yaml) in the workspace: create one (VS Code completes its fields) or run modelops retrain --name <model> --data <file.csv>.',
+    );
   }
   if (files.length === 1) return files[0]!.fsPath;
-  const items = files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.description.localeCompare(b.description));
+  const items = files
+    .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri }))
+    .sort((a, b) => a.description.localeCompare(b.description));
   return (await deps.ui().pickOne(items, { title: 'Run which retraining pipeline?' }))?.uri.fsPath;
 }
 
@@ -78,7 +84,8 @@ async function answer(deps: PipelineDeps, result: PipelineResult, folder: string
   const choice = ok ? await deps.ui().info(`ModelOps: ${r.summary}`, ...actions) : await deps.ui().error(`ModelOps: ${r.summary}`, ...actions);
   if (choice === OPEN_REPORT) await openReport(result);
   else if (choice === OPEN_HTML && result.files) await vscode.env.openExternal(vscode.Uri.file(result.files.html));
-  else if (choice === REVIEW && r.registered) await vscode.commands.executeCommand(COMMAND.reviewForProduction, { folder, name: r.model, version: r.registered.version });
+  else if (choice === REVIEW && r.registered)
+    await vscode.commands.executeCommand(COMMAND.reviewForProduction, { folder, name: r.model, version: r.registered.version });
 }
 
 /**
@@ -102,7 +109,12 @@ export async function runRetrainingPipeline(deps: PipelineDeps, run: CommandRun,
     signal: abortSignalFor(run.token),
     onEvent: progressReporter(run, deps.log),
   });
-  deps.log.info('pipeline.end', { file, outcome: result.report.outcome, exitCode: result.report.exitCode, ...(result.files ? { report: result.files.markdown } : {}) });
+  deps.log.info('pipeline.end', {
+    file,
+    outcome: result.report.outcome,
+    exitCode: result.report.exitCode,
+    ...(result.files ? { report: result.files.markdown } : {}),
+  });
   if (!args.quiet) await openReport(result);
   void answer(deps, result, session.key).catch((e: unknown) => deps.log.error('pipeline.action.failed', e));
   return result;

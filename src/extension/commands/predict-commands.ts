@@ -73,7 +73,9 @@ export async function predictWithProduction(
   await vscode.window.showTextDocument(csvDoc, { viewColumn: vscode.ViewColumn.One, preview: false });
   await vscode.window.showTextDocument(vscode.Uri.file(out), { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   const counts = result.summary.classCounts
-    ? Object.entries(result.summary.classCounts).map(([k, v]) => `${k} ${v}`).join(', ')
+    ? Object.entries(result.summary.classCounts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
     : result.summary.range
       ? `range ${result.summary.range.min.toFixed(3)} … ${result.summary.range.max.toFixed(3)}`
       : '';

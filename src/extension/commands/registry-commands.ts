@@ -19,7 +19,9 @@ export function promotionDetail(name: string, version: string, report: Validatio
     lines.push('No passing validation report: validate the version first.');
   }
   lines.push('');
-  lines.push(archives.length > 0 ? `Version ${archives.join(', ')} of ${name} will be archived.` : `${name} has no Production version yet: nothing is archived.`);
+  lines.push(
+    archives.length > 0 ? `Version ${archives.join(', ')} of ${name} will be archived.` : `${name} has no Production version yet: nothing is archived.`,
+  );
   lines.push(`Version ${version} becomes the Production version.`);
   return lines.join('\n');
 }
@@ -36,29 +38,45 @@ export async function promoteToProduction(deps: CommandDeps, arg: unknown, comme
   const store = await session.getOrCreate();
   const current = await store.registry.getModelVersion(target.name, target.version);
   if (current.currentStage !== 'Staging') {
-    throw new ModelOpsError('INVALID_STATE', `${target.name} version ${target.version} is in ${current.currentStage}: only a Staging version can be promoted to Production (validate it first).`, {
-      location: `models:/${target.name}/${target.version}`,
-    });
+    throw new ModelOpsError(
+      'INVALID_STATE',
+      `${target.name} version ${target.version} is in ${current.currentStage}: only a Staging version can be promoted to Production (validate it first).`,
+      {
+        location: `models:/${target.name}/${target.version}`,
+      },
+    );
   }
   const report = (await store.registry.listValidationReports(target.name, target.version)).find((r) => r.passed);
   const archives = (await store.registry.getLatestVersions(target.name, ['Production'])).map((v) => v.version).filter((v) => v !== target.version);
-  const ok = await deps.ui().confirm(
-    `Promote ${target.name} version ${target.version} to Production?`,
-    promotionDetail(target.name, target.version, report, archives),
-    'Promote',
-  );
+  const ok = await deps
+    .ui()
+    .confirm(`Promote ${target.name} version ${target.version} to Production?`, promotionDetail(target.name, target.version, report, archives), 'Promote');
   if (!ok) return undefined;
   const comment =
     typeof commentArg === 'string'
       ? commentArg
-      : await deps.ui().input({ title: `Approve ${target.name} version ${target.version} for Production`, prompt: 'Approval comment (goes to the audit trail)', placeHolder: 'Why this version?' });
+      : await deps.ui().input({
+          title: `Approve ${target.name} version ${target.version} for Production`,
+          prompt: 'Approval comment (goes to the audit trail)',
+          placeHolder: 'Why this version?',
+        });
   if (comment === undefined) return undefined;
   if (comment.trim() === '') {
     // Said, not silently dropped: the audit trail needs the reason for an approval.
-    void deps.ui().info(`${target.name} version ${target.version} was not promoted: an approval needs a comment (it goes to the audit trail). Promote again and write why.`);
+    void deps
+      .ui()
+      .info(
+        `${target.name} version ${target.version} was not promoted: an approval needs a comment (it goes to the audit trail). Promote again and write why.`,
+      );
     return undefined;
   }
-  const result = await promoteModelVersion(store, { name: target.name, version: target.version, approve: true, comment: comment.trim(), actor: defaultActor() });
+  const result = await promoteModelVersion(store, {
+    name: target.name,
+    version: target.version,
+    approve: true,
+    comment: comment.trim(),
+    actor: defaultActor(),
+  });
   const archived = result.archived.length > 0 ? ` Archived version ${result.archived.join(', ')}.` : '';
   void deps.ui().info(`${target.name} version ${target.version} is now in Production.${archived}`);
   return result;
@@ -71,11 +89,13 @@ export async function rejectVersion(deps: CommandDeps, arg: unknown, commentArg?
   const target = await targetVersion(deps, session, arg);
   if (!target) return false;
   // Asked from the menu and from the review panel alike: a rejection stands until the next validation.
-  const ok = await deps.ui().confirm(
-    `Reject ${target.name} version ${target.version}?`,
-    'It stays in Staging, shown as rejected in the Models view and in Review for Production until it is validated again. Your reason goes to the audit trail.',
-    'Reject',
-  );
+  const ok = await deps
+    .ui()
+    .confirm(
+      `Reject ${target.name} version ${target.version}?`,
+      'It stays in Staging, shown as rejected in the Models view and in Review for Production until it is validated again. Your reason goes to the audit trail.',
+      'Reject',
+    );
   if (!ok) return false;
   const comment =
     typeof commentArg === 'string'
@@ -101,11 +121,13 @@ export async function archiveVersion(deps: CommandDeps, arg: unknown): Promise<b
   const store = await session.getOrCreate();
   const current = await store.registry.getModelVersion(target.name, target.version);
   if (current.currentStage === 'Production') {
-    const ok = await deps.ui().confirm(
-      `Archive ${target.name} version ${target.version}?`,
-      `It is the Production version: ${target.name} will have no Production version until another one is promoted.`,
-      'Archive',
-    );
+    const ok = await deps
+      .ui()
+      .confirm(
+        `Archive ${target.name} version ${target.version}?`,
+        `It is the Production version: ${target.name} will have no Production version until another one is promoted.`,
+        'Archive',
+      );
     if (!ok) return false;
   }
   await archiveModelVersion(store, { name: target.name, version: target.version, actor: defaultActor() });
@@ -132,7 +154,10 @@ export async function showModelHistory(deps: CommandDeps & { reports?: ReportDoc
   if (!name) {
     const models = await listModels(store);
     if (models.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no registered models yet.');
-    const pick = await deps.ui().pickOne(models.map((m) => ({ label: m.name })), { title: 'History of which model?' });
+    const pick = await deps.ui().pickOne(
+      models.map((m) => ({ label: m.name })),
+      { title: 'History of which model?' },
+    );
     if (!pick) return undefined;
     name = pick.label;
   }

@@ -48,7 +48,8 @@ async function targetRun(deps: CommandDeps, session: StoreSession, arg: unknown,
       orderBy: ['attributes.start_time DESC'],
     })
   ).items;
-  if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', viewType === 'DELETED_ONLY' ? 'There are no deleted runs.' : 'There are no runs yet.');
+  if (runs.length === 0)
+    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', viewType === 'DELETED_ONLY' ? 'There are no deleted runs.' : 'There are no runs yet.');
   const pick = await deps.ui().pickOne(
     runs.map((run) => ({ label: runLabel(run), description: run.info.runId, run })),
     { title: viewType === 'DELETED_ONLY' ? 'Restore which run?' : 'Which run?' },
@@ -95,7 +96,11 @@ async function deleteRuns(deps: CommandDeps, session: StoreSession, runIds: stri
   const store = await session.getOrCreate();
   const first = await store.tracking.getRun(runIds[0]!);
   const what = runIds.length === 1 ? `run ${runLabel(first)}` : `${runIds.length} runs`;
-  if (runIds.length > 1 && !(await deps.ui().confirm(`Delete ${what}?`, 'They move to "Deleted runs" in the Experiments view, where each can be restored (as in MLflow).', 'Delete'))) return undefined;
+  if (
+    runIds.length > 1 &&
+    !(await deps.ui().confirm(`Delete ${what}?`, 'They move to "Deleted runs" in the Experiments view, where each can be restored (as in MLflow).', 'Delete'))
+  )
+    return undefined;
   for (const id of runIds) await store.tracking.deleteRun(id);
   void deps.ui().info(`Deleted ${what} (${runIds.length === 1 ? 'it' : 'each'} can be restored from "Deleted runs").`);
   return runIds;
@@ -140,7 +145,10 @@ export async function targetVersion(deps: CommandDeps, session: StoreSession, ar
   const store = await session.getOrCreate();
   const models = await listModels(store);
   if (models.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no registered models yet.');
-  const model = await deps.ui().pickOne(models.map((m) => ({ label: m.name, model: m })), { title: 'Which model?' });
+  const model = await deps.ui().pickOne(
+    models.map((m) => ({ label: m.name, model: m })),
+    { title: 'Which model?' },
+  );
   if (!model) return undefined;
   const versions = await listVersions(store, model.model.name);
   const v = await deps.ui().pickOne(

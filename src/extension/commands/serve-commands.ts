@@ -28,9 +28,19 @@ export async function serveModel(deps: ServeDeps, arg: unknown, how?: unknown): 
   const choices: ServeChoice[] = [
     { label: `Version ${v.version}`, description: 'this version only', uri: { kind: 'version', name: v.name, version: v.version } },
     ...(v.currentStage === 'Production' || v.currentStage === 'Staging'
-      ? [{ label: v.currentStage, description: `follows ${v.currentStage}: the next version promoted there is served without a restart`, uri: { kind: 'stage', name: v.name, stage: v.currentStage } as ModelUri }]
+      ? [
+          {
+            label: v.currentStage,
+            description: `follows ${v.currentStage}: the next version promoted there is served without a restart`,
+            uri: { kind: 'stage', name: v.name, stage: v.currentStage } as ModelUri,
+          },
+        ]
       : []),
-    ...v.aliases.map((a): ServeChoice => ({ label: `@${a}`, description: `follows the alias @${a} wherever it is moved`, uri: { kind: 'alias', name: v.name, alias: a } })),
+    ...v.aliases.map((a): ServeChoice => ({
+      label: `@${a}`,
+      description: `follows the alias @${a} wherever it is moved`,
+      uri: { kind: 'alias', name: v.name, alias: a },
+    })),
   ];
   const pick =
     typeof how === 'string'
@@ -59,7 +69,12 @@ export async function stopServing(deps: ServeDeps, arg?: unknown): Promise<boole
     named ??
     (all.length === 1
       ? all[0]
-      : (await deps.ui().pickOne(all.map((s) => ({ label: s.uri, description: s.url, serving: s })), { title: 'Stop serving which model?' }))?.serving);
+      : (
+          await deps.ui().pickOne(
+            all.map((s) => ({ label: s.uri, description: s.url, serving: s })),
+            { title: 'Stop serving which model?' },
+          )
+        )?.serving);
   if (!pick) return false;
   await deps.serving.stop(pick.key);
   void deps.ui().info(`Stopped serving ${pick.uri} (${pick.url}).`);

@@ -111,14 +111,20 @@ async function pickModelName(deps: CommandDeps, store: OpenStore, runId: string)
     { label: NEW_MODEL, description: 'register a new model' },
     ...models.map((m) => ({ label: m.name, description: 'add a version to this model' })),
   ];
-  const pick = await deps.ui().pickOne(items, { title: `Register run ${runLabel(run)}'s model as`, placeHolder: 'A new model, or a new version of an existing one' });
+  const pick = await deps
+    .ui()
+    .pickOne(items, { title: `Register run ${runLabel(run)}'s model as`, placeHolder: 'A new model, or a new version of an existing one' });
   if (!pick) return undefined;
   if (pick.label !== NEW_MODEL) return pick.label;
   const taken = new Set(models.map((m) => m.name));
   const name = await deps.ui().input({ title: NEW_MODEL, prompt: 'Name of the new registered model', value: taken.has(suggested) ? '' : suggested });
   if (name === undefined) return undefined;
   if (name.trim() === '') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'Give the new model a name (nothing was registered).');
-  if (taken.has(name.trim())) throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `A model named '${name.trim()}' exists already: pick it in the list to add a version to it (nothing was registered).`);
+  if (taken.has(name.trim()))
+    throw new ModelOpsError(
+      'RESOURCE_ALREADY_EXISTS',
+      `A model named '${name.trim()}' exists already: pick it in the list to add a version to it (nothing was registered).`,
+    );
   return name.trim();
 }
 
@@ -141,7 +147,12 @@ export async function registerFromRun(deps: RegistryDeps, run: CommandRun, arg: 
     if (!(await deps.ui().confirm(`Register run ${runName} as ${name} anyway?`, detail, 'Register Anyway'))) return undefined;
   }
   run.report(`registering run ${runName} as ${name}`);
-  const validation = { workspace: session.folder.uri.fsPath, gatesPath: gatesPath(session), signal: abortSignalFor(run.token), onProgress: (m: string) => run.report(m) };
+  const validation = {
+    workspace: session.folder.uri.fsPath,
+    gatesPath: gatesPath(session),
+    signal: abortSignalFor(run.token),
+    onProgress: (m: string) => run.report(m),
+  };
   const result = await registerModel(store, { runId, name, actor: defaultActor(), validate: true, force: mismatch !== undefined, validation });
   const v = result.validation;
   sayValidation(deps, `Registered ${result.version.name} version ${result.version.version} from run ${runName}.${v ? ` ${validationSentence(v)}` : ''}`, v);

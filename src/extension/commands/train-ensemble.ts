@@ -30,7 +30,14 @@ export interface TrainDeps extends CommandDeps {
 /** Accepts the names the settings may use for members (`random_forest`) as well as the CLI's (`rf`). */
 function memberType(name: string): MemberType | undefined {
   const n = name.trim().toLowerCase();
-  const alias: Record<string, MemberType> = { random_forest: 'rf', randomforest: 'rf', forest: 'rf', k_nearest_neighbors: 'knn', decision_tree: 'tree', baseline: 'dummy' };
+  const alias: Record<string, MemberType> = {
+    random_forest: 'rf',
+    randomforest: 'rf',
+    forest: 'rf',
+    k_nearest_neighbors: 'knn',
+    decision_tree: 'tree',
+    baseline: 'dummy',
+  };
   return (MEMBER_TYPES as readonly string[]).includes(n) ? (n as MemberType) : alias[n];
 }
 
@@ -64,8 +71,15 @@ export async function trainEnsemble(deps: TrainDeps, run: CommandRun, arg: unkno
   const last = recallSettings(deps.memory);
   const target = await pickTarget(ctx, csv, last.target);
   if (!target) return undefined;
-  const members = Config.defaultMembers().map(memberType).filter((m): m is MemberType => m !== undefined);
-  const start: TrainSettings = { ...defaultSettings(csv, target, Config.defaultExperiment(), members.length > 0 ? members : ['rf', 'knn']), ...last, data: csv, target };
+  const members = Config.defaultMembers()
+    .map(memberType)
+    .filter((m): m is MemberType => m !== undefined);
+  const start: TrainSettings = {
+    ...defaultSettings(csv, target, Config.defaultExperiment(), members.length > 0 ? members : ['rf', 'knn']),
+    ...last,
+    data: csv,
+    target,
+  };
   const settings = await trainForm(ctx, start);
   return settings ? trainWith(deps, run, session, settings) : undefined;
 }
@@ -80,7 +94,8 @@ export async function trainAgain(deps: TrainDeps, run: CommandRun, arg: unknown)
   const source = await store.tracking.getRun(runId);
   const experiment = await store.tracking.getExperiment(source.info.experimentId);
   const from = settingsFromRun(source, experiment.name);
-  if (!from) throw new ModelOpsError('INVALID_STATE', `run ${runLabel(source)} was not trained by ModelOps (it logged no training data or target): use Train Ensemble.`);
+  if (!from)
+    throw new ModelOpsError('INVALID_STATE', `run ${runLabel(source)} was not trained by ModelOps (it logged no training data or target): use Train Ensemble.`);
   const settings = await trainForm(formContext(deps, session), { ...from, runName: '', registerAs: '' });
   return settings ? trainWith(deps, run, session, settings) : undefined;
 }

@@ -51,15 +51,24 @@ type Field = keyof TrainSettings;
 
 function describe(s: TrainSettings, field: Field): string {
   switch (field) {
-    case 'data': return path.basename(s.data);
-    case 'task': return s.task === 'auto' ? 'detected from the target' : s.task;
-    case 'members': return s.members.join(' + ');
-    case 'cv': return s.cv >= 2 ? `${s.cv}` : `${s.cv} (one 80/20 split)`;
-    case 'params': return s.params || 'defaults';
-    case 'runName': return s.runName || 'generated';
-    case 'baselineRun': return s.baselineRun ? 'also log a separate baseline run' : 'no (the baseline score is logged on the run)';
-    case 'registerAs': return s.registerAs ? `new version of ${s.registerAs}` : "don't register";
-    default: return String(s[field]);
+    case 'data':
+      return path.basename(s.data);
+    case 'task':
+      return s.task === 'auto' ? 'detected from the target' : s.task;
+    case 'members':
+      return s.members.join(' + ');
+    case 'cv':
+      return s.cv >= 2 ? `${s.cv}` : `${s.cv} (one 80/20 split)`;
+    case 'params':
+      return s.params || 'defaults';
+    case 'runName':
+      return s.runName || 'generated';
+    case 'baselineRun':
+      return s.baselineRun ? 'also log a separate baseline run' : 'no (the baseline score is logged on the run)';
+    case 'registerAs':
+      return s.registerAs ? `new version of ${s.registerAs}` : "don't register";
+    default:
+      return String(s[field]);
   }
 }
 
@@ -68,7 +77,12 @@ export async function trainForm(ctx: FormContext, start: TrainSettings): Promise
   let s = start;
   for (;;) {
     const items = [
-      { label: TRAIN, description: `${s.members.join(' + ')} on ${path.basename(s.data)} → ${s.target}`, detail: 'Pick a field below to change it', field: undefined },
+      {
+        label: TRAIN,
+        description: `${s.members.join(' + ')} on ${path.basename(s.data)} → ${s.target}`,
+        detail: 'Pick a field below to change it',
+        field: undefined,
+      },
       ...(Object.keys(FIELD) as Field[]).map((f) => ({ label: FIELD[f], description: describe(s, f), detail: undefined, field: f })),
     ];
     const pick = await ctx.ui.pickOne(items, { title: `Train an ensemble on ${path.basename(s.data)}`, placeHolder: 'Train, or pick a setting to change' });
@@ -137,17 +151,22 @@ async function editField(ctx: FormContext, s: TrainSettings, field: Field): Prom
       checkParams(s.members, v);
       return { ...s, params: v.trim() };
     }
-    case 'experiment': return pickExperiment(ctx, s);
+    case 'experiment':
+      return pickExperiment(ctx, s);
     case 'runName': {
       const v = await text('Leave empty for a generated name', s.runName);
       return v === undefined ? undefined : { ...s, runName: v.trim() };
     }
     case 'baselineRun': {
       const yes = 'Also log a separate baseline run';
-      const c = await ui.pickOne([{ label: yes }, { label: 'No separate run' }], { title: FIELD.baselineRun, placeHolder: 'The baseline score is logged on the run either way' });
+      const c = await ui.pickOne([{ label: yes }, { label: 'No separate run' }], {
+        title: FIELD.baselineRun,
+        placeHolder: 'The baseline score is logged on the run either way',
+      });
       return c ? { ...s, baselineRun: c.label === yes } : undefined;
     }
-    case 'registerAs': return pickRegisterAs(ctx, s);
+    case 'registerAs':
+      return pickRegisterAs(ctx, s);
   }
 }
 
@@ -179,7 +198,11 @@ export const NEW_MODEL = 'New model…';
 
 async function pickRegisterAs(ctx: FormContext, s: TrainSettings): Promise<TrainSettings | undefined> {
   const models = await ctx.models();
-  const items = [{ label: NO_REGISTER, description: 'the result offers Register Model…' }, { label: NEW_MODEL, description: '' }, ...models.map((m) => ({ label: m, description: 'a new version of it' }))];
+  const items = [
+    { label: NO_REGISTER, description: 'the result offers Register Model…' },
+    { label: NEW_MODEL, description: '' },
+    ...models.map((m) => ({ label: m, description: 'a new version of it' })),
+  ];
   const pick = await ctx.ui.pickOne(items, { title: FIELD.registerAs });
   if (!pick) return undefined;
   if (pick.label === NO_REGISTER) return { ...s, registerAs: '' };

@@ -60,9 +60,15 @@ function paramValue(text: string): unknown {
 /** `rf.nEstimators=200, knn.weights=distance` → `{ rf: { nEstimators: 200 }, knn: { weights: 'distance' } }`. */
 export function parseMemberParams(text: string): TrainParamsFile {
   const out: Partial<Record<'rf' | 'knn' | 'tree', Record<string, unknown>>> = {};
-  for (const part of text.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[,;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\w+)\.(\w+)\s*=\s*(.*)$/.exec(part);
-    if (!m) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${FIELD.params}: '${part}' is not member.name=value (e.g. rf.nEstimators=200)`, { location: 'params' });
+    if (!m)
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${FIELD.params}: '${part}' is not member.name=value (e.g. rf.nEstimators=200)`, {
+        location: 'params',
+      });
     const [, member, name, value] = m as unknown as [string, string, string, string];
     if (member !== 'rf' && member !== 'knn' && member !== 'tree') {
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${FIELD.params}: '${member}' has no parameters (rf, knn and tree have)`, { location: 'params' });
@@ -98,14 +104,23 @@ export function inFormTerms(e: unknown): unknown {
   if (!(e instanceof ModelOpsError) || !e.location) return e;
   const loc = e.location;
   const field =
-    loc === 'cv' ? FIELD.cv
-    : loc === 'seed' ? FIELD.seed
-    : loc === 'models' ? FIELD.members
-    : loc === 'target' ? FIELD.target
-    : /^(rf|knn|tree|dummy)\.\w+$/.test(loc) ? FIELD.params
-    : undefined;
+    loc === 'cv'
+      ? FIELD.cv
+      : loc === 'seed'
+        ? FIELD.seed
+        : loc === 'models'
+          ? FIELD.members
+          : loc === 'target'
+            ? FIELD.target
+            : /^(rf|knn|tree|dummy)\.\w+$/.test(loc)
+              ? FIELD.params
+              : undefined;
   if (!field || e.message.startsWith(`${field}:`)) return e;
-  const message = e.message.replace(/--cv\b/g, FIELD.cv).replace(/--seed\b/g, FIELD.seed).replace(/--models\b/g, FIELD.members).replace(/--target\b/g, FIELD.target);
+  const message = e.message
+    .replace(/--cv\b/g, FIELD.cv)
+    .replace(/--seed\b/g, FIELD.seed)
+    .replace(/--models\b/g, FIELD.members)
+    .replace(/--target\b/g, FIELD.target);
   return new ModelOpsError(e.code, `${field}: ${message}`, { location: loc, cause: e });
 }
 

@@ -35,7 +35,12 @@ const REGISTER = 'Register Model…';
  * of trials chose to run (only whether to train the best is asked, when not given); otherwise the
  * form shows every option, starting from the study's own (when it exists), else the last ones.
  */
-async function settingsFor(deps: TuneDeps, given: Partial<TuneSettings>, what: { csv: string; study: string }, existing: StudyRecord | undefined): Promise<TuneSettings | undefined> {
+async function settingsFor(
+  deps: TuneDeps,
+  given: Partial<TuneSettings>,
+  what: { csv: string; study: string },
+  existing: StudyRecord | undefined,
+): Promise<TuneSettings | undefined> {
   const start: TuneSettings = { ...DEFAULT_TUNE_SETTINGS, ...recallTuneSettings(deps.memory), ...studySettings(existing), ...given };
   if (given.trials === undefined) {
     const s = await tuneForm(deps.ui(), start, { csv: basename(what.csv), study: what.study, resumes: existing !== undefined });
@@ -107,7 +112,8 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
     .then(async (choice) => {
       if (choice === OPEN_STUDY) await vscode.commands.executeCommand(COMMAND.openStudy, { folder: session.key, study: result.study });
       else if (choice === SHOW_RUNS) await deps.showRun(session.key, result.runId);
-      else if (choice === REGISTER && result.bestRun) await vscode.commands.executeCommand(COMMAND.registerModel, { folder: session.key, runId: result.bestRun.runId });
+      else if (choice === REGISTER && result.bestRun)
+        await vscode.commands.executeCommand(COMMAND.registerModel, { folder: session.key, runId: result.bestRun.runId });
     })
     .then(undefined, async (e: unknown) => {
       // The command has already resolved, so the runner cannot report this one: say it the same way.

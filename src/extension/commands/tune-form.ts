@@ -42,7 +42,12 @@ export async function tuneForm(ui: Ui, start: TuneSettings, what: { csv: string;
   let s = start;
   for (;;) {
     const items = [
-      { label: TUNE, description: `${s.trials} trials of study ${what.study}${what.resumes ? ' (continued)' : ''}`, detail: 'Pick an option below to change it', field: undefined },
+      {
+        label: TUNE,
+        description: `${s.trials} trials of study ${what.study}${what.resumes ? ' (continued)' : ''}`,
+        detail: 'Pick an option below to change it',
+        field: undefined,
+      },
       ...(Object.keys(TUNE_FIELD) as Field[]).map((f) => ({ label: TUNE_FIELD[f], description: describeTuneField(s, f), detail: undefined, field: f })),
     ];
     const pick = await ui.pickOne(items, { title: `Tune hyperparameters on ${what.csv}`, placeHolder: 'Tune, or pick an option to change' });

@@ -33,7 +33,16 @@ export const TUNE_FIELD = {
 } as const satisfies Record<keyof TuneSettings, string>;
 
 /** `modelops tune`'s defaults, so the editor and the CLI continue each other's studies. */
-export const DEFAULT_TUNE_SETTINGS: TuneSettings = { trials: 20, sampler: DEFAULT_SAMPLER, pruner: DEFAULT_PRUNER, metric: '', direction: 'auto', timeoutS: 0, cv: 3, trainBest: false };
+export const DEFAULT_TUNE_SETTINGS: TuneSettings = {
+  trials: 20,
+  sampler: DEFAULT_SAMPLER,
+  pruner: DEFAULT_PRUNER,
+  metric: '',
+  direction: 'auto',
+  timeoutS: 0,
+  cv: 3,
+  trainBest: false,
+};
 
 const isCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 
@@ -62,21 +71,30 @@ export function tuneArgs(x: unknown): Partial<TuneSettings> {
   const o = x as Record<string, unknown>;
   const got = tuneSettingsFrom(o);
   for (const key of Object.keys(TUNE_FIELD) as (keyof TuneSettings)[]) {
-    if (o[key] !== undefined && got[key] === undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${key}: ${rule(key)} (got ${JSON.stringify(o[key])})`, { location: key });
+    if (o[key] !== undefined && got[key] === undefined)
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${key}: ${rule(key)} (got ${JSON.stringify(o[key])})`, { location: key });
   }
   return got;
 }
 
 function rule(key: keyof TuneSettings): string {
   switch (key) {
-    case 'trials': return 'must be an integer ≥ 1';
-    case 'sampler': return `must be one of ${SAMPLER_NAMES.join(', ')}`;
-    case 'pruner': return `must be one of ${PRUNER_NAMES.join(', ')}`;
-    case 'direction': return 'must be auto, maximize or minimize';
-    case 'timeoutS': return 'must be a number of seconds ≥ 0 (0: no limit)';
-    case 'cv': return 'must be an integer ≥ 0';
-    case 'metric': return 'must be a metric name';
-    case 'trainBest': return 'must be true or false';
+    case 'trials':
+      return 'must be an integer ≥ 1';
+    case 'sampler':
+      return `must be one of ${SAMPLER_NAMES.join(', ')}`;
+    case 'pruner':
+      return `must be one of ${PRUNER_NAMES.join(', ')}`;
+    case 'direction':
+      return 'must be auto, maximize or minimize';
+    case 'timeoutS':
+      return 'must be a number of seconds ≥ 0 (0: no limit)';
+    case 'cv':
+      return 'must be an integer ≥ 0';
+    case 'metric':
+      return 'must be a metric name';
+    case 'trainBest':
+      return 'must be true or false';
   }
 }
 
@@ -91,12 +109,18 @@ export function parseCount(field: 'trials' | 'cv' | 'timeoutS', text: string): n
 /** What the form's fields say: `20`, `tpe`, `default (accuracy or r2)`, `none`. */
 export function describeTuneField(s: TuneSettings, field: keyof TuneSettings): string {
   switch (field) {
-    case 'metric': return s.metric || 'default (accuracy, or r2 for regression)';
-    case 'direction': return s.direction === 'auto' ? 'auto (minimise rmse, mae, log_loss)' : s.direction;
-    case 'timeoutS': return s.timeoutS > 0 ? `${s.timeoutS} s` : 'none';
-    case 'cv': return `${s.cv}`;
-    case 'trainBest': return s.trainBest ? 'yes, as a full run with a model' : 'no';
-    default: return String(s[field]);
+    case 'metric':
+      return s.metric || 'default (accuracy, or r2 for regression)';
+    case 'direction':
+      return s.direction === 'auto' ? 'auto (minimise rmse, mae, log_loss)' : s.direction;
+    case 'timeoutS':
+      return s.timeoutS > 0 ? `${s.timeoutS} s` : 'none';
+    case 'cv':
+      return `${s.cv}`;
+    case 'trainBest':
+      return s.trainBest ? 'yes, as a full run with a model' : 'no';
+    default:
+      return String(s[field]);
   }
 }
 

@@ -191,9 +191,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         return out;
       }
       case 'run': {
-        const runs = node.deleted ? [] : await this.allRuns(store.tracking, [node.run.info.experimentId], `tags.\`${TAG.parentRunId}\` = '${node.run.info.runId}'`);
+        const runs = node.deleted
+          ? []
+          : await this.allRuns(store.tracking, [node.run.info.experimentId], `tags.\`${TAG.parentRunId}\` = '${node.run.info.runId}'`);
         const parent = node.run;
-        return [...runs.map((run): ExperimentsNode => ({ kind: 'run', folder, run, hasChildren: false, deleted: false, best: isBestTrial(parent, run) })), ...runGroups(folder, node.run)];
+        return [
+          ...runs.map((run): ExperimentsNode => ({ kind: 'run', folder, run, hasChildren: false, deleted: false, best: isBestTrial(parent, run) })),
+          ...runGroups(folder, node.run),
+        ];
       }
       case 'runGroup':
         return node.group === 'artifacts' ? this.artifactNodes(store.tracking, folder, node.run, '') : runValues(folder, node.run, node.group);
@@ -251,7 +256,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const store = await this.sessions.byKey(folder)?.get();
     if (!store) return undefined;
     const run = await store.tracking.getRun(runId);
-    const children = await store.tracking.searchRuns({ experimentIds: [run.info.experimentId], filter: `tags.\`${TAG.parentRunId}\` = '${runId}'`, maxResults: 1 });
+    const children = await store.tracking.searchRuns({
+      experimentIds: [run.info.experimentId],
+      filter: `tags.\`${TAG.parentRunId}\` = '${runId}'`,
+      maxResults: 1,
+    });
     return { kind: 'run', folder, run, hasChildren: children.items.length > 0, deleted: run.info.lifecycleStage === 'deleted' };
   }
 
@@ -273,7 +282,9 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
     if (node.kind === 'artifact') {
       const dir = node.path.includes('/') ? node.path.slice(0, node.path.lastIndexOf('/')) : '';
-      return dir ? { kind: 'artifact', folder, run: node.run, path: dir, isDir: true } : { kind: 'runGroup', folder, run: node.run, group: 'artifacts', count: 0 };
+      return dir
+        ? { kind: 'artifact', folder, run: node.run, path: dir, isDir: true }
+        : { kind: 'runGroup', folder, run: node.run, group: 'artifacts', count: 0 };
     }
     const experimentId = node.kind === 'run' ? node.run.info.experimentId : node.experimentId;
     if (node.kind === 'run') {
@@ -281,7 +292,9 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       const parent = parentRunId(node.run);
       if (parent) return { kind: 'run', folder, run: await store.tracking.getRun(parent), hasChildren: true, deleted: false };
     }
-    return this.experimentNodes.get(pageKey(folder, experimentId)) ?? { kind: 'experiment', folder, experiment: await store.tracking.getExperiment(experimentId) };
+    return (
+      this.experimentNodes.get(pageKey(folder, experimentId)) ?? { kind: 'experiment', folder, experiment: await store.tracking.getExperiment(experimentId) }
+    );
   }
 
   private async runNode(folder: string, run: Run): Promise<ExperimentsNode | undefined> {
@@ -324,7 +337,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const out: Run[] = [];
     let token: string | undefined;
     do {
-      const res = await tracking.searchRuns({ experimentIds, filter, runViewType, maxResults: 1000, orderBy: ['attributes.start_time DESC'], pageToken: token });
+      const res = await tracking.searchRuns({
+        experimentIds,
+        filter,
+        runViewType,
+        maxResults: 1000,
+        orderBy: ['attributes.start_time DESC'],
+        pageToken: token,
+      });
       out.push(...res.items);
       token = res.nextPageToken;
     } while (token);

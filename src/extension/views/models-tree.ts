@@ -85,7 +85,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         if (v.aliases.length > 0) md.appendText(`Aliases: ${v.aliases.map((a) => `@${a}`).join(', ')}\n\n`);
         const orphaned = v.tags.find((t) => t.key === ORPHAN_TAG)?.value;
         if (validation === 'interrupted' && orphaned) md.appendText(`${orphaned}\n\n`);
-        if (node.rejected) md.appendText(`Rejected by ${node.rejected.by} (${new Date(node.rejected.at).toISOString().slice(0, 16).replace('T', ' ')} UTC): ${node.rejected.comment}\n\nValidate it again to clear the rejection.\n\n`);
+        if (node.rejected)
+          md.appendText(
+            `Rejected by ${node.rejected.by} (${new Date(node.rejected.at).toISOString().slice(0, 16).replace('T', ' ')} UTC): ${node.rejected.comment}\n\nValidate it again to clear the rejection.\n\n`,
+          );
         if (v.description) md.appendText(v.description);
         item.tooltip = md;
         return item;
@@ -108,7 +111,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       const session = this.sessions.byKey(folder);
       const store = await session?.get();
       if (!session || !store) {
-        if (session?.state.kind === 'error') return [{ kind: 'message', folder, text: 'The store could not be opened', detail: session.state.error.message, icon: 'error' }];
+        if (session?.state.kind === 'error')
+          return [{ kind: 'message', folder, text: 'The store could not be opened', detail: session.state.error.message, icon: 'error' }];
         return session && this.sessions.multiRoot && node.kind === 'folder' ? [{ kind: 'message', folder, ...NO_STORE_YET }] : [];
       }
       if (node.kind === 'folder') return (await listModels(store)).map((model) => ({ kind: 'model', folder, model }));

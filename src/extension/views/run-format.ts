@@ -80,7 +80,8 @@ export function runTooltipMarkdown(run: Run): string {
   if (parent) lines.push('', `Parent run \`${parent}\``);
   const trial = run.data.tags.find((t) => t.key === 'modelops.trial')?.value;
   const study = run.data.tags.find((t) => t.key === 'modelops.study')?.value;
-  if (trial !== undefined && study !== undefined) lines.push('', `Trial ${escapeMd(trial)} of study ${escapeMd(study)} · ${(trialState(run) ?? 'running').toLowerCase()}`);
+  if (trial !== undefined && study !== undefined)
+    lines.push('', `Trial ${escapeMd(trial)} of study ${escapeMd(study)} · ${(trialState(run) ?? 'running').toLowerCase()}`);
   const table = (title: string, rows: [string, string][]): void => {
     if (rows.length === 0) return;
     // A hover cannot scroll: past a screenful, say how many more and where they are.
@@ -88,7 +89,10 @@ export function runTooltipMarkdown(run: Run): string {
     lines.push('', `| ${title} | |`, '|---|---|', ...shown.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`));
     if (rows.length > shown.length) lines.push('', `…and ${rows.length - shown.length} more ${title.toLowerCase()}: expand the run or open its page.`);
   };
-  table('Params', [...run.data.params].sort((a, b) => a.key.localeCompare(b.key)).map((p) => [p.key, p.value]));
+  table(
+    'Params',
+    [...run.data.params].sort((a, b) => a.key.localeCompare(b.key)).map((p) => [p.key, p.value]),
+  );
   table(
     'Metrics',
     [...run.data.metrics].sort((a, b) => a.key.localeCompare(b.key)).map((m) => [m.key, formatMetric('', m.value).trim()]),

@@ -47,7 +47,10 @@ export function normaliseConfusionMatrix(raw: unknown): ConfusionMatrix | undefi
 export function normaliseFeatureImportance(raw: unknown): FeatureImportance | undefined {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && ('impurity' in raw || 'permutation' in raw)) {
     const o = raw as { impurity?: unknown; permutation?: unknown };
-    return (Array.isArray(o.impurity) ? normaliseFeatureImportance(o.impurity) : undefined) ?? (Array.isArray(o.permutation) ? normaliseFeatureImportance(o.permutation) : undefined);
+    return (
+      (Array.isArray(o.impurity) ? normaliseFeatureImportance(o.impurity) : undefined) ??
+      (Array.isArray(o.permutation) ? normaliseFeatureImportance(o.permutation) : undefined)
+    );
   }
   if (Array.isArray(raw)) {
     const features: string[] = [];
@@ -65,7 +68,8 @@ export function normaliseFeatureImportance(raw: unknown): FeatureImportance | un
   }
   if (typeof raw !== 'object' || raw === null) return undefined;
   const o = raw as Record<string, unknown>;
-  if (isStringArray(o.features) && isNumberArray(o.importances) && o.features.length === o.importances.length) return { features: o.features, importances: o.importances };
+  if (isStringArray(o.features) && isNumberArray(o.importances) && o.features.length === o.importances.length)
+    return { features: o.features, importances: o.importances };
   const entries = Object.entries(o);
   if (entries.length && entries.every(([, v]) => typeof v === 'number' && Number.isFinite(v))) {
     return { features: entries.map(([k]) => k), importances: entries.map(([, v]) => v as number) };

@@ -18,7 +18,29 @@ export const MAX_TEXT_BYTES = 1_000_000;
 export const MAX_IMAGE_BYTES = 5_000_000;
 export const MAX_CSV_ROWS = 500;
 
-const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.log', '.py', '.r', '.sql', '.toml', '.ini', '.cfg', '.conf', '.sh', '.ts', '.js', '.xml', '.html', '.htm', '.ipynb', '.env', '.properties', '.rst', '.tex']);
+const TEXT_EXTENSIONS = new Set([
+  '.txt',
+  '.md',
+  '.log',
+  '.py',
+  '.r',
+  '.sql',
+  '.toml',
+  '.ini',
+  '.cfg',
+  '.conf',
+  '.sh',
+  '.ts',
+  '.js',
+  '.xml',
+  '.html',
+  '.htm',
+  '.ipynb',
+  '.env',
+  '.properties',
+  '.rst',
+  '.tex',
+]);
 
 /** The kind a file previews as, from its name; `external` ones are sniffed for text before giving up. */
 export function kindFromName(path: string): ArtifactKind {
@@ -61,13 +83,15 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export async function artifactFile(store: TrackingStore, runId: string, path: string): Promise<string> {
   const root = realpathSync(await store.artifactLocalPath(runId, ''));
   const file = realpathSync(await store.artifactLocalPath(runId, path));
-  if (file !== root && !file.startsWith(root + sep)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `artifact '${path}' leads out of the run's artifact folder`, { location: path });
+  if (file !== root && !file.startsWith(root + sep))
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `artifact '${path}' leads out of the run's artifact folder`, { location: path });
   return file;
 }
 
 export function mlmodelView(text: string): MlModelView {
   const doc = parseYaml(text) as Record<string, unknown> | null;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ModelOpsError('MODEL_INVALID', 'MLmodel: not a YAML mapping', { location: 'MLmodel' });
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new ModelOpsError('MODEL_INVALID', 'MLmodel: not a YAML mapping', { location: 'MLmodel' });
   const flavors = typeof doc.flavors === 'object' && doc.flavors !== null ? Object.keys(doc.flavors) : [];
   const sig = (typeof doc.signature === 'object' && doc.signature !== null ? doc.signature : {}) as Record<string, unknown>;
   const cols = (s: unknown) => (parseColSpecJson(s) ?? []).map((c, i) => ({ name: c.name ?? `[${i}]`, type: String(c.type), required: c.required !== false }));
@@ -126,7 +150,8 @@ export async function previewArtifact(store: TrackingStore, runId: string, path:
   if (kind === 'image') return imagePreview(path, st.size, file);
   const head = readHead(file, Math.min(st.size, MAX_TEXT_BYTES));
   if (kind === 'external') {
-    if (!looksLikeText(head.subarray(0, 8192))) return { path, kind: 'external', size: st.size, message: 'This file has no preview here; open it in the editor.' };
+    if (!looksLikeText(head.subarray(0, 8192)))
+      return { path, kind: 'external', size: st.size, message: 'This file has no preview here; open it in the editor.' };
     kind = 'text';
   }
   return textPreview(path, kind, st.size, head);

@@ -106,9 +106,18 @@ export async function loadCompareState(store: TrackingStore, runIds: readonly st
   const runs = found.filter((r): r is Run => r !== undefined && r.info.lifecycleStage === 'active');
   const names = new Map<string, string>();
   for (const id of new Set(runs.map((r) => r.info.experimentId))) {
-    names.set(id, await store.getExperiment(id).then((e) => e.name, () => id));
+    names.set(
+      id,
+      await store.getExperiment(id).then(
+        (e) => e.name,
+        () => id,
+      ),
+    );
   }
-  return { status: 'ready', runs: await Promise.all(runs.map((r) => compareRun(store, r, names.get(r.info.experimentId), runs.length <= MAX_RUNS_WITH_PLOTS))) };
+  return {
+    status: 'ready',
+    runs: await Promise.all(runs.map((r) => compareRun(store, r, names.get(r.info.experimentId), runs.length <= MAX_RUNS_WITH_PLOTS))),
+  };
 }
 
 /** Histories of one metric, NaN as null, sorted by step (then time) as MLflow returns them. */

@@ -114,7 +114,9 @@ export class ComparePanel {
     let state: CompareState;
     try {
       const stores = await this.deps.stores(this.folder);
-      state = stores ? await loadCompareState(stores.tracking, this.runIds) : { status: 'error', runs: [], message: 'No ModelOps store is open in this workspace.' };
+      state = stores
+        ? await loadCompareState(stores.tracking, this.runIds)
+        : { status: 'error', runs: [], message: 'No ModelOps store is open in this workspace.' };
     } catch (e) {
       this.deps.log.error('webview.compare.load', e);
       state = { status: 'error', runs: [], message: e instanceof Error ? e.message : String(e) };

@@ -38,7 +38,9 @@ function ui(deps: WebviewDeps): Ui {
 }
 
 async function pickExperiment(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
-  const experiments = (await (await storesOf(deps, folder)).tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items.filter((e) => !isInternalExperiment(e));
+  const experiments = (await (await storesOf(deps, folder)).tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items.filter(
+    (e) => !isInternalExperiment(e),
+  );
   if (experiments.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no experiments yet: train a model first.');
   experiments.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime);
   const picked = await ui(deps).pickOne(
@@ -51,11 +53,16 @@ async function pickExperiment(deps: WebviewDeps, folder: string | undefined): Pr
 async function pickRun(deps: WebviewDeps, folder: string | undefined): Promise<string | undefined> {
   const { tracking } = await storesOf(deps, folder);
   const experiments = (await tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items.filter((e) => !isInternalExperiment(e));
-  const runs = (await tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 500, orderBy: ['attributes.start_time DESC'] })).items;
+  const runs = (await tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 500, orderBy: ['attributes.start_time DESC'] }))
+    .items;
   if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no runs yet.');
   const names = new Map(experiments.map((e) => [e.experimentId, e.name]));
   const picked = await ui(deps).pickOne(
-    runs.map((r) => ({ label: runLabel(r), description: `${names.get(r.info.experimentId) ?? ''} · ${r.info.status.toLowerCase()} · ${r.info.runId}`, id: r.info.runId })),
+    runs.map((r) => ({
+      label: runLabel(r),
+      description: `${names.get(r.info.experimentId) ?? ''} · ${r.info.status.toLowerCase()} · ${r.info.runId}`,
+      id: r.info.runId,
+    })),
     { title: 'Open which run?' },
   );
   return picked?.id;
@@ -90,31 +97,42 @@ async function paletteFolder(deps: WebviewDeps): Promise<{ folder: string | unde
   return folder === undefined ? undefined : { folder };
 }
 
+async function openRun(uri: vscode.Uri, deps: WebviewDeps, arg: unknown, extra?: Reveal): Promise<string | undefined> {
+  let target = runTargetFromArg(arg);
+  if (target && target.folder === undefined) {
+    // A bare run id names a run of some folder's store: the same one a tree node would, so one page per run.
+    const scope = await paletteFolder(deps);
+    if (!scope) return undefined;
+    if (scope.folder !== undefined) target.folder = scope.folder;
+  }
+  if (!target) {
+    const scope = await paletteFolder(deps);
+    if (!scope) return undefined;
+    const runId = await pickRun(deps, scope.folder);
+    if (!runId) return undefined;
+    target = { runId, ...(scope.folder === undefined ? {} : { folder: scope.folder }) };
+  }
+  const reveal: Reveal = {
+    ...(target.section ? { section: target.section } : {}),
+    ...(target.artifact ? { artifact: target.artifact } : {}),
+    ...(target.metric ? { metric: target.metric } : {}),
+    ...extra,
+  };
+  // Opened from a tree click: keep the keyboard in the tree, as file previews do.
+  const fromTree = typeof arg === 'object' && arg !== null && 'kind' in arg;
+  RunPanel.createOrShow(
+    uri,
+    deps,
+    { runId: target.runId, ...(target.folder === undefined ? {} : { folder: target.folder }) },
+    Object.keys(reveal).length ? reveal : undefined,
+    fromTree,
+  );
+  return target.runId;
+}
+
 export function registerExplorer(context: vscode.ExtensionContext, deps: WebviewDeps, register: Register, disposer: Disposer): void {
   const uri = context.extensionUri;
   const memento = context.workspaceState;
-
-  const openRun = async (arg: unknown, extra?: Reveal): Promise<string | undefined> => {
-    let target = runTargetFromArg(arg);
-    if (target && target.folder === undefined) {
-      // A bare run id names a run of some folder's store: the same one a tree node would, so one page per run.
-      const scope = await paletteFolder(deps);
-      if (!scope) return undefined;
-      if (scope.folder !== undefined) target.folder = scope.folder;
-    }
-    if (!target) {
-      const scope = await paletteFolder(deps);
-      if (!scope) return undefined;
-      const runId = await pickRun(deps, scope.folder);
-      if (!runId) return undefined;
-      target = { runId, ...(scope.folder === undefined ? {} : { folder: scope.folder }) };
-    }
-    const reveal: Reveal = { ...(target.section ? { section: target.section } : {}), ...(target.artifact ? { artifact: target.artifact } : {}), ...(target.metric ? { metric: target.metric } : {}), ...extra };
-    // Opened from a tree click: keep the keyboard in the tree, as file previews do.
-    const fromTree = typeof arg === 'object' && arg !== null && 'kind' in arg;
-    RunPanel.createOrShow(uri, deps, { runId: target.runId, ...(target.folder === undefined ? {} : { folder: target.folder }) }, Object.keys(reveal).length ? reveal : undefined, fromTree);
-    return target.runId;
-  };
 
   disposer.add(
     register(EXPLORER_COMMAND.openRunsTable, async (arg?: unknown, options?: unknown) => {
@@ -135,9 +153,14 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Webview
       return target.experimentId;
     }),
   );
-  disposer.add(register(EXPLORER_COMMAND.openRun, (arg?: unknown) => openRun(arg)));
-  disposer.add(register(EXPLORER_COMMAND.openRunArtifacts, (arg?: unknown) => openRun(arg, { section: 'artifacts' })));
+  disposer.add(register(EXPLORER_COMMAND.openRun, (arg?: unknown) => openRun(uri, deps, arg)));
+  disposer.add(register(EXPLORER_COMMAND.openRunArtifacts, (arg?: unknown) => openRun(uri, deps, arg, { section: 'artifacts' })));
 
+  registerSerializers(uri, deps, memento, disposer);
+}
+
+/** Panels VS Code restores after a reload come back from their saved state (or close when it is unreadable). */
+function registerSerializers(uri: vscode.Uri, deps: WebviewDeps, memento: vscode.Memento, disposer: Disposer): void {
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {

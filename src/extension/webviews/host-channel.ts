@@ -100,7 +100,8 @@ export class HostChannel<C extends Contract> {
     if (message.kind === 'notification') {
       if (message.method === READY) {
         const p = raw as { params?: { protocol?: unknown } };
-        if (p.params?.protocol !== PROTOCOL_VERSION) this.options.onProblem?.(`webview speaks protocol ${String(p.params?.protocol)}, host ${PROTOCOL_VERSION}`);
+        if (p.params?.protocol !== PROTOCOL_VERSION)
+          this.options.onProblem?.(`webview speaks protocol ${String(p.params?.protocol)}, host ${PROTOCOL_VERSION}`);
         this.ready = true;
         this.flush();
         this.options.onReady?.();

@@ -29,7 +29,9 @@ export class OptunaStudyPanel {
       void existing.reload();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(OPTUNA_STUDY_VIEW_TYPE, `Optuna: ${vscode.workspace.asRelativePath(file)}`, vscode.ViewColumn.Active, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(OPTUNA_STUDY_VIEW_TYPE, `Optuna: ${vscode.workspace.asRelativePath(file)}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+    });
     return new OptunaStudyPanel(panel, extensionUri, deps, file, study);
   }
 

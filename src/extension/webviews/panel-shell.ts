@@ -80,7 +80,9 @@ export function connectPanel<C extends Contract>(
         void reload();
       },
       onRequestDone: (method, ms, error) =>
-        error === undefined ? deps.log.info('webview.request', { panel: name, method, ms }) : deps.log.error('webview.request.failed', error, { panel: name, method, ms }),
+        error === undefined
+          ? deps.log.info('webview.request', { panel: name, method, ms })
+          : deps.log.error('webview.request.failed', error, { panel: name, method, ms }),
       onProblem: (message) => deps.log.error(`webview.${name}.protocol`, new Error(message)),
     },
   );

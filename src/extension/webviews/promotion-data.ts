@@ -14,7 +14,17 @@ import type { GateResult, ValidationReport as StoreReport } from '../../registry
 import { compareMetricKeys, isBetter, metricMeaning } from '../../core/metric-meaning';
 import { BASELINE_PREFIX, BASELINE_TAG } from '../../pipeline/train-baseline';
 import { standingRejection } from '../../registry/review-state';
-import type { DatasetLineage, Decision, MetricComparison, NoSkillVerdict, PromotionReview, PromotionState, ReviewSide, Signature, ValidationReport } from '../../shared/promotion-protocol';
+import type {
+  DatasetLineage,
+  Decision,
+  MetricComparison,
+  NoSkillVerdict,
+  PromotionReview,
+  PromotionState,
+  ReviewSide,
+  Signature,
+  ValidationReport,
+} from '../../shared/promotion-protocol';
 import type { Stage } from '../../core/stages';
 import { isStage } from '../../core/stages';
 import type { RegistryStore } from '../../store/registry-store';
@@ -62,7 +72,14 @@ function driftEntry(d: unknown): NonNullable<DatasetLineage['drift']>[number] | 
   const o = d as Record<string, unknown>;
   if (typeof o.column !== 'string' || typeof o.score !== 'number' || !Number.isFinite(o.score) || typeof o.drifted !== 'boolean') return undefined;
   const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  return { column: o.column, score: o.score, drifted: o.drifted, ...(typeof o.test === 'string' ? { test: o.test } : {}), ...(finite(o.threshold) ? { threshold: o.threshold } : {}), ...(finite(o.psi) ? { psi: o.psi } : {}) };
+  return {
+    column: o.column,
+    score: o.score,
+    drifted: o.drifted,
+    ...(typeof o.test === 'string' ? { test: o.test } : {}),
+    ...(finite(o.threshold) ? { threshold: o.threshold } : {}),
+    ...(finite(o.psi) ? { psi: o.psi } : {}),
+  };
 }
 
 /** MLflow's dataset profile is `{"num_rows": n, ...}`; ours may say `rows`. Drift is ours (the retraining pipeline's data validation). */
@@ -89,7 +106,13 @@ function lineage(input: DatasetInput): DatasetLineage {
 
 async function side(stores: ReviewStores, version: ModelVersion): Promise<{ side: ReviewSide; run: Run | undefined }> {
   const run = version.runId ? await stores.tracking.getRun(version.runId).catch(() => undefined) : undefined;
-  const summary: ReviewSide['version'] = { name: version.name, version: version.version, stage: stage(version.currentStage), runId: version.runId, creationTime: version.creationTimestamp };
+  const summary: ReviewSide['version'] = {
+    name: version.name,
+    version: version.version,
+    stage: stage(version.currentStage),
+    runId: version.runId,
+    creationTime: version.creationTimestamp,
+  };
   if (version.description) summary.description = version.description;
   if (run?.info.runName) summary.runName = run.info.runName;
   if (version.aliases.length) summary.aliases = version.aliases;
@@ -123,7 +146,11 @@ function baselineMetricOf(g: GateResult): string | undefined {
 function gateFor(key: string, gates: readonly GateResult[]): MetricComparison['gate'] {
   const g = gates.find((x) => x.gate === 'metric' && judges(x, key));
   if (!g || g.outcome === 'skipped') return undefined;
-  return { rule: `${g.name}: ${g.expected}`, passed: g.outcome === 'pass', detail: g.outcome === 'pass' ? `actual ${g.actual}` : `actual ${g.actual} — ${g.message}` };
+  return {
+    rule: `${g.name}: ${g.expected}`,
+    passed: g.outcome === 'pass',
+    detail: g.outcome === 'pass' ? `actual ${g.actual}` : `actual ${g.actual} — ${g.message}`,
+  };
 }
 
 const ownScore = (key: string): boolean => ['score', 'member'].includes(metricMeaning(key).kind);
@@ -138,12 +165,22 @@ function noSkillScores(report: StoreReport | undefined, candidateRun: Run | unde
 }
 
 /** From the report when there is one (both versions scored on the same data), else the runs' logged metrics; spreads, folds and baselines are not rows. */
-function metricComparisons(report: StoreReport | undefined, candidateRun: Run | undefined, productionRun: Run | undefined, noSkill: Record<string, number> | undefined): MetricComparison[] {
+function metricComparisons(
+  report: StoreReport | undefined,
+  candidateRun: Run | undefined,
+  productionRun: Run | undefined,
+  noSkill: Record<string, number> | undefined,
+): MetricComparison[] {
   const cand: Record<string, number> = report?.candidateMetrics ?? runMetrics(candidateRun);
   const prod: Record<string, number> = report ? (report.baselineMetrics ?? {}) : runMetrics(productionRun);
   const keys = [...new Set([...Object.keys(cand), ...Object.keys(prod)])].filter(ownScore).sort(compareMetricKeys);
   return keys.map((key) => {
-    const row: MetricComparison = { key, candidate: finiteOrNull(cand[key]), production: finiteOrNull(prod[key]), goal: metricMeaning(key).direction === 'lower' ? 'minimize' : 'maximize' };
+    const row: MetricComparison = {
+      key,
+      candidate: finiteOrNull(cand[key]),
+      production: finiteOrNull(prod[key]),
+      goal: metricMeaning(key).direction === 'lower' ? 'minimize' : 'maximize',
+    };
     const gate = report ? gateFor(key, report.gates) : undefined;
     if (gate) row.gate = gate;
     const base = finiteOrNull(noSkill?.[key]);
@@ -159,7 +196,15 @@ function noSkillVerdict(rows: readonly MetricComparison[], metric: string | unde
     .map((r) => ({ key: r.key, candidate: r.candidate as number, noSkill: r.noSkill as number }));
   const main = rows.find((r) => r.key === metric && r.candidate !== null && r.noSkill !== undefined);
   if (!main || metric === undefined) return undefined;
-  return { metric, candidate: main.candidate as number, noSkill: main.noSkill as number, beats: isBetter(metric, main.candidate as number, main.noSkill as number), source, ...(reason ? { reason } : {}), losing: losing.filter((l) => l.key !== metric) };
+  return {
+    metric,
+    candidate: main.candidate as number,
+    noSkill: main.noSkill as number,
+    beats: isBetter(metric, main.candidate as number, main.noSkill as number),
+    source,
+    ...(reason ? { reason } : {}),
+    losing: losing.filter((l) => l.key !== metric),
+  };
 }
 
 function validation(report: StoreReport | undefined): ValidationReport | null {

@@ -48,10 +48,17 @@ export class PromotionPanel {
       // The same command as the context menu; it prompts for nothing it was given.
       const result = await runRegisteredCommand(command, { name: target.name, version: target.version, folder }, comment);
       void this.reload();
-      if (result === undefined || result === false) return { outcome: 'cancelled' as const, message: `Nothing changed: ${done === 'approved' ? 'the promotion' : 'the rejection'} was not confirmed, or was refused (see the notification).` };
+      if (result === undefined || result === false)
+        return {
+          outcome: 'cancelled' as const,
+          message: `Nothing changed: ${done === 'approved' ? 'the promotion' : 'the rejection'} was not confirmed, or was refused (see the notification).`,
+        };
       return {
         outcome: done,
-        message: done === 'approved' ? `${target.name} v${target.version} is now in Production.` : `Rejected ${target.name} v${target.version}; it stays in Staging with your comment.`,
+        message:
+          done === 'approved'
+            ? `${target.name} v${target.version} is now in Production.`
+            : `Rejected ${target.name} v${target.version}; it stays in Staging with your comment.`,
       };
     };
     this.channel = connectPanel(

@@ -64,7 +64,13 @@ async function pickStudy(deps: WebviewDeps, folder: string | undefined): Promise
   if (list.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no studies yet: run ModelOps: Tune Hyperparameters… first.');
   if (list.length === 1) return list[0].name;
   const picked = await vscode.window.showQuickPick(
-    [...list].sort((a, b) => b.createdTime - a.createdTime).map((s) => ({ label: s.name, description: `${s.complete}/${s.trials} complete${s.best === undefined ? '' : ` · best ${s.metric} ${s.best}`}`, name: s.name })),
+    [...list]
+      .sort((a, b) => b.createdTime - a.createdTime)
+      .map((s) => ({
+        label: s.name,
+        description: `${s.complete}/${s.trials} complete${s.best === undefined ? '' : ` · best ${s.metric} ${s.best}`}`,
+        name: s.name,
+      })),
     { title: 'Open which study?', ignoreFocusOut: true },
   );
   return picked?.name;
@@ -74,7 +80,9 @@ async function pickRuns(deps: WebviewDeps, folder: string | undefined): Promise<
   const stores = await deps.stores(folder);
   if (!stores) throw new ModelOpsError('INVALID_STATE', 'No ModelOps store is open in this workspace.');
   const experiments = (await stores.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 1000 })).items.filter((e) => !isInternalExperiment(e));
-  const runs = (await stores.tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 200, orderBy: ['attributes.start_time DESC'] })).items;
+  const runs = (
+    await stores.tracking.searchRuns({ experimentIds: experiments.map((e) => e.experimentId), maxResults: 200, orderBy: ['attributes.start_time DESC'] })
+  ).items;
   if (runs.length === 0) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', 'There are no runs to compare yet.');
   const picked = await vscode.window.showQuickPick(
     runs.map((r) => ({ label: r.info.runName || r.info.runId, description: r.info.runId, runId: r.info.runId })),

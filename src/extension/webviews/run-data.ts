@@ -48,14 +48,23 @@ function profileColumn(raw: unknown): ProfileColumn | undefined {
   if (typeof o.counts === 'object' && o.counts !== null) {
     const counts = Object.entries(o.counts as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number');
     counts.sort((a, b) => b[1] - a[1]);
-    col.top = counts.slice(0, 5).map(([k, n]) => `${k} (${n})`).join(', ');
+    col.top = counts
+      .slice(0, 5)
+      .map(([k, n]) => `${k} (${n})`)
+      .join(', ');
     if (col.distinct === undefined) col.distinct = counts.length;
   }
   return col;
 }
 
 export function datasetView(d: DatasetInput): DatasetView {
-  const view: DatasetView = { name: d.name, digest: d.digest, sourceType: d.sourceType, source: d.source, context: d.tags?.find((t) => t.key === 'mlflow.data.context')?.value ?? '' };
+  const view: DatasetView = {
+    name: d.name,
+    digest: d.digest,
+    sourceType: d.sourceType,
+    source: d.source,
+    context: d.tags?.find((t) => t.key === 'mlflow.data.context')?.value ?? '',
+  };
   const source = parseJson(d.source) as { uri?: unknown; path?: unknown } | undefined;
   if (source && typeof source === 'object' && typeof (source.uri ?? source.path) === 'string') view.source = String(source.uri ?? source.path);
   const schema = parseJson(d.schema) as { mlflow_colspec?: unknown } | undefined;
@@ -81,7 +90,13 @@ async function childrenOf(tracking: TrackingStore, run: Run): Promise<{ runId: s
   const out: { runId: string; runName: string }[] = [];
   let token: string | undefined;
   do {
-    const page = await tracking.searchRuns({ experimentIds: [run.info.experimentId], filter: `tags.\`${TAG.parentRunId}\` = '${run.info.runId}'`, maxResults: 1000, orderBy: ['attributes.start_time DESC'], pageToken: token });
+    const page = await tracking.searchRuns({
+      experimentIds: [run.info.experimentId],
+      filter: `tags.\`${TAG.parentRunId}\` = '${run.info.runId}'`,
+      maxResults: 1000,
+      orderBy: ['attributes.start_time DESC'],
+      pageToken: token,
+    });
     out.push(...page.items.map((r) => ({ runId: r.info.runId, runName: runLabel(r) })));
     token = page.nextPageToken;
   } while (token !== undefined);
@@ -101,9 +116,17 @@ async function versionsFrom(registry: RegistryStore, runId: string): Promise<Ver
 export async function loadRunPage(stores: RunPageStores, runId: string): Promise<RunPage> {
   const { tracking } = stores;
   const run = await tracking.getRun(runId);
-  const experimentName = await tracking.getExperiment(run.info.experimentId).then((e) => e.name, () => run.info.experimentId);
+  const experimentName = await tracking.getExperiment(run.info.experimentId).then(
+    (e) => e.name,
+    () => run.info.experimentId,
+  );
   const parentId = tag(run, TAG.parentRunId);
-  const parent = parentId ? await tracking.getRun(parentId).then((p) => ({ runId: p.info.runId, runName: runLabel(p) }), () => ({ runId: parentId, runName: parentId.slice(0, 8) })) : null;
+  const parent = parentId
+    ? await tracking.getRun(parentId).then(
+        (p) => ({ runId: p.info.runId, runName: runLabel(p) }),
+        () => ({ runId: parentId, runName: parentId.slice(0, 8) }),
+      )
+    : null;
   const [children, versions] = await Promise.all([childrenOf(tracking, run), versionsFrom(stores.registry, runId)]);
   const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return {
@@ -123,7 +146,10 @@ export async function loadRunPage(stores: RunPageStores, runId: string): Promise
     parent,
     children,
     note: tag(run, TAG.note),
-    tags: run.data.tags.filter((t) => t.key !== TAG.note).map((t) => ({ key: t.key, value: t.value })).sort(byKey),
+    tags: run.data.tags
+      .filter((t) => t.key !== TAG.note)
+      .map((t) => ({ key: t.key, value: t.value }))
+      .sort(byKey),
     params: run.data.params.map((p) => ({ key: p.key, value: p.value })).sort(byKey),
     metrics: run.data.metrics.map((m) => ({ key: m.key, value: finite(m.value), step: m.step, timestamp: m.timestamp })).sort(byKey),
     datasets: run.inputs.map(datasetView),

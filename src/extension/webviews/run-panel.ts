@@ -46,7 +46,12 @@ export class RunPanel {
       if (reveal) existing.channel.notify('run/reveal', reveal);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, `Run ${target.runId.slice(0, 8)}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus }, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(
+      RUN_VIEW_TYPE,
+      `Run ${target.runId.slice(0, 8)}`,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+      { enableScripts: true },
+    );
     return new RunPanel(panel, extensionUri, deps, target, reveal);
   }
 
@@ -100,8 +105,12 @@ export class RunPanel {
         return {};
       },
       'run/saveNote': async ({ text }: { text: string }) => {
-        if (!vscode.workspace.isTrusted) throw new ModelOpsError('INVALID_STATE', 'This window is in Restricted Mode: trust the workspace to change the store.');
-        if (text.length > MAX_NOTE) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The note is ${text.length} characters; MLflow keeps at most ${MAX_NOTE}.`, { location: TAG.note });
+        if (!vscode.workspace.isTrusted)
+          throw new ModelOpsError('INVALID_STATE', 'This window is in Restricted Mode: trust the workspace to change the store.');
+        if (text.length > MAX_NOTE)
+          throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The note is ${text.length} characters; MLflow keeps at most ${MAX_NOTE}.`, {
+            location: TAG.note,
+          });
         await setTag((await this.stores()).tracking, runId, TAG.note, text);
         void this.reload();
         return { message: 'Saved the note.' };
@@ -111,13 +120,21 @@ export class RunPanel {
         return {};
       },
       'run/openVersion': async ({ name, version }: { name: string; version: string }) => {
-        const shown = await runRegisteredCommand(PANEL_ACTIONS.revealVersion, { name, version, ...(this.target.folder === undefined ? {} : { folder: this.target.folder }) });
+        const shown = await runRegisteredCommand(PANEL_ACTIONS.revealVersion, {
+          name,
+          version,
+          ...(this.target.folder === undefined ? {} : { folder: this.target.folder }),
+        });
         // The command reports its own failure (a notification); the page says what happened.
         return { message: shown === true ? `${name} version ${version} is selected in the Models view.` : `${name} version ${version} could not be shown.` };
       },
       'run/openRunsTable': async () => {
         if (this.experimentId === undefined) throw new ModelOpsError('INVALID_STATE', 'The run is not loaded yet.');
-        await runRegisteredCommand(PANEL_ACTIONS.openRunsTable, { experimentId: this.experimentId, ...(this.target.folder === undefined ? {} : { folder: this.target.folder }) }, { select: [runId] });
+        await runRegisteredCommand(
+          PANEL_ACTIONS.openRunsTable,
+          { experimentId: this.experimentId, ...(this.target.folder === undefined ? {} : { folder: this.target.folder }) },
+          { select: [runId] },
+        );
         return {};
       },
       'clipboard/write': async ({ text }: { text: string }) => {
@@ -145,7 +162,11 @@ export class RunPanel {
     } catch (e) {
       this.deps.log.error('webview.run.load', e);
       const gone = e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST';
-      state = { status: 'error', writable: false, message: gone ? `Run ${this.target.runId} is not in the store (any more).` : e instanceof Error ? e.message : String(e) };
+      state = {
+        status: 'error',
+        writable: false,
+        message: gone ? `Run ${this.target.runId} is not in the store (any more).` : e instanceof Error ? e.message : String(e),
+      };
     }
     if (this.target.folder !== undefined) state.folder = this.target.folder;
     if (seq !== this.loadSeq || this.disposed) return;

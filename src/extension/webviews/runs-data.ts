@@ -172,7 +172,13 @@ export class ExperimentRuns {
     let token: string | undefined;
     let size = this.limits.firstPage;
     do {
-      const page = await this.tracking.searchRuns({ experimentIds: [this.experimentId], runViewType: 'ACTIVE_ONLY', maxResults: size, orderBy: ['attributes.start_time DESC'], pageToken: token });
+      const page = await this.tracking.searchRuns({
+        experimentIds: [this.experimentId],
+        runViewType: 'ACTIVE_ONLY',
+        maxResults: size,
+        orderBy: ['attributes.start_time DESC'],
+        pageToken: token,
+      });
       if (isCancelled()) return;
       for (const run of page.items) this.upsert(run);
       token = page.nextPageToken;
@@ -197,7 +203,13 @@ export class ExperimentRuns {
     let changed = false;
     let token: string | undefined;
     do {
-      const page = await this.tracking.searchRuns({ experimentIds: [this.experimentId], runViewType: 'ACTIVE_ONLY', maxResults: PAGE, orderBy: ['attributes.start_time DESC'], pageToken: token });
+      const page = await this.tracking.searchRuns({
+        experimentIds: [this.experimentId],
+        runViewType: 'ACTIVE_ONLY',
+        maxResults: PAGE,
+        orderBy: ['attributes.start_time DESC'],
+        pageToken: token,
+      });
       for (const run of page.items) {
         seen.add(run.info.runId);
         if (this.upsert(run)) changed = true;
@@ -213,14 +225,20 @@ export class ExperimentRuns {
   /** Runs that are running (or were), and the newest ones: what training and tuning change. */
   private async partialRefresh(): Promise<boolean> {
     let changed = false;
-    const live = await this.tracking.searchRuns({ experimentIds: [this.experimentId], filter: "attributes.status IN ('RUNNING', 'SCHEDULED')", maxResults: PAGE });
+    const live = await this.tracking.searchRuns({
+      experimentIds: [this.experimentId],
+      filter: "attributes.status IN ('RUNNING', 'SCHEDULED')",
+      maxResults: PAGE,
+    });
     const newest = await this.tracking.searchRuns({ experimentIds: [this.experimentId], maxResults: 100, orderBy: ['attributes.start_time DESC'] });
     const fresh = new Set<string>();
     for (const run of [...live.items, ...newest.items]) {
       fresh.add(run.info.runId);
       if (this.upsert(run)) changed = true;
     }
-    const wasLive = [...this.entries.values()].filter((e) => (e.row.status === 'RUNNING' || e.row.status === 'SCHEDULED') && !fresh.has(e.row.runId)).map((e) => e.row.runId);
+    const wasLive = [...this.entries.values()]
+      .filter((e) => (e.row.status === 'RUNNING' || e.row.status === 'SCHEDULED') && !fresh.has(e.row.runId))
+      .map((e) => e.row.runId);
     for (const id of wasLive) {
       const run = await this.tracking.getRun(id).catch((e: unknown) => {
         if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
@@ -258,7 +276,9 @@ export class ExperimentRuns {
     do {
       const query = { experimentIds: [this.experimentId], filter, runViewType: 'ACTIVE_ONLY' as const, maxResults: 10_000, pageToken: token };
       // Ids only where the store can (a workspace file): loading 5,000 runs whole took 2 s.
-      const page = this.tracking.searchRunIds ? await this.tracking.searchRunIds(query) : await this.tracking.searchRuns(query).then((p) => ({ ...p, items: p.items.map((r) => r.info.runId) }));
+      const page = this.tracking.searchRunIds
+        ? await this.tracking.searchRunIds(query)
+        : await this.tracking.searchRuns(query).then((p) => ({ ...p, items: p.items.map((r) => r.info.runId) }));
       ids.push(...page.items);
       token = page.nextPageToken;
     } while (token !== undefined);

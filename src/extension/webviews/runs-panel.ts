@@ -81,7 +81,14 @@ export class RunsPanel {
       'runs',
       runsContract,
       { requests: this.requests(), notifications: { 'runs/refresh': () => this.scheduleRefresh(0), 'runs/view': (v) => this.saveView(v) } },
-      { deps, disposer: this.disposer, reload: () => this.start(), onDisposed: () => this.dispose(), onStoreChange: () => this.scheduleRefresh(REFRESH_DELAY_MS), retained: true },
+      {
+        deps,
+        disposer: this.disposer,
+        reload: () => this.start(),
+        onDisposed: () => this.dispose(),
+        onStoreChange: () => this.scheduleRefresh(REFRESH_DELAY_MS),
+        retained: true,
+      },
     );
     if (apply) this.channel.notify('runs/apply', apply);
     void this.start();
@@ -103,8 +110,12 @@ export class RunsPanel {
     };
     const item = (runId: string) => (this.target.folder === undefined ? runId : { runId, folder: this.target.folder });
     return {
-      'runs/changes': async ({ since, limit }: { since: number; limit?: number }) => (await this.data()).changesSince(since, Math.max(1, Math.min(limit ?? CHANGES_PAGE, CHANGES_PAGE))),
-      'runs/filter': async ({ filter }: { filter: string }) => ({ filter, runIds: filter.trim() === '' ? (await this.data()).runIds() : await (await this.data()).matching(filter) }),
+      'runs/changes': async ({ since, limit }: { since: number; limit?: number }) =>
+        (await this.data()).changesSince(since, Math.max(1, Math.min(limit ?? CHANGES_PAGE, CHANGES_PAGE))),
+      'runs/filter': async ({ filter }: { filter: string }) => ({
+        filter,
+        runIds: filter.trim() === '' ? (await this.data()).runIds() : await (await this.data()).matching(filter),
+      }),
       'runs/metricRange': async ({ key }: { key: string }) => (await this.data()).metricRange(key),
       'runs/openRun': async ({ runId }: { runId: string }) => {
         need([runId]);
@@ -125,22 +136,35 @@ export class RunsPanel {
       },
       'runs/delete': async ({ runIds }: { runIds: string[] }) => {
         need(runIds);
-        const result = await runRegisteredCommand(PANEL_ACTIONS.deleteRuns, { runIds, ...(this.target.folder === undefined ? {} : { folder: this.target.folder }) });
+        const result = await runRegisteredCommand(PANEL_ACTIONS.deleteRuns, {
+          runIds,
+          ...(this.target.folder === undefined ? {} : { folder: this.target.folder }),
+        });
         const deleted = Array.isArray(result) ? result.filter((x): x is string => typeof x === 'string') : [];
         // Seen at once, without waiting for the store's change event (large tables re-read only part of it).
         if (this.runs && this.runs.remove(deleted) > 0) this.sendState();
-        return deleted.length ? { deleted, message: `Deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'} (they can be restored from "Deleted runs" in the Experiments view).` } : { deleted, message: 'Nothing was deleted.' };
+        return deleted.length
+          ? {
+              deleted,
+              message: `Deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'} (they can be restored from "Deleted runs" in the Experiments view).`,
+            }
+          : { deleted, message: 'Nothing was deleted.' };
       },
       'runs/exportCsv': async ({ text, rows }: { text: string; rows: number }) => {
         const folder = this.target.folder ? vscode.Uri.parse(this.target.folder) : vscode.workspace.workspaceFolders?.[0]?.uri;
         const name = `${this.experimentName.replace(/[^\w.-]+/g, '-')}-runs.csv`;
-        const uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { CSV: ['csv'] }, title: 'Export runs as CSV' });
+        const uri = await vscode.window.showSaveDialog({
+          defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+          filters: { CSV: ['csv'] },
+          title: 'Export runs as CSV',
+        });
         if (!uri) return { message: 'Export cancelled.' };
         writeFileSync(uri.fsPath, text, 'utf8');
         return { message: `Exported ${rows} run${rows === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(uri)}.` };
       },
       'clipboard/write': async ({ text }: { text: string }) => {
-        if (text.length > MAX_CLIPBOARD) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'The table is too large for the clipboard: export it as a file instead.');
+        if (text.length > MAX_CLIPBOARD)
+          throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'The table is too large for the clipboard: export it as a file instead.');
         await vscode.env.clipboard.writeText(text);
         return {};
       },
@@ -183,7 +207,10 @@ export class RunsPanel {
       const runs = new ExperimentRuns(stores.tracking, experimentId, undefined, ranges ? (key) => ranges(experimentId, key) : undefined);
       this.runs = runs;
       const t0 = Date.now();
-      await runs.load(() => this.sendState(), () => this.disposed);
+      await runs.load(
+        () => this.sendState(),
+        () => this.disposed,
+      );
       this.deps.log.info('runs.loaded', { experiment: this.target.experimentId, runs: runs.size, ms: Date.now() - t0 });
     } catch (e) {
       this.failure = errorMessage(e);
@@ -218,7 +245,8 @@ export class RunsPanel {
       this.panel.title = `Runs: ${this.experimentName}`;
       if (await this.runs.refresh()) this.sendState();
     } catch (e) {
-      if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST') this.failure = `Experiment ${this.target.experimentId} is no longer in the store.`;
+      if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST')
+        this.failure = `Experiment ${this.target.experimentId} is no longer in the store.`;
       this.deps.log.error('webview.runs.refresh', e);
       this.sendState();
     }

@@ -62,13 +62,32 @@ export async function loadStudyState(studies: StudyStore | undefined, selected: 
   if (!studies) return { status: 'error', studies: [], detail: null, message: 'No ModelOps store is open in this workspace.' };
   try {
     const list = await studies.listStudies();
-    const summaries: StudySummary[] = list.map((s) => ({ name: s.name, metric: s.metric, direction: s.direction, sampler: s.sampler, pruner: s.pruner, trials: s.trials, complete: s.complete, runId: s.runId, ...(s.best !== undefined && Number.isFinite(s.best) ? { best: s.best } : {}) }));
-    if (summaries.length === 0) return { status: 'ready', studies: [], detail: null, message: 'No studies yet: run ModelOps: Tune Hyperparameters… (or modelops tune).' };
+    const summaries: StudySummary[] = list.map((s) => ({
+      name: s.name,
+      metric: s.metric,
+      direction: s.direction,
+      sampler: s.sampler,
+      pruner: s.pruner,
+      trials: s.trials,
+      complete: s.complete,
+      runId: s.runId,
+      ...(s.best !== undefined && Number.isFinite(s.best) ? { best: s.best } : {}),
+    }));
+    if (summaries.length === 0)
+      return { status: 'ready', studies: [], detail: null, message: 'No studies yet: run ModelOps: Tune Hyperparameters… (or modelops tune).' };
     const newest = [...list].sort((a, b) => b.createdTime - a.createdTime)[0];
     const name = selected !== undefined && list.some((s) => s.name === selected) ? selected : newest.name;
     const found = await studies.getStudy(name);
     if (!found) return { status: 'ready', studies: summaries, detail: null, message: `The study ${name} is gone.` };
-    return { status: 'ready', studies: summaries, detail: detail(summaries.find((s) => s.name === name)!, found.study, found.trials) };
+    return {
+      status: 'ready',
+      studies: summaries,
+      detail: detail(
+        summaries.find((s) => s.name === name)!,
+        found.study,
+        found.trials,
+      ),
+    };
   } catch (e) {
     return { status: 'error', studies: [], detail: null, message: `Could not read the studies: ${errorMessage(e)}` };
   }
@@ -81,6 +100,7 @@ export async function loadStudyState(studies: StudyStore | undefined, selected: 
 export async function loadOptunaStudyState(store: OptunaStudyStore, selected: string | undefined): Promise<StudyState> {
   const state = await loadStudyState(store, selected);
   const source = { kind: 'optuna' as const, file: store.path, optunaVersion: store.optunaVersion };
-  if (state.status === 'ready' && state.studies.length === 0) return { ...state, source, message: `${store.path} has no studies yet; this panel updates as Optuna writes the file.` };
+  if (state.status === 'ready' && state.studies.length === 0)
+    return { ...state, source, message: `${store.path} has no studies yet; this panel updates as Optuna writes the file.` };
   return { ...state, source };
 }

@@ -56,7 +56,13 @@ export function versionFromArg(arg: unknown): VersionTarget | undefined {
 export function experimentFromArg(arg: unknown): { experimentId: string; folder?: string } | undefined {
   if (typeof arg === 'string' && /^\d+$/.test(arg.trim())) return { experimentId: arg.trim() };
   if (typeof arg !== 'object' || arg === null) return undefined;
-  const o = arg as { kind?: unknown; folder?: unknown; experiment?: { experimentId?: unknown }; experimentId?: unknown; run?: { info?: { experimentId?: unknown } } };
+  const o = arg as {
+    kind?: unknown;
+    folder?: unknown;
+    experiment?: { experimentId?: unknown };
+    experimentId?: unknown;
+    run?: { info?: { experimentId?: unknown } };
+  };
   const folder = typeof o.folder === 'string' ? { folder: o.folder } : {};
   if (o.kind === 'experiment' && typeof o.experiment?.experimentId === 'string') return { experimentId: o.experiment.experimentId, ...folder };
   if (o.kind === 'run' && typeof o.run?.info?.experimentId === 'string') return { experimentId: o.run.info.experimentId, ...folder };

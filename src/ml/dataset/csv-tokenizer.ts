@@ -29,7 +29,8 @@ export class CsvTokenizer {
     private readonly source: string,
     private readonly sink: RowSink,
   ) {
-    if (delimiter.length !== 1) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the delimiter must be one character (got '${delimiter}')`, { location: 'delimiter' });
+    if (delimiter.length !== 1)
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the delimiter must be one character (got '${delimiter}')`, { location: 'delimiter' });
     this.delim = delimiter.charCodeAt(0);
     this.delimChar = delimiter;
   }

@@ -83,9 +83,13 @@ export function parseCsv(input: string, source: string, options: CsvOptions = {}
     }
     checkWidth(fields, header, source, line);
     if (rows.length >= maxRows) {
-      throw new ModelOpsError('DATA_INVALID', `${source}:${line}: more than ${maxRows.toLocaleString('en-US')} rows; the loader keeps the whole file in memory, split or sample the data first`, {
-        location: `${source}:${line}`,
-      });
+      throw new ModelOpsError(
+        'DATA_INVALID',
+        `${source}:${line}: more than ${maxRows.toLocaleString('en-US')} rows; the loader keeps the whole file in memory, split or sample the data first`,
+        {
+          location: `${source}:${line}`,
+        },
+      );
     }
     rows.push(fields);
     lines.push(line);

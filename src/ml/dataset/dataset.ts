@@ -160,7 +160,11 @@ function buildDataset(src: RowSource, options: SchemaOptions): Dataset {
   const { stats, n } = summarize(src, t, options.target);
   const schema = schemaFromSummary({ source: src.source, header: src.header, nRows: n, stats, warnings: src.warnings() }, options);
   if (schema.task === 'regression') checkRegressionTarget(stats[t]!, src.source, t, schema.target);
-  const features = schema.features.map((f) => ({ name: f.name, c: src.header.indexOf(f.name), builder: f.kind === 'numeric' ? new Float32Builder(n) : new CodedBuilder(n) }));
+  const features = schema.features.map((f) => ({
+    name: f.name,
+    c: src.header.indexOf(f.name),
+    builder: f.kind === 'numeric' ? new Float32Builder(n) : new CodedBuilder(n),
+  }));
   const byColumn = src.header.map((_, c) => features.find((f) => f.c === c)?.builder);
   const target = new TargetBuilder(schema.task, n);
   const profiler = new DatasetProfiler(src.header, schema);
@@ -245,7 +249,9 @@ class TargetBuilder {
   done(name: string, source: string, t: number): Target {
     if (this.task === 'regression') return { name, task: this.task, values: this.values };
     if (this.interned.size < 2) {
-      throw new ModelOpsError('DATA_INVALID', `${source}: the target '${name}' has a single class ('${this.labels[0]}'); nothing to learn`, { location: `${source}:1:${t + 1}` });
+      throw new ModelOpsError('DATA_INVALID', `${source}: the target '${name}' has a single class ('${this.labels[0]}'); nothing to learn`, {
+        location: `${source}:1:${t + 1}`,
+      });
     }
     return { name, task: this.task, labels: this.labels };
   }

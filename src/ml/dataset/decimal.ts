@@ -58,13 +58,17 @@ export class DecimalLooks {
     const warnings: string[] = [];
     if (mark === ',') {
       if (asked === undefined && commaColumns.length > 0) {
-        warnings.push(`${source}: read ${commaColumns.map((c) => `'${header[c]}'`).join(', ')} with a decimal comma (e.g. ${looks[commaColumns[0]!]!.firstComma!.text}); pass --decimal . to read such cells as text`);
+        warnings.push(
+          `${source}: read ${commaColumns.map((c) => `'${header[c]}'`).join(', ')} with a decimal comma (e.g. ${looks[commaColumns[0]!]!.firstComma!.text}); pass --decimal . to read such cells as text`,
+        );
       }
       return { mark, rewrite: commaColumns, warnings };
     }
     for (const c of looks.map((l, i) => (l.comma > 0 && l.comma >= l.other ? i : -1)).filter((i) => i >= 0)) {
       const first = looks[c]!.firstComma!;
-      warnings.push(`${source}:${first.line}:${c + 1}: column '${header[c]}' looks numeric with a decimal comma ('${first.text}'), read as text; pass --decimal , to read it as numbers`);
+      warnings.push(
+        `${source}:${first.line}:${c + 1}: column '${header[c]}' looks numeric with a decimal comma ('${first.text}'), read as text; pass --decimal , to read it as numbers`,
+      );
     }
     return { mark, rewrite: [], warnings };
   }

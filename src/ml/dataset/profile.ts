@@ -116,7 +116,8 @@ class ColumnProfiler {
   finish(n: number): ColumnProfile {
     const profile: ColumnProfile = { name: this.name, type: this.type, missing: this.missing, missingRate: n === 0 ? 0 : this.missing / n };
     if (this.numeric) {
-      if (this.count > 0) Object.assign(profile, { min: this.min, max: this.max, mean: this.mean, std: this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : 0 });
+      if (this.count > 0)
+        Object.assign(profile, { min: this.min, max: this.max, mean: this.mean, std: this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : 0 });
       return profile;
     }
     const top = [...this.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 20);
@@ -175,7 +176,11 @@ export function profileDataset(table: RawTable, schema: InferredSchema): Dataset
 
 /** The dataset schema as MLflow writes it for a dataset input (`{"mlflow_colspec": [...]}`). */
 export function datasetSchemaJson(schema: InferredSchema): string {
-  const spec = schema.features.map((f) => ({ type: f.kind === 'categorical' ? 'string' : f.kind === 'boolean' ? 'boolean' : 'double', name: f.name, required: true }));
+  const spec = schema.features.map((f) => ({
+    type: f.kind === 'categorical' ? 'string' : f.kind === 'boolean' ? 'boolean' : 'double',
+    name: f.name,
+    required: true,
+  }));
   spec.push({ type: schema.task === 'regression' ? 'double' : 'string', name: schema.target, required: true });
   return JSON.stringify({ mlflow_colspec: spec });
 }

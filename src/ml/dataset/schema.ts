@@ -137,7 +137,8 @@ export function summarizeTable(table: RawTable): TableSummary {
 /** The target's column; a file without it is refused from its header. */
 export function targetColumn(header: readonly string[], source: string, target: string): number {
   const t = header.indexOf(target);
-  if (t < 0) throw new ModelOpsError('DATA_INVALID', `${source}: no target column '${target}'; the columns are ${header.join(', ')}`, { location: `${source}:1` });
+  if (t < 0)
+    throw new ModelOpsError('DATA_INVALID', `${source}: no target column '${target}'; the columns are ${header.join(', ')}`, { location: `${source}:1` });
   return t;
 }
 

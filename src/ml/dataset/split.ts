@@ -51,12 +51,7 @@ export interface Split {
 }
 
 /** Seeded (stratified when labels are given) train/validation/test split by fractions. */
-export function trainValidationTestSplit(
-  n: number,
-  fractions: { validation: number; test: number },
-  seed: number,
-  labels?: ArrayLike<string | number>,
-): Split {
+export function trainValidationTestSplit(n: number, fractions: { validation: number; test: number }, seed: number, labels?: ArrayLike<string | number>): Split {
   const { validation, test } = fractions;
   if (validation < 0 || test < 0 || validation + test >= 1) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `split: validation (${validation}) and test (${test}) fractions must be ≥ 0 and sum to less than 1`);

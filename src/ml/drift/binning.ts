@@ -109,7 +109,10 @@ export function binnedShares(ref: ColumnSketch, current: Float64Array | readonly
   if (ref.kind === 'numeric') {
     const cur = current as Float64Array;
     if (ref.distinct > MAX_VALUE_BINS) return numericBins(ref, cur);
-    return valueBins(ref, Array.from(cur, (v) => String(v)));
+    return valueBins(
+      ref,
+      Array.from(cur, (v) => String(v)),
+    );
   }
   return valueBins(ref, current as readonly string[]);
 }

@@ -76,7 +76,13 @@ function expand(ref: NumericSketch): Float64Array {
   return out;
 }
 
-function statistic(test: DriftTest, ref: ColumnSketch, current: Float64Array | readonly string[], binned: Binned, n: number): { statistic: number; pvalue?: number } {
+function statistic(
+  test: DriftTest,
+  ref: ColumnSketch,
+  current: Float64Array | readonly string[],
+  binned: Binned,
+  n: number,
+): { statistic: number; pvalue?: number } {
   if (test === 'ks') {
     const r = ks2samp(expand(ref as NumericSketch), current as Float64Array);
     return { statistic: r.statistic, pvalue: r.pvalue };

@@ -53,5 +53,14 @@ export function datasetDrift(profile: TrainingProfile, cellsOf: (column: string)
   const drifted = columns.filter((c) => c.drifted).length;
   const shareThreshold = options.share ?? DEFAULT_DRIFT_SHARE;
   const share = columns.length === 0 ? 0 : drifted / columns.length;
-  return { referenceRows: profile.rows, columns, skipped, drifted, total: columns.length, share, shareThreshold, datasetDrifted: columns.length > 0 && share >= shareThreshold };
+  return {
+    referenceRows: profile.rows,
+    columns,
+    skipped,
+    drifted,
+    total: columns.length,
+    share,
+    shareThreshold,
+    datasetDrifted: columns.length > 0 && share >= shareThreshold,
+  };
 }

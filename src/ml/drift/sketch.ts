@@ -110,7 +110,20 @@ export function sketchNumeric(name: string, values: Float64Array, missing: numbe
   let distinct = 0;
   for (let i = 0; i < n; i++) if (i === 0 || x[i] !== x[i - 1]) distinct++;
   const exact = distinct <= MAX_POINTS;
-  const sketch: NumericSketch = { name, kind: 'numeric', count: n, missing, min: n ? x[0]! : 0, max: n ? x[n - 1]! : 0, mean, std: n ? Math.sqrt(ss / n) : 0, exact, distinct, values: [], weights: [] };
+  const sketch: NumericSketch = {
+    name,
+    kind: 'numeric',
+    count: n,
+    missing,
+    min: n ? x[0]! : 0,
+    max: n ? x[n - 1]! : 0,
+    mean,
+    std: n ? Math.sqrt(ss / n) : 0,
+    exact,
+    distinct,
+    values: [],
+    weights: [],
+  };
   if (exact) {
     for (let i = 0; i < n; i++) {
       if (i > 0 && x[i] === x[i - 1]) sketch.weights[sketch.weights.length - 1]!++;
@@ -158,8 +171,9 @@ export function sketchOfColumn(name: string, kind: SketchKind, col: Column): Col
   if (kind === 'categorical' && isCoded(col)) {
     const perCode = new Float64Array(col.levels.length);
     let missing = 0;
-    for (const k of col.codes) if (k < 0) missing++;
-    else perCode[k]!++;
+    for (const k of col.codes)
+      if (k < 0) missing++;
+      else perCode[k]!++;
     const counts = new Map<string, number>();
     let count = 0;
     col.levels.forEach((level, k) => {
@@ -258,7 +272,10 @@ export function readTrainingProfile(dir: string): TrainingProfile | undefined {
 
 /** The profile of a loaded training set (its features as the model reads them, and the target). */
 export function profileOfDataset(ds: Dataset): TrainingProfile {
-  const target = ds.target.task === 'classification' ? { name: ds.target.name, kind: 'categorical' as const, cells: ds.target.labels ?? [] } : { name: ds.target.name, kind: 'numeric' as const, cells: Array.from(ds.target.values ?? []) };
+  const target =
+    ds.target.task === 'classification'
+      ? { name: ds.target.name, kind: 'categorical' as const, cells: ds.target.labels ?? [] }
+      : { name: ds.target.name, kind: 'numeric' as const, cells: Array.from(ds.target.values ?? []) };
   return {
     format: PROFILE_FORMAT,
     rows: ds.frame.nRows,

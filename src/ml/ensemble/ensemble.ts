@@ -89,7 +89,13 @@ export class Ensemble {
     readonly members: EnsembleMember[],
   ) {}
 
-  static async fit(frame: Frame, target: TrainingTarget, features: FeatureSpec[], options: EnsembleOptions, validation?: { frame: Frame; target: TrainingTarget }): Promise<Ensemble> {
+  static async fit(
+    frame: Frame,
+    target: TrainingTarget,
+    features: FeatureSpec[],
+    options: EnsembleOptions,
+    validation?: { frame: Frame; target: TrainingTarget },
+  ): Promise<Ensemble> {
     if (options.members.length === 0) throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'the ensemble needs at least one member', { location: 'models' });
     const { y, classes } = encodeTarget(target);
     const pre = Preprocessor.fit(frame, features, options.rows);
@@ -125,7 +131,11 @@ export class Ensemble {
 
   setWeights(w: number[]): void {
     if (w.length !== this.members.length || w.some((x) => !(x >= 0)) || w.reduce((s, x) => s + x, 0) <= 0) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `weights: need ${this.members.length} non-negative numbers with a positive sum (got ${JSON.stringify(w)})`, { location: 'weights' });
+      throw new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `weights: need ${this.members.length} non-negative numbers with a positive sum (got ${JSON.stringify(w)})`,
+        { location: 'weights' },
+      );
     }
     const s = w.reduce((a, b) => a + b, 0);
     this.members.forEach((m, i) => (m.weight = w[i] / s));

@@ -172,7 +172,8 @@ export function readModelInfo(dir: string): ModelInfo & { flavor: Record<string,
 export function loadModel(dir: string): { model: Ensemble; info: ModelInfo } {
   const { flavor, ...info } = readModelInfo(dir);
   const dataName = String(flavor.data ?? DATA_FILE);
-  if (dataName.includes('/') || dataName.includes('\\') || dataName.startsWith('.')) throw invalid(join(dir, 'MLmodel'), `data file '${dataName}' must be a plain file name`);
+  if (dataName.includes('/') || dataName.includes('\\') || dataName.startsWith('.'))
+    throw invalid(join(dir, 'MLmodel'), `data file '${dataName}' must be a plain file name`);
   const file = join(dir, dataName);
   const text = readText(file);
   if (typeof flavor.data_sha256 === 'string' && sha256(text) !== flavor.data_sha256) {

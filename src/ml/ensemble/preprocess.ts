@@ -200,7 +200,8 @@ export class Preprocessor {
         return out;
       }
       const codes = codesOf(s);
-      if (s.encoding === 'onehot') for (let r = 0; r < n; r++) out[r] = codes[r] === category ? 1 : 0; // unknown or missing: all zeros
+      if (s.encoding === 'onehot')
+        for (let r = 0; r < n; r++) out[r] = codes[r] === category ? 1 : 0; // unknown or missing: all zeros
       else for (let r = 0; r < n; r++) out[r] = codes[r]! < 0 ? s.categories.length : codes[r]!; // unknown/missing: one code past the last
       return out;
     };

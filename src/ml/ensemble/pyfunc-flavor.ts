@@ -29,7 +29,10 @@ export function pyfuncSourceDir(): string {
     if (existsSync(join(inRepo, '__init__.py'))) return inRepo;
     if (dirname(d) === d) break;
   }
-  throw new ModelOpsError('INTERNAL_ERROR', `the Python loader ${LOADER_MODULE} is not installed beside ${__dirname} (expected pyfunc/${LOADER_MODULE}/__init__.py); reinstall ModelOps`);
+  throw new ModelOpsError(
+    'INTERNAL_ERROR',
+    `the Python loader ${LOADER_MODULE} is not installed beside ${__dirname} (expected pyfunc/${LOADER_MODULE}/__init__.py); reinstall ModelOps`,
+  );
 }
 
 /** The loader's files, sorted (so every model's code/ is the same bytes for the same release). */

@@ -143,7 +143,14 @@ export function warmPredictWorkers(model: Compiled, sample: { rows: Float32Array
   if (!script || sample.nRows === 0) return;
   const rows = new Float32Array(new SharedArrayBuffer(sample.rows.byteLength));
   rows.set(sample.rows);
-  const job: PredictJob = { model, rows, nRows: sample.nRows, d: sample.d, V: sample.V, out: new Float64Array(new SharedArrayBuffer(sample.nRows * sample.V * 8)) };
+  const job: PredictJob = {
+    model,
+    rows,
+    nRows: sample.nRows,
+    d: sample.d,
+    V: sample.V,
+    out: new Float64Array(new SharedArrayBuffer(sample.nRows * sample.V * 8)),
+  };
   const message: PredictWorkerData = { predict: { job, control: newControl(1), blockRows: sample.nRows } };
   for (const w of pooledWorkers(script, threads - 1).workers) w.postMessage(message);
 }

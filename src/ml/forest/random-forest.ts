@@ -141,12 +141,12 @@ export class RandomForest implements Estimator {
     // Binned straight into shared memory when workers will read it: no second copy of the bins.
     const binned = binColumns(checkedColumns(X, sample), p.maxBins, threads > 1);
     this.edges = binned.edges;
-    this.trees = await growTrees(
-      { nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses },
-      treeParams,
-      seeds,
-      { threads, signal: ctx.signal, onProgress: ctx.onProgress, onThreads: (t) => (this.lastFitThreads = t) },
-    );
+    this.trees = await growTrees({ nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses }, treeParams, seeds, {
+      threads,
+      signal: ctx.signal,
+      onProgress: ctx.onProgress,
+      onThreads: (t) => (this.lastFitThreads = t),
+    });
     this.afterTrees();
     if (sample) warmPredictWorkers(this.model(), { rows: sample, nRows: sample.length / X.nCols, d: X.nCols, V: Math.max(1, this.nClasses) }, this.parallel);
   }

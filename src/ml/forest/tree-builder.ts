@@ -214,23 +214,46 @@ function partition(s: Search, scratch: Int32Array, f: number, bestB: number, sta
  * search over the pre-binned features. Features are sampled at every split, as scikit-learn does;
  * if none of the drawn features can split the node, more are drawn until one can or all are seen.
  */
-export function buildTree(data: TreeData, p: TreeParams, seed: number): BuiltTree {
-  const { nRows: n, nCols: d, bins, y } = data;
+/** The node-independent state of one tree's growth: its bootstrap sample and the histogram buffers. */
+function newSearch(data: TreeData, p: TreeParams, rng: Rng): { s: Search; m: number; scratch: Int32Array } {
+  const { nRows: n, bins, y } = data;
   const K = data.nClasses;
   const cls = K > 0;
   const V = cls ? K : 1;
-  const rng = new Rng(seed);
   const { w, idx: idxAll, yc: ycAll, scratch: scratchAll } = rowBuffers(n);
   const m = sampleRows(w, idxAll, n, p.bootstrap, rng);
   // Class indices as int32: indexing typed arrays with doubles is slower in V8.
   const yc = ycAll.subarray(0, cls ? n : 0);
   if (cls) for (let i = 0; i < n; i++) yc[i] = y[i];
   const s: Search = {
-    n, K, cls, bins, y, w, idx: idxAll.subarray(0, m), yc,
-    hist: new Float64Array(MAX_BINS * V), histY: new Float64Array(MAX_BINS), cnt: new Int32Array(MAX_BINS),
-    tot: new Float64Array(V), left: new Float64Array(V), minLeaf: p.minSamplesLeaf,
+    n,
+    K,
+    cls,
+    bins,
+    y,
+    w,
+    idx: idxAll.subarray(0, m),
+    yc,
+    hist: new Float64Array(MAX_BINS * V),
+    histY: new Float64Array(MAX_BINS),
+    cnt: new Int32Array(MAX_BINS),
+    tot: new Float64Array(V),
+    left: new Float64Array(V),
+    minLeaf: p.minSamplesLeaf,
   };
-  const scratch = scratchAll.subarray(0, m);
+  return { s, m, scratch: scratchAll.subarray(0, m) };
+}
+
+/**
+ * Grows one CART tree (Gini for classification, squared error for regression) by histogram split
+ * search over the pre-binned features. Features are sampled at every split, as scikit-learn does;
+ * if none of the drawn features can split the node, more are drawn until one can or all are seen.
+ */
+export function buildTree(data: TreeData, p: TreeParams, seed: number): BuiltTree {
+  const d = data.nCols;
+  const V = data.nClasses > 0 ? data.nClasses : 1;
+  const rng = new Rng(seed);
+  const { s, m, scratch } = newSearch(data, p, rng);
   const feature: number[] = [];
   const binOut: number[] = [];
   const right: number[] = [];

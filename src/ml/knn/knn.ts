@@ -45,9 +45,12 @@ export class Knn implements Estimator {
   ) {
     this.params = { ...defaultKnnParams(), ...params };
     const k = this.params.nNeighbors;
-    if (!Number.isInteger(k) || k < 1) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `knn: nNeighbors must be an integer ≥ 1 (got ${k})`, { location: 'nNeighbors' });
+    if (!Number.isInteger(k) || k < 1)
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `knn: nNeighbors must be an integer ≥ 1 (got ${k})`, { location: 'nNeighbors' });
     if (this.params.weights !== 'uniform' && this.params.weights !== 'distance') {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `knn: weights must be 'uniform' or 'distance' (got '${String(this.params.weights)}')`, { location: 'weights' });
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `knn: weights must be 'uniform' or 'distance' (got '${String(this.params.weights)}')`, {
+        location: 'weights',
+      });
     }
   }
 
@@ -55,10 +58,13 @@ export class Knn implements Estimator {
     const { nRows: n, nCols: d } = X;
     if (y.length !== n) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `knn: ${n} rows but ${y.length} targets`);
     if (n < this.params.nNeighbors) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `knn: nNeighbors (${this.params.nNeighbors}) is larger than the ${n} training rows`, { location: 'nNeighbors' });
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `knn: nNeighbors (${this.params.nNeighbors}) is larger than the ${n} training rows`, {
+        location: 'nNeighbors',
+      });
     }
     for (let i = 0; i < X.data.length; i++) {
-      if (!Number.isFinite(X.data[i])) throw new ModelOpsError('DATA_INVALID', `knn: missing or infinite value at row ${i % n}, column ${Math.floor(i / n)}; impute before fitting`);
+      if (!Number.isFinite(X.data[i]))
+        throw new ModelOpsError('DATA_INVALID', `knn: missing or infinite value at row ${i % n}, column ${Math.floor(i / n)}; impute before fitting`);
     }
     this.nClasses = this.task === 'classification' ? countClasses(y, ctx.nClasses) : 0;
     this.nFeatures = d;

@@ -23,14 +23,15 @@ export function binaryAuc(positive: ArrayLike<boolean>, score: ArrayLike<number>
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let nPos = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[order[j + 1]] === score[order[i]]) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (positive[order[t]]) {
-      nPos++;
-      rankSum += avgRank;
-    }
+    for (let t = i; t <= j; t++)
+      if (positive[order[t]]) {
+        nPos++;
+        rankSum += avgRank;
+      }
     i = j + 1;
   }
   const nNeg = n - nPos;
@@ -115,10 +116,17 @@ export function classificationMetrics(yTrue: ArrayLike<number>, proba: Float64Ar
   }
   let auc: number;
   if (k === 2) {
-    auc = binaryAuc(Array.from(yTrue, (v) => v === 1), Array.from({ length: n }, (_, i) => proba[i * 2 + 1]));
+    auc = binaryAuc(
+      Array.from(yTrue, (v) => v === 1),
+      Array.from({ length: n }, (_, i) => proba[i * 2 + 1]),
+    );
   } else {
     let s = 0;
-    for (let c = 0; c < k; c++) s += binaryAuc(Array.from(yTrue, (v) => v === c), Array.from({ length: n }, (_, i) => proba[i * k + c]));
+    for (let c = 0; c < k; c++)
+      s += binaryAuc(
+        Array.from(yTrue, (v) => v === c),
+        Array.from({ length: n }, (_, i) => proba[i * k + c]),
+      );
     auc = s / k;
   }
   const m = present.length || 1;

@@ -26,7 +26,8 @@ function rowsOf(X: Matrix): number[][] {
 
 function refuseNonFinite(X: Matrix, who: string): void {
   for (let i = 0; i < X.data.length; i++) {
-    if (!Number.isFinite(X.data[i])) throw new ModelOpsError('DATA_INVALID', `${who}: missing or infinite value at row ${i % X.nRows}, column ${Math.floor(i / X.nRows)}; impute first`);
+    if (!Number.isFinite(X.data[i]))
+      throw new ModelOpsError('DATA_INVALID', `${who}: missing or infinite value at row ${i % X.nRows}, column ${Math.floor(i / X.nRows)}; impute first`);
   }
 }
 
@@ -61,7 +62,8 @@ export class MljsRandomForest implements Estimator {
   ) {
     this.params = { nEstimators: 100, maxFeatures: 0.5, maxDepth: null, minSamplesLeaf: 1, seed: 0, ...params };
     const s = this.params.seed;
-    if (!Number.isInteger(s) || s < 0 || s > 0x7fffffff) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `mljs random forest: seed must be an integer in [0, 2^31) (got ${s})`);
+    if (!Number.isInteger(s) || s < 0 || s > 0x7fffffff)
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `mljs random forest: seed must be an integer in [0, 2^31) (got ${s})`);
   }
 
   private options(): Record<string, unknown> {
@@ -80,7 +82,9 @@ export class MljsRandomForest implements Estimator {
   async fit(X: Matrix, y: Float64Array, ctx: FitContext = {}): Promise<void> {
     refuseNonFinite(X, 'mljs random forest');
     this.nClasses = this.task === 'classification' ? countClasses(y, ctx.nClasses) : 0;
-    const m = (this.task === 'classification' ? new RandomForestClassifier(this.options()) : new RandomForestRegression(this.options())) as unknown as MljsModel;
+    const m = (this.task === 'classification'
+      ? new RandomForestClassifier(this.options())
+      : new RandomForestRegression(this.options())) as unknown as MljsModel;
     m.train(rowsOf(X), Array.from(y));
     this.model = m;
     ctx.onProgress?.(1, 1);
@@ -121,7 +125,13 @@ export class MljsRandomForest implements Estimator {
 
   toJSON(): EstimatorJSON {
     if (!this.model) throw new ModelOpsError('INVALID_STATE', 'mljs random forest: cannot save an unfitted model');
-    return { kind: this.kind, task: this.task, params: { ...this.params }, nClasses: this.nClasses, model: JSON.parse(JSON.stringify(this.model.toJSON())) as unknown };
+    return {
+      kind: this.kind,
+      task: this.task,
+      params: { ...this.params },
+      nClasses: this.nClasses,
+      model: JSON.parse(JSON.stringify(this.model.toJSON())) as unknown,
+    };
   }
 
   static fromJSON(json: EstimatorJSON): MljsRandomForest {
@@ -155,7 +165,8 @@ export class MljsKnn implements Estimator {
     readonly task: Task,
     readonly params: { nNeighbors: number } = { nNeighbors: 5 },
   ) {
-    if (task !== 'classification') throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'knn: the mljs engine has no regression; use engine "modelops"', { location: 'engine' });
+    if (task !== 'classification')
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', 'knn: the mljs engine has no regression; use engine "modelops"', { location: 'engine' });
   }
 
   private standardized(X: Matrix): number[][] {
@@ -212,7 +223,16 @@ export class MljsKnn implements Estimator {
   }
 
   toJSON(): EstimatorJSON {
-    return { kind: this.kind, task: this.task, params: this.params, nClasses: this.nClasses, nFeatures: this.nFeatures, nTrain: this.y.length, rows: packArray(this.rows), y: packArray(this.y) };
+    return {
+      kind: this.kind,
+      task: this.task,
+      params: this.params,
+      nClasses: this.nClasses,
+      nFeatures: this.nFeatures,
+      nTrain: this.y.length,
+      rows: packArray(this.rows),
+      y: packArray(this.y),
+    };
   }
 
   static fromJSON(json: EstimatorJSON): MljsKnn {

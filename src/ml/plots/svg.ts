@@ -37,8 +37,12 @@ export function confusionMatrixSvg(matrix: number[][], labels: string[], title =
     for (let j = 0; j < k; j++) {
       const v = matrix[i][j];
       const a = v / max;
-      body.push(`<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="rgb(${Math.round(255 - 224 * a)},${Math.round(255 - 136 * a)},${Math.round(255 - 75 * a)})" stroke="#ccc"/>`);
-      body.push(`<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle" fill="${a > 0.6 ? '#fff' : '#000'}">${v}</text>`);
+      body.push(
+        `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="rgb(${Math.round(255 - 224 * a)},${Math.round(255 - 136 * a)},${Math.round(255 - 75 * a)})" stroke="#ccc"/>`,
+      );
+      body.push(
+        `<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle" fill="${a > 0.6 ? '#fff' : '#000'}">${v}</text>`,
+      );
     }
   }
   body.push(`<text x="${left + (k * cell) / 2}" y="${top + k * cell + 40}" text-anchor="middle">predicted</text>`);
@@ -53,7 +57,12 @@ interface Frame2d {
   y1: number;
 }
 
-function axes(f: Frame2d, box: { left: number; top: number; w: number; h: number }, xLabel: string, yLabel: string): { body: string[]; px: (x: number) => number; py: (y: number) => number } {
+function axes(
+  f: Frame2d,
+  box: { left: number; top: number; w: number; h: number },
+  xLabel: string,
+  yLabel: string,
+): { body: string[]; px: (x: number) => number; py: (y: number) => number } {
   const px = (x: number): number => box.left + ((x - f.x0) / (f.x1 - f.x0 || 1)) * box.w;
   const py = (y: number): number => box.top + box.h - ((y - f.y0) / (f.y1 - f.y0 || 1)) * box.h;
   const body = [`<rect x="${box.left}" y="${box.top}" width="${box.w}" height="${box.h}" fill="none" stroke="#333"/>`];
@@ -76,7 +85,9 @@ export function rocSvg(curves: { label: string; fpr: number[]; tpr: number[]; au
     const pts = c.fpr.map((x, j) => `${px(x).toFixed(1)},${py(c.tpr[j]).toFixed(1)}`).join(' ');
     const color = PALETTE[i % PALETTE.length];
     body.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    body.push(`<text x="${box.left + box.w + 10}" y="${box.top + 14 + i * 16}" fill="${color}">${esc(c.label)} (AUC ${Number.isNaN(c.auc) ? 'n/a' : c.auc.toFixed(3)})</text>`);
+    body.push(
+      `<text x="${box.left + box.w + 10}" y="${box.top + 14 + i * 16}" fill="${color}">${esc(c.label)} (AUC ${Number.isNaN(c.auc) ? 'n/a' : c.auc.toFixed(3)})</text>`,
+    );
   });
   return doc(box.left + box.w + 180, box.top + box.h + 50, title, body);
 }
@@ -114,6 +125,7 @@ export function residualsSvg(predicted: ArrayLike<number>, actual: ArrayLike<num
   const box = { left: 70, top: 40, w: 400, h: 300 };
   const { body, px, py } = axes({ x0, x1, y0, y1 }, box, 'predicted', 'actual − predicted');
   if (y0 < 0 && y1 > 0) body.push(`<line x1="${box.left}" y1="${py(0)}" x2="${box.left + box.w}" y2="${py(0)}" stroke="#aaa" stroke-dasharray="4 4"/>`);
-  for (let i = 0; i < n; i++) body.push(`<circle cx="${px(predicted[i]).toFixed(1)}" cy="${py(actual[i] - predicted[i]).toFixed(1)}" r="2" fill="${PALETTE[0]}" fill-opacity="0.6"/>`);
+  for (let i = 0; i < n; i++)
+    body.push(`<circle cx="${px(predicted[i]).toFixed(1)}" cy="${py(actual[i] - predicted[i]).toFixed(1)}" r="2" fill="${PALETTE[0]}" fill-opacity="0.6"/>`);
   return doc(box.left + box.w + 20, box.top + box.h + 50, title, body);
 }

@@ -116,8 +116,18 @@ export function checkColumn(table: RawTable, c: number, ref: ReferenceColumn, ow
     checks.push({ test, column: name, outcome, expected, actual, message, ...(row !== undefined ? { location: cellAt(table, c, row) } : {}) });
   };
   if (s.wrongType.length > 0) {
-    const shown = s.wrongType.slice(0, SHOW).map((r) => `'${table.rows[r]![c]}' at ${cellAt(table, c, r)}`).join(', ');
-    push('type', 'fail', `${type} values`, `${s.wrongType.length} other value(s)`, `column '${name}' should hold ${type} values: ${shown}${s.wrongType.length > SHOW ? ', …' : ''}`, s.wrongType[0]);
+    const shown = s.wrongType
+      .slice(0, SHOW)
+      .map((r) => `'${table.rows[r]![c]}' at ${cellAt(table, c, r)}`)
+      .join(', ');
+    push(
+      'type',
+      'fail',
+      `${type} values`,
+      `${s.wrongType.length} other value(s)`,
+      `column '${name}' should hold ${type} values: ${shown}${s.wrongType.length > SHOW ? ', …' : ''}`,
+      s.wrongType[0],
+    );
   } else push('type', 'pass', `${type} values`, `${type} values`, 'every value has the expected type');
   checks.push(missingCheck(name, s.missing, n, own, e, ref.sketch));
   if (type === 'numeric') checks.push(...rangeChecks(table, c, s, own, e, ref.sketch));
@@ -125,10 +135,22 @@ export function checkColumn(table: RawTable, c: number, ref: ReferenceColumn, ow
   return checks;
 }
 
-function missingCheck(name: string, missing: number, n: number, own: ColumnExpectation | undefined, e: Expectations, sketch: ColumnSketch | undefined): DataCheck {
+function missingCheck(
+  name: string,
+  missing: number,
+  n: number,
+  own: ColumnExpectation | undefined,
+  e: Expectations,
+  sketch: ColumnSketch | undefined,
+): DataCheck {
   const trained = sketch && sketch.count + sketch.missing > 0 ? sketch.missing / (sketch.count + sketch.missing) : undefined;
   const limit = own?.maxMissing ?? e.maxMissing ?? Math.min(1, (trained ?? 0) + MISSING_TOLERANCE);
-  const why = own?.maxMissing !== undefined || e.maxMissing !== undefined ? 'the pipeline file' : trained !== undefined ? `training had ${pct(trained)}, + ${pct(MISSING_TOLERANCE)}` : 'default';
+  const why =
+    own?.maxMissing !== undefined || e.maxMissing !== undefined
+      ? 'the pipeline file'
+      : trained !== undefined
+        ? `training had ${pct(trained)}, + ${pct(MISSING_TOLERANCE)}`
+        : 'default';
   const share = n === 0 ? 0 : missing / n;
   const ok = share <= limit;
   return {
@@ -141,17 +163,38 @@ function missingCheck(name: string, missing: number, n: number, own: ColumnExpec
   };
 }
 
-function rangeChecks(table: RawTable, c: number, s: ColumnScan, own: ColumnExpectation | undefined, e: Expectations, sketch: ColumnSketch | undefined): DataCheck[] {
+function rangeChecks(
+  table: RawTable,
+  c: number,
+  s: ColumnScan,
+  own: ColumnExpectation | undefined,
+  e: Expectations,
+  sketch: ColumnSketch | undefined,
+): DataCheck[] {
   const name = table.header[c]!;
   const outside = (lo: number, hi: number): { row: number; value: number }[] => s.numbers.filter((x) => x.value < lo || x.value > hi);
-  const example = (list: { row: number; value: number }[]): string => list.slice(0, SHOW).map((x) => `${fmt(x.value)} at ${cellAt(table, c, x.row)}`).join(', ');
+  const example = (list: { row: number; value: number }[]): string =>
+    list
+      .slice(0, SHOW)
+      .map((x) => `${fmt(x.value)} at ${cellAt(table, c, x.row)}`)
+      .join(', ');
   if (own?.min !== undefined || own?.max !== undefined) {
     const lo = own.min ?? -Infinity;
     const hi = own.max ?? Infinity;
     const bad = outside(lo, hi);
     const expected = `values in [${own.min ?? '−∞'}, ${own.max ?? '∞'}]`;
     if (bad.length === 0) return [{ test: 'range', column: name, outcome: 'pass', expected, actual: 'all inside', message: 'every value is in range' }];
-    return [{ test: 'range', column: name, outcome: 'fail', expected, actual: `${bad.length} outside`, message: `column '${name}': ${bad.length} value(s) outside [${own.min ?? '−∞'}, ${own.max ?? '∞'}]: ${example(bad)}${bad.length > SHOW ? ', …' : ''}`, location: cellAt(table, c, bad[0]!.row) }];
+    return [
+      {
+        test: 'range',
+        column: name,
+        outcome: 'fail',
+        expected,
+        actual: `${bad.length} outside`,
+        message: `column '${name}': ${bad.length} value(s) outside [${own.min ?? '−∞'}, ${own.max ?? '∞'}]: ${example(bad)}${bad.length > SHOW ? ', …' : ''}`,
+        location: cellAt(table, c, bad[0]!.row),
+      },
+    ];
   }
   if (e.outOfRange === false || sketch?.kind !== 'numeric' || sketch.count === 0 || s.numbers.length === 0) return [];
   const bad = outside(sketch.min, sketch.max);
@@ -165,7 +208,9 @@ function rangeChecks(table: RawTable, c: number, s: ColumnScan, own: ColumnExpec
       outcome: ok ? 'pass' : 'fail',
       expected,
       actual: `${pct(share)} outside`,
-      message: ok ? `${pct(share)} outside the training range` : `column '${name}': ${pct(share)} of the values are outside the training range [${fmt(sketch.min)}, ${fmt(sketch.max)}], e.g. ${example(bad)}`,
+      message: ok
+        ? `${pct(share)} outside the training range`
+        : `column '${name}': ${pct(share)} of the values are outside the training range [${fmt(sketch.min)}, ${fmt(sketch.max)}], e.g. ${example(bad)}`,
       ...(bad.length > 0 ? { location: cellAt(table, c, bad[0]!.row) } : {}),
     },
   ];
@@ -183,7 +228,10 @@ function categoryChecks(table: RawTable, c: number, s: ColumnScan, own: ColumnEx
   const expected = `${explicit ? 'one of' : 'categories seen in training:'} ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}`;
   if (unseen.length === 0) return [{ test, column: name, outcome: 'pass', expected, actual: `${s.categories.size} categories`, message: 'no other category' }];
   const rows = unseen.reduce((t, [, r]) => t + r.length, 0);
-  const list = unseen.slice(0, SHOW).map(([v, r]) => `'${v}' (${r.length} row(s), first at ${cellAt(table, c, r[0]!)})`).join(', ');
+  const list = unseen
+    .slice(0, SHOW)
+    .map(([v, r]) => `'${v}' (${r.length} row(s), first at ${cellAt(table, c, r[0]!)})`)
+    .join(', ');
   const outcome: CheckOutcome = explicit || e.newCategories === 'fail' ? 'fail' : 'warn';
   return [
     {
@@ -199,7 +247,13 @@ function categoryChecks(table: RawTable, c: number, s: ColumnScan, own: ColumnEx
 }
 
 /** Columns the reference (or the file) expects that the new data lacks, and columns it has that nothing expects. */
-export function columnSetChecks(table: RawTable, expected: readonly ReferenceColumn[], own: Record<string, ColumnExpectation>, e: Expectations, target: string): DataCheck[] {
+export function columnSetChecks(
+  table: RawTable,
+  expected: readonly ReferenceColumn[],
+  own: Record<string, ColumnExpectation>,
+  e: Expectations,
+  target: string,
+): DataCheck[] {
   const header = new Set(table.header);
   const known = new Set([...expected.map((r) => r.name), target]);
   const unknown = table.header.filter((h) => !known.has(h));
@@ -223,7 +277,18 @@ export function columnSetChecks(table: RawTable, expected: readonly ReferenceCol
 /** The target: present on every row; for a classification, its classes and their balance. */
 export function targetChecks(table: RawTable, target: string, classification: boolean, e: Expectations): DataCheck[] {
   const t = table.header.indexOf(target);
-  if (t < 0) return [{ test: 'target', column: target, outcome: 'fail', expected: `target column '${target}'`, actual: 'absent', message: `${table.source}:1: the target column '${target}' is missing`, location: `${table.source}:1` }];
+  if (t < 0)
+    return [
+      {
+        test: 'target',
+        column: target,
+        outcome: 'fail',
+        expected: `target column '${target}'`,
+        actual: 'absent',
+        message: `${table.source}:1: the target column '${target}' is missing`,
+        location: `${table.source}:1`,
+      },
+    ];
   const s = scan(table, t, classification ? 'categorical' : 'numeric');
   const n = table.rows.length;
   const checks: DataCheck[] = [];
@@ -256,7 +321,20 @@ export function targetChecks(table: RawTable, target: string, classification: bo
     if (cb?.minShare !== undefined && share < cb.minShare) problems.push(`class '${k}' holds ${pct(share)} of the rows, less than ${pct(cb.minShare)}`);
     if (cb?.maxShare !== undefined && share > cb.maxShare) problems.push(`class '${k}' holds ${pct(share)} of the rows, more than ${pct(cb.maxShare)}`);
   }
-  const expected = [cb?.classes ? `classes ${cb.classes.join(', ')}` : 'at least 2 classes', cb?.minShare !== undefined ? `each ≥ ${pct(cb.minShare)}` : '', cb?.maxShare !== undefined ? `each ≤ ${pct(cb.maxShare)}` : ''].filter(Boolean).join(', ');
-  checks.push({ test: 'class balance', column: target, outcome: problems.length ? 'fail' : 'pass', expected, actual: shares, message: problems.length ? `target '${target}': ${problems.join('; ')}` : shares });
+  const expected = [
+    cb?.classes ? `classes ${cb.classes.join(', ')}` : 'at least 2 classes',
+    cb?.minShare !== undefined ? `each ≥ ${pct(cb.minShare)}` : '',
+    cb?.maxShare !== undefined ? `each ≤ ${pct(cb.maxShare)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  checks.push({
+    test: 'class balance',
+    column: target,
+    outcome: problems.length ? 'fail' : 'pass',
+    expected,
+    actual: shares,
+    message: problems.length ? `target '${target}': ${problems.join('; ')}` : shares,
+  });
   return checks;
 }

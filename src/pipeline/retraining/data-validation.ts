@@ -42,10 +42,19 @@ export function validateData(input: DataValidationInput): DataValidationReport {
   const base = {
     target,
     reference: ref ? { name: ref.name, version: ref.version, stage: ref.stage, runId: ref.runId } : null,
-    driftReference: input.production ? { version: input.production.version, runId: input.production.runId, profile: input.production.profile !== undefined } : null,
+    driftReference: input.production
+      ? { version: input.production.version, runId: input.production.runId, profile: input.production.profile !== undefined }
+      : null,
   };
   if (input.table instanceof ModelOpsError) {
-    const check: DataCheck = { test: 'parse', outcome: 'fail', expected: 'a CSV file with a header row', actual: 'unreadable', message: input.table.message, ...(input.table.location ? { location: input.table.location } : {}) };
+    const check: DataCheck = {
+      test: 'parse',
+      outcome: 'fail',
+      expected: 'a CSV file with a header row',
+      actual: 'unreadable',
+      message: input.table.message,
+      ...(input.table.location ? { location: input.table.location } : {}),
+    };
     return { ...base, data: { path: spec.dataset, rows: 0, columns: 0, digest: '' }, checks: [check], drift: null, passed: false };
   }
   const table = input.table;
@@ -114,7 +123,15 @@ export function driftVerdict(d: ColumnDrift): string {
 
 function driftChecks(drift: DatasetDrift | null, production: ReferenceModel | undefined, policy: DriftPolicy): DataCheck[] {
   if (!production) {
-    return [{ test: 'dataset drift', outcome: 'skipped', expected: 'a Production version to compare with', actual: 'none yet', message: 'no Production version yet: there is no reference to measure drift against' }];
+    return [
+      {
+        test: 'dataset drift',
+        outcome: 'skipped',
+        expected: 'a Production version to compare with',
+        actual: 'none yet',
+        message: 'no Production version yet: there is no reference to measure drift against',
+      },
+    ];
   }
   if (!drift) {
     return [
@@ -136,7 +153,9 @@ function driftChecks(drift: DatasetDrift | null, production: ReferenceModel | un
       outcome: d.drifted ? (stops ? 'fail' : 'warn') : 'pass',
       expected,
       actual: `${P_VALUE_TESTS.has(d.test) ? 'p = ' : ''}${fmt(d.score)} (PSI ${fmt(d.psi)}, ${d.psiBand})`,
-      message: d.drifted ? `column '${d.column}' drifted: ${driftVerdict(d)}${stops ? '; the pipeline file stops on this column' : ''}` : `no drift: ${driftVerdict(d)}`,
+      message: d.drifted
+        ? `column '${d.column}' drifted: ${driftVerdict(d)}${stops ? '; the pipeline file stops on this column' : ''}`
+        : `no drift: ${driftVerdict(d)}`,
     };
   });
   const verdict = `${drift.drifted} of ${drift.total} columns drifted (${pct(drift.share)}; the dataset drifts at ≥ ${pct(drift.shareThreshold)})`;
@@ -146,7 +165,9 @@ function driftChecks(drift: DatasetDrift | null, production: ReferenceModel | un
     outcome: drift.datasetDrifted ? (policy.onDrift === 'stop' ? 'fail' : 'warn') : 'pass',
     expected: `< ${pct(drift.shareThreshold)} of the columns drift (against Production version ${production.version})`,
     actual: `${drift.drifted} of ${drift.total}`,
-    message: drift.datasetDrifted ? `the dataset drifted: ${verdict}: ${drifted.join(', ')}${policy.onDrift === 'warn' ? ' (on_drift: warn, so the pipeline goes on)' : ''}` : verdict,
+    message: drift.datasetDrifted
+      ? `the dataset drifted: ${verdict}: ${drifted.join(', ')}${policy.onDrift === 'warn' ? ' (on_drift: warn, so the pipeline goes on)' : ''}`
+      : verdict,
   });
   return checks;
 }

@@ -74,7 +74,8 @@ export interface TuneSpec {
   cv?: number;
 }
 
-export type ParamsSource = { kind: 'best_run' } | { kind: 'study'; study: string } | { kind: 'fixed'; params: TrainParamsFile | string } | { kind: 'tune'; tune: TuneSpec };
+export type ParamsSource =
+  { kind: 'best_run' } | { kind: 'study'; study: string } | { kind: 'fixed'; params: TrainParamsFile | string } | { kind: 'tune'; tune: TuneSpec };
 
 export interface TrainingSpec {
   params: ParamsSource;

@@ -11,7 +11,13 @@ import type { StepName } from './pipeline-report';
  * timing and report artifacts. Each run carries its owner (store/run-owner.ts), so a process
  * killed mid-way leaves runs the next open of the store ends FAILED, not RUNNING forever.
  */
-export const PIPELINE_TAG = { kind: 'modelops.pipeline', file: 'modelops.pipeline.file', step: 'modelops.pipeline.step', outcome: 'modelops.pipeline.outcome', run: 'modelops.pipeline.run' } as const;
+export const PIPELINE_TAG = {
+  kind: 'modelops.pipeline',
+  file: 'modelops.pipeline.file',
+  step: 'modelops.pipeline.step',
+  outcome: 'modelops.pipeline.outcome',
+  run: 'modelops.pipeline.run',
+} as const;
 
 /** MLflow metric keys take letters, digits, `_ - . / ` and spaces. */
 export function metricKey(text: string): string {
@@ -28,8 +34,16 @@ export class PipelineRuns {
     readonly runId: string,
   ) {}
 
-  static async start(tracking: TrackingStore, experimentId: string, o: { model: string; file?: string; params: Record<string, string> }): Promise<PipelineRuns> {
-    const tags = runTags('modelops pipeline run', [{ key: PIPELINE_TAG.kind, value: 'retrain' }, ...(o.file ? [{ key: PIPELINE_TAG.file, value: o.file }] : [])], true);
+  static async start(
+    tracking: TrackingStore,
+    experimentId: string,
+    o: { model: string; file?: string; params: Record<string, string> },
+  ): Promise<PipelineRuns> {
+    const tags = runTags(
+      'modelops pipeline run',
+      [{ key: PIPELINE_TAG.kind, value: 'retrain' }, ...(o.file ? [{ key: PIPELINE_TAG.file, value: o.file }] : [])],
+      true,
+    );
     const run = await tracking.createRun({ experimentId, runName: `pipeline-${o.model}`, tags });
     await logRunParams(tracking, run.info.runId, o.params);
     return new PipelineRuns(tracking, experimentId, run.info.runId);
@@ -44,7 +58,12 @@ export class PipelineRuns {
   }
 
   async startStep(step: StepName): Promise<string> {
-    const run = await this.tracking.createRun({ experimentId: this.experimentId, runName: step, parentRunId: this.runId, tags: runTags('modelops pipeline run', this.stepTags(step)) });
+    const run = await this.tracking.createRun({
+      experimentId: this.experimentId,
+      runName: step,
+      parentRunId: this.runId,
+      tags: runTags('modelops pipeline run', this.stepTags(step)),
+    });
     this.open.add(run.info.runId);
     return run.info.runId;
   }

@@ -17,7 +17,13 @@ const columnExpectation: JsonSchema = {
   properties: {
     type: { enum: ['numeric', 'categorical', 'boolean'], description: 'The column’s type: numbers, text categories or true/false.' },
     required: { type: 'boolean', default: true, description: 'The column must be present (default true).' },
-    allowed: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'The categories allowed; any other value fails the check.' },
+    allowed: {
+      type: 'array',
+      items: { type: 'string' },
+      minItems: 1,
+      uniqueItems: true,
+      description: 'The categories allowed; any other value fails the check.',
+    },
     min: { type: 'number', description: 'Smallest allowed value (numeric columns).' },
     max: { type: 'number', description: 'Largest allowed value (numeric columns).' },
     max_missing: share('Largest share of missing values allowed in this column (0–1).'),
@@ -31,7 +37,8 @@ const driftColumn: JsonSchema = {
     threshold: {
       type: 'number',
       minimum: 0,
-      description: 'Replaces the test’s default threshold: a p-value for KS / chi-squared (drift below it, default 0.05), a distance for Wasserstein / Jensen–Shannon (drift at or above it, default 0.1).',
+      description:
+        'Replaces the test’s default threshold: a p-value for KS / chi-squared (drift below it, default 0.05), a distance for Wasserstein / Jensen–Shannon (drift at or above it, default 0.1).',
     },
     on_drift: { enum: ['stop', 'warn'], description: '`stop`: this column drifting stops the pipeline by itself, whatever the share of drifted columns.' },
     ignore: { type: 'boolean', description: 'Leave this column out of the drift check.' },
@@ -47,8 +54,16 @@ const tune: JsonSchema = {
     timeout_s: { type: 'number', exclusiveMinimum: 0, description: 'Stop tuning after this many seconds.' },
     study: { type: 'string', minLength: 1, description: 'Study name (default `<model>-pipeline`); an existing study continues.' },
     space: { type: ['string', 'object'], description: 'Search space: a JSON file (relative to the pipeline file) or the space itself.' },
-    sampler: { enum: [...SAMPLER_NAMES], default: DEFAULT_SAMPLER, description: `How each trial's params are chosen: ${SAMPLERS.map((e) => `\`${e.name}\` ${e.summary}`).join('; ')}.` },
-    pruner: { enum: [...PRUNER_NAMES], default: DEFAULT_PRUNER, description: `Which trials stop early, after a fold: ${PRUNERS.map((e) => `\`${e.name}\` ${e.summary}`).join('; ')}.` },
+    sampler: {
+      enum: [...SAMPLER_NAMES],
+      default: DEFAULT_SAMPLER,
+      description: `How each trial's params are chosen: ${SAMPLERS.map((e) => `\`${e.name}\` ${e.summary}`).join('; ')}.`,
+    },
+    pruner: {
+      enum: [...PRUNER_NAMES],
+      default: DEFAULT_PRUNER,
+      description: `Which trials stop early, after a fold: ${PRUNERS.map((e) => `\`${e.name}\` ${e.summary}`).join('; ')}.`,
+    },
     metric: { type: 'string', minLength: 1, description: 'Metric to optimise (default accuracy, or r2 for regression).' },
     cv: { type: 'integer', minimum: 0, default: 3, description: 'Folds per trial.' },
   },
@@ -57,7 +72,11 @@ const tune: JsonSchema = {
 const params: JsonSchema = {
   description: 'Where the training params come from (default `best_run`).',
   oneOf: [
-    { title: '"best_run"', const: 'best_run', description: 'The params of the best finished run of the model’s experiment by its primary metric (accuracy or r2).' },
+    {
+      title: '"best_run"',
+      const: 'best_run',
+      description: 'The params of the best finished run of the model’s experiment by its primary metric (accuracy or r2).',
+    },
     {
       title: '{"study": "<name>"}',
       type: 'object',
@@ -82,7 +101,8 @@ const params: JsonSchema = {
 };
 
 const gates: JsonSchema = {
-  description: 'Validation gates: a gates file (relative to the pipeline file), or one model’s gates inline (merged over the workspace’s .modelops/gates.json entry).',
+  description:
+    'Validation gates: a gates file (relative to the pipeline file), or one model’s gates inline (merged over the workspace’s .modelops/gates.json entry).',
   oneOf: [
     { title: 'a gates file path', type: 'string', minLength: 1 },
     // The same fields as an entry of .modelops/gates.json, from the gates themselves (registry/gates/).
@@ -93,7 +113,8 @@ const gates: JsonSchema = {
 export const PIPELINE_SCHEMA: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'ModelOps retraining pipeline',
-  description: 'Data validation and drift → train → validate and promote to Staging → inference test. Run it with `modelops pipeline run` or "ModelOps: Run Retraining Pipeline".',
+  description:
+    'Data validation and drift → train → validate and promote to Staging → inference test. Run it with `modelops pipeline run` or "ModelOps: Run Retraining Pipeline".',
   type: 'object',
   additionalProperties: false,
   required: ['model', 'dataset'],
@@ -110,11 +131,21 @@ export const PIPELINE_SCHEMA: JsonSchema = {
       properties: {
         min_rows: { type: 'integer', minimum: 1, description: 'Fewest data rows accepted.' },
         max_missing: share('Largest share of missing values in any column (default: the training data’s share + 0.2).'),
-        new_categories: { enum: ['fail', 'warn'], default: 'fail', description: 'A category the reference model never saw in training: fail (default) or warn.' },
+        new_categories: {
+          enum: ['fail', 'warn'],
+          default: 'fail',
+          description: 'A category the reference model never saw in training: fail (default) or warn.',
+        },
         out_of_range: {
           oneOf: [
             { title: 'false', const: false },
-            { title: '{"max_share": s}', type: 'object', additionalProperties: false, required: ['max_share'], properties: { max_share: share('Largest share of values outside the training range (default 0.1).') } },
+            {
+              title: '{"max_share": s}',
+              type: 'object',
+              additionalProperties: false,
+              required: ['max_share'],
+              properties: { max_share: share('Largest share of values outside the training range (default 0.1).') },
+            },
           ],
           description: 'Numeric values outside the range seen in training: the share allowed, or false to skip this check.',
         },
@@ -147,7 +178,13 @@ export const PIPELINE_SCHEMA: JsonSchema = {
       additionalProperties: false,
       properties: {
         params,
-        models: { type: 'array', items: { enum: ['rf', 'knn', 'tree', 'dummy'] }, minItems: 1, uniqueItems: true, description: 'Ensemble members (with fixed params or tuning; default rf, knn).' },
+        models: {
+          type: 'array',
+          items: { enum: ['rf', 'knn', 'tree', 'dummy'] },
+          minItems: 1,
+          uniqueItems: true,
+          description: 'Ensemble members (with fixed params or tuning; default rf, knn).',
+        },
         cv: { type: 'integer', minimum: 0, default: 5, description: 'Cross-validation folds (0 or 1: one 20% held-out split).' },
         seed: { type: 'integer', minimum: 0, description: 'Seed (default: the params’ run’s, else 42).' },
       },
@@ -160,7 +197,13 @@ export const PIPELINE_SCHEMA: JsonSchema = {
       properties: {
         data: csvPath('CSV to score (default: the dataset).'),
         rows: { type: 'integer', minimum: 1, default: 1000, description: 'Rows scored at most.' },
-        classes: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'Classes a prediction may be (default: the model’s).' },
+        classes: {
+          type: 'array',
+          items: { type: 'string' },
+          minItems: 1,
+          uniqueItems: true,
+          description: 'Classes a prediction may be (default: the model’s).',
+        },
         min: { type: 'number', description: 'Smallest prediction allowed (regression).' },
         max: { type: 'number', description: 'Largest prediction allowed (regression).' },
       },

@@ -33,7 +33,9 @@ export async function findReferences(stores: Stores, name: string): Promise<{ sc
     throw e;
   }
   if (production) return { schema: production, production };
-  const newest = (await stores.registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'], maxResults: 1 })).items[0];
+  const newest = (
+    await stores.registry.searchModelVersions({ filter: `name = '${name.replace(/'/g, "''")}'`, orderBy: ['version_number DESC'], maxResults: 1 })
+  ).items[0];
   return newest ? { schema: newest } : {};
 }
 
@@ -49,7 +51,13 @@ export async function loadReference(stores: Stores, version: ModelVersion): Prom
     .map((c): ReferenceColumn => {
       const sketch = sketches.get(c.name);
       const cats = categories?.get(c.name);
-      return { name: c.name, type: signatureType(c.type), required: c.required !== false, ...(sketch ? { sketch } : {}), ...(cats ? { categories: cats } : {}) };
+      return {
+        name: c.name,
+        type: signatureType(c.type),
+        required: c.required !== false,
+        ...(sketch ? { sketch } : {}),
+        ...(cats ? { categories: cats } : {}),
+      };
     });
   return {
     name: version.name,

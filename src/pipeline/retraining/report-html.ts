@@ -46,7 +46,14 @@ export function histogramSvg(h: Binned, label: string): string {
 function checksHtml(checks: DataCheck[]): string {
   return tableHtml(
     ['Test', 'Column', 'Result', 'Expected', 'Actual', 'Details'],
-    byOutcome(checks).map((c) => [esc(c.test), c.column ? `<code>${esc(c.column)}</code>` : '', badge(c.outcome), esc(c.expected), esc(c.actual), c.outcome === 'pass' ? '' : esc(c.message)]),
+    byOutcome(checks).map((c) => [
+      esc(c.test),
+      c.column ? `<code>${esc(c.column)}</code>` : '',
+      badge(c.outcome),
+      esc(c.expected),
+      esc(c.actual),
+      c.outcome === 'pass' ? '' : esc(c.message),
+    ]),
   );
 }
 
@@ -66,11 +73,17 @@ function driftRowHtml(d: ColumnDrift): string[] {
 
 function dataHtml(r: PipelineReport): string {
   const v = r.dataValidation;
-  const parts = [`<h2>1. ${esc(STEP_TITLES.data_validation)}</h2>`, `<p>New data <code>${esc(v.data.path)}</code>: ${v.data.rows} rows, ${v.data.columns} columns, target <code>${esc(v.target)}</code>. ${v.reference ? `Schema reference: ${esc(v.reference.name)} version ${esc(v.reference.version)} (${esc(v.reference.stage)}).` : 'No schema reference yet.'}</p>`, checksHtml(v.checks)];
+  const parts = [
+    `<h2>1. ${esc(STEP_TITLES.data_validation)}</h2>`,
+    `<p>New data <code>${esc(v.data.path)}</code>: ${v.data.rows} rows, ${v.data.columns} columns, target <code>${esc(v.target)}</code>. ${v.reference ? `Schema reference: ${esc(v.reference.name)} version ${esc(v.reference.version)} (${esc(v.reference.stage)}).` : 'No schema reference yet.'}</p>`,
+    checksHtml(v.checks),
+  ];
   if (v.drift) {
     const d = v.drift;
     parts.push(`<h3>Drift against Production version ${esc(v.driftReference?.version ?? '?')}</h3>`);
-    parts.push(`<p>${d.drifted} of ${d.total} columns drifted (the dataset drifts at ≥ ${fmt(d.shareThreshold * 100)}%): <strong>${d.datasetDrifted ? 'dataset drift' : 'no dataset drift'}</strong>. Histograms: training above the line, new data below.</p>`);
+    parts.push(
+      `<p>${d.drifted} of ${d.total} columns drifted (the dataset drifts at ≥ ${fmt(d.shareThreshold * 100)}%): <strong>${d.datasetDrifted ? 'dataset drift' : 'no dataset drift'}</strong>. Histograms: training above the line, new data below.</p>`,
+    );
     parts.push(tableHtml(['Column', 'Test', 'Statistic', 'Score', 'Drift when', 'Drift', 'PSI', 'Histograms'], d.columns.map(driftRowHtml)));
     if (d.skipped.length) parts.push(`<ul>${d.skipped.map((s) => `<li><code>${esc(s.column)}</code>: not tested (${esc(s.reason)})</li>`).join('')}</ul>`);
   }
@@ -80,16 +93,35 @@ function dataHtml(r: PipelineReport): string {
 function laterStepsHtml(r: PipelineReport): string {
   const parts: string[] = [];
   if (r.training) {
-    parts.push(`<h2>2. ${esc(STEP_TITLES.train)}</h2><p>Run <code>${esc(r.training.runId)}</code>, params from ${esc(r.training.from)}, seed ${r.training.seed}.</p>`);
-    parts.push(tableHtml(['Metric', 'Value'], Object.entries(r.training.metrics).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [esc(k), esc(fmt(x))])));
+    parts.push(
+      `<h2>2. ${esc(STEP_TITLES.train)}</h2><p>Run <code>${esc(r.training.runId)}</code>, params from ${esc(r.training.from)}, seed ${r.training.seed}.</p>`,
+    );
+    parts.push(
+      tableHtml(
+        ['Metric', 'Value'],
+        Object.entries(r.training.metrics)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, x]) => [esc(k), esc(fmt(x))]),
+      ),
+    );
   }
   if (r.validation) {
     const v = r.validation;
-    parts.push(`<h2>3. ${esc(STEP_TITLES.validate)}</h2><p>Version ${esc(v.version)}: ${v.passed ? 'every gate passed' : 'a gate failed'} (${esc(v.fromStage)} → ${esc(v.toStage)}).</p>`);
-    parts.push(tableHtml(['Gate', 'Result', 'Expected', 'Actual', 'Details'], v.gates.map((g) => [esc(g.name), badge(g.outcome), esc(g.expected), esc(g.actual), g.outcome === 'pass' ? '' : esc(g.message)])));
+    parts.push(
+      `<h2>3. ${esc(STEP_TITLES.validate)}</h2><p>Version ${esc(v.version)}: ${v.passed ? 'every gate passed' : 'a gate failed'} (${esc(v.fromStage)} → ${esc(v.toStage)}).</p>`,
+    );
+    parts.push(
+      tableHtml(
+        ['Gate', 'Result', 'Expected', 'Actual', 'Details'],
+        v.gates.map((g) => [esc(g.name), badge(g.outcome), esc(g.expected), esc(g.actual), g.outcome === 'pass' ? '' : esc(g.message)]),
+      ),
+    );
   }
   if (r.inference) {
-    parts.push(`<h2>4. ${esc(STEP_TITLES.inference_test)}</h2><p>Loaded <code>${esc(r.inference.uri)}</code> (version ${esc(r.inference.version)}), scored ${r.inference.rows} rows.</p>`, checksHtml(r.inference.checks));
+    parts.push(
+      `<h2>4. ${esc(STEP_TITLES.inference_test)}</h2><p>Loaded <code>${esc(r.inference.uri)}</code> (version ${esc(r.inference.version)}), scored ${r.inference.rows} rows.</p>`,
+      checksHtml(r.inference.checks),
+    );
   }
   return parts.join('\n');
 }
@@ -99,7 +131,13 @@ const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f232
 export function renderHtml(r: PipelineReport): string {
   const steps = tableHtml(
     ['Step', 'Status', 'Duration', 'Run', 'Summary'],
-    r.steps.map((s, i) => [`${i + 1}. ${esc(STEP_TITLES[s.step])}`, badge(s.status), esc(duration(s)), s.runId ? `<code>${esc(s.runId)}</code>` : '—', esc(s.summary)]),
+    r.steps.map((s, i) => [
+      `${i + 1}. ${esc(STEP_TITLES[s.step])}`,
+      badge(s.status),
+      esc(duration(s)),
+      s.runId ? `<code>${esc(s.runId)}</code>` : '—',
+      esc(s.summary),
+    ]),
   );
   const head = `<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>Retraining pipeline: ${esc(r.model)}</title><style>${STYLE}</style>`;
   const intro = `<h1>Retraining pipeline: ${esc(r.model)} — exit ${r.exitCode}</h1><p>${esc(r.summary)}</p><p>Pipeline file: ${r.file ? `<code>${esc(r.file)}</code>` : '— (modelops retrain defaults)'} · dataset <code>${esc(r.dataset)}</code>${r.pipelineRunId ? ` · run <code>${esc(r.pipelineRunId)}</code>` : ''} · ${esc(duration({ startTime: r.startedAt, endTime: r.endedAt }))}</p>`;

@@ -9,7 +9,15 @@ import { STEP_TITLES } from './pipeline-report';
 
 /** The pipeline report as Markdown: a summary, the steps, then each step's checks; drift with a histogram pair per column. */
 
-const MARK: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', warn: '⚠️ warn', skipped: '⏭ skipped', passed: '✅ passed', failed: '❌ failed', 'not run': '— not run' };
+const MARK: Record<string, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  warn: '⚠️ warn',
+  skipped: '⏭ skipped',
+  passed: '✅ passed',
+  failed: '❌ failed',
+  'not run': '— not run',
+};
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** Text from data (column names, values, paths) in a table cell: no HTML, no column breaks. */
@@ -64,7 +72,14 @@ export function byOutcome(checks: readonly DataCheck[]): DataCheck[] {
 function checkTable(checks: DataCheck[]): string[] {
   return table(
     ['Test', 'Column', 'Result', 'Expected', 'Actual', 'Details'],
-    byOutcome(checks).map((c) => [cell(c.test), c.column ? `\`${cell(c.column)}\`` : '', MARK[c.outcome]!, cell(c.expected), cell(c.actual), cell(c.outcome === 'pass' ? '' : c.message)]),
+    byOutcome(checks).map((c) => [
+      cell(c.test),
+      c.column ? `\`${cell(c.column)}\`` : '',
+      MARK[c.outcome]!,
+      cell(c.expected),
+      cell(c.actual),
+      cell(c.outcome === 'pass' ? '' : c.message),
+    ]),
   );
 }
 
@@ -85,13 +100,22 @@ export function driftRow(d: ColumnDrift): string[] {
 
 function dataSection(v: DataValidationReport): string[] {
   const out = [`## 1. ${STEP_TITLES.data_validation}`, ''];
-  out.push(`New data: \`${cell(v.data.path)}\` — ${v.data.rows} rows, ${v.data.columns} columns, digest \`${v.data.digest || '—'}\`, target \`${cell(v.target)}\`.`);
-  out.push(v.reference ? `Schema reference: ${cell(v.reference.name)} version ${v.reference.version} (${v.reference.stage}).` : 'Schema reference: none (the model has no version yet): only the pipeline file’s expectations apply.');
+  out.push(
+    `New data: \`${cell(v.data.path)}\` — ${v.data.rows} rows, ${v.data.columns} columns, digest \`${v.data.digest || '—'}\`, target \`${cell(v.target)}\`.`,
+  );
+  out.push(
+    v.reference
+      ? `Schema reference: ${cell(v.reference.name)} version ${v.reference.version} (${v.reference.stage}).`
+      : 'Schema reference: none (the model has no version yet): only the pipeline file’s expectations apply.',
+  );
   out.push('', ...checkTable(v.checks), '');
   if (v.drift) {
     const d = v.drift;
     out.push(`### Drift against Production version ${v.driftReference?.version} (${d.referenceRows} training rows)`, '');
-    out.push(`${d.drifted} of ${d.total} columns drifted; the dataset drifts when at least ${fmt(d.shareThreshold * 100)}% do: **${d.datasetDrifted ? 'dataset drift' : 'no dataset drift'}**. Tests as Evidently's defaults: ≤ 1,000 reference values KS / chi-squared at p < 0.05, above that Wasserstein (normed) / Jensen–Shannon at 0.1. PSI: < 0.1 stable, 0.1–0.2 moderate, > 0.2 significant.`, '');
+    out.push(
+      `${d.drifted} of ${d.total} columns drifted; the dataset drifts when at least ${fmt(d.shareThreshold * 100)}% do: **${d.datasetDrifted ? 'dataset drift' : 'no dataset drift'}**. Tests as Evidently's defaults: ≤ 1,000 reference values KS / chi-squared at p < 0.05, above that Wasserstein (normed) / Jensen–Shannon at 0.1. PSI: < 0.1 stable, 0.1–0.2 moderate, > 0.2 significant.`,
+      '',
+    );
     out.push(...table(['Column', 'Test', 'Statistic', 'Score', 'Drift when', 'Drift', 'PSI', 'Training', 'New data'], d.columns.map(driftRow)));
     for (const s of d.skipped) out.push(`- \`${cell(s.column)}\`: not tested (${cell(s.reason)})`);
     out.push('');
@@ -102,7 +126,13 @@ function dataSection(v: DataValidationReport): string[] {
 function inferenceSection(r: InferenceTestReport): string[] {
   const out = [`## 4. ${STEP_TITLES.inference_test}`, '', `Loaded \`${r.uri}\` (version ${r.version}) and scored ${r.rows} rows of \`${cell(r.data)}\`.`, ''];
   out.push(...checkTable(r.checks));
-  if (r.classCounts) out.push('', `Predicted classes: ${Object.entries(r.classCounts).map(([k, v]) => `${cell(k)} ${v}`).join(', ')}.`);
+  if (r.classCounts)
+    out.push(
+      '',
+      `Predicted classes: ${Object.entries(r.classCounts)
+        .map(([k, v]) => `${cell(k)} ${v}`)
+        .join(', ')}.`,
+    );
   if (r.range) out.push('', `Predictions range over [${fmt(r.range.min)}, ${fmt(r.range.max)}].`);
   return [...out, ''];
 }
@@ -114,7 +144,12 @@ function trainingSection(r: PipelineReport): string[] {
     '',
     `Run \`${r.training.runId}\`, params from ${cell(r.training.from)}, seed ${r.training.seed}.`,
     '',
-    ...table(['Metric', 'Value'], Object.entries(r.training.metrics).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [cell(k), fmt(v)])),
+    ...table(
+      ['Metric', 'Value'],
+      Object.entries(r.training.metrics)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [cell(k), fmt(v)]),
+    ),
     '',
   ];
 }
@@ -127,24 +162,45 @@ function validationSection(r: PipelineReport): string[] {
     '',
     `Version ${v.version}: ${v.passed ? 'every gate passed' : 'a gate failed'} (${v.fromStage} → ${v.toStage}); ${v.baseline ? `compared with Production version ${v.baseline.version}` : 'no Production version to compare with'}.`,
     '',
-    ...table(['Gate', 'Result', 'Expected', 'Actual', 'Details'], v.gates.map((g) => [cell(g.name), MARK[g.outcome]!, cell(g.expected), cell(g.actual), cell(g.outcome === 'pass' ? '' : g.message)])),
+    ...table(
+      ['Gate', 'Result', 'Expected', 'Actual', 'Details'],
+      v.gates.map((g) => [cell(g.name), MARK[g.outcome]!, cell(g.expected), cell(g.actual), cell(g.outcome === 'pass' ? '' : g.message)]),
+    ),
     '',
   ];
 }
 
 /** One step's section (each step's run carries its own as an artifact). */
 export function stepMarkdown(r: PipelineReport, step: StepName): string {
-  const lines = step === 'data_validation' ? dataSection(r.dataValidation) : step === 'train' ? trainingSection(r) : step === 'validate' ? validationSection(r) : r.inference ? inferenceSection(r.inference) : [];
+  const lines =
+    step === 'data_validation'
+      ? dataSection(r.dataValidation)
+      : step === 'train'
+        ? trainingSection(r)
+        : step === 'validate'
+          ? validationSection(r)
+          : r.inference
+            ? inferenceSection(r.inference)
+            : [];
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
 export function renderMarkdown(r: PipelineReport): string {
-  const title = r.dryRun ? 'dry run' : r.outcome === 'staging' ? 'promoted to Staging' : r.outcome === 'data_invalid' ? 'stopped at data validation' : 'failed its gates';
+  const title = r.dryRun
+    ? 'dry run'
+    : r.outcome === 'staging'
+      ? 'promoted to Staging'
+      : r.outcome === 'data_invalid'
+        ? 'stopped at data validation'
+        : 'failed its gates';
   const out = [`# Retraining pipeline: ${cell(r.model)} — ${title} (exit ${r.exitCode})`, '', cell(r.summary), ''];
   out.push(`- Pipeline file: ${r.file ? `\`${cell(r.file)}\`` : '— (`modelops retrain` defaults)'}`, `- Dataset: \`${cell(r.dataset)}\``);
   if (r.pipelineRunId) out.push(`- Pipeline run: \`${r.pipelineRunId}\` (experiment ${r.experimentId})`);
   out.push(`- Started ${new Date(r.startedAt).toISOString()}, took ${duration({ startTime: r.startedAt, endTime: r.endedAt })}`, '');
   out.push(...stepTable(r.steps), '', ...dataSection(r.dataValidation), ...trainingSection(r), ...validationSection(r));
   if (r.inference) out.push(...inferenceSection(r.inference));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -91,7 +91,12 @@ async function prepare(stores: PipelineStores, spec: PipelineSpec): Promise<Prep
   const production = refs.production ? schemaRef : undefined;
   const target = spec.target ?? schemaRef?.target;
   if (!target) throw fieldError(spec, 'target', `'${spec.model}' has no registered version yet, so the target column must be named`);
-  return { ...(schemaRef ? { schemaRef } : {}), ...(production ? { production } : {}), target, validation: validateData({ spec, target, table, ...(schemaRef ? { schemaRef } : {}), ...(production ? { production } : {}) }) };
+  return {
+    ...(schemaRef ? { schemaRef } : {}),
+    ...(production ? { production } : {}),
+    target,
+    validation: validateData({ spec, target, table, ...(schemaRef ? { schemaRef } : {}), ...(production ? { production } : {}) }),
+  };
 }
 
 function failedChecks(v: DataValidationReport): string {
@@ -123,25 +128,47 @@ export async function runPipeline(stores: PipelineStores, spec: PipelineSpec, o:
     exitCode: 0,
     summary: '',
     steps: newSteps(),
-    dataValidation: { data: { path: spec.dataset, rows: 0, columns: 0, digest: '' }, target: spec.target ?? '', reference: null, driftReference: null, checks: [], drift: null, passed: false },
+    dataValidation: {
+      data: { path: spec.dataset, rows: 0, columns: 0, digest: '' },
+      target: spec.target ?? '',
+      reference: null,
+      driftReference: null,
+      checks: [],
+      drift: null,
+      passed: false,
+    },
   };
   const first = step(report, 'data_validation');
   emit({ step: 'data_validation', kind: 'start', message: `checking ${spec.dataset}` });
   const t1 = Date.now();
   const prepared = await prepare(stores, spec);
   report.dataValidation = prepared.validation;
-  Object.assign(first, { status: prepared.validation.passed ? 'passed' : 'failed', startTime: t1, endTime: Date.now(), summary: prepared.validation.passed ? dataSummary(prepared.validation) : failedChecks(prepared.validation) });
+  Object.assign(first, {
+    status: prepared.validation.passed ? 'passed' : 'failed',
+    startTime: t1,
+    endTime: Date.now(),
+    summary: prepared.validation.passed ? dataSummary(prepared.validation) : failedChecks(prepared.validation),
+  });
   emit({ step: 'data_validation', kind: 'end', status: first.status, message: first.summary });
   cancelled(o.signal);
   if (o.dryRun) return dryRun(stores, spec, o, report, prepared);
   // Params that cannot resolve ("best_run" with no version yet, an unknown study) are bad input: found before any run is written.
   if (prepared.validation.passed) await paramsFor(stores, spec, o, prepared, spec.experiment ?? spec.model, true);
 
-  const experiment = spec.experiment ?? (prepared.schemaRef ? (await stores.tracking.getExperiment((await stores.tracking.getRun(prepared.schemaRef.runId)).info.experimentId)).name : spec.model);
+  const experiment =
+    spec.experiment ??
+    (prepared.schemaRef ? (await stores.tracking.getExperiment((await stores.tracking.getRun(prepared.schemaRef.runId)).info.experimentId)).name : spec.model);
   const runs = await PipelineRuns.start(stores.tracking, await resolveExperiment(stores.tracking, experiment), {
     model: spec.model,
     ...(spec.file ? { file: spec.file } : {}),
-    params: { model: spec.model, dataset: spec.dataset, target: prepared.target, on_drift: spec.drift.onDrift, params_from: spec.training.params.kind, ...(spec.file ? { pipeline_file: spec.file } : {}) },
+    params: {
+      model: spec.model,
+      dataset: spec.dataset,
+      target: prepared.target,
+      on_drift: spec.drift.onDrift,
+      params_from: spec.training.params.kind,
+      ...(spec.file ? { pipeline_file: spec.file } : {}),
+    },
   });
   report.pipelineRunId = runs.runId;
   report.experimentId = runs.experimentId;
@@ -184,7 +211,14 @@ function finishReport(report: PipelineReport, outcome: PipelineOutcome, summary:
   return { report, markdown: renderMarkdown(report), html: renderHtml(report) };
 }
 
-async function paramsFor(stores: PipelineStores, spec: PipelineSpec, o: RunPipelineOptions, prepared: Prepared, experiment: string, dry: boolean): Promise<ResolvedParams> {
+async function paramsFor(
+  stores: PipelineStores,
+  spec: PipelineSpec,
+  o: RunPipelineOptions,
+  prepared: Prepared,
+  experiment: string,
+  dry: boolean,
+): Promise<ResolvedParams> {
   const referenceRun = prepared.schemaRef ? await stores.tracking.getRun(prepared.schemaRef.runId).catch(() => undefined) : undefined;
   return resolveTrainingParams(spec.training, {
     tracking: stores.tracking,
@@ -202,10 +236,23 @@ async function paramsFor(stores: PipelineStores, spec: PipelineSpec, o: RunPipel
   });
 }
 
-async function runSteps(stores: PipelineStores, spec: PipelineSpec, o: RunPipelineOptions, report: PipelineReport, prepared: Prepared, runs: PipelineRuns, experiment: string): Promise<PipelineResult> {
+async function runSteps(
+  stores: PipelineStores,
+  spec: PipelineSpec,
+  o: RunPipelineOptions,
+  report: PipelineReport,
+  prepared: Prepared,
+  runs: PipelineRuns,
+  experiment: string,
+): Promise<PipelineResult> {
   await recordDataStep(runs, report, prepared.validation);
   if (!prepared.validation.passed) {
-    return finish(runs, report, 'data_invalid', `Stopped at data validation: ${failedChecks(prepared.validation)}. Nothing was trained and the registry is unchanged; fix the data (or the pipeline file's expectations) and run again.`);
+    return finish(
+      runs,
+      report,
+      'data_invalid',
+      `Stopped at data validation: ${failedChecks(prepared.validation)}. Nothing was trained and the registry is unchanged; fix the data (or the pipeline file's expectations) and run again.`,
+    );
   }
   cancelled(o.signal);
   const trained = await trainStep(stores, spec, o, report, prepared, runs, experiment);
@@ -214,22 +261,41 @@ async function runSteps(stores: PipelineStores, spec: PipelineSpec, o: RunPipeli
   if (!staged) {
     const v = report.validation!;
     const failed = v.gates.filter((g) => g.outcome === 'fail').map((g) => g.name);
-    return finish(runs, report, 'gates_failed', `Version ${v.version} failed its gates (${failed.join('; ')}) and stays in None with its report; Production is unchanged.`);
+    return finish(
+      runs,
+      report,
+      'gates_failed',
+      `Version ${v.version} failed its gates (${failed.join('; ')}) and stays in None with its report; Production is unchanged.`,
+    );
   }
   cancelled(o.signal);
   const passed = await inferenceStep(stores, spec, o, report, runs);
   const version = report.registered!.version;
   if (!passed) {
-    return finish(runs, report, 'gates_failed', `Version ${version} passed its gates but failed the inference test, so it went back to None with a report; Production is unchanged.`);
+    return finish(
+      runs,
+      report,
+      'gates_failed',
+      `Version ${version} passed its gates but failed the inference test, so it went back to None with a report; Production is unchanged.`,
+    );
   }
-  return finish(runs, report, 'staging', `Version ${version} of '${spec.model}' is in Staging. Production still needs a human: review it (ModelOps: Review for Production) or run modelops promote --name ${spec.model} --version ${version} --to Production --approve --comment "…".`);
+  return finish(
+    runs,
+    report,
+    'staging',
+    `Version ${version} of '${spec.model}' is in Staging. Production still needs a human: review it (ModelOps: Review for Production) or run modelops promote --name ${spec.model} --version ${version} --to Production --approve --comment "…".`,
+  );
 }
 
 async function recordDataStep(runs: PipelineRuns, report: PipelineReport, v: DataValidationReport): Promise<void> {
   const s = step(report, 'data_validation');
   const runId = await runs.startStep('data_validation');
   s.runId = runId;
-  const metrics: Record<string, number> = { rows: v.data.rows, failed_checks: v.checks.filter((c) => c.outcome === 'fail').length, warnings: v.checks.filter((c) => c.outcome === 'warn').length };
+  const metrics: Record<string, number> = {
+    rows: v.data.rows,
+    failed_checks: v.checks.filter((c) => c.outcome === 'fail').length,
+    warnings: v.checks.filter((c) => c.outcome === 'warn').length,
+  };
   if (v.drift) {
     Object.assign(metrics, { drifted_columns: v.drift.drifted, drift_share: v.drift.share, dataset_drift: v.drift.datasetDrifted ? 1 : 0 });
     for (const d of v.drift.columns) {
@@ -238,10 +304,27 @@ async function recordDataStep(runs: PipelineRuns, report: PipelineReport, v: Dat
     }
   }
   const partial = { ...report, summary: s.summary };
-  await runs.endStep(runId, v.passed ? 'FINISHED' : 'FAILED', { 'data_validation_report.md': stepMarkdown(partial, 'data_validation'), 'data_validation_report.html': renderHtml(partial), 'data_validation_report.json': `${JSON.stringify(v, null, 2)}\n` }, metrics);
+  await runs.endStep(
+    runId,
+    v.passed ? 'FINISHED' : 'FAILED',
+    {
+      'data_validation_report.md': stepMarkdown(partial, 'data_validation'),
+      'data_validation_report.html': renderHtml(partial),
+      'data_validation_report.json': `${JSON.stringify(v, null, 2)}\n`,
+    },
+    metrics,
+  );
 }
 
-async function trainStep(stores: PipelineStores, spec: PipelineSpec, o: RunPipelineOptions, report: PipelineReport, prepared: Prepared, runs: PipelineRuns, experiment: string): Promise<string> {
+async function trainStep(
+  stores: PipelineStores,
+  spec: PipelineSpec,
+  o: RunPipelineOptions,
+  report: PipelineReport,
+  prepared: Prepared,
+  runs: PipelineRuns,
+  experiment: string,
+): Promise<string> {
   const s = step(report, 'train');
   s.startTime = Date.now();
   o.onEvent?.({ step: 'train', kind: 'start', message: 'choosing the params' });
@@ -258,23 +341,60 @@ async function trainStep(stores: PipelineStores, spec: PipelineSpec, o: RunPipel
     seed: params.seed,
     parentRunId: runs.runId,
     runName: 'train',
-    tags: [...runs.stepTags('train'), ...(prepared.schemaRef ? [{ key: 'modelops.retrain_of', value: `models:/${spec.model}/${prepared.schemaRef.version}` }] : []), ...(params.fromRunId ? [{ key: 'modelops.params_from_run', value: params.fromRunId }] : [])],
+    tags: [
+      ...runs.stepTags('train'),
+      ...(prepared.schemaRef ? [{ key: 'modelops.retrain_of', value: `models:/${spec.model}/${prepared.schemaRef.version}` }] : []),
+      ...(params.fromRunId ? [{ key: 'modelops.params_from_run', value: params.fromRunId }] : []),
+    ],
     workspace: o.workspace,
     // What step 1 measured travels with the training data's lineage: the Review panel shows it.
     ...(drift
-      ? { profileExtras: { drift: drift.columns.map((d) => ({ column: d.column, score: d.score, drifted: d.drifted, test: TEST_LABELS[d.test], threshold: d.threshold, psi: d.psi })), drift_reference: `models:/${spec.model}/${report.dataValidation.driftReference?.version}` } }
+      ? {
+          profileExtras: {
+            drift: drift.columns.map((d) => ({
+              column: d.column,
+              score: d.score,
+              drifted: d.drifted,
+              test: TEST_LABELS[d.test],
+              threshold: d.threshold,
+              psi: d.psi,
+            })),
+            drift_reference: `models:/${spec.model}/${report.dataValidation.driftReference?.version}`,
+          },
+        }
       : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     onProgress: (p) => o.onEvent?.({ step: 'train', kind: 'progress', message: p.message, fraction: p.fraction }),
   });
-  report.training = { runId: result.runId, from: params.from, ...(params.fromRunId ? { fromRunId: params.fromRunId } : {}), seed: params.seed, metrics: result.metrics };
-  Object.assign(s, { runId: result.runId, status: 'passed', endTime: Date.now(), summary: `${Object.entries(result.metrics).filter(([k]) => ['accuracy', 'roc_auc', 'f1_macro', 'r2', 'rmse'].includes(k)).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ')}; params from ${params.from}` });
+  report.training = {
+    runId: result.runId,
+    from: params.from,
+    ...(params.fromRunId ? { fromRunId: params.fromRunId } : {}),
+    seed: params.seed,
+    metrics: result.metrics,
+  };
+  Object.assign(s, {
+    runId: result.runId,
+    status: 'passed',
+    endTime: Date.now(),
+    summary: `${Object.entries(result.metrics)
+      .filter(([k]) => ['accuracy', 'roc_auc', 'f1_macro', 'r2', 'rmse'].includes(k))
+      .map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`)
+      .join(', ')}; params from ${params.from}`,
+  });
   await runs.logFiles(result.runId, { 'train_report.md': stepMarkdown(report, 'train'), 'train_report.json': `${JSON.stringify(report.training, null, 2)}\n` });
   o.onEvent?.({ step: 'train', kind: 'end', status: 'passed', message: s.summary });
   return result.runId;
 }
 
-async function validateStep(stores: PipelineStores, spec: PipelineSpec, o: RunPipelineOptions, report: PipelineReport, runs: PipelineRuns, trainRunId: string): Promise<boolean> {
+async function validateStep(
+  stores: PipelineStores,
+  spec: PipelineSpec,
+  o: RunPipelineOptions,
+  report: PipelineReport,
+  runs: PipelineRuns,
+  trainRunId: string,
+): Promise<boolean> {
   const s = step(report, 'validate');
   s.startTime = Date.now();
   o.onEvent?.({ step: 'validate', kind: 'start', message: `registering run ${trainRunId} as a version of '${spec.model}'` });
@@ -299,9 +419,18 @@ async function validateStep(stores: PipelineStores, spec: PipelineSpec, o: RunPi
   report.validation = validation.report;
   report.registered = { version: registered.version.version, stage: registered.version.currentStage };
   const staged = registered.version.currentStage === 'Staging';
-  Object.assign(s, { status: staged ? 'passed' : 'failed', endTime: Date.now(), summary: `version ${registered.version.version}: ${validation.report.gates.filter((g) => g.outcome === 'pass').length}/${validation.report.gates.length} gates passed → ${registered.version.currentStage}` });
+  Object.assign(s, {
+    status: staged ? 'passed' : 'failed',
+    endTime: Date.now(),
+    summary: `version ${registered.version.version}: ${validation.report.gates.filter((g) => g.outcome === 'pass').length}/${validation.report.gates.length} gates passed → ${registered.version.currentStage}`,
+  });
   const metrics = Object.fromEntries(Object.entries(validation.report.candidateMetrics).map(([k, v]) => [`candidate_${k}`, v]));
-  await runs.endStep(runId, staged ? 'FINISHED' : 'FAILED', { 'validate_report.md': stepMarkdown(report, 'validate'), 'validate_report.json': `${JSON.stringify(validation.report, null, 2)}\n` }, { ...metrics, version: Number(registered.version.version) });
+  await runs.endStep(
+    runId,
+    staged ? 'FINISHED' : 'FAILED',
+    { 'validate_report.md': stepMarkdown(report, 'validate'), 'validate_report.json': `${JSON.stringify(validation.report, null, 2)}\n` },
+    { ...metrics, version: Number(registered.version.version) },
+  );
   o.onEvent?.({ step: 'validate', kind: 'end', status: s.status, message: s.summary });
   return staged;
 }
@@ -316,10 +445,34 @@ async function inferenceStep(stores: PipelineStores, spec: PipelineSpec, o: RunP
   const result = await inferenceTest(stores, spec.model, version, spec.dataset, spec.inferenceTest);
   report.inference = result;
   if (!result.passed) {
-    await demote(stores, spec, o, report, result.checks.filter((c) => c.outcome === 'fail').map((c): GateResult => ({ gate: 'smoke_test', name: `pipeline inference test: ${c.test}`, expected: c.expected, actual: c.actual, outcome: 'fail', message: c.message })));
+    await demote(
+      stores,
+      spec,
+      o,
+      report,
+      result.checks
+        .filter((c) => c.outcome === 'fail')
+        .map((c): GateResult => ({
+          gate: 'smoke_test',
+          name: `pipeline inference test: ${c.test}`,
+          expected: c.expected,
+          actual: c.actual,
+          outcome: 'fail',
+          message: c.message,
+        })),
+    );
   }
-  Object.assign(s, { status: result.passed ? 'passed' : 'failed', endTime: Date.now(), summary: `${result.rows} rows scored with ${result.uri}: ${result.checks.filter((c) => c.outcome === 'pass').length}/${result.checks.length} checks passed${result.passed ? '' : ` → version ${version} back to None`}` });
-  await runs.endStep(runId, result.passed ? 'FINISHED' : 'FAILED', { 'inference_test_report.md': stepMarkdown(report, 'inference_test'), 'inference_test_report.json': `${JSON.stringify(result, null, 2)}\n` }, { rows: result.rows });
+  Object.assign(s, {
+    status: result.passed ? 'passed' : 'failed',
+    endTime: Date.now(),
+    summary: `${result.rows} rows scored with ${result.uri}: ${result.checks.filter((c) => c.outcome === 'pass').length}/${result.checks.length} checks passed${result.passed ? '' : ` → version ${version} back to None`}`,
+  });
+  await runs.endStep(
+    runId,
+    result.passed ? 'FINISHED' : 'FAILED',
+    { 'inference_test_report.md': stepMarkdown(report, 'inference_test'), 'inference_test_report.json': `${JSON.stringify(result, null, 2)}\n` },
+    { rows: result.rows },
+  );
   o.onEvent?.({ step: 'inference_test', kind: 'end', status: s.status, message: s.summary });
   return result.passed;
 }
@@ -343,12 +496,26 @@ async function demote(stores: PipelineStores, spec: PipelineSpec, o: RunPipeline
     baselineMetrics: null,
     gates,
   };
-  const updated = await stores.registry.recordValidation({ report: failed, toStage: 'None' }, { actor: o.actor, action: 'validate', comment: 'the retraining pipeline’s inference test failed' });
+  const updated = await stores.registry.recordValidation(
+    { report: failed, toStage: 'None' },
+    { actor: o.actor, action: 'validate', comment: 'the retraining pipeline’s inference test failed' },
+  );
   report.registered = { version, stage: updated.currentStage };
 }
 
 async function finish(runs: PipelineRuns, report: PipelineReport, outcome: PipelineOutcome, summary: string): Promise<PipelineResult> {
   const result = finishReport(report, outcome, summary);
-  await runs.finish(outcome === 'staging' ? 'FINISHED' : 'FAILED', outcome, { [REPORT_FILES.markdown]: result.markdown, [REPORT_FILES.html]: result.html, [REPORT_FILES.json]: `${JSON.stringify(report, null, 2)}\n` });
-  return { ...result, files: { markdown: await runs.localPath(REPORT_FILES.markdown), html: await runs.localPath(REPORT_FILES.html), json: await runs.localPath(REPORT_FILES.json) } };
+  await runs.finish(outcome === 'staging' ? 'FINISHED' : 'FAILED', outcome, {
+    [REPORT_FILES.markdown]: result.markdown,
+    [REPORT_FILES.html]: result.html,
+    [REPORT_FILES.json]: `${JSON.stringify(report, null, 2)}\n`,
+  });
+  return {
+    ...result,
+    files: {
+      markdown: await runs.localPath(REPORT_FILES.markdown),
+      html: await runs.localPath(REPORT_FILES.html),
+      json: await runs.localPath(REPORT_FILES.json),
+    },
+  };
 }

@@ -53,19 +53,35 @@ export async function resolveTrainingParams(spec: TrainingSpec, ctx: ParamsConte
   }
   if (p.kind === 'best_run') {
     if (!ctx.referenceRun) {
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${ctx.where}: training.params: "best_run" needs a registered version of '${ctx.model}' to start from; give fixed params ({"fixed": {…}}) or tune first ({"tune": {…}}) for the first run`, {
-        location: `${ctx.where}#training.params`,
-      });
+      throw new ModelOpsError(
+        'INVALID_PARAMETER_VALUE',
+        `${ctx.where}: training.params: "best_run" needs a registered version of '${ctx.model}' to start from; give fixed params ({"fixed": {…}}) or tune first ({"tune": {…}}) for the first run`,
+        {
+          location: `${ctx.where}#training.params`,
+        },
+      );
     }
     const best = await bestRun(ctx.tracking, ctx.referenceRun, ctx.task === 'regression' ? 'r2' : 'accuracy');
     const value = best.value === null ? 'n/a' : String(Number(best.value.toPrecision(4)));
-    return { ...common, params: paramsOf(best.run), seed: spec.seed ?? seedOf(best.run) ?? 42, from: `the best run of the experiment (${best.metric} ${value})`, fromRunId: best.run.info.runId };
+    return {
+      ...common,
+      params: paramsOf(best.run),
+      seed: spec.seed ?? seedOf(best.run) ?? 42,
+      from: `the best run of the experiment (${best.metric} ${value})`,
+      fromRunId: best.run.info.runId,
+    };
   }
   const studies = ctx.studies;
-  if (!studies) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${ctx.where}: training.params: this store keeps no tuning studies (a remote MLflow server); use "best_run" or fixed params`, { location: `${ctx.where}#training.params` });
+  if (!studies)
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `${ctx.where}: training.params: this store keeps no tuning studies (a remote MLflow server); use "best_run" or fixed params`,
+      { location: `${ctx.where}#training.params` },
+    );
   if (p.kind === 'study') return fromStudy(studies, ctx, p.study, spec);
   const study = p.tune.study ?? `${ctx.model}-pipeline`;
-  if (ctx.dryRun) return { ...common, params: {}, seed: spec.seed ?? 42, from: `a study '${study}' of ${p.tune.trials} trial(s), tuned first (not run in a dry run)`, study };
+  if (ctx.dryRun)
+    return { ...common, params: {}, seed: spec.seed ?? 42, from: `a study '${study}' of ${p.tune.trials} trial(s), tuned first (not run in a dry run)`, study };
   const tuned = await tune(ctx.tracking, studies, {
     data: ctx.dataset,
     target: ctx.target,
@@ -93,9 +109,15 @@ function bestTrial(trials: readonly FrozenTrial[], direction: string): FrozenTri
 
 async function fromStudy(studies: StudyStore, ctx: ParamsContext, name: string, spec: TrainingSpec): Promise<ResolvedParams> {
   const found = await studies.getStudy(name);
-  if (!found) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `${ctx.where}: training.params: there is no tuning study '${name}' (modelops studies list shows them)`, { location: `${ctx.where}#training.params.study` });
+  if (!found)
+    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `${ctx.where}: training.params: there is no tuning study '${name}' (modelops studies list shows them)`, {
+      location: `${ctx.where}#training.params.study`,
+    });
   const best = bestTrial(found.trials, found.study.direction);
-  if (!best) throw new ModelOpsError('INVALID_STATE', `${ctx.where}: training.params: study '${name}' has no completed trial yet`, { location: `${ctx.where}#training.params.study` });
+  if (!best)
+    throw new ModelOpsError('INVALID_STATE', `${ctx.where}: training.params: study '${name}' has no completed trial yet`, {
+      location: `${ctx.where}#training.params.study`,
+    });
   const run = await ctx.tracking.getRun(best.runId!);
   const settings = JSON.parse(found.study.settings) as { seed?: number; cv?: number };
   return {

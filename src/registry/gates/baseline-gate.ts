@@ -17,10 +17,16 @@ export const baselineGate: Gate<BaselineConfig, 'baseline'> = {
   fields: {
     beats_baseline: {
       schema: {
-        description: 'The candidate must beat the majority-class (or mean) baseline; on by default. `metric` picks the score (default: the one chosen at training).',
+        description:
+          'The candidate must beat the majority-class (or mean) baseline; on by default. `metric` picks the score (default: the one chosen at training).',
         oneOf: [
           { title: 'true or false', type: 'boolean' },
-          { title: '{"metric": "<name>"}', type: 'object', additionalProperties: false, properties: { metric: { type: 'string', minLength: 1, description: 'e.g. roc_auc, accuracy, f1_macro, r2, rmse' } } },
+          {
+            title: '{"metric": "<name>"}',
+            type: 'object',
+            additionalProperties: false,
+            properties: { metric: { type: 'string', minLength: 1, description: 'e.g. roc_auc, accuracy, f1_macro, r2, rmse' } },
+          },
         ],
       },
       parse(v, where, bad) {
@@ -32,7 +38,8 @@ export const baselineGate: Gate<BaselineConfig, 'baseline'> = {
         if (o.metric === undefined) return {};
         if (typeof o.metric !== 'string' || o.metric === '') bad(`${where}.metric`, 'must be a metric name, e.g. "roc_auc"');
         const m = metricMeaning(o.metric as string);
-        if (m.kind !== 'score' || m.direction === undefined) bad(`${where}.metric`, `${String(o.metric)} is not a score the baseline can be compared on (use accuracy, roc_auc, f1_macro, r2, rmse, …)`);
+        if (m.kind !== 'score' || m.direction === undefined)
+          bad(`${where}.metric`, `${String(o.metric)} is not a score the baseline can be compared on (use accuracy, roc_auc, f1_macro, r2, rmse, …)`);
         return { metric: o.metric as string };
       },
       default: {},
@@ -47,7 +54,8 @@ export const baselineGate: Gate<BaselineConfig, 'baseline'> = {
     const name = `beats ${what}${metric ? ` (${metric}, ${noSkill?.source ?? 'run metrics'})` : ''}`;
     const judged = metric ? { metric } : {};
     if (metric === undefined || value === undefined || base === undefined || !Number.isFinite(value) || !Number.isFinite(base)) {
-      const message = 'the run logged no baseline score (trained before ModelOps logged one, or not by modelops train); set "data" in .modelops/gates.json to score the baseline on held-out rows';
+      const message =
+        'the run logged no baseline score (trained before ModelOps logged one, or not by modelops train); set "data" in .modelops/gates.json to score the baseline on held-out rows';
       return [{ name, expected: `better than ${what}`, actual: 'no baseline score', outcome: 'skipped', message, ...judged }];
     }
     const ok = isBetter(metric, value, base);
@@ -58,7 +66,9 @@ export const baselineGate: Gate<BaselineConfig, 'baseline'> = {
         expected: `${op} ${fmt(base)}`,
         actual: fmt(value),
         outcome: ok ? 'pass' : 'fail',
-        message: ok ? `${metric} ${fmt(value)} ${op} ${fmt(base)} of ${what}` : `${metric} ${fmt(value)} does not beat ${what}'s ${fmt(base)}: the model has not learnt more than the class balance (or the mean)`,
+        message: ok
+          ? `${metric} ${fmt(value)} ${op} ${fmt(base)} of ${what}`
+          : `${metric} ${fmt(value)} does not beat ${what}'s ${fmt(base)}: the model has not learnt more than the class balance (or the mean)`,
         metric,
       },
     ];

@@ -12,7 +12,11 @@ export const dataGate: Gate<DataConfig, 'data'> = {
   kind: 'data',
   fields: {
     data: {
-      schema: { type: 'string', minLength: 1, description: 'Held-out CSV (relative to the workspace) the candidate and Production are both scored on; `--data` overrides it.' },
+      schema: {
+        type: 'string',
+        minLength: 1,
+        description: 'Held-out CSV (relative to the workspace) the candidate and Production are both scored on; `--data` overrides it.',
+      },
       parse: (v, where, bad) => (typeof v === 'string' && v !== '' ? v : bad(where, 'must be a path to a CSV file')),
     },
     target: {

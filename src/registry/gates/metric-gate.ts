@@ -14,10 +14,14 @@ const THRESHOLD_FIELDS = ['threshold', 'min_absolute_change', 'min_relative_chan
 /** A gate must agree with what the metric means (metric-meaning.ts): no maximised loss, no gate on one fold. */
 function checkMeaning(metric: string, greaterIsBetterGiven: boolean, where: string, bad: Bad): void {
   const m = metricMeaning(metric);
-  if (m.kind === 'fold') bad(where, `${metric} holds one value per cross-validation fold (its latest value is the last fold's): gate on ${m.base}, the mean over the folds`);
+  if (m.kind === 'fold')
+    bad(where, `${metric} holds one value per cross-validation fold (its latest value is the last fold's): gate on ${m.base}, the mean over the folds`);
   const expected = greaterIsBetter(metric);
   if (expected !== undefined && expected !== greaterIsBetterGiven) {
-    bad(`${where}.greater_is_better`, `${metric} is ${m.kind === 'spread' ? 'a spread over the folds (lower is steadier)' : `${expected ? 'higher' : 'lower'}-is-better`}: set it to ${String(expected)}`);
+    bad(
+      `${where}.greater_is_better`,
+      `${metric} is ${m.kind === 'spread' ? 'a spread over the folds (lower is steadier)' : `${expected ? 'higher' : 'lower'}-is-better`}: set it to ${String(expected)}`,
+    );
   }
 }
 

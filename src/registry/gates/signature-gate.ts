@@ -41,7 +41,11 @@ export const signatureGate: Gate<SignatureConfig, 'signature'> = {
   kind: 'signature',
   fields: {
     signature: {
-      schema: { enum: ['compatible', 'off'], default: 'compatible', description: '`compatible`: the candidate must accept every input Production accepts, with the same types.' },
+      schema: {
+        enum: ['compatible', 'off'],
+        default: 'compatible',
+        description: '`compatible`: the candidate must accept every input Production accepts, with the same types.',
+      },
       parse: (v, where, bad) => (v === 'compatible' || v === 'off' ? v : bad(where, 'must be "compatible" or "off"')),
       default: 'compatible',
     },

@@ -17,6 +17,14 @@ export const sizeGate: Gate<SizeConfig, 'size'> = {
   evaluate({ max_size_mb: max }, evidence) {
     if (max === undefined) return [];
     const mb = evidence.sizeMb();
-    return [{ name: 'model size budget', expected: `<= ${fmt(max)} MB`, actual: `${fmt(mb)} MB`, outcome: mb <= max ? 'pass' : 'fail', message: `the model directory holds ${fmt(mb)} MB` }];
+    return [
+      {
+        name: 'model size budget',
+        expected: `<= ${fmt(max)} MB`,
+        actual: `${fmt(mb)} MB`,
+        outcome: mb <= max ? 'pass' : 'fail',
+        message: `the model directory holds ${fmt(mb)} MB`,
+      },
+    ];
   },
 };

@@ -48,7 +48,10 @@ function snapshotError(e: unknown, path: string): unknown {
       return new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: not an SQLite database (${why})`, { location: path, cause: e });
     case SQLITE.BUSY:
     case SQLITE.LOCKED:
-      return new ModelOpsError('STORE_BUSY', `${path}: another program kept the file locked for ${BUSY_MS / 1000} s (${why}); try again`, { location: path, cause: e });
+      return new ModelOpsError('STORE_BUSY', `${path}: another program kept the file locked for ${BUSY_MS / 1000} s (${why}); try again`, {
+        location: path,
+        cause: e,
+      });
     case SQLITE.CORRUPT:
       return new ModelOpsError('STORE_CORRUPT', `${path}: the file is corrupt (${why})`, { location: path, cause: e });
     case SQLITE.CANTOPEN:

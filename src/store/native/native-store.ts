@@ -1,7 +1,14 @@
 import { accessSync, constants, copyFileSync, existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
-import { NEW_STORE_PAGE_SIZE, createModelopsTempTables, createStoreSchema, dropModelopsTempTables, hasModelopsTables, prepareForWrites } from '../schema/create';
+import {
+  NEW_STORE_PAGE_SIZE,
+  createModelopsTempTables,
+  createStoreSchema,
+  dropModelopsTempTables,
+  hasModelopsTables,
+  prepareForWrites,
+} from '../schema/create';
 import type { StoreSchema } from '../schema/inspect';
 import { inspectSchema, readOnlyError } from '../schema/inspect';
 import { NEWEST_HEAD, headForRelease } from '../schema/mlflow-heads';
@@ -172,7 +179,9 @@ export class NativeStoreFile implements StoreFile {
             }
             const r = fn(conn.sql);
             if (migrating && conn.sql.all('PRAGMA foreign_key_check').length > 0) {
-              throw new ModelOpsError('STORE_CORRUPT', `${this.path}: the migrated store fails its foreign key check; nothing was changed`, { location: this.path });
+              throw new ModelOpsError('STORE_CORRUPT', `${this.path}: the migrated store fails its foreign key check; nothing was changed`, {
+                location: this.path,
+              });
             }
             conn.sql.exec('COMMIT');
             return r;
@@ -289,7 +298,8 @@ export class NativeStoreFile implements StoreFile {
 function connect(sqlite: NodeSqlite, path: string, verify: boolean, workspace: string): Connection {
   const st = statSync(path, { bigint: true });
   // SQLite takes an empty file for an empty database; to the user it is a broken store.
-  if (st.size === 0n) throw new ModelOpsError('STORE_CORRUPT', `${path}: the file is empty, not an SQLite database; the file was left untouched`, { location: path });
+  if (st.size === 0n)
+    throw new ModelOpsError('STORE_CORRUPT', `${path}: the file is empty, not an SQLite database; the file was left untouched`, { location: path });
   const ino = st.ino;
   try {
     accessSync(path, constants.R_OK);
@@ -315,7 +325,8 @@ function connect(sqlite: NodeSqlite, path: string, verify: boolean, workspace: s
     try {
       if (verify && st.size <= BigInt(QUICK_CHECK_MAX_BYTES)) {
         const verdict = String(sql.get('PRAGMA quick_check(1)')?.quick_check ?? 'ok');
-        if (verdict !== 'ok') throw new ModelOpsError('STORE_CORRUPT', `${path}: the database is corrupt (${verdict}); the file was left untouched`, { location: path });
+        if (verdict !== 'ok')
+          throw new ModelOpsError('STORE_CORRUPT', `${path}: the database is corrupt (${verdict}); the file was left untouched`, { location: path });
       }
       schema = inspectSchema(sql, path);
       checkWorkspace(sql, schema, workspace, path);
@@ -351,7 +362,11 @@ function closeConnection(conn: { sql: NativeSql }): void {
 }
 
 function busyNow(path: string): ModelOpsError {
-  return new ModelOpsError('STORE_BUSY', `${path}: another program is writing the store right now; stop it (an MLflow server, a notebook, a training run) and try again — nothing was changed`, { location: path });
+  return new ModelOpsError(
+    'STORE_BUSY',
+    `${path}: another program is writing the store right now; stop it (an MLflow server, a notebook, a training run) and try again — nothing was changed`,
+    { location: path },
+  );
 }
 
 function rollback(db: SqlDatabase): void {
@@ -376,14 +391,20 @@ function nativeError(e: unknown, path: string, waitedMs: number): unknown {
   switch (primary) {
     case SQLITE.BUSY:
     case SQLITE.LOCKED:
-      return new ModelOpsError('STORE_BUSY', `${path}: another program holds the store's write lock (${why}); gave up after ${waitedMs} ms`, { location: path, cause: e });
+      return new ModelOpsError('STORE_BUSY', `${path}: another program holds the store's write lock (${why}); gave up after ${waitedMs} ms`, {
+        location: path,
+        cause: e,
+      });
     case SQLITE.CORRUPT:
       return new ModelOpsError('STORE_CORRUPT', `${path}: the store file is corrupt (${why}); the file was left untouched`, { location: path, cause: e });
     case SQLITE.NOTADB:
       return new ModelOpsError('STORE_CORRUPT', `${path}: not an SQLite database (${why}); the file was left untouched`, { location: path, cause: e });
     case SQLITE.READONLY:
       if (err.errcode === SQLITE.READONLY_DBMOVED) return e;
-      return new ModelOpsError('STORE_IO', `${path}: cannot write the store file (${why}: permission denied or a read-only file system)`, { location: path, cause: e });
+      return new ModelOpsError('STORE_IO', `${path}: cannot write the store file (${why}: permission denied or a read-only file system)`, {
+        location: path,
+        cause: e,
+      });
     case SQLITE.FULL:
       return new ModelOpsError('STORE_IO', `${path}: the disk is full (${why}); nothing was written`, { location: path, cause: e });
     case SQLITE.CANTOPEN:

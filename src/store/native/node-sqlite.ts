@@ -40,11 +40,15 @@ export function loadNodeSqlite(): { module?: NodeSqlite; why?: string } {
   try {
     // Through createRequire so that bundlers leave it alone and Node 20 fails here, not at load.
     const mod = createRequire(__filename)('node:sqlite') as Partial<NodeSqlite>;
-    loaded = typeof mod.DatabaseSync === 'function' ? { module: mod as NodeSqlite } : { why: `node:sqlite has no DatabaseSync in Node ${process.versions.node}` };
+    loaded =
+      typeof mod.DatabaseSync === 'function' ? { module: mod as NodeSqlite } : { why: `node:sqlite has no DatabaseSync in Node ${process.versions.node}` };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     loaded = {
-      why: code === 'ERR_UNKNOWN_BUILTIN_MODULE' ? `Node ${process.versions.node} has no node:sqlite (it needs Node 22.13 or newer)` : `node:sqlite did not load: ${(e as Error).message}`,
+      why:
+        code === 'ERR_UNKNOWN_BUILTIN_MODULE'
+          ? `Node ${process.versions.node} has no node:sqlite (it needs Node 22.13 or newer)`
+          : `node:sqlite did not load: ${(e as Error).message}`,
     };
   }
   return loaded;

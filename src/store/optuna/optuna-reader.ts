@@ -122,15 +122,26 @@ function readStudies(db: SqlDatabase, path: string, only: string | undefined): O
   const studies = db.all('SELECT study_id, study_name FROM studies ORDER BY study_id').filter((s) => only === undefined || String(s.study_name) === only);
   if (only !== undefined && studies.length === 0) {
     const names = db.all('SELECT study_name FROM studies ORDER BY study_id').map((s) => String(s.study_name));
-    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `${path}: no Optuna study named '${only}' (the file has ${names.length ? names.join(', ') : 'no studies'})`, { location: path });
+    throw new ModelOpsError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `${path}: no Optuna study named '${only}' (the file has ${names.length ? names.join(', ') : 'no studies'})`,
+      { location: path },
+    );
   }
   const directions = byKey(db.all('SELECT study_id, objective, direction FROM study_directions ORDER BY objective'), 'study_id');
-  const attrs = schema.studyUserAttributes ? byKey(db.all('SELECT study_id, key, value_json FROM study_user_attributes'), 'study_id') : new Map<number, Row[]>();
+  const attrs = schema.studyUserAttributes
+    ? byKey(db.all('SELECT study_id, key, value_json FROM study_user_attributes'), 'study_id')
+    : new Map<number, Row[]>();
   const trials = byKey(db.all('SELECT trial_id, number, study_id, state, datetime_start, datetime_complete FROM trials ORDER BY number, trial_id'), 'study_id');
   const rows: TrialRows = {
     params: byKey(db.all('SELECT trial_id, param_name, param_value, distribution_json FROM trial_params ORDER BY param_id'), 'trial_id'),
     values: byKey(db.all(`SELECT trial_id, objective, value${schema.valueType ? ', value_type' : ''} FROM trial_values`), 'trial_id'),
-    intermediate: byKey(db.all(`SELECT trial_id, step, intermediate_value${schema.intermediateType ? ', intermediate_value_type' : ''} FROM trial_intermediate_values ORDER BY step`), 'trial_id'),
+    intermediate: byKey(
+      db.all(
+        `SELECT trial_id, step, intermediate_value${schema.intermediateType ? ', intermediate_value_type' : ''} FROM trial_intermediate_values ORDER BY step`,
+      ),
+      'trial_id',
+    ),
   };
   return {
     path,

@@ -24,7 +24,11 @@ export interface OptunaSchema {
 }
 
 function notOptuna(path: string, why: string): ModelOpsError {
-  return new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: not an Optuna storage file (${why}); give the SQLite file of an Optuna RDB storage (optuna.create_study(storage="sqlite:///<file>"))`, { location: path });
+  return new ModelOpsError(
+    'INVALID_PARAMETER_VALUE',
+    `${path}: not an Optuna storage file (${why}); give the SQLite file of an Optuna RDB storage (optuna.create_study(storage="sqlite:///<file>"))`,
+    { location: path },
+  );
 }
 
 function columns(db: SqlDatabase, table: string): Set<string> {
@@ -35,7 +39,8 @@ function columns(db: SqlDatabase, table: string): Set<string> {
 export function checkOptunaSchema(db: SqlDatabase, path: string): OptunaSchema {
   const tables = new Set(db.all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)));
   const missing = TABLES.filter((t) => !tables.has(t));
-  if (tables.has('experiments') && tables.has('runs') && !tables.has('studies')) throw notOptuna(path, 'it is an MLflow store: open it as the workspace store instead');
+  if (tables.has('experiments') && tables.has('runs') && !tables.has('studies'))
+    throw notOptuna(path, 'it is an MLflow store: open it as the workspace store instead');
   if (missing.length) throw notOptuna(path, `it has no ${missing.join(', ')} table`);
   const info = db.get('SELECT schema_version, library_version FROM version_info');
   const revision = String(db.get('SELECT version_num FROM alembic_version')?.version_num ?? '');

@@ -49,7 +49,13 @@ export function frozenTrial(t: OptunaTrial): FrozenTrial {
 
 /** The study's record as the panel and the import see it (no run: the trials ran in Optuna). */
 export function studyRecord(file: OptunaFile, study: OptunaStudy): StudyRecord {
-  const origin: OptunaOrigin = { source: 'optuna', file: file.path, study: study.name, optunaVersion: file.schema.libraryVersion, objectives: study.directions.length };
+  const origin: OptunaOrigin = {
+    source: 'optuna',
+    file: file.path,
+    study: study.name,
+    optunaVersion: file.schema.libraryVersion,
+    objectives: study.directions.length,
+  };
   const starts = study.trials.map((t) => t.startTime).filter((t): t is number => t !== undefined);
   return {
     name: study.name,
@@ -131,6 +137,10 @@ export class OptunaStudyStore implements StudyStore {
   }
 
   private readOnly(): ModelOpsError {
-    return new ModelOpsError('INVALID_STATE', `${this.path}: an Optuna study file is shown read-only; copy a study into the workspace with modelops studies import --optuna ${this.path}`, { location: this.path });
+    return new ModelOpsError(
+      'INVALID_STATE',
+      `${this.path}: an Optuna study file is shown read-only; copy a study into the workspace with modelops studies import --optuna ${this.path}`,
+      { location: this.path },
+    );
   }
 }

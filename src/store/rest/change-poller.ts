@@ -63,11 +63,16 @@ export async function serverFingerprint(tracking: TrackingStore, client: MlflowC
   const h = createHash('sha256');
   const experiments = (await tracking.searchExperiments({ viewType: 'ALL', maxResults: 1000, orderBy: ['last_update_time DESC'] })).items;
   for (const e of experiments) h.update(`e|${e.experimentId}|${e.name}|${e.lifecycleStage}|${e.lastUpdateTime}\n`);
-  const active = experiments.filter((e) => e.lifecycleStage === 'active').slice(0, 100).map((e) => e.experimentId);
+  const active = experiments
+    .filter((e) => e.lifecycleStage === 'active')
+    .slice(0, 100)
+    .map((e) => e.experimentId);
   if (active.length > 0) {
     const runs = (await tracking.searchRuns({ experimentIds: active, maxResults: 50, orderBy: ['attributes.start_time DESC'], runViewType: 'ALL' })).items;
     for (const r of runs) {
-      h.update(`r|${r.info.runId}|${r.info.status}|${r.info.endTime}|${r.info.lifecycleStage}|${r.info.runName}|${r.data.tags.length}|${r.data.params.length}\n`);
+      h.update(
+        `r|${r.info.runId}|${r.info.status}|${r.info.endTime}|${r.info.lifecycleStage}|${r.info.runName}|${r.data.tags.length}|${r.data.params.length}\n`,
+      );
       for (const m of r.data.metrics) h.update(`m|${m.key}|${m.value}|${m.step}|${m.timestamp}\n`);
     }
   }

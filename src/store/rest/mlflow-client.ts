@@ -74,7 +74,9 @@ export class MlflowClient {
     } catch (e) {
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `'${url}' is not a valid server URL`, { location: url, cause: e });
     }
-    const inUrl: Credentials | undefined = parsed.username ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } : undefined;
+    const inUrl: Credentials | undefined = parsed.username
+      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+      : undefined;
     parsed.username = '';
     parsed.password = '';
     this.baseUrl = parsed.toString().replace(/\/+$/, '');
@@ -135,7 +137,14 @@ export class MlflowClient {
       } catch (e) {
         const timedOut = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
         const code = (e as { cause?: { code?: string } }).cause?.code;
-        this.options.onRequest?.({ method: String(init.method), path: url.pathname, status: undefined, attempt, ms: Date.now() - t0, error: timedOut ? 'timeout' : (code ?? (e as Error).message) });
+        this.options.onRequest?.({
+          method: String(init.method),
+          path: url.pathname,
+          status: undefined,
+          attempt,
+          ms: Date.now() - t0,
+          error: timedOut ? 'timeout' : (code ?? (e as Error).message),
+        });
         if (!last && retryableNetworkError(timedOut ? 'ETIMEDOUT' : code, idempotent)) {
           await sleep(backoffDelay(this.policy, attempt, null));
           continue;
@@ -154,12 +163,19 @@ export class MlflowClient {
   private networkError(e: unknown, timedOut: boolean, code: string | undefined, url: URL, attempts: number): ModelOpsError {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
     if (timedOut) {
-      return new ModelOpsError('STORE_IO', `the MLflow server at ${this.baseUrl} did not answer ${url.pathname} within ${Math.round(this.policy.timeoutMs / 1000)} s${tries} (MLFLOW_HTTP_REQUEST_TIMEOUT sets the limit)`, {
-        location: this.baseUrl,
-        cause: e,
-      });
+      return new ModelOpsError(
+        'STORE_IO',
+        `the MLflow server at ${this.baseUrl} did not answer ${url.pathname} within ${Math.round(this.policy.timeoutMs / 1000)} s${tries} (MLFLOW_HTTP_REQUEST_TIMEOUT sets the limit)`,
+        {
+          location: this.baseUrl,
+          cause: e,
+        },
+      );
     }
-    return new ModelOpsError('STORE_IO', `cannot reach the MLflow server at ${this.baseUrl} (${code ?? (e as Error).message})${tries}`, { location: this.baseUrl, cause: e });
+    return new ModelOpsError('STORE_IO', `cannot reach the MLflow server at ${this.baseUrl} (${code ?? (e as Error).message})${tries}`, {
+      location: this.baseUrl,
+      cause: e,
+    });
   }
 
   /** The answer's JSON, or its `{error_code, message}` as a ModelOpsError with MLflow's code. */
@@ -175,13 +191,23 @@ export class MlflowClient {
     if (res.ok && json && typeof json === 'object') return json as Record<string, unknown>;
     const err = (json ?? {}) as { error_code?: string; message?: string };
     if (res.status === 401) {
-      throw new ModelOpsError('UNAUTHENTICATED', `${this.baseUrl} refused the request: not authenticated (HTTP 401); ${credentialsHint(this.credentialSource)}`, { location: this.baseUrl });
+      throw new ModelOpsError(
+        'UNAUTHENTICATED',
+        `${this.baseUrl} refused the request: not authenticated (HTTP 401); ${credentialsHint(this.credentialSource)}`,
+        { location: this.baseUrl },
+      );
     }
     if (res.status === 403) {
-      throw new ModelOpsError('PERMISSION_DENIED', `${this.baseUrl}: permission denied (HTTP 403)${err.message ? `: ${err.message}` : ''}`, { location: this.baseUrl });
+      throw new ModelOpsError('PERMISSION_DENIED', `${this.baseUrl}: permission denied (HTTP 403)${err.message ? `: ${err.message}` : ''}`, {
+        location: this.baseUrl,
+      });
     }
     if (res.status === 404 && !err.error_code) {
-      throw new ModelOpsError('ENDPOINT_NOT_FOUND', `${this.baseUrl}: ${what}: HTTP 404${json === undefined ? ' (not an MLflow server? check the URL: it is the server\'s root, e.g. http://host:5000)' : ''}`, { location: this.baseUrl });
+      throw new ModelOpsError(
+        'ENDPOINT_NOT_FOUND',
+        `${this.baseUrl}: ${what}: HTTP 404${json === undefined ? " (not an MLflow server? check the URL: it is the server's root, e.g. http://host:5000)" : ''}`,
+        { location: this.baseUrl },
+      );
     }
     const code: ErrorCode = KNOWN.includes(err.error_code as ErrorCode) ? (err.error_code as ErrorCode) : res.status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
     // MLflow's own message as it is (it names the entity); other answers name the server and the request.

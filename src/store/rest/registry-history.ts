@@ -39,7 +39,17 @@ export class RegistryHistoryWriter {
     const have = new Set((await this.ledger.trail(name)).map(auditIdentity));
     const missing: LedgerEntry[] = [];
     for (const e of history.audit) {
-      const entry: LedgerEntry = { time: e.time, actor: e.actor, action: e.action, version: e.version, fromStage: e.fromStage, toStage: e.toStage, alias: e.alias, comment: e.comment, reportId: e.reportId };
+      const entry: LedgerEntry = {
+        time: e.time,
+        actor: e.actor,
+        action: e.action,
+        version: e.version,
+        fromStage: e.fromStage,
+        toStage: e.toStage,
+        alias: e.alias,
+        comment: e.comment,
+        reportId: e.reportId,
+      };
       const id = auditIdentity(entry);
       if (have.has(id)) continue;
       have.add(id);

@@ -93,7 +93,13 @@ export class RegistryLedger {
     const runs: Run[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.tracking.searchRuns({ experimentIds: [experimentId], filter: `tags.\`${KEY_TAG}\` = '${ledgerKey(name)}'`, maxResults: 1000, orderBy: ['attributes.start_time ASC'], ...(pageToken ? { pageToken } : {}) });
+      const page = await this.tracking.searchRuns({
+        experimentIds: [experimentId],
+        filter: `tags.\`${KEY_TAG}\` = '${ledgerKey(name)}'`,
+        maxResults: 1000,
+        orderBy: ['attributes.start_time ASC'],
+        ...(pageToken ? { pageToken } : {}),
+      });
       runs.push(...page.items);
       pageToken = page.nextPageToken;
     } while (pageToken);

@@ -35,8 +35,18 @@ export class RestRegistryStore implements RegistryStore {
     tracking: TrackingStore,
   ) {
     this.ledger = new RegistryLedger(tracking);
-    this.mover = new StageMover(client, this.ledger, (a) => this.actor(a), (n, v) => this.getModelVersion(n, v), (n) => this.versionsOf(n));
-    this.history = new RegistryHistoryWriter(this.ledger, (n, v) => this.getModelVersion(n, v), (n, v, t) => this.setModelVersionTag(n, v, t));
+    this.mover = new StageMover(
+      client,
+      this.ledger,
+      (a) => this.actor(a),
+      (n, v) => this.getModelVersion(n, v),
+      (n) => this.versionsOf(n),
+    );
+    this.history = new RegistryHistoryWriter(
+      this.ledger,
+      (n, v) => this.getModelVersion(n, v),
+      (n, v, t) => this.setModelVersionTag(n, v, t),
+    );
   }
 
   /** Who acts: the server's authenticated user when the client has one, else who the caller says. */
@@ -64,7 +74,11 @@ export class RestRegistryStore implements RegistryStore {
   async createRegisteredModel(name: string, options: { tags?: Tag[]; description?: string } = {}): Promise<RegisteredModel> {
     validateModelName(name);
     for (const t of options.tags ?? []) validateTag(t);
-    const r = await this.client.call('POST', 'registered-models/create', { name, tags: options.tags ?? [], ...(options.description !== undefined ? { description: options.description } : {}) });
+    const r = await this.client.call('POST', 'registered-models/create', {
+      name,
+      tags: options.tags ?? [],
+      ...(options.description !== undefined ? { description: options.description } : {}),
+    });
     return registeredModelFromJson(r.registered_model);
   }
 
@@ -118,7 +132,15 @@ export class RestRegistryStore implements RegistryStore {
 
   // ---- model versions ------------------------------------------------------------------------
 
-  async createModelVersion(o: { name: string; source: string; runId?: string; tags?: Tag[]; runLink?: string; description?: string; audit?: AuditInput }): Promise<ModelVersion> {
+  async createModelVersion(o: {
+    name: string;
+    source: string;
+    runId?: string;
+    tags?: Tag[];
+    runLink?: string;
+    description?: string;
+    audit?: AuditInput;
+  }): Promise<ModelVersion> {
     validateModelName(o.name);
     for (const t of o.tags ?? []) validateTag(t);
     const r = await this.client.call('POST', 'model-versions/create', {
@@ -130,7 +152,8 @@ export class RestRegistryStore implements RegistryStore {
       ...(o.description !== undefined ? { description: o.description } : {}),
     });
     const v = modelVersionFromJson(r.model_version);
-    if (o.audit) await this.ledger.append(o.name, [this.entry(o.audit, 'register', { time: v.creationTimestamp || Date.now(), version: v.version, toStage: 'None' })]);
+    if (o.audit)
+      await this.ledger.append(o.name, [this.entry(o.audit, 'register', { time: v.creationTimestamp || Date.now(), version: v.version, toStage: 'None' })]);
     return v;
   }
 
@@ -173,7 +196,13 @@ export class RestRegistryStore implements RegistryStore {
     await this.client.call('DELETE', 'model-versions/delete-tag', { name, version: String(validateVersion(version)), key });
   }
 
-  async transitionModelVersionStage(name: string, version: string, stage: string, archiveExistingVersions: boolean, audit?: TransitionAudit): Promise<ModelVersion> {
+  async transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: string,
+    archiveExistingVersions: boolean,
+    audit?: TransitionAudit,
+  ): Promise<ModelVersion> {
     const target = transitionTarget(stage, archiveExistingVersions);
     return this.mover.move(name, version, target, archiveExistingVersions, audit);
   }
@@ -189,7 +218,8 @@ export class RestRegistryStore implements RegistryStore {
     const before = audit ? await this.aliasVersion(name, alias) : undefined;
     const v = String(validateVersion(version));
     await this.client.call('POST', 'registered-models/alias', { name, alias, version: v });
-    if (audit) await this.ledger.append(name, [this.entry(audit, 'alias_set', { version: v, alias, fromStage: before ? `v${before}` : null, toStage: `v${v}` })]);
+    if (audit)
+      await this.ledger.append(name, [this.entry(audit, 'alias_set', { version: v, alias, fromStage: before ? `v${before}` : null, toStage: `v${v}` })]);
   }
 
   async deleteRegisteredModelAlias(name: string, alias: string, audit?: AuditInput): Promise<void> {
@@ -212,7 +242,7 @@ export class RestRegistryStore implements RegistryStore {
   }
 
   async recordAudit(name: string, version: string | null, audit: AuditInput): Promise<AuditEntry> {
-    const stage = version !== null ? (await this.getModelVersion(name, version)).currentStage : ((await this.getRegisteredModel(name)), null);
+    const stage = version !== null ? (await this.getModelVersion(name, version)).currentStage : (await this.getRegisteredModel(name), null);
     const v = version === null ? null : String(Number(version));
     const entry = this.entry(audit, 'transition', { version: v, fromStage: stage, toStage: stage });
     await this.ledger.append(name, [entry]);

@@ -83,7 +83,13 @@ export class RestStudyStore implements StudyStore {
     for (let i = 0; i < ids.length; i += EXPERIMENTS_PER_SEARCH) {
       let pageToken: string | undefined;
       do {
-        const page = await this.tracking.searchRuns({ experimentIds: ids.slice(i, i + EXPERIMENTS_PER_SEARCH), filter, maxResults: 1000, orderBy: ['attributes.start_time ASC'], ...(pageToken ? { pageToken } : {}) });
+        const page = await this.tracking.searchRuns({
+          experimentIds: ids.slice(i, i + EXPERIMENTS_PER_SEARCH),
+          filter,
+          maxResults: 1000,
+          orderBy: ['attributes.start_time ASC'],
+          ...(pageToken ? { pageToken } : {}),
+        });
         out.push(...page.items);
         pageToken = page.nextPageToken;
       } while (pageToken);
@@ -121,14 +127,22 @@ export class RestStudyStore implements StudyStore {
       await this.tracking.getRun(study.runId);
     } catch (e) {
       if (e instanceof ModelOpsError && e.code === 'RESOURCE_DOES_NOT_EXIST') {
-        throw new ModelOpsError('INVALID_PARAMETER_VALUE', `study '${study.name}': its parent run ${study.runId} is not on the server (a study's state lives in its parent run)`, { location: study.runId });
+        throw new ModelOpsError(
+          'INVALID_PARAMETER_VALUE',
+          `study '${study.name}': its parent run ${study.runId} is not on the server (a study's state lives in its parent run)`,
+          { location: study.runId },
+        );
       }
       throw e;
     }
     const record = { ...study } as Partial<StudyRecord>;
     delete record.runId;
     // The record (its key last) after the name: a reader finds the study only once it is whole.
-    await this.logTags(study.runId, [{ key: NAME_TAG, value: study.name.slice(0, 4000) }, ...chunkTags(RECORD_TAG, JSON.stringify(record)), { key: KEY_TAG, value: studyKey(study.name) }]);
+    await this.logTags(study.runId, [
+      { key: NAME_TAG, value: study.name.slice(0, 4000) },
+      ...chunkTags(RECORD_TAG, JSON.stringify(record)),
+      { key: KEY_TAG, value: studyKey(study.name) },
+    ]);
     this.runs.set(study.name, study.runId);
   }
 

@@ -3,7 +3,20 @@ import { dirname } from 'node:path';
 import { isProxiedUri, localPathOf, uriScheme } from '../../core/artifact-uri';
 import { ModelOpsError } from '../../core/errors';
 import { experimentFromJson, metricFromJson, runFromJson, runInfoFromJson, datasetInputJson, doubleJson } from '../../core/mlflow-wire';
-import type { ArtifactInfo, DatasetInput, Experiment, LogBatch, Metric, Page, Run, RunInfo, RunStatus, SearchRunsQuery, Tag, ViewType } from '../../core/tracking';
+import type {
+  ArtifactInfo,
+  DatasetInput,
+  Experiment,
+  LogBatch,
+  Metric,
+  Page,
+  Run,
+  RunInfo,
+  RunStatus,
+  SearchRunsQuery,
+  Tag,
+  ViewType,
+} from '../../core/tracking';
 import { TAG } from '../../core/tracking';
 import { artifactDir, artifactPathIn, copyArtifact, listArtifactDir } from '../sqlite/artifacts';
 import type { TrackingStore } from '../tracking-store';
@@ -50,7 +63,9 @@ export class RestTrackingStore implements TrackingStore {
     }
   }
 
-  async searchExperiments(query: { viewType?: ViewType; filter?: string; maxResults?: number; orderBy?: string[]; pageToken?: string } = {}): Promise<Page<Experiment>> {
+  async searchExperiments(
+    query: { viewType?: ViewType; filter?: string; maxResults?: number; orderBy?: string[]; pageToken?: string } = {},
+  ): Promise<Page<Experiment>> {
     const r = await this.client.call('POST', 'experiments/search', {
       max_results: query.maxResults ?? 1000,
       ...(query.viewType ? { view_type: query.viewType } : {}),
@@ -193,22 +208,29 @@ export class RestTrackingStore implements TrackingStore {
         await new ProxiedArtifacts(this.client, location, '').list('');
         return undefined;
       } catch (e) {
-        if (e instanceof ModelOpsError && e.code === 'ENDPOINT_NOT_FOUND') return `but ${this.url} does not serve the artifact proxy: start the server with --serve-artifacts`;
+        if (e instanceof ModelOpsError && e.code === 'ENDPOINT_NOT_FOUND')
+          return `but ${this.url} does not serve the artifact proxy: start the server with --serve-artifacts`;
         throw e;
       }
     }
     const local = localPathOf(location);
     if (local !== undefined) {
-      return existsSync(dirname(local)) ? undefined : `a folder of the server's machine that this one does not have (${dirname(local)}): mount it here at the same path, or start the server with --serve-artifacts`;
+      return existsSync(dirname(local))
+        ? undefined
+        : `a folder of the server's machine that this one does not have (${dirname(local)}): mount it here at the same path, or start the server with --serve-artifacts`;
     }
-    if (uriScheme(location) === undefined) return `a path relative to the server's own folder, which this client cannot reach: start the server with --serve-artifacts (or an absolute --default-artifact-root shared with this machine)`;
+    if (uriScheme(location) === undefined)
+      return `a path relative to the server's own folder, which this client cannot reach: start the server with --serve-artifacts (or an absolute --default-artifact-root shared with this machine)`;
     const scheme = uriScheme(location)!;
     return `which this client cannot write (${scheme}: is reached with the cloud's own SDK and credentials): start the MLflow server with --serve-artifacts (and --artifacts-destination ${scheme}://…) so artifacts go through it; experiments made before keep their location, so log into a new experiment`;
   }
 
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
     const where = await this.artifactRoot(runId);
-    if (where.info.lifecycleStage !== 'active') throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The run ${runId} must be in the 'active' state. Current state is ${where.info.lifecycleStage}.`, { location: runId });
+    if (where.info.lifecycleStage !== 'active')
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The run ${runId} must be in the 'active' state. Current state is ${where.info.lifecycleStage}.`, {
+        location: runId,
+      });
     if ('proxy' in where) await where.proxy.log(localPath, artifactPath);
     else copyArtifact(where.root, localPath, artifactPath);
   }

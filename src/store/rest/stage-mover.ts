@@ -34,16 +34,25 @@ export class StageMover {
     const current = await this.get(name, version);
     const v = current.version;
     if (audit?.expectStage !== undefined && current.currentStage !== audit.expectStage) {
-      throw new ModelOpsError('INVALID_STATE', `version ${v} of '${name}' is now in ${current.currentStage}, not ${audit.expectStage}; look again before changing it`, {
-        location: `models:/${name}/${v}`,
-      });
+      throw new ModelOpsError(
+        'INVALID_STATE',
+        `version ${v} of '${name}' is now in ${current.currentStage}, not ${audit.expectStage}; look again before changing it`,
+        {
+          location: `models:/${name}/${v}`,
+        },
+      );
     }
     const replaced = archiveExisting ? (await this.versionsOf(name)).filter((o) => o.version !== v && o.currentStage === target) : [];
     const request = audit ? this.requestFor(current, target, archiveExisting, audit) : undefined;
     if (request) await this.client.call('POST', 'model-versions/set-tag', { name, version: v, ...stageRequestTag(request) });
     let moved: ModelVersion;
     try {
-      const r = await this.client.call('POST', 'model-versions/transition-stage', { name, version: v, stage: target, archive_existing_versions: archiveExisting });
+      const r = await this.client.call('POST', 'model-versions/transition-stage', {
+        name,
+        version: v,
+        stage: target,
+        archive_existing_versions: archiveExisting,
+      });
       moved = modelVersionFromJson(r.model_version);
     } catch (e) {
       if (request) await this.clearRequest(name, v);
@@ -53,8 +62,22 @@ export class StageMover {
       const actor = this.actor(audit);
       const time = moved.lastUpdatedTimestamp || Date.now();
       const common = { actor, time, alias: null, reportId: audit.reportId ?? null };
-      const entries: LedgerEntry[] = replaced.map((o) => ({ ...common, action: 'archive', version: o.version, fromStage: target, toStage: 'Archived', comment: `replaced by version ${v}` }));
-      entries.push({ ...common, action: audit.action ?? 'transition', version: v, fromStage: current.currentStage, toStage: target, comment: audit.comment ?? null });
+      const entries: LedgerEntry[] = replaced.map((o) => ({
+        ...common,
+        action: 'archive',
+        version: o.version,
+        fromStage: target,
+        toStage: 'Archived',
+        comment: `replaced by version ${v}`,
+      }));
+      entries.push({
+        ...common,
+        action: audit.action ?? 'transition',
+        version: v,
+        fromStage: current.currentStage,
+        toStage: target,
+        comment: audit.comment ?? null,
+      });
       await this.ledger.append(name, entries);
     }
     if (request) await this.clearRequest(name, v);
@@ -78,7 +101,8 @@ export class StageMover {
 
   private async clearRequest(name: string, version: string): Promise<void> {
     const v = await this.get(name, version).catch(() => undefined);
-    if (v?.tags.some((t) => t.key === STAGE_REQUEST_TAG)) await this.client.call('DELETE', 'model-versions/delete-tag', { name, version, key: STAGE_REQUEST_TAG }).catch(() => undefined);
+    if (v?.tags.some((t) => t.key === STAGE_REQUEST_TAG))
+      await this.client.call('DELETE', 'model-versions/delete-tag', { name, version, key: STAGE_REQUEST_TAG }).catch(() => undefined);
   }
 
   /** The report goes on the version, its in-flight marks come off, then the version moves (or stays) with its audit entry. */
@@ -94,7 +118,8 @@ export class StageMover {
     }
     await history.writeReport(report);
     for (const key of VALIDATION_MARKS) {
-      if (current.tags.some((t) => t.key === key)) await this.client.call('DELETE', 'model-versions/delete-tag', { name: report.name, version: current.version, key });
+      if (current.tags.some((t) => t.key === key))
+        await this.client.call('DELETE', 'model-versions/delete-tag', { name: report.name, version: current.version, key });
     }
     const withReport: TransitionAudit = { ...audit, action: audit.action ?? 'validate', reportId: report.reportId };
     if (toStage !== current.currentStage) return this.move(report.name, current.version, toStage, false, withReport);

@@ -9,6 +9,9 @@ export function verifyBackup(live: SqlDatabase, copy: SqlDatabase, path: string)
   const want = rowCounts(live);
   const got = rowCounts(copy);
   for (const [table, n] of Object.entries(want)) {
-    if (got[table] !== n) throw new ModelOpsError('STORE_IO', `${path}: the backup copy has ${got[table] ?? 0} rows in ${table}, the store ${n}; nothing was changed`, { location: path });
+    if (got[table] !== n)
+      throw new ModelOpsError('STORE_IO', `${path}: the backup copy has ${got[table] ?? 0} rows in ${table}, the store ${n}; nothing was changed`, {
+        location: path,
+      });
   }
 }

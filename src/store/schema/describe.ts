@@ -18,7 +18,10 @@ const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export function tableShape(db: SqlDatabase, table: string, schema = 'main', createdIndexes = true): TableShape {
   const columns = db
     .all(`PRAGMA ${schema}.table_info(${q(table)})`)
-    .map((c) => `${String(c.name)} ${String(c.type).toUpperCase()}${Number(c.notnull) ? ' NOT NULL' : ''}${c.dflt_value === null ? '' : ` DEFAULT ${String(c.dflt_value)}`}${Number(c.pk) ? ` PK${String(c.pk)}` : ''}`);
+    .map(
+      (c) =>
+        `${String(c.name)} ${String(c.type).toUpperCase()}${Number(c.notnull) ? ' NOT NULL' : ''}${c.dflt_value === null ? '' : ` DEFAULT ${String(c.dflt_value)}`}${Number(c.pk) ? ` PK${String(c.pk)}` : ''}`,
+    );
   const fkRows = db.all(`PRAGMA ${schema}.foreign_key_list(${q(table)})`);
   const byId = new Map<number, { table: string; from: string[]; to: string[]; onUpdate: string; onDelete: string }>();
   for (const f of fkRows) {
@@ -28,7 +31,9 @@ export function tableShape(db: SqlDatabase, table: string, schema = 'main', crea
     entry.to.push(String(f.to));
     byId.set(id, entry);
   }
-  const foreignKeys = [...byId.values()].map((f) => `(${f.from.join(',')}) -> ${f.table}(${f.to.join(',')}) ON UPDATE ${f.onUpdate} ON DELETE ${f.onDelete}`).sort();
+  const foreignKeys = [...byId.values()]
+    .map((f) => `(${f.from.join(',')}) -> ${f.table}(${f.to.join(',')}) ON UPDATE ${f.onUpdate} ON DELETE ${f.onDelete}`)
+    .sort();
   const indexes = db
     .all(`PRAGMA ${schema}.index_list(${q(table)})`)
     .filter((i) => createdIndexes || String(i.origin) !== 'c')

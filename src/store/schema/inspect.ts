@@ -33,7 +33,22 @@ export interface StoreSchema {
 export const WRITTEN_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   experiments: ['name', 'artifact_location', 'lifecycle_stage', 'creation_time', 'last_update_time'],
   experiment_tags: ['key', 'value', 'experiment_id'],
-  runs: ['run_uuid', 'name', 'source_type', 'source_name', 'entry_point_name', 'user_id', 'status', 'start_time', 'end_time', 'source_version', 'lifecycle_stage', 'artifact_uri', 'experiment_id', 'deleted_time'],
+  runs: [
+    'run_uuid',
+    'name',
+    'source_type',
+    'source_name',
+    'entry_point_name',
+    'user_id',
+    'status',
+    'start_time',
+    'end_time',
+    'source_version',
+    'lifecycle_stage',
+    'artifact_uri',
+    'experiment_id',
+    'deleted_time',
+  ],
   tags: ['key', 'value', 'run_uuid'],
   params: ['key', 'value', 'run_uuid'],
   metrics: ['key', 'value', 'timestamp', 'run_uuid', 'step', 'is_nan'],
@@ -43,7 +58,21 @@ export const WRITTEN_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   input_tags: ['input_uuid', 'name', 'value'],
   registered_models: ['name', 'creation_time', 'last_updated_time', 'description'],
   registered_model_tags: ['key', 'value', 'name'],
-  model_versions: ['name', 'version', 'creation_time', 'last_updated_time', 'description', 'user_id', 'current_stage', 'source', 'run_id', 'status', 'status_message', 'run_link', 'storage_location'],
+  model_versions: [
+    'name',
+    'version',
+    'creation_time',
+    'last_updated_time',
+    'description',
+    'user_id',
+    'current_stage',
+    'source',
+    'run_id',
+    'status',
+    'status_message',
+    'run_link',
+    'storage_location',
+  ],
   model_version_tags: ['key', 'value', 'name', 'version'],
   registered_model_aliases: ['alias', 'version', 'name'],
 };
@@ -78,7 +107,8 @@ function writeProblem(table: string, columns: Column[]): string | undefined {
   // A lone INTEGER primary key is the rowid: SQLite fills it in.
   const rowid = columns.filter((c) => c.pk > 0).length === 1 ? columns.find((c) => c.pk > 0 && c.type.toUpperCase() === 'INTEGER') : undefined;
   const required = columns.find((c) => !written.has(c.name) && c !== rowid && (c.notnull || c.pk > 0) && !c.hasDefault);
-  if (required) return `table ${table} has a column ${required.name} (${required.type}${required.notnull ? ' NOT NULL' : ''}) without a default, which this version of ModelOps does not write`;
+  if (required)
+    return `table ${table} has a column ${required.name} (${required.type}${required.notnull ? ' NOT NULL' : ''}) without a default, which this version of ModelOps does not write`;
   // Its lookups and updates go by the key: a key column it does not write means rows it cannot tell apart.
   const key = columns.find((c) => c.pk > 0 && c !== rowid && !written.has(c.name));
   if (key) return `the primary key of table ${table} now includes ${key.name}, which this version of ModelOps does not write`;
@@ -95,7 +125,11 @@ function varcharLimit(columns: Column[], name: string, fallback: number): number
 export function inspectSchema(db: SqlDatabase, file: string): StoreSchema {
   const tables = new Set(db.all("SELECT name FROM main.sqlite_master WHERE type = 'table'").map((r) => String(r.name)));
   if (!tables.has('alembic_version')) {
-    throw new ModelOpsError('STORE_UNSUPPORTED_SCHEMA', `${file}: an SQLite database but not an MLflow store (no alembic_version table); the file was left untouched`, { location: file });
+    throw new ModelOpsError(
+      'STORE_UNSUPPORTED_SCHEMA',
+      `${file}: an SQLite database but not an MLflow store (no alembic_version table); the file was left untouched`,
+      { location: file },
+    );
   }
   const revision = String(db.get('SELECT version_num FROM alembic_version')?.version_num ?? '(none)');
   const missing = Object.keys(WRITTEN_COLUMNS).filter((t) => !tables.has(t));
@@ -105,7 +139,11 @@ export function inspectSchema(db: SqlDatabase, file: string): StoreSchema {
   const columns = new Map(Object.keys(WRITTEN_COLUMNS).map((t) => [t, columnsOf(db, t)]));
   const head = headOfRevision(revision);
   const known = chainPosition(revision) !== undefined;
-  const releases = head ? `MLflow ${head.releases}` : known ? `an MLflow development revision between ${NEWEST_HEAD.label} and older heads` : `not a revision this version knows (newer than MLflow ${NEWEST_HEAD.label}, whose head is ${NEWEST_HEAD.revision}, or not MLflow's)`;
+  const releases = head
+    ? `MLflow ${head.releases}`
+    : known
+      ? `an MLflow development revision between ${NEWEST_HEAD.label} and older heads`
+      : `not a revision this version knows (newer than MLflow ${NEWEST_HEAD.label}, whose head is ${NEWEST_HEAD.revision}, or not MLflow's)`;
   const problem = [...columns.entries()].map(([t, cols]) => writeProblem(t, cols)).find((p) => p !== undefined);
   const schema: StoreSchema = {
     revision,
@@ -125,7 +163,9 @@ export function inspectSchema(db: SqlDatabase, file: string): StoreSchema {
   if (problem) {
     schema.readOnly =
       `${file}: opened read-only: ${problem} (MLflow schema revision ${revision}, ${releases}).` +
-      (known ? ' Upgrade the store with `modelops db upgrade`.' : ' Use a ModelOps version that knows this MLflow release, or keep writing with MLflow itself.');
+      (known
+        ? ' Upgrade the store with `modelops db upgrade`.'
+        : ' Use a ModelOps version that knows this MLflow release, or keep writing with MLflow itself.');
   } else if (!known) {
     schema.notice = `${file}: MLflow schema revision ${revision} is ${releases}; every column and key ModelOps writes is unchanged, so it opens read-write`;
   }

@@ -60,11 +60,21 @@ export interface UpgradePlan {
 export function checkUpgrade(revision: string, to: MlflowHead): void {
   const from = chainPosition(revision);
   if (from === undefined) {
-    throw new ModelOpsError('STORE_UNSUPPORTED_SCHEMA', `the store is at MLflow schema revision ${revision}, which this version does not know; upgrade it with MLflow itself (mlflow db upgrade)`, { location: 'schema' });
+    throw new ModelOpsError(
+      'STORE_UNSUPPORTED_SCHEMA',
+      `the store is at MLflow schema revision ${revision}, which this version does not know; upgrade it with MLflow itself (mlflow db upgrade)`,
+      { location: 'schema' },
+    );
   }
   const target = chainPosition(to.revision)!;
-  if (target === from) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the store is already at MLflow ${to.label}'s schema (revision ${to.revision})`, { location: 'to' });
-  if (target < from) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the store (revision ${revision}) is newer than MLflow ${to.label}'s schema: MLflow has no downgrade that keeps its data, and neither does ModelOps`, { location: 'to' });
+  if (target === from)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the store is already at MLflow ${to.label}'s schema (revision ${to.revision})`, { location: 'to' });
+  if (target < from)
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `the store (revision ${revision}) is newer than MLflow ${to.label}'s schema: MLflow has no downgrade that keeps its data, and neither does ModelOps`,
+      { location: 'to' },
+    );
 }
 
 /** Applies the upgrade to `db` (inside the caller's migration transaction, foreign keys off). */
@@ -74,7 +84,11 @@ export function applyUpgrade(db: SqlDatabase, to: MlflowHead): UpgradePlan {
   const target = headDdl(to).map(parse);
   const plan: UpgradePlan = { from, to, created: [], rebuilt: [], indexes: [] };
   const mlflowTables = new Set(target.filter((t) => t.type === 'table').map((t) => t.name));
-  const existing = new Map(db.all("SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE sql IS NOT NULL").map((r) => [String(r.name), { type: String(r.type), table: String(r.tbl_name), sql: String(r.sql) }]));
+  const existing = new Map(
+    db
+      .all('SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE sql IS NOT NULL')
+      .map((r) => [String(r.name), { type: String(r.type), table: String(r.tbl_name), sql: String(r.sql) }]),
+  );
   for (const t of target.filter((x) => x.type === 'table')) {
     if (!existing.has(t.name)) {
       db.exec(t.sql);
@@ -85,7 +99,11 @@ export function applyUpgrade(db: SqlDatabase, to: MlflowHead): UpgradePlan {
     }
   }
   // Indexes and triggers of MLflow's tables: what the target has, as the target has it.
-  const now = new Map(db.all("SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL").map((r) => [String(r.name), { type: String(r.type), table: String(r.tbl_name), sql: String(r.sql) }]));
+  const now = new Map(
+    db
+      .all("SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL")
+      .map((r) => [String(r.name), { type: String(r.type), table: String(r.tbl_name), sql: String(r.sql) }]),
+  );
   const wanted = new Map(target.filter((x) => x.type !== 'table').map((x) => [x.name, x]));
   for (const [name, o] of now) {
     if (!mlflowTables.has(o.table)) continue;
@@ -119,7 +137,12 @@ function rebuild(db: SqlDatabase, t: Named): void {
   const fresh = `_modelops_new_${t.name}`;
   db.exec(t.sql.replace(/^CREATE TABLE\s+(?:"[^"]+"|\w+)/i, `CREATE TABLE ${q(fresh)}`));
   const had = new Set(db.all(`PRAGMA main.table_info(${q(t.name)})`).map((c) => String(c.name)));
-  const common = db.all(`PRAGMA main.table_info(${q(fresh)})`).map((c) => String(c.name)).filter((c) => had.has(c)).map(q).join(', ');
+  const common = db
+    .all(`PRAGMA main.table_info(${q(fresh)})`)
+    .map((c) => String(c.name))
+    .filter((c) => had.has(c))
+    .map(q)
+    .join(', ');
   db.exec(`INSERT INTO ${q(fresh)} (${common}) SELECT ${common} FROM ${q(t.name)}`);
   db.exec(`DROP TABLE ${q(t.name)}`);
   db.exec(`ALTER TABLE ${q(fresh)} RENAME TO ${q(t.name)}`);
@@ -134,7 +157,6 @@ export function rowCounts(db: SqlDatabase): Record<string, number> {
   return out;
 }
 
-
 export interface UpgradeResult extends UpgradePlan {
   backup: string;
   /** Rows per table before and after (every table that existed keeps every row). */
@@ -144,7 +166,10 @@ export interface UpgradeResult extends UpgradePlan {
 /** `modelops db upgrade`: a verified backup beside the file, then the upgrade in one transaction. */
 export async function upgradeStore(file: StoreFile, to: MlflowHead, now: Date = new Date()): Promise<UpgradeResult> {
   checkUpgrade(file.schema.revision, to);
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const backup = join(dirname(realPathOf(file.path)), `${basename(file.path)}.backup-${file.schema.revision}-${stamp}`);
   return file.migrate(backup, (db) => {
     const before = rowCounts(db);
@@ -154,7 +179,9 @@ export async function upgradeStore(file: StoreFile, to: MlflowHead, now: Date = 
     for (const [table, n] of Object.entries(before)) {
       rows[table] = { before: n, after: after[table] ?? 0 };
       if ((after[table] ?? 0) !== n) {
-        throw new ModelOpsError('INTERNAL_ERROR', `${file.path}: the upgrade would leave ${after[table] ?? 0} of ${n} rows in ${table}; nothing was changed`, { location: file.path });
+        throw new ModelOpsError('INTERNAL_ERROR', `${file.path}: the upgrade would leave ${after[table] ?? 0} of ${n} rows in ${table}; nothing was changed`, {
+          location: file.path,
+        });
       }
     }
     return { ...plan, backup, rows };

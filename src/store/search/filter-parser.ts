@@ -161,12 +161,7 @@ function entityOf(tok: Token, src: string, what: string): EntityType {
   if (tok.entity === undefined) return 'attribute';
   const type = ENTITY_ALIASES[tok.entity.toLowerCase()];
   if (!type) {
-    throw filterError(
-      src,
-      tok.column,
-      `invalid entity type '${tok.entity}'. Valid values are ['metrics', 'params', 'tags', 'attributes', 'datasets']`,
-      what,
-    );
+    throw filterError(src, tok.column, `invalid entity type '${tok.entity}'. Valid values are ['metrics', 'params', 'tags', 'attributes', 'datasets']`, what);
   }
   return type;
 }
@@ -175,12 +170,31 @@ function entityOf(tok: Token, src: string, what: string): EntityType {
 export const MAX_FILTER_CONDITIONS = 200;
 export const MAX_FILTER_LENGTH = 20_000;
 
+/** The values of an `IN (…)` list whose '(' came before `tokens[p]`; returns them and the index after ')'. */
+function parseList(tokens: Token[], p: number, src: string, comparator: Comparator, what: string): [string[], number] {
+  const end = src.length + 1;
+  const list: string[] = [];
+  for (;;) {
+    const item = tokens[p++];
+    if (!item) throw filterError(src, end, `unclosed '(' of the ${comparator} list`, what);
+    if (item.kind !== 'string' && item.kind !== 'number')
+      throw filterError(src, item.column, `expected a quoted value in the ${comparator} list, got '${item.text}'`, what);
+    list.push(item.value);
+    const sep = tokens[p++];
+    if (!sep) throw filterError(src, end, `unclosed '(' of the ${comparator} list`, what);
+    if (sep.kind === 'rparen') return [list, p];
+    if (sep.kind !== 'comma') throw filterError(src, sep.column, `expected ',' or ')' in the ${comparator} list, got '${sep.text}'`, what);
+  }
+}
+
 /** Parses a run filter; an empty or blank filter is no condition. */
 export function parseFilter(filter: string | undefined, what = 'filter'): Comparison[] {
   const src = filter ?? '';
   if (src.trim() === '') return [];
   if (src.length > MAX_FILTER_LENGTH) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid ${what}: ${src.length} characters long; at most ${MAX_FILTER_LENGTH} are read`, { location: what });
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid ${what}: ${src.length} characters long; at most ${MAX_FILTER_LENGTH} are read`, {
+      location: what,
+    });
   }
   const tokens = tokenize(src, what);
   const out: Comparison[] = [];
@@ -212,36 +226,25 @@ export function parseFilter(filter: string | undefined, what = 'filter'): Compar
       p++;
       comparator = 'NOT IN';
     } else {
-      throw filterError(src, compTok.column, `expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN) after '${idTok.text}', got '${compTok.text}'`, what);
+      throw filterError(
+        src,
+        compTok.column,
+        `expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN) after '${idTok.text}', got '${compTok.text}'`,
+        what,
+      );
     }
     let value: string | number | string[];
     const vTok = tokens[p++];
     if (!vTok) throw filterError(src, end, `expected a value after '${compTok.text}'`, what);
     if (comparator === 'IN' || comparator === 'NOT IN') {
       if (vTok.kind !== 'lparen') throw filterError(src, vTok.column, `expected '(' and a list of quoted values after ${comparator}`, what);
-      const list: string[] = [];
-      for (;;) {
-        const item = tokens[p++];
-        if (!item) throw filterError(src, end, `unclosed '(' of the ${comparator} list`, what);
-        if (item.kind !== 'string' && item.kind !== 'number') throw filterError(src, item.column, `expected a quoted value in the ${comparator} list, got '${item.text}'`, what);
-        list.push(item.value);
-        const sep = tokens[p++];
-        if (!sep) throw filterError(src, end, `unclosed '(' of the ${comparator} list`, what);
-        if (sep.kind === 'rparen') break;
-        if (sep.kind !== 'comma') throw filterError(src, sep.column, `expected ',' or ')' in the ${comparator} list, got '${sep.text}'`, what);
-      }
-      value = list;
+      [value, p] = parseList(tokens, p, src, comparator, what);
     } else if (vTok.kind === 'number') {
       value = Number(vTok.value);
     } else if (vTok.kind === 'string') {
       value = vTok.value;
     } else {
-      throw filterError(
-        src,
-        vTok.column,
-        `value '${vTok.text}' is not a number and not quoted; quote string values with single or double quotes`,
-        what,
-      );
+      throw filterError(src, vTok.column, `value '${vTok.text}' is not a number and not quoted; quote string values with single or double quotes`, what);
     }
     out.push({ type, key, comparator, value, column: idTok.column });
     if (out.length > MAX_FILTER_CONDITIONS) throw filterError(src, idTok.column, `more than ${MAX_FILTER_CONDITIONS} conditions; narrow the filter`, what);

@@ -44,7 +44,12 @@ export function stringCondition(col: string, c: Comparison, source: string, para
       return `${col} ${c.comparator} (${list.map(() => '?').join(', ')})`;
     }
     default:
-      throw filterError(source, c.column, `comparator '${c.comparator}' is not valid for ${c.type === 'attribute' ? 'attribute' : c.type} '${c.key}' (use =, !=, LIKE, ILIKE, IN, NOT IN)`, what);
+      throw filterError(
+        source,
+        c.column,
+        `comparator '${c.comparator}' is not valid for ${c.type === 'attribute' ? 'attribute' : c.type} '${c.key}' (use =, !=, LIKE, ILIKE, IN, NOT IN)`,
+        what,
+      );
   }
 }
 
@@ -55,7 +60,12 @@ export function numericCondition(col: string, c: Comparison, source: string, par
   }
   const v = typeof c.value === 'string' && c.value.trim() !== '' && !Number.isNaN(Number(c.value)) ? Number(c.value) : c.value;
   if (typeof v !== 'number') {
-    throw filterError(source, c.column, `Expected numeric value type for ${c.type === 'metric' ? 'metric' : 'attribute'}. Found ${JSON.stringify(c.value)}`, what);
+    throw filterError(
+      source,
+      c.column,
+      `Expected numeric value type for ${c.type === 'metric' ? 'metric' : 'attribute'}. Found ${JSON.stringify(c.value)}`,
+      what,
+    );
   }
   params.push(v);
   return `${col} ${c.comparator} ?`;

@@ -99,9 +99,17 @@ export function workspaceOf(options: StoreFileOptions): string {
 export function checkWorkspace(db: SqlDatabase, schema: StoreSchema, workspace: string, file: string): void {
   if (workspace === 'default') return;
   if (!schema.workspaces) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${file}: workspace '${workspace}' was asked for (MODELOPS_WORKSPACE), but this store's schema (${schema.releases}) has no workspaces; unset it`, { location: 'MODELOPS_WORKSPACE' });
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `${file}: workspace '${workspace}' was asked for (MODELOPS_WORKSPACE), but this store's schema (${schema.releases}) has no workspaces; unset it`,
+      { location: 'MODELOPS_WORKSPACE' },
+    );
   }
   if (!db.get('SELECT 1 FROM workspaces WHERE name = ?', [workspace])) {
-    throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `${file}: there is no workspace '${workspace}' in this store (MODELOPS_WORKSPACE); create it with MLflow, or unset the variable to use 'default'`, { location: 'MODELOPS_WORKSPACE' });
+    throw new ModelOpsError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `${file}: there is no workspace '${workspace}' in this store (MODELOPS_WORKSPACE); create it with MLflow, or unset the variable to use 'default'`,
+      { location: 'MODELOPS_WORKSPACE' },
+    );
   }
 }

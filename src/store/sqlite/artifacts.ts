@@ -13,11 +13,9 @@ import type { ArtifactInfo } from '../../core/tracking';
 export function artifactDir(artifactUri: string, runId: string): string {
   if (artifactUri.startsWith('file:')) return fileURLToPath(artifactUri);
   if (isAbsolute(artifactUri)) return artifactUri;
-  throw new ModelOpsError(
-    'STORE_IO',
-    `run ${runId}: artifact location '${artifactUri}' is not a local folder; this store only handles local artifacts`,
-    { location: artifactUri },
-  );
+  throw new ModelOpsError('STORE_IO', `run ${runId}: artifact location '${artifactUri}' is not a local folder; this store only handles local artifacts`, {
+    location: artifactUri,
+  });
 }
 
 /**
@@ -108,4 +106,3 @@ export function artifactPathIn(root: string, path: string): string {
   if (!existsSync(full)) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `artifact '${path}' not found under ${root}`, { location: full });
   return full;
 }
-

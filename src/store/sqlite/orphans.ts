@@ -78,7 +78,14 @@ export async function reapOrphans(file: StoreFile, now: number = Date.now()): Pr
       runs.push(r.id);
     }
     for (const v of found.versions) {
-      if (db.run("UPDATE model_version_tags SET value = 'interrupted' WHERE name = ? AND version = ? AND \"key\" = ? AND value = 'running'{ws}", [v.id, v.version!, VALIDATION_TAG]).changes === 0) continue;
+      if (
+        db.run("UPDATE model_version_tags SET value = 'interrupted' WHERE name = ? AND version = ? AND \"key\" = ? AND value = 'running'{ws}", [
+          v.id,
+          v.version!,
+          VALIDATION_TAG,
+        ]).changes === 0
+      )
+        continue;
       setVersionTag(db, v.id, v.version!, ORPHAN_TAG, `validation interrupted: the ${v.why}; validate it again`);
       versions.push(`${v.id}/${v.version}`);
     }

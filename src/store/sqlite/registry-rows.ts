@@ -75,9 +75,13 @@ export function validateTagKey(key: string): void {
 export function validateTag(tag: Tag, limit = 5000): void {
   validateTagKey(tag.key);
   if (tag.value !== undefined && tag.value !== null && String(tag.value).length > limit) {
-    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Tag value for '${tag.key}' had length ${String(tag.value).length}, which exceeded length limit of ${limit}`, {
-      location: tag.key,
-    });
+    throw new ModelOpsError(
+      'INVALID_PARAMETER_VALUE',
+      `Tag value for '${tag.key}' had length ${String(tag.value).length}, which exceeded length limit of ${limit}`,
+      {
+        location: tag.key,
+      },
+    );
   }
 }
 
@@ -90,12 +94,12 @@ function stageOf(v: SqlValue): Stage {
 export function modelVersionFromRow(db: SqlDatabase, r: Row): ModelVersion {
   const name = str(r.name);
   const version = num(r.version);
-  const tags = db.all('SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ?{ws} ORDER BY "key"', [name, version]).map(
-    (t) => ({ key: str(t.key), value: str(t.value) }),
-  );
-  const aliases = db.all('SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ?{ws} ORDER BY alias', [name, version]).map((a) =>
-    str(a.alias),
-  );
+  const tags = db
+    .all('SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ?{ws} ORDER BY "key"', [name, version])
+    .map((t) => ({ key: str(t.key), value: str(t.value) }));
+  const aliases = db
+    .all('SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ?{ws} ORDER BY alias', [name, version])
+    .map((a) => str(a.alias));
   return {
     name,
     version: String(version),
@@ -201,4 +205,3 @@ export function auditFromRow(r: Row): AuditEntry {
     reportId: opt(r.report_id),
   };
 }
-

@@ -32,7 +32,11 @@ function maxResultsOf(q: SearchQuery, limits: { default: number; max: number }):
 function clauses(filter: string | undefined): Comparison[] {
   const parsed = parseFilter(filter);
   for (const c of parsed) {
-    if (c.type !== 'attribute' && c.type !== 'tag') throw invalid(`Invalid filter: the registry has no ${c.type}s ('${c.type}s.${c.key}'); use name, tags.<key>, run_id, source_path or version_number`, 'filter');
+    if (c.type !== 'attribute' && c.type !== 'tag')
+      throw invalid(
+        `Invalid filter: the registry has no ${c.type}s ('${c.type}s.${c.key}'); use name, tags.<key>, run_id, source_path or version_number`,
+        'filter',
+      );
     if (c.type === 'tag' && (c.comparator === 'IN' || c.comparator === 'NOT IN')) throw invalid(`Invalid comparator for tag: ${c.comparator}`, 'filter');
   }
   return parsed;
@@ -51,7 +55,12 @@ function orderClauses(orderBy: string[] | undefined, columns: Record<string, str
     const key = m?.[1]?.replace(/`/g, '').toLowerCase();
     const column = key === undefined ? undefined : columns[key];
     if (!m || column === undefined) {
-      throw invalid(`Invalid order by key '${clause}' specified. Valid keys are ${Object.keys(columns).map((k) => `'${k}'`).join(', ')}`, 'order_by');
+      throw invalid(
+        `Invalid order by key '${clause}' specified. Valid keys are ${Object.keys(columns)
+          .map((k) => `'${k}'`)
+          .join(', ')}`,
+        'order_by',
+      );
     }
     if (seen.has(column)) throw invalid(`\`order_by\` contains duplicate fields: ${JSON.stringify(orderBy)}`, 'order_by');
     seen.add(column);
@@ -102,12 +111,19 @@ export function searchModelVersionsSql(q: SearchQuery): SearchSql {
     }
     const attr = VERSION_ATTRIBUTES[c.key.toLowerCase()];
     if (!attr) throw invalid(`Invalid attribute name: ${c.key}`, 'filter');
-    if ((c.comparator === 'IN' || c.comparator === 'NOT IN') && c.key !== 'run_id') throw invalid(`Invalid comparator for attribute: ${c.comparator}`, 'filter');
+    if ((c.comparator === 'IN' || c.comparator === 'NOT IN') && c.key !== 'run_id')
+      throw invalid(`Invalid comparator for attribute: ${c.comparator}`, 'filter');
     where.push(attr.numeric ? numericCondition(attr.column, c, filter, params, 'filter') : stringCondition(attr.column, c, filter, params, 'filter'));
   }
   const order = orderClauses(
     q.orderBy,
-    { name: 'name', version_number: 'version', creation_timestamp: 'creation_time', timestamp: 'last_updated_time', last_updated_timestamp: 'last_updated_time' },
+    {
+      name: 'name',
+      version_number: 'version',
+      creation_timestamp: 'creation_time',
+      timestamp: 'last_updated_time',
+      last_updated_timestamp: 'last_updated_time',
+    },
     // MLflow: these three when no order is asked for; after an asked-for order, ties go by name, then version.
     q.orderBy && q.orderBy.length > 0 ? ['name ASC', 'version DESC'] : ['last_updated_time DESC', 'name ASC', 'version DESC'],
   );

@@ -111,7 +111,9 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db.write((db) => {
       getModelRow(db, name);
       if (audit?.keepProduction) {
-        const prod = db.all("SELECT version FROM model_versions WHERE name = ?{ws} AND current_stage = 'Production' ORDER BY version", [name]).map((r) => str(r.version));
+        const prod = db
+          .all("SELECT version FROM model_versions WHERE name = ?{ws} AND current_stage = 'Production' ORDER BY version", [name])
+          .map((r) => str(r.version));
         if (prod.length > 0) throw productionRefusal(name, prod);
       }
       if (audit) insertAudit(db, this.now(), { name, version: null }, { ...audit, comment: audit.comment ?? 'registered model deleted' }, 'delete');
@@ -254,7 +256,13 @@ export class SqliteRegistryStore implements RegistryStore {
     });
   }
 
-  async transitionModelVersionStage(name: string, version: string, stage: string, archiveExistingVersions: boolean, audit?: TransitionAudit): Promise<ModelVersion> {
+  async transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: string,
+    archiveExistingVersions: boolean,
+    audit?: TransitionAudit,
+  ): Promise<ModelVersion> {
     const target = transitionTarget(stage, archiveExistingVersions);
     return this.db.write((db) => transitionIn(db, this.now(), name, version, target, archiveExistingVersions, audit));
   }
@@ -333,14 +341,10 @@ export class SqliteRegistryStore implements RegistryStore {
         );
       }
       const t = this.now();
-      db.run('INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report{own,}) VALUES (?, ?, ?, ?, ?, ?{own?})', [
-        report.reportId,
-        report.name,
-        Number(report.version),
-        report.createdAt,
-        report.passed ? 1 : 0,
-        JSON.stringify(report),
-      ]);
+      db.run(
+        'INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report{own,}) VALUES (?, ?, ?, ?, ?, ?{own?})',
+        [report.reportId, report.name, Number(report.version), report.createdAt, report.passed ? 1 : 0, JSON.stringify(report)],
+      );
       // The validation is over: its in-flight marks (run-owner.ts) go with the report, in this transaction.
       db.run(`DELETE FROM model_version_tags WHERE name = ? AND version = ? AND "key" IN (${VALIDATION_MARKS.map(() => '?').join(', ')}){ws}`, [
         report.name,
@@ -367,10 +371,12 @@ export class SqliteRegistryStore implements RegistryStore {
 
   async listValidationReports(name: string, version: string): Promise<ValidationReport[]> {
     return this.db.read((db) =>
-      db.all('SELECT report FROM modelops_registry_validation_reports WHERE name = ? AND version = ?{own} ORDER BY created_time DESC, rowid DESC', [
-        name,
-        validateVersion(version),
-      ]).map((r) => JSON.parse(str(r.report)) as ValidationReport),
+      db
+        .all('SELECT report FROM modelops_registry_validation_reports WHERE name = ? AND version = ?{own} ORDER BY created_time DESC, rowid DESC', [
+          name,
+          validateVersion(version),
+        ])
+        .map((r) => JSON.parse(str(r.report)) as ValidationReport),
     );
   }
 
@@ -380,24 +386,27 @@ export class SqliteRegistryStore implements RegistryStore {
       let reports = 0;
       for (const r of history.reports) {
         if (db.get('SELECT 1 FROM modelops_registry_validation_reports WHERE report_id = ?{own}', [r.reportId])) continue;
-        db.run('INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report{own,}) VALUES (?, ?, ?, ?, ?, ?{own?})', [
-          r.reportId,
-          name,
-          Number(r.version),
-          r.createdAt,
-          r.passed ? 1 : 0,
-          JSON.stringify({ ...r, name }),
-        ]);
+        db.run(
+          'INSERT INTO modelops_registry_validation_reports (report_id, name, version, created_time, passed, report{own,}) VALUES (?, ?, ?, ?, ?, ?{own?})',
+          [r.reportId, name, Number(r.version), r.createdAt, r.passed ? 1 : 0, JSON.stringify({ ...r, name })],
+        );
         reports++;
       }
-      const identity = (e: Omit<AuditEntry, 'id' | 'name'>): string => JSON.stringify([e.time, e.actor, e.action, e.version, e.fromStage, e.toStage, e.alias, e.comment, e.reportId]);
+      const identity = (e: Omit<AuditEntry, 'id' | 'name'>): string =>
+        JSON.stringify([e.time, e.actor, e.action, e.version, e.fromStage, e.toStage, e.alias, e.comment, e.reportId]);
       const have = new Set(db.all('SELECT * FROM modelops_registry_audit WHERE name = ?{own}', [name]).map((row) => identity(auditFromRow(row))));
       let audit = 0;
       for (const e of history.audit) {
         const id = identity(e);
         if (have.has(id)) continue;
         have.add(id);
-        insertAudit(db, e.time, { name, version: e.version, fromStage: e.fromStage, toStage: e.toStage, alias: e.alias }, { actor: e.actor, action: e.action, ...(e.comment !== null ? { comment: e.comment } : {}), ...(e.reportId !== null ? { reportId: e.reportId } : {}) }, e.action);
+        insertAudit(
+          db,
+          e.time,
+          { name, version: e.version, fromStage: e.fromStage, toStage: e.toStage, alias: e.alias },
+          { actor: e.actor, action: e.action, ...(e.comment !== null ? { comment: e.comment } : {}), ...(e.reportId !== null ? { reportId: e.reportId } : {}) },
+          e.action,
+        );
         audit++;
       }
       return { audit, reports };
@@ -462,7 +471,8 @@ function transitionIn(
 function storageLocation(db: SqlDatabase, source: string): string {
   const m = /^models:\/+([^/]+)\/(\d+)\/*$/i.exec(source);
   if (!/^models:/i.test(source)) return source;
-  if (!m) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Unable to fetch model from model URI source artifact location '${source}'.`, { location: 'source' });
+  if (!m)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Unable to fetch model from model URI source artifact location '${source}'.`, { location: 'source' });
   const row = getVersionRow(db, m[1]!, m[2]!);
   return str(row.storage_location) || str(row.source);
 }
@@ -490,4 +500,3 @@ function checkSource(db: SqlDatabase, source: string, runId: string | undefined)
   const rel = relative(resolve(root), path);
   if (rel.startsWith('..') || isAbsolute(rel)) refuse();
 }
-

@@ -12,9 +12,9 @@ export const EXPERIMENT_COLUMNS = 'experiment_id, name, artifact_location, lifec
 
 export function experimentFromRow(db: SqlDatabase, r: Row): Experiment {
   const id = str(r.experiment_id);
-  const tags = db.all('SELECT "key", value FROM experiment_tags WHERE experiment_id = ? ORDER BY rowid', [Number(id)]).map(
-    (t): Tag => ({ key: str(t.key), value: str(t.value) }),
-  );
+  const tags = db
+    .all('SELECT "key", value FROM experiment_tags WHERE experiment_id = ? ORDER BY rowid', [Number(id)])
+    .map((t): Tag => ({ key: str(t.key), value: str(t.value) }));
   return {
     experimentId: id,
     name: str(r.name),
@@ -28,7 +28,8 @@ export function experimentFromRow(db: SqlDatabase, r: Row): Experiment {
 
 export function getExperimentRow(db: SqlDatabase, experimentId: string): Row {
   const n = Number(experimentId);
-  const r = Number.isInteger(n) && /^\d+$/.test(experimentId) ? db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?{ws}`, [n]) : undefined;
+  const r =
+    Number.isInteger(n) && /^\d+$/.test(experimentId) ? db.get(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?{ws}`, [n]) : undefined;
   if (!r) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`, { location: `experiment ${experimentId}` });
   return r;
 }
@@ -57,10 +58,7 @@ export function getRunRow(db: SqlDatabase, runId: string): Row {
 
 export function assertRunActive(r: Row): void {
   if (str(r.lifecycle_stage) !== 'active') {
-    throw new ModelOpsError(
-      'INVALID_PARAMETER_VALUE',
-      `The run ${str(r.run_uuid)} must be in the 'active' state. Current state is ${str(r.lifecycle_stage)}.`,
-    );
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `The run ${str(r.run_uuid)} must be in the 'active' state. Current state is ${str(r.lifecycle_stage)}.`);
   }
 }
 
@@ -94,8 +92,14 @@ export function runsFromRows(db: SqlDatabase, rows: Row[]): Run[] {
     }
     return m;
   };
-  const metrics = byRun(`SELECT run_uuid, "key", value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN (${marks}) ORDER BY rowid`, metricFromRow);
-  const params = byRun(`SELECT run_uuid, "key", value FROM params WHERE run_uuid IN (${marks}) ORDER BY rowid`, (r) => ({ key: str(r.key), value: str(r.value) }));
+  const metrics = byRun(
+    `SELECT run_uuid, "key", value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN (${marks}) ORDER BY rowid`,
+    metricFromRow,
+  );
+  const params = byRun(`SELECT run_uuid, "key", value FROM params WHERE run_uuid IN (${marks}) ORDER BY rowid`, (r) => ({
+    key: str(r.key),
+    value: str(r.value),
+  }));
   const tags = byRun(`SELECT run_uuid, "key", value FROM tags WHERE run_uuid IN (${marks}) ORDER BY rowid`, (r) => ({ key: str(r.key), value: str(r.value) }));
   const inputs = byRun(
     `SELECT i.destination_id AS run_uuid, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile

@@ -132,8 +132,10 @@ export function buildRunSearchSql(
   if (!sortsByStart) order.push('runs.start_time DESC');
   order.push('runs.run_uuid ASC');
 
-  const sql = `SELECT ${columns.split(',').map((c) => `runs.${c.trim()}`).join(', ')} FROM runs ${joins.join(' ')}
+  const sql = `SELECT ${columns
+    .split(',')
+    .map((c) => `runs.${c.trim()}`)
+    .join(', ')} FROM runs ${joins.join(' ')}
     WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
   return { sql, params: [...joinParams, ...params, limit, offset] };
 }
-

@@ -70,7 +70,12 @@ export class SqliteStudyStore implements StudyStore {
           `SELECT count(*) AS n, sum(state = 'COMPLETE') AS c, ${study.direction === 'maximize' ? 'max' : 'min'}(CASE WHEN state = 'COMPLETE' THEN value END) AS best FROM modelops_tuning_trials WHERE study_name = ?`,
           [study.name],
         );
-        return { ...study, trials: Number(agg?.n ?? 0), complete: Number(agg?.c ?? 0), ...(agg?.best === null || agg?.best === undefined ? {} : { best: Number(agg.best) }) };
+        return {
+          ...study,
+          trials: Number(agg?.n ?? 0),
+          complete: Number(agg?.c ?? 0),
+          ...(agg?.best === null || agg?.best === undefined ? {} : { best: Number(agg.best) }),
+        };
       }),
     );
   }
@@ -82,7 +87,18 @@ export class SqliteStudyStore implements StudyStore {
       }
       db.run(
         'INSERT INTO modelops_tuning_studies (name, experiment_id, direction, metric, sampler, pruner, search_space, settings, run_uuid, created_time{own,}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?{own?})',
-        [study.name, Number(study.experimentId), study.direction, study.metric, study.sampler, study.pruner, study.space, study.settings, study.runId, study.createdTime],
+        [
+          study.name,
+          Number(study.experimentId),
+          study.direction,
+          study.metric,
+          study.sampler,
+          study.pruner,
+          study.space,
+          study.settings,
+          study.runId,
+          study.createdTime,
+        ],
       );
     });
   }
@@ -91,7 +107,17 @@ export class SqliteStudyStore implements StudyStore {
     await this.database.write((db) => {
       db.run(
         'INSERT OR REPLACE INTO modelops_tuning_trials (study_name, number, state, params, value, intermediate, run_uuid, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [study, t.number, t.state, JSON.stringify(t.params), t.value ?? null, JSON.stringify(t.intermediate), t.runId ?? null, t.startTime ?? null, t.endTime ?? null],
+        [
+          study,
+          t.number,
+          t.state,
+          JSON.stringify(t.params),
+          t.value ?? null,
+          JSON.stringify(t.intermediate),
+          t.runId ?? null,
+          t.startTime ?? null,
+          t.endTime ?? null,
+        ],
       );
     });
   }

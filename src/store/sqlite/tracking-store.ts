@@ -98,7 +98,8 @@ export class SqliteTrackingStore implements TrackingStore {
     if (this.options.artifactRootUri && isProxiedUri(this.options.artifactRootUri) && !isProxiedUri(base)) {
       const local = localPathOf(base);
       const rel = local === undefined ? undefined : relative(this.database.artifactRoot, resolve(local));
-      if (rel !== undefined && !rel.startsWith('..') && !isAbsolute(rel)) base = appendUriPath(this.options.artifactRootUri, rel.split('\\').join('/')).replace(/\/+$/, '');
+      if (rel !== undefined && !rel.startsWith('..') && !isAbsolute(rel))
+        base = appendUriPath(this.options.artifactRootUri, rel.split('\\').join('/')).replace(/\/+$/, '');
     }
     return `${base}/${runId}/artifacts`;
   }
@@ -128,7 +129,10 @@ export class SqliteTrackingStore implements TrackingStore {
         throw new ModelOpsError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${name}) already exists.`, { location: name });
       }
       const now = Date.now();
-      const id = db.run("INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time{ws,}) VALUES (?, '', 'active', ?, ?{ws?})", [name, now, now]).lastInsertRowid;
+      const id = db.run(
+        "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time{ws,}) VALUES (?, '', 'active', ?, ?{ws?})",
+        [name, now, now],
+      ).lastInsertRowid;
       db.run('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [artifactLocation ?? this.experimentLocation(String(id)), id]);
       for (const t of tags) upsertExperimentTag(db, id, t);
       return String(id);
@@ -146,7 +150,9 @@ export class SqliteTrackingStore implements TrackingStore {
     });
   }
 
-  async searchExperiments(query: { viewType?: ViewType; filter?: string; maxResults?: number; orderBy?: string[]; pageToken?: string } = {}): Promise<Page<Experiment>> {
+  async searchExperiments(
+    query: { viewType?: ViewType; filter?: string; maxResults?: number; orderBy?: string[]; pageToken?: string } = {},
+  ): Promise<Page<Experiment>> {
     const max = validateMaxResults(query.maxResults);
     const offset = decodePageToken(query.pageToken);
     const params: SqlValue[] = [];
@@ -155,7 +161,9 @@ export class SqliteTrackingStore implements TrackingStore {
     for (const c of parseFilter(filter)) {
       if (c.type === 'tag') {
         params.push(c.key);
-        where.push(`e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE "key" = ? AND ${stringCondition('value', c, filter, params, 'filter')})`);
+        where.push(
+          `e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE "key" = ? AND ${stringCondition('value', c, filter, params, 'filter')})`,
+        );
       } else if (c.type === 'attribute' && c.key === 'name') {
         where.push(stringCondition('e.name', c, filter, params, 'filter'));
       } else if (c.type === 'attribute' && (c.key === 'creation_time' || c.key === 'last_update_time')) {
@@ -173,7 +181,11 @@ export class SqliteTrackingStore implements TrackingStore {
     for (const text of query.orderBy ?? []) {
       const o = parseOrderBy(text);
       if (o.type !== 'attribute' || !['name', 'experiment_id', 'creation_time', 'last_update_time'].includes(o.key)) {
-        throw new ModelOpsError('INVALID_PARAMETER_VALUE', `Invalid order_by '${text}': experiments sort by name, experiment_id, creation_time or last_update_time`, { location: 'order_by' });
+        throw new ModelOpsError(
+          'INVALID_PARAMETER_VALUE',
+          `Invalid order_by '${text}': experiments sort by name, experiment_id, creation_time or last_update_time`,
+          { location: 'order_by' },
+        );
       }
       if (o.key === 'experiment_id') byId = true;
       order.push(`e.${o.key} ${o.ascending ? 'ASC' : 'DESC'}`);
@@ -182,7 +194,9 @@ export class SqliteTrackingStore implements TrackingStore {
     if (!byId) order.push('e.experiment_id ASC');
     return this.db.read((db) => {
       const rows = db.all(
-        `SELECT ${EXPERIMENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM experiments e WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
+        `SELECT ${EXPERIMENT_COLUMNS.split(', ')
+          .map((c) => `e.${c}`)
+          .join(', ')} FROM experiments e WHERE ${where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
         [...params, max + 1, offset],
       );
       const items = rows.slice(0, max).map((r) => experimentFromRow(db, r));
@@ -208,7 +222,10 @@ export class SqliteTrackingStore implements TrackingStore {
       getExperimentRow(db, experimentId);
       const now = Date.now();
       db.run("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?", [now, Number(experimentId)]);
-      db.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [now, Number(experimentId)]);
+      db.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [
+        now,
+        Number(experimentId),
+      ]);
     });
   }
 
@@ -330,7 +347,9 @@ export class SqliteTrackingStore implements TrackingStore {
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     return this.db.read((db) => {
       getRunRow(db, runId);
-      return db.all('SELECT "key", value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND "key" = ? ORDER BY step, timestamp, rowid', [runId, key]).map(metricFromRow);
+      return db
+        .all('SELECT "key", value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND "key" = ? ORDER BY step, timestamp, rowid', [runId, key])
+        .map(metricFromRow);
     });
   }
 
@@ -363,11 +382,19 @@ export class SqliteTrackingStore implements TrackingStore {
             [datasetUuid, experimentId, d.name, d.digest, d.sourceType, d.source, d.schema ?? null, d.profile ?? null],
           );
         }
-        const input = db.get("SELECT input_uuid FROM inputs WHERE source_type = 'DATASET' AND source_id = ? AND destination_type = 'RUN' AND destination_id = ?", [datasetUuid, runId]);
+        const input = db.get(
+          "SELECT input_uuid FROM inputs WHERE source_type = 'DATASET' AND source_id = ? AND destination_type = 'RUN' AND destination_id = ?",
+          [datasetUuid, runId],
+        );
         if (input) continue;
         const inputUuid = uuidHex();
-        db.run("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)", [inputUuid, datasetUuid, runId]);
-        for (const t of new Map((d.tags ?? []).map((x) => [x.key, x.value]))) db.run('INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?)', [inputUuid, t[0], t[1]]);
+        db.run("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)", [
+          inputUuid,
+          datasetUuid,
+          runId,
+        ]);
+        for (const t of new Map((d.tags ?? []).map((x) => [x.key, x.value])))
+          db.run('INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?)', [inputUuid, t[0], t[1]]);
       }
     });
   }
@@ -519,7 +546,10 @@ function applyBatches(db: SqlDatabase, entries: { runId: string; batch: LogBatch
     }
   }
   flushPartial();
-  writeLatest(db, [...latest.values()].flatMap((m) => [...m.values()]));
+  writeLatest(
+    db,
+    [...latest.values()].flatMap((m) => [...m.values()]),
+  );
 }
 
 /** MLflow's rule: a param is logged once; the same value again is fine, another value is refused. */
@@ -543,9 +573,24 @@ function insertParams(db: SqlDatabase, runId: string, params: readonly { key: st
 function writeLatest(db: SqlDatabase, points: readonly { runId: string; key: string; step: number; timestamp: number; value: number; isNan: number }[]): void {
   for (const c of points) {
     const cur = db.get('SELECT step, timestamp, value FROM latest_metrics WHERE "key" = ? AND run_uuid = ?', [c.key, c.runId]);
-    if (!cur) db.run('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?)', [c.key, c.value, c.timestamp, c.step, c.isNan, c.runId]);
+    if (!cur)
+      db.run('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?)', [
+        c.key,
+        c.value,
+        c.timestamp,
+        c.step,
+        c.isNan,
+        c.runId,
+      ]);
     else if (newer(c, { step: Number(cur.step), timestamp: Number(cur.timestamp), value: Number(cur.value) })) {
-      db.run('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ? WHERE "key" = ? AND run_uuid = ?', [c.value, c.timestamp, c.step, c.isNan, c.key, c.runId]);
+      db.run('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ? WHERE "key" = ? AND run_uuid = ?', [
+        c.value,
+        c.timestamp,
+        c.step,
+        c.isNan,
+        c.key,
+        c.runId,
+      ]);
     }
   }
 }

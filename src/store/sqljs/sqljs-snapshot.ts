@@ -21,11 +21,20 @@ const nonEmpty = (p: string): boolean => {
 export async function readSqljsSnapshot<T>(path: string, fn: (db: SqlDatabase) => T, journalWaitMs = 10_000): Promise<T> {
   // sql.js sees only the main file: a WAL file's commits would be missing, so say so.
   if (nonEmpty(`${path}-wal`)) {
-    throw new ModelOpsError('STORE_UNSUPPORTED_SCHEMA', `${path}: the file is in WAL mode (${basename(path)}-wal exists), which the sql.js engine cannot read; use a Node with node:sqlite (22.13 or newer) or the editor`, { location: path });
+    throw new ModelOpsError(
+      'STORE_UNSUPPORTED_SCHEMA',
+      `${path}: the file is in WAL mode (${basename(path)}-wal exists), which the sql.js engine cannot read; use a Node with node:sqlite (22.13 or newer) or the editor`,
+      { location: path },
+    );
   }
   const deadline = Date.now() + journalWaitMs;
   while (nonEmpty(`${path}-journal`)) {
-    if (Date.now() > deadline) throw new ModelOpsError('STORE_BUSY', `${path}: another program has been mid-commit for ${journalWaitMs / 1000} s (${basename(path)}-journal exists); try again`, { location: path });
+    if (Date.now() > deadline)
+      throw new ModelOpsError(
+        'STORE_BUSY',
+        `${path}: another program has been mid-commit for ${journalWaitMs / 1000} s (${basename(path)}-journal exists); try again`,
+        { location: path },
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
   let bytes: Buffer;
@@ -44,7 +53,8 @@ export async function readSqljsSnapshot<T>(path: string, fn: (db: SqlDatabase) =
   } catch (e) {
     if (e instanceof ModelOpsError) throw e;
     const why = (e as Error).message;
-    if (/not a database|malformed/i.test(why)) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: not an SQLite database (${why})`, { location: path, cause: e });
+    if (/not a database|malformed/i.test(why))
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: not an SQLite database (${why})`, { location: path, cause: e });
     throw e;
   } finally {
     sql?.dispose();

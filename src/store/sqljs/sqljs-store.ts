@@ -145,7 +145,9 @@ export class SqljsStoreFile implements StoreFile {
         try {
           result = this.guard(() => fn(sqlDb));
           if (backup !== undefined && sqlDb.all('PRAGMA foreign_key_check').length > 0) {
-            throw new ModelOpsError('STORE_CORRUPT', `${this.path}: the migrated store fails its foreign key check; nothing was changed`, { location: this.path });
+            throw new ModelOpsError('STORE_CORRUPT', `${this.path}: the migrated store fails its foreign key check; nothing was changed`, {
+              location: this.path,
+            });
           }
           db.exec('COMMIT');
         } catch (e) {
@@ -271,13 +273,15 @@ export class SqljsStoreFile implements StoreFile {
   private async waitForHotJournal(): Promise<void> {
     const deadline = Date.now() + this.journalWaitMs;
     for (;;) {
-      const hot = ['-journal', '-wal'].map((s) => this.target + s).find((p) => {
-        try {
-          return statSync(p).size > 0;
-        } catch {
-          return false;
-        }
-      });
+      const hot = ['-journal', '-wal']
+        .map((s) => this.target + s)
+        .find((p) => {
+          try {
+            return statSync(p).size > 0;
+          } catch {
+            return false;
+          }
+        });
       if (!hot) return;
       if (Date.now() > deadline) {
         throw new ModelOpsError(
@@ -442,4 +446,3 @@ function pageCount(db: Database): number {
 function totalChanges(db: Database): number {
   return Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
 }
-

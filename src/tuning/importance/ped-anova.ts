@@ -78,7 +78,11 @@ export function pedAnovaImportance(data: EncodedTrials, options: PedAnovaOptions
     const d = data.space[p];
     const size = gridSize(d);
     const all = data.rows.map((r) => cellOf(d, r[j], size));
-    const pTop = parzen(d, top.map((i) => all[i]), size);
+    const pTop = parzen(
+      d,
+      top.map((i) => all[i]),
+      size,
+    );
     const pAll = parzen(d, all, size);
     raw[p] = (nTop / n) * pAll.reduce((acc, pa, g) => acc + pa * (pTop[g] / pa - 1) ** 2, 0);
   });

@@ -44,7 +44,7 @@ function bestSplit(x: number[][], y: number[], idx: number[], minLeaf: number): 
       const b = x[sorted[k + 1]][f];
       if (a === b || nL < minLeaf || nR < minLeaf) continue;
       // Sum of squared errors left + right; lower is better.
-      const sse = sqL - (sumL * sumL) / nL + (totalSq - sqL) - ((total - sumL) ** 2) / nR;
+      const sse = sqL - (sumL * sumL) / nL + (totalSq - sqL) - (total - sumL) ** 2 / nR;
       if (!best || sse < best.score - 1e-12) best = { feature: f, threshold: (a + b) / 2, score: sse };
     }
   }

@@ -49,7 +49,8 @@ export class HyperbandPruner implements Pruner {
     const r = options.minResource ?? 1;
     const R = options.maxResource ?? 'auto';
     const bootstrap = options.bootstrapCount ?? 0;
-    const bad = (field: string, rule: string, got: unknown): ModelOpsError => new ModelOpsError('INVALID_PARAMETER_VALUE', `hyperband: ${field} must be ${rule} (got ${String(got)})`, { location: field });
+    const bad = (field: string, rule: string, got: unknown): ModelOpsError =>
+      new ModelOpsError('INVALID_PARAMETER_VALUE', `hyperband: ${field} must be ${rule} (got ${String(got)})`, { location: field });
     if (!(Number.isInteger(r) && r >= 1)) throw bad('minResource', 'an integer ≥ 1', r);
     if (R !== 'auto' && !(Number.isInteger(R) && R >= r)) throw bad('maxResource', `an integer ≥ minResource (${r}) or 'auto'`, R);
     if (bootstrap > 0 && R === 'auto') throw bad('bootstrapCount', "0 when maxResource is 'auto'", bootstrap);
@@ -107,7 +108,12 @@ export class HyperbandPruner implements Pruner {
     this.brackets = Array.from({ length: n }, (_, b) => {
       const s = n - 1 - b;
       return {
-        pruner: new SuccessiveHalvingPruner({ minResource: this.minResource, reductionFactor: eta, minEarlyStoppingRate: b, bootstrapCount: this.bootstrapCount }),
+        pruner: new SuccessiveHalvingPruner({
+          minResource: this.minResource,
+          reductionFactor: eta,
+          minEarlyStoppingRate: b,
+          bootstrapCount: this.bootstrapCount,
+        }),
         budget: Math.ceil((n * eta ** s) / (s + 1)),
       };
     });

@@ -29,7 +29,10 @@ export class MedianPruner implements Pruner {
     if (step < this.nWarmup) return false;
     const complete = history.filter((t) => t.state === 'COMPLETE' && t.number !== trial.number);
     if (complete.length < this.nStartup) return false;
-    const others = complete.map((t) => t.intermediate[step]).filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
+    const others = complete
+      .map((t) => t.intermediate[step])
+      .filter((v): v is number => v !== undefined && Number.isFinite(v))
+      .sort((a, b) => a - b);
     if (others.length === 0) return false;
     const mid = others.length / 2;
     const median = others.length % 2 ? others[Math.floor(mid)] : (others[mid - 1] + others[mid]) / 2;

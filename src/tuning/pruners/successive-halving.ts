@@ -44,7 +44,8 @@ export class SuccessiveHalvingPruner implements Pruner {
     const eta = options.reductionFactor ?? 4;
     const s = options.minEarlyStoppingRate ?? 0;
     const bootstrap = options.bootstrapCount ?? 0;
-    const bad = (field: string, rule: string, got: unknown): ModelOpsError => new ModelOpsError('INVALID_PARAMETER_VALUE', `successive halving: ${field} must be ${rule} (got ${String(got)})`, { location: field });
+    const bad = (field: string, rule: string, got: unknown): ModelOpsError =>
+      new ModelOpsError('INVALID_PARAMETER_VALUE', `successive halving: ${field} must be ${rule} (got ${String(got)})`, { location: field });
     if (r !== 'auto' && !(Number.isInteger(r) && r >= 1)) throw bad('minResource', "an integer ≥ 1 or 'auto'", r);
     if (!(Number.isInteger(eta) && eta >= 2)) throw bad('reductionFactor', 'an integer ≥ 2', eta);
     if (!(Number.isInteger(s) && s >= 0)) throw bad('minEarlyStoppingRate', 'an integer ≥ 0', s);

@@ -23,7 +23,8 @@ export class GridSampler implements Sampler {
     const names = Object.keys(space).sort();
     const axes = names.map((n) => gridValues(space[n], n));
     const total = axes.reduce((n, a) => n * a.length, 1);
-    if (total > 1_000_000) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the grid has ${total} combinations; narrow the search space`, { location: 'space' });
+    if (total > 1_000_000)
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `the grid has ${total} combinations; narrow the search space`, { location: 'space' });
     const order = Array.from({ length: total }, (_, i) => i);
     const rng = new Rng(this.seed);
     for (let i = total - 1; i > 0; i--) {

@@ -137,7 +137,9 @@ export class TpeSampler implements Sampler {
 
   /** Best γ(n) trials ("below") and the rest, each in trial-number order (for the weights). */
   private split(finished: FrozenTrial[], direction: Direction): { below: FrozenTrial[]; above: FrozenTrial[] } {
-    const complete = finished.filter((t) => t.state === 'COMPLETE').sort((x, y) => (better(direction, x.value!, y.value!) ? -1 : better(direction, y.value!, x.value!) ? 1 : x.number - y.number));
+    const complete = finished
+      .filter((t) => t.state === 'COMPLETE')
+      .sort((x, y) => (better(direction, x.value!, y.value!) ? -1 : better(direction, y.value!, x.value!) ? 1 : x.number - y.number));
     const pruned = finished
       .filter((t) => t.state === 'PRUNED')
       .sort((x, y) => {

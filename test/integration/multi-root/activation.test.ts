@@ -15,11 +15,23 @@ suite('activation on a workspace that already holds stores', () => {
     // No activate() call: `workspaceContains:.modelops/mlflow.db` must do it.
     await waitFor('activation by workspaceContains:.modelops/mlflow.db', () => ext.isActive, 30_000);
     const api = ext.exports;
-    assert.deepEqual(api.sessions.all().map((s) => s.folder.name), [MULTI_ROOT.folderA, MULTI_ROOT.folderB]);
+    assert.deepEqual(
+      api.sessions.all().map((s) => s.folder.name),
+      [MULTI_ROOT.folderA, MULTI_ROOT.folderB],
+    );
     assert.deepEqual((await childrenOf(api.experiments, [MULTI_ROOT.folderA])).map((r) => r.label).sort(), ['peer-exp-2', 'peer-exp-renamed']);
-    assert.deepEqual((await childrenOf(api.models, [MULTI_ROOT.folderA])).map((r) => r.label), ['peer-model']);
-    assert.deepEqual((await childrenOf(api.experiments, [MULTI_ROOT.folderB])).map((r) => r.label), [MULTI_ROOT.experimentB]);
-    assert.ok(api.sessions.all().every((s) => s.state.kind === 'open'), 'both folders\' stores are open once listed');
+    assert.deepEqual(
+      (await childrenOf(api.models, [MULTI_ROOT.folderA])).map((r) => r.label),
+      ['peer-model'],
+    );
+    assert.deepEqual(
+      (await childrenOf(api.experiments, [MULTI_ROOT.folderB])).map((r) => r.label),
+      [MULTI_ROOT.experimentB],
+    );
+    assert.ok(
+      api.sessions.all().every((s) => s.state.kind === 'open'),
+      "both folders' stores are open once listed",
+    );
     await waitFor('the status bar', () => api.statusBarText()?.includes('peer-model v2'));
   });
 });

@@ -10,7 +10,6 @@ import type { ScriptedUi } from '../fixtures';
 import { EXTENSION_ID } from '../helpers';
 import { childrenOf, experimentRows, modelRows } from '../trees';
 
-
 /** Every file under the workspace, so "writes nothing" covers new files too. */
 function listing(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -43,13 +42,23 @@ suite('Restricted Mode (an untrusted workspace with a store)', () => {
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
     assert.equal(api.sessions.first()?.state.kind, 'open');
     assert.deepEqual((await experimentRows(api)).map((r) => r.label).sort(), ['peer-exp-2', 'peer-exp-renamed']);
-    assert.deepEqual((await childrenOf(api.experiments, ['peer-exp-renamed'])).map((r) => r.label), ['run-b', 'run-a']);
-    assert.deepEqual((await modelRows(api)).map((r) => [r.label, r.description]), [['peer-model', 'Production v2']]);
+    assert.deepEqual(
+      (await childrenOf(api.experiments, ['peer-exp-renamed'])).map((r) => r.label),
+      ['run-b', 'run-a'],
+    );
+    assert.deepEqual(
+      (await modelRows(api)).map((r) => [r.label, r.description]),
+      [['peer-model', 'Production v2']],
+    );
     await waitFor('the status bar', () => api.statusBarText()?.includes('peer-model v2'));
   });
 
   test('a folder setting asking to rerun pipelines on data change is ignored: nothing is watched', async () => {
-    assert.equal(vscode.workspace.getConfiguration('modelops', vscode.workspace.workspaceFolders?.[0]?.uri).get('pipeline.rerunOnDataChange'), false, 'a restricted configuration');
+    assert.equal(
+      vscode.workspace.getConfiguration('modelops', vscode.workspace.workspaceFolders?.[0]?.uri).get('pipeline.rerunOnDataChange'),
+      false,
+      'a restricted configuration',
+    );
     await waitFor('the watcher to stand down', () => api.log.recent().some((l) => l.startsWith('pipeline.watch.off ')));
     assert.ok(!api.log.recent().some((l) => l.startsWith('pipeline.watch ')), 'no dataset is watched');
   });

@@ -56,7 +56,7 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
     const exp = await backing.tracking.createExperiment('team-exp');
     const run = await backing.tracking.createRun({ experimentId: exp, runName: 'colleague-run' });
     await backing.tracking.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() });
-    const rows = await waitFor('the colleague\'s run in the tree', async () => {
+    const rows = await waitFor("the colleague's run in the tree", async () => {
       if (!(await experimentRows(api)).some((r) => r.label === 'team-exp')) return undefined;
       const children = await childrenOf(api.experiments, ['team-exp']);
       return children.some((r) => r.label === 'colleague-run') ? children : undefined;
@@ -81,12 +81,20 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
     const colleague = await openStores(server.url);
     try {
       const history = await colleague.registry.getAuditTrail('iris');
-      assert.ok(history.some((h) => h.action === 'approve' && h.comment === 'team approval'), JSON.stringify(history));
+      assert.ok(
+        history.some((h) => h.action === 'approve' && h.comment === 'team approval'),
+        JSON.stringify(history),
+      );
     } finally {
       await colleague.close();
     }
-    await waitFor('version 1 in Production in the Models view', async () => (await childrenOf(api.models, ['iris'])).find((r) => r.label === 'Version 1')?.description.startsWith('Production'));
-    const predicted = await vscode.commands.executeCommand<{ outPath?: string } | undefined>('modelops.predictWithProduction', vscode.Uri.file(join(workspaceDir(), 'iris.csv')));
+    await waitFor('version 1 in Production in the Models view', async () =>
+      (await childrenOf(api.models, ['iris'])).find((r) => r.label === 'Version 1')?.description.startsWith('Production'),
+    );
+    const predicted = await vscode.commands.executeCommand<{ outPath?: string } | undefined>(
+      'modelops.predictWithProduction',
+      vscode.Uri.file(join(workspaceDir(), 'iris.csv')),
+    );
     assert.ok(predicted?.outPath, JSON.stringify(ui.messages));
     assert.equal(readFileSync(predicted.outPath, 'utf8').trim().split('\n').length, 151);
     rmSync(predicted.outPath, { force: true });
@@ -103,18 +111,33 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
     assert.deepEqual(await vscode.commands.executeCommand<string[] | undefined>('modelops.compareRuns', ids[0], ids), ids);
     await waitFor('the runs sent to the compare page', () => since().some((l) => l === 'webview.state panel=compare status=ready runs=2'), 60_000);
     await vscode.commands.executeCommand('modelops.reviewForProduction', { name: 'iris', version: '1' });
-    await waitFor('the version sent to the review page', () => since().some((l) => l.startsWith('webview.state panel=promotion status=ready version=iris/1')), 60_000);
+    await waitFor(
+      'the version sent to the review page',
+      () => since().some((l) => l.startsWith('webview.state panel=promotion status=ready version=iris/1')),
+      60_000,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('Tune Hyperparameters keeps its study on the server: it resumes from there, and the registry\'s ledger is no experiment in the tree', async () => {
+  test("Tune Hyperparameters keeps its study on the server: it resumes from there, and the registry's ledger is no experiment in the tree", async () => {
     ui.answers = ['species'];
-    const first = await vscode.commands.executeCommand<TuneResult | undefined>('modelops.tuneHyperparameters', vscode.Uri.file(join(workspaceDir(), 'iris.csv')), { trials: 2, trainBest: false });
+    const first = await vscode.commands.executeCommand<TuneResult | undefined>(
+      'modelops.tuneHyperparameters',
+      vscode.Uri.file(join(workspaceDir(), 'iris.csv')),
+      { trials: 2, trainBest: false },
+    );
     assert.ok(first, JSON.stringify(ui.messages));
     ui.answers = ['species'];
-    const second = await vscode.commands.executeCommand<TuneResult | undefined>('modelops.tuneHyperparameters', vscode.Uri.file(join(workspaceDir(), 'iris.csv')), { trials: 1, trainBest: false });
+    const second = await vscode.commands.executeCommand<TuneResult | undefined>(
+      'modelops.tuneHyperparameters',
+      vscode.Uri.file(join(workspaceDir(), 'iris.csv')),
+      { trials: 1, trainBest: false },
+    );
     assert.equal(second?.resumed, true, JSON.stringify(ui.messages));
-    assert.deepEqual(second.trials.map((t) => t.number), [0, 1, 2]);
+    assert.deepEqual(
+      second.trials.map((t) => t.number),
+      [0, 1, 2],
+    );
     const colleague = await openStores(server.url);
     try {
       assert.equal((await colleague.studies.getStudy(first.study))?.trials.length, 3);
@@ -127,11 +150,17 @@ suite('the editor on a tracking server (modelops.trackingUri)', () => {
 
   test('a server that wants a token is the tree\'s "not authenticated" item until Set Tracking Server Credentials keeps one in SecretStorage', async () => {
     const url = server.url;
-    const guarded = await startTrackingServer({ tracking: backing.tracking, registry: backing.registry }, { port: 0, auth: { token: { name: 'ci', secret: 's3cret' } } });
+    const guarded = await startTrackingServer(
+      { tracking: backing.tracking, registry: backing.registry },
+      { port: 0, auth: { token: { name: 'ci', secret: 's3cret' } } },
+    );
     try {
       await setting().update('trackingUri', guarded.url, vscode.ConfigurationTarget.WorkspaceFolder);
       const item = await waitFor('the 401 item', async () => (await experimentRows(api)).find((r) => r.label === 'The store could not be opened'));
-      assert.match(item.node.kind === 'message' ? (item.node.detail ?? '') : '', /not authenticated \(HTTP 401\); no credentials were sent: .*Set Tracking Server Credentials/);
+      assert.match(
+        item.node.kind === 'message' ? (item.node.detail ?? '') : '',
+        /not authenticated \(HTTP 401\); no credentials were sent: .*Set Tracking Server Credentials/,
+      );
       ui.answers = ['Token', 's3cret'];
       await vscode.commands.executeCommand('modelops.setServerCredentials');
       assert.deepEqual(ui.answers, []);

@@ -35,9 +35,16 @@ describe('modelops experiments / runs', () => {
     // A workspace with an experiment and three runs, made through the store API.
     const store = await openTrackingStore(join(tmp.dir, '.modelops', 'mlflow.db'));
     const exp = await store.createExperiment('churn');
-    for (const [name, acc, model] of [['rf-a', 0.93, 'rf'], ['knn-a', 0.88, 'knn'], ['rf-b', 0.95, 'rf']] as const) {
+    for (const [name, acc, model] of [
+      ['rf-a', 0.93, 'rf'],
+      ['knn-a', 0.88, 'knn'],
+      ['rf-b', 0.95, 'rf'],
+    ] as const) {
       const run = await store.createRun({ experimentId: exp, runName: name });
-      await store.logBatch(run.info.runId, { metrics: [{ key: 'accuracy', value: acc, timestamp: Date.now(), step: 0 }], params: [{ key: 'model', value: model }] });
+      await store.logBatch(run.info.runId, {
+        metrics: [{ key: 'accuracy', value: acc, timestamp: Date.now(), step: 0 }],
+        params: [{ key: 'model', value: model }],
+      });
       await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() });
       runIds.push(run.info.runId);
     }
@@ -66,7 +73,7 @@ describe('modelops experiments / runs', () => {
     assert.match((await cli(tmp.dir, 'experiments', 'list')).out, /tuning-2/);
   });
 
-  test('creating a duplicate experiment exits 1 with MLflow\'s message and no stack trace', async () => {
+  test("creating a duplicate experiment exits 1 with MLflow's message and no stack trace", async () => {
     const r = await cli(tmp.dir, 'experiments', 'create', 'churn');
     assert.equal(r.code, 1);
     assert.match(r.err, /Experiment\(name=churn\) already exists/);

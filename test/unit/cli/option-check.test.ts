@@ -9,7 +9,11 @@ import { runCliCaptured } from './run-cli';
 
 /** The options of every command that declare a rule, as (command, option) pairs. */
 function declared(rule: 'required' | 'int' | 'choices'): { command: CommandSpec; name: string }[] {
-  return COMMANDS.flatMap((command) => Object.entries(command.options ?? {}).filter(([, o]) => o[rule] !== undefined && o[rule] !== false).map(([name]) => ({ command, name })));
+  return COMMANDS.flatMap((command) =>
+    Object.entries(command.options ?? {})
+      .filter(([, o]) => o[rule] !== undefined && o[rule] !== false)
+      .map(([name]) => ({ command, name })),
+  );
 }
 
 /** The smallest arguments that give every required option of `command` a value. */
@@ -43,7 +47,12 @@ describe('option rules checked by the runner, before a command runs', () => {
     try {
       for (const { command, name } of declared('int')) {
         const spec = command.options![name]!;
-        const bad = ['1.5', 'ten', ...(spec.int?.min !== undefined ? [String(spec.int.min - 1)] : []), ...(spec.int?.max !== undefined ? [String(spec.int.max + 1)] : [])];
+        const bad = [
+          '1.5',
+          'ten',
+          ...(spec.int?.min !== undefined ? [String(spec.int.min - 1)] : []),
+          ...(spec.int?.max !== undefined ? [String(spec.int.max + 1)] : []),
+        ];
         for (const v of bad) {
           const r = await runCliCaptured(dir, [...command.path, ...requiredArgs(command), `--${name}=${v}`]);
           assert.equal(r.code, 1, `${command.path.join(' ')} --${name} ${v}`);
@@ -61,7 +70,11 @@ describe('option rules checked by the runner, before a command runs', () => {
       for (const { command, name } of declared('choices')) {
         const r = await runCliCaptured(dir, [...command.path, ...requiredArgs(command), `--${name}`, 'nonsense']);
         assert.equal(r.code, 1, `${command.path.join(' ')} --${name} nonsense`);
-        assert.match(r.err, new RegExp(`--${name} must be one of ${command.options![name]!.choices!.map((c) => c.replace('.', '\\.')).join(', ')}, got 'nonsense'`), r.err);
+        assert.match(
+          r.err,
+          new RegExp(`--${name} must be one of ${command.options![name]!.choices!.map((c) => c.replace('.', '\\.')).join(', ')}, got 'nonsense'`),
+          r.err,
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -95,7 +95,10 @@ describe('CLI on a tracking server: refused before any work', () => {
     await served.backing.tracking.createExperiment('team');
     const r = await cliOn(served.url, dir, 'train', '--data', 'train.csv', '--target', 'churned', '--experiment', 'team', '--register', 'churn', ...FAST_TRAIN);
     assert.equal(r.code, 1);
-    assert.match(r.err, /train --register: experiment 'team' keeps its artifacts at s3:\/\/team-bucket\/mlruns\/1, which this client cannot write .*--serve-artifacts/);
+    assert.match(
+      r.err,
+      /train --register: experiment 'team' keeps its artifacts at s3:\/\/team-bucket\/mlruns\/1, which this client cannot write .*--serve-artifacts/,
+    );
     assert.equal(await runCount(served), 0);
     await served.stop();
   });
@@ -103,7 +106,9 @@ describe('CLI on a tracking server: refused before any work', () => {
   test('a server without the model registry: train --register is refused before training; train alone still works', async () => {
     const served = await serveStore(join(tmp.dir, `s${++n}`));
     // A tracking-only server answers the registry's endpoints with a bare 404.
-    const proxy = await startProxy(served.url, (r) => (r.path.includes('/registered-models') || r.path.includes('/model-versions') ? { status: 404, body: 'Not Found' } : 'forward'));
+    const proxy = await startProxy(served.url, (r) =>
+      r.path.includes('/registered-models') || r.path.includes('/model-versions') ? { status: 404, body: 'Not Found' } : 'forward',
+    );
     const dir = workDir();
     const refused = await cliOn(proxy.url, dir, 'train', '--data', 'train.csv', '--target', 'churned', '--register', 'churn', ...FAST_TRAIN);
     assert.equal(refused.code, 1);
@@ -120,7 +125,11 @@ describe('CLI on a tracking server: refused before any work', () => {
     const served = await serveStore(join(tmp.dir, `s${++n}`));
     const proxy = await startProxy(served.url, () => ({ status: 401, body: '{"error_code":"UNAUTHENTICATED","message":"bad token"}' }));
     const dir = workDir();
-    const r = await runCliCaptured(dir, ['train', '--data', 'train.csv', '--target', 'churned', ...FAST_TRAIN], { ...CLEAN_ENV, MLFLOW_TRACKING_URI: proxy.url, MLFLOW_TRACKING_TOKEN: 'nope' });
+    const r = await runCliCaptured(dir, ['train', '--data', 'train.csv', '--target', 'churned', ...FAST_TRAIN], {
+      ...CLEAN_ENV,
+      MLFLOW_TRACKING_URI: proxy.url,
+      MLFLOW_TRACKING_TOKEN: 'nope',
+    });
     assert.equal(r.code, 1);
     assert.match(r.err, /not authenticated \(HTTP 401\); the credentials from the environment were refused/);
     assert.equal(proxy.seen.length, 1);

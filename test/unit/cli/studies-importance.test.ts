@@ -26,7 +26,18 @@ async function workspace(n: number): Promise<string> {
   mkdirSync(join(dir, '.modelops'));
   const stores = await openStores(join(dir, '.modelops', 'mlflow.db'));
   try {
-    await stores.studies.createStudy({ name: 'knn', experimentId: '0', direction: 'maximize', metric: 'accuracy', sampler: 'random', pruner: 'none', space: JSON.stringify(SPACE), settings: '{}', runId: 'r0', createdTime: 1 });
+    await stores.studies.createStudy({
+      name: 'knn',
+      experimentId: '0',
+      direction: 'maximize',
+      metric: 'accuracy',
+      sampler: 'random',
+      pruner: 'none',
+      space: JSON.stringify(SPACE),
+      settings: '{}',
+      runId: 'r0',
+      createdTime: 1,
+    });
     const sampler = new RandomSampler(11);
     for (let number = 0; number < n; number++) {
       const params = sampler.sample(SPACE, [], 'maximize', number)!;

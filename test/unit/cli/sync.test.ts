@@ -59,21 +59,33 @@ describe('modelops sync', () => {
       const runs = await activeRuns(dst);
       assert.equal(runs.length, 2);
       const source = await src.tracking.getRun((await src.registry.getModelVersion('churn', '1')).runId);
-      const copy = (await dst.registry.getModelVersion('churn', '1'));
+      const copy = await dst.registry.getModelVersion('churn', '1');
       assert.equal(copy.currentStage, 'Production');
       assert.deepEqual(copy.aliases, ['champion']);
       assert.equal((await dst.registry.getModelVersion('churn', '2')).currentStage, 'Staging');
       assert.equal(copy.source, `runs:/${copy.runId}/model`);
       const copied = await dst.tracking.getRun(copy.runId);
       assert.deepEqual(copied.data.params.map((p) => `${p.key}=${p.value}`).sort(), source.data.params.map((p) => `${p.key}=${p.value}`).sort());
-      for (const m of source.data.metrics) assert.equal((await dst.tracking.getMetricHistory(copy.runId, m.key)).length, (await src.tracking.getMetricHistory(source.info.runId, m.key)).length, m.key);
+      for (const m of source.data.metrics)
+        assert.equal(
+          (await dst.tracking.getMetricHistory(copy.runId, m.key)).length,
+          (await src.tracking.getMetricHistory(source.info.runId, m.key)).length,
+          m.key,
+        );
       assert.ok((await dst.tracking.listArtifacts(copy.runId, 'model')).some((a) => a.path === 'model/MLmodel'));
       const trail = await dst.registry.getAuditTrail('churn');
-      assert.ok(trail.some((e) => e.action === 'approve' && e.comment === 'first' && e.actor === 'ana'), JSON.stringify(trail));
+      assert.ok(
+        trail.some((e) => e.action === 'approve' && e.comment === 'first' && e.actor === 'ana'),
+        JSON.stringify(trail),
+      );
       assert.equal((await dst.registry.listValidationReports('churn', '1')).length, (await src.registry.listValidationReports('churn', '1')).length);
       // The copied model predicts from the server.
       writeFileSync(join(dir, 'score.csv'), churnCsv(10, 5));
-      const predicted = await runCliCaptured(dir, ['predict', '--store', served.url, '--model', 'models:/churn@champion', '--data', 'score.csv', '--out', 'p.csv'], ENV);
+      const predicted = await runCliCaptured(
+        dir,
+        ['predict', '--store', served.url, '--model', 'models:/churn@champion', '--data', 'score.csv', '--out', 'p.csv'],
+        ENV,
+      );
       assert.equal(predicted.code, 0, predicted.err);
     } finally {
       await src.close();
@@ -117,7 +129,10 @@ describe('modelops sync', () => {
         if (++artifacts === 2) stop.abort();
         return logArtifact(...a);
       };
-      await assert.rejects(syncStores(src, dst, { actor: 'ana', signal: stop.signal, onProgress }), (e: unknown) => e instanceof ModelOpsError && e.code === 'CANCELLED');
+      await assert.rejects(
+        syncStores(src, dst, { actor: 'ana', signal: stop.signal, onProgress }),
+        (e: unknown) => e instanceof ModelOpsError && e.code === 'CANCELLED',
+      );
       dstTracking.logArtifact = logArtifact;
       const half = await activeRuns(dst);
       assert.equal(half.length, 1);

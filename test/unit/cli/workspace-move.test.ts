@@ -79,7 +79,8 @@ describe('a workspace moved or cloned keeps its runs and models', () => {
   test('doctor names the runs whose artifacts are gone', async () => {
     const uris = await artifactUris(clone);
     const [gone] = [...uris.keys()];
-    for (const exp of readdirSync(join(clone, '.modelops', 'artifacts'))) rmSync(join(clone, '.modelops', 'artifacts', exp, gone!), { recursive: true, force: true });
+    for (const exp of readdirSync(join(clone, '.modelops', 'artifacts')))
+      rmSync(join(clone, '.modelops', 'artifacts', exp, gone!), { recursive: true, force: true });
     rmSync(join(moved, '.modelops'), { recursive: true, force: true }); // nor in the original
     const report = doctor(await ok(clone, ['doctor', '--json']))['run artifacts']!;
     assert.match(report, new RegExp(`^1 of ${uris.size} runs have no artifact folder here`));

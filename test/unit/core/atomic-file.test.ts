@@ -20,7 +20,10 @@ describe('atomic file replacement', () => {
     assert.equal(readFileSync(file, 'utf8'), 'bytes\n');
     writeFileAtomic(file, ['one ', new TextEncoder().encode('two '), 'three\n']);
     assert.equal(readFileSync(file, 'utf8'), 'one two three\n');
-    assert.deepEqual(readdirSync(dir).filter((n) => n.includes('a.txt')), ['a.txt']);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.includes('a.txt')),
+      ['a.txt'],
+    );
   });
 
   test('content that fails mid-way leaves the previous file untouched and no temp file', () => {
@@ -32,7 +35,10 @@ describe('atomic file replacement', () => {
     })();
     assert.throws(() => writeFileAtomic(file, failing), /the producer broke/);
     assert.equal(readFileSync(file, 'utf8'), 'old\n');
-    assert.deepEqual(readdirSync(dir).filter((n) => n.includes('b.txt')), ['b.txt']);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.includes('b.txt')),
+      ['b.txt'],
+    );
   });
 
   test('keepModeOf gives the new file the old one’s permissions (a 0600 store stays 0600)', () => {
@@ -48,7 +54,10 @@ describe('atomic file replacement', () => {
   test('writeDurable never writes into, nor removes, a file that already exists', () => {
     const file = join(dir, 'd.txt');
     writeFileSync(file, 'theirs');
-    assert.throws(() => writeDurable(file, 'ours'), (e: NodeJS.ErrnoException) => e.code === 'EEXIST');
+    assert.throws(
+      () => writeDurable(file, 'ours'),
+      (e: NodeJS.ErrnoException) => e.code === 'EEXIST',
+    );
     assert.equal(readFileSync(file, 'utf8'), 'theirs');
   });
 

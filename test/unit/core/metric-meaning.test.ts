@@ -42,7 +42,7 @@ describe('metric meaning', () => {
     assert.equal(metricLabel('roc_auc', keys), 'ROC AUC', 'no per-fold values logged: a plain score');
   });
 
-  test('member scores rank; baselines compare but are not a run\'s own score', () => {
+  test("member scores rank; baselines compare but are not a run's own score", () => {
     assert.deepEqual([metricMeaning('rf_accuracy').kind, metricMeaning('rf_accuracy').rankable], ['member', true]);
     const b = metricMeaning('baseline_roc_auc');
     assert.deepEqual([b.kind, b.base, b.rankable, b.displayName], ['baseline', 'roc_auc', false, 'Baseline ROC AUC']);
@@ -56,7 +56,7 @@ describe('metric meaning', () => {
     assert.equal(greaterIsBetter('epoch'), undefined);
   });
 
-  test('gates get MLflow\'s greater_is_better from the table', () => {
+  test("gates get MLflow's greater_is_better from the table", () => {
     assert.equal(greaterIsBetter('accuracy'), true);
     assert.equal(greaterIsBetter('log_loss'), false);
     assert.equal(greaterIsBetter('accuracy_std'), false);

@@ -59,7 +59,7 @@ describe('chooseFolder', () => {
     assert.deepEqual(chooseFolder([A, B], ['/ws/beta/iris.csv', '/ws/alpha/README.md']), { kind: 'folder', folder: B });
   });
 
-  test('without a clicked file, the active editor\'s folder', () => {
+  test("without a clicked file, the active editor's folder", () => {
     assert.deepEqual(chooseFolder([A, B], [undefined, '/ws/alpha/README.md']), { kind: 'folder', folder: A });
   });
 

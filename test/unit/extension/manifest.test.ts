@@ -23,7 +23,10 @@ describe('package.json and the code agree', () => {
   });
 
   test('a command is greyed out in Restricted Mode exactly when the extension refuses it there', () => {
-    const greyed = manifest.contributes.commands.filter((c) => c.enablement?.includes('isWorkspaceTrusted')).map((c) => c.command).sort();
+    const greyed = manifest.contributes.commands
+      .filter((c) => c.enablement?.includes('isWorkspaceTrusted'))
+      .map((c) => c.command)
+      .sort();
     assert.deepEqual(greyed, [...NEEDS_TRUST].sort());
   });
 
@@ -35,6 +38,12 @@ describe('package.json and the code agree', () => {
   });
 
   test('the contributed views are the view table', () => {
-    assert.deepEqual(Object.values(manifest.contributes.views).flat().map((v) => v.id).sort(), Object.values(VIEW).sort());
+    assert.deepEqual(
+      Object.values(manifest.contributes.views)
+        .flat()
+        .map((v) => v.id)
+        .sort(),
+      Object.values(VIEW).sort(),
+    );
   });
 });

@@ -44,7 +44,11 @@ for (const [folder, command] of Object.entries(COMMANDS)) {
           assert.equal(lines.filter((l) => l.startsWith('modelops: ')).length, 1, `one error line: ${r.err}`);
           assert.ok(message.includes(basename(file)), `names the file: ${message}`);
           // Where in it: a line (and column), or a field/parameter/key by name.
-          assert.match(message, /\.(csv|json|ya?ml|db):\d+|MLmodel|model\.json|: (rf|knn)[.:]|key '|parameter '|nested \d+ levels|the file is empty|no data rows|no target column|single class/, `says where: ${message}`);
+          assert.match(
+            message,
+            /\.(csv|json|ya?ml|db):\d+|MLmodel|model\.json|: (rf|knn)[.:]|key '|parameter '|nested \d+ levels|the file is empty|no data rows|no target column|single class/,
+            `says where: ${message}`,
+          );
           assert.doesNotMatch(message, /internal error|\s{4}at /, message);
           assert.deepEqual(readFileSync(store), before, 'the store is byte-identical');
         } finally {

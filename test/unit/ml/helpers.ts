@@ -28,7 +28,10 @@ export async function cvScore(name: string, make: () => Estimator, seed = 42): P
   let total = 0;
   for (const f of folds) {
     const est = make();
-    await est.fit(takeMatrixRows(X, f.train), Float64Array.from(f.train, (i) => y[i]));
+    await est.fit(
+      takeMatrixRows(X, f.train),
+      Float64Array.from(f.train, (i) => y[i]),
+    );
     const p = est.predict(takeMatrixRows(X, f.test));
     if (est.task === 'classification') {
       let c = 0;

@@ -8,7 +8,10 @@ const refused = (fn: () => unknown, message: RegExp): void =>
   assert.throws(fn, (e: unknown) => e instanceof ModelOpsError && e.code === 'INVALID_PARAMETER_VALUE' && message.test(e.message));
 
 test('a snake_case or misspelt parameter is refused with the right spelling, not recorded and ignored', () => {
-  refused(() => resolveMembers('rf,knn', { rf: { n_estimators: 200 } }), /rf: unknown parameter 'n_estimators' — did you mean 'nEstimators'\? \(it takes nEstimators, maxDepth/);
+  refused(
+    () => resolveMembers('rf,knn', { rf: { n_estimators: 200 } }),
+    /rf: unknown parameter 'n_estimators' — did you mean 'nEstimators'\? \(it takes nEstimators, maxDepth/,
+  );
   refused(() => resolveMembers('knn', { knn: { n_neighbors: 7 } }), /did you mean 'nNeighbors'/);
   refused(() => resolveMembers('knn', { knn: { nNeighbours: 7 } }), /did you mean 'nNeighbors'/);
   refused(() => resolveMembers('dummy', { members: [{ type: 'dummy', params: { strategy: 'x' } }] }), /dummy: unknown parameter 'strategy' \(it takes none\)/);
@@ -24,9 +27,16 @@ test('values out of range are refused with the range before any training', () =>
   refused(() => checkMemberParams({ type: 'rf', engine: 'mljs', params: { maxFeatures: 'sqrt' } }), /rf\.maxFeatures must be a number in \(0, 1\]/);
 });
 
-test('the parameters each member takes pass, including null and the forest\'s feature choices', () => {
-  const specs = resolveMembers('rf,knn,tree', { rf: { nEstimators: 200, maxDepth: null, maxFeatures: 'log2', bootstrap: false }, knn: { nNeighbors: 7, weights: 'distance' }, tree: { maxDepth: 4 } });
-  assert.deepEqual(specs.map((s) => s.type), ['rf', 'knn', 'tree']);
+test("the parameters each member takes pass, including null and the forest's feature choices", () => {
+  const specs = resolveMembers('rf,knn,tree', {
+    rf: { nEstimators: 200, maxDepth: null, maxFeatures: 'log2', bootstrap: false },
+    knn: { nNeighbors: 7, weights: 'distance' },
+    tree: { maxDepth: 4 },
+  });
+  assert.deepEqual(
+    specs.map((s) => s.type),
+    ['rf', 'knn', 'tree'],
+  );
   for (const maxFeatures of ['sqrt', 0.5, 3, null]) resolveMembers('rf', { rf: { maxFeatures } });
   const proto = Object.create(null) as Record<string, unknown>;
   proto.__proto__ = 1;

@@ -31,7 +31,10 @@ describe('mljs engines behind the estimator interface', () => {
   });
 
   test('what mljs cannot do is refused, not silently wrong', async () => {
-    assert.throws(() => createEstimator({ type: 'knn', engine: 'mljs' }, 'regression', 1), (e: unknown) => e instanceof ModelOpsError && /no regression/.test(e.message));
+    assert.throws(
+      () => createEstimator({ type: 'knn', engine: 'mljs' }, 'regression', 1),
+      (e: unknown) => e instanceof ModelOpsError && /no regression/.test(e.message),
+    );
     const est = createEstimator({ type: 'rf', engine: 'mljs' }, 'classification', 1);
     await assert.rejects(est.fit({ nRows: 2, nCols: 1, data: Float32Array.from([NaN, 1]) }, Float64Array.from([0, 1])), /missing or infinite/);
     assert.equal(est.featureImportances(), undefined);

@@ -43,7 +43,12 @@ describe('pinned approvals', () => {
 
   test('registration stores the payload digest and every file digest on the version', async () => {
     const v = await ws.stores.registry.getModelVersion('churn', '1');
-    assert.equal(v.tags.find((t) => t.key === PAYLOAD_DIGEST_TAG)?.value, createHash('sha256').update(readFileSync(join(dir, 'model.json'))).digest('hex'));
+    assert.equal(
+      v.tags.find((t) => t.key === PAYLOAD_DIGEST_TAG)?.value,
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'model.json')))
+        .digest('hex'),
+    );
     const files = JSON.parse(v.tags.find((t) => t.key === FILES_DIGEST_TAG)!.value) as Record<string, string>;
     assert.ok(files['MLmodel'] && files['code/modelops_pyfunc/__init__.py'] && files['requirements.txt'], Object.keys(files).join(', '));
   });
@@ -58,7 +63,8 @@ describe('pinned approvals', () => {
   test('a payload changed after registration, checksums recomputed, is refused by predict, validate, promote and review', async () => {
     tamper(dir);
     assert.doesNotThrow(() => loadModel(dir), 'the envelope checks alone accept the rewritten file');
-    const refused = (e: unknown): boolean => e instanceof ModelOpsError && e.code === 'MODEL_INVALID' && e.message.includes('models:/churn/1') && e.message.includes(join(dir, 'model.json'));
+    const refused = (e: unknown): boolean =>
+      e instanceof ModelOpsError && e.code === 'MODEL_INVALID' && e.message.includes('models:/churn/1') && e.message.includes(join(dir, 'model.json'));
     await assert.rejects(predict(ws.stores, { model: 'models:/churn/1', data: join(ws.dir, 'new.csv'), cwd: ws.dir }), refused);
     await assert.rejects(validateModelVersion(ws.stores, { name: 'churn', version: '1', actor: 'alice', workspace: ws.dir, data: 'holdout.csv' }), refused);
     await ws.stores.registry.transitionModelVersionStage('churn', '1', 'Staging', false);

@@ -33,14 +33,24 @@ describe('the JSON Schema of a --params file', () => {
   test('schemas/modelops.params.schema.json is the schema built from the members’ rules, and package.json registers it', () => {
     const file = JSON.parse(readFileSync(join(repoRoot(), 'schemas', 'modelops.params.schema.json'), 'utf8')) as unknown;
     assert.deepEqual(file, JSON.parse(JSON.stringify(PARAMS_FILE_SCHEMA)), 'regenerate it: npm run compile-tests && node scripts/write-schemas.mjs');
-    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string[]; url: string }[] } };
-    assert.deepEqual(pkg.contributes.jsonValidation.find((v) => v.url === './schemas/modelops.params.schema.json')?.fileMatch, ['*.modelops-params.json', 'modelops.params.json']);
+    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      contributes: { jsonValidation: { fileMatch: string[]; url: string }[] };
+    };
+    assert.deepEqual(pkg.contributes.jsonValidation.find((v) => v.url === './schemas/modelops.params.schema.json')?.fileMatch, [
+      '*.modelops-params.json',
+      'modelops.params.json',
+    ]);
   });
 
   test('the schema and the CLI accept and refuse the same member params', () => {
     const accepted = [
       {},
-      { $schema: './modelops.params.schema.json', rf: { nEstimators: 200, maxFeatures: 'sqrt', maxDepth: null }, knn: { nNeighbors: 7, weights: 'distance' }, weights: 'fit' },
+      {
+        $schema: './modelops.params.schema.json',
+        rf: { nEstimators: 200, maxFeatures: 'sqrt', maxDepth: null },
+        knn: { nNeighbors: 7, weights: 'distance' },
+        weights: 'fit',
+      },
       { rf: { maxFeatures: 0.5, bootstrap: false }, tree: { minSamplesSplit: 4 }, dummy: {}, engine: 'modelops' },
       { members: [{ type: 'rf', params: { nEstimators: 10, maxFeatures: 3 } }, { type: 'knn' }] },
     ];

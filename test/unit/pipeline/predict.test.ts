@@ -26,7 +26,10 @@ describe('prediction', () => {
     const r = await predict(ws.stores, { model: 'models:/churn/Production', data, out: join(ws.dir, 'preds.csv'), proba: true, cwd: ws.dir });
     assert.equal(r.model.version, '1');
     assert.equal(r.summary.rows, 30);
-    assert.equal(Object.values(r.summary.classCounts!).reduce((a, b) => a + b, 0), 30);
+    assert.equal(
+      Object.values(r.summary.classCounts!).reduce((a, b) => a + b, 0),
+      30,
+    );
     const lines = readFileSync(r.outPath!, 'utf8').trim().split('\n');
     assert.equal(lines.length, 31);
     assert.equal(lines[0], 'customer_id,plan,tenure_months,support_tickets,monthly_charges,churned,prediction,probability_no,probability_yes');
@@ -66,7 +69,10 @@ describe('prediction', () => {
     const out = join(ws.dir, 'never.csv');
     await assert.rejects(
       predict(ws.stores, { model: 'models:/churn/Production', data, out, cwd: ws.dir }),
-      (e: unknown) => e instanceof ModelOpsError && e.code === 'DATA_INVALID' && /column 'tenure_months' expects double: 1 value\(s\) are not numbers: 'many' at .*bad\.csv:4:3/.test(e.message),
+      (e: unknown) =>
+        e instanceof ModelOpsError &&
+        e.code === 'DATA_INVALID' &&
+        /column 'tenure_months' expects double: 1 value\(s\) are not numbers: 'many' at .*bad\.csv:4:3/.test(e.message),
     );
     assert.equal(existsSync(out), false);
   });
@@ -86,7 +92,10 @@ describe('prediction', () => {
     assert.equal(r.predictions.length, 20);
     const kinds = r.notes.map((n) => n.kind).sort();
     assert.deepEqual(kinds, ['extra_column', 'extra_column', 'extra_column', 'missing_value', 'unseen_category']);
-    assert.deepEqual(r.notes.filter((n) => n.kind === 'extra_column').map((n) => n.column), ['customer_id', 'churned', 'notes']);
+    assert.deepEqual(
+      r.notes.filter((n) => n.kind === 'extra_column').map((n) => n.column),
+      ['customer_id', 'churned', 'notes'],
+    );
     const unseen = r.notes.find((n) => n.kind === 'unseen_category')!;
     assert.match(unseen.message, /category 'platinum' was not seen in training \(2 row\(s\)/);
     const gap = r.notes.find((n) => n.kind === 'missing_value')!;

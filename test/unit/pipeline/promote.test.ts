@@ -26,7 +26,10 @@ describe('promotion with human approval', () => {
 
   test('Staging → Production is refused without --approve, and without a comment', async () => {
     assert.equal(await stage('1'), 'Staging');
-    await assert.rejects(promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: false, comment: 'ok', actor: 'bob' }), refusal(/explicit approval/));
+    await assert.rejects(
+      promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: false, comment: 'ok', actor: 'bob' }),
+      refusal(/explicit approval/),
+    );
     await assert.rejects(promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: true, comment: '', actor: 'bob' }), refusal(/needs a comment/));
     assert.equal(await stage('1'), 'Staging');
   });
@@ -59,7 +62,10 @@ describe('promotion with human approval', () => {
   });
 
   test('Archived → Production without re-validation is refused; re-validation brings it back to Staging first', async () => {
-    await assert.rejects(promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: true, comment: 'rollback', actor: 'bob' }), refusal(/without re-validation/));
+    await assert.rejects(
+      promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: true, comment: 'rollback', actor: 'bob' }),
+      refusal(/without re-validation/),
+    );
     const again = await validateModelVersion(ws.stores, { name: 'churn', version: '1', actor: 'bob', workspace: ws.dir });
     assert.equal(again.version.currentStage, 'Staging');
     const r = await promoteModelVersion(ws.stores, { name: 'churn', version: '1', approve: true, comment: 'rollback', actor: 'bob' });

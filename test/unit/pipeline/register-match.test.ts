@@ -51,6 +51,9 @@ describe('registering a run as a version of an existing model', () => {
   test('a KILLED run is not registered even when a model was logged before it stopped', async () => {
     const runId = await ws.trainRun(GOOD, { seed: 12 });
     await ws.stores.tracking.updateRun(runId, { status: 'KILLED' });
-    await assert.rejects(registerModel(ws.stores, { runId, name: 'churn', actor: alice, validate: false }), (e: unknown) => e instanceof ModelOpsError && /is KILLED: only the model of a run that finished can be registered/.test(e.message));
+    await assert.rejects(
+      registerModel(ws.stores, { runId, name: 'churn', actor: alice, validate: false }),
+      (e: unknown) => e instanceof ModelOpsError && /is KILLED: only the model of a run that finished can be registered/.test(e.message),
+    );
   });
 });

@@ -32,7 +32,12 @@ test('retrain checks the data, reuses the best run params, registers, validates 
     const { report: r } = await retrain(ws.stores, { name: 'churn', data: 'v2.csv', actor: 'ci', workspace: ws.dir, onEvent: (e) => events.push(e) });
     assert.deepEqual(
       events.filter((e) => e.kind === 'end').map((e) => [e.step, e.status]),
-      [['data_validation', 'passed'], ['train', 'passed'], ['validate', 'passed'], ['inference_test', 'passed']],
+      [
+        ['data_validation', 'passed'],
+        ['train', 'passed'],
+        ['validate', 'passed'],
+        ['inference_test', 'passed'],
+      ],
     );
     assert.equal(r.exitCode, 0);
     assert.equal(r.dataValidation.reference?.version, '1');

@@ -41,12 +41,18 @@ describe('studies import --optuna', () => {
     assert.equal(r.counts.FAIL, optuna.trials.filter((t) => t.state === 'FAIL').length + running);
     assert.equal(r.direction, 'maximize');
     assert.equal(r.metric, 'accuracy');
-    assert.match(r.resumeCommand!, /^modelops tune --study ensemble --data \S+iris\.csv --target species --models rf,knn --cv 3 --seed 42 --metric accuracy --direction maximize$/);
+    assert.match(
+      r.resumeCommand!,
+      /^modelops tune --study ensemble --data \S+iris\.csv --target species --models rf,knn --cv 3 --seed 42 --metric accuracy --direction maximize$/,
+    );
 
     const stored = (await s.studies.getStudy('ensemble'))!;
     assert.deepEqual(parseSearchSpace(JSON.parse(stored.study.space), 'space'), optuna.trials[0]!.distributions);
     const copied = optuna.trials.filter((t) => t.state !== 'WAITING');
-    assert.deepEqual(stored.trials.map((t) => t.number), copied.map((t) => t.number));
+    assert.deepEqual(
+      stored.trials.map((t) => t.number),
+      copied.map((t) => t.number),
+    );
     for (const t of copied) {
       const ours = stored.trials.find((x) => x.number === t.number)!;
       assert.deepEqual(ours.params, t.params);
@@ -61,7 +67,10 @@ describe('studies import --optuna', () => {
     assert.equal(resumed.sampler, 'tpe');
     const last = Math.max(...copied.map((t) => t.number));
     const fresh = resumed.trials.filter((t) => t.number > last);
-    assert.deepEqual(fresh.map((t) => t.number), [last + 1, last + 2]);
+    assert.deepEqual(
+      fresh.map((t) => t.number),
+      [last + 1, last + 2],
+    );
     assert.equal(resumed.trials.length, copied.length + 2);
     const space = parseSearchSpace(JSON.parse(stored.study.space), 'space');
     for (const t of fresh) assert.deepEqual(Object.keys(t.params).sort(), Object.keys(space).sort());

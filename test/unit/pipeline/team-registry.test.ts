@@ -45,7 +45,10 @@ function workspaceFolder(name: string): string {
   const dir = join(tmp.dir, name);
   mkdirSync(join(dir, '.modelops'), { recursive: true });
   writeFileSync(join(dir, 'holdout.csv'), churnCsv(150, 99));
-  writeFileSync(join(dir, '.modelops', 'gates.json'), JSON.stringify({ models: { churn: { data: 'holdout.csv', metrics: { accuracy: { threshold: 0.6, greater_is_better: true } } } } }));
+  writeFileSync(
+    join(dir, '.modelops', 'gates.json'),
+    JSON.stringify({ models: { churn: { data: 'holdout.csv', metrics: { accuracy: { threshold: 0.6, greater_is_better: true } } } } }),
+  );
   return dir;
 }
 
@@ -84,12 +87,18 @@ describe('the registry of a team on modelops server (promotion guarded, basic au
     assert.equal(v.currentStage, 'Staging');
     assert.ok(!v.tags.some((t) => t.key === STAGE_REQUEST_TAG), 'the stage request is consumed');
     const reports = await b.registry.listValidationReports('churn', '1');
-    assert.deepEqual(reports.map((x) => [x.reportId, x.passed]), [[r.validation!.report.reportId, true]]);
+    assert.deepEqual(
+      reports.map((x) => [x.reportId, x.passed]),
+      [[r.validation!.report.reportId, true]],
+    );
     const trail = await b.registry.getAuditTrail('churn', '1');
-    assert.deepEqual(trail.map((e) => [e.action, e.actor, e.fromStage, e.toStage]), [
-      ['register', 'ana', null, 'None'],
-      ['validate', 'ana', 'None', 'Staging'],
-    ]);
+    assert.deepEqual(
+      trail.map((e) => [e.action, e.actor, e.fromStage, e.toStage]),
+      [
+        ['register', 'ana', null, 'None'],
+        ['validate', 'ana', 'None', 'Staging'],
+      ],
+    );
     // The server's own workspace keeps the validation too (its trail names the caller it authenticated).
     const local = await served.backing.registry.getAuditTrail('churn', '1');
     assert.ok(local.some((e) => e.action === 'validate' && e.actor === 'ana' && e.toStage === 'Staging' && e.reportId === r.validation!.report.reportId));
@@ -105,7 +114,16 @@ describe('the registry of a team on modelops server (promotion guarded, basic au
   });
 
   test('a stage request that names no passing report on the version is refused', async () => {
-    const forged = { from: 'Staging', to: 'Production', action: 'approve', actor: 'mallory', reportId: 'f'.repeat(32), comment: 'trust me', archiveExisting: true, time: Date.now() };
+    const forged = {
+      from: 'Staging',
+      to: 'Production',
+      action: 'approve',
+      actor: 'mallory',
+      reportId: 'f'.repeat(32),
+      comment: 'trust me',
+      archiveExisting: true,
+      time: Date.now(),
+    };
     await a.registry.setModelVersionTag('churn', '1', { key: STAGE_REQUEST_TAG, value: JSON.stringify(forged) });
     const r = await rawTransition(served, '1', 'Production');
     assert.equal(r.status, 400);
@@ -121,9 +139,15 @@ describe('the registry of a team on modelops server (promotion guarded, basic au
     await registerModel(b, { runId, name: 'churn', actor: 'bob', validation: { workspace: wsB } });
     const second = await promoteModelVersion(a, { name: 'churn', version: '2', to: 'Production', approve: true, comment: 'better', actor: 'alice' });
     assert.deepEqual(second.archived, ['1']);
-    assert.deepEqual((await b.registry.getLatestVersions('churn')).map((v) => [v.version, v.currentStage]).sort(), [['1', 'Archived'], ['2', 'Production']]);
+    assert.deepEqual((await b.registry.getLatestVersions('churn')).map((v) => [v.version, v.currentStage]).sort(), [
+      ['1', 'Archived'],
+      ['2', 'Production'],
+    ]);
     const last = (await b.registry.getAuditTrail('churn', '2')).at(-1)!;
-    assert.deepEqual([last.action, last.actor, last.fromStage, last.toStage, last.comment, last.reportId], ['approve', 'ana', 'Staging', 'Production', 'better', second.report!.reportId]);
+    assert.deepEqual(
+      [last.action, last.actor, last.fromStage, last.toStage, last.comment, last.reportId],
+      ['approve', 'ana', 'Staging', 'Production', 'better', second.report!.reportId],
+    );
     const archived = (await a.registry.getAuditTrail('churn', '1')).at(-1)!;
     assert.deepEqual([archived.action, archived.toStage, archived.comment], ['archive', 'Archived', 'replaced by version 2']);
     const local = (await served.backing.registry.getAuditTrail('churn', '2')).at(-1)!;
@@ -146,9 +170,15 @@ describe('the registry of a team on modelops server (promotion guarded, basic au
 
   test('wrong credentials are refused with UNAUTHENTICATED and what to set', async () => {
     const wrong = await openStores(served.url, { env: { ...CLEAN_ENV, MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 'nope' }, pollIntervalMs: 0 });
-    await assert.rejects(wrong.registry.getRegisteredModel('churn'), (e: unknown) => e instanceof ModelOpsError && e.code === 'UNAUTHENTICATED' && /MLFLOW_TRACKING_USERNAME/.test(e.message));
+    await assert.rejects(
+      wrong.registry.getRegisteredModel('churn'),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'UNAUTHENTICATED' && /MLFLOW_TRACKING_USERNAME/.test(e.message),
+    );
     const none = await openStores(served.url, { env: CLEAN_ENV, pollIntervalMs: 0 });
-    await assert.rejects(none.tracking.searchExperiments(), (e: unknown) => e instanceof ModelOpsError && e.code === 'UNAUTHENTICATED' && /no credentials were sent/.test(e.message));
+    await assert.rejects(
+      none.tracking.searchExperiments(),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'UNAUTHENTICATED' && /no credentials were sent/.test(e.message),
+    );
   });
 });
 
@@ -164,11 +194,14 @@ describe('the product’s promotion against a server with MLflow’s own stage r
       assert.equal(p.version.currentStage, 'Production');
       const v = await s.registry.getModelVersion('churn', '1');
       assert.ok(!v.tags.some((t) => t.key === STAGE_REQUEST_TAG));
-      assert.deepEqual((await s.registry.getAuditTrail('churn', '1')).map((e) => [e.action, e.actor]), [
-        ['register', 'carol'],
-        ['validate', 'carol'],
-        ['approve', 'carol'],
-      ]);
+      assert.deepEqual(
+        (await s.registry.getAuditTrail('churn', '1')).map((e) => [e.action, e.actor]),
+        [
+          ['register', 'carol'],
+          ['validate', 'carol'],
+          ['approve', 'carol'],
+        ],
+      );
     } finally {
       await s.close();
       await served.stop();

@@ -46,7 +46,10 @@ describe('training against its baseline', () => {
     assert.ok(c.beats && c.model > 0.65 && c.baseline === 0.5, JSON.stringify(c));
     assert.ok(c.accuracy && !c.accuracy.beats, `accuracy ${c.accuracy?.model} against ${c.accuracy?.baseline}`);
     assert.ok(Math.abs(c.accuracy.baseline - 0.7674) < 0.001, String(c.accuracy.baseline));
-    assert.match(baselineSentence(c), /^ROC AUC 0\.6\d+ beats the baseline's 0\.5; accuracy 0\.7\d+ is below always predicting the majority class \(0\.7674\)\.$/);
+    assert.match(
+      baselineSentence(c),
+      /^ROC AUC 0\.6\d+ beats the baseline's 0\.5; accuracy 0\.7\d+ is below always predicting the majority class \(0\.7674\)\.$/,
+    );
     await s.close();
   });
 

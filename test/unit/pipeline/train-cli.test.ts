@@ -77,14 +77,20 @@ describe('modelops train', () => {
       const runs = await cli(['runs', 'list', '--json', '--store', join(r.cwd, '.modelops', 'mlflow.db')]);
       assert.equal(runs.code, 0, runs.err);
       const listed = JSON.parse(runs.out) as { runs: { info: { status: string } }[] };
-      assert.deepEqual(listed.runs.map((x) => x.info.status), ['KILLED']);
+      assert.deepEqual(
+        listed.runs.map((x) => x.info.status),
+        ['KILLED'],
+      );
     });
   }
 
   test('kill -9 during training: the next command finds the run FAILED, saying its process is gone', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'modelops-cli-kill9-'));
     dirs.push(cwd);
-    const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'train', '--data', example('churn.csv'), '--target', 'churned', '--cv', '5'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'train', '--data', example('churn.csv'), '--target', 'churned', '--cv', '5'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
     let err = '';
     await new Promise<void>((resolve) => {
@@ -99,7 +105,14 @@ describe('modelops train', () => {
     const runs = await runCliCaptured(cwd, ['runs', 'list', '--json']);
     assert.equal(runs.code, 0, runs.err);
     const listed = JSON.parse(runs.out) as { runs: { info: { status: string }; data: { tags: { key: string; value: string }[] } }[] };
-    assert.deepEqual(listed.runs.map((x) => x.info.status), ['FAILED'], err);
-    assert.match(listed.runs[0]!.data.tags.find((t) => t.key === 'modelops.orphaned')?.value ?? '', /ended as FAILED when the store next opened: the process \d+ on .* that ran it is gone/);
+    assert.deepEqual(
+      listed.runs.map((x) => x.info.status),
+      ['FAILED'],
+      err,
+    );
+    assert.match(
+      listed.runs[0]!.data.tags.find((t) => t.key === 'modelops.orphaned')?.value ?? '',
+      /ended as FAILED when the store next opened: the process \d+ on .* that ran it is gone/,
+    );
   });
 });

@@ -25,11 +25,21 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 describe('train pipeline', () => {
   test('saves a sketch of the training data with the model, and adds the caller’s fields to the dataset profile', async () => {
     const s = await store();
-    const r = await train(s, { data: example('iris.csv'), target: 'species', cv: 0, seed: 1, params: { rf: { nEstimators: 5 } }, profileExtras: { drift: [] } });
+    const r = await train(s, {
+      data: example('iris.csv'),
+      target: 'species',
+      cv: 0,
+      seed: 1,
+      params: { rf: { nEstimators: 5 } },
+      profileExtras: { drift: [] },
+    });
     const profile = readTrainingProfile(await s.artifactLocalPath(r.runId, 'model'));
     assert.ok(profile, 'model/training_profile.json is written');
     assert.equal(profile.rows, 150);
-    assert.deepEqual(profile.columns.map((c) => c.name), ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    assert.deepEqual(
+      profile.columns.map((c) => c.name),
+      ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+    );
     const petal = profile.columns[2]!;
     assert.ok(petal.kind === 'numeric' && petal.exact && petal.weights.reduce((a, b) => a + b, 0) === 150);
     assert.ok(profile.target.kind === 'categorical' && profile.target.categories.length === 3);
@@ -40,7 +50,15 @@ describe('train pipeline', () => {
   test('logs one finished run: params, per-fold metrics with steps, means, dataset input, model and plots', async () => {
     const s = await store();
     const events: TrainProgress[] = [];
-    const r = await train(s, { data: example('iris.csv'), target: 'species', experiment: 'iris', cv: 3, seed: 7, params: { rf: { nEstimators: 20 } }, onProgress: (p) => events.push(p) });
+    const r = await train(s, {
+      data: example('iris.csv'),
+      target: 'species',
+      experiment: 'iris',
+      cv: 3,
+      seed: 7,
+      params: { rf: { nEstimators: 20 } },
+      onProgress: (p) => events.push(p),
+    });
     const run = await s.getRun(r.runId);
     assert.equal(run.info.status, 'FINISHED');
     assert.equal(run.info.experimentId, r.experimentId);
@@ -51,11 +69,18 @@ describe('train pipeline', () => {
     assert.equal(params.seed, '7');
     assert.equal(params['rf.nEstimators'], '20');
     const history = await s.getMetricHistory(r.runId, 'cv_accuracy');
-    assert.deepEqual(history.map((m) => m.step), [0, 1, 2]);
+    assert.deepEqual(
+      history.map((m) => m.step),
+      [0, 1, 2],
+    );
     const acc = run.data.metrics.find((m) => m.key === 'accuracy');
     assert.ok(acc && Math.abs(acc.value - history.reduce((t, m) => t + m.value, 0) / 3) < 1e-12, 'accuracy is the mean of the folds');
     assert.ok(acc.value > 0.9);
-    for (const key of ['roc_auc', 'log_loss', 'f1_macro', 'balanced_accuracy', 'rf_accuracy', 'knn_accuracy']) assert.ok(run.data.metrics.some((m) => m.key === key), key);
+    for (const key of ['roc_auc', 'log_loss', 'f1_macro', 'balanced_accuracy', 'rf_accuracy', 'knn_accuracy'])
+      assert.ok(
+        run.data.metrics.some((m) => m.key === key),
+        key,
+      );
     assert.equal(run.inputs.length, 1);
     const input = run.inputs[0];
     assert.equal(input.name, 'iris');
@@ -67,7 +92,11 @@ describe('train pipeline', () => {
     assert.deepEqual(top, ['confusion_matrix.json', 'feature_importance.json', 'model', 'plots']);
     const cm = JSON.parse(readFileSync(await s.artifactLocalPath(r.runId, 'confusion_matrix.json'), 'utf8')) as { labels: string[]; matrix: number[][] };
     assert.deepEqual(cm.labels, ['setosa', 'versicolor', 'virginica']);
-    assert.equal(cm.matrix.flat().reduce((t, v) => t + v, 0), 150, 'every row is predicted once out of fold');
+    assert.equal(
+      cm.matrix.flat().reduce((t, v) => t + v, 0),
+      150,
+      'every row is predicted once out of fold',
+    );
     assert.equal(cm.matrix[0][0], 50, 'setosa is never confused');
     const plots = (await s.listArtifacts(r.runId, 'plots')).map((a) => a.path).sort();
     assert.deepEqual(plots, ['plots/confusion_matrix.svg', 'plots/feature_importance.svg', 'plots/permutation_importance.svg', 'plots/roc.svg']);
@@ -83,13 +112,24 @@ describe('train pipeline', () => {
     assert.deepEqual(model.predict(rows), ['setosa', 'setosa', 'setosa']);
     assert.ok(run.data.tags.some((t) => t.key === TAG.loggedModels));
     assert.ok(events.length > 3 && events[events.length - 1].fraction === 1, 'progress reaches 100%');
-    assert.ok(events.every((e, i) => i === 0 || e.fraction >= events[i - 1].fraction - 1e-9), 'progress never goes back');
+    assert.ok(
+      events.every((e, i) => i === 0 || e.fraction >= events[i - 1].fraction - 1e-9),
+      'progress never goes back',
+    );
     await s.close();
   });
 
   test('a regression run logs R², RMSE and a residual plot; --baseline logs a second run beside it', async () => {
     const s = await store();
-    const r = await train(s, { data: example('diabetes.csv'), target: 'progression', cv: 3, seed: 1, models: 'rf', params: { rf: { nEstimators: 20 } }, baseline: true });
+    const r = await train(s, {
+      data: example('diabetes.csv'),
+      target: 'progression',
+      cv: 3,
+      seed: 1,
+      models: 'rf',
+      params: { rf: { nEstimators: 20 } },
+      baseline: true,
+    });
     assert.equal(r.task, 'regression');
     assert.ok(r.metrics.r2 > 0.3, `r2 ${r.metrics.r2}`);
     assert.ok(r.baseline && r.baseline.metrics.r2 < 0.05, 'the mean baseline explains nothing');

@@ -50,13 +50,22 @@ describe('tune pipeline', () => {
     assert.equal(params.models, 'rf,knn');
     assert.equal(params['rf.nEstimators'], '10');
     assert.equal(params['knn.nNeighbors'], String(r.best!.params['knn.nNeighbors']));
-    assert.deepEqual((await s.tracking.getMetricHistory(trialRun.info.runId, 'cv_accuracy')).map((m) => m.step), [0, 1, 2]);
+    assert.deepEqual(
+      (await s.tracking.getMetricHistory(trialRun.info.runId, 'cv_accuracy')).map((m) => m.step),
+      [0, 1, 2],
+    );
     assert.equal(trialRun.data.metrics.find((m) => m.key === 'accuracy')?.value, r.best!.value);
-    const best = JSON.parse(readFileSync(await s.tracking.artifactLocalPath(r.runId, 'best_params.json'), 'utf8')) as { trial: number; paramsFile: { knn: Record<string, unknown> } };
+    const best = JSON.parse(readFileSync(await s.tracking.artifactLocalPath(r.runId, 'best_params.json'), 'utf8')) as {
+      trial: number;
+      paramsFile: { knn: Record<string, unknown> };
+    };
     assert.equal(best.trial, r.best!.number);
     assert.equal(best.paramsFile.knn.nNeighbors, r.best!.params['knn.nNeighbors']);
     const stored = await s.studies.getStudy(r.study);
-    assert.deepEqual(stored!.trials.map((t) => [t.number, t.state, t.value]), r.trials.map((t) => [t.number, t.state, t.value]));
+    assert.deepEqual(
+      stored!.trials.map((t) => [t.number, t.state, t.value]),
+      r.trials.map((t) => [t.number, t.state, t.value]),
+    );
     await s.close();
   });
 
@@ -67,10 +76,23 @@ describe('tune pipeline', () => {
     const second = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 2, ...QUICK });
     assert.equal(second.resumed, true);
     assert.equal(second.runId, first.runId);
-    assert.deepEqual(second.trials.map((t) => t.number), [0, 1, 2, 3, 4]);
-    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 1, ...QUICK, cv: 5 }), (e: unknown) => e instanceof ModelOpsError && /cv 3, not 5/.test(e.message));
+    assert.deepEqual(
+      second.trials.map((t) => t.number),
+      [0, 1, 2, 3, 4],
+    );
     await assert.rejects(
-      tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 1, ...QUICK, space: { 'knn.nNeighbors': { type: 'int', low: 1, high: 5 } } }),
+      tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-tune', trials: 1, ...QUICK, cv: 5 }),
+      (e: unknown) => e instanceof ModelOpsError && /cv 3, not 5/.test(e.message),
+    );
+    await assert.rejects(
+      tune(s.tracking, s.studies, {
+        data: example('iris.csv'),
+        target: 'species',
+        study: 'iris-tune',
+        trials: 1,
+        ...QUICK,
+        space: { 'knn.nNeighbors': { type: 'int', low: 1, high: 5 } },
+      }),
       /different search space/,
     );
     await s.close();
@@ -104,10 +126,16 @@ describe('tune pipeline', () => {
       (e: unknown) => e instanceof ModelOpsError && e.code === 'CANCELLED',
     );
     const stored = await s.studies.getStudy('stop');
-    assert.deepEqual(stored!.trials.map((t) => t.state), ['COMPLETE', 'COMPLETE']);
+    assert.deepEqual(
+      stored!.trials.map((t) => t.state),
+      ['COMPLETE', 'COMPLETE'],
+    );
     assert.equal((await s.tracking.getRun(stored!.study.runId)).info.status, 'KILLED');
     const again = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'stop', trials: 1, ...QUICK });
-    assert.deepEqual(again.trials.map((t) => t.state), ['COMPLETE', 'COMPLETE', 'COMPLETE']);
+    assert.deepEqual(
+      again.trials.map((t) => t.state),
+      ['COMPLETE', 'COMPLETE', 'COMPLETE'],
+    );
     assert.equal((await s.tracking.getRun(again.runId)).info.status, 'FINISHED');
     await s.close();
   });
@@ -119,7 +147,14 @@ describe('tune pipeline', () => {
     const run = await s.tracking.createRun({ experimentId: first.experimentId, parentRunId: first.runId });
     await s.studies.saveTrial('crash', { number: 1, state: 'RUNNING', params: first.trials[0].params, intermediate: {}, runId: run.info.runId });
     const again = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'crash', trials: 1, ...QUICK });
-    assert.deepEqual(again.trials.map((t) => [t.number, t.state]), [[0, 'COMPLETE'], [1, 'FAIL'], [2, 'COMPLETE']]);
+    assert.deepEqual(
+      again.trials.map((t) => [t.number, t.state]),
+      [
+        [0, 'COMPLETE'],
+        [1, 'FAIL'],
+        [2, 'COMPLETE'],
+      ],
+    );
     assert.equal((await s.studies.getStudy('crash'))!.trials[1].state, 'FAIL');
     assert.equal((await s.tracking.getRun(run.info.runId)).info.status, 'FAILED');
     await s.close();
@@ -132,21 +167,27 @@ describe('tune pipeline', () => {
       [{ 'tree.maxDepth': [2, 4] }, 'not among --models'],
       [{ colour: ['red'] }, "unknown parameter 'colour'"],
     ] as const) {
-      await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, space }), (e: unknown) => e instanceof ModelOpsError && e.message.includes(mention));
+      await assert.rejects(
+        tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, space }),
+        (e: unknown) => e instanceof ModelOpsError && e.message.includes(mention),
+      );
     }
     assert.equal((await s.tracking.searchRuns({ experimentIds: ['0'] })).items.length, 0);
     assert.equal((await s.studies.listStudies()).length, 0);
     await s.close();
   });
 
-  test('a metric the trials do not report is refused before anything is written; a member\'s own score can be optimised', async () => {
+  test("a metric the trials do not report is refused before anything is written; a member's own score can be optimised", async () => {
     const s = await stores(tempDir());
     for (const [data, target, metric] of [
       ['iris.csv', 'species', 'r2'],
       ['diabetes.csv', 'progression', 'accuracy'],
       ['iris.csv', 'species', 'knn_r2'],
     ] as const) {
-      await assert.rejects(tune(s.tracking, s.studies, { data: example(data), target, trials: 1, metric, ...QUICK }), (e: unknown) => e instanceof ModelOpsError && e.message.includes(`'${metric}'`));
+      await assert.rejects(
+        tune(s.tracking, s.studies, { data: example(data), target, trials: 1, metric, ...QUICK }),
+        (e: unknown) => e instanceof ModelOpsError && e.message.includes(`'${metric}'`),
+      );
     }
     assert.equal((await s.tracking.searchRuns({ experimentIds: ['0'] })).items.length, 0);
     assert.equal((await s.studies.listStudies()).length, 0);
@@ -171,8 +212,14 @@ describe('tune pipeline', () => {
 
   test('an unknown sampler or pruner (not through the CLI) is refused before any study or run is written', async () => {
     const s = await stores(tempDir());
-    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, ...QUICK, sampler: 'anneal' as SamplerName }), /--sampler: sampler must be one of .*'anneal'/);
-    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, ...QUICK, pruner: 'patience' as PrunerName }), /--pruner: pruner must be one of .*'patience'/);
+    await assert.rejects(
+      tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, ...QUICK, sampler: 'anneal' as SamplerName }),
+      /--sampler: sampler must be one of .*'anneal'/,
+    );
+    await assert.rejects(
+      tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, ...QUICK, pruner: 'patience' as PrunerName }),
+      /--pruner: pruner must be one of .*'patience'/,
+    );
     assert.equal((await s.tracking.searchRuns({ experimentIds: ['0'] })).items.length, 0);
     assert.equal((await s.studies.listStudies()).length, 0);
     await s.close();
@@ -183,7 +230,10 @@ describe('tune pipeline', () => {
     const file = join(dir, 'space.json');
     writeFileSync(file, '{"knn.nNeighbors": {type: int}}');
     const s = await stores(dir);
-    await assert.rejects(tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, space: file }), (e: unknown) => e instanceof ModelOpsError && e.message.startsWith(file));
+    await assert.rejects(
+      tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, space: file }),
+      (e: unknown) => e instanceof ModelOpsError && e.message.startsWith(file),
+    );
     await s.close();
   });
 });
@@ -195,14 +245,32 @@ describe('modelops tune / studies', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'params.json'), JSON.stringify({ rf: { nEstimators: 10 } }));
     writeFileSync(join(dir, 'space.json'), JSON.stringify({ 'knn.nNeighbors': { type: 'int', low: 1, high: 15 } }));
-    const r = await cli(dir, 'tune', '--data', example('iris.csv'), '--target', 'species', '--trials', '4', '--params', 'params.json', '--space', 'space.json', '--study', 'iris');
+    const r = await cli(
+      dir,
+      'tune',
+      '--data',
+      example('iris.csv'),
+      '--target',
+      'species',
+      '--trials',
+      '4',
+      '--params',
+      'params.json',
+      '--space',
+      'space.json',
+      '--study',
+      'iris',
+    );
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err.split('\n').filter((l) => /^trial \d+ (complete|pruned)/.test(l)).length, 4);
     assert.match(r.out, /best: trial \d+, accuracy/);
     assert.match(r.out, /knn\.nNeighbors/);
     const list = await cli(dir, 'studies', 'list', '--json');
     const studies = (JSON.parse(list.out) as { studies: { name: string; trials: number }[] }).studies;
-    assert.deepEqual(studies.map((s) => [s.name, s.trials]), [['iris', 4]]);
+    assert.deepEqual(
+      studies.map((s) => [s.name, s.trials]),
+      [['iris', 4]],
+    );
     const show = await cli(dir, 'studies', 'show', 'iris');
     assert.equal(show.code, 0);
     assert.equal(show.out.split('\n').filter((l) => /^\s+\d+\s+(COMPLETE|PRUNED)/.test(l)).length, 4);

@@ -51,7 +51,10 @@ describe('the default "beats the baseline" gate', () => {
     const picked = await registerModel(ws.stores, { runId, name: 'picked', actor: alice, validation: { workspace: ws.dir } });
     assert.match(picked.validation!.report.gates.find((g) => g.gate === 'baseline')!.name, /\(roc_auc, run metrics\)/);
     const off = await registerModel(ws.stores, { runId, name: 'off', actor: alice, validation: { workspace: ws.dir } });
-    assert.equal(off.validation!.report.gates.some((g) => g.gate === 'baseline'), false);
+    assert.equal(
+      off.validation!.report.gates.some((g) => g.gate === 'baseline'),
+      false,
+    );
   });
 
   test('a run that logged no baseline has the gate skipped, not passed', async () => {

@@ -34,17 +34,23 @@ describe('validation gates', () => {
     assert.equal(version.currentStage, 'Staging');
     const report = validation!.report;
     assert.equal(report.passed, true);
-    assert.deepEqual(report.gates.map((g) => [g.gate, g.outcome]), [
-      ['data', 'pass'],
-      ['metric', 'pass'],
-      ['metric', 'skipped'],
-      ['baseline', 'pass'],
-      ['signature', 'skipped'],
-      ['smoke_test', 'pass'],
-      ['size', 'pass'],
-    ]);
+    assert.deepEqual(
+      report.gates.map((g) => [g.gate, g.outcome]),
+      [
+        ['data', 'pass'],
+        ['metric', 'pass'],
+        ['metric', 'skipped'],
+        ['baseline', 'pass'],
+        ['signature', 'skipped'],
+        ['smoke_test', 'pass'],
+        ['size', 'pass'],
+      ],
+    );
     // The verdicts that judged a metric name it (the review panel keys on it), and only those.
-    assert.deepEqual(report.gates.map((g) => g.metric), [undefined, 'accuracy', 'accuracy', 'accuracy', undefined, undefined, undefined]);
+    assert.deepEqual(
+      report.gates.map((g) => g.metric),
+      [undefined, 'accuracy', 'accuracy', 'accuracy', undefined, undefined, undefined],
+    );
     assert.ok(report.candidateMetrics.accuracy! >= 0.75);
     assert.deepEqual(await ws.stores.registry.getValidationReport(report.reportId), report);
     const artifacts = await ws.stores.tracking.listArtifacts(runId, 'validation');
@@ -52,10 +58,13 @@ describe('validation gates', () => {
     const txt = readFileSync(join(await ws.stores.tracking.artifactLocalPath(runId, validation!.artifacts[1]!)), 'utf8');
     assert.match(txt, /PASSED \(None → Staging\)/);
     const trail = await ws.stores.registry.getAuditTrail('churn', version.version);
-    assert.deepEqual(trail.map((e) => [e.action, e.fromStage, e.toStage, e.reportId]), [
-      ['register', null, 'None', null],
-      ['validate', 'None', 'Staging', report.reportId],
-    ]);
+    assert.deepEqual(
+      trail.map((e) => [e.action, e.fromStage, e.toStage, e.reportId]),
+      [
+        ['register', null, 'None', null],
+        ['validate', 'None', 'Staging', report.reportId],
+      ],
+    );
   });
 
   test('a version that fails a gate stays in None with its report saying expected and actual', async () => {

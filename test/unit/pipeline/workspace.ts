@@ -40,7 +40,10 @@ export interface TestWorkspace {
   /** Every store of the workspace file (its path: `db.file.path`). */
   db: OpenedStores;
   /** Trains on fresh churn-like rows, logs the model under the run's `model/` artifact, returns the run id. */
-  trainRun(members: MemberSpec[], options?: { seed?: number; dropColumn?: string; metrics?: Record<string, number>; example?: boolean; target?: string }): Promise<string>;
+  trainRun(
+    members: MemberSpec[],
+    options?: { seed?: number; dropColumn?: string; metrics?: Record<string, number>; example?: boolean; target?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -58,7 +61,10 @@ export async function openWorkspace(): Promise<TestWorkspace> {
     async trainRun(members, options = {}) {
       let text = churnCsv(400, options.seed ?? 7);
       if (options.dropColumn) {
-        const rows = text.trim().split('\n').map((l) => l.split(','));
+        const rows = text
+          .trim()
+          .split('\n')
+          .map((l) => l.split(','));
         const c = rows[0]!.indexOf(options.dropColumn);
         text = rows.map((r) => r.filter((_, i) => i !== c).join(',')).join('\n') + '\n';
       }
@@ -71,7 +77,9 @@ export async function openWorkspace(): Promise<TestWorkspace> {
       saveModel(out, model, { runId: run.info.runId, ...(example ? { inputExample: example } : {}) });
       await tracking.logArtifact(run.info.runId, out);
       if (options.metrics) {
-        await tracking.logBatch(run.info.runId, { metrics: Object.entries(options.metrics).map(([key, value]) => ({ key, value, timestamp: Date.now(), step: 0 })) });
+        await tracking.logBatch(run.info.runId, {
+          metrics: Object.entries(options.metrics).map(([key, value]) => ({ key, value, timestamp: Date.now(), step: 0 })),
+        });
       }
       await tracking.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() });
       return run.info.runId;

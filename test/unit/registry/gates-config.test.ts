@@ -36,7 +36,10 @@ describe('gates.json', () => {
 
   test('names an unknown field with its path', () => {
     rejects('{"models": {"churn": {"metrcs": {}}}}', /models\.churn\.metrcs: unknown field/);
-    rejects('{"models": {"churn": {"metrics": {"f1": {"threshhold": 1, "greater_is_better": true}}}}}', /models\.churn\.metrics\.f1\.threshhold: unknown field/);
+    rejects(
+      '{"models": {"churn": {"metrics": {"f1": {"threshhold": 1, "greater_is_better": true}}}}}',
+      /models\.churn\.metrics\.f1\.threshhold: unknown field/,
+    );
   });
 
   test('requires greater_is_better on each metric', () => {
@@ -55,13 +58,19 @@ describe('gates.json', () => {
 
 describe('gates.json and the metric table', () => {
   test('a gate that maximises a loss or minimises a score is refused, naming the field', () => {
-    rejects('{"default": {"metrics": {"log_loss": {"threshold": 0.5, "greater_is_better": true}}}}', /default\.metrics\.log_loss\.greater_is_better: log_loss is lower-is-better: set it to false/);
+    rejects(
+      '{"default": {"metrics": {"log_loss": {"threshold": 0.5, "greater_is_better": true}}}}',
+      /default\.metrics\.log_loss\.greater_is_better: log_loss is lower-is-better: set it to false/,
+    );
     rejects('{"default": {"metrics": {"accuracy": {"threshold": 0.5, "greater_is_better": false}}}}', /accuracy is higher-is-better: set it to true/);
     rejects('{"default": {"metrics": {"accuracy_std": {"threshold": 0.05, "greater_is_better": true}}}}', /accuracy_std is a spread over the folds/);
   });
 
   test('a gate on a per-fold metric is refused: its value is the last fold', () => {
-    rejects('{"default": {"metrics": {"cv_accuracy": {"threshold": 0.7, "greater_is_better": true}}}}', /cv_accuracy holds one value per cross-validation fold.*gate on accuracy/);
+    rejects(
+      '{"default": {"metrics": {"cv_accuracy": {"threshold": 0.7, "greater_is_better": true}}}}',
+      /cv_accuracy holds one value per cross-validation fold.*gate on accuracy/,
+    );
   });
 
   test('the baseline gate is on by default and can be turned off or pointed at a metric', () => {

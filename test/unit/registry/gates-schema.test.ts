@@ -26,12 +26,17 @@ describe('the JSON Schema of .modelops/gates.json', () => {
   test('schemas/modelops.gates.schema.json (what VS Code checks with) is the schema built from the gates, and package.json registers it', () => {
     const file = JSON.parse(readFileSync(join(repoRoot(), 'schemas', 'modelops.gates.schema.json'), 'utf8')) as unknown;
     assert.deepEqual(file, JSON.parse(JSON.stringify(GATES_FILE_SCHEMA)), 'regenerate it: npm run compile-tests && node scripts/write-schemas.mjs');
-    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string[]; url: string }[] } };
+    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      contributes: { jsonValidation: { fileMatch: string[]; url: string }[] };
+    };
     assert.deepEqual(pkg.contributes.jsonValidation.find((v) => v.url === './schemas/modelops.gates.schema.json')?.fileMatch, ['**/.modelops/gates.json']);
   });
 
   test('it has every gate field, and a pipeline file’s inline gates are the same fields', () => {
-    assert.deepEqual(Object.keys(GATE_SPEC_SCHEMA.properties ?? {}), GATE_FIELDS.map(([name]) => name));
+    assert.deepEqual(
+      Object.keys(GATE_SPEC_SCHEMA.properties ?? {}),
+      GATE_FIELDS.map(([name]) => name),
+    );
     const inline = PIPELINE_SCHEMA.properties?.gates?.oneOf?.find((o) => o.title === 'gates inline');
     assert.deepEqual(inline?.properties, GATE_SPEC_SCHEMA.properties);
     assert.equal(inline?.additionalProperties, false);
@@ -41,7 +46,15 @@ describe('the JSON Schema of .modelops/gates.json', () => {
     const accepted = [
       {},
       { $schema: './schema.json', default: { metrics: { accuracy: { threshold: 0.7, greater_is_better: true } } } },
-      model({ data: 'h.csv', target: 'y', signature: 'off', smoke_test: true, latency: { max_ms_per_row: 0.5 }, max_size_mb: 50, beats_baseline: { metric: 'roc_auc' } }),
+      model({
+        data: 'h.csv',
+        target: 'y',
+        signature: 'off',
+        smoke_test: true,
+        latency: { max_ms_per_row: 0.5 },
+        max_size_mb: 50,
+        beats_baseline: { metric: 'roc_auc' },
+      }),
       model({ smoke_test: false, beats_baseline: false, metrics: { log_loss: { min_relative_change: 0.02, greater_is_better: false } } }),
       model({ smoke_test: { rows: 5 }, beats_baseline: true, metrics: { f1_macro: { min_absolute_change: 0.01, greater_is_better: true } } }),
     ];

@@ -56,7 +56,10 @@ describe("MLflow's MetricThreshold semantics", () => {
   });
 
   test("construction rules are MLflow's, naming the field", () => {
-    assert.throws(() => validateMetricThreshold({ min_absolute_change: -1, greater_is_better: true }, 'm'), /m\.min_absolute_change: must be a positive number/);
+    assert.throws(
+      () => validateMetricThreshold({ min_absolute_change: -1, greater_is_better: true }, 'm'),
+      /m\.min_absolute_change: must be a positive number/,
+    );
     assert.throws(() => validateMetricThreshold({ min_relative_change: 2, greater_is_better: true }, 'm'), /between 0 and 1/);
     assert.throws(() => validateMetricThreshold({ greater_is_better: true }, 'm'), /no threshold was specified/);
   });

@@ -4,7 +4,19 @@ import type { AuditEntry } from '../../../src/core/registry';
 import { standingRejection } from '../../../src/registry/review-state';
 
 function entry(action: AuditEntry['action'], version: string, time: number, comment?: string): AuditEntry {
-  return { id: time, time, actor: 'raj', action, name: 'churn', version, fromStage: null, toStage: null, alias: null, comment: comment ?? null, reportId: null };
+  return {
+    id: time,
+    time,
+    actor: 'raj',
+    action,
+    name: 'churn',
+    version,
+    fromStage: null,
+    toStage: null,
+    alias: null,
+    comment: comment ?? null,
+    reportId: null,
+  };
 }
 
 test('a rejection stands until the version is validated again', () => {

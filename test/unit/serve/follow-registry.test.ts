@@ -20,7 +20,10 @@ const ROW = { plan: 'basic', tenure_months: 12, support_tickets: 4, monthly_char
 /** `modelops serve` as a user starts it: its own process, reading the store another process writes. */
 function startCli(ws: TestWorkspace, model: string): Promise<{ child: ChildProcess; url: string; err: () => string }> {
   const main = join(repoRoot(), 'out', 'src', 'cli', 'main.js');
-  const child = spawn(process.execPath, [main, '--store', ws.db.file!.path, 'serve', '--model', model, '--port', '0', '--json', '--quiet'], { cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, '--store', ws.db.file!.path, 'serve', '--model', model, '--port', '0', '--json', '--quiet'], {
+    cwd: ws.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -81,7 +84,11 @@ describe('modelops serve follows the registry', () => {
     child.kill('SIGTERM');
     assert.equal(await exited(child), 0, err());
     const failed = answers.filter((a) => a.status !== 200);
-    assert.deepEqual(failed.map((a) => a.body), [], 'every request answered');
+    assert.deepEqual(
+      failed.map((a) => a.body),
+      [],
+      'every request answered',
+    );
     const versions = new Set(answers.map(servedBy));
     assert.deepEqual([...versions].sort(), ['models:/churn/1', 'models:/churn/2'], `served by ${[...versions].join(', ')}`);
     // Once version 2 answered, version 1 never answers again.

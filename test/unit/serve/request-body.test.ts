@@ -32,8 +32,14 @@ describe('scoring request bodies (MLflow 2.x formats)', () => {
 
   test('malformed bodies are refused with MLflow messages', () => {
     assert.throws(() => parseJsonRequest('{"dataframe_split": {"columns": ["a"]}}'), refused(400, /Dataframe split format must have 'data' field/));
-    assert.throws(() => parseJsonRequest('{"dataframe_split": {"columns": ["a"], "data": [[1, 2]]}}'), refused(400, /1 columns passed, passed data had 2 columns/));
-    assert.throws(() => parseJsonRequest('{"dataframe_records": {"a": 1}}'), refused(400, /^Invalid input\. Dataframe records format must be a list of records\. Got dictionary/));
+    assert.throws(
+      () => parseJsonRequest('{"dataframe_split": {"columns": ["a"], "data": [[1, 2]]}}'),
+      refused(400, /1 columns passed, passed data had 2 columns/),
+    );
+    assert.throws(
+      () => parseJsonRequest('{"dataframe_records": {"a": 1}}'),
+      refused(400, /^Invalid input\. Dataframe records format must be a list of records\. Got dictionary/),
+    );
     assert.throws(() => parseJsonRequest('{"inputs": {"a": [1, 2], "b": [1]}}'), refused(400, /same length/));
     assert.throws(() => parseJsonRequest('{"data": []}'), refused(400, /Received dictionary with input fields: \['data'\]/));
     assert.throws(() => parseJsonRequest('"rows"'), refused(400, /Received unexpected input type/));
@@ -42,7 +48,13 @@ describe('scoring request bodies (MLflow 2.x formats)', () => {
 
   test('schemas and names print as MLflow (Python) prints them', () => {
     assert.equal(pyList(["it's", 'b']), "['it\\'s', 'b']");
-    assert.equal(schemaRepr([{ name: 'plan', type: 'string' }, { name: 'age', type: 'double', required: false }]), "['plan': string (required), 'age': double (optional)]");
+    assert.equal(
+      schemaRepr([
+        { name: 'plan', type: 'string' },
+        { name: 'age', type: 'double', required: false },
+      ]),
+      "['plan': string (required), 'age': double (optional)]",
+    );
   });
 
   test('cells of the wrong type name their column and row; missing markers and numeric text are values', () => {
@@ -52,7 +64,13 @@ describe('scoring request bodies (MLflow 2.x formats)', () => {
     ];
     const ok = checkJsonInput({ names: ['n', 'flag'], columns: { n: ['1.5', 'NA', null, true], flag: [true, 'no', null, 1] }, nRows: 4 }, inputs);
     assert.deepEqual(ok.columns.n, ['1.5', 'NA', null, true]);
-    assert.throws(() => checkJsonInput({ names: ['n', 'flag'], columns: { n: [1, 2], flag: [true, 'maybe'] }, nRows: 2 }, inputs), refused(400, /column flag\. Can not safely convert the text "maybe" \(row 2\) to boolean/));
-    assert.throws(() => checkJsonInput({ names: ['n', 'flag'], columns: { n: [{ x: 1 }], flag: [true] }, nRows: 1 }, inputs), refused(400, /column n\. Can not safely convert an object \(row 1\)/));
+    assert.throws(
+      () => checkJsonInput({ names: ['n', 'flag'], columns: { n: [1, 2], flag: [true, 'maybe'] }, nRows: 2 }, inputs),
+      refused(400, /column flag\. Can not safely convert the text "maybe" \(row 2\) to boolean/),
+    );
+    assert.throws(
+      () => checkJsonInput({ names: ['n', 'flag'], columns: { n: [{ x: 1 }], flag: [true] }, nRows: 1 }, inputs),
+      refused(400, /column n\. Can not safely convert an object \(row 1\)/),
+    );
   });
 });

@@ -21,7 +21,9 @@ describe('modelops serve: the scoring protocol', () => {
   let url: string;
   const csv = churnCsv(6, 9);
   const table = parseCsv(csv, 'rows.csv');
-  const rows = table.rows.map((r) => Object.fromEntries(INPUTS.map((n) => [n, n === 'plan' ? r[table.header.indexOf(n)]! : Number(r[table.header.indexOf(n)])])));
+  const rows = table.rows.map((r) =>
+    Object.fromEntries(INPUTS.map((n) => [n, n === 'plan' ? r[table.header.indexOf(n)]! : Number(r[table.header.indexOf(n)])])),
+  );
   let expected: { predictions: (string | number)[]; probabilities: number[][] };
 
   before(async () => {
@@ -97,7 +99,10 @@ describe('modelops serve: the scoring protocol', () => {
     assert.match(wrong.body, /Incompatible input types for column tenure_months.*\\"twelve\\" \(row 1\)/);
     const nested = await postJson(url, { dataframe_records: [{ ...rows[0], support_tickets: [1, 2] }] });
     assert.match(nested.body, /column support_tickets.*a list/);
-    const csvWrong = await http(`${url}/invocations`, { body: 'plan,tenure_months,support_tickets,monthly_charges\nbasic,abc,1,20\n', headers: { 'Content-Type': 'text/csv' } });
+    const csvWrong = await http(`${url}/invocations`, {
+      body: 'plan,tenure_months,support_tickets,monthly_charges\nbasic,abc,1,20\n',
+      headers: { 'Content-Type': 'text/csv' },
+    });
     assert.equal(csvWrong.status, 400);
     assert.match(csvWrong.body, /tenure_months.*'abc' at request body:2:2/);
     const csvMissing = await http(`${url}/invocations`, { body: 'plan,tenure_months\nbasic,3\n', headers: { 'Content-Type': 'text/csv' } });

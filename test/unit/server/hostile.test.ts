@@ -38,17 +38,66 @@ const rand = prng(13);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const ENDPOINTS = [...TRACKING_ROUTES.keys(), ...REGISTRY_ROUTES.keys(), 'artifacts/list'];
-const FIELDS = ['name', 'experiment_id', 'run_id', 'run_uuid', 'key', 'value', 'metrics', 'params', 'tags', 'datasets', 'filter', 'max_results', 'order_by', 'page_token', 'stage', 'version', 'source', 'description', 'new_name', 'model_json', 'alias', 'archive_existing_versions', 'view_type', 'run_view_type', 'experiment_ids', 'timestamp', 'step', 'status'];
+const FIELDS = [
+  'name',
+  'experiment_id',
+  'run_id',
+  'run_uuid',
+  'key',
+  'value',
+  'metrics',
+  'params',
+  'tags',
+  'datasets',
+  'filter',
+  'max_results',
+  'order_by',
+  'page_token',
+  'stage',
+  'version',
+  'source',
+  'description',
+  'new_name',
+  'model_json',
+  'alias',
+  'archive_existing_versions',
+  'view_type',
+  'run_view_type',
+  'experiment_ids',
+  'timestamp',
+  'step',
+  'status',
+];
 const PROTO = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];
-const TRAVERSAL = ['../../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', '%2e%2e/%2e%2e/etc', '%252e%252e%252fetc', 'a/%00/b', 'a\\..\\..\\b', '/etc/passwd', 'file:///etc/passwd', 'C:\\Windows', '0/../../..', 'x#y', '%', '%zz', '....//....//etc'];
+const TRAVERSAL = [
+  '../../../etc/passwd',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%2e%2e/%2e%2e/etc',
+  '%252e%252e%252fetc',
+  'a/%00/b',
+  'a\\..\\..\\b',
+  '/etc/passwd',
+  'file:///etc/passwd',
+  'C:\\Windows',
+  '0/../../..',
+  'x#y',
+  '%',
+  '%zz',
+  '....//....//etc',
+];
 
 function hostileValue(depth = 0): unknown {
   const r = rand();
-  if (depth > 2 || r < 0.15) return pick([null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 63, '', 'NaN', 'Infinity', '\u0000', '💥'.repeat(50), 'x'.repeat(6000)]);
+  if (depth > 2 || r < 0.15)
+    return pick([null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 63, '', 'NaN', 'Infinity', '\u0000', '💥'.repeat(50), 'x'.repeat(6000)]);
   if (r < 0.3) return pick(PROTO);
   if (r < 0.45) return pick(TRAVERSAL);
   if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => hostileValue(depth + 1));
-  if (r < 0.75) return Object.fromEntries([[pick(PROTO), hostileValue(depth + 1)], [pick(FIELDS), hostileValue(depth + 1)]]);
+  if (r < 0.75)
+    return Object.fromEntries([
+      [pick(PROTO), hostileValue(depth + 1)],
+      [pick(FIELDS), hostileValue(depth + 1)],
+    ]);
   return runId;
 }
 
@@ -77,24 +126,69 @@ function hostileRequest(i: number): Shot {
     case 0:
       return { method: 'POST', path: `/api/2.0/mlflow/${pick(ENDPOINTS)}`, body: hostileBody(), headers: json };
     case 1:
-      return { method: pick(['GET', 'DELETE', 'PATCH', 'PUT', 'HEAD', 'TRACE', 'PROPFIND', 'OPTIONS']), path: `/api/2.0/mlflow/${pick([...ENDPOINTS, ...PROTO, `runs/${pick(PROTO)}`])}`, body: hostileBody(), headers: json };
+      return {
+        method: pick(['GET', 'DELETE', 'PATCH', 'PUT', 'HEAD', 'TRACE', 'PROPFIND', 'OPTIONS']),
+        path: `/api/2.0/mlflow/${pick([...ENDPOINTS, ...PROTO, `runs/${pick(PROTO)}`])}`,
+        body: hostileBody(),
+        headers: json,
+      };
     case 2:
-      return { method: 'GET', path: `/api/2.0/mlflow/${pick(ENDPOINTS)}?${pick(FIELDS)}=${encodeURIComponent(JSON.stringify(hostileValue()) ?? "")}&${pick(PROTO)}=1&${pick(FIELDS)}[]=x&bad`, headers: {} };
+      return {
+        method: 'GET',
+        path: `/api/2.0/mlflow/${pick(ENDPOINTS)}?${pick(FIELDS)}=${encodeURIComponent(JSON.stringify(hostileValue()) ?? '')}&${pick(PROTO)}=1&${pick(FIELDS)}[]=x&bad`,
+        headers: {},
+      };
     case 3:
       return { method: pick(['GET', 'PUT', 'DELETE']), path: `/api/2.0/mlflow-artifacts/artifacts/${pick(TRAVERSAL)}`, body: Buffer.from('evil'), headers: {} };
     case 4:
-      return { method: 'GET', path: `/${pick(['get-artifact', 'model-versions/get-artifact', 'api/2.0/mlflow/artifacts/list', 'ajax-api/2.0/mlflow/artifacts/list', 'api/2.0/mlflow-artifacts/artifacts'])}?path=${encodeURIComponent(pick(TRAVERSAL))}&run_id=${runId}&name=m&version=1`, headers: {} };
+      return {
+        method: 'GET',
+        path: `/${pick(['get-artifact', 'model-versions/get-artifact', 'api/2.0/mlflow/artifacts/list', 'ajax-api/2.0/mlflow/artifacts/list', 'api/2.0/mlflow-artifacts/artifacts'])}?path=${encodeURIComponent(pick(TRAVERSAL))}&run_id=${runId}&name=m&version=1`,
+        headers: {},
+      };
     case 5:
       // Larger than the server's JSON limit (256 KB here): refused before it is read.
       return { method: 'POST', path: '/api/2.0/mlflow/runs/log-batch', body: Buffer.alloc(300_000, 0x20), headers: json };
     case 6:
-      return { method: 'POST', path: `/api/2.0/mlflow/${pick(ENDPOINTS)}`, body: hostileBody(), headers: { 'Content-Type': pick(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', '']) } };
+      return {
+        method: 'POST',
+        path: `/api/2.0/mlflow/${pick(ENDPOINTS)}`,
+        body: hostileBody(),
+        headers: { 'Content-Type': pick(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', '']) },
+      };
     case 7:
-      return { method: 'POST', path: `/ajax-api/2.0/mlflow/${pick(['upload-artifact', 'metrics/get-history-bulk', 'experiments/search-datasets', 'runs/create-promptlab-run', 'gateway-proxy'])}?run_uuid=${runId}&path=${encodeURIComponent(pick(TRAVERSAL))}`, body: hostileBody(), headers: json };
+      return {
+        method: 'POST',
+        path: `/ajax-api/2.0/mlflow/${pick(['upload-artifact', 'metrics/get-history-bulk', 'experiments/search-datasets', 'runs/create-promptlab-run', 'gateway-proxy'])}?run_uuid=${runId}&path=${encodeURIComponent(pick(TRAVERSAL))}`,
+        body: hostileBody(),
+        headers: json,
+      };
     case 8:
-      return { method: 'GET', path: pick(['/api/2.0/mlflow/%zz', '/%', '/api/2.0/mlflow/runs/get?run_id=%', '/api/2.0/mlflow//experiments//get', '/..%2f..%2fetc', '/api/2.0/mlflow/experiments/get?experiment_id=' + 'A'.repeat(10_000)]), headers: {} };
+      return {
+        method: 'GET',
+        path: pick([
+          '/api/2.0/mlflow/%zz',
+          '/%',
+          '/api/2.0/mlflow/runs/get?run_id=%',
+          '/api/2.0/mlflow//experiments//get',
+          '/..%2f..%2fetc',
+          '/api/2.0/mlflow/experiments/get?experiment_id=' + 'A'.repeat(10_000),
+        ]),
+        headers: {},
+      };
     default:
-      return { method: 'POST', path: '/api/2.0/mlflow/runs/log-batch', body: Buffer.from(JSON.stringify({ run_id: runId, metrics: [{ key: pick([...PROTO, '../x', 'ok']), value: hostileValue(), timestamp: hostileValue(), step: hostileValue() }], params: [{ key: pick(PROTO), value: hostileValue() }] })), headers: json };
+      return {
+        method: 'POST',
+        path: '/api/2.0/mlflow/runs/log-batch',
+        body: Buffer.from(
+          JSON.stringify({
+            run_id: runId,
+            metrics: [{ key: pick([...PROTO, '../x', 'ok']), value: hostileValue(), timestamp: hostileValue(), step: hostileValue() }],
+            params: [{ key: pick(PROTO), value: hostileValue() }],
+          }),
+        ),
+        headers: json,
+      };
   }
 }
 
@@ -102,7 +196,12 @@ before(async () => {
   stores = await openStores(join(tmp.dir, 'mlflow.db'), { artifactRoot: join(tmp.dir, 'artifacts'), artifactRootUri: 'mlflow-artifacts:/' });
   server = await startTrackingServer(
     { tracking: stores.tracking, registry: stores.registry },
-    { port: 0, artifactsDestination: join(tmp.dir, 'artifacts'), log: (l) => log.push(l), limits: { maxJsonBytes: 256 * 1024, bodyBudgetBytes: 1024 * 1024, bodyWaitMs: 2_000 } },
+    {
+      port: 0,
+      artifactsDestination: join(tmp.dir, 'artifacts'),
+      log: (l) => log.push(l),
+      limits: { maxJsonBytes: 256 * 1024, bodyBudgetBytes: 1024 * 1024, bodyWaitMs: 2_000 },
+    },
   );
   runId = (await stores.tracking.createRun({ experimentId: '0' })).info.runId;
   await stores.registry.createRegisteredModel('m');
@@ -144,14 +243,19 @@ describe('modelops server under hostile requests', () => {
       );
       answers.forEach((a, k) => {
         statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
-        if (a.status >= 500 && a.status !== 503) fivehundreds.push(`${shots[k]!.method} ${shots[k]!.path.slice(0, 120)} → ${a.status} ${a.body.toString().slice(0, 200)}`);
+        if (a.status >= 500 && a.status !== 503)
+          fivehundreds.push(`${shots[k]!.method} ${shots[k]!.path.slice(0, 120)} → ${a.status} ${a.body.toString().slice(0, 200)}`);
       });
       const health = await rawRequest(server.url, 'GET', '/health');
       assert.equal(health.status, 200, `after ${start + 50} requests`);
       assert.equal(health.body.toString(), 'OK');
     }
-    assert.deepEqual(fivehundreds, [], "no request gets a 500");
-    assert.deepEqual(log.filter((l) => / 500 /.test(l)), [], 'nothing unexpected in the server log');
+    assert.deepEqual(fivehundreds, [], 'no request gets a 500');
+    assert.deepEqual(
+      log.filter((l) => / 500 /.test(l)),
+      [],
+      'nothing unexpected in the server log',
+    );
     assert.ok([...statuses.values()].reduce((a, b) => a + b, 0) >= 1_000);
     assert.ok((statuses.get(400) ?? 0) > 300 && (statuses.get(404) ?? 0) > 20 && (statuses.get(413) ?? 0) > 50, JSON.stringify([...statuses]));
     // Nothing leaked onto Object.prototype, and the store still works.

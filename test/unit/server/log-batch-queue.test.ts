@@ -67,7 +67,10 @@ describe('group commit of log-batch requests', () => {
     assert.equal(c.status, 'fulfilled');
     assert.equal(b.status, 'rejected');
     assert.ok((b as PromiseRejectedResult).reason instanceof ModelOpsError);
-    assert.deepEqual((await stores.tracking.getMetricHistory(good.info.runId, 'loss')).map((m) => m.step), [1, 2]);
+    assert.deepEqual(
+      (await stores.tracking.getMetricHistory(good.info.runId, 'loss')).map((m) => m.step),
+      [1, 2],
+    );
     assert.deepEqual((await stores.tracking.getRun(other.info.runId)).data.params, [{ key: 'lr', value: '0.1' }]);
     await stores.close();
   });

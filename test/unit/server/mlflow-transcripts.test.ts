@@ -72,12 +72,19 @@ const SET_2: Replay = {
   // 196 quotes SQLAlchemy; 151 prints a Python set, whose order changes from one server start to the next.
   codeOnly: new Set(['196_model_versions_create_client_register_1_registered_models_create', '151_runs_log_model_missing_fields']),
   differences: {
-    '170_artifact_delete_file': { status: 200, why: 'MLflow 2.10.2 fails (500) to delete a file (its local store calls shutil.rmtree); the file is deleted here' },
+    '170_artifact_delete_file': {
+      status: 200,
+      why: 'MLflow 2.10.2 fails (500) to delete a file (its local store calls shutil.rmtree); the file is deleted here',
+    },
     '171_artifact_list_after_delete_file': { status: 200, why: 'follows from 170: the file is gone, so the folder lists empty ({})' },
     '175_artifact_download_missing': { status: 404, code: 'RESOURCE_DOES_NOT_EXIST', why: `${NO_500}: a missing file is 404` },
     '176_artifact_download_directory': { status: 400, code: 'INVALID_PARAMETER_VALUE', why: `${NO_500}: a folder is not a file` },
     '186_get_artifact_ui_missing': { status: 404, code: 'RESOURCE_DOES_NOT_EXIST', why: `${NO_500}: a missing file is 404` },
-    '207_model_versions_get_artifact_ui_v2': { status: 404, code: 'RESOURCE_DOES_NOT_EXIST', why: `${NO_500} (it cannot resolve runs:/ with a sqlite tracking URI); here the run is found, and it has no model folder` },
+    '207_model_versions_get_artifact_ui_v2': {
+      status: 404,
+      code: 'RESOURCE_DOES_NOT_EXIST',
+      why: `${NO_500} (it cannot resolve runs:/ with a sqlite tracking URI); here the run is found, and it has no model folder`,
+    },
     '231_transition_archive_existing_to_archived': { status: 400, code: 'INVALID_PARAMETER_VALUE', why: `${NO_500}: the same refusal as a 400` },
     '232_transition_archive_existing_to_none': { status: 400, code: 'INVALID_PARAMETER_VALUE', why: `${NO_500}: the same refusal as a 400` },
     '235_unknown_endpoint_get': { status: 404, code: 'ENDPOINT_NOT_FOUND', why: HTML_404 },
@@ -136,7 +143,9 @@ function replay(set: Replay): void {
           assert.equal(refused.error_code, 'INVALID_STATE');
           assert.match(refused.message, /validation|approval/);
           const req = mapIds(t.request.json, theirsToOurs) as { name: string; version: string; stage: string; archive_existing_versions: boolean };
-          await database.registry.transitionModelVersionStage(req.name, req.version, req.stage, req.archive_existing_versions, { actor: 'test (as validate / promote --approve)' });
+          await database.registry.transitionModelVersionStage(req.name, req.version, req.stage, req.archive_existing_versions, {
+            actor: 'test (as validate / promote --approve)',
+          });
           return;
         }
         if (diff) {
@@ -205,7 +214,11 @@ describe('modelops server, beyond the transcripts', () => {
     const missing = await fetch(`${server.url}/api/2.0/mlflow/nothing/here`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error_code: string }).error_code, 'ENDPOINT_NOT_FOUND');
-    const bad = await fetch(`${server.url}/api/2.0/mlflow/runs/create`, { method: 'POST', body: '{"experiment_id": ', headers: { 'Content-Type': 'application/json' } });
+    const bad = await fetch(`${server.url}/api/2.0/mlflow/runs/create`, {
+      method: 'POST',
+      body: '{"experiment_id": ',
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { message: string }).message, /not valid JSON/);
   });
@@ -252,7 +265,13 @@ describe('modelops server, beyond the transcripts', () => {
 
   test('model-version sources with ../, %2f or %00 are refused as MLflow refuses them', async () => {
     await post('registered-models/create', { name: 'm' });
-    for (const source of ['mlflow-artifacts:/1/../../../etc', 'mlflow-artifacts://host:5000/..%2f..%2fetc', 's3://b/models/%2e%2e/x', 'http://h/api/2.0/mlflow-artifacts/artifacts%00', 'runs:/abc/model/../../x']) {
+    for (const source of [
+      'mlflow-artifacts:/1/../../../etc',
+      'mlflow-artifacts://host:5000/..%2f..%2fetc',
+      's3://b/models/%2e%2e/x',
+      'http://h/api/2.0/mlflow-artifacts/artifacts%00',
+      'runs:/abc/model/../../x',
+    ]) {
       const r = await post('model-versions/create', { name: 'm', source });
       assert.equal(r.status, 400, source);
       assert.match(((await r.json()) as { message: string }).message, /Invalid model version source/);
@@ -262,7 +281,10 @@ describe('modelops server, beyond the transcripts', () => {
 
   test('experiments/search gives no next-page token when a page is exactly full', async () => {
     const all = (await (await post('experiments/search', { max_results: 1000 })).json()) as { experiments: unknown[] };
-    const exact = (await (await post('experiments/search', { max_results: all.experiments.length })).json()) as { experiments: unknown[]; next_page_token?: string };
+    const exact = (await (await post('experiments/search', { max_results: all.experiments.length })).json()) as {
+      experiments: unknown[];
+      next_page_token?: string;
+    };
     assert.equal(exact.experiments.length, all.experiments.length);
     assert.equal(exact.next_page_token, undefined);
   });
@@ -270,11 +292,15 @@ describe('modelops server, beyond the transcripts', () => {
   test('the UI’s upload-artifact keeps binary bytes, and a run whose artifacts are on another host is a 400, never a 500', async () => {
     const id = ((await (await post('runs/create', { experiment_id: '0' })).json()) as { run: { info: { run_id: string } } }).run.info.run_id;
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    const up = await rawRequest(server.url, 'POST', `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${id}&path=plots%2Fb.bin`, bytes, { 'Content-Type': 'application/octet-stream' });
+    const up = await rawRequest(server.url, 'POST', `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${id}&path=plots%2Fb.bin`, bytes, {
+      'Content-Type': 'application/octet-stream',
+    });
     assert.equal(up.status, 200, up.body.toString());
     const down = await rawRequest(server.url, 'GET', `/get-artifact?run_id=${id}&path=plots/b.bin`);
     assert.deepEqual(down.body, bytes);
-    const exp = ((await (await post('experiments/create', { name: 'remote-files', artifact_location: 'file://other-host/share' })).json()) as { experiment_id: string }).experiment_id;
+    const exp = (
+      (await (await post('experiments/create', { name: 'remote-files', artifact_location: 'file://other-host/share' })).json()) as { experiment_id: string }
+    ).experiment_id;
     const remote = ((await (await post('runs/create', { experiment_id: exp })).json()) as { run: { info: { run_id: string } } }).run.info.run_id;
     for (const path of [`/get-artifact?run_id=${remote}&path=x.txt`, `/api/2.0/mlflow/artifacts/list?run_id=${remote}`]) {
       const r = await rawRequest(server.url, 'GET', path);
@@ -285,7 +311,11 @@ describe('modelops server, beyond the transcripts', () => {
   test('what a client logs through the server is in the store file', async () => {
     const created = (await (await post('runs/create', { experiment_id: '0', run_name: 'from-http' })).json()) as { run: { info: { run_id: string } } };
     const id = created.run.info.run_id;
-    const logged = await post('runs/log-batch', { run_id: id, metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 3 }], params: [{ key: 'lr', value: '0.1' }] });
+    const logged = await post('runs/log-batch', {
+      run_id: id,
+      metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 3 }],
+      params: [{ key: 'lr', value: '0.1' }],
+    });
     assert.equal(logged.status, 200);
     const reopened = await openTrackingStore(join(tmp.dir, 'mlflow.db'));
     const run = await reopened.getRun(id);
@@ -303,7 +333,9 @@ describe('modelops server (the command)', () => {
   test('listens on 127.0.0.1, answers, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const { spawn } = await import('node:child_process');
     const main = join(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
-    const child = spawn(process.execPath, [main, 'server', '--port', '0', '--json', '--quiet', '--store', join(tmp.dir, 'cli.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, 'server', '--port', '0', '--json', '--quiet', '--store', join(tmp.dir, 'cli.db')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     const url = await new Promise<string>((resolveUrl, reject) => {

@@ -26,8 +26,16 @@ for (const engine of ENGINES) {
       const deadTags = mine.map((t) => (t.key === OWNER_TAG.pid ? { ...t, value: String(dead) } : t));
       const orphan = await stores.tracking.createRun({ experimentId: '0', runName: 'orphan', tags: deadTags });
       const live = await stores.tracking.createRun({ experimentId: '0', runName: 'live', tags: mine });
-      const reused = await stores.tracking.createRun({ experimentId: '0', runName: 'reused-pid', tags: mine.map((t) => (t.key === OWNER_TAG.started ? { ...t, value: '1000' } : t)) });
-      const foreign = await stores.tracking.createRun({ experimentId: '0', runName: 'other-host', tags: deadTags.map((t) => (t.key === OWNER_TAG.host ? { ...t, value: 'another-machine' } : t)) });
+      const reused = await stores.tracking.createRun({
+        experimentId: '0',
+        runName: 'reused-pid',
+        tags: mine.map((t) => (t.key === OWNER_TAG.started ? { ...t, value: '1000' } : t)),
+      });
+      const foreign = await stores.tracking.createRun({
+        experimentId: '0',
+        runName: 'other-host',
+        tags: deadTags.map((t) => (t.key === OWNER_TAG.host ? { ...t, value: 'another-machine' } : t)),
+      });
       const mlflow = await stores.tracking.createRun({ experimentId: '0', runName: 'no-owner-tags' });
       const done = await stores.tracking.createRun({ experimentId: '0', runName: 'done', tags: deadTags });
       await stores.tracking.updateRun(done.info.runId, { status: 'FINISHED', endTime: Date.now() });
@@ -53,7 +61,8 @@ for (const engine of ENGINES) {
       await stores.registry.createRegisteredModel('m');
       await stores.registry.createModelVersion({ name: 'm', source: `runs:/${run.info.runId}/model`, runId: run.info.runId });
       const dead = String(deadPid());
-      for (const t of [{ key: VALIDATION_TAG, value: 'running' }, ...ownerTags().map((t) => (t.key === OWNER_TAG.pid ? { ...t, value: dead } : t))]) await stores.registry.setModelVersionTag('m', '1', t);
+      for (const t of [{ key: VALIDATION_TAG, value: 'running' }, ...ownerTags().map((t) => (t.key === OWNER_TAG.pid ? { ...t, value: dead } : t))])
+        await stores.registry.setModelVersionTag('m', '1', t);
       await stores.close();
       const again = await openStores(file, { engine, create: false });
       const tags = new Map((await again.registry.getModelVersion('m', '1')).tags.map((t) => [t.key, t.value]));

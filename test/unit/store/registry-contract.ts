@@ -50,7 +50,8 @@ export function registryStoreContract(label: string, freshStore: OpenRegistry): 
 
       test('search filters by name (LIKE is case-sensitive, ILIKE is not) and by tag, and pages', async () => {
         const { store, db } = await freshStore();
-        for (const n of ['churn-a', 'churn-b', 'Churn-c', 'iris']) await store.createRegisteredModel(n, { tags: [{ key: 'team', value: n === 'iris' ? 'x' : 'y' }] });
+        for (const n of ['churn-a', 'churn-b', 'Churn-c', 'iris'])
+          await store.createRegisteredModel(n, { tags: [{ key: 'team', value: n === 'iris' ? 'x' : 'y' }] });
         const names = async (filter: string): Promise<string[]> => (await store.searchRegisteredModels({ filter })).items.map((m) => m.name);
         assert.deepEqual(await names("name LIKE 'churn%'"), ['churn-a', 'churn-b']);
         assert.deepEqual(await names("name ILIKE 'churn%'"), ['Churn-c', 'churn-a', 'churn-b']);
@@ -59,7 +60,10 @@ export function registryStoreContract(label: string, freshStore: OpenRegistry): 
         const p1 = await store.searchRegisteredModels({ maxResults: 3 });
         assert.equal(p1.items.length, 3);
         const p2 = await store.searchRegisteredModels({ maxResults: 3, pageToken: p1.nextPageToken! });
-        assert.deepEqual(p2.items.map((m) => m.name), ['iris']);
+        assert.deepEqual(
+          p2.items.map((m) => m.name),
+          ['iris'],
+        );
         assert.equal(p2.nextPageToken, undefined);
         await assert.rejects(store.searchRegisteredModels({ filter: "run_id = 'x'" }), code('INVALID_PARAMETER_VALUE', /Invalid attribute name: run_id/));
         await db.close();
@@ -79,7 +83,10 @@ export function registryStoreContract(label: string, freshStore: OpenRegistry): 
         assert.equal(v1.runId, RUN_A);
         assert.equal(await store.getModelVersionDownloadUri('churn', '1'), `runs:/${RUN_A}/model`);
         const trail = await store.getAuditTrail('churn', '1');
-        assert.deepEqual(trail.map((e) => [e.action, e.actor, e.fromStage, e.toStage]), [['register', 'alice', null, 'None']]);
+        assert.deepEqual(
+          trail.map((e) => [e.action, e.actor, e.fromStage, e.toStage]),
+          [['register', 'alice', null, 'None']],
+        );
         await db.close();
       });
 
@@ -117,9 +124,15 @@ export function registryStoreContract(label: string, freshStore: OpenRegistry): 
         await store.setModelVersionTag('m', '1', { key: 'validated', value: 'false' });
         await store.setModelVersionTag('m', '1', { key: 'validated', value: 'true' });
         assert.deepEqual((await store.getModelVersion('m', '1')).tags, [{ key: 'validated', value: 'true' }]);
-        assert.deepEqual((await store.searchModelVersions({ filter: `run_id = '${RUN_B}'` })).items.map((v) => v.version), ['2']);
+        assert.deepEqual(
+          (await store.searchModelVersions({ filter: `run_id = '${RUN_B}'` })).items.map((v) => v.version),
+          ['2'],
+        );
         assert.deepEqual((await store.searchModelVersions({ filter: `run_id IN ('${RUN_A}', '${RUN_B}')` })).items.length, 2);
-        assert.deepEqual((await store.searchModelVersions({ filter: "tags.validated = 'true'" })).items.map((v) => v.version), ['1']);
+        assert.deepEqual(
+          (await store.searchModelVersions({ filter: "tags.validated = 'true'" })).items.map((v) => v.version),
+          ['1'],
+        );
         await store.deleteModelVersionTag('m', '1', 'validated');
         assert.deepEqual((await store.getModelVersion('m', '1')).tags, []);
         await db.close();
@@ -163,8 +176,18 @@ export function registryStoreContract(label: string, freshStore: OpenRegistry): 
         await store.transitionModelVersionStage('m', '2', 'Staging', false);
         await store.transitionModelVersionStage('m', '3', 'Production', false);
         const all = await store.getLatestVersions('m');
-        assert.deepEqual(all.map((v) => [v.currentStage, v.version]), [['Staging', '2'], ['Production', '3'], ['None', '4']]);
-        assert.deepEqual((await store.getLatestVersions('m', ['production'])).map((v) => v.version), ['3']);
+        assert.deepEqual(
+          all.map((v) => [v.currentStage, v.version]),
+          [
+            ['Staging', '2'],
+            ['Production', '3'],
+            ['None', '4'],
+          ],
+        );
+        assert.deepEqual(
+          (await store.getLatestVersions('m', ['production'])).map((v) => v.version),
+          ['3'],
+        );
         await db.close();
       });
     });
@@ -183,11 +206,14 @@ export function registryStoreContract(label: string, freshStore: OpenRegistry): 
         await store.deleteRegisteredModelAlias('m', 'champion', actor);
         await assert.rejects(store.getModelVersionByAlias('m', 'champion'), code('INVALID_PARAMETER_VALUE', /^Registered model alias champion not found\.$/));
         const trail = await store.getAuditTrail('m');
-        assert.deepEqual(trail.map((e) => [e.action, e.alias, e.fromStage, e.toStage]), [
-          ['alias_set', 'champion', null, 'v1'],
-          ['alias_set', 'champion', 'v1', 'v2'],
-          ['alias_delete', 'champion', 'v2', null],
-        ]);
+        assert.deepEqual(
+          trail.map((e) => [e.action, e.alias, e.fromStage, e.toStage]),
+          [
+            ['alias_set', 'champion', null, 'v1'],
+            ['alias_set', 'champion', 'v1', 'v2'],
+            ['alias_delete', 'champion', 'v2', null],
+          ],
+        );
         await db.close();
       });
 
@@ -204,11 +230,15 @@ export function registryStoreContract(label: string, freshStore: OpenRegistry): 
     });
 
     describe('registry search filters', () => {
-      test("a quote inside a name can be doubled or backslash-escaped", async () => {
+      test('a quote inside a name can be doubled or backslash-escaped', async () => {
         const { store, db } = await freshStore();
         await store.createRegisteredModel("O'Brien");
         for (const filter of ["name = 'O''Brien'", "name = 'O\\'Brien'"]) {
-          assert.deepEqual((await store.searchRegisteredModels({ filter })).items.map((m) => m.name), ["O'Brien"], filter);
+          assert.deepEqual(
+            (await store.searchRegisteredModels({ filter })).items.map((m) => m.name),
+            ["O'Brien"],
+            filter,
+          );
         }
         await assert.rejects(store.searchRegisteredModels({ filter: "name = 'open" }), /unterminated string/);
         await db.close();

@@ -49,7 +49,11 @@ for (const engine of ENGINES) {
       await store.transitionModelVersionStage('m', '3', 'Production', true, { actor: 'bob', comment: 'even better' });
       assert.deepEqual(productionCounts, [1, 1]);
       const stages = (await store.searchModelVersions({ filter: "name = 'm'" })).items.map((v) => [v.version, v.currentStage]).sort();
-      assert.deepEqual(stages, [['1', 'Archived'], ['2', 'Archived'], ['3', 'Production']]);
+      assert.deepEqual(stages, [
+        ['1', 'Archived'],
+        ['2', 'Archived'],
+        ['3', 'Production'],
+      ]);
       const trail = await store.getAuditTrail('m');
       assert.deepEqual(
         trail.map((e) => [e.version, e.action, e.fromStage, e.toStage, e.actor]),
@@ -64,7 +68,6 @@ for (const engine of ENGINES) {
       assert.equal(trail[1]!.comment, 'replaced by version 2');
       await db.close();
     });
-
   });
 
   describe(`a registry written by MLflow 2.10.2 (${ENGINE_NAME[engine]})`, () => {
@@ -74,7 +77,17 @@ for (const engine of ENGINES) {
       const db = await openStores(file, { create: false, engine });
       const store = db.registry;
       const expected = JSON.parse(readFileSync(join(REFERENCE, 'transcripts', '81_registered_models_search_after_delete.json'), 'utf8')) as {
-        response: { json: { registered_models: { name: string; description: string; last_updated_timestamp: number; tags: unknown[]; latest_versions: Record<string, unknown>[] }[] } };
+        response: {
+          json: {
+            registered_models: {
+              name: string;
+              description: string;
+              last_updated_timestamp: number;
+              tags: unknown[];
+              latest_versions: Record<string, unknown>[];
+            }[];
+          };
+        };
       };
       const page = await store.searchRegisteredModels();
       assert.equal(page.items.length, 1);
@@ -101,7 +114,10 @@ for (const engine of ENGINES) {
         want.latest_versions,
       );
       // MLflow's search order: most recently updated first.
-      assert.deepEqual((await store.searchModelVersions({ filter: "name='peer-model'" })).items.map((v) => v.version), ['1', '2']);
+      assert.deepEqual(
+        (await store.searchModelVersions({ filter: "name='peer-model'" })).items.map((v) => v.version),
+        ['1', '2'],
+      );
       const v3 = await store.createModelVersion({ name: 'peer-model', source: `runs:/${RUN_A}/model`, runId: RUN_A });
       assert.equal(v3.version, '3');
       await store.transitionModelVersionStage('peer-model', '3', 'Production', true, actor);

@@ -80,7 +80,7 @@ for (const engine of ENGINES) {
       }
     });
 
-    test('a 2.10.2 product store that MLflow 3.13 upgraded keeps every experiment, run, metric, param, tag, dataset, version, alias and the product\'s rows, and takes writes', async () => {
+    test("a 2.10.2 product store that MLflow 3.13 upgraded keeps every experiment, run, metric, param, tag, dataset, version, alias and the product's rows, and takes writes", async () => {
       const before = mlflowSchemas('upgrade', 'rich-2.10.2-with-modelops-before.db');
       const file = copyStore(mlflowSchemas('upgrade', 'upgrade-from-2.10.2-rich-with-modelops.db'), scratch(`${engine}-rich`));
       const stores = await openStores(file, { engine, create: false });
@@ -101,28 +101,47 @@ for (const engine of ENGINES) {
           params: db.all('SELECT "key", value FROM params WHERE run_uuid = ? ORDER BY "key"', [runId]).map((r) => [r.key, r.value]),
           tags: db.all('SELECT "key", value FROM tags WHERE run_uuid = ? ORDER BY "key"', [runId]).map((r) => [r.key, r.value]),
           latest: db.all('SELECT "key", value, step FROM latest_metrics WHERE run_uuid = ? ORDER BY "key"', [runId]).map((r) => [r.key, r.step]),
-          inputs: db.all("SELECT d.name, d.digest FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE i.destination_id = ?", [runId]).map((r) => [r.name, r.digest]),
+          inputs: db
+            .all('SELECT d.name, d.digest FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE i.destination_id = ?', [runId])
+            .map((r) => [r.name, r.digest]),
         }));
         assert.deepEqual(run.data.params.map((p) => [p.key, p.value]).sort(), orig.params);
         assert.deepEqual(run.data.tags.map((t) => [t.key, t.value]).sort(), orig.tags);
         assert.deepEqual(run.data.metrics.map((m) => [m.key, m.step]).sort(), orig.latest);
-        assert.deepEqual(run.inputs.map((d) => [d.name, d.digest]), orig.inputs);
+        assert.deepEqual(
+          run.inputs.map((d) => [d.name, d.digest]),
+          orig.inputs,
+        );
       }
       const models = (await stores.registry.searchRegisteredModels()).items;
-      assert.deepEqual(models.map((m) => m.name), old.models);
+      assert.deepEqual(
+        models.map((m) => m.name),
+        old.models,
+      );
       const model = models[0]!;
       assert.ok(model.aliases.length > 0, 'the alias survived');
       const versions = (await stores.registry.searchModelVersions({ filter: `name = '${model.name}'` })).items;
       assert.equal(versions.length, 2);
-      assert.deepEqual((await stores.registry.getAuditTrail(model.name)).map((e) => [e.action, e.name]), old.audit);
+      assert.deepEqual(
+        (await stores.registry.getAuditTrail(model.name)).map((e) => [e.action, e.name]),
+        old.audit,
+      );
       // And it takes writes: a new run, a new version, an alias move, with the audit rows.
       const run = await stores.tracking.createRun({ experimentId: old.experiments[1]![0] as string, runName: 'after-upgrade' });
       await stores.tracking.logBatch(run.info.runId, { metrics: [{ key: 'acc', value: 0.9, step: 0, timestamp: 1 }], params: [{ key: 'p', value: '1' }] });
-      const v3 = await stores.registry.createModelVersion({ name: model.name, source: `runs:/${run.info.runId}/model`, runId: run.info.runId, audit: { actor: 'tester' } });
+      const v3 = await stores.registry.createModelVersion({
+        name: model.name,
+        source: `runs:/${run.info.runId}/model`,
+        runId: run.info.runId,
+        audit: { actor: 'tester' },
+      });
       await stores.registry.setRegisteredModelAlias(model.name, 'champion', v3.version, { actor: 'tester' });
       assert.equal((await stores.registry.getModelVersionByAlias(model.name, 'champion')).version, v3.version);
       await stores.close();
-      const counts = await withFile(file, (db) => [db.get('SELECT count(*) AS n FROM model_versions')!.n, db.get("SELECT workspace FROM model_versions WHERE version = 3")!.workspace]);
+      const counts = await withFile(file, (db) => [
+        db.get('SELECT count(*) AS n FROM model_versions')!.n,
+        db.get('SELECT workspace FROM model_versions WHERE version = 3')!.workspace,
+      ]);
       assert.deepEqual(counts, [3, 'default']);
     });
   });
@@ -131,7 +150,9 @@ for (const engine of ENGINES) {
     test('2.10.2 → 3.13 gives exactly the schema MLflow 3.13 creates, keeps every row, and leaves a verified backup', async () => {
       const source = mlflowSchemas('upgrade', 'rich-2.10.2-with-modelops-before.db');
       const file = copyStore(source, scratch(`${engine}-upgrade`));
-      const rowsBefore = await withFile(file, (db) => db.all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => [r.name, db.get(`SELECT count(*) AS n FROM "${String(r.name)}"`)!.n]));
+      const rowsBefore = await withFile(file, (db) =>
+        db.all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => [r.name, db.get(`SELECT count(*) AS n FROM "${String(r.name)}"`)!.n]),
+      );
       const store = await openStoreFile(file, { engine, create: false });
       const result = await upgradeStore(store, NEWEST_HEAD);
       assert.equal(store.schema.revision, NEWEST_HEAD.revision, 'the open store follows the new schema');
@@ -149,7 +170,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(await mlflowShape(file), await mlflowShape(mlflowSchemas('upgrade', 'upgrade-from-2.10.2-rich-with-modelops.db')));
     });
 
-    test('every head to every newer head gives that head\'s schema', async () => {
+    test("every head to every newer head gives that head's schema", async () => {
       for (const [i, from] of MLFLOW_HEADS.entries()) {
         for (const to of MLFLOW_HEADS.slice(i + 1).filter((_, j, all) => j === 0 || j === all.length - 1)) {
           const file = scratch(`${engine}-${from.label}-${to.label}`);
@@ -178,7 +199,10 @@ for (const engine of ENGINES) {
     test('killed at random moments mid-upgrade, the store is the old one or the new one, whole', async () => {
       for (let round = 0; round < 6; round++) {
         const file = copyStore(mlflowSchemas('upgrade', 'rich-2.10.2-with-modelops-before.db'), scratch(`${engine}-kill-${round}`));
-        const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'upgrader.js'), file], { stdio: ['ignore', 'pipe', 'pipe'], env: engineEnv(engine) });
+        const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'upgrader.js'), file], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: engineEnv(engine),
+        });
         const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
         await Promise.race([new Promise<void>((resolve) => child.stdout.once('data', () => resolve())), closed]);
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 60)));
@@ -201,10 +225,14 @@ for (const engine of ENGINES) {
     /** 3.13's store, then changed the way a later MLflow might change it. */
     async function later(name: string, ddl: string[]): Promise<string> {
       const file = copyStore(freshStore('3.13'), scratch(`${engine}-${name}`));
-      await withFile(file, (db) => {
-        for (const s of ddl) db.exec(s);
-        db.run("UPDATE alembic_version SET version_num = 'ffffffffffff'");
-      }, true);
+      await withFile(
+        file,
+        (db) => {
+          for (const s of ddl) db.exec(s);
+          db.run("UPDATE alembic_version SET version_num = 'ffffffffffff'");
+        },
+        true,
+      );
       return file;
     }
 
@@ -233,19 +261,35 @@ for (const engine of ENGINES) {
     test('a new NOT NULL column without a default: opens read-only, reads work, a write names the table and column, and the file is unchanged', async () => {
       const file = await later('incompatible', ["ALTER TABLE experiments ADD COLUMN owner VARCHAR(64) NOT NULL DEFAULT 'x'", 'CREATE TABLE x_tmp (a)']);
       // SQLite cannot add a NOT NULL column without a default; a later MLflow's rebuild could. Make it so.
-      await withFile(file, (db) => {
-        db.exec('PRAGMA writable_schema = ON');
-        db.run("UPDATE sqlite_master SET sql = replace(sql, 'owner VARCHAR(64) NOT NULL DEFAULT ''x''', 'owner VARCHAR(64) NOT NULL') WHERE name = 'experiments'");
-        db.exec('PRAGMA writable_schema = OFF');
-        db.exec('DROP TABLE x_tmp');
-      }, true);
+      await withFile(
+        file,
+        (db) => {
+          db.exec('PRAGMA writable_schema = ON');
+          db.run(
+            "UPDATE sqlite_master SET sql = replace(sql, 'owner VARCHAR(64) NOT NULL DEFAULT ''x''', 'owner VARCHAR(64) NOT NULL') WHERE name = 'experiments'",
+          );
+          db.exec('PRAGMA writable_schema = OFF');
+          db.exec('DROP TABLE x_tmp');
+        },
+        true,
+      );
       const bytes = readFileSync(file);
       const stores = await openStores(file, { engine, create: false });
       const s = stores.file!.schema;
-      assert.match(s.readOnly ?? '', /opened read-only: table experiments has a column owner \(VARCHAR\(64\) NOT NULL\) without a default, which this version of ModelOps does not write/);
+      assert.match(
+        s.readOnly ?? '',
+        /opened read-only: table experiments has a column owner \(VARCHAR\(64\) NOT NULL\) without a default, which this version of ModelOps does not write/,
+      );
       assert.deepEqual((await stores.tracking.searchExperiments({ viewType: 'ALL' })).items, [], 'reads work (MLflow made no experiment yet)');
       assert.deepEqual((await stores.registry.searchRegisteredModels()).items, []);
-      await assert.rejects(stores.tracking.createExperiment('nope'), (e) => e instanceof ModelOpsError && e.code === 'STORE_UNSUPPORTED_SCHEMA' && /table experiments has a column owner/.test(e.message) && /nothing was written/.test(e.message));
+      await assert.rejects(
+        stores.tracking.createExperiment('nope'),
+        (e) =>
+          e instanceof ModelOpsError &&
+          e.code === 'STORE_UNSUPPORTED_SCHEMA' &&
+          /table experiments has a column owner/.test(e.message) &&
+          /nothing was written/.test(e.message),
+      );
       await stores.close();
       assert.deepEqual(readFileSync(file), bytes, 'byte-identical');
     });

@@ -51,56 +51,67 @@ while time.time() < deadline:
     time.sleep(0.05)
 print('seen', seen)`;
 
-describe('the store shared with other SQLite programs (node:sqlite)', { skip: !HAS_NATIVE && 'this Node has no node:sqlite (the Node 24 run covers it)' }, () => {
-  test('Python sqlite3 commits 300 metric rows while two of our processes commit 100 transactions each: every row is kept, and a reader opened before saw the end without reopening', { skip: !existsSync(PYTHON) && 'no python3' }, async () => {
-    const file = join(tmp.dir, 'shared', 'mlflow.db');
-    const stores = await openStores(file, { engine: 'sqlite' });
-    const run = await stores.tracking.createRun({ experimentId: '0', runName: 'shared' });
-    await stores.close();
-    const runId = run.info.runId;
-    const inode = statSync(file).ino;
-    const reader = spawn(PYTHON, ['-c', PY_READER, file, runId, '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let readerOut = '';
-    reader.stdout.on('data', (d: Buffer) => (readerOut += d.toString()));
-    const readerDone = new Promise<void>((resolve) => reader.on('close', () => resolve()));
-    for (let i = 0; i < 500 && !readerOut.includes('ready'); i++) await new Promise((r) => setTimeout(r, 10));
-    const [py, a, b] = await Promise.all([
-      runProcess(PYTHON, ['-c', PY_WRITER, file, runId]),
-      runProcess(process.execPath, [METRIC_WRITER, file, runId, 'ours_a', '100'], engineEnv('sqlite')),
-      runProcess(process.execPath, [METRIC_WRITER, file, runId, 'ours_b', '100'], engineEnv('sqlite')),
-    ]);
-    for (const r of [py, a, b]) assert.equal(r.code, 0, r.stderr);
-    await readerDone;
-    assert.match(readerOut, /seen 500\b/, `the held-open reader saw: ${readerOut}`);
-    const check = await openStores(file, { engine: 'sqlite', create: false });
-    const history = async (key: string): Promise<number[]> => (await check.tracking.getMetricHistory(runId, key)).map((m) => m.step);
-    const steps = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-    assert.deepEqual(await history('py'), steps(300));
-    assert.deepEqual(await history('ours_a'), steps(100));
-    assert.deepEqual(await history('ours_b'), steps(100));
-    assert.equal(await check.file!.read((db) => String(db.get('PRAGMA integrity_check')?.integrity_check)), 'ok');
-    await check.close();
-    assert.equal(statSync(file).ino, inode, 'written in place: the same file');
-  });
+describe(
+  'the store shared with other SQLite programs (node:sqlite)',
+  { skip: !HAS_NATIVE && 'this Node has no node:sqlite (the Node 24 run covers it)' },
+  () => {
+    test(
+      'Python sqlite3 commits 300 metric rows while two of our processes commit 100 transactions each: every row is kept, and a reader opened before saw the end without reopening',
+      { skip: !existsSync(PYTHON) && 'no python3' },
+      async () => {
+        const file = join(tmp.dir, 'shared', 'mlflow.db');
+        const stores = await openStores(file, { engine: 'sqlite' });
+        const run = await stores.tracking.createRun({ experimentId: '0', runName: 'shared' });
+        await stores.close();
+        const runId = run.info.runId;
+        const inode = statSync(file).ino;
+        const reader = spawn(PYTHON, ['-c', PY_READER, file, runId, '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let readerOut = '';
+        reader.stdout.on('data', (d: Buffer) => (readerOut += d.toString()));
+        const readerDone = new Promise<void>((resolve) => reader.on('close', () => resolve()));
+        for (let i = 0; i < 500 && !readerOut.includes('ready'); i++) await new Promise((r) => setTimeout(r, 10));
+        const [py, a, b] = await Promise.all([
+          runProcess(PYTHON, ['-c', PY_WRITER, file, runId]),
+          runProcess(process.execPath, [METRIC_WRITER, file, runId, 'ours_a', '100'], engineEnv('sqlite')),
+          runProcess(process.execPath, [METRIC_WRITER, file, runId, 'ours_b', '100'], engineEnv('sqlite')),
+        ]);
+        for (const r of [py, a, b]) assert.equal(r.code, 0, r.stderr);
+        await readerDone;
+        assert.match(readerOut, /seen 500\b/, `the held-open reader saw: ${readerOut}`);
+        const check = await openStores(file, { engine: 'sqlite', create: false });
+        const history = async (key: string): Promise<number[]> => (await check.tracking.getMetricHistory(runId, key)).map((m) => m.step);
+        const steps = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+        assert.deepEqual(await history('py'), steps(300));
+        assert.deepEqual(await history('ours_a'), steps(100));
+        assert.deepEqual(await history('ours_b'), steps(100));
+        assert.equal(await check.file!.read((db) => String(db.get('PRAGMA integrity_check')?.integrity_check)), 'ok');
+        await check.close();
+        assert.equal(statSync(file).ino, inode, 'written in place: the same file');
+      },
+    );
 
-  test('a node:sqlite connection notices that a sql.js process replaced the file, and both see each other\'s commits', async () => {
-    const file = join(tmp.dir, 'mixed', 'mlflow.db');
-    const native = await openStores(file, { engine: 'sqlite' });
-    const run = await native.tracking.createRun({ experimentId: '0', runName: 'mixed' });
-    const runId = run.info.runId;
-    await logMetric(native.tracking, runId, 'native', 1, 0);
-    const before = statSync(file).ino;
-    const r = await runProcess(process.execPath, [METRIC_WRITER, file, runId, 'by_sqljs', '10'], engineEnv('sqljs'));
-    assert.equal(r.code, 0, r.stderr);
-    assert.notEqual(statSync(file).ino, before, 'sql.js renamed a new file over it');
-    assert.equal((await native.tracking.getMetricHistory(runId, 'by_sqljs')).length, 10);
-    await logMetric(native.tracking, runId, 'native', 2, 1);
-    await native.close();
-    const sqljs = await openStores(file, { engine: 'sqljs', create: false });
-    assert.deepEqual((await sqljs.tracking.getMetricHistory(runId, 'native')).map((m) => m.value), [1, 2]);
-    await sqljs.close();
-  });
-});
+    test("a node:sqlite connection notices that a sql.js process replaced the file, and both see each other's commits", async () => {
+      const file = join(tmp.dir, 'mixed', 'mlflow.db');
+      const native = await openStores(file, { engine: 'sqlite' });
+      const run = await native.tracking.createRun({ experimentId: '0', runName: 'mixed' });
+      const runId = run.info.runId;
+      await logMetric(native.tracking, runId, 'native', 1, 0);
+      const before = statSync(file).ino;
+      const r = await runProcess(process.execPath, [METRIC_WRITER, file, runId, 'by_sqljs', '10'], engineEnv('sqljs'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.notEqual(statSync(file).ino, before, 'sql.js renamed a new file over it');
+      assert.equal((await native.tracking.getMetricHistory(runId, 'by_sqljs')).length, 10);
+      await logMetric(native.tracking, runId, 'native', 2, 1);
+      await native.close();
+      const sqljs = await openStores(file, { engine: 'sqljs', create: false });
+      assert.deepEqual(
+        (await sqljs.tracking.getMetricHistory(runId, 'native')).map((m) => m.value),
+        [1, 2],
+      );
+      await sqljs.close();
+    });
+  },
+);
 
 for (const engine of ENGINES) {
   describe(`the store file stays the user's file (${ENGINE_NAME[engine]})`, () => {
@@ -117,7 +128,10 @@ for (const engine of ENGINES) {
       assert.ok(lstatSync(link).isSymbolicLink(), 'still a symlink');
       assert.equal(statSync(real).mode & 0o777, 0o600, 'still 0600');
       const reopened = await openStores(real, { engine, create: false });
-      assert.equal((await reopened.tracking.searchExperiments()).items.some((e) => e.name === 'kept-9'), true);
+      assert.equal(
+        (await reopened.tracking.searchExperiments()).items.some((e) => e.name === 'kept-9'),
+        true,
+      );
       await reopened.close();
     });
   });

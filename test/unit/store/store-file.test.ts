@@ -20,7 +20,9 @@ type Rows = unknown[][];
 async function schemaOf(bytes: Uint8Array): Promise<{ sql: Rows; columns: Map<string, Rows> }> {
   const SQL = await initSqlJs();
   const db = new SQL.Database(bytes);
-  const sql = db.exec("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'modelops_%' AND tbl_name NOT LIKE 'modelops_%' AND name <> 'sqlite_sequence' ORDER BY name")[0]!.values;
+  const sql = db.exec(
+    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'modelops_%' AND tbl_name NOT LIKE 'modelops_%' AND name <> 'sqlite_sequence' ORDER BY name",
+  )[0]!.values;
   const columns = new Map<string, Rows>();
   for (const [type, name] of sql) {
     if (type === 'table') columns.set(String(name), db.exec(`PRAGMA table_info("${String(name)}")`)[0]!.values);
@@ -54,7 +56,7 @@ for (const engine of ENGINES) {
       await store.close();
     });
 
-    test('creates a new file with MLflow\'s newest known schema (3.13), its workspaces row and the Default experiment', async () => {
+    test("creates a new file with MLflow's newest known schema (3.13), its workspaces row and the Default experiment", async () => {
       const file = join(dir('new'), '.modelops', 'mlflow.db');
       const store = await open(file);
       assert.equal(store.schema.revision, 'da6fb0208061');
@@ -71,7 +73,7 @@ for (const engine of ENGINES) {
       db.close();
     });
 
-    test('with schema 2.10 a new file has exactly MLflow 2.10.2\'s DDL, statement for statement', async () => {
+    test("with schema 2.10 a new file has exactly MLflow 2.10.2's DDL, statement for statement", async () => {
       const file = join(dir('new-2.10'), '.modelops', 'mlflow.db');
       await (await open(file, { schema: '2.10.2' })).close();
       const ours = await schemaOf(readFileSync(file));
@@ -105,7 +107,7 @@ for (const engine of ENGINES) {
       await reader.close();
     });
 
-    test('a write is visible to a second handle on the same file, and tells the writer\'s listeners', async () => {
+    test("a write is visible to a second handle on the same file, and tells the writer's listeners", async () => {
       const file = join(dir('two-handles'), 'mlflow.db');
       const a = await open(file);
       const b = await open(file);
@@ -211,7 +213,10 @@ for (const engine of ENGINES) {
     const NOBODY = 65534;
     const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
     const tryStore = (file: string): { read: string; write?: string } =>
-      JSON.parse(execFileSync(process.execPath, [join(__dirname, 'fixtures', 'try-store.js'), file], { ...asUser, env: engineEnv(engine) }).toString()) as { read: string; write?: string };
+      JSON.parse(execFileSync(process.execPath, [join(__dirname, 'fixtures', 'try-store.js'), file], { ...asUser, env: engineEnv(engine) }).toString()) as {
+        read: string;
+        write?: string;
+      };
 
     test('a store in a read-only folder reads fine, and a write fails with STORE_IO naming the folder, changing nothing', async () => {
       const folder = join(dir('ro'), 'ro-folder');

@@ -40,7 +40,10 @@ export function studyStoreContract(label: string, open: OpenStudies): void {
     test('a second study under the same name is refused with RESOURCE_ALREADY_EXISTS', async () => {
       const { studies, close, parentRun } = await open();
       await studies.createStudy(study('dup', 'maximize', parentRun ? await parentRun() : PARENT));
-      await assert.rejects(studies.createStudy(study('dup', 'maximize', parentRun ? await parentRun() : PARENT)), (e) => e instanceof ModelOpsError && e.code === 'RESOURCE_ALREADY_EXISTS');
+      await assert.rejects(
+        studies.createStudy(study('dup', 'maximize', parentRun ? await parentRun() : PARENT)),
+        (e) => e instanceof ModelOpsError && e.code === 'RESOURCE_ALREADY_EXISTS',
+      );
       await close();
     });
 
@@ -48,8 +51,25 @@ export function studyStoreContract(label: string, open: OpenStudies): void {
       const { studies, close, parentRun } = await open();
       await studies.createStudy(study('t', 'maximize', parentRun ? await parentRun() : PARENT));
       await studies.saveTrial('t', { number: 1, state: 'RUNNING', params: { 'rf.nEstimators': 50 }, intermediate: {}, startTime: 2 });
-      await studies.saveTrial('t', { number: 0, state: 'COMPLETE', params: { 'rf.nEstimators': 10, kind: 'gini', on: true, none: null }, value: 0.9, intermediate: { 0: 0.8, 1: 0.9 }, runId: 'r0', startTime: 1, endTime: 3 });
-      await studies.saveTrial('t', { number: 1, state: 'PRUNED', params: { 'rf.nEstimators': 50 }, value: 0.5, intermediate: { 0: 0.5 }, startTime: 2, endTime: 4 });
+      await studies.saveTrial('t', {
+        number: 0,
+        state: 'COMPLETE',
+        params: { 'rf.nEstimators': 10, kind: 'gini', on: true, none: null },
+        value: 0.9,
+        intermediate: { 0: 0.8, 1: 0.9 },
+        runId: 'r0',
+        startTime: 1,
+        endTime: 3,
+      });
+      await studies.saveTrial('t', {
+        number: 1,
+        state: 'PRUNED',
+        params: { 'rf.nEstimators': 50 },
+        value: 0.5,
+        intermediate: { 0: 0.5 },
+        startTime: 2,
+        endTime: 4,
+      });
       const got = await studies.getStudy('t');
       assert.deepEqual(
         got?.trials.map((x) => [x.number, x.state, x.value, x.params, x.intermediate, x.runId]),
@@ -68,9 +88,15 @@ export function studyStoreContract(label: string, open: OpenStudies): void {
       await first.studies.saveTrial('shared', { number: 0, state: 'COMPLETE', params: { k: 3 }, value: 0.7, intermediate: { 0: 0.7 } });
       const second = first.reopen ? await first.reopen() : first.studies;
       const seen = await second.getStudy('shared');
-      assert.deepEqual(seen?.trials.map((t) => [t.number, t.state, t.value]), [[0, 'COMPLETE', 0.7]]);
+      assert.deepEqual(
+        seen?.trials.map((t) => [t.number, t.state, t.value]),
+        [[0, 'COMPLETE', 0.7]],
+      );
       await second.saveTrial('shared', { number: 1, state: 'COMPLETE', params: { k: 5 }, value: 0.8, intermediate: {} });
-      assert.deepEqual((await first.studies.getStudy('shared'))?.trials.map((t) => t.number), [0, 1]);
+      assert.deepEqual(
+        (await first.studies.getStudy('shared'))?.trials.map((t) => t.number),
+        [0, 1],
+      );
       await first.close();
     });
 
@@ -78,8 +104,12 @@ export function studyStoreContract(label: string, open: OpenStudies): void {
       const { studies, close, parentRun } = await open();
       await studies.createStudy({ ...study('max', 'maximize', parentRun ? await parentRun() : PARENT), createdTime: 1 });
       await studies.createStudy({ ...study('min', 'minimize', parentRun ? await parentRun() : PARENT), createdTime: 2 });
-      for (const [name, values] of [['max', [0.2, 0.9, 0.5]], ['min', [0.2, 0.9, 0.1]]] as const) {
-        for (const [i, v] of values.entries()) await studies.saveTrial(name, { number: i, state: i === 2 ? 'PRUNED' : 'COMPLETE', params: {}, value: v, intermediate: {} });
+      for (const [name, values] of [
+        ['max', [0.2, 0.9, 0.5]],
+        ['min', [0.2, 0.9, 0.1]],
+      ] as const) {
+        for (const [i, v] of values.entries())
+          await studies.saveTrial(name, { number: i, state: i === 2 ? 'PRUNED' : 'COMPLETE', params: {}, value: v, intermediate: {} });
       }
       const list = await studies.listStudies();
       const byName = new Map(list.map((s) => [s.name, s]));

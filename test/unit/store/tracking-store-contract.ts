@@ -125,14 +125,23 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
         const ids: string[] = [];
         for (let i = 0; i < 3; i++) ids.push(await store.createExperiment(`${prefix}-${i}`, [{ key: 'k', value: i === 1 ? 'one' : 'other' }]));
         const byName = await store.searchExperiments({ filter: `name LIKE '${prefix}%'`, orderBy: ['name ASC'] });
-        assert.deepEqual(byName.items.map((e) => e.experimentId), ids);
+        assert.deepEqual(
+          byName.items.map((e) => e.experimentId),
+          ids,
+        );
         const byTag = await store.searchExperiments({ filter: `name LIKE '${prefix}%' and tags.k = 'one'` });
-        assert.deepEqual(byTag.items.map((e) => e.experimentId), [ids[1]]);
+        assert.deepEqual(
+          byTag.items.map((e) => e.experimentId),
+          [ids[1]],
+        );
         const p1 = await store.searchExperiments({ filter: `name LIKE '${prefix}%'`, orderBy: ['name ASC'], maxResults: 2 });
         assert.equal(p1.items.length, 2);
         assert.ok(p1.nextPageToken);
         const p2 = await store.searchExperiments({ filter: `name LIKE '${prefix}%'`, orderBy: ['name ASC'], maxResults: 2, pageToken: p1.nextPageToken });
-        assert.deepEqual(p2.items.map((e) => e.experimentId), [ids[2]]);
+        assert.deepEqual(
+          p2.items.map((e) => e.experimentId),
+          [ids[2]],
+        );
         assert.equal(p2.nextPageToken, undefined);
       });
     });
@@ -161,11 +170,18 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
         const child = await store.createRun({ experimentId: exp, runName: 'trial-0', parentRunId: parent.info.runId });
         assert.equal(tagOf(child, 'mlflow.parentRunId'), parent.info.runId);
         const found = await store.searchRuns({ experimentIds: [exp], filter: `tags.mlflow.parentRunId = '${parent.info.runId}'` });
-        assert.deepEqual(found.items.map((r) => r.info.runId), [child.info.runId]);
+        assert.deepEqual(
+          found.items.map((r) => r.info.runId),
+          [child.info.runId],
+        );
       });
 
       test('getRun of an unknown id fails with RESOURCE_DOES_NOT_EXIST', async () => {
-        await expectError(store.getRun('doesnotexist0000000000000000000000'), 'RESOURCE_DOES_NOT_EXIST', /Run with id=doesnotexist0000000000000000000000 not found/);
+        await expectError(
+          store.getRun('doesnotexist0000000000000000000000'),
+          'RESOURCE_DOES_NOT_EXIST',
+          /Run with id=doesnotexist0000000000000000000000 not found/,
+        );
       });
 
       test('updateRun sets status and end time; an unknown status is refused', async () => {
@@ -214,7 +230,11 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
         const run = await store.createRun({ experimentId: exp });
         await logParam(store, run.info.runId, 'alpha', '0.5');
         await logParam(store, run.info.runId, 'alpha', '0.5');
-        await expectError(logParam(store, run.info.runId, 'alpha', '0.7'), 'INVALID_PARAMETER_VALUE', /Changing param values is not allowed.*'old_value': '0.5', 'new_value': '0.7'/);
+        await expectError(
+          logParam(store, run.info.runId, 'alpha', '0.7'),
+          'INVALID_PARAMETER_VALUE',
+          /Changing param values is not allowed.*'old_value': '0.5', 'new_value': '0.7'/,
+        );
         assert.deepEqual((await store.getRun(run.info.runId)).data.params, [{ key: 'alpha', value: '0.5' }]);
       });
 
@@ -222,7 +242,11 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
         const run = await store.createRun({ experimentId: exp });
         await logParam(store, run.info.runId, 'p', '1');
         await expectError(
-          store.logBatch(run.info.runId, { metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }], params: [{ key: 'p', value: '2' }], tags: [{ key: 't', value: 'v' }] }),
+          store.logBatch(run.info.runId, {
+            metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }],
+            params: [{ key: 'p', value: '2' }],
+            tags: [{ key: 't', value: 'v' }],
+          }),
           'INVALID_PARAMETER_VALUE',
         );
         const got = await store.getRun(run.info.runId);
@@ -233,11 +257,15 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
       test('a 10 KB param value is refused with the length limit named, and nothing is lost', async () => {
         const run = await store.createRun({ experimentId: exp });
         await logParam(store, run.info.runId, 'kept', 'yes');
-        await expectError(logParam(store, run.info.runId, 'big', 'x'.repeat(10 * 1024)), 'INVALID_PARAMETER_VALUE', /Param value .* had length 10240, which exceeded length limit of 6000/);
+        await expectError(
+          logParam(store, run.info.runId, 'big', 'x'.repeat(10 * 1024)),
+          'INVALID_PARAMETER_VALUE',
+          /Param value .* had length 10240, which exceeded length limit of 6000/,
+        );
         assert.deepEqual((await store.getRun(run.info.runId)).data.params, [{ key: 'kept', value: 'yes' }]);
       });
 
-      test('batch limits are MLflow\'s: 1000 metrics, 100 params, 100 tags per request', async () => {
+      test("batch limits are MLflow's: 1000 metrics, 100 params, 100 tags per request", async () => {
         const run = await store.createRun({ experimentId: exp });
         const metrics = Array.from({ length: 1001 }, (_, i) => ({ key: 'm', value: i, timestamp: i, step: i }));
         await expectError(store.logBatch(run.info.runId, { metrics }), 'INVALID_PARAMETER_VALUE', /at most 1000 metrics/);
@@ -277,7 +305,14 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
         await store.logBatch(run.info.runId, { metrics: [{ key: 'loss', value: 0.1, timestamp: 300, step: 5 }] });
         assert.equal(metricOf(await store.getRun(run.info.runId), 'loss'), 0.1);
         const history = await store.getMetricHistory(run.info.runId, 'loss');
-        assert.deepEqual(history.map((m) => [m.step, m.value]), [[1, 0.9], [5, 0.2], [5, 0.1]]);
+        assert.deepEqual(
+          history.map((m) => [m.step, m.value]),
+          [
+            [1, 0.9],
+            [5, 0.2],
+            [5, 0.1],
+          ],
+        );
       });
 
       if (factory.atomicAcrossRuns !== false) {
@@ -308,7 +343,10 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
             ]),
             'INVALID_PARAMETER_VALUE',
           );
-          assert.deepEqual((await store.getRun(a.info.runId)).data.metrics.map((m) => m.value), [1]);
+          assert.deepEqual(
+            (await store.getRun(a.info.runId)).data.metrics.map((m) => m.value),
+            [1],
+          );
           assert.deepEqual((await store.getRun(c.info.runId)).data.metrics, []);
         });
       }
@@ -403,8 +441,17 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
           ids[s.name] = run.info.runId;
           await store.logBatch(run.info.runId, {
             params: [{ key: 'model', value: s.model }],
-            tags: [{ key: 'label', value: s.tag }, { key: 'my tag', value: s.name }],
-            metrics: s.acc === undefined ? [] : [{ key: 'acc', value: s.acc, timestamp: s.t, step: 0 }, { key: 'val acc', value: s.acc, timestamp: s.t, step: 0 }],
+            tags: [
+              { key: 'label', value: s.tag },
+              { key: 'my tag', value: s.name },
+            ],
+            metrics:
+              s.acc === undefined
+                ? []
+                : [
+                    { key: 'acc', value: s.acc, timestamp: s.t, step: 0 },
+                    { key: 'val acc', value: s.acc, timestamp: s.t, step: 0 },
+                  ],
           });
           if (s.status !== 'RUNNING') await store.updateRun(run.info.runId, { status: s.status, endTime: s.t + 10 });
         }
@@ -459,12 +506,24 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
       });
 
       test('a malformed filter fails with INVALID_PARAMETER_VALUE pointing at the offending token', async () => {
-        const e1 = await expectError(store.searchRuns({ experimentIds: [sexp], filter: 'metrics.rmse <<< 1' }), 'INVALID_PARAMETER_VALUE', /Invalid comparator '<<<'/);
+        const e1 = await expectError(
+          store.searchRuns({ experimentIds: [sexp], filter: 'metrics.rmse <<< 1' }),
+          'INVALID_PARAMETER_VALUE',
+          /Invalid comparator '<<<'/,
+        );
         assert.match(e1.message, /column 14/);
-        await expectError(store.searchRuns({ experimentIds: [sexp], filter: "params.model = rf" }), 'INVALID_PARAMETER_VALUE', /column 16.*not quoted/s);
-        await expectError(store.searchRuns({ experimentIds: [sexp], filter: "metrics.acc > 0.9 or params.model = 'rf'" }), 'INVALID_PARAMETER_VALUE', /column 19.*OR/s);
+        await expectError(store.searchRuns({ experimentIds: [sexp], filter: 'params.model = rf' }), 'INVALID_PARAMETER_VALUE', /column 16.*not quoted/s);
+        await expectError(
+          store.searchRuns({ experimentIds: [sexp], filter: "metrics.acc > 0.9 or params.model = 'rf'" }),
+          'INVALID_PARAMETER_VALUE',
+          /column 19.*OR/s,
+        );
         await expectError(store.searchRuns({ experimentIds: [sexp], filter: "foo.bar = 'x'" }), 'INVALID_PARAMETER_VALUE', /column 1.*entity type 'foo'/s);
-        await expectError(store.searchRuns({ experimentIds: [sexp], filter: "attributes.colour = 'x'" }), 'INVALID_PARAMETER_VALUE', /Invalid attribute key 'colour'/);
+        await expectError(
+          store.searchRuns({ experimentIds: [sexp], filter: "attributes.colour = 'x'" }),
+          'INVALID_PARAMETER_VALUE',
+          /Invalid attribute key 'colour'/,
+        );
         await expectError(store.searchRuns({ experimentIds: [sexp], filter: "metrics.acc > 'high'" }), 'INVALID_PARAMETER_VALUE', /numeric/);
         await expectError(store.searchRuns({ experimentIds: [sexp], filter: "params.model = 'rf' and" }), 'INVALID_PARAMETER_VALUE', /after AND/);
         await expectError(store.searchRuns({ experimentIds: [sexp], filter: "tags.`unterminated = 'x'" }), 'INVALID_PARAMETER_VALUE', /unterminated/);
@@ -490,7 +549,10 @@ export function describeTrackingStoreContract(name: string, factory: StoreFactor
           { path: 'report.txt', isDir: false, fileSize: 5 },
           { path: 'reports', isDir: true },
         ]);
-        assert.deepEqual((await store.listArtifacts(run.info.runId, 'model/sub')).map((a) => a.path), ['model/sub/w.bin']);
+        assert.deepEqual(
+          (await store.listArtifacts(run.info.runId, 'model/sub')).map((a) => a.path),
+          ['model/sub/w.bin'],
+        );
         assert.equal(readFileSync(await store.artifactLocalPath(run.info.runId, 'reports/daily/report.txt'), 'utf8'), 'hello');
       });
 

@@ -40,7 +40,9 @@ for (const engine of ENGINES) {
       const run = await store.createRun({ experimentId: exp, runName: `r${i}` });
       await store.logBatch(run.info.runId, {
         params: [{ key: 'model', value: i % 2 ? 'rf' : 'knn' }],
-        metrics: [0, 1, 2].map((step) => ({ key: 'loss', value: i + step / 10, step, timestamp: 1 + step })).concat([{ key: 'loss', value: Number.NaN, step: 3, timestamp: 4 }]),
+        metrics: [0, 1, 2]
+          .map((step) => ({ key: 'loss', value: i + step / 10, step, timestamp: 1 + step }))
+          .concat([{ key: 'loss', value: Number.NaN, step: 3, timestamp: 4 }]),
       });
     }
     const query = { experimentIds: [exp], filter: "params.model = 'rf'", orderBy: ['metrics.loss DESC'], maxResults: 2 };
@@ -57,7 +59,10 @@ for (const engine of ENGINES) {
     const runs = await all((pageToken) => store.searchRuns({ ...query, pageToken }));
     const ids = await all((pageToken) => store.searchRunIds!({ ...query, pageToken }));
     assert.equal(ids.length, 3);
-    assert.deepEqual(ids, runs.map((r) => r.info.runId));
+    assert.deepEqual(
+      ids,
+      runs.map((r) => r.info.runId),
+    );
     const ranges = await store.metricRanges!(exp, 'loss');
     assert.equal(ranges.size, 7);
     for (const r of runs) {

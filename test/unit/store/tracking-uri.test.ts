@@ -14,7 +14,10 @@ describe('the store location, chosen one way for every entry point', () => {
     assert.deepEqual(chooseTrackingUri({ uri: 'x.db', source: 'option' }, env), { uri: 'x.db', source: 'option' });
     assert.deepEqual(chooseTrackingUri({ uri: ' https://s ', source: 'setting' }, env), { uri: 'https://s', source: 'setting' });
     assert.deepEqual(chooseTrackingUri({ uri: '  ' }, env), { uri: 'team.db', source: 'MODELOPS_STORE' });
-    assert.deepEqual(chooseTrackingUri({}, { MLFLOW_TRACKING_URI: env.MLFLOW_TRACKING_URI }), { uri: 'http://mlflow.internal:5000', source: 'MLFLOW_TRACKING_URI' });
+    assert.deepEqual(chooseTrackingUri({}, { MLFLOW_TRACKING_URI: env.MLFLOW_TRACKING_URI }), {
+      uri: 'http://mlflow.internal:5000',
+      source: 'MLFLOW_TRACKING_URI',
+    });
     assert.deepEqual(chooseTrackingUri({}, {}), { uri: DEFAULT_STORE, source: 'default' });
   });
 
@@ -27,7 +30,10 @@ describe('the store location, chosen one way for every entry point', () => {
   test('an unusable URI from the environment is refused naming the variable it came from', () => {
     assert.throws(
       () => locationOf({ uri: 'postgresql://db/mlflow', source: 'MLFLOW_TRACKING_URI' }, '/ws'),
-      (e: unknown) => e instanceof ModelOpsError && e.location === 'MLFLOW_TRACKING_URI' && /^MLFLOW_TRACKING_URI: 'postgresql:\/\/db\/mlflow' is a database URI: .*mlflow server --backend-store-uri/.test(e.message),
+      (e: unknown) =>
+        e instanceof ModelOpsError &&
+        e.location === 'MLFLOW_TRACKING_URI' &&
+        /^MLFLOW_TRACKING_URI: 'postgresql:\/\/db\/mlflow' is a database URI: .*mlflow server --backend-store-uri/.test(e.message),
     );
   });
 
@@ -37,7 +43,9 @@ describe('the store location, chosen one way for every entry point', () => {
       const viaEnv = await runCliCaptured(tmp.dir, ['doctor'], { MLFLOW_TRACKING_URI: 'http://127.0.0.1:9/', MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' });
       assert.match(viaEnv.out, /store\s+http:\/\/127\.0\.0\.1:9 \(an MLflow tracking server, from MLFLOW_TRACKING_URI\)/);
       assert.match(viaEnv.out, /server\s+error: cannot reach the MLflow server at http:\/\/127\.0\.0\.1:9/);
-      const viaOption = await runCliCaptured(tmp.dir, ['experiments', 'create', 'local', '--store', 'sqlite:///local.db'], { MLFLOW_TRACKING_URI: 'http://127.0.0.1:9/' });
+      const viaOption = await runCliCaptured(tmp.dir, ['experiments', 'create', 'local', '--store', 'sqlite:///local.db'], {
+        MLFLOW_TRACKING_URI: 'http://127.0.0.1:9/',
+      });
       assert.equal(viaOption.code, 0, viaOption.err);
       assert.ok(existsSync(join(tmp.dir, 'local.db')));
       const bad = await runCliCaptured(tmp.dir, ['runs', 'list'], { MLFLOW_TRACKING_URI: 'mysql://db/mlflow' });

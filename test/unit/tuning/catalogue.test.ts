@@ -22,17 +22,24 @@ describe('sampler and pruner catalogue', () => {
       () => createSampler('cmaes', context, "study 'old'"),
       (e: unknown) => e instanceof ModelOpsError && e.message === `study 'old': sampler must be one of ${SAMPLER_NAMES.join(', ')} (got 'cmaes')`,
     );
-    assert.throws(() => createPruner('patient', context), (e: unknown) => e instanceof ModelOpsError && e.message.startsWith('--pruner: pruner must be one of') && e.message.includes("'patient'"));
+    assert.throws(
+      () => createPruner('patient', context),
+      (e: unknown) => e instanceof ModelOpsError && e.message.startsWith('--pruner: pruner must be one of') && e.message.includes("'patient'"),
+    );
   });
 
   test("the CLI's --sampler / --pruner help and the pipeline file's schema are read from the catalogue", () => {
     const options = tuneCommand.options!;
     assert.equal(options.sampler.value, `<${SAMPLER_NAMES.join('|')}>`);
     assert.equal(options.pruner.value, `<${PRUNER_NAMES.join('|')}>`);
-    for (const e of SAMPLERS) assert.ok(options.sampler.description.includes(`${e.name}${e.name === DEFAULT_SAMPLER ? ' (default)' : ''}: ${e.summary}`), e.name);
+    for (const e of SAMPLERS)
+      assert.ok(options.sampler.description.includes(`${e.name}${e.name === DEFAULT_SAMPLER ? ' (default)' : ''}: ${e.summary}`), e.name);
     for (const e of PRUNERS) assert.ok(options.pruner.description.includes(`${e.name}${e.name === DEFAULT_PRUNER ? ' (default)' : ''}: ${e.summary}`), e.name);
     const text = JSON.stringify(PIPELINE_SCHEMA);
-    assert.ok(text.includes(JSON.stringify({ enum: SAMPLER_NAMES, default: DEFAULT_SAMPLER }).slice(0, -1)), 'the pipeline schema lists the catalogue samplers');
+    assert.ok(
+      text.includes(JSON.stringify({ enum: SAMPLER_NAMES, default: DEFAULT_SAMPLER }).slice(0, -1)),
+      'the pipeline schema lists the catalogue samplers',
+    );
     assert.ok(text.includes(JSON.stringify({ enum: PRUNER_NAMES, default: DEFAULT_PRUNER }).slice(0, -1)), 'and pruners');
   });
 });

@@ -30,7 +30,10 @@ describe('parameter importance', () => {
   test('PED-ANOVA and fANOVA rank the driving param above two that do not (5 seeds)', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const data = encodeTrials(SPACE, trials(seed, 80), 'minimize');
-      for (const [name, imp] of [['ped-anova', pedAnovaImportance(data)], ['fanova', fanovaImportance(data, { seed, nTrees: 16 })]] as const) {
+      for (const [name, imp] of [
+        ['ped-anova', pedAnovaImportance(data)],
+        ['fanova', fanovaImportance(data, { seed, nTrees: 16 })],
+      ] as const) {
         assert.ok(imp.lr > imp.depth && imp.lr > imp.kind, `${name} seed ${seed}: ${JSON.stringify(imp)}`);
         assert.ok(Math.abs(Object.values(imp).reduce((a, b) => a + b, 0) - 1) < 1e-9, `${name} is normalised`);
       }
@@ -49,7 +52,11 @@ describe('parameter importance', () => {
   test('the same trials and seed give the same figures; PRUNED and FAIL trials are left out', () => {
     const t = trials(3, 40);
     assert.deepEqual(paramImportances(SPACE, t, 'minimize', 5), paramImportances(SPACE, t, 'minimize', 5));
-    const withOthers: FrozenTrial[] = [...t, { number: 40, state: 'PRUNED', params: t[0].params, value: -100, intermediate: {} }, { number: 41, state: 'FAIL', params: {}, intermediate: {} }];
+    const withOthers: FrozenTrial[] = [
+      ...t,
+      { number: 40, state: 'PRUNED', params: t[0].params, value: -100, intermediate: {} },
+      { number: 41, state: 'FAIL', params: {}, intermediate: {} },
+    ];
     assert.deepEqual(paramImportances(SPACE, withOthers, 'minimize', 5), paramImportances(SPACE, t, 'minimize', 5));
   });
 

@@ -28,7 +28,11 @@ describe('Optuna distributions as ours', () => {
   });
 
   test('refuses what it cannot map, naming the file, study, trial and param', () => {
-    const refuses = (text: string, message: RegExp): void => assert.throws(() => fromOptunaDistribution(text, 'lr', W), (e: unknown) => e instanceof ModelOpsError && message.test(e.message));
+    const refuses = (text: string, message: RegExp): void =>
+      assert.throws(
+        () => fromOptunaDistribution(text, 'lr', W),
+        (e: unknown) => e instanceof ModelOpsError && message.test(e.message),
+      );
     refuses(json('GammaDistribution', {}), /^f\.db: study s, trial 0: lr: unknown Optuna distribution 'GammaDistribution'/);
     refuses('{not json', /^f\.db: study s, trial 0: lr: distribution_json is not JSON/);
     refuses(json('FloatDistribution', { low: 2, high: 1, log: false, step: null }), /^f\.db: study s, trial 0: lr: low \(2\) is greater than high \(1\)/);

@@ -14,7 +14,13 @@ const SPACE = { x: { type: 'float' as const, low: 0, high: 1 } };
 const curve = (i: number, step: number): number => ((i * 37) % 40) / 40 + (((i * 13) % 40) / 4000) * step;
 
 /** Runs `n` trials reporting `steps` steps of `value(trial, step)`; returns each pruned trial's last step. */
-async function prunedAt(pruner: Pruner, n: number, steps: number, value: (t: { number: number; params: Record<string, unknown> }, step: number) => number, name = 'sha-test'): Promise<{ pruned: Record<number, number>; study: Study }> {
+async function prunedAt(
+  pruner: Pruner,
+  n: number,
+  steps: number,
+  value: (t: { number: number; params: Record<string, unknown> }, step: number) => number,
+  name = 'sha-test',
+): Promise<{ pruned: Record<number, number>; study: Study }> {
   const study = new Study({ name, direction: 'maximize', space: SPACE, sampler: new RandomSampler(1), pruner });
   await study.optimize(
     async (t) => {
@@ -32,10 +38,138 @@ async function prunedAt(pruner: Pruner, n: number, steps: number, value: (t: { n
 // (8 steps, maximised): trial number → last step. Made with /usr/bin/python3 and
 // optuna.pruners.SuccessiveHalvingPruner / HyperbandPruner, the objective reporting curve(number, step).
 const OPTUNA = {
-  sha: { 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1, 9: 1, 10: 1, 11: 1, 12: 1, 13: 1, 15: 2, 16: 2, 17: 2, 18: 2, 19: 1, 20: 1, 21: 1, 22: 1, 23: 1, 24: 1, 25: 1, 26: 1, 28: 4, 29: 2, 30: 2, 31: 2, 32: 2, 33: 1, 34: 1, 35: 1, 36: 1, 37: 1, 38: 1, 39: 1 },
-  shaS1: { 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3, 10: 3, 11: 3, 12: 3, 13: 3, 17: 3, 18: 3, 19: 3, 20: 3, 21: 3, 22: 3, 23: 3, 24: 3, 25: 3, 26: 3, 31: 3, 32: 3, 33: 3, 34: 3, 35: 3, 36: 3, 37: 3, 38: 3, 39: 3 },
-  hb: { 5: 1, 7: 1, 9: 2, 10: 1, 12: 2, 13: 1, 16: 4, 17: 4, 18: 2, 19: 2, 20: 4, 21: 1, 22: 1, 24: 1, 25: 4, 31: 2, 32: 2, 33: 2, 34: 2, 35: 4, 36: 1, 37: 1, 38: 1, 39: 2 },
-  hbAuto: { 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1, 9: 1, 10: 1, 11: 1, 12: 1, 15: 3, 16: 3, 17: 1, 18: 1, 20: 3, 21: 1, 22: 1, 23: 3, 24: 1, 25: 1, 26: 3, 28: 3, 29: 3, 30: 1, 32: 1, 33: 3, 34: 1, 35: 1, 36: 1, 37: 1, 38: 3, 39: 1 },
+  sha: {
+    2: 1,
+    3: 1,
+    4: 1,
+    5: 1,
+    6: 1,
+    7: 1,
+    8: 1,
+    9: 1,
+    10: 1,
+    11: 1,
+    12: 1,
+    13: 1,
+    15: 2,
+    16: 2,
+    17: 2,
+    18: 2,
+    19: 1,
+    20: 1,
+    21: 1,
+    22: 1,
+    23: 1,
+    24: 1,
+    25: 1,
+    26: 1,
+    28: 4,
+    29: 2,
+    30: 2,
+    31: 2,
+    32: 2,
+    33: 1,
+    34: 1,
+    35: 1,
+    36: 1,
+    37: 1,
+    38: 1,
+    39: 1,
+  },
+  shaS1: {
+    2: 3,
+    3: 3,
+    4: 3,
+    5: 3,
+    6: 3,
+    7: 3,
+    8: 3,
+    9: 3,
+    10: 3,
+    11: 3,
+    12: 3,
+    13: 3,
+    17: 3,
+    18: 3,
+    19: 3,
+    20: 3,
+    21: 3,
+    22: 3,
+    23: 3,
+    24: 3,
+    25: 3,
+    26: 3,
+    31: 3,
+    32: 3,
+    33: 3,
+    34: 3,
+    35: 3,
+    36: 3,
+    37: 3,
+    38: 3,
+    39: 3,
+  },
+  hb: {
+    5: 1,
+    7: 1,
+    9: 2,
+    10: 1,
+    12: 2,
+    13: 1,
+    16: 4,
+    17: 4,
+    18: 2,
+    19: 2,
+    20: 4,
+    21: 1,
+    22: 1,
+    24: 1,
+    25: 4,
+    31: 2,
+    32: 2,
+    33: 2,
+    34: 2,
+    35: 4,
+    36: 1,
+    37: 1,
+    38: 1,
+    39: 2,
+  },
+  hbAuto: {
+    2: 1,
+    3: 1,
+    4: 1,
+    5: 1,
+    6: 1,
+    7: 1,
+    8: 1,
+    9: 1,
+    10: 1,
+    11: 1,
+    12: 1,
+    15: 3,
+    16: 3,
+    17: 1,
+    18: 1,
+    20: 3,
+    21: 1,
+    22: 1,
+    23: 3,
+    24: 1,
+    25: 1,
+    26: 3,
+    28: 3,
+    29: 3,
+    30: 1,
+    32: 1,
+    33: 3,
+    34: 1,
+    35: 1,
+    36: 1,
+    37: 1,
+    38: 3,
+    39: 1,
+  },
 };
 
 describe('successive halving and hyperband pruners', () => {
@@ -50,7 +184,10 @@ describe('successive halving and hyperband pruners', () => {
       assert.equal(step, 1, 'pruned at the first rung, step r·η⁰ = 1');
     }
     // Asynchronous halving promotes while a rung has few trials: only the first ones of the worse half go on.
-    assert.deepEqual(worse.filter((n) => !(n in pruned) && n > 10), []);
+    assert.deepEqual(
+      worse.filter((n) => !(n in pruned) && n > 10),
+      [],
+    );
   });
 
   test('the same trials are pruned at the same steps as by Optuna 3.1 (successive halving with s = 0 and 1, Hyperband with R given and auto)', async () => {
@@ -75,7 +212,14 @@ describe('successive halving and hyperband pruners', () => {
       return curve(t.number, 7);
     };
     await first.optimize(objective, { nTrials: 17 });
-    const second = new Study({ name: 'sha-test', direction: 'maximize', space: SPACE, sampler: new RandomSampler(1), pruner: make(), trials: JSON.parse(JSON.stringify(first.trials)) as FrozenTrial[] });
+    const second = new Study({
+      name: 'sha-test',
+      direction: 'maximize',
+      space: SPACE,
+      sampler: new RandomSampler(1),
+      pruner: make(),
+      trials: JSON.parse(JSON.stringify(first.trials)) as FrozenTrial[],
+    });
     await second.optimize(objective, { nTrials: 23 });
     assert.deepEqual(
       second.trials.map((t) => t.state),
@@ -85,7 +229,12 @@ describe('successive halving and hyperband pruners', () => {
 
   test("with min resource 'auto', nothing is pruned before a trial completes; then r = its last step ÷ 100 (at least 1)", () => {
     const p = new SuccessiveHalvingPruner({ reductionFactor: 2 });
-    const running = (number: number, values: number[]): FrozenTrial => ({ number, state: 'RUNNING', params: {}, intermediate: Object.fromEntries(values.map((v, i) => [i, v])) });
+    const running = (number: number, values: number[]): FrozenTrial => ({
+      number,
+      state: 'RUNNING',
+      params: {},
+      intermediate: Object.fromEntries(values.map((v, i) => [i, v])),
+    });
     const poor = running(1, [0, 0, 0]);
     assert.equal(p.shouldPrune(poor, [running(0, [1, 1, 1]), poor], 'maximize'), false);
     const done: FrozenTrial = { ...running(0, [1, 1, 1, 1]), state: 'COMPLETE', value: 1 };

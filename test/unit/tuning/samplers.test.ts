@@ -17,7 +17,7 @@ const SPACE: SearchSpace = {
 };
 
 /** Minimum 0 at x = 1.5, n = 8, kind = 'c'. */
-const objective = (p: Record<string, unknown>): number => ((p.x as number) - 1.5) ** 2 + Math.log2(p.n as number / 8) ** 2 + (p.kind === 'c' ? 0 : 4);
+const objective = (p: Record<string, unknown>): number => ((p.x as number) - 1.5) ** 2 + Math.log2((p.n as number) / 8) ** 2 + (p.kind === 'c' ? 0 : 4);
 
 async function bestOf(sampler: Sampler, trials: number): Promise<number> {
   const study = new Study({ name: 's', direction: 'minimize', space: SPACE, sampler });
@@ -28,7 +28,13 @@ async function bestOf(sampler: Sampler, trials: number): Promise<number> {
 describe('samplers', () => {
   test('every sampled value lies in its distribution, and the same (seed, trial) gives the same params', () => {
     for (const make of [(s: number) => new RandomSampler(s), (s: number) => new TpeSampler(s, { nStartupTrials: 3 })]) {
-      const history: FrozenTrial[] = Array.from({ length: 8 }, (_, i) => ({ number: i, state: 'COMPLETE', params: { x: i - 4, n: 2 ** (i % 6), kind: 'abcd'[i % 4] }, value: i, intermediate: {} }));
+      const history: FrozenTrial[] = Array.from({ length: 8 }, (_, i) => ({
+        number: i,
+        state: 'COMPLETE',
+        params: { x: i - 4, n: 2 ** (i % 6), kind: 'abcd'[i % 4] },
+        value: i,
+        intermediate: {},
+      }));
       for (let number = 8; number < 40; number++) {
         const p = make(3).sample(SPACE, history, 'minimize', number)!;
         for (const [k, d] of Object.entries(SPACE)) assert.ok(contains(d, p[k]), `${k} = ${String(p[k])}`);
@@ -51,7 +57,7 @@ describe('samplers', () => {
     const study = new Study({ name: 's', direction: 'minimize', space: SPACE, sampler: new TpeSampler(5) });
     await study.optimize(async (t) => objective(t.params), { nTrials: 60 });
     const late = study.trials.slice(30).filter((t) => t.params.kind === 'c').length;
-    assert.ok(late > 30 / 4 * 2, `'c' chosen in ${late} of the last 30 trials`);
+    assert.ok(late > (30 / 4) * 2, `'c' chosen in ${late} of the last 30 trials`);
   });
 
   test('the grid sampler tries every combination once, then reports it is done', async () => {
@@ -65,7 +71,13 @@ describe('samplers', () => {
 });
 
 describe('median pruner', () => {
-  const complete = (number: number, values: number[]): FrozenTrial => ({ number, state: 'COMPLETE', params: {}, value: values[values.length - 1], intermediate: Object.fromEntries(values.map((v, i) => [i, v])) });
+  const complete = (number: number, values: number[]): FrozenTrial => ({
+    number,
+    state: 'COMPLETE',
+    params: {},
+    value: values[values.length - 1],
+    intermediate: Object.fromEntries(values.map((v, i) => [i, v])),
+  });
 
   test('stops a trial worse than the median of complete trials at the same step, only after 5 complete trials', () => {
     const pruner = new MedianPruner();
@@ -83,7 +95,14 @@ describe('study', () => {
     const run = async (splits: number[]): Promise<string[]> => {
       let trials: FrozenTrial[] = [];
       for (const n of splits) {
-        const study = new Study({ name: 's', direction: 'minimize', space: SPACE, sampler: new TpeSampler(11), pruner: new MedianPruner(), trials: structuredClone(trials) });
+        const study = new Study({
+          name: 's',
+          direction: 'minimize',
+          space: SPACE,
+          sampler: new TpeSampler(11),
+          pruner: new MedianPruner(),
+          trials: structuredClone(trials),
+        });
         await study.optimize(
           async (t) => {
             const v = objective(t.params);
@@ -100,15 +119,30 @@ describe('study', () => {
   });
 
   test('an interrupted (RUNNING) trial is counted as failed; an objective error fails its trial and is rethrown', async () => {
-    const study = new Study({ name: 's', direction: 'maximize', space: SPACE, sampler: new RandomSampler(1), trials: [{ number: 0, state: 'RUNNING', params: { x: 0, n: 1, kind: 'a' }, intermediate: {} }] });
+    const study = new Study({
+      name: 's',
+      direction: 'maximize',
+      space: SPACE,
+      sampler: new RandomSampler(1),
+      trials: [{ number: 0, state: 'RUNNING', params: { x: 0, n: 1, kind: 'a' }, intermediate: {} }],
+    });
     assert.equal(study.trials[0].state, 'FAIL');
     await assert.rejects(
-      study.optimize(async () => {
-        throw new Error('bad params');
-      }, { nTrials: 3 }),
+      study.optimize(
+        async () => {
+          throw new Error('bad params');
+        },
+        { nTrials: 3 },
+      ),
       /bad params/,
     );
-    assert.deepEqual(study.trials.map((t) => [t.number, t.state]), [[0, 'FAIL'], [1, 'FAIL']]);
+    assert.deepEqual(
+      study.trials.map((t) => [t.number, t.state]),
+      [
+        [0, 'FAIL'],
+        [1, 'FAIL'],
+      ],
+    );
   });
 
   test('a NaN objective is a failed trial, not the best one', async () => {

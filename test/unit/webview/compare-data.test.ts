@@ -40,7 +40,10 @@ describe('comparison data from the tracking store', () => {
     const b = await runWith(HOSTILE_NAME, { acc: [0.6] }, { k: '5' });
     const state = await loadCompareState(store, [b, a]);
     assert.equal(state.status, 'ready');
-    assert.deepEqual(state.runs.map((r) => r.runName), [HOSTILE_NAME, 'alpha']);
+    assert.deepEqual(
+      state.runs.map((r) => r.runName),
+      [HOSTILE_NAME, 'alpha'],
+    );
     const alpha = state.runs[1];
     assert.deepEqual(alpha.params, [{ key: 'k', value: '3' }]);
     assert.deepEqual(Object.fromEntries(alpha.metrics.map((m) => [m.key, m.value])), { acc: 0.7, loss: null });
@@ -54,7 +57,10 @@ describe('comparison data from the tracking store', () => {
     const gone = await runWith('gone', { acc: [1] });
     await store.deleteRun(gone);
     const state = await loadCompareState(store, [a, gone, 'ffffffffffffffffffffffffffffffff']);
-    assert.deepEqual(state.runs.map((r) => r.runName), ['kept']);
+    assert.deepEqual(
+      state.runs.map((r) => r.runName),
+      ['kept'],
+    );
   });
 
   test('histories are sorted by step with NaN as null', async () => {
@@ -68,21 +74,42 @@ describe('comparison data from the tracking store', () => {
     const scratch = join(dir, 'scratch');
     mkdirSync(join(scratch, 'model'), { recursive: true });
     writeFileSync(join(scratch, 'model', 'MLmodel'), 'flavors: {}\n');
-    writeFileSync(join(scratch, 'confusion_matrix.json'), JSON.stringify({ labels: ['no', 'yes'], matrix: [[5, 1], [2, 7]] }));
-    writeFileSync(join(scratch, 'feature_importance.json'), JSON.stringify([{ name: 'age', importance: 0.7 }, { name: 'plan', importance: 0.3 }]));
+    writeFileSync(
+      join(scratch, 'confusion_matrix.json'),
+      JSON.stringify({
+        labels: ['no', 'yes'],
+        matrix: [
+          [5, 1],
+          [2, 7],
+        ],
+      }),
+    );
+    writeFileSync(
+      join(scratch, 'feature_importance.json'),
+      JSON.stringify([
+        { name: 'age', importance: 0.7 },
+        { name: 'plan', importance: 0.3 },
+      ]),
+    );
     await store.logArtifact(id, join(scratch, 'model'));
     await store.logArtifact(id, join(scratch, 'confusion_matrix.json'), 'plots');
     await store.logArtifact(id, join(scratch, 'feature_importance.json'));
     const [run] = (await loadCompareState(store, [id])).runs;
     assert.equal(run.hasModel, true);
-    assert.deepEqual(run.confusionMatrix, { labels: ['no', 'yes'], matrix: [[5, 1], [2, 7]] });
+    assert.deepEqual(run.confusionMatrix, {
+      labels: ['no', 'yes'],
+      matrix: [
+        [5, 1],
+        [2, 7],
+      ],
+    });
     assert.deepEqual(run.featureImportance, { features: ['age', 'plan'], importances: [0.7, 0.3] });
     // Stopped (KILLED) or FAILED: the same model directory no longer offers Register.
     await store.updateRun(id, { status: 'KILLED', endTime: Date.now() });
     assert.equal((await loadCompareState(store, [id])).runs[0]?.hasModel, false);
   });
 
-  test('the trainer\'s SVG plots travel as base64 data URIs that pass the protocol check', async () => {
+  test("the trainer's SVG plots travel as base64 data URIs that pass the protocol check", async () => {
     const id = await runWith('with-plots', { acc: [0.9] });
     const plots = join(dir, 'plots-src');
     mkdirSync(plots, { recursive: true });
@@ -92,7 +119,10 @@ describe('comparison data from the tracking store', () => {
     await store.logArtifact(id, join(plots, 'confusion_matrix.svg'), 'plots');
     await store.logArtifact(id, join(plots, 'notes.txt'), 'plots');
     const state = await loadCompareState(store, [id]);
-    assert.deepEqual(state.runs[0].plots?.map((p) => p.name), ['confusion_matrix']);
+    assert.deepEqual(
+      state.runs[0].plots?.map((p) => p.name),
+      ['confusion_matrix'],
+    );
     assert.equal(Buffer.from(state.runs[0].plots?.[0].dataUri.split(',')[1] ?? '', 'base64').toString(), svg);
     assert.deepEqual(compareStateCheck(JSON.parse(JSON.stringify(state)), 'state'), state);
   });
@@ -114,8 +144,19 @@ describe('comparison data from the tracking store', () => {
 
 describe('comparison data: folds and baselines', () => {
   test('per-fold values travel with each run, and the run says whether it beats its baseline on the metric training chose', async () => {
-    const id = await runWith('churn-forest', { cv_accuracy: [0.74, 0.76, 0.75], accuracy: [0.7554], baseline_accuracy: [0.7674], roc_auc: [0.687], baseline_roc_auc: [0.5] });
-    await store.logBatch(id, { tags: [{ key: 'modelops.baseline.metric', value: 'accuracy' }, { key: 'modelops.baseline.reason', value: 'balanced target' }] });
+    const id = await runWith('churn-forest', {
+      cv_accuracy: [0.74, 0.76, 0.75],
+      accuracy: [0.7554],
+      baseline_accuracy: [0.7674],
+      roc_auc: [0.687],
+      baseline_roc_auc: [0.5],
+    });
+    await store.logBatch(id, {
+      tags: [
+        { key: 'modelops.baseline.metric', value: 'accuracy' },
+        { key: 'modelops.baseline.reason', value: 'balanced target' },
+      ],
+    });
     const state = await loadCompareState(store, [id]);
     const run = state.runs[0]!;
     assert.deepEqual(run.folds, [{ key: 'cv_accuracy', values: [0.74, 0.76, 0.75] }]);

@@ -53,7 +53,10 @@ describe('host channel', () => {
     port.receive(ready);
     await tick();
     assert.equal(port.sent.length, 1);
-    assert.deepEqual((port.sent[0] as { params: { runs: { runId: string }[] } }).params.runs.map((r) => r.runId), ['a']);
+    assert.deepEqual(
+      (port.sent[0] as { params: { runs: { runId: string }[] } }).params.runs.map((r) => r.runId),
+      ['a'],
+    );
   });
 
   test('calls onReady on every handshake so a reloaded page gets its data again', async () => {
@@ -93,7 +96,9 @@ describe('host channel', () => {
     port.receive({ kind: 'request', id: 1, method: 'compare/metricHistory', params: { key: 5, runIds: [] } });
     await tick();
     assert.equal(called, false);
-    assert.deepEqual(port.sent, [{ kind: 'response', id: 1, error: { code: 'BAD_REQUEST', message: 'compare/metricHistory params.key: expected a string, got number' } }]);
+    assert.deepEqual(port.sent, [
+      { kind: 'response', id: 1, error: { code: 'BAD_REQUEST', message: 'compare/metricHistory params.key: expected a string, got number' } },
+    ]);
   });
 
   test('turns a handler failure into an error response with its code', async () => {

@@ -3,9 +3,15 @@ import assert from 'node:assert/strict';
 import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/extension/webviews/html';
 
 describe('panel HTML', () => {
-  const html = panelHtml({ title: '<img src=x onerror=alert(1)>', cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://r/compare.js', styleUri: 'https://r/compare.css' });
+  const html = panelHtml({
+    title: '<img src=x onerror=alert(1)>',
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    nonce: 'abc123',
+    scriptUri: 'https://r/compare.js',
+    styleUri: 'https://r/compare.css',
+  });
 
-  test('the CSP denies by default and allows only the nonce script and the extension\'s own resources', () => {
+  test("the CSP denies by default and allows only the nonce script and the extension's own resources", () => {
     const csp = contentSecurityPolicy('https://src', 'n0nce');
     assert.match(csp, /^default-src 'none'; /);
     assert.match(csp, /script-src 'nonce-n0nce'$/);

@@ -27,7 +27,14 @@ after(async () => {
 
 test('a version the pipeline promoted to Staging carries the drift of its training data against Production', async () => {
   writeFileSync(join(dir, 'v1.csv'), churnCsv(600, 1));
-  const first = await train(db.tracking, { data: join(dir, 'v1.csv'), target: 'churned', experiment: 'churn', cv: 0, params: { rf: { nEstimators: 10 } }, threads: 1 });
+  const first = await train(db.tracking, {
+    data: join(dir, 'v1.csv'),
+    target: 'churned',
+    experiment: 'churn',
+    cv: 0,
+    params: { rf: { nEstimators: 10 } },
+    threads: 1,
+  });
   await registerModel(db, { runId: first.runId, name: 'churn', actor: 'alice', validation: { workspace: dir } });
   await promoteModelVersion(db, { name: 'churn', version: '1', approve: true, comment: 'v1', actor: 'alice' });
   writeFileSync(join(dir, 'v2.csv'), churnCsv(600, 2));
@@ -41,7 +48,14 @@ test('a version the pipeline promoted to Staging carries the drift of its traini
   const measured = report.dataValidation.drift!.columns;
   assert.deepEqual(
     training?.drift,
-    measured.map((d) => ({ column: d.column, score: d.score, drifted: d.drifted, test: { ks: 'Kolmogorov–Smirnov', chisquare: 'chi-squared', wasserstein: 'Wasserstein (normed)', jensenshannon: 'Jensen–Shannon' }[d.test], threshold: d.threshold, psi: d.psi })),
+    measured.map((d) => ({
+      column: d.column,
+      score: d.score,
+      drifted: d.drifted,
+      test: { ks: 'Kolmogorov–Smirnov', chisquare: 'chi-squared', wasserstein: 'Wasserstein (normed)', jensenshannon: 'Jensen–Shannon' }[d.test],
+      threshold: d.threshold,
+      psi: d.psi,
+    })),
   );
   assert.equal(review.production?.datasets[0]?.drift, undefined, 'the first version was trained without a pipeline');
 });

@@ -17,7 +17,10 @@ describe('webview protocol', () => {
   });
 
   test('a message without a kind is rejected with the path of the field', () => {
-    assert.throws(() => parseMessage({ method: 'x' }), (e: unknown) => e instanceof ModelOpsError && e.code === 'BAD_REQUEST' && /message\.kind/.test(e.message));
+    assert.throws(
+      () => parseMessage({ method: 'x' }),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'BAD_REQUEST' && /message\.kind/.test(e.message),
+    );
   });
 
   test('a request without an id is rejected', () => {

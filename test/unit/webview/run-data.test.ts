@@ -52,7 +52,8 @@ async function runWithArtifacts(): Promise<string> {
   writeFileSync(join(src, 'image.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)]));
   writeFileSync(join(src, 'notes'), 'plain text without an extension\n');
   writeFileSync(join(src, 'weights.bin'), Buffer.from([0, 1, 2, 3, 0, 255]));
-  for (const f of ['model', 'metrics.json', 'broken.json', 'preds.csv', 'plot.svg', 'fake.png', 'image.png', 'notes', 'weights.bin']) await tracking.logArtifact(run.info.runId, join(src, f));
+  for (const f of ['model', 'metrics.json', 'broken.json', 'preds.csv', 'plot.svg', 'fake.png', 'image.png', 'notes', 'weights.bin'])
+    await tracking.logArtifact(run.info.runId, join(src, f));
   return run.info.runId;
 }
 
@@ -61,7 +62,12 @@ describe('run page data', () => {
     const { tracking, registry } = db;
     const exp = await tracking.createExperiment('page');
     const parent = await tracking.createRun({ experimentId: exp, runName: HOSTILE_NAME });
-    const run = await tracking.createRun({ experimentId: exp, runName: 'child', parentRunId: parent.info.runId, tags: [{ key: 'mlflow.note.content', value: 'a note' }] });
+    const run = await tracking.createRun({
+      experimentId: exp,
+      runName: 'child',
+      parentRunId: parent.info.runId,
+      tags: [{ key: 'mlflow.note.content', value: 'a note' }],
+    });
     await tracking.logBatch(run.info.runId, { params: [{ key: 'k', value: '3' }], metrics: [{ key: 'acc', value: NaN, step: 2, timestamp: 5 }] });
     await tracking.logInputs(run.info.runId, [
       {
@@ -94,7 +100,10 @@ describe('run page data', () => {
         { name: 'y', type: 'target', top: 'b (9), a (3)', distinct: 2 },
       ],
     });
-    assert.deepEqual(page.versions.map((v) => [v.name, v.version]), [['m', '1']]);
+    assert.deepEqual(
+      page.versions.map((v) => [v.name, v.version]),
+      [['m', '1']],
+    );
     const parentPage = await loadRunPage(db, parent.info.runId);
     assert.deepEqual(parentPage.children, [{ runId: run.info.runId, runName: 'child' }]);
     assert.deepEqual(runPageCheck(JSON.parse(JSON.stringify(page)), 'run'), page, 'what is sent passes the page’s validation');
@@ -103,8 +112,12 @@ describe('run page data', () => {
   test('histories come sorted by step with their timestamps; NaN is null', async () => {
     const { tracking } = db;
     const run = await tracking.createRun({ experimentId: '0' });
-    await tracking.logBatch(run.info.runId, { metrics: [2, 0, 1].map((step) => ({ key: 'loss', value: step === 1 ? NaN : step, step, timestamp: 100 + step })) });
-    assert.deepEqual(await loadHistories(tracking, run.info.runId, ['loss']), [{ key: 'loss', steps: [0, 1, 2], timestamps: [100, 101, 102], values: [0, null, 2] }]);
+    await tracking.logBatch(run.info.runId, {
+      metrics: [2, 0, 1].map((step) => ({ key: 'loss', value: step === 1 ? NaN : step, step, timestamp: 100 + step })),
+    });
+    assert.deepEqual(await loadHistories(tracking, run.info.runId, ['loss']), [
+      { key: 'loss', steps: [0, 1, 2], timestamps: [100, 101, 102], values: [0, null, 2] },
+    ]);
   });
 
   test('artifacts preview by kind: pretty JSON, CSV rows as text, MLmodel with its signature, images as data URIs', async () => {
@@ -118,11 +131,20 @@ describe('run page data', () => {
     assert.equal(broken.kind, 'text');
     assert.match(broken.message ?? '', /Not valid JSON/);
     const csv = await previewArtifact(tracking, runId, 'preds.csv');
-    assert.deepEqual(csv.csv, { header: ['id', 'label'], rows: [['1', '<b>x</b>'], ['2', '=1+1']] });
+    assert.deepEqual(csv.csv, {
+      header: ['id', 'label'],
+      rows: [
+        ['1', '<b>x</b>'],
+        ['2', '=1+1'],
+      ],
+    });
     const mlmodel = await previewArtifact(tracking, runId, 'model/MLmodel');
     assert.equal(mlmodel.kind, 'mlmodel');
     assert.deepEqual(mlmodel.mlmodel?.flavors, ['modelops_ensemble', 'python_function']);
-    assert.deepEqual(mlmodel.mlmodel?.inputs, [{ name: 'sepal_length', type: 'double', required: true }, { name: 'hint', type: 'string', required: false }]);
+    assert.deepEqual(mlmodel.mlmodel?.inputs, [
+      { name: 'sepal_length', type: 'double', required: true },
+      { name: 'hint', type: 'string', required: false },
+    ]);
     assert.equal(mlmodel.mlmodel?.runId, runId);
     const svg = await previewArtifact(tracking, runId, 'plot.svg');
     assert.match(svg.dataUri ?? '', /^data:image\/svg\+xml;base64,/);
@@ -137,7 +159,10 @@ describe('run page data', () => {
   test('an artifact path that leaves the run’s folder, directly or through a link, is refused', async () => {
     const runId = await runWithArtifacts();
     const { tracking } = db;
-    await assert.rejects(previewArtifact(tracking, runId, '../../../mlflow.db'), (e: unknown) => e instanceof ModelOpsError && e.code === 'INVALID_PARAMETER_VALUE');
+    await assert.rejects(
+      previewArtifact(tracking, runId, '../../../mlflow.db'),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'INVALID_PARAMETER_VALUE',
+    );
     const root = await tracking.artifactLocalPath(runId, '');
     writeFileSync(join(dir, 'secret.txt'), 'secret');
     symlinkSync(join(dir, 'secret.txt'), join(root, 'link.txt'));
@@ -145,7 +170,15 @@ describe('run page data', () => {
   });
 
   test('kinds follow the file name; an unreadable MLmodel says why', () => {
-    assert.deepEqual(['MLmodel', 'a.yaml', 'b.JSON', 'c.tsv', 'd.svg', 'e.py', 'f.pkl'].map(kindFromName), ['mlmodel', 'yaml', 'json', 'csv', 'image', 'text', 'external']);
+    assert.deepEqual(['MLmodel', 'a.yaml', 'b.JSON', 'c.tsv', 'd.svg', 'e.py', 'f.pkl'].map(kindFromName), [
+      'mlmodel',
+      'yaml',
+      'json',
+      'csv',
+      'image',
+      'text',
+      'external',
+    ]);
     assert.throws(() => mlmodelView('- just\n- a list\n'), /MLmodel: not a YAML mapping/);
   });
 });

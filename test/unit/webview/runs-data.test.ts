@@ -29,11 +29,18 @@ after(async () => {
 
 const T0 = Date.UTC(2026, 0, 1);
 
-async function runIn(experimentId: string, name: string, i: number, o: { parent?: string; metrics?: Record<string, number[]>; params?: Record<string, string>; status?: 'FINISHED' | 'RUNNING' } = {}): Promise<string> {
+async function runIn(
+  experimentId: string,
+  name: string,
+  i: number,
+  o: { parent?: string; metrics?: Record<string, number[]>; params?: Record<string, string>; status?: 'FINISHED' | 'RUNNING' } = {},
+): Promise<string> {
   const run = await store.createRun({ experimentId, runName: name, startTime: T0 + i * 1000, parentRunId: o.parent, tags: [{ key: 'team', value: 'vision' }] });
   await store.logBatch(run.info.runId, {
     params: Object.entries(o.params ?? { model: i % 2 ? 'knn' : 'rf' }).map(([key, value]) => ({ key, value })),
-    metrics: Object.entries(o.metrics ?? { acc: [0.5 + i / 1000] }).flatMap(([key, values]) => values.map((value, step) => ({ key, value, step, timestamp: T0 + step }))),
+    metrics: Object.entries(o.metrics ?? { acc: [0.5 + i / 1000] }).flatMap(([key, values]) =>
+      values.map((value, step) => ({ key, value, step, timestamp: T0 + step })),
+    ),
   });
   if ((o.status ?? 'FINISHED') === 'FINISHED') await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: T0 + i * 1000 + 500 });
   return run.info.runId;
@@ -66,7 +73,11 @@ describe('runs table data on the host', () => {
     assert.deepEqual(model.keys.params, ['model']);
     const row = [...model.rows.values()][0]!;
     assert.equal(row.source, '');
-    assert.deepEqual(row.tk.map((k) => model.keys.tags[k]), ['team'], 'system tags (run name, user, source) are columns of their own, not tags');
+    assert.deepEqual(
+      row.tk.map((k) => model.keys.tags[k]),
+      ['team'],
+      'system tags (run name, user, source) are columns of their own, not tags',
+    );
   });
 
   test('a store change is seen: new, changed, deleted runs travel as the changes since the page’s stamp', async () => {
@@ -129,7 +140,7 @@ describe('runs table data on the host', () => {
     const b = await runIn(exp, 'b', 2, { metrics: { loss: [NaN] } });
     await runIn(exp, 'c', 3, { metrics: { acc: [1] } });
     // Both ways give the same: each run's history (any store), one aggregate query (a workspace file).
-    for (const query of [undefined, ((key: string) => db.tracking.metricRanges!(exp, key))]) {
+    for (const query of [undefined, (key: string) => db.tracking.metricRanges!(exp, key)]) {
       const runs = new ExperimentRuns(store, exp, LIMITS, query);
       await runs.load(() => undefined);
       const r = await runs.metricRange('loss');

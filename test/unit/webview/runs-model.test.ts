@@ -15,16 +15,33 @@ function modelOf(rows: RunRow[], keys = generateRunsTable({ runs: 0 }).keys): Ru
   return m;
 }
 
-const options = (o: Partial<DisplayOptions> = {}): DisplayOptions => ({ matched: null, sort: null, expanded: new Set(), expandAll: false, now: Date.UTC(2026, 0, 2), ...o });
+const options = (o: Partial<DisplayOptions> = {}): DisplayOptions => ({
+  matched: null,
+  sort: null,
+  expanded: new Set(),
+  expandAll: false,
+  now: Date.UTC(2026, 0, 2),
+  ...o,
+});
 
 describe('runs table model', () => {
   test('rows show newest first by default, nested runs under their parent (collapsed until expanded)', () => {
     const { keys, rows } = generateRunsTable({ runs: 9, nest: 3 });
     const m = modelOf(rows, keys);
     const cols = allColumns(m.keys);
-    assert.deepEqual(m.display(cols, options()).map((r) => [r.runId, r.children]), [['run000000', 2], ['run000003', 2], ['run000006', 2]]);
+    assert.deepEqual(
+      m.display(cols, options()).map((r) => [r.runId, r.children]),
+      [
+        ['run000000', 2],
+        ['run000003', 2],
+        ['run000006', 2],
+      ],
+    );
     const open = m.display(cols, options({ expanded: new Set(['run000003']) }));
-    assert.deepEqual(open.map((r) => `${r.depth}:${r.runId}`), ['0:run000000', '0:run000003', '1:run000004', '1:run000005', '0:run000006']);
+    assert.deepEqual(
+      open.map((r) => `${r.depth}:${r.runId}`),
+      ['0:run000000', '0:run000003', '1:run000004', '1:run000005', '0:run000006'],
+    );
     assert.equal(m.display(cols, options({ expandAll: true })).length, 9);
   });
 
@@ -32,25 +49,56 @@ describe('runs table model', () => {
     const { keys, rows } = generateRunsTable({ runs: 6, nest: 3 });
     const m = modelOf(rows, keys);
     const cols = allColumns(m.keys);
-    assert.deepEqual(m.display(cols, options({ matched: new Set(['run000001', 'run000004', 'run000003']) })).map((r) => r.runId), ['run000001', 'run000003']);
-    const loop = modelOf([
-      { ...rows[0]!, runId: 'a', parentRunId: 'b' },
-      { ...rows[1]!, runId: 'b', parentRunId: 'a' },
-    ], keys);
-    assert.deepEqual(loop.display(cols, options({ expandAll: true })).map((r) => r.runId).sort(), ['a', 'b']);
+    assert.deepEqual(
+      m.display(cols, options({ matched: new Set(['run000001', 'run000004', 'run000003']) })).map((r) => r.runId),
+      ['run000001', 'run000003'],
+    );
+    const loop = modelOf(
+      [
+        { ...rows[0]!, runId: 'a', parentRunId: 'b' },
+        { ...rows[1]!, runId: 'b', parentRunId: 'a' },
+      ],
+      keys,
+    );
+    assert.deepEqual(
+      loop
+        .display(cols, options({ expandAll: true }))
+        .map((r) => r.runId)
+        .sort(),
+      ['a', 'b'],
+    );
   });
 
   test('sorts by any column: numbers as numbers (params too), text case-insensitively, missing last both ways', () => {
     const { keys, rows } = generateRunsTable({ runs: 5 });
     const values = ['10', '9', undefined, '100', '2.5'];
     // The third run never logged n_estimators.
-    const m = modelOf(rows.map((r, i) => (values[i] === undefined ? { ...r, pk: r.pk.filter((k) => k !== 1), pv: r.pv.filter((_, j) => j !== 1) } : { ...r, pv: r.pv.map((v, j) => (j === 1 ? values[i]! : v)) })), keys);
+    const m = modelOf(
+      rows.map((r, i) =>
+        values[i] === undefined
+          ? { ...r, pk: r.pk.filter((k) => k !== 1), pv: r.pv.filter((_, j) => j !== 1) }
+          : { ...r, pv: r.pv.map((v, j) => (j === 1 ? values[i]! : v)) },
+      ),
+      keys,
+    );
     const cols = allColumns(m.keys);
-    const sorted = (direction: 'asc' | 'desc') => m.display(cols, options({ sort: { column: 'param:n_estimators', direction } })).map((r) => m.value(m.rows.get(r.runId)!, cols.find((c) => c.id === 'param:n_estimators')!));
+    const sorted = (direction: 'asc' | 'desc') =>
+      m.display(cols, options({ sort: { column: 'param:n_estimators', direction } })).map((r) =>
+        m.value(
+          m.rows.get(r.runId)!,
+          cols.find((c) => c.id === 'param:n_estimators')!,
+        ),
+      );
     assert.deepEqual(sorted('asc'), ['2.5', '9', '10', '100', null]);
     assert.deepEqual(sorted('desc'), ['100', '10', '9', '2.5', null]);
-    const names = modelOf(['beta', 'Alpha', 'gamma'].map((n, i) => ({ ...rows[i]!, runName: n })), keys);
-    assert.deepEqual(names.display(cols, options({ sort: { column: 'attr:name', direction: 'asc' } })).map((r) => names.rows.get(r.runId)!.runName), ['Alpha', 'beta', 'gamma']);
+    const names = modelOf(
+      ['beta', 'Alpha', 'gamma'].map((n, i) => ({ ...rows[i]!, runName: n })),
+      keys,
+    );
+    assert.deepEqual(
+      names.display(cols, options({ sort: { column: 'attr:name', direction: 'asc' } })).map((r) => names.rows.get(r.runId)!.runName),
+      ['Alpha', 'beta', 'gamma'],
+    );
   });
 
   test('a metric column reads the latest value; min and max only once the host sent them', () => {
@@ -81,7 +129,7 @@ describe('runs table model', () => {
 
   test('plain words search run names the way MLflow’s box does; filters pass through unchanged', () => {
     assert.equal(filterFromSearchText('  forest '), "attributes.run_name ILIKE '%forest%'");
-    assert.equal(filterFromSearchText("metrics.acc > 0.9"), 'metrics.acc > 0.9');
+    assert.equal(filterFromSearchText('metrics.acc > 0.9'), 'metrics.acc > 0.9');
     assert.equal(filterFromSearchText('params.model'), 'params.model', 'an incomplete filter reaches the parser, which says what is wrong');
     assert.equal(filterFromSearchText("it's"), "it's");
     assert.equal(filterFromSearchText(''), '');
@@ -91,15 +139,40 @@ describe('runs table model', () => {
     const { keys, rows } = generateRunsTable({ runs: 50, params: 100, metrics: 90, tags: 10, hostile: true });
     const changes: ChangesResult = { stamp: 50, reset: true, more: false, keys, runs: rows, removed: [] };
     assert.deepEqual(changesResultCheck(JSON.parse(JSON.stringify(changes)), 'changes'), changes);
-    assert.throws(() => changesResultCheck({ ...changes, runs: [{ ...rows[0]!, mv: ['NaN'] }] }, 'changes'), /changes\.runs\[0\]\.mv\[0\]: expected a finite number or null/);
+    assert.throws(
+      () => changesResultCheck({ ...changes, runs: [{ ...rows[0]!, mv: ['NaN'] }] }, 'changes'),
+      /changes\.runs\[0\]\.mv\[0\]: expected a finite number or null/,
+    );
   });
 });
 
 describe('runs table columns', () => {
   test('attributes, then metrics (latest, min, max), params and tags, each sorted by name', () => {
     const cols = allColumns({ params: ['b', 'a'], metrics: ['z', 'y'], tags: ['t'] });
-    assert.deepEqual(cols.map((c) => c.id), ['attr:name', 'attr:status', 'attr:start', 'attr:duration', 'attr:user', 'attr:source', 'metric:y', 'metric:y:min', 'metric:y:max', 'metric:z', 'metric:z:min', 'metric:z:max', 'param:a', 'param:b', 'tag:t']);
-    assert.deepEqual(cols.filter((c) => isVisible(c, EMPTY_VIEW)).map((c) => c.id), ['attr:name', 'attr:status', 'attr:start', 'attr:duration', 'attr:user', 'attr:source', 'metric:y', 'metric:z', 'param:a', 'param:b']);
+    assert.deepEqual(
+      cols.map((c) => c.id),
+      [
+        'attr:name',
+        'attr:status',
+        'attr:start',
+        'attr:duration',
+        'attr:user',
+        'attr:source',
+        'metric:y',
+        'metric:y:min',
+        'metric:y:max',
+        'metric:z',
+        'metric:z:min',
+        'metric:z:max',
+        'param:a',
+        'param:b',
+        'tag:t',
+      ],
+    );
+    assert.deepEqual(
+      cols.filter((c) => isVisible(c, EMPTY_VIEW)).map((c) => c.id),
+      ['attr:name', 'attr:status', 'attr:start', 'attr:duration', 'attr:user', 'attr:source', 'metric:y', 'metric:z', 'param:a', 'param:b'],
+    );
   });
 
   test('the view keeps only what departs from the defaults; the run name cannot be hidden', () => {
@@ -131,7 +204,21 @@ describe('runs CSV', () => {
     const csv = runsToCsv(m, ['run000001'], cols).split('\n');
     assert.equal(csv[0], 'run_id,Run,Status,Started,Duration (s),User,Source,metrics.accuracy,params.model,params.n_estimators');
     const r = rows[1]!;
-    assert.equal(csv[1], ['run000001', r.runName, r.status, new Date(r.startTime).toISOString(), r.endTime === null ? '' : String((r.endTime - r.startTime) / 1000), r.userId, r.source, String(r.mv[0]), r.pv[0], r.pv[1]].join(','));
+    assert.equal(
+      csv[1],
+      [
+        'run000001',
+        r.runName,
+        r.status,
+        new Date(r.startTime).toISOString(),
+        r.endTime === null ? '' : String((r.endTime - r.startTime) / 1000),
+        r.userId,
+        r.source,
+        String(r.mv[0]),
+        r.pv[0],
+        r.pv[1],
+      ].join(','),
+    );
     assert.equal(csv.length, 3);
   });
 

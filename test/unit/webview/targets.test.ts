@@ -48,7 +48,12 @@ describe('run explorer command targets', () => {
 
   test('a run node, a node under a run or { runId, artifact } open the run page at the right place', () => {
     assert.deepEqual(runTargetFromArg({ kind: 'run', folder: 'f', run: { info: { runId: 'r1' } } }), { runId: 'r1', folder: 'f' });
-    assert.deepEqual(runTargetFromArg({ kind: 'artifact', folder: 'f', run: { info: { runId: 'r1' } }, path: 'model/MLmodel', isDir: false }), { runId: 'r1', folder: 'f', section: 'artifacts', artifact: 'model/MLmodel' });
+    assert.deepEqual(runTargetFromArg({ kind: 'artifact', folder: 'f', run: { info: { runId: 'r1' } }, path: 'model/MLmodel', isDir: false }), {
+      runId: 'r1',
+      folder: 'f',
+      section: 'artifacts',
+      artifact: 'model/MLmodel',
+    });
     assert.deepEqual(runTargetFromArg({ kind: 'artifact', run: { info: { runId: 'r1' } }, path: 'model', isDir: true }), { runId: 'r1', section: 'artifacts' });
     assert.deepEqual(runTargetFromArg({ kind: 'runValue', runId: 'r1', group: 'metrics', key: 'acc' }), { runId: 'r1', section: 'metrics', metric: 'acc' });
     assert.deepEqual(runTargetFromArg({ kind: 'runGroup', run: { info: { runId: 'r1' } }, group: 'params' }), { runId: 'r1', section: 'params' });

@@ -58,7 +58,11 @@ export function drawParallel(ctx: CanvasRenderingContext2D, model: ParallelModel
   ctx.font = theme.font;
   ctx.textAlign = 'center';
   // Titles are laid out so none overlaps another (two alternating lines when the axes are close).
-  const titles = layoutAxisLabels(model.axes.map((a) => a.key), model.axes.map((_, i) => xOf(i)), (t) => ctx.measureText(t).width);
+  const titles = layoutAxisLabels(
+    model.axes.map((a) => a.key),
+    model.axes.map((_, i) => xOf(i)),
+    (t) => ctx.measureText(t).width,
+  );
   ctx.canvas.dataset.labels = JSON.stringify(titles.map((t) => ({ ...t, width: Math.ceil(ctx.measureText(t.text).width) })));
   model.axes.forEach((axis, i) => {
     ctx.strokeStyle = theme.muted;

@@ -25,7 +25,13 @@ export function historyChart(
 ): HistoryChart {
   const caption = el('div', { className: 'chart-caption', attrs: { 'aria-live': 'polite' } }, 'Hover a line to see its run.');
   const host = el('div', { className: 'chart-canvas' });
-  const element = el('figure', { className: 'chart', attrs: { role: 'group', 'aria-label': `${title}: history of ${runNames.length} runs over ${data.steps.length} steps` } }, el('figcaption', { className: 'chart-title' }, title), host, caption);
+  const element = el(
+    'figure',
+    { className: 'chart', attrs: { role: 'group', 'aria-label': `${title}: history of ${runNames.length} runs over ${data.steps.length} steps` } },
+    el('figcaption', { className: 'chart-title' }, title),
+    host,
+    caption,
+  );
   const axis = { stroke: theme.muted, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 }, font: theme.font };
   let drawn = false;
   const options: uPlot.Options = {
@@ -35,8 +41,25 @@ export function historyChart(
     scales: { x: { time: false } },
     cursor: { focus: { prox: 12 }, points: { show: false } },
     focus: { alpha: 0.25 },
-    axes: [{ ...axis, label: xLabel, labelFont: theme.font, ...(xLabel === 'fold' ? { incrs: [1], values: (_u: uPlot, ticks: number[]) => ticks.map((t) => String(t + 1)) } : {}) }, { ...axis, size: 56 }],
-    series: [{ label: xLabel }, ...runNames.map((name, i) => ({ label: name, stroke: theme.runColor(colorIndexes[i]), width: 1.25, spanGaps: true, points: { show: data.steps.length <= 20 } }))],
+    axes: [
+      {
+        ...axis,
+        label: xLabel,
+        labelFont: theme.font,
+        ...(xLabel === 'fold' ? { incrs: [1], values: (_u: uPlot, ticks: number[]) => ticks.map((t) => String(t + 1)) } : {}),
+      },
+      { ...axis, size: 56 },
+    ],
+    series: [
+      { label: xLabel },
+      ...runNames.map((name, i) => ({
+        label: name,
+        stroke: theme.runColor(colorIndexes[i]),
+        width: 1.25,
+        spanGaps: true,
+        points: { show: data.steps.length <= 20 },
+      })),
+    ],
     hooks: {
       draw: [
         () => {

@@ -2,7 +2,15 @@
  * The webview end of the message protocol: typed requests with ids (answered by one response),
  * notifications both ways, the ready handshake, and validation of everything the host sends.
  */
-import type { Contract, HostNotification, NotificationParams, RequestMethod, RequestParams, RequestResult, WebviewNotification } from '../../../src/shared/protocol';
+import type {
+  Contract,
+  HostNotification,
+  NotificationParams,
+  RequestMethod,
+  RequestParams,
+  RequestResult,
+  WebviewNotification,
+} from '../../../src/shared/protocol';
 import { parseMessage, PROTOCOL_VERSION, READY } from '../../../src/shared/protocol';
 import type { Check } from '../../../src/shared/validate';
 

@@ -2,7 +2,14 @@
  * Colours for canvas drawing, read from VS Code's theme CSS variables so charts follow light,
  * dark and high-contrast themes. Canvas cannot use var(), hence the lookups.
  */
-const RUN_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const RUN_VARS = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
 const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 
 export function cssVar(name: string, fallback: string): string {

@@ -17,11 +17,19 @@ function matrixTable(run: CompareRun, m: ConfusionMatrix): HTMLElement {
       }),
     );
   });
-  return el('figure', { className: 'artifact' }, el('figcaption', {}, run.runName), el('table', { className: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+  return el(
+    'figure',
+    { className: 'artifact' },
+    el('figcaption', {}, run.runName),
+    el('table', { className: 'confusion' }, el('thead', {}, head), el('tbody', {}, ...rows)),
+  );
 }
 
 function importanceList(run: CompareRun, f: FeatureImportance, color: string): HTMLElement {
-  const pairs = f.features.map((name, i) => ({ name, value: f.importances[i] ?? 0 })).sort((a, b) => b.value - a.value).slice(0, 15);
+  const pairs = f.features
+    .map((name, i) => ({ name, value: f.importances[i] ?? 0 }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, 15);
   const max = Math.max(...pairs.map((p) => p.value), 1e-12);
   return el(
     'figure',
@@ -34,13 +42,24 @@ function importanceList(run: CompareRun, f: FeatureImportance, color: string): H
         const bar = el('span', { className: 'bar', attrs: { 'aria-hidden': 'true' } });
         bar.style.width = `${Math.max(0, (p.value / max) * 100).toFixed(1)}%`;
         bar.style.backgroundColor = color;
-        return el('li', {}, el('span', { className: 'feature' }, p.name), el('span', { className: 'track' }, bar), el('span', { className: 'value num' }, p.value.toFixed(3)));
+        return el(
+          'li',
+          {},
+          el('span', { className: 'feature' }, p.name),
+          el('span', { className: 'track' }, bar),
+          el('span', { className: 'value num' }, p.value.toFixed(3)),
+        );
       }),
     ),
   );
 }
 
-const PLOT_TITLES: Record<string, string> = { confusion_matrix: 'Confusion matrix (plot)', feature_importance: 'Feature importance (plot)', roc: 'ROC curves', residuals: 'Residuals' };
+const PLOT_TITLES: Record<string, string> = {
+  confusion_matrix: 'Confusion matrix (plot)',
+  feature_importance: 'Feature importance (plot)',
+  roc: 'ROC curves',
+  residuals: 'Residuals',
+};
 
 /** The runs' SVG plots, one row per plot kind, runs side by side. */
 function plotRows(runs: readonly CompareRun[]): HTMLElement[] {
@@ -49,7 +68,14 @@ function plotRows(runs: readonly CompareRun[]): HTMLElement[] {
     const figures = runs.flatMap((r) =>
       (r.plots ?? [])
         .filter((p) => p.name === name)
-        .map((p) => el('figure', { className: 'artifact plot' }, el('figcaption', {}, r.runName), el('img', { attrs: { src: p.dataUri, alt: `${PLOT_TITLES[name] ?? name} of ${r.runName}` } }))),
+        .map((p) =>
+          el(
+            'figure',
+            { className: 'artifact plot' },
+            el('figcaption', {}, r.runName),
+            el('img', { attrs: { src: p.dataUri, alt: `${PLOT_TITLES[name] ?? name} of ${r.runName}` } }),
+          ),
+        ),
     );
     return [el('h3', {}, PLOT_TITLES[name] ?? name), el('div', { className: 'side-by-side', attrs: { 'data-testid': `plots-${name}` } }, ...figures)];
   });
@@ -57,7 +83,9 @@ function plotRows(runs: readonly CompareRun[]): HTMLElement[] {
 
 export function artifactsView(runs: readonly CompareRun[], runColor: (index: number) => string): HTMLElement | null {
   const matrices = runs.filter((r) => r.confusionMatrix).map((r) => matrixTable(r, r.confusionMatrix as ConfusionMatrix));
-  const importances = runs.map((r, i) => (r.featureImportance ? importanceList(r, r.featureImportance, runColor(i)) : null)).filter((x): x is HTMLElement => x !== null);
+  const importances = runs
+    .map((r, i) => (r.featureImportance ? importanceList(r, r.featureImportance, runColor(i)) : null))
+    .filter((x): x is HTMLElement => x !== null);
   const plots = plotRows(runs);
   if (matrices.length === 0 && importances.length === 0 && plots.length === 0) return null;
   return el(

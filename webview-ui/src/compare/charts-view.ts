@@ -97,7 +97,14 @@ export class ChartsView {
           clear(slot);
           if (singleValued(aligned)) {
             // One point per run draws no line: say what the metric is instead of showing an empty chart.
-            slot.append(el('figure', { className: 'chart single-value', attrs: { 'data-testid': 'single-value', 'data-key': key } }, el('figcaption', { className: 'chart-title' }, label), el('p', { className: 'empty' }, `${key} has one value per run, so it has no history: compare it in the table and in the bars below.`)));
+            slot.append(
+              el(
+                'figure',
+                { className: 'chart single-value', attrs: { 'data-testid': 'single-value', 'data-key': key } },
+                el('figcaption', { className: 'chart-title' }, label),
+                el('p', { className: 'empty' }, `${key} has one value per run, so it has no history: compare it in the table and in the bars below.`),
+              ),
+            );
             settle();
             return;
           }
@@ -119,7 +126,14 @@ export class ChartsView {
     const parallel = buildParallel(runs, ctx.paramKeys.slice(0, 8), selection.focusMetric);
     const pc = makeCanvas(w, 260, `Parallel coordinates of ${parallel.axes.length - 1} params against ${selection.focusMetric}`);
     drawParallel(pc.ctx, parallel, theme, w, 260);
-    grid.append(el('figure', { className: 'chart', attrs: { 'data-testid': 'parallel' } }, el('figcaption', { className: 'chart-title' }, `Parallel coordinates → ${selection.focusMetric}`), pc.canvas));
+    grid.append(
+      el(
+        'figure',
+        { className: 'chart', attrs: { 'data-testid': 'parallel' } },
+        el('figcaption', { className: 'chart-title' }, `Parallel coordinates → ${selection.focusMetric}`),
+        pc.canvas,
+      ),
+    );
 
     if (ctx.paramKeys.length > 0) {
       const param = ctx.paramKeys.includes(selection.scatterParam) ? selection.scatterParam : ctx.paramKeys[0];
@@ -127,14 +141,26 @@ export class ChartsView {
       const sc = makeCanvas(w, 260, `Scatter of ${selection.focusMetric} against ${param}, ${scatter.points.length} runs`);
       drawScatter(sc.ctx, scatter, theme, w, 260);
       const paramPick = dropdown('Param', ctx.paramKeys, param, (scatterParam) => ctx.onSelection({ ...selection, scatterParam }), 'scatter-param');
-      grid.append(el('figure', { className: 'chart', attrs: { 'data-testid': 'scatter' } }, el('figcaption', { className: 'chart-title' }, `${selection.focusMetric} against `, paramPick), sc.canvas));
+      grid.append(
+        el(
+          'figure',
+          { className: 'chart', attrs: { 'data-testid': 'scatter' } },
+          el('figcaption', { className: 'chart-title' }, `${selection.focusMetric} against `, paramPick),
+          sc.canvas,
+        ),
+      );
     }
 
     const bars = buildBars(runs, selection.focusMetric);
     const focusLabel = metricLabel(selection.focusMetric, ctx.metricKeys);
     const bc = makeCanvas(w, 220, `${focusLabel} of each run${bars.zeroBased ? '' : `, axis from ${formatNumber(Number(bars.min.toPrecision(4)))}`}`);
     drawBars(bc.ctx, bars, theme, w, 220);
-    const notes = [bars.zeroBased ? '' : `axis from ${formatNumber(Number(bars.min.toPrecision(4)))}, not 0`, bars.bars.some((b) => b.baseline !== null) ? 'dashed: the run\'s baseline' : ''].filter(Boolean).join(' · ');
+    const notes = [
+      bars.zeroBased ? '' : `axis from ${formatNumber(Number(bars.min.toPrecision(4)))}, not 0`,
+      bars.bars.some((b) => b.baseline !== null) ? "dashed: the run's baseline" : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     grid.append(
       el(
         'figure',

@@ -108,12 +108,21 @@ function render(): void {
     return;
   }
   if (state.status === 'error') {
-    root.append(el('div', { className: 'placeholder error' }, el('p', {}, state.message ?? 'Could not load the runs.')), button('Retry', () => channel.notify('compare/refresh', {})), status);
+    root.append(
+      el('div', { className: 'placeholder error' }, el('p', {}, state.message ?? 'Could not load the runs.')),
+      button('Retry', () => channel.notify('compare/refresh', {})),
+      status,
+    );
     return;
   }
   if (state.runs.length === 0) {
     root.append(
-      el('div', { className: 'placeholder', attrs: { 'data-testid': 'empty' } }, el('h1', {}, 'No runs to compare'), el('p', {}, 'Select two or more runs in the ModelOps Runs view, right-click and choose "Compare Runs".')),
+      el(
+        'div',
+        { className: 'placeholder', attrs: { 'data-testid': 'empty' } },
+        el('h1', {}, 'No runs to compare'),
+        el('p', {}, 'Select two or more runs in the ModelOps Runs view, right-click and choose "Compare Runs".'),
+      ),
       status,
     );
     return;
@@ -151,7 +160,8 @@ function render(): void {
   const hidden = el('p', { className: 'hint' });
   function rerenderTable(): void {
     // Keep keyboard focus on the same row's sort button across the re-render.
-    const focusedRow = document.activeElement instanceof HTMLElement && document.activeElement.classList.contains('sort') ? document.activeElement.closest('tr') : null;
+    const focusedRow =
+      document.activeElement instanceof HTMLElement && document.activeElement.classList.contains('sort') ? document.activeElement.closest('tr') : null;
     const focusKey = focusedRow ? `${focusedRow.dataset.kind}\u0000${focusedRow.dataset.key}` : null;
     const m = buildTable(state.runs, { onlyDifferences: ui.onlyDifferences, sort: ui.sort });
     clear(tableSlot);

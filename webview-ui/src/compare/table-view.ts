@@ -19,18 +19,49 @@ function sortState(sort: TableSort | null, row: TableRow): 'ascending' | 'descen
 
 function rowTitle(row: TableRow): string {
   if (row.kind !== 'metric') return `Sort runs by ${row.key}`;
-  const what = row.metricKind === 'spread' ? 'a spread over the folds: smaller is steadier, never "best"' : row.metricKind === 'fold' ? 'one value per fold (step = fold): see its history chart' : row.metricKind === 'baseline' ? "the majority-class / mean baseline's score on the same folds" : row.goal ? `${row.goal === 'minimize' ? 'lower' : 'higher'} is better` : 'no direction known: never marked best';
+  const what =
+    row.metricKind === 'spread'
+      ? 'a spread over the folds: smaller is steadier, never "best"'
+      : row.metricKind === 'fold'
+        ? 'one value per fold (step = fold): see its history chart'
+        : row.metricKind === 'baseline'
+          ? "the majority-class / mean baseline's score on the same folds"
+          : row.goal
+            ? `${row.goal === 'minimize' ? 'lower' : 'higher'} is better`
+            : 'no direction known: never marked best';
   return `${row.label ?? row.key} (${row.key}): ${what}. Click to sort the runs by it.`;
 }
 
 function cellElement(row: TableRow, c: TableCell): HTMLTableCellElement {
-  const classes = [c.missing ? 'missing' : '', c.best ? 'best' : '', c.belowBaseline ? 'below-baseline' : '', row.kind === 'metric' || c.number !== null ? 'num' : ''];
+  const classes = [
+    c.missing ? 'missing' : '',
+    c.best ? 'best' : '',
+    c.belowBaseline ? 'below-baseline' : '',
+    row.kind === 'metric' || c.number !== null ? 'num' : '',
+  ];
   return el(
     'td',
-    { className: classes.filter(Boolean).join(' '), ...(c.belowBaseline ? { attrs: { title: `Not better than the baseline's ${formatNumber(c.belowBaseline.baseline)} (majority class / mean on the same folds)` } } : {}) },
+    {
+      className: classes.filter(Boolean).join(' '),
+      ...(c.belowBaseline
+        ? { attrs: { title: `Not better than the baseline's ${formatNumber(c.belowBaseline.baseline)} (majority class / mean on the same folds)` } }
+        : {}),
+    },
     c.missing ? el('span', { attrs: { 'aria-label': 'not logged' } }, '–') : c.text,
-    c.best ? el('span', { className: 'best-mark', attrs: { title: `best ${row.key} (${row.goal === 'minimize' ? 'lowest' : 'highest'})`, 'aria-label': 'best' } }, ' ★') : null,
-    c.belowBaseline ? el('span', { className: 'baseline-mark', attrs: { 'aria-label': `not better than the baseline's ${formatNumber(c.belowBaseline.baseline)}` } }, ` ▼ baseline ${formatNumber(c.belowBaseline.baseline)}`) : null,
+    c.best
+      ? el(
+          'span',
+          { className: 'best-mark', attrs: { title: `best ${row.key} (${row.goal === 'minimize' ? 'lowest' : 'highest'})`, 'aria-label': 'best' } },
+          ' ★',
+        )
+      : null,
+    c.belowBaseline
+      ? el(
+          'span',
+          { className: 'baseline-mark', attrs: { 'aria-label': `not better than the baseline's ${formatNumber(c.belowBaseline.baseline)}` } },
+          ` ▼ baseline ${formatNumber(c.belowBaseline.baseline)}`,
+        )
+      : null,
   );
 }
 
@@ -40,21 +71,32 @@ function rowElement(row: TableRow, sort: TableSort | null, actions: TableActions
   const named = row.kind === 'metric' && row.label && row.label !== row.key;
   const sortButton = el(
     'button',
-    { className: 'sort', attrs: { type: 'button', title: rowTitle(row) } , on: { click: () => actions.sortBy(row.kind, row.key) } },
+    { className: 'sort', attrs: { type: 'button', title: rowTitle(row) }, on: { click: () => actions.sortBy(row.kind, row.key) } },
     named ? row.label! : row.key,
     named ? el('span', { className: 'metric-key' }, ` ${row.key}`) : null,
     el('span', { className: 'sort-arrow', attrs: { 'aria-hidden': 'true' } }, arrow),
   );
   const header = el('th', { attrs: { scope: 'row', 'aria-sort': state } }, sortButton);
   const kind = row.metricKind ? `kind-${row.metricKind}` : '';
-  return el('tr', { className: [row.differs ? 'differs' : 'same', kind].filter(Boolean).join(' '), attrs: { 'data-kind': row.kind, 'data-key': row.key } }, header, ...row.cells.map((c) => cellElement(row, c)));
+  return el(
+    'tr',
+    { className: [row.differs ? 'differs' : 'same', kind].filter(Boolean).join(' '), attrs: { 'data-kind': row.kind, 'data-key': row.key } },
+    header,
+    ...row.cells.map((c) => cellElement(row, c)),
+  );
 }
 
 /** Under the run's name: whether it beats its majority-class / mean baseline, on the metric its training chose. */
 function verdictElement(v: BaselineVerdict | undefined): HTMLElement | null {
   if (!v) return null;
-  const text = v.beats ? `✓ beats baseline (${v.metric} ${formatNumber(v.model)} vs ${formatNumber(v.baseline)})` : `✗ below baseline (${v.metric} ${formatNumber(v.model)} vs ${formatNumber(v.baseline)})`;
-  return el('div', { className: `baseline-verdict ${v.beats ? 'pass' : 'fail'}`, attrs: { 'data-testid': 'baseline-verdict', ...(v.reason ? { title: v.reason } : {}) } }, text);
+  const text = v.beats
+    ? `✓ beats baseline (${v.metric} ${formatNumber(v.model)} vs ${formatNumber(v.baseline)})`
+    : `✗ below baseline (${v.metric} ${formatNumber(v.model)} vs ${formatNumber(v.baseline)})`;
+  return el(
+    'div',
+    { className: `baseline-verdict ${v.beats ? 'pass' : 'fail'}`, attrs: { 'data-testid': 'baseline-verdict', ...(v.reason ? { title: v.reason } : {}) } },
+    text,
+  );
 }
 
 export function tableView(
@@ -82,13 +124,29 @@ export function tableView(
           'div',
           { className: 'run-actions' },
           compactButton('Artifacts', () => actions.openArtifacts(c.runId), { title: `Open the artifacts of ${c.runName}` }),
-          compactButton('Register', () => actions.registerModel(c.runId), { title: `Register the model of ${c.runName}`, disabled: !runsHaveModel.get(c.runId) }),
+          compactButton('Register', () => actions.registerModel(c.runId), {
+            title: `Register the model of ${c.runName}`,
+            disabled: !runsHaveModel.get(c.runId),
+          }),
         ),
       );
     }),
   );
   const section = (title: string, rows: TableRow[]): HTMLTableSectionElement | null =>
-    rows.length === 0 ? null : el('tbody', {}, el('tr', { className: 'section' }, el('th', { attrs: { scope: 'rowgroup', colspan: String(model.columns.length + 1) } }, title)), ...rows.map((r) => rowElement(r, sort, actions)));
-  const table = el('table', { className: 'compare-table', attrs: { 'data-testid': 'compare-table' } }, el('thead', {}, headRow), section('Parameters', model.params), section('Metrics', model.metrics));
+    rows.length === 0
+      ? null
+      : el(
+          'tbody',
+          {},
+          el('tr', { className: 'section' }, el('th', { attrs: { scope: 'rowgroup', colspan: String(model.columns.length + 1) } }, title)),
+          ...rows.map((r) => rowElement(r, sort, actions)),
+        );
+  const table = el(
+    'table',
+    { className: 'compare-table', attrs: { 'data-testid': 'compare-table' } },
+    el('thead', {}, headRow),
+    section('Parameters', model.params),
+    section('Metrics', model.metrics),
+  );
   return el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'region', 'aria-label': 'Parameters and metrics of the compared runs' } }, table);
 }

@@ -21,7 +21,9 @@ let state: PromotionState = { status: 'loading', review: null };
 let busy = false;
 
 const status = el('div', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'status' } });
-const channel = new WebviewChannel(promotionContract, api, (message) => setStatus(status, `Ignored a malformed message from the extension: ${message}`, 'error'));
+const channel = new WebviewChannel(promotionContract, api, (message) =>
+  setStatus(status, `Ignored a malformed message from the extension: ${message}`, 'error'),
+);
 const root = el('main', { attrs: { 'data-testid': 'promotion-root' } });
 document.body.append(root);
 
@@ -33,19 +35,35 @@ function gateBadge(review: PromotionReview): HTMLElement {
   const summary = gateSummary(review);
   // No metric gate configured is not a success: say so, in no colour.
   if (summary.total === 0) return el('span', { className: 'badge', attrs: { 'data-testid': 'gate-badge' } }, ' no metric gates configured');
-  return el('span', { className: summary.failed ? 'badge fail' : 'badge pass', attrs: { 'data-testid': 'gate-badge' } }, ` ${summary.passed}/${summary.total} metric gates met`);
+  return el(
+    'span',
+    { className: summary.failed ? 'badge fail' : 'badge pass', attrs: { 'data-testid': 'gate-badge' } },
+    ` ${summary.passed}/${summary.total} metric gates met`,
+  );
 }
 
 function metricsTable(review: PromotionReview): HTMLElement {
   const rows = metricRows(review);
   const withBaseline = rows.some((r) => r.noSkill !== undefined);
   const keys = rows.map((r) => r.key);
-  const headers = ['Metric', `Candidate ${versionLabel(review.candidate)}`, ...(withBaseline ? ['Baseline (majority class / mean)'] : []), `Production ${versionLabel(review.production)}`, 'Δ', 'Gate'];
+  const headers = [
+    'Metric',
+    `Candidate ${versionLabel(review.candidate)}`,
+    ...(withBaseline ? ['Baseline (majority class / mean)'] : []),
+    `Production ${versionLabel(review.production)}`,
+    'Δ',
+    'Gate',
+  ];
   const baselineCell = (r: (typeof rows)[number]): HTMLElement | null => {
     if (!withBaseline) return null;
     if (r.noSkill === undefined) return el('td', { className: 'num' }, '—');
     const below = r.candidate !== null && metricMeaning(r.key).kind === 'score' && !isBetter(r.key, r.candidate, r.noSkill);
-    return el('td', { className: below ? 'num below-baseline fail' : 'num' }, formatNumber(r.noSkill), below ? el('span', { className: 'detail' }, ' candidate not better') : null);
+    return el(
+      'td',
+      { className: below ? 'num below-baseline fail' : 'num' },
+      formatNumber(r.noSkill),
+      below ? el('span', { className: 'detail' }, ' candidate not better') : null,
+    );
   };
   return el(
     'section',
@@ -62,12 +80,22 @@ function metricsTable(review: PromotionReview): HTMLElement {
           el(
             'tr',
             { attrs: { 'data-key': r.key } },
-            el('th', { attrs: { scope: 'row', title: r.key } }, metricLabel(r.key, keys), el('span', { className: 'goal' }, r.goal === 'maximize' ? ' ↑' : ' ↓')),
+            el(
+              'th',
+              { attrs: { scope: 'row', title: r.key } },
+              metricLabel(r.key, keys),
+              el('span', { className: 'goal' }, r.goal === 'maximize' ? ' ↑' : ' ↓'),
+            ),
             el('td', { className: 'num' }, formatNumber(r.candidate)),
             baselineCell(r),
             el('td', { className: 'num' }, formatNumber(r.production)),
             el('td', { className: `num trend-${r.trend}` }, formatDelta(r.delta), el('span', { className: 'sr-only' }, ` (${r.trend})`)),
-            el('td', { className: r.gate ? (r.gate.passed ? 'gate pass' : 'gate fail') : 'gate' }, r.gate ? `${r.gate.passed ? '✓ met' : '✗ missed'}: ${r.gate.rule}` : '—', r.gate ? el('div', { className: 'detail' }, r.gate.detail) : null),
+            el(
+              'td',
+              { className: r.gate ? (r.gate.passed ? 'gate pass' : 'gate fail') : 'gate' },
+              r.gate ? `${r.gate.passed ? '✓ met' : '✗ missed'}: ${r.gate.rule}` : '—',
+              r.gate ? el('div', { className: 'detail' }, r.gate.detail) : null,
+            ),
           ),
         ),
       ),
@@ -82,11 +110,21 @@ function noSkillBanner(review: PromotionReview): HTMLElement | null {
   const name = (k: string) => metricMeaning(k).displayName;
   const v1 = `v${review.candidate.version.version}`;
   const others = (v.losing ?? []).map((l) => `${name(l.key)} ${formatNumber(l.candidate)} is below the baseline's ${formatNumber(l.noSkill)}`);
-  if (v.beats && others.length === 0) return el('p', { className: 'banner pass', attrs: { 'data-testid': 'baseline-banner' } }, `✓ ${v1} beats the majority-class / mean baseline: ${name(v.metric)} ${formatNumber(v.candidate)} against ${formatNumber(v.noSkill)} (${v.source}).`);
+  if (v.beats && others.length === 0)
+    return el(
+      'p',
+      { className: 'banner pass', attrs: { 'data-testid': 'baseline-banner' } },
+      `✓ ${v1} beats the majority-class / mean baseline: ${name(v.metric)} ${formatNumber(v.candidate)} against ${formatNumber(v.noSkill)} (${v.source}).`,
+    );
   const head = v.beats
     ? `⚠ ${v1} beats the baseline on ${name(v.metric)} (${formatNumber(v.candidate)} against ${formatNumber(v.noSkill)}), but ${others.join('; ')}.`
     : `✗ ${v1} does not beat the majority-class / mean baseline: ${name(v.metric)} ${formatNumber(v.candidate)} against ${formatNumber(v.noSkill)} (${v.source})${others.length ? `; ${others.join('; ')}` : ''}.`;
-  return el('div', { className: `banner ${v.beats ? 'warn' : 'fail'}`, attrs: { 'data-testid': 'baseline-banner', role: 'note' } }, el('p', {}, head), v.reason ? el('p', { className: 'detail' }, `The comparison uses ${name(v.metric)}: ${v.reason}.`) : null);
+  return el(
+    'div',
+    { className: `banner ${v.beats ? 'warn' : 'fail'}`, attrs: { 'data-testid': 'baseline-banner', role: 'note' } },
+    el('p', {}, head),
+    v.reason ? el('p', { className: 'detail' }, `The comparison uses ${name(v.metric)}: ${v.reason}.`) : null,
+  );
 }
 
 function signatureSection(review: PromotionReview): HTMLElement {
@@ -95,7 +133,11 @@ function signatureSection(review: PromotionReview): HTMLElement {
   // "Unchanged" needs something to compare with.
   const badge = !review.production
     ? el('span', { className: 'badge', attrs: { 'data-testid': 'signature-badge' } }, ' no Production version to compare with')
-    : el('span', { className: changed ? 'badge warn' : 'badge pass', attrs: { 'data-testid': 'signature-badge' } }, changed ? ` ${changed} changed` : ' unchanged');
+    : el(
+        'span',
+        { className: changed ? 'badge warn' : 'badge pass', attrs: { 'data-testid': 'signature-badge' } },
+        changed ? ` ${changed} changed` : ' unchanged',
+      );
   return el(
     'section',
     { attrs: { 'aria-label': 'Signature' } },
@@ -106,7 +148,21 @@ function signatureSection(review: PromotionReview): HTMLElement {
           'table',
           { className: 'review-table', attrs: { 'data-testid': 'signature' } },
           el('thead', {}, el('tr', {}, ...['', 'Column', 'Candidate', 'Production', 'Change'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
-          el('tbody', {}, ...rows.map((r) => el('tr', { className: `change-${r.change.replace(' ', '-')}` }, el('td', {}, r.section), el('th', { attrs: { scope: 'row' } }, r.name), el('td', {}, r.candidate ?? '—'), el('td', {}, r.production ?? '—'), el('td', {}, review.production ? r.change : '—')))),
+          el(
+            'tbody',
+            {},
+            ...rows.map((r) =>
+              el(
+                'tr',
+                { className: `change-${r.change.replace(' ', '-')}` },
+                el('td', {}, r.section),
+                el('th', { attrs: { scope: 'row' } }, r.name),
+                el('td', {}, r.candidate ?? '—'),
+                el('td', {}, r.production ?? '—'),
+                el('td', {}, review.production ? r.change : '—'),
+              ),
+            ),
+          ),
         ),
   );
 }
@@ -115,7 +171,9 @@ function signatureSection(review: PromotionReview): HTMLElement {
 function driftText(d: DatasetLineage, drifted: NonNullable<DatasetLineage['drift']>): string {
   const against = d.driftReference ? ` against ${d.driftReference}` : '';
   if (drifted.length === 0) return `no drift detected in ${d.drift?.length ?? 0} column(s)${against}`;
-  const items = drifted.map((x) => `${x.column} (${x.test ? `${x.test} ` : ''}${formatNumber(x.score)}${x.threshold !== undefined ? `, threshold ${formatNumber(x.threshold)}` : ''})`);
+  const items = drifted.map(
+    (x) => `${x.column} (${x.test ? `${x.test} ` : ''}${formatNumber(x.score)}${x.threshold !== undefined ? `, threshold ${formatNumber(x.threshold)}` : ''})`,
+  );
   return `drift${against} in ${drifted.length} of ${d.drift?.length ?? 0} column(s): ${items.join(', ')}`;
 }
 
@@ -141,7 +199,10 @@ function datasetsList(datasets: DatasetLineage[]): HTMLElement {
 function importance(side: ReviewSide | null, color: string): HTMLElement {
   const f = side?.featureImportance;
   if (!f) return el('p', { className: 'empty' }, 'Not recorded.');
-  const pairs = f.features.map((name, i) => ({ name, value: f.importances[i] ?? 0 })).sort((a, b) => b.value - a.value).slice(0, 12);
+  const pairs = f.features
+    .map((name, i) => ({ name, value: f.importances[i] ?? 0 }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, 12);
   const max = Math.max(...pairs.map((p) => p.value), 1e-12);
   return el(
     'ol',
@@ -150,7 +211,13 @@ function importance(side: ReviewSide | null, color: string): HTMLElement {
       const bar = el('span', { className: 'bar', attrs: { 'aria-hidden': 'true' } });
       bar.style.width = `${((p.value / max) * 100).toFixed(1)}%`;
       bar.style.backgroundColor = color;
-      return el('li', {}, el('span', { className: 'feature' }, p.name), el('span', { className: 'track' }, bar), el('span', { className: 'value num' }, p.value.toFixed(3)));
+      return el(
+        'li',
+        {},
+        el('span', { className: 'feature' }, p.name),
+        el('span', { className: 'track' }, bar),
+        el('span', { className: 'value num' }, p.value.toFixed(3)),
+      );
     }),
   );
 }
@@ -164,7 +231,12 @@ function sideBySide(title: string, review: PromotionReview, render: (side: Revie
       'div',
       { className: 'two-columns', attrs: { 'data-testid': testId } },
       el('div', {}, el('h3', {}, `Candidate ${versionLabel(review.candidate)}`), render(review.candidate, 0)),
-      el('div', {}, el('h3', {}, `Production ${versionLabel(review.production)}`), review.production ? render(review.production, 1) : el('p', { className: 'empty' }, 'No version in Production yet.')),
+      el(
+        'div',
+        {},
+        el('h3', {}, `Production ${versionLabel(review.production)}`),
+        review.production ? render(review.production, 1) : el('p', { className: 'empty' }, 'No version in Production yet.'),
+      ),
     ),
   );
 }
@@ -172,16 +244,33 @@ function sideBySide(title: string, review: PromotionReview, render: (side: Revie
 function checkItem(c: ValidationReport['checks'][number]): HTMLElement {
   const outcome = c.outcome ?? (c.passed ? 'pass' : 'fail');
   const mark = outcome === 'pass' ? '✓' : outcome === 'fail' ? '✗' : '–';
-  return el('li', { className: outcome === 'skipped' ? 'skip' : outcome, attrs: { 'data-outcome': outcome } }, `${mark} ${c.name}${outcome === 'skipped' ? ' (not run)' : ''}`, el('div', { className: 'detail' }, c.detail));
+  return el(
+    'li',
+    { className: outcome === 'skipped' ? 'skip' : outcome, attrs: { 'data-outcome': outcome } },
+    `${mark} ${c.name}${outcome === 'skipped' ? ' (not run)' : ''}`,
+    el('div', { className: 'detail' }, c.detail),
+  );
 }
 
 function validationSection(report: ValidationReport | null): HTMLElement {
-  const outcome = report?.fromStage !== undefined && report.toStage !== undefined ? validationOutcomeText(report.passed, report.fromStage, report.toStage) : report?.passed ? 'passed' : 'failed';
+  const outcome =
+    report?.fromStage !== undefined && report.toStage !== undefined
+      ? validationOutcomeText(report.passed, report.fromStage, report.toStage)
+      : report?.passed
+        ? 'passed'
+        : 'failed';
   return el(
     'section',
     { attrs: { 'aria-label': 'Validation report' } },
-    el('h2', {}, 'Validation report', report ? el('span', { className: report.passed ? 'badge pass' : 'badge fail', attrs: { 'data-testid': 'validation-badge' } }, ` ${outcome}`) : null),
-    report ? el('ul', { className: 'checks', attrs: { 'data-testid': 'validation' } }, ...report.checks.map(checkItem)) : el('p', { className: 'empty' }, 'This version has no validation report.'),
+    el(
+      'h2',
+      {},
+      'Validation report',
+      report ? el('span', { className: report.passed ? 'badge pass' : 'badge fail', attrs: { 'data-testid': 'validation-badge' } }, ` ${outcome}`) : null,
+    ),
+    report
+      ? el('ul', { className: 'checks', attrs: { 'data-testid': 'validation' } }, ...report.checks.map(checkItem))
+      : el('p', { className: 'empty' }, 'This version has no validation report.'),
   );
 }
 
@@ -196,10 +285,15 @@ function decisionSection(review: PromotionReview): HTMLElement {
     setDisabled(approve, busy || problem !== null);
     setDisabled(reject, busy || problem !== null);
   };
-  const area = textArea('Review comment (required)', 'Why this version should or should not go to Production', (v) => {
-    comment = v;
-    update();
-  }, 'comment');
+  const area = textArea(
+    'Review comment (required)',
+    'Why this version should or should not go to Production',
+    (v) => {
+      comment = v;
+      update();
+    },
+    'comment',
+  );
   area.element.setAttribute('aria-describedby', 'decision-hint');
   function decide(action: 'approve' | 'reject'): void {
     if (decisionProblem(review, comment) !== null || busy) return;
@@ -226,7 +320,14 @@ function decisionSection(review: PromotionReview): HTMLElement {
     'section',
     { className: 'decision', attrs: { 'aria-label': 'Decision' } },
     el('h2', {}, 'Decision'),
-    last ? el('p', { className: `last-decision ${last.action}`, attrs: { 'data-testid': 'last-decision' } }, `${last.action === 'approved' ? 'Approved' : 'Rejected'}${last.by ? ` by ${last.by}` : ''} on ${new Date(last.at).toISOString().slice(0, 16).replace('T', ' ')}: `, el('q', {}, last.comment)) : null,
+    last
+      ? el(
+          'p',
+          { className: `last-decision ${last.action}`, attrs: { 'data-testid': 'last-decision' } },
+          `${last.action === 'approved' ? 'Approved' : 'Rejected'}${last.by ? ` by ${last.by}` : ''} on ${new Date(last.at).toISOString().slice(0, 16).replace('T', ' ')}: `,
+          el('q', {}, last.comment),
+        )
+      : null,
     area.element,
     problemText,
     el('div', { className: 'toolbar' }, approve, reject),
@@ -238,7 +339,10 @@ function subtitle(review: PromotionReview): string {
   const from = `from run ${v.runName ?? v.runId}`;
   // After an approval the candidate is Production itself: never "current Production: none".
   if (v.stage === 'Production') {
-    const d = review.decision?.action === 'approved' ? ` · approved${review.decision.by ? ` by ${review.decision.by}` : ''} on ${new Date(review.decision.at).toISOString().slice(0, 16).replace('T', ' ')}` : '';
+    const d =
+      review.decision?.action === 'approved'
+        ? ` · approved${review.decision.by ? ` by ${review.decision.by}` : ''} on ${new Date(review.decision.at).toISOString().slice(0, 16).replace('T', ' ')}`
+        : '';
     return `v${v.version} ${from} is the Production version${d}`;
   }
   return `Candidate ${versionLabel(review.candidate)} ${from} · current Production: ${review.production ? versionLabel(review.production) : 'no version in Production yet'}`;
@@ -260,11 +364,18 @@ function render(): void {
   clear(root);
   document.body.dataset.state = state.status;
   if (state.status === 'loading') {
-    root.append(el('div', { className: 'placeholder', attrs: { 'aria-busy': 'true' } }, progressRing('Loading the review'), el('p', {}, 'Loading the review…')), status);
+    root.append(
+      el('div', { className: 'placeholder', attrs: { 'aria-busy': 'true' } }, progressRing('Loading the review'), el('p', {}, 'Loading the review…')),
+      status,
+    );
     return;
   }
   if (state.status === 'error' || !state.review) {
-    root.append(el('div', { className: 'placeholder', attrs: { 'data-testid': 'empty' } }, el('p', {}, state.message ?? 'Nothing to review.')), button('Retry', () => channel.notify('promotion/refresh', {})), status);
+    root.append(
+      el('div', { className: 'placeholder', attrs: { 'data-testid': 'empty' } }, el('p', {}, state.message ?? 'Nothing to review.')),
+      button('Retry', () => channel.notify('promotion/refresh', {})),
+      status,
+    );
     return;
   }
   const review = state.review;

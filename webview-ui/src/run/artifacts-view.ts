@@ -29,7 +29,12 @@ function colSpecTable(title: string, cols: MlModelView['inputs']): HTMLElement {
     el('h3', {}, `${title} (${cols.length})`),
     cols.length === 0
       ? el('p', { className: 'empty' }, 'none')
-      : el('table', { className: 'kv' }, el('thead', {}, el('tr', {}, el('th', {}, 'Column'), el('th', {}, 'Type'), el('th', {}, 'Required'))), el('tbody', {}, ...cols.map((c) => el('tr', {}, el('td', {}, c.name), el('td', {}, c.type), el('td', {}, c.required === false ? 'no' : 'yes'))))),
+      : el(
+          'table',
+          { className: 'kv' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Column'), el('th', {}, 'Type'), el('th', {}, 'Required'))),
+          el('tbody', {}, ...cols.map((c) => el('tr', {}, el('td', {}, c.name), el('td', {}, c.type), el('td', {}, c.required === false ? 'no' : 'yes')))),
+        ),
   );
 }
 
@@ -43,7 +48,13 @@ function mlmodelBody(m: MlModelView): HTMLElement {
     { className: 'mlmodel', attrs: { 'data-testid': 'mlmodel' } },
     el('dl', { className: 'facts' }, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
     el('h3', {}, 'Signature'),
-    el('div', { className: 'side-by-side' }, colSpecTable('Inputs', m.inputs), colSpecTable('Outputs', m.outputs), m.params ? colSpecTable('Params', m.params) : null),
+    el(
+      'div',
+      { className: 'side-by-side' },
+      colSpecTable('Inputs', m.inputs),
+      colSpecTable('Outputs', m.outputs),
+      m.params ? colSpecTable('Params', m.params) : null,
+    ),
   );
 }
 
@@ -58,8 +69,21 @@ function previewBody(p: ArtifactPreview, open: () => void): HTMLElement {
     case 'csv': {
       const csv = p.csv ?? { header: [], rows: [] };
       parts.push(
-        el('div', { className: 'table-scroll' }, el('table', { className: 'csv', attrs: { 'data-testid': 'csv-preview' } }, el('thead', {}, el('tr', {}, ...csv.header.map((h) => el('th', {}, h)))), el('tbody', {}, ...csv.rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))))),
-        el('p', { className: 'hint' }, `${csv.rows.length} row${csv.rows.length === 1 ? '' : 's'} shown${p.truncated || csv.rows.length >= 500 ? ' (the start of the file)' : ''}.`),
+        el(
+          'div',
+          { className: 'table-scroll' },
+          el(
+            'table',
+            { className: 'csv', attrs: { 'data-testid': 'csv-preview' } },
+            el('thead', {}, el('tr', {}, ...csv.header.map((h) => el('th', {}, h)))),
+            el('tbody', {}, ...csv.rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))),
+          ),
+        ),
+        el(
+          'p',
+          { className: 'hint' },
+          `${csv.rows.length} row${csv.rows.length === 1 ? '' : 's'} shown${p.truncated || csv.rows.length >= 500 ? ' (the start of the file)' : ''}.`,
+        ),
       );
       break;
     }
@@ -79,14 +103,24 @@ function previewBody(p: ArtifactPreview, open: () => void): HTMLElement {
   return el(
     'div',
     { className: 'preview-body', attrs: { 'data-kind': p.kind } },
-    el('div', { className: 'preview-head' }, el('h3', {}, p.path), el('span', { className: 'hint' }, sizeText(p.size)), button('Open in Editor', open, { secondary: true, testId: 'open-artifact' })),
+    el(
+      'div',
+      { className: 'preview-head' },
+      el('h3', {}, p.path),
+      el('span', { className: 'hint' }, sizeText(p.size)),
+      button('Open in Editor', open, { secondary: true, testId: 'open-artifact' }),
+    ),
     ...parts,
   );
 }
 
 export class ArtifactsView {
   readonly element: HTMLElement;
-  private readonly previewPane = el('div', { className: 'artifact-preview', attrs: { 'data-testid': 'artifact-preview', 'aria-live': 'polite' } }, el('p', { className: 'hint' }, 'Pick a file to preview it.'));
+  private readonly previewPane = el(
+    'div',
+    { className: 'artifact-preview', attrs: { 'data-testid': 'artifact-preview', 'aria-live': 'polite' } },
+    el('p', { className: 'hint' }, 'Pick a file to preview it.'),
+  );
   private readonly treePane = el('div', { className: 'artifact-tree', attrs: { 'data-testid': 'artifact-tree' } });
   private seq = 0;
 
@@ -110,7 +144,11 @@ export class ArtifactsView {
   private async load(): Promise<void> {
     try {
       const entries = await this.o.list('');
-      this.treePane.replaceChildren(entries.length ? tree('Artifacts', this.nodes(entries), this.o.onError) : el('p', { className: 'empty', attrs: { 'data-testid': 'no-artifacts' } }, 'This run has no artifacts.'));
+      this.treePane.replaceChildren(
+        entries.length
+          ? tree('Artifacts', this.nodes(entries), this.o.onError)
+          : el('p', { className: 'empty', attrs: { 'data-testid': 'no-artifacts' } }, 'This run has no artifacts.'),
+      );
       this.treePane.dataset.loaded = 'true';
     } catch (e) {
       this.treePane.replaceChildren(el('p', { className: 'error' }, e instanceof Error ? e.message : String(e)));

@@ -68,7 +68,12 @@ function render(): void {
     root.replaceChildren(
       state.status === 'loading'
         ? el('div', { className: 'placeholder', attrs: { 'aria-busy': 'true' } }, progressRing('Loading the run'), el('p', {}, 'Loading the run…'))
-        : el('div', { className: 'placeholder' }, el('p', { attrs: { 'data-testid': 'error' } }, state.message ?? 'The run could not be read.'), button('Retry', () => channel.notify('run/refresh', {}))),
+        : el(
+            'div',
+            { className: 'placeholder' },
+            el('p', { attrs: { 'data-testid': 'error' } }, state.message ?? 'The run could not be read.'),
+            button('Retry', () => channel.notify('run/refresh', {})),
+          ),
       status,
     );
     return;
@@ -88,7 +93,13 @@ function render(): void {
     { id: 'metrics', label: 'Metrics', count: run.metrics.length, render: (p: HTMLElement) => renderMetrics(p) },
     { id: 'datasets', label: 'Datasets', count: run.datasets.length, render: (p: HTMLElement) => p.append(datasets(run)) },
     { id: 'artifacts', label: 'Artifacts', render: (p: HTMLElement) => renderArtifacts(p) },
-    { id: 'versions', label: 'Model versions', count: run.versions.length, render: (p: HTMLElement) => p.append(versions(run, (name, version) => channel.request('run/openVersion', { name, version }).then((r) => setStatus(status, r.message ?? ''), fail))) },
+    {
+      id: 'versions',
+      label: 'Model versions',
+      count: run.versions.length,
+      render: (p: HTMLElement) =>
+        p.append(versions(run, (name, version) => channel.request('run/openVersion', { name, version }).then((r) => setStatus(status, r.message ?? ''), fail))),
+    },
   ];
   tabsView = tabs(items, SECTIONS.indexOf(section), (i) => {
     section = SECTIONS[i] ?? 'overview';

@@ -46,27 +46,49 @@ export class MetricsView {
   private drawn = 0;
 
   constructor(private readonly o: MetricsViewOptions) {
-    const search = el('input', { className: 'search', attrs: { type: 'search', placeholder: 'Find a metric', 'aria-label': 'Find a metric', 'data-testid': 'metric-search' }, on: { input: () => this.filter(search.value) } });
+    const search = el('input', {
+      className: 'search',
+      attrs: { type: 'search', placeholder: 'Find a metric', 'aria-label': 'Find a metric', 'data-testid': 'metric-search' },
+      on: { input: () => this.filter(search.value) },
+    });
     const axis = el(
       'div',
       { className: 'segmented', attrs: { role: 'radiogroup', 'aria-label': 'Horizontal axis' } },
       ...(['step', 'relative', 'wall'] as const).map((x) =>
-        el('button', { attrs: { type: 'button', role: 'radio', 'aria-checked': String(x === o.xAxis), 'data-axis': x }, on: { click: () => o.onXAxis(x) } }, x === 'step' ? 'Step' : x === 'relative' ? 'Time (relative)' : 'Wall time'),
+        el(
+          'button',
+          { attrs: { type: 'button', role: 'radio', 'aria-checked': String(x === o.xAxis), 'data-axis': x }, on: { click: () => o.onXAxis(x) } },
+          x === 'step' ? 'Step' : x === 'relative' ? 'Time (relative)' : 'Wall time',
+        ),
       ),
     );
     const rows = o.metrics.map((m) =>
       el(
         'tr',
         { attrs: { 'data-key': m.key } },
-        el('th', { attrs: { scope: 'row' } }, el('button', { className: 'link', attrs: { type: 'button', title: `Show the chart of ${m.key}` }, on: { click: () => this.scrollTo(m.key) } }, m.key)),
+        el(
+          'th',
+          { attrs: { scope: 'row' } },
+          el('button', { className: 'link', attrs: { type: 'button', title: `Show the chart of ${m.key}` }, on: { click: () => this.scrollTo(m.key) } }, m.key),
+        ),
         el('td', { className: 'num' }, formatNumber(m.value)),
         el('td', { className: 'num' }, String(m.step)),
       ),
     );
-    const table = el('table', { className: 'kv metrics-table', attrs: { 'data-testid': 'metrics-table' } }, el('thead', {}, el('tr', {}, el('th', {}, 'Metric'), el('th', { className: 'num' }, 'Latest'), el('th', { className: 'num' }, 'Step'))), el('tbody', {}, ...rows));
+    const table = el(
+      'table',
+      { className: 'kv metrics-table', attrs: { 'data-testid': 'metrics-table' } },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Metric'), el('th', { className: 'num' }, 'Latest'), el('th', { className: 'num' }, 'Step'))),
+      el('tbody', {}, ...rows),
+    );
     const charts = el('div', { className: 'chart-grid', attrs: { 'data-testid': 'metric-charts' } });
     for (const m of o.metrics) {
-      const slot = el('figure', { className: 'metric-chart', attrs: { 'data-key': m.key, role: 'group', 'aria-label': `History of ${m.key}` } }, el('figcaption', { className: 'chart-title' }, m.key), el('div', { className: 'chart-canvas' }));
+      const slot = el(
+        'figure',
+        { className: 'metric-chart', attrs: { 'data-key': m.key, role: 'group', 'aria-label': `History of ${m.key}` } },
+        el('figcaption', { className: 'chart-title' }, m.key),
+        el('div', { className: 'chart-canvas' }),
+      );
       this.slots.set(m.key, slot);
       charts.append(slot);
     }
@@ -88,7 +110,8 @@ export class MetricsView {
   private filter(text: string): void {
     const q = text.trim().toLowerCase();
     for (const [key, slot] of this.slots) slot.hidden = q !== '' && !key.toLowerCase().includes(q);
-    for (const row of this.element.querySelectorAll<HTMLElement>('.metrics-table tbody tr')) row.hidden = q !== '' && !(row.dataset.key ?? '').toLowerCase().includes(q);
+    for (const row of this.element.querySelectorAll<HTMLElement>('.metrics-table tbody tr'))
+      row.hidden = q !== '' && !(row.dataset.key ?? '').toLowerCase().includes(q);
   }
 
   scrollTo(key: string): void {
@@ -158,7 +181,17 @@ export class MetricsView {
         cursor: { points: { show: xs.length < 200 } },
         scales: { x: { time: this.o.xAxis === 'wall' } },
         // Compact axes: a chart is small, and its x label sits right under the tick values.
-        axes: [{ ...axis, size: 26, label: this.o.xAxis === 'step' ? 'step' : this.o.xAxis === 'relative' ? 'seconds' : '', labelFont: t.font, labelSize: 14, labelGap: 0 }, { ...axis, size: 54 }],
+        axes: [
+          {
+            ...axis,
+            size: 26,
+            label: this.o.xAxis === 'step' ? 'step' : this.o.xAxis === 'relative' ? 'seconds' : '',
+            labelFont: t.font,
+            labelSize: 14,
+            labelGap: 0,
+          },
+          { ...axis, size: 54 },
+        ],
         series: [{ label: this.o.xAxis }, { label: key, stroke: t.runColor(0), width: 1.5, spanGaps: true, points: { show: xs.length === 1 } }],
       },
       [xs, ys] as uPlot.AlignedData,

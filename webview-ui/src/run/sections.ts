@@ -21,7 +21,12 @@ function link(text: string, onClick: () => void, title?: string): HTMLElement {
 }
 
 export function overview(run: RunPage, writable: boolean, actions: OverviewActions): HTMLElement {
-  const duration = run.endTime !== null ? formatDuration(run.endTime - run.startTime) : run.status === 'RUNNING' ? `${formatDuration(Math.max(0, Date.now() - run.startTime))} so far` : '—';
+  const duration =
+    run.endTime !== null
+      ? formatDuration(run.endTime - run.startTime)
+      : run.status === 'RUNNING'
+        ? `${formatDuration(Math.max(0, Date.now() - run.startTime))} so far`
+        : '—';
   const facts = el(
     'dl',
     { className: 'facts', attrs: { 'data-testid': 'overview' } },
@@ -37,14 +42,35 @@ export function overview(run: RunPage, writable: boolean, actions: OverviewActio
     ...(run.children.length
       ? fact(
           'Nested runs',
-          el('span', { className: 'children' }, `${run.children.length}: `, ...run.children.slice(0, 12).flatMap((c, i) => [i ? ', ' : '', link(c.runName, () => actions.openRun(c.runId))]), run.children.length > 12 ? ', …' : ''),
+          el(
+            'span',
+            { className: 'children' },
+            `${run.children.length}: `,
+            ...run.children.slice(0, 12).flatMap((c, i) => [i ? ', ' : '', link(c.runName, () => actions.openRun(c.runId))]),
+            run.children.length > 12 ? ', …' : '',
+          ),
         )
       : []),
-    ...fact('Run ID', el('span', {}, el('code', {}, run.runId), ' ', link('copy', () => actions.copy(run.runId, 'the run id')))),
+    ...fact(
+      'Run ID',
+      el(
+        'span',
+        {},
+        el('code', {}, run.runId),
+        ' ',
+        link('copy', () => actions.copy(run.runId, 'the run id')),
+      ),
+    ),
     ...fact('Artifacts at', el('code', {}, run.artifactUri)),
     ...(run.lifecycleStage === 'deleted' ? fact('Lifecycle', 'deleted (restore it from "Deleted runs" in the Experiments view)') : []),
   );
-  const note = textArea({ label: 'Note', value: run.note, placeholder: writable ? 'Describe this run (Markdown is kept as text).' : 'No note.', testId: 'note', rows: 4 });
+  const note = textArea({
+    label: 'Note',
+    value: run.note,
+    placeholder: writable ? 'Describe this run (Markdown is kept as text).' : 'No note.',
+    testId: 'note',
+    rows: 4,
+  });
   if (!writable) note.element.setAttribute('readonly', '');
   const saved = el('span', { className: 'hint', attrs: { 'aria-live': 'polite' } });
   const noteSection = el(
@@ -53,13 +79,22 @@ export function overview(run: RunPage, writable: boolean, actions: OverviewActio
     el('h2', {}, 'Note'),
     note.element,
     writable
-      ? el('div', { className: 'toolbar' }, button('Save Note', () => {
-          saved.textContent = 'Saving…';
-          actions.saveNote(note.value()).then(
-            () => (saved.textContent = 'Saved.'),
-            (e: unknown) => (saved.textContent = e instanceof Error ? e.message : String(e)),
-          );
-        }, { testId: 'save-note' }), saved)
+      ? el(
+          'div',
+          { className: 'toolbar' },
+          button(
+            'Save Note',
+            () => {
+              saved.textContent = 'Saving…';
+              actions.saveNote(note.value()).then(
+                () => (saved.textContent = 'Saved.'),
+                (e: unknown) => (saved.textContent = e instanceof Error ? e.message : String(e)),
+              );
+            },
+            { testId: 'save-note' },
+          ),
+          saved,
+        )
       : el('p', { className: 'hint' }, run.lifecycleStage === 'deleted' ? 'A deleted run’s note cannot be changed.' : 'Trust the workspace to edit the note.'),
   );
   const tags = keyValueTable('Tags', run.tags, 'tags');
@@ -68,7 +103,15 @@ export function overview(run: RunPage, writable: boolean, actions: OverviewActio
 
 export function keyValueTable(label: string, rows: { key: string; value: string }[], testId: string): HTMLElement {
   if (rows.length === 0) return el('p', { className: 'empty' }, `No ${label.toLowerCase()}.`);
-  return el('div', { className: 'table-scroll' }, el('table', { className: 'kv', attrs: { 'data-testid': testId } }, el('tbody', {}, ...rows.map((r) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, r.key), el('td', {}, r.value))))));
+  return el(
+    'div',
+    { className: 'table-scroll' },
+    el(
+      'table',
+      { className: 'kv', attrs: { 'data-testid': testId } },
+      el('tbody', {}, ...rows.map((r) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, r.key), el('td', {}, r.value)))),
+    ),
+  );
 }
 
 export function params(run: RunPage): HTMLElement {
@@ -87,9 +130,21 @@ export function params(run: RunPage): HTMLElement {
 }
 
 function datasetCard(d: DatasetView): HTMLElement {
-  const facts = el('dl', { className: 'facts' }, ...fact('Digest', el('code', {}, d.digest)), ...fact('Context', d.context || '—'), ...fact('Source', `${d.source}${d.sourceType ? ` (${d.sourceType})` : ''}`), ...(d.rows !== undefined ? fact('Rows', String(d.rows)) : []));
+  const facts = el(
+    'dl',
+    { className: 'facts' },
+    ...fact('Digest', el('code', {}, d.digest)),
+    ...fact('Context', d.context || '—'),
+    ...fact('Source', `${d.source}${d.sourceType ? ` (${d.sourceType})` : ''}`),
+    ...(d.rows !== undefined ? fact('Rows', String(d.rows)) : []),
+  );
   const schema = d.schema?.length
-    ? el('table', { className: 'kv' }, el('thead', {}, el('tr', {}, el('th', {}, 'Column'), el('th', {}, 'Type'))), el('tbody', {}, ...d.schema.map((c) => el('tr', {}, el('td', {}, c.name), el('td', {}, c.type)))))
+    ? el(
+        'table',
+        { className: 'kv' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Column'), el('th', {}, 'Type'))),
+        el('tbody', {}, ...d.schema.map((c) => el('tr', {}, el('td', {}, c.name), el('td', {}, c.type)))),
+      )
     : null;
   const num = (v: number | undefined) => (v === undefined ? '' : formatNumber(v));
   const profile = d.profileColumns?.length
@@ -97,12 +152,39 @@ function datasetCard(d: DatasetView): HTMLElement {
         'table',
         { className: 'kv profile', attrs: { 'data-testid': 'profile' } },
         el('thead', {}, el('tr', {}, ...['Column', 'Type', 'Missing', 'Min', 'Max', 'Mean', 'Std', 'Distinct', 'Most frequent'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, ...d.profileColumns.map((c) => el('tr', {}, el('td', {}, c.name), el('td', {}, c.type), el('td', { className: 'num' }, num(c.missing)), el('td', { className: 'num' }, num(c.min)), el('td', { className: 'num' }, num(c.max)), el('td', { className: 'num' }, num(c.mean)), el('td', { className: 'num' }, num(c.std)), el('td', { className: 'num' }, num(c.distinct)), el('td', {}, c.top ?? '')))),
+        el(
+          'tbody',
+          {},
+          ...d.profileColumns.map((c) =>
+            el(
+              'tr',
+              {},
+              el('td', {}, c.name),
+              el('td', {}, c.type),
+              el('td', { className: 'num' }, num(c.missing)),
+              el('td', { className: 'num' }, num(c.min)),
+              el('td', { className: 'num' }, num(c.max)),
+              el('td', { className: 'num' }, num(c.mean)),
+              el('td', { className: 'num' }, num(c.std)),
+              el('td', { className: 'num' }, num(c.distinct)),
+              el('td', {}, c.top ?? ''),
+            ),
+          ),
+        ),
       )
     : d.profileText
       ? el('pre', { className: 'text-preview' }, d.profileText)
       : null;
-  return el('article', { className: 'dataset', attrs: { 'data-testid': 'dataset' } }, el('h2', {}, d.name), facts, schema ? el('h3', {}, 'Schema') : null, schema, profile ? el('h3', {}, 'Profile') : null, profile ? el('div', { className: 'table-scroll' }, profile) : null);
+  return el(
+    'article',
+    { className: 'dataset', attrs: { 'data-testid': 'dataset' } },
+    el('h2', {}, d.name),
+    facts,
+    schema ? el('h3', {}, 'Schema') : null,
+    schema,
+    profile ? el('h3', {}, 'Profile') : null,
+    profile ? el('div', { className: 'table-scroll' }, profile) : null,
+  );
 }
 
 export function datasets(run: RunPage): HTMLElement {
@@ -111,10 +193,23 @@ export function datasets(run: RunPage): HTMLElement {
 }
 
 export function versions(run: RunPage, open: (name: string, version: string) => void): HTMLElement {
-  if (run.versions.length === 0) return el('p', { className: 'empty', attrs: { 'data-testid': 'no-versions' } }, 'No model version was registered from this run (right-click it in the Experiments view → Register Model from Run).');
+  if (run.versions.length === 0)
+    return el(
+      'p',
+      { className: 'empty', attrs: { 'data-testid': 'no-versions' } },
+      'No model version was registered from this run (right-click it in the Experiments view → Register Model from Run).',
+    );
   return el(
     'ul',
     { className: 'versions', attrs: { 'data-testid': 'versions' } },
-    ...run.versions.map((v) => el('li', {}, link(`${v.name} version ${v.version}`, () => open(v.name, v.version), 'Show it in the Models view'), ` · ${v.stage}`, v.aliases.length ? ` · ${v.aliases.map((a) => `@${a}`).join(' ')}` : '')),
+    ...run.versions.map((v) =>
+      el(
+        'li',
+        {},
+        link(`${v.name} version ${v.version}`, () => open(v.name, v.version), 'Show it in the Models view'),
+        ` · ${v.stage}`,
+        v.aliases.length ? ` · ${v.aliases.map((a) => `@${a}`).join(' ')}` : '',
+      ),
+    ),
   );
 }

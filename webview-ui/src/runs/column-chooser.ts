@@ -25,7 +25,11 @@ function checkboxLabel(text: string, checked: boolean, disabled: boolean, onChan
 export function columnChooser(o: ChooserOptions): HTMLElement {
   let view = o.view;
   const list = el('div', { className: 'chooser-list' });
-  const search = el('input', { className: 'chooser-search', attrs: { type: 'search', placeholder: 'Find a column', 'aria-label': 'Find a column', 'data-testid': 'column-search' }, on: { input: () => draw() } });
+  const search = el('input', {
+    className: 'chooser-search',
+    attrs: { type: 'search', placeholder: 'Find a column', 'aria-label': 'Find a column', 'data-testid': 'column-search' },
+    on: { input: () => draw() },
+  });
   const update = (next: SavedView) => {
     view = next;
     o.onChange(view);
@@ -36,7 +40,24 @@ export function columnChooser(o: ChooserOptions): HTMLElement {
     const title = el('div', { className: 'chooser-group' }, el('h3', {}, `${groupLabel(kind)} (${kind === 'metric' ? columns.length / 3 : columns.length})`));
     if (kind !== 'attr') {
       title.append(
-        el('button', { className: 'link', attrs: { type: 'button' }, on: { click: () => update(setGroupVisible(view, columns.filter((c) => c.aggregate === undefined || c.aggregate === 'last'), true)) } }, 'show all'),
+        el(
+          'button',
+          {
+            className: 'link',
+            attrs: { type: 'button' },
+            on: {
+              click: () =>
+                update(
+                  setGroupVisible(
+                    view,
+                    columns.filter((c) => c.aggregate === undefined || c.aggregate === 'last'),
+                    true,
+                  ),
+                ),
+            },
+          },
+          'show all',
+        ),
         el('button', { className: 'link', attrs: { type: 'button' }, on: { click: () => update(setGroupVisible(view, columns, false)) } }, 'hide all'),
       );
     }
@@ -79,7 +100,12 @@ export function columnChooser(o: ChooserOptions): HTMLElement {
         },
       },
     },
-    el('div', { className: 'chooser-head' }, search, el('button', { className: 'link', attrs: { type: 'button', 'data-testid': 'close-chooser' }, on: { click: () => o.onClose() } }, 'Done')),
+    el(
+      'div',
+      { className: 'chooser-head' },
+      search,
+      el('button', { className: 'link', attrs: { type: 'button', 'data-testid': 'close-chooser' }, on: { click: () => o.onClose() } }, 'Done'),
+    ),
     list,
   );
   queueMicrotask(() => search.focus());

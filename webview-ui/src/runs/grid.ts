@@ -152,9 +152,20 @@ export class RunsGrid {
         'div',
         {
           className: `cell head${pinned ? ' pinned' : ''}${c.numeric ? ' num' : ''}`,
-          attrs: { role: 'columnheader', 'aria-colindex': String(index + 1), 'aria-sort': sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none', 'data-column': c.id, title: `${c.label} (${c.kind === 'attr' ? 'attribute' : c.kind}): click to sort` },
+          attrs: {
+            role: 'columnheader',
+            'aria-colindex': String(index + 1),
+            'aria-sort': sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none',
+            'data-column': c.id,
+            title: `${c.label} (${c.kind === 'attr' ? 'attribute' : c.kind}): click to sort`,
+          },
         },
-        el('button', { className: 'sort', attrs: { type: 'button', tabindex: '-1' }, on: { click: () => this.actions.sortBy(c.id) } }, el('span', { className: 'label' }, c.label), sorted ? el('span', { className: 'arrow', attrs: { 'aria-hidden': 'true' } }, sorted === 'asc' ? ' ▲' : ' ▼') : null),
+        el(
+          'button',
+          { className: 'sort', attrs: { type: 'button', tabindex: '-1' }, on: { click: () => this.actions.sortBy(c.id) } },
+          el('span', { className: 'label' }, c.label),
+          sorted ? el('span', { className: 'arrow', attrs: { 'aria-hidden': 'true' } }, sorted === 'asc' ? ' ▲' : ' ▼') : null,
+        ),
       );
       cell.style.width = `${c.width}px`;
       return cell;
@@ -173,7 +184,14 @@ export class RunsGrid {
     const selected = data.selected.has(d.runId);
     const element = el('div', {
       className: `row${selected ? ' selected' : ''}${index === this.active ? ' active' : ''}${index % 2 ? ' odd' : ''}`,
-      attrs: { role: 'row', id: `row-${index}`, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'data-run-id': d.runId, 'data-depth': String(d.depth) },
+      attrs: {
+        role: 'row',
+        id: `row-${index}`,
+        'aria-rowindex': String(index + 2),
+        'aria-selected': String(selected),
+        'data-run-id': d.runId,
+        'data-depth': String(d.depth),
+      },
       on: {
         click: (e) => {
           if ((e.target as HTMLElement).closest('button, input')) return;
@@ -193,7 +211,14 @@ export class RunsGrid {
       const value = readers[k]!(row);
       const pending = value === null && data.pendingRanges.has(c.id);
       const text = pending ? '…' : formatCell(value, c);
-      const cell = el('div', { className: `cell${c.numeric ? ' num' : ''}${c.id === 'attr:status' ? ` status ${STATUS_CLASS[row.status] ?? ''}` : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(i + 1) } }, text);
+      const cell = el(
+        'div',
+        {
+          className: `cell${c.numeric ? ' num' : ''}${c.id === 'attr:status' ? ` status ${STATUS_CLASS[row.status] ?? ''}` : ''}`,
+          attrs: { role: 'gridcell', 'aria-colindex': String(i + 1) },
+        },
+        text,
+      );
       if (text.length > 12) cell.title = text;
       cell.style.width = `${c.width}px`;
       element.append(cell);
@@ -203,14 +228,32 @@ export class RunsGrid {
 
   private nameCell(data: GridData, d: DisplayRow, name: string, selected: boolean): HTMLElement {
     const pinned = data.columns[0]!;
-    const box = el('input', { attrs: { type: 'checkbox', 'aria-label': `Select ${name}`, tabindex: '-1' }, on: { change: () => this.actions.select(d.runId, 'toggle') } });
+    const box = el('input', {
+      attrs: { type: 'checkbox', 'aria-label': `Select ${name}`, tabindex: '-1' },
+      on: { change: () => this.actions.select(d.runId, 'toggle') },
+    });
     box.checked = selected;
     const twisty =
       d.children > 0
-        ? el('button', { className: 'twisty', attrs: { type: 'button', tabindex: '-1', 'aria-label': d.expanded ? `Collapse ${name}` : `Expand ${name}`, 'aria-expanded': String(d.expanded) }, on: { click: () => this.actions.toggleExpanded(d.runId) } }, d.expanded ? '▾' : '▸')
+        ? el(
+            'button',
+            {
+              className: 'twisty',
+              attrs: { type: 'button', tabindex: '-1', 'aria-label': d.expanded ? `Collapse ${name}` : `Expand ${name}`, 'aria-expanded': String(d.expanded) },
+              on: { click: () => this.actions.toggleExpanded(d.runId) },
+            },
+            d.expanded ? '▾' : '▸',
+          )
         : el('span', { className: 'twisty leaf', attrs: { 'aria-hidden': 'true' } });
-    const link = el('button', { className: 'run-link', attrs: { type: 'button', tabindex: '-1', title: `Open ${name}` }, on: { click: () => this.actions.openRun(d.runId) } }, name);
-    const count = d.children > 0 ? el('span', { className: 'child-count', attrs: { title: `${d.children} nested run${d.children === 1 ? '' : 's'}` } }, String(d.children)) : null;
+    const link = el(
+      'button',
+      { className: 'run-link', attrs: { type: 'button', tabindex: '-1', title: `Open ${name}` }, on: { click: () => this.actions.openRun(d.runId) } },
+      name,
+    );
+    const count =
+      d.children > 0
+        ? el('span', { className: 'child-count', attrs: { title: `${d.children} nested run${d.children === 1 ? '' : 's'}` } }, String(d.children))
+        : null;
     const cell = el('div', { className: 'cell pinned name', attrs: { role: 'rowheader', 'aria-colindex': '1' } }, box, twisty, link, count);
     cell.style.width = `${pinned.width}px`;
     cell.style.paddingLeft = `${4 + d.depth * INDENT}px`;

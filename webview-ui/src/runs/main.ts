@@ -82,18 +82,29 @@ const grid = new RunsGrid({
   columnsInView: (cols) => loadRanges(cols),
 });
 const buttons = {
-  compare: button('Compare', () => report(channel.request('runs/compare', { runIds: [...selected] }), ''), { testId: 'compare', title: 'Compare the selected runs' }),
-  register: button('Register', () => report(channel.request('runs/register', { runId: [...selected][0] ?? '' }), ''), { secondary: true, testId: 'register', title: 'Register the model of the selected run' }),
+  compare: button('Compare', () => report(channel.request('runs/compare', { runIds: [...selected] }), ''), {
+    testId: 'compare',
+    title: 'Compare the selected runs',
+  }),
+  register: button('Register', () => report(channel.request('runs/register', { runId: [...selected][0] ?? '' }), ''), {
+    secondary: true,
+    testId: 'register',
+    title: 'Register the model of the selected run',
+  }),
   remove: button('Delete', () => deleteSelected(), { secondary: true, testId: 'delete', title: 'Delete the selected runs (they can be restored)' }),
   copy: button('Copy CSV', () => copyCsv(), { secondary: true, testId: 'copy-csv' }),
   exportCsv: button('Export CSV…', () => exportCsv(), { secondary: true, testId: 'export-csv' }),
   columns: button('Columns…', () => toggleChooser(), { secondary: true, testId: 'columns' }),
-  expand: button('Expand all', () => {
-    expandAll = !expandAll;
-    expanded = new Set();
-    expandedVersion++;
-    refresh();
-  }, { secondary: true, testId: 'expand-all' }),
+  expand: button(
+    'Expand all',
+    () => {
+      expandAll = !expandAll;
+      expanded = new Set();
+      expandedVersion++;
+      refresh();
+    },
+    { secondary: true, testId: 'expand-all' },
+  ),
 };
 const chooserSlot = el('div', { className: 'chooser-slot' });
 const placeholder = el('div', { className: 'placeholder' });
@@ -101,12 +112,33 @@ const main = el(
   'main',
   { attrs: { 'data-testid': 'runs-root' } },
   el('header', { className: 'title-row' }, title, counts),
-  el('div', { className: 'filter-row' }, filter.element, button('Apply', () => applyFilter(filter.value()), { testId: 'apply-filter' }), button('Clear', () => {
-    filter.setValue('');
-    applyFilter('');
-  }, { secondary: true, testId: 'clear-filter' })),
+  el(
+    'div',
+    { className: 'filter-row' },
+    filter.element,
+    button('Apply', () => applyFilter(filter.value()), { testId: 'apply-filter' }),
+    button(
+      'Clear',
+      () => {
+        filter.setValue('');
+        applyFilter('');
+      },
+      { secondary: true, testId: 'clear-filter' },
+    ),
+  ),
   filterError,
-  el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Runs' } }, buttons.compare, buttons.register, buttons.remove, el('span', { className: 'sep' }), buttons.columns, buttons.expand, buttons.copy, buttons.exportCsv),
+  el(
+    'div',
+    { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Runs' } },
+    buttons.compare,
+    buttons.register,
+    buttons.remove,
+    el('span', { className: 'sep' }),
+    buttons.columns,
+    buttons.expand,
+    buttons.copy,
+    buttons.exportCsv,
+  ),
   chooserSlot,
   status,
   placeholder,
@@ -115,7 +147,11 @@ const main = el(
 document.body.append(main);
 
 function save(): void {
-  api.setState({ experimentId: host?.experimentId ?? saved.experimentId, ...(host?.folder ?? saved.folder ? { folder: host?.folder ?? saved.folder } : {}), view });
+  api.setState({
+    experimentId: host?.experimentId ?? saved.experimentId,
+    ...((host?.folder ?? saved.folder) ? { folder: host?.folder ?? saved.folder } : {}),
+    view,
+  });
 }
 
 function report(action: Promise<{ message?: string }>, done: string): void {
@@ -133,7 +169,13 @@ function reportView(): void {
   save();
   window.clearTimeout(viewTimer);
   viewTimer = window.setTimeout(() => {
-    channel.notify('runs/view', { view, matched: matched ? countMatched() : model.rows.size, total: model.rows.size, top: display.slice(0, 20).map((r) => r.runId), selected: [...selected] });
+    channel.notify('runs/view', {
+      view,
+      matched: matched ? countMatched() : model.rows.size,
+      total: model.rows.size,
+      top: display.slice(0, 20).map((r) => r.runId),
+      selected: [...selected],
+    });
   }, 200);
 }
 
@@ -164,7 +206,8 @@ function refresh(): void {
   computeColumns();
   const now = Date.now();
   const sortKey = view.sort ? `${view.sort.column} ${view.sort.direction}` : '';
-  if (displayChanged([model.version, matched, sortKey, expandedVersion, expandAll, columns])) display = model.display(columns, { matched, sort: view.sort, expanded, expandAll, now });
+  if (displayChanged([model.version, matched, sortKey, expandedVersion, expandAll, columns]))
+    display = model.display(columns, { matched, sort: view.sort, expanded, expandAll, now });
   grid.setData({ model, rows: display, columns, sort: view.sort, selected, pendingRanges, now });
   const total = model.rows.size;
   const shown = matched ? countMatched() : total;
@@ -197,9 +240,15 @@ function drawPlaceholder(): void {
   if (!host || host.status === 'loading' || (host.status === 'ready' && model.rows.size === 0 && !host.complete)) {
     placeholder.append(progressRing('Reading runs'), el('p', {}, 'Reading the runs…'));
   } else if (host.status === 'error') {
-    placeholder.append(el('p', {}, host.message ?? 'The runs could not be read.'), button('Retry', () => channel.notify('runs/refresh', {}), { testId: 'retry' }));
+    placeholder.append(
+      el('p', {}, host.message ?? 'The runs could not be read.'),
+      button('Retry', () => channel.notify('runs/refresh', {}), { testId: 'retry' }),
+    );
   } else if (empty) {
-    placeholder.append(el('h2', { attrs: { 'data-testid': 'empty' } }, 'No runs in this experiment yet'), el('p', {}, 'Train a model on a CSV file (ModelOps: Train Ensemble) or log runs with MLflow or the modelops CLI: they appear here as they are written.'));
+    placeholder.append(
+      el('h2', { attrs: { 'data-testid': 'empty' } }, 'No runs in this experiment yet'),
+      el('p', {}, 'Train a model on a CSV file (ModelOps: Train Ensemble) or log runs with MLflow or the modelops CLI: they appear here as they are written.'),
+    );
   } else if (display.length === 0 && matched) {
     placeholder.append(el('p', { attrs: { 'data-testid': 'no-match' } }, 'No run matches the filter.'));
   }

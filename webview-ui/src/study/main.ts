@@ -29,7 +29,12 @@ document.body.append(root);
 const STATE_MARK: Record<TrialRow['state'], string> = { COMPLETE: '✓', PRUNED: '✂', FAIL: '✗', RUNNING: '⟳', WAITING: '⧗' };
 
 function stateCell(s: TrialRow['state']): HTMLElement {
-  return el('td', { className: `state state-${s.toLowerCase()}`, attrs: { 'data-state': s } }, el('span', { className: 'state-icon', attrs: { 'aria-hidden': 'true' } }, STATE_MARK[s]), ` ${s}`);
+  return el(
+    'td',
+    { className: `state state-${s.toLowerCase()}`, attrs: { 'data-state': s } },
+    el('span', { className: 'state-icon', attrs: { 'aria-hidden': 'true' } }, STATE_MARK[s]),
+    ` ${s}`,
+  );
 }
 
 function duration(ms: number | undefined): string {
@@ -51,7 +56,18 @@ function studyList(studies: StudySummary[], selected: string): HTMLElement {
         el(
           'tr',
           { className: s.name === selected ? 'selected' : '', attrs: { 'data-study': s.name, ...(s.name === selected ? { 'aria-current': 'true' } : {}) } },
-          el('th', { attrs: { scope: 'row' } }, el('a', { attrs: { href: '#', 'data-testid': 'study-link' }, on: { click: (e) => (e.preventDefault(), channel.notify('study/select', { name: s.name })) } }, s.name)),
+          el(
+            'th',
+            { attrs: { scope: 'row' } },
+            el(
+              'a',
+              {
+                attrs: { href: '#', 'data-testid': 'study-link' },
+                on: { click: (e) => (e.preventDefault(), channel.notify('study/select', { name: s.name })) },
+              },
+              s.name,
+            ),
+          ),
           el('td', {}, `${s.metric} ${s.direction === 'maximize' ? '↑' : '↓'}`),
           el('td', { className: 'num' }, s.best === undefined ? '—' : formatNumber(s.best)),
           el('td', { className: 'num' }, String(s.trials)),
@@ -65,14 +81,26 @@ function studyList(studies: StudySummary[], selected: string): HTMLElement {
 
 function bestSection(d: StudyDetail): HTMLElement {
   const best = d.bestTrial === null ? undefined : d.trials.find((t) => t.number === d.bestTrial);
-  if (!best) return el('section', { attrs: { 'aria-label': 'Best trial', 'data-testid': 'best' } }, el('h2', {}, 'Best trial'), el('p', {}, 'No trial has completed yet.'));
+  if (!best)
+    return el(
+      'section',
+      { attrs: { 'aria-label': 'Best trial', 'data-testid': 'best' } },
+      el('h2', {}, 'Best trial'),
+      el('p', {}, 'No trial has completed yet.'),
+    );
   return el(
     'section',
     { attrs: { 'aria-label': 'Best trial', 'data-testid': 'best' } },
     el('h2', {}, `Best trial: #${best.number}, ${d.study.metric} ${formatNumber(best.value ?? null)}`),
-    el('table', { className: 'best-params' }, el('tbody', {}, ...best.params.map(([k, v]) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, k), el('td', { className: 'num' }, v))))),
+    el(
+      'table',
+      { className: 'best-params' },
+      el('tbody', {}, ...best.params.map(([k, v]) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, k), el('td', { className: 'num' }, v)))),
+    ),
     // An Optuna file's study is read-only: no action on it (its trials have no runs either).
-    !state.source && best.runId ? button('Open Run', () => void channel.request('study/openRun', { runId: best.runId! }).catch((e: Error) => setStatus(status, e.message, 'error'))) : null,
+    !state.source && best.runId
+      ? button('Open Run', () => void channel.request('study/openRun', { runId: best.runId! }).catch((e: Error) => setStatus(status, e.message, 'error')))
+      : null,
   );
 }
 
@@ -91,7 +119,19 @@ function importanceSection(d: StudyDetail): HTMLElement {
       'table',
       { className: 'importance' },
       el('thead', {}, el('tr', {}, ...['Param', 'PED-ANOVA', 'fANOVA'].map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
-      el('tbody', {}, ...d.importance.map((r) => el('tr', { attrs: { 'data-param': r.param } }, el('th', { attrs: { scope: 'row' } }, r.param), el('td', { className: 'num' }, `${(100 * r.pedAnova).toFixed(1)}%`, bar(r.pedAnova)), el('td', { className: 'num' }, `${(100 * r.fanova).toFixed(1)}%`, bar(r.fanova))))),
+      el(
+        'tbody',
+        {},
+        ...d.importance.map((r) =>
+          el(
+            'tr',
+            { attrs: { 'data-param': r.param } },
+            el('th', { attrs: { scope: 'row' } }, r.param),
+            el('td', { className: 'num' }, `${(100 * r.pedAnova).toFixed(1)}%`, bar(r.pedAnova)),
+            el('td', { className: 'num' }, `${(100 * r.fanova).toFixed(1)}%`, bar(r.fanova)),
+          ),
+        ),
+      ),
     ),
   );
   return section;
@@ -99,7 +139,10 @@ function importanceSection(d: StudyDetail): HTMLElement {
 
 function trialsTable(d: StudyDetail): HTMLElement {
   const counts = d.trials.reduce<Record<string, number>>((acc, t) => ((acc[t.state] = (acc[t.state] ?? 0) + 1), acc), {});
-  const summary = (['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ');
+  const summary = (['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'] as const)
+    .filter((s) => counts[s])
+    .map((s) => `${counts[s]} ${s.toLowerCase()}`)
+    .join(', ');
   return el(
     'section',
     { attrs: { 'aria-label': 'Trials' } },
@@ -115,7 +158,12 @@ function trialsTable(d: StudyDetail): HTMLElement {
           el(
             'tr',
             { className: t.number === d.bestTrial ? 'best' : '', attrs: { 'data-trial': String(t.number) } },
-            el('td', { className: 'num' }, String(t.number), t.number === d.bestTrial ? el('span', { className: 'best-mark', attrs: { title: 'best trial' } }, ' ★') : null),
+            el(
+              'td',
+              { className: 'num' },
+              String(t.number),
+              t.number === d.bestTrial ? el('span', { className: 'best-mark', attrs: { title: 'best trial' } }, ' ★') : null,
+            ),
             stateCell(t.state),
             el('td', { className: 'num' }, t.value === undefined ? '' : formatNumber(t.value)),
             el('td', { className: 'params', attrs: { title: paramsText(t.params) } }, paramsText(t.params)),
@@ -131,14 +179,24 @@ function historySection(d: StudyDetail): HTMLElement {
   chart?.destroy();
   const theme = chartTheme();
   const width = Math.max(320, Math.min(1000, root.clientWidth - 16));
-  chart = historyChart(`${d.study.metric}: trial values and best so far`, { steps: d.history.numbers, series: [d.history.values, d.history.best] }, ['value', 'best so far'], [0, 1], theme, width, () => (document.body.dataset.chart = 'drawn'), 'step');
+  chart = historyChart(
+    `${d.study.metric}: trial values and best so far`,
+    { steps: d.history.numbers, series: [d.history.values, d.history.best] },
+    ['value', 'best so far'],
+    [0, 1],
+    theme,
+    width,
+    () => (document.body.dataset.chart = 'drawn'),
+    'step',
+  );
   return el('section', { attrs: { 'aria-label': 'Optimisation history', 'data-testid': 'history' } }, el('h2', {}, 'Optimisation history'), chart.element);
 }
 
 /** An Optuna file's study records no sampler or pruner; it is shown read-only, following the file. */
 function subtitle(d: StudyDetail): string {
   const source = state.source;
-  if (source) return `${d.study.metric} (${d.study.direction}) · Optuna ${source.optunaVersion} study file ${source.file} · read-only, updates as Optuna writes it`;
+  if (source)
+    return `${d.study.metric} (${d.study.direction}) · Optuna ${source.optunaVersion} study file ${source.file} · read-only, updates as Optuna writes it`;
   return `${d.study.metric} (${d.study.direction}) · ${d.study.sampler} sampler · ${d.study.pruner} pruner`;
 }
 
@@ -146,11 +204,20 @@ function render(): void {
   clear(root);
   document.body.dataset.state = state.status;
   if (state.status === 'loading') {
-    root.append(el('div', { className: 'placeholder', attrs: { 'aria-busy': 'true' } }, progressRing('Loading the studies'), el('p', {}, 'Loading the studies…')), status);
+    root.append(
+      el('div', { className: 'placeholder', attrs: { 'aria-busy': 'true' } }, progressRing('Loading the studies'), el('p', {}, 'Loading the studies…')),
+      status,
+    );
     return;
   }
   if (state.status === 'error' || !state.detail) {
-    append(root, el('div', { className: 'placeholder', attrs: { 'data-testid': 'empty' } }, el('p', {}, state.message ?? 'No studies yet.')), state.studies.length ? studyList(state.studies, '') : null, button('Retry', () => channel.notify('study/refresh', {})), status);
+    append(
+      root,
+      el('div', { className: 'placeholder', attrs: { 'data-testid': 'empty' } }, el('p', {}, state.message ?? 'No studies yet.')),
+      state.studies.length ? studyList(state.studies, '') : null,
+      button('Retry', () => channel.notify('study/refresh', {})),
+      status,
+    );
     return;
   }
   const d = state.detail;

@@ -3,7 +3,15 @@
  * the panels call these small factories, so swapping it (for @vscode-elements or plain HTML)
  * means rewriting this file alone.
  */
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodeProgressRing, vsCodeTextArea } from '@vscode/webview-ui-toolkit';
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeProgressRing,
+  vsCodeTextArea,
+} from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 export function registerToolkit(): void {

@@ -48,7 +48,14 @@ export interface TextField {
   setInvalid(invalid: boolean): void;
 }
 
-export function textField(options: { label: string; placeholder?: string; value?: string; testId?: string; onInput?: (value: string) => void; onEnter?: (value: string) => void }): TextField {
+export function textField(options: {
+  label: string;
+  placeholder?: string;
+  value?: string;
+  testId?: string;
+  onInput?: (value: string) => void;
+  onEnter?: (value: string) => void;
+}): TextField {
   const t = document.createElement('vscode-textfield') as HTMLElement & { value: string; invalid: boolean };
   t.setAttribute('aria-label', options.label);
   if (options.placeholder) t.setAttribute('placeholder', options.placeholder);
@@ -70,7 +77,11 @@ export function textField(options: { label: string; placeholder?: string; value?
   };
 }
 
-export function textArea(options: { label: string; value: string; placeholder?: string; testId?: string; rows?: number }): { element: HTMLElement; value(): string; setValue(v: string): void } {
+export function textArea(options: { label: string; value: string; placeholder?: string; testId?: string; rows?: number }): {
+  element: HTMLElement;
+  value(): string;
+  setValue(v: string): void;
+} {
   const t = document.createElement('vscode-textarea') as HTMLElement & { value: string };
   t.setAttribute('aria-label', options.label);
   t.setAttribute('rows', String(options.rows ?? 4));
@@ -116,7 +127,11 @@ export interface Tabs {
 }
 
 /** Tabs whose panels are filled when first shown (`render`), so hidden sections cost nothing. */
-export function tabs(items: { id: string; label: string; count?: number; render: (panel: HTMLElement) => void }[], selected: number, onSelect: (index: number) => void): Tabs {
+export function tabs(
+  items: { id: string; label: string; count?: number; render: (panel: HTMLElement) => void }[],
+  selected: number,
+  onSelect: (index: number) => void,
+): Tabs {
   const t = document.createElement('vscode-tabs') as HTMLElement & { selectedIndex: number };
   const rendered = new Set<number>();
   const panels: HTMLElement[] = [];

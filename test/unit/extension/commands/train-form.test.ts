@@ -17,7 +17,9 @@ function scripted(answers: (string | string[] | undefined)[]): { ctx: FormContex
   const ui: Ui = {
     pickOne: async (items, o) => {
       const a = next(o.title);
-      return a === undefined ? undefined : items.find((i) => i.label === a) ?? assert.fail(`no ${String(a)} in ${o.title}: ${items.map((i) => i.label).join(', ')}`);
+      return a === undefined
+        ? undefined
+        : (items.find((i) => i.label === a) ?? assert.fail(`no ${String(a)} in ${o.title}: ${items.map((i) => i.label).join(', ')}`));
     },
     pickMany: async (items, o) => {
       const a = next(o.title);
@@ -47,15 +49,25 @@ const start = defaultSettings('/ws/churn.csv', 'churned', 'Default', ['rf', 'knn
 describe('training form', () => {
   test('every setting can be changed before Train; nothing is asked after it', async () => {
     const { ctx } = scripted([
-      'CV folds', '3',
-      'Seed', '7',
-      'Members', ['rf'],
-      'Member parameters', 'rf.nEstimators=50',
-      'Task', 'classification',
-      'Experiment', 'New experiment…', 'churn-v2',
-      'Run name', 'first try',
-      'Baseline run', 'Also log a separate baseline run',
-      'Register as', 'churn',
+      'CV folds',
+      '3',
+      'Seed',
+      '7',
+      'Members',
+      ['rf'],
+      'Member parameters',
+      'rf.nEstimators=50',
+      'Task',
+      'classification',
+      'Experiment',
+      'New experiment…',
+      'churn-v2',
+      'Run name',
+      'first try',
+      'Baseline run',
+      'Also log a separate baseline run',
+      'Register as',
+      'churn',
       'Train',
     ]);
     assert.deepEqual(await trainForm(ctx, start), {

@@ -2,11 +2,28 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ModelOpsError } from '../../../../src/core/errors';
 import type { Run } from '../../../../src/core/tracking';
-import { defaultSettings, inFormTerms, parseIntField, parseMemberParams, rememberedSettings, settingsFromRun } from '../../../../src/extension/commands/train-settings';
+import {
+  defaultSettings,
+  inFormTerms,
+  parseIntField,
+  parseMemberParams,
+  rememberedSettings,
+  settingsFromRun,
+} from '../../../../src/extension/commands/train-settings';
 
 function trainedRun(params: Record<string, string>, source = JSON.stringify({ uri: '/ws/churn.csv' })): Run {
   return {
-    info: { runId: 'r1', runName: 'r', experimentId: '1', userId: 'me', status: 'FINISHED', startTime: 0, endTime: 1, artifactUri: '/tmp/a', lifecycleStage: 'active' },
+    info: {
+      runId: 'r1',
+      runName: 'r',
+      experimentId: '1',
+      userId: 'me',
+      status: 'FINISHED',
+      startTime: 0,
+      endTime: 1,
+      artifactUri: '/tmp/a',
+      lifecycleStage: 'active',
+    },
     data: { metrics: [], params: Object.entries(params).map(([key, value]) => ({ key, value })), tags: [] },
     inputs: [{ name: 'churn', digest: 'd', sourceType: 'local', source, tags: [{ key: 'mlflow.data.context', value: 'training' }] }],
   };
@@ -33,12 +50,17 @@ describe('training form settings', () => {
   });
 
   test("the pipeline's errors are said in the form's words: the field to change, never a CLI flag", () => {
-    const rare = new ModelOpsError('DATA_INVALID', "churn.csv: class 'x' has 2 row(s), fewer than the 5 cross-validation folds: use a smaller --cv", { location: 'cv' });
+    const rare = new ModelOpsError('DATA_INVALID', "churn.csv: class 'x' has 2 row(s), fewer than the 5 cross-validation folds: use a smaller --cv", {
+      location: 'cv',
+    });
     const said = inFormTerms(rare) as ModelOpsError;
     assert.equal(said.message, "CV folds: churn.csv: class 'x' has 2 row(s), fewer than the 5 cross-validation folds: use a smaller CV folds");
     assert.equal(said.code, 'DATA_INVALID');
     assert.match((inFormTerms(new ModelOpsError('DATA_INVALID', "target 'customer_id' … like an id", { location: 'target' })) as Error).message, /^Target: /);
-    assert.match((inFormTerms(new ModelOpsError('INVALID_PARAMETER_VALUE', 'rf.nEstimators must be …', { location: 'rf.nEstimators' })) as Error).message, /^Member parameters: rf\.nEstimators/);
+    assert.match(
+      (inFormTerms(new ModelOpsError('INVALID_PARAMETER_VALUE', 'rf.nEstimators must be …', { location: 'rf.nEstimators' })) as Error).message,
+      /^Member parameters: rf\.nEstimators/,
+    );
     assert.match((inFormTerms(new ModelOpsError('INVALID_PARAMETER_VALUE', 'models: unknown model', { location: 'models' })) as Error).message, /^Members: /);
     const other = new ModelOpsError('CANCELLED', 'Training cancelled', { location: 'abc123' });
     assert.equal(inFormTerms(other), other);
@@ -58,7 +80,16 @@ describe('training form settings', () => {
   });
 
   test('Train Again reads the data, target, task, members, cv, seed and member parameters from the run', () => {
-    const run = trainedRun({ target: 'churned', task: 'classification', cv: '3', seed: '9', models: 'rf,knn', 'rf.nEstimators': '200', 'rf.engine': 'native', 'knn.nNeighbors': '7' });
+    const run = trainedRun({
+      target: 'churned',
+      task: 'classification',
+      cv: '3',
+      seed: '9',
+      models: 'rf,knn',
+      'rf.nEstimators': '200',
+      'rf.engine': 'native',
+      'knn.nNeighbors': '7',
+    });
     assert.deepEqual(settingsFromRun(run, 'churn'), {
       ...defaultSettings('/ws/churn.csv', 'churned', 'churn', ['rf', 'knn']),
       task: 'classification',

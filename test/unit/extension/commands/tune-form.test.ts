@@ -40,24 +40,50 @@ const what = { csv: 'churn.csv', study: 'churn-churned', resumes: false };
 describe('Tune form', () => {
   test('every option can be changed before Tune; the sampler and pruner picks are the catalogue, the current one first', async () => {
     const { ui, offered } = scripted([
-      'Trials', '35',
-      'Sampler', 'random',
-      'Pruner', 'hyperband',
-      'Metric', 'f1_macro',
-      'Direction', 'maximize',
-      'Timeout', '600',
-      'CV folds', '5',
-      'Train the best', 'Yes',
+      'Trials',
+      '35',
+      'Sampler',
+      'random',
+      'Pruner',
+      'hyperband',
+      'Metric',
+      'f1_macro',
+      'Direction',
+      'maximize',
+      'Timeout',
+      '600',
+      'CV folds',
+      '5',
+      'Train the best',
+      'Yes',
       TUNE,
     ]);
     const s = await tuneForm(ui, DEFAULT_TUNE_SETTINGS, what);
-    assert.deepEqual(s, { trials: 35, sampler: 'random', pruner: 'hyperband', metric: 'f1_macro', direction: 'maximize', timeoutS: 600, cv: 5, trainBest: true });
+    assert.deepEqual(s, {
+      trials: 35,
+      sampler: 'random',
+      pruner: 'hyperband',
+      metric: 'f1_macro',
+      direction: 'maximize',
+      timeoutS: 600,
+      cv: 5,
+      trainBest: true,
+    });
     const samplerPick = offered.find((o) => o.title === 'Sampler')!;
     assert.deepEqual([...samplerPick.labels].sort(), [...SAMPLER_NAMES].sort());
     assert.equal(samplerPick.labels[0], 'tpe', 'the current sampler first, so Enter keeps it');
     assert.deepEqual([...offered.find((o) => o.title === 'Pruner')!.labels].sort(), [...PRUNER_NAMES].sort());
     assert.deepEqual(offered[0].labels, [TUNE, 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best']);
-    assert.deepEqual(tuneOptionsOf(s!), { trials: 35, sampler: 'random', pruner: 'hyperband', metric: 'f1_macro', direction: 'maximize', timeoutMs: 600_000, cv: 5, trainBest: true });
+    assert.deepEqual(tuneOptionsOf(s!), {
+      trials: 35,
+      sampler: 'random',
+      pruner: 'hyperband',
+      metric: 'f1_macro',
+      direction: 'maximize',
+      timeoutMs: 600_000,
+      cv: 5,
+      trainBest: true,
+    });
   });
 
   test('a value the form refuses is said with the field, and the form comes back with the old one; dismissing it runs nothing', async () => {
@@ -83,14 +109,31 @@ describe('Tune form', () => {
   });
 
   test("an existing study's own sampler, pruner, metric, direction and folds are the form's start", () => {
-    const record: StudyRecord = { name: 's', experimentId: '0', direction: 'minimize', metric: 'log_loss', sampler: 'random', pruner: 'none', space: '{}', settings: JSON.stringify({ cv: 5 }), runId: 'r', createdTime: 0 };
+    const record: StudyRecord = {
+      name: 's',
+      experimentId: '0',
+      direction: 'minimize',
+      metric: 'log_loss',
+      sampler: 'random',
+      pruner: 'none',
+      space: '{}',
+      settings: JSON.stringify({ cv: 5 }),
+      runId: 'r',
+      createdTime: 0,
+    };
     assert.deepEqual(studySettings(record), { sampler: 'random', pruner: 'none', metric: 'log_loss', direction: 'minimize', cv: 5 });
     assert.deepEqual(studySettings(undefined), {});
   });
 
   test("a caller's args settle options; a bad one is refused by name", () => {
     assert.deepEqual(tuneArgs({ trials: 3, pruner: 'hyperband' }), { trials: 3, pruner: 'hyperband' });
-    assert.throws(() => tuneArgs({ trials: 0 }), (e: unknown) => e instanceof ModelOpsError && e.message === 'trials: must be an integer ≥ 1 (got 0)');
-    assert.throws(() => tuneArgs({ sampler: 'cmaes' }), (e: unknown) => e instanceof ModelOpsError && e.message.startsWith('sampler: must be one of tpe'));
+    assert.throws(
+      () => tuneArgs({ trials: 0 }),
+      (e: unknown) => e instanceof ModelOpsError && e.message === 'trials: must be an integer ≥ 1 (got 0)',
+    );
+    assert.throws(
+      () => tuneArgs({ sampler: 'cmaes' }),
+      (e: unknown) => e instanceof ModelOpsError && e.message.startsWith('sampler: must be one of tpe'),
+    );
   });
 });

@@ -8,7 +8,7 @@ function aTrial(o: Partial<FrozenTrial> = {}): FrozenTrial {
 }
 
 describe('tuning trials in the progress notification and the output channel', () => {
-  test('a complete trial: this session\'s count, its value and the best so far', () => {
+  test("a complete trial: this session's count, its value and the best so far", () => {
     const best = aTrial({ number: 3, value: 0.81 });
     assert.equal(trialProgress(7, 20, aTrial(), best, 'accuracy'), 'trial 7/20: accuracy 0.79, best 0.81');
   });

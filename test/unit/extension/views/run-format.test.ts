@@ -1,9 +1,27 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Run, RunStatus } from '../../../../src/core/tracking';
-import { BEST_TRIAL_ICON, formatMetric, formatUtc, isBestTrial, parentRunId, PRUNED_ICON, runContextValue, runDescription, runIcon, runLabel, runTooltipMarkdown, STATUS_ICON, studyOfRun, trialDescription, trialState } from '../../../../src/extension/views/run-format';
+import {
+  BEST_TRIAL_ICON,
+  formatMetric,
+  formatUtc,
+  isBestTrial,
+  parentRunId,
+  PRUNED_ICON,
+  runContextValue,
+  runDescription,
+  runIcon,
+  runLabel,
+  runTooltipMarkdown,
+  STATUS_ICON,
+  studyOfRun,
+  trialDescription,
+  trialState,
+} from '../../../../src/extension/views/run-format';
 
-function aRun(o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string; model?: boolean } = {}): Run {
+function aRun(
+  o: { name?: string; status?: RunStatus; metrics?: Record<string, number>; params?: Record<string, string>; parent?: string; model?: boolean } = {},
+): Run {
   const tags = [];
   if (o.parent) tags.push({ key: 'mlflow.parentRunId', value: o.parent });
   if (o.model) tags.push({ key: 'mlflow.log-model.history', value: '[{"artifact_path":"model"}]' });
@@ -133,7 +151,7 @@ describe('tuning trials in the tree', () => {
   });
 });
 
-test('a study\'s own run is run.study (Open Study is offered on it); its trials and other runs are not', () => {
+test("a study's own run is run.study (Open Study is offered on it); its trials and other runs are not", () => {
   const study = aRun({ name: 'tune-s' });
   study.data.tags.push({ key: 'modelops.study', value: 's' });
   assert.equal(runContextValue(study, false), 'run.study');

@@ -8,20 +8,31 @@ import { example } from '../helpers';
 
 /** iris as a European spreadsheet saves it: `;` between fields, `5,1` for 5.1. */
 function europeanIris(): string {
-  return readFileSync(example('iris.csv'), 'utf8').replace(/,/g, ';').replace(/(\d)\.(\d)/g, '$1,$2');
+  return readFileSync(example('iris.csv'), 'utf8')
+    .replace(/,/g, ';')
+    .replace(/(\d)\.(\d)/g, '$1,$2');
 }
 
 test('a ;-separated file with decimal commas is read as numbers, with a warning naming the columns', () => {
   const ds = datasetFromText(europeanIris(), 'iris-eu.csv', { target: 'species' });
-  assert.deepEqual(ds.schema.features.map((f) => f.kind), ['numeric', 'numeric', 'numeric', 'numeric']);
+  assert.deepEqual(
+    ds.schema.features.map((f) => f.kind),
+    ['numeric', 'numeric', 'numeric', 'numeric'],
+  );
   assert.equal(cellAt(ds.frame.columns.sepal_length!, 0), 5.1);
-  assert.match(ds.schema.warnings.join('\n'), /iris-eu\.csv: read 'sepal_length', 'sepal_width', 'petal_length', 'petal_width' with a decimal comma \(e\.g\. 5,1\); pass --decimal \. to read such cells as text/);
+  assert.match(
+    ds.schema.warnings.join('\n'),
+    /iris-eu\.csv: read 'sepal_length', 'sepal_width', 'petal_length', 'petal_width' with a decimal comma \(e\.g\. 5,1\); pass --decimal \. to read such cells as text/,
+  );
 });
 
 test('--decimal . keeps decimal commas as text and says which column looked numeric', () => {
   const ds = datasetFromText(europeanIris(), 'iris-eu.csv', { target: 'species', decimal: '.' });
   assert.equal(ds.schema.features.find((f) => f.name === 'sepal_length')?.kind, 'categorical');
-  assert.match(ds.schema.warnings.join('\n'), /iris-eu\.csv:2:1: column 'sepal_length' looks numeric with a decimal comma \('5,1'\), read as text; pass --decimal , to read it as numbers/);
+  assert.match(
+    ds.schema.warnings.join('\n'),
+    /iris-eu\.csv:2:1: column 'sepal_length' looks numeric with a decimal comma \('5,1'\), read as text; pass --decimal , to read it as numbers/,
+  );
 });
 
 test('thousands points go with a decimal comma: 1.234,5 is 1234.5', () => {
@@ -31,7 +42,15 @@ test('thousands points go with a decimal comma: 1.234,5 is 1234.5', () => {
 
 test('hex, octal, binary and Infinity are text, not numbers', () => {
   for (const s of ['0x10', '0o7', '0b11', 'Infinity', '-Infinity', '1_000', '12abc']) assert.ok(Number.isNaN(parseNumber(s)), s);
-  for (const [s, n] of [['12', 12], ['-0.5', -0.5], ['.5', 0.5], ['1e3', 1000], [' 7 ', 7], ['+3', 3]] as const) assert.equal(parseNumber(s), n);
+  for (const [s, n] of [
+    ['12', 12],
+    ['-0.5', -0.5],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    [' 7 ', 7],
+    ['+3', 3],
+  ] as const)
+    assert.equal(parseNumber(s), n);
   const ds = datasetFromText('code,label\n0x10,a\n0x20,b\n0x30,a\n0x40,b\n', 'hex.csv', { target: 'label' });
   assert.equal(ds.schema.features[0]?.kind, 'categorical');
 });
@@ -61,7 +80,7 @@ describe('a float32 cell read back as its shortest decimal', () => {
       bits[0] = next();
       cases.push(f[0]!);
       const digits = 1 + (i % 9);
-      cases.push(Math.fround(Number(((next() / 4294967296 - 0.5) * 10 ** (i % 12 - 4)).toPrecision(digits))));
+      cases.push(Math.fround(Number(((next() / 4294967296 - 0.5) * 10 ** ((i % 12) - 4)).toPrecision(digits))));
     }
     for (const x of cases) assert.equal(float32Cell(Math.fround(x)), shortest(Math.fround(x)), `float32 ${x}`);
   });

@@ -17,9 +17,19 @@ function dataError(fn: () => unknown, location: string, message: RegExp): void {
 describe('schema inference', () => {
   test('churn: the id column is excluded, text columns are categorical, missing cells are counted', () => {
     const ds = loadDataset(example('churn.csv'), { target: 'churned' });
-    assert.deepEqual(ds.schema.excluded.map((e) => e.name), ['customer_id']);
+    assert.deepEqual(
+      ds.schema.excluded.map((e) => e.name),
+      ['customer_id'],
+    );
     const kinds = Object.fromEntries(ds.schema.features.map((f) => [f.name, f.kind]));
-    assert.deepEqual(kinds, { plan: 'categorical', region: 'categorical', tenure_months: 'numeric', monthly_charges: 'numeric', support_tickets: 'numeric', age: 'numeric' });
+    assert.deepEqual(kinds, {
+      plan: 'categorical',
+      region: 'categorical',
+      tenure_months: 'numeric',
+      monthly_charges: 'numeric',
+      support_tickets: 'numeric',
+      age: 'numeric',
+    });
     assert.equal(ds.schema.task, 'classification');
     const age = ds.profile.columns.find((c) => c.name === 'age');
     assert.ok(age && age.missing > 0 && age.missingRate < 0.5, 'age has missing values');

@@ -22,7 +22,8 @@ function utf16(text: string, endian: 'le' | 'be', bom: boolean): Buffer {
   return endian === 'le' ? le : le.swap16();
 }
 
-const plain = 'sepal,petal,kind,species\n5.1,1.4,"big, wide",setosa\n4.9,,small,setosa\n6.3,4.9,"two\nlines",virginica\n5.8,5.1,small,virginica\n\n6.0,4.5,"say ""hi""",versicolor\n';
+const plain =
+  'sepal,petal,kind,species\n5.1,1.4,"big, wide",setosa\n4.9,,small,setosa\n6.3,4.9,"two\nlines",virginica\n5.8,5.1,small,virginica\n\n6.0,4.5,"say ""hi""",versicolor\n';
 const fixtures: Array<{ name: string; bytes: string | Buffer; text: string }> = [
   { name: 'lf.csv', bytes: plain, text: plain },
   { name: 'crlf.csv', bytes: plain.replace(/\n/g, '\r\n'), text: plain.replace(/\n/g, '\r\n') },
@@ -95,7 +96,10 @@ describe('loadDataset streaming a file', () => {
     const f = fixtures.find((x) => x.name === 'comma.csv')!;
     const d = loadDataset(file(f.name, f.bytes), { target: 'species' });
     assert.equal(d.schema.features.find((x) => x.name === 'sepal')?.kind, 'numeric');
-    assert.ok(d.schema.warnings.some((w) => /decimal comma/i.test(w)), d.schema.warnings.join('; '));
+    assert.ok(
+      d.schema.warnings.some((w) => /decimal comma/i.test(w)),
+      d.schema.warnings.join('; '),
+    );
   });
 
   test('refuses a missing target from the header, before reading the rows', () => {
@@ -120,7 +124,11 @@ describe('loadDataset streaming a file', () => {
     const seen: number[] = [];
     loadDataset(path, { target: 'label' }, (f) => seen.push(f));
     assert.ok(seen.length > 2, `${seen.length} progress reports`);
-    assert.deepEqual([...seen].sort((x, y) => x - y), seen, 'monotonic');
+    assert.deepEqual(
+      [...seen].sort((x, y) => x - y),
+      seen,
+      'monotonic',
+    );
     assert.equal(seen.at(-1), 1);
   });
 });

@@ -10,7 +10,15 @@ import { datasetDrift } from '../../../../src/ml/drift/dataset-drift';
 import { ks2samp } from '../../../../src/ml/drift/ks';
 import { chi2Sf, gammaQ, kolmogorovSf } from '../../../../src/ml/drift/special';
 import { columnCells } from '../../../../src/ml/dataset/columns';
-import { buildTrainingProfile, MAX_POINTS, PROFILE_FILE, readTrainingProfile, sketchColumn, sketchNumeric, sketchOfColumn } from '../../../../src/ml/drift/sketch';
+import {
+  buildTrainingProfile,
+  MAX_POINTS,
+  PROFILE_FILE,
+  readTrainingProfile,
+  sketchColumn,
+  sketchNumeric,
+  sketchOfColumn,
+} from '../../../../src/ml/drift/sketch';
 import { Rng } from '../../../../src/ml/random';
 
 const rng = new Rng(7);
@@ -41,15 +49,24 @@ test('numeric sketch is exact up to MAX_POINTS distinct values, equal-mass quant
   assert.equal(big.exact, false);
   assert.equal(big.values.length, MAX_POINTS);
   assert.ok(big.values.every((v, i) => i === 0 || v >= big.values[i - 1]!));
-  assert.equal(big.weights.reduce((a, b) => a + b, 0), 5000);
+  assert.equal(
+    big.weights.reduce((a, b) => a + b, 0),
+    5000,
+  );
 });
 
 test('categorical sketch counts values (booleans as true/false) and misses', () => {
   const s = sketchColumn('plan', 'categorical', ['basic', ' pro', 'basic', '', null, 'NA']);
-  assert.deepEqual(s.kind !== 'numeric' && s.categories, [['basic', 2], ['pro', 1]]);
+  assert.deepEqual(s.kind !== 'numeric' && s.categories, [
+    ['basic', 2],
+    ['pro', 1],
+  ]);
   assert.equal(s.missing, 3);
   const b = sketchColumn('flag', 'boolean', ['yes', 'no', 'true', 'maybe']);
-  assert.deepEqual(b.kind !== 'numeric' && b.categories, [['true', 2], ['false', 1]]);
+  assert.deepEqual(b.kind !== 'numeric' && b.categories, [
+    ['true', 2],
+    ['false', 1],
+  ]);
   assert.equal(b.missing, 1, 'a value that is not a boolean counts as missing');
 });
 
@@ -72,9 +89,17 @@ test('Evidently picks KS / chi-squared up to 1,000 reference values, Wasserstein
   assert.equal(shifted.psiBand, 'significant');
   const steady = columnDrift(bigRef, normal(1000, 50, 10));
   assert.ok(!steady.drifted && steady.score < 0.1, `normed Wasserstein ${steady.score}`);
-  const lowCard = sketchNumeric('tickets', Float64Array.from({ length: 2000 }, (_, i) => i % 4), 0);
+  const lowCard = sketchNumeric(
+    'tickets',
+    Float64Array.from({ length: 2000 }, (_, i) => i % 4),
+    0,
+  );
   assert.equal(columnDrift(lowCard, Float64Array.from([0, 1, 2, 3, 1])).test, 'jensenshannon');
-  const cat = sketchColumn('plan', 'categorical', Array.from({ length: 500 }, (_, i) => ['a', 'b'][i % 2]!));
+  const cat = sketchColumn(
+    'plan',
+    'categorical',
+    Array.from({ length: 500 }, (_, i) => ['a', 'b'][i % 2]!),
+  );
   const withNew = columnDrift(cat, ['a', 'b', 'c', 'a']);
   assert.equal(withNew.test, 'chisquare');
   assert.equal(withNew.pvalue, 0);
@@ -109,10 +134,17 @@ test('the training profile reads back, refuses a malformed one naming the file, 
   const dir = mkdtempSync(join(tmpdir(), 'modelops-profile-'));
   try {
     assert.equal(readTrainingProfile(dir), undefined);
-    const profile = buildTrainingProfile(3, [{ name: 'x', kind: 'numeric', cells: ['1', '2', ''] }], { name: 'y', kind: 'categorical', cells: ['a', 'b', 'a'] });
+    const profile = buildTrainingProfile(3, [{ name: 'x', kind: 'numeric', cells: ['1', '2', ''] }], {
+      name: 'y',
+      kind: 'categorical',
+      cells: ['a', 'b', 'a'],
+    });
     writeFileSync(join(dir, PROFILE_FILE), JSON.stringify(profile));
     assert.deepEqual(readTrainingProfile(dir), profile);
-    writeFileSync(join(dir, PROFILE_FILE), JSON.stringify({ ...profile, columns: [{ name: 'x', kind: 'numeric', count: 1, missing: 0, values: [1], weights: [] }] }));
+    writeFileSync(
+      join(dir, PROFILE_FILE),
+      JSON.stringify({ ...profile, columns: [{ name: 'x', kind: 'numeric', count: 1, missing: 0, values: [1], weights: [] }] }),
+    );
     assert.throws(
       () => readTrainingProfile(dir),
       (e: unknown) => e instanceof ModelOpsError && e.code === 'MODEL_INVALID' && e.message.includes(PROFILE_FILE) && e.message.includes('columns[0]'),
@@ -134,5 +166,8 @@ test('a stored column sketches as its cells do: float32 (exact and quantiles) an
   const coded = { kind: 'coded' as const, codes: Int32Array.from([0, 1, 2, 3, -1, 0, 4, 4, 1]), levels: ['basic', ' pro', 'NA', '', 'pro'] };
   const s = sketchOfColumn('plan', 'categorical', coded);
   assert.deepEqual(s, sketchColumn('plan', 'categorical', columnCells(coded)));
-  assert.deepEqual(s.kind === 'categorical' && s.categories, [['pro', 4], ['basic', 2]]);
+  assert.deepEqual(s.kind === 'categorical' && s.categories, [
+    ['pro', 4],
+    ['basic', 2],
+  ]);
 });

@@ -78,7 +78,11 @@ function chiCase(name: string, observed: number[], expected: number[]): void {
   });
 }
 chiCase('chisquare 4 categories', [48, 32, 11, 9], [45, 35, 12.5, 7.5]);
-chiCase('chisquare 12 categories', ints(12, 40).map((x) => x + 5), []);
+chiCase(
+  'chisquare 12 categories',
+  ints(12, 40).map((x) => x + 5),
+  [],
+);
 // Same totals on both sides (SciPy checks them): scale the expected counts.
 {
   const last = cases[cases.length - 1]!;
@@ -104,14 +108,24 @@ function wCase(name: string, u: number[], v: number[], uw?: number[], vw?: numbe
 }
 wCase('wasserstein unweighted', normal(500), normal(800, 0.4, 2));
 wCase('wasserstein with ties', ints(300, 7), ints(200, 9));
-wCase('wasserstein weighted', normal(60), normal(90, 1), ints(60, 5).map((x) => x + 1), ints(90, 3).map((x) => x + 0.5));
+wCase(
+  'wasserstein weighted',
+  normal(60),
+  normal(90, 1),
+  ints(60, 5).map((x) => x + 1),
+  ints(90, 3).map((x) => x + 0.5),
+);
 
 function jsCase(name: string, p: number[], q: number[]): void {
   cases.push({ name, input: { kind: 'jensenshannon', p, q }, check: (s) => close(jensenShannon(p, q), s.distance as number, name) });
 }
 jsCase('jensenshannon dense', [0.1, 0.4, 0.2, 0.3], [0.25, 0.25, 0.3, 0.2]);
 jsCase('jensenshannon with zeros', [0.5, 0.5, 0, 0], [0, 0.2, 0.3, 0.5]);
-jsCase('jensenshannon unnormalised', ints(10, 100), ints(10, 100).map((x) => x + 1));
+jsCase(
+  'jensenshannon unnormalised',
+  ints(10, 100),
+  ints(10, 100).map((x) => x + 1),
+);
 
 function numericColumn(name: string, ref: number[], cur: number[]): void {
   cases.push({
@@ -144,8 +158,16 @@ function categoricalColumn(name: string, ref: string[], cur: string[]): void {
     },
   });
 }
-categoricalColumn('column: 700 categorical values → chi-squared', pick(700, ['basic', 'plus', 'pro'], [5, 3, 2]), pick(500, ['basic', 'plus', 'pro'], [4, 4, 2]));
-categoricalColumn('column: 2000 categorical values → Jensen–Shannon', pick(2000, ['n', 's', 'e', 'w'], [3, 3, 2, 2]), pick(1500, ['n', 's', 'e', 'w'], [2, 2, 3, 3]));
+categoricalColumn(
+  'column: 700 categorical values → chi-squared',
+  pick(700, ['basic', 'plus', 'pro'], [5, 3, 2]),
+  pick(500, ['basic', 'plus', 'pro'], [4, 4, 2]),
+);
+categoricalColumn(
+  'column: 2000 categorical values → Jensen–Shannon',
+  pick(2000, ['n', 's', 'e', 'w'], [3, 3, 2, 2]),
+  pick(1500, ['n', 's', 'e', 'w'], [2, 2, 3, 3]),
+);
 categoricalColumn('column: a new category → chi-squared p = 0', pick(600, ['basic', 'plus'], [1, 1]), pick(400, ['basic', 'plus', 'enterprise'], [2, 2, 1]));
 
 describe('drift statistics beside SciPy', { skip }, () => {

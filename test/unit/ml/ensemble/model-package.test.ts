@@ -34,7 +34,11 @@ function target(ds: Dataset, index?: Int32Array): TrainingTarget {
   };
 }
 
-async function fitted(name: string, target_: string, members = [{ type: 'rf' as const, params: { nEstimators: 30 } }, { type: 'knn' as const }]): Promise<{ ds: Dataset; model: Ensemble; rows: Row[] }> {
+async function fitted(
+  name: string,
+  target_: string,
+  members = [{ type: 'rf' as const, params: { nEstimators: 30 } }, { type: 'knn' as const }],
+): Promise<{ ds: Dataset; model: Ensemble; rows: Row[] }> {
   const ds = loadDataset(example(`${name}.csv`), { target: target_ });
   const model = await Ensemble.fit(ds.frame, target(ds), ds.schema.features, { members, seed: 4 });
   return { ds, model, rows: frameToRows(ds.frame) };
@@ -55,13 +59,19 @@ describe('ensemble', () => {
     const ds = loadDataset(example('churn.csv'), { target: 'churned' });
     const folds = kFold(ds.frame.nRows, 5, 1, ds.target.labels);
     const f = folds[0];
-    const model = await Ensemble.fit(takeRows(ds.frame, f.train), target(ds, f.train), ds.schema.features, { members: [{ type: 'rf', params: { nEstimators: 40 } }, { type: 'knn' }], seed: 1 });
+    const model = await Ensemble.fit(takeRows(ds.frame, f.train), target(ds, f.train), ds.schema.features, {
+      members: [{ type: 'rf', params: { nEstimators: 40 } }, { type: 'knn' }],
+      seed: 1,
+    });
     const testRows = frameToRows(takeRows(ds.frame, f.test));
     const proba = model.predictProba(testRows);
     const truth = Array.from(f.test, (i) => (ds.target.labels as string[])[i]);
     // Churn is hard (scikit-learn's forest: accuracy 0.764 at a 0.767 majority, AUC 0.70): rank quality is the signal.
     const yes = model.classes.indexOf('yes');
-    const auc = binaryAuc(truth.map((t) => t === 'yes'), proba.map((p) => p[yes]));
+    const auc = binaryAuc(
+      truth.map((t) => t === 'yes'),
+      proba.map((p) => p[yes]),
+    );
     assert.ok(auc > 0.62, `churn AUC ${auc}`);
     const odd = model.predict([{ plan: 'platinum', region: null, tenure_months: 'NA', monthly_charges: '', support_tickets: 3, age: undefined }]);
     assert.ok(['yes', 'no'].includes(String(odd[0])), 'a row of unknowns still gets a label');

@@ -65,7 +65,11 @@ describe('preprocessing a column at a time', () => {
     };
     let ens: Ensemble;
     try {
-      ens = await Ensemble.fit(frame, { name: 'label', task: 'classification', labels: rows.map((r) => String(r.label)) }, features, { members: [{ type: 'rf', params: { nEstimators: 4 } }], seed: 1, threads: 1 });
+      ens = await Ensemble.fit(frame, { name: 'label', task: 'classification', labels: rows.map((r) => String(r.label)) }, features, {
+        members: [{ type: 'rf', params: { nEstimators: 4 } }],
+        seed: 1,
+        threads: 1,
+      });
     } finally {
       Preprocessor.prototype.transform = original;
     }
@@ -73,7 +77,11 @@ describe('preprocessing a column at a time', () => {
   });
 
   test('a member that needs the matrix (kNN) still gets it', async () => {
-    const ens = await Ensemble.fit(frame, { name: 'label', task: 'classification', labels: rows.map((r) => String(r.label)) }, features, { members: [{ type: 'rf', params: { nEstimators: 4 } }, { type: 'knn' }], seed: 1, threads: 1 });
+    const ens = await Ensemble.fit(frame, { name: 'label', task: 'classification', labels: rows.map((r) => String(r.label)) }, features, {
+      members: [{ type: 'rf', params: { nEstimators: 4 } }, { type: 'knn' }],
+      seed: 1,
+      threads: 1,
+    });
     assert.equal(ens.predict(rows.slice(0, 4)).length, 4);
   });
 });

@@ -39,9 +39,17 @@ const CASES: Case[] = [
     name: 'iris',
     target: 'species',
     members: [RF, { type: 'knn' }],
-    extra: [{ sepal_length: null, sepal_width: 3.1, petal_length: 5.0, petal_width: null }, { sepal_length: 1e30, sepal_width: -4, petal_length: 0, petal_width: 2.5 }],
+    extra: [
+      { sepal_length: null, sepal_width: 3.1, petal_length: 5.0, petal_width: null },
+      { sepal_length: 1e30, sepal_width: -4, petal_length: 0, petal_width: 2.5 },
+    ],
   },
-  { name: 'wine', target: 'cultivar', members: [RF, { type: 'knn', params: { nNeighbors: 7, weights: 'distance' } }], extra: [{ alcohol: null, proline: 1e-9 }] },
+  {
+    name: 'wine',
+    target: 'cultivar',
+    members: [RF, { type: 'knn', params: { nNeighbors: 7, weights: 'distance' } }],
+    extra: [{ alcohol: null, proline: 1e-9 }],
+  },
   { name: 'breast_cancer', target: 'diagnosis', members: [RF, { type: 'knn' }, { type: 'tree' }, { type: 'dummy' }], extra: [{ mean_radius: 30 }] },
   { name: 'diabetes', target: 'progression', members: [RF, { type: 'knn', params: { weights: 'distance' } }], extra: [{ age: null, bmi: 50, s5: -1 }] },
   {
@@ -75,7 +83,10 @@ function edgeRows(rows: Row[], numeric: string[], count = 20): Row[] {
       return [n, v.slice(0, -1).map((a, i) => Math.fround((a + v[i + 1]!) / 2))];
     }),
   );
-  return Array.from({ length: count }, (_, k) => ({ ...rows[k % rows.length], ...Object.fromEntries(numeric.map((n) => [n, mids.get(n)![k % Math.max(1, mids.get(n)!.length)] ?? null])) }));
+  return Array.from({ length: count }, (_, k) => ({
+    ...rows[k % rows.length],
+    ...Object.fromEntries(numeric.map((n) => [n, mids.get(n)![k % Math.max(1, mids.get(n)!.length)] ?? null])),
+  }));
 }
 
 describe('pyfunc loader', { skip }, () => {
@@ -111,7 +122,12 @@ describe('pyfunc loader', { skip }, () => {
     }
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
     runPython('pyfunc_harness.py', [join(dir, 'jobs.json'), join(dir, 'out.json')]);
-    const got = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { predictions: (string | number)[]; probabilities: number[][] | null; signature: string[][]; schema: string[][] }[];
+    const got = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {
+      predictions: (string | number)[];
+      probabilities: number[][] | null;
+      signature: string[][];
+      schema: string[][];
+    }[];
     CASES.forEach((c, i) => {
       const want = expected[i]!;
       const py = got[i]!;

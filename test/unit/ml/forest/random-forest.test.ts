@@ -84,8 +84,14 @@ describe('random forest reproducibility', () => {
     const rf = new RandomForest('classification', { seed: 3, nEstimators: 5 });
     await rf.fit(X, y);
     const json = rf.toJSON();
-    assert.throws(() => RandomForest.fromJSON({ ...json, features: String(json.features).slice(0, 10) }), (e: unknown) => e instanceof ModelOpsError && e.code === 'MODEL_INVALID');
-    assert.throws(() => RandomForest.fromJSON({ ...json, nodeCounts: json.bins }), (e: unknown) => e instanceof ModelOpsError && e.code === 'MODEL_INVALID');
+    assert.throws(
+      () => RandomForest.fromJSON({ ...json, features: String(json.features).slice(0, 10) }),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'MODEL_INVALID',
+    );
+    assert.throws(
+      () => RandomForest.fromJSON({ ...json, nodeCounts: json.bins }),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'MODEL_INVALID',
+    );
   });
 });
 
@@ -138,6 +144,9 @@ describe('random forest behaviour', () => {
     const { X, y } = synthetic(2000);
     const c = new AbortController();
     c.abort();
-    await assert.rejects(new RandomForest('classification', { nEstimators: 20 }).fit(X, y, { signal: c.signal, threads: 2 }), (e: unknown) => e instanceof ModelOpsError && e.code === 'CANCELLED');
+    await assert.rejects(
+      new RandomForest('classification', { nEstimators: 20 }).fit(X, y, { signal: c.signal, threads: 2 }),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'CANCELLED',
+    );
   });
 });

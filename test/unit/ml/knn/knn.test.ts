@@ -36,7 +36,12 @@ describe('kNN', () => {
 
   test('standardization makes features comparable', async () => {
     // Feature 2 is on a 1000× scale; without scaling it would decide alone.
-    const X = m([[0, 0], [1, 0], [0, 1000], [1, 1000]]);
+    const X = m([
+      [0, 0],
+      [1, 0],
+      [0, 1000],
+      [1, 1000],
+    ]);
     const knn = new Knn('classification', { nNeighbors: 1 });
     await knn.fit(X, Float64Array.from([0, 1, 0, 1]));
     assert.deepEqual(Array.from(knn.predict(m([[0.9, 400]]))), [1]);
@@ -44,7 +49,13 @@ describe('kNN', () => {
 
   test('round trip through JSON predicts the same', async () => {
     const knn = new Knn('classification', { nNeighbors: 3 });
-    const X = m([[0, 1], [1, 1], [2, 0], [3, 3], [4, 1]]);
+    const X = m([
+      [0, 1],
+      [1, 1],
+      [2, 0],
+      [3, 3],
+      [4, 1],
+    ]);
     await knn.fit(X, Float64Array.from([0, 0, 1, 1, 1]));
     const back = Knn.fromJSON(JSON.parse(JSON.stringify(knn.toJSON())));
     assert.deepEqual(back.predictProba(X), knn.predictProba(X));

@@ -95,7 +95,10 @@ test('a model saved before training profiles keeps working: the drift reference 
     writeFileSync(join(ws.dir, 'next.csv'), churnCsv(300, 5));
     const ok = await retrain(ws.stores, { name: 'churn', data: 'next.csv', actor: 'ci', workspace: ws.dir, dryRun: true });
     assert.equal(ok.report.exitCode, 0, ok.markdown);
-    assert.match(find(ok.report.dataValidation.checks, 'dataset drift').message, /the drift reference is missing: Production version 1 was saved without a training profile/);
+    assert.match(
+      find(ok.report.dataValidation.checks, 'dataset drift').message,
+      /the drift reference is missing: Production version 1 was saved without a training profile/,
+    );
     writeFileSync(join(ws.dir, 'odd.csv'), churnCsv(300, 5, { extraPlan: 'platinum' }));
     const odd = await retrain(ws.stores, { name: 'churn', data: 'odd.csv', actor: 'ci', workspace: ws.dir, dryRun: true });
     assert.equal(odd.report.exitCode, 3);

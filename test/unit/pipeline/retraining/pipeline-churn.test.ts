@@ -38,7 +38,9 @@ interface VersionRow {
 async function versions(): Promise<VersionRow[]> {
   const r = await cli(['models', 'show', 'churn', '--json']);
   assert.equal(r.code, 0, r.err);
-  return (JSON.parse(r.out) as { versions: VersionRow[] }).versions.map((v) => ({ version: v.version, currentStage: v.currentStage })).sort((a, b) => Number(a.version) - Number(b.version));
+  return (JSON.parse(r.out) as { versions: VersionRow[] }).versions
+    .map((v) => ({ version: v.version, currentStage: v.currentStage }))
+    .sort((a, b) => Number(a.version) - Number(b.version));
 }
 
 before(async () => {
@@ -49,7 +51,21 @@ before(async () => {
   write(ws, 'holdout.csv', batch.holdout);
   writeFileSync(join(ws, 'params.json'), JSON.stringify({ rf: { nEstimators: 30 }, knn: { nNeighbors: 15 } }));
   writeFileSync(join(ws, 'modelops.pipeline.json'), JSON.stringify(PIPELINE, null, 2));
-  const trained = await cli(['train', '--data', 'january.csv', '--target', 'churned', '--experiment', 'churn', '--cv', '0', '--params', 'params.json', '--register', 'churn']);
+  const trained = await cli([
+    'train',
+    '--data',
+    'january.csv',
+    '--target',
+    'churned',
+    '--experiment',
+    'churn',
+    '--cv',
+    '0',
+    '--params',
+    'params.json',
+    '--register',
+    'churn',
+  ]);
   assert.equal(trained.code, 0, trained.err);
   const promoted = await cli(['promote', '--name', 'churn', '--version', '1', '--to', 'Production', '--approve', '--comment', 'January model']);
   assert.equal(promoted.code, 0, promoted.err);
@@ -76,15 +92,26 @@ describe('retraining pipeline on churn.csv', () => {
     const r = await cli(['pipeline', 'run']);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.out, /Version 2 of 'churn' is in Staging/);
-    assert.deepEqual(await versions(), [{ version: '1', currentStage: 'Production' }, { version: '2', currentStage: 'Staging' }]);
-    for (const step of ['1/4 data validation', '2/4 train', '3/4 validate and promote to staging', '4/4 inference test']) assert.match(r.err, new RegExp(`\\[${step}\\] passed: `));
+    assert.deepEqual(await versions(), [
+      { version: '1', currentStage: 'Production' },
+      { version: '2', currentStage: 'Staging' },
+    ]);
+    for (const step of ['1/4 data validation', '2/4 train', '3/4 validate and promote to staging', '4/4 inference test'])
+      assert.match(r.err, new RegExp(`\\[${step}\\] passed: `));
     const json = await cli(['runs', 'list', '--experiment', 'churn', '--json']);
-    const runs = (JSON.parse(json.out) as { runs: { info: { runId: string; runName: string; status: string }; data: { tags: { key: string; value: string }[] } }[] }).runs;
+    const runs = (
+      JSON.parse(json.out) as { runs: { info: { runId: string; runName: string; status: string }; data: { tags: { key: string; value: string }[] } }[] }
+    ).runs;
     const parent = runs.find((x) => x.info.runName === 'pipeline-churn');
     assert.ok(parent, 'the pipeline run');
     assert.equal(parent.info.status, 'FINISHED');
     const children = runs.filter((x) => x.data.tags.some((t) => t.key === 'mlflow.parentRunId' && t.value === parent.info.runId));
-    assert.deepEqual(children.map((x) => [x.info.runName, x.info.status]).sort(), [['data_validation', 'FINISHED'], ['inference_test', 'FINISHED'], ['train', 'FINISHED'], ['validate', 'FINISHED']]);
+    assert.deepEqual(children.map((x) => [x.info.runName, x.info.status]).sort(), [
+      ['data_validation', 'FINISHED'],
+      ['inference_test', 'FINISHED'],
+      ['train', 'FINISHED'],
+      ['validate', 'FINISHED'],
+    ]);
     const artifacts = await cli(['runs', 'show', parent.info.runId, '--json']);
     assert.equal(artifacts.code, 0);
     const html = /^\s+(.+\.html)$/m.exec(r.out)?.[1];
@@ -125,7 +152,10 @@ describe('retraining pipeline on churn.csv', () => {
     assert.match(plain.out, /WARN drift \(monthly_charges\): column 'monthly_charges' drifted: Wasserstein \(normed\)/);
     const r = await cli(['pipeline', 'run', file, '--data', 'pricier.csv']);
     assert.equal(r.code, 3, `${r.out}\n${r.err}`);
-    assert.match(r.out, /FAIL drift \(monthly_charges\): column 'monthly_charges' drifted: Wasserstein \(normed\) [\d.]+ ≥ 0\.1; the pipeline file stops on this column/);
+    assert.match(
+      r.out,
+      /FAIL drift \(monthly_charges\): column 'monthly_charges' drifted: Wasserstein \(normed\) [\d.]+ ≥ 0\.1; the pipeline file stops on this column/,
+    );
     assert.deepEqual(await versions(), registry);
   });
 
@@ -152,7 +182,11 @@ describe('retraining pipeline on churn.csv', () => {
     const after = await versions();
     const created = after.find((v) => !before.some((b) => b.version === v.version));
     assert.deepEqual(created?.currentStage, 'None');
-    assert.deepEqual(after.filter((v) => v !== created), before, 'every other version is where it was');
+    assert.deepEqual(
+      after.filter((v) => v !== created),
+      before,
+      'every other version is where it was',
+    );
     const history = await cli(['models', 'history', 'churn', '--json']);
     assert.match(history.out, new RegExp(`"version": "${created!.version}"[\\s\\S]*"action": "validate"`));
   });
@@ -168,7 +202,10 @@ describe('retraining pipeline on churn.csv', () => {
     const after = await versions();
     const created = after.find((v) => !before.some((b) => b.version === v.version));
     assert.equal(created?.currentStage, 'None');
-    assert.deepEqual(after.filter((v) => v !== created), before);
+    assert.deepEqual(
+      after.filter((v) => v !== created),
+      before,
+    );
     const db = await openStores(join(ws, '.modelops', 'mlflow.db'));
     try {
       const [latest, passedGates] = await db.registry.listValidationReports('churn', created!.version);

@@ -52,7 +52,10 @@ describe('retraining pipeline: where the training params come from', () => {
   });
 
   test('fixed params in the file train the first version into Staging (no Production yet, so no drift reference)', async () => {
-    const file = pipeline('fixed.modelops.pipeline.json', { dataset: 'january.csv', training: { params: { fixed: { rf: { nEstimators: 20 }, knn: { nNeighbors: 15 } } }, cv: 0, seed: 7 } });
+    const file = pipeline('fixed.modelops.pipeline.json', {
+      dataset: 'january.csv',
+      training: { params: { fixed: { rf: { nEstimators: 20 }, knn: { nNeighbors: 15 } } }, cv: 0, seed: 7 },
+    });
     const r = await cli(['pipeline', 'run', file]);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.err, /\[2\/4 train\] passed: .*params from the params in the pipeline file/);
@@ -63,7 +66,10 @@ describe('retraining pipeline: where the training params come from', () => {
   });
 
   test('tune first with a budget: a study of 2 trials, then its best trial trains the new version', async () => {
-    const file = pipeline('tune.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { tune: { trials: 2, cv: 0, study: 'churn-retrain', sampler: 'random', pruner: 'hyperband' } }, models: ['rf'], cv: 0 } });
+    const file = pipeline('tune.modelops.pipeline.json', {
+      dataset: 'february.csv',
+      training: { params: { tune: { trials: 2, cv: 0, study: 'churn-retrain', sampler: 'random', pruner: 'hyperband' } }, models: ['rf'], cv: 0 },
+    });
     const r = await cli(['pipeline', 'run', file]);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.err, /\[2\/4 train\] passed: .*params from trial [01] of study 'churn-retrain'/);
@@ -75,12 +81,20 @@ describe('retraining pipeline: where the training params come from', () => {
   });
 
   test('{"study": name} trains with the best trial of an existing study; an unknown one is bad input (exit 1) and the registry is unchanged', async () => {
-    const missing = await cli(['pipeline', 'run', pipeline('nope.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { study: 'nope' }, cv: 0 } })]);
+    const missing = await cli([
+      'pipeline',
+      'run',
+      pipeline('nope.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { study: 'nope' }, cv: 0 } }),
+    ]);
     assert.equal(missing.code, 1, `${missing.out}\n${missing.err}`);
     assert.match(missing.err, /training\.params: there is no tuning study 'nope'/);
     assert.deepEqual(await stages(), ['1:Production', '2:Staging']);
     assert.doesNotMatch(missing.err, /\[1\/4 data validation\] passed[\s\S]*\[2\/4 train\]/, 'found before step 2 started');
-    const r = await cli(['pipeline', 'run', pipeline('study.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { study: 'churn-retrain' }, models: ['rf'], cv: 0 } })]);
+    const r = await cli([
+      'pipeline',
+      'run',
+      pipeline('study.modelops.pipeline.json', { dataset: 'february.csv', training: { params: { study: 'churn-retrain' }, models: ['rf'], cv: 0 } }),
+    ]);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.err, /\[2\/4 train\] passed: .*params from trial [01] of study 'churn-retrain'/);
     assert.deepEqual(await stages(), ['1:Production', '2:Staging', '3:Staging']);

@@ -33,7 +33,15 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelops-pipeline-report-'));
   db = await openStores(join(dir, '.modelops', 'mlflow.db'));
   writeFileSync(join(dir, 'v1.csv'), csv(400, 0, ['a', 'b']));
-  const first = await train(db.tracking, { data: join(dir, 'v1.csv'), target: 'y', experiment: 'e', cv: 0, params: { rf: { nEstimators: 5 } }, models: ['rf'], threads: 1 });
+  const first = await train(db.tracking, {
+    data: join(dir, 'v1.csv'),
+    target: 'y',
+    experiment: 'e',
+    cv: 0,
+    params: { rf: { nEstimators: 5 } },
+    models: ['rf'],
+    threads: 1,
+  });
   await registerModel(db, { runId: first.runId, name: 'm', actor: 'alice', validation: { workspace: dir } });
   await promoteModelVersion(db, { name: 'm', version: '1', approve: true, comment: 'v1', actor: 'alice' });
   writeFileSync(join(dir, 'v2.csv'), csv(400, 100, ['a', SCRIPT]));
@@ -61,7 +69,14 @@ test('the HTML report shows hostile names as text, runs nothing, and draws a his
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/);
   const drift = result.report.dataValidation.drift;
   assert.ok(drift, 'drift was measured against version 1');
-  assert.deepEqual(drift.columns.map((d) => [d.column, d.test]).sort(), [[NUM, 'ks'], [CAT, 'chisquare']].sort(), '400 reference rows: KS and chi-squared');
+  assert.deepEqual(
+    drift.columns.map((d) => [d.column, d.test]).sort(),
+    [
+      [NUM, 'ks'],
+      [CAT, 'chisquare'],
+    ].sort(),
+    '400 reference rows: KS and chi-squared',
+  );
   assert.equal(html.match(/<svg class="hist"/g)?.length, drift.columns.length);
   assert.match(html, /<td><code>&lt;img src=x onerror=alert\(1\)&gt;<\/code><\/td><td>Kolmogorov–Smirnov<\/td>/);
 });

@@ -37,9 +37,26 @@ describe('the gate list', () => {
   });
 
   test('a gate that is off gives no verdict, and an unknown field names every gate field', () => {
-    assert.throws(() => parseGateSpec({ smoke: true }, 'p.json', 'gates'), (e: unknown) => e instanceof ModelOpsError && /gates\.smoke: unknown field \(expected one of data, target, metrics, beats_baseline, signature, smoke_test, latency, max_size_mb\)/.test(e.message));
+    assert.throws(
+      () => parseGateSpec({ smoke: true }, 'p.json', 'gates'),
+      (e: unknown) =>
+        e instanceof ModelOpsError &&
+        /gates\.smoke: unknown field \(expected one of data, target, metrics, beats_baseline, signature, smoke_test, latency, max_size_mb\)/.test(e.message),
+    );
     const spec = { ...BUILTIN_GATES, ...parseGateSpec({ smoke_test: false, beats_baseline: false, signature: 'off' }, 'p.json', 'gates') };
-    const evidence = { task: 'classification', classes: [], signature: { inputs: [], outputs: [] }, inputColumns: 0, source: 'run metrics' as const, metrics: {}, sample: () => undefined, sizeMb: () => 0 };
-    assert.deepEqual(GATES.flatMap((g) => g.evaluate(spec, evidence)), []);
+    const evidence = {
+      task: 'classification',
+      classes: [],
+      signature: { inputs: [], outputs: [] },
+      inputColumns: 0,
+      source: 'run metrics' as const,
+      metrics: {},
+      sample: () => undefined,
+      sizeMb: () => 0,
+    };
+    assert.deepEqual(
+      GATES.flatMap((g) => g.evaluate(spec, evidence)),
+      [],
+    );
   });
 });

@@ -12,7 +12,17 @@ const production = {
 };
 
 test('a candidate that needs a subset of Production inputs with the same types is compatible', () => {
-  const g = compareSignatures(production, { inputs: [{ name: 'age', type: 'double' }, { name: 'plan', type: 'string' }], outputs: [{ name: 'churned', type: 'string' }] }, '2');
+  const g = compareSignatures(
+    production,
+    {
+      inputs: [
+        { name: 'age', type: 'double' },
+        { name: 'plan', type: 'string' },
+      ],
+      outputs: [{ name: 'churned', type: 'string' }],
+    },
+    '2',
+  );
   assert.equal(g.outcome, 'pass');
 });
 

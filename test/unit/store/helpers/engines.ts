@@ -10,7 +10,10 @@ import { loadNodeSqlite } from '../../../../src/store/native/node-sqlite';
 export type TestEngine = Exclude<EngineChoice, 'auto'>;
 
 const AVAILABLE: readonly TestEngine[] = loadNodeSqlite().module ? ['sqlite', 'sqljs'] : ['sqljs'];
-const ASKED = (process.env.MODELOPS_TEST_ENGINES ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+const ASKED = (process.env.MODELOPS_TEST_ENGINES ?? '')
+  .split(',')
+  .map((e) => e.trim())
+  .filter((e) => e !== '');
 
 export const ENGINES: readonly TestEngine[] = ASKED.length === 0 ? AVAILABLE : AVAILABLE.filter((e) => ASKED.includes(e));
 

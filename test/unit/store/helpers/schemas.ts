@@ -7,7 +7,26 @@ import { SqljsSql } from '../../../../src/store/sqljs/sqljs-sql';
 import { mlflowSchemas } from '../../../repo-paths';
 
 /** The fresh stores MLflow's own migrations made, one per release head (test/fixtures/mlflow/schemas/fresh/). */
-export const FRESH = ['2.11', '2.13.0', '2.14', '2.16', '2.17', '2.22', '3.0', '3.1', '3.2', '3.3', '3.4', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
+export const FRESH = [
+  '2.11',
+  '2.13.0',
+  '2.14',
+  '2.16',
+  '2.17',
+  '2.22',
+  '3.0',
+  '3.1',
+  '3.2',
+  '3.3',
+  '3.4',
+  '3.7',
+  '3.8',
+  '3.9',
+  '3.10',
+  '3.11',
+  '3.12',
+  '3.13',
+] as const;
 
 export function freshStore(release: string): string {
   return mlflowSchemas('fresh', `mlflow-${release}-fresh.db`);

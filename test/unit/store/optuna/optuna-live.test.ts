@@ -61,7 +61,8 @@ test('the panel follows a study while Optuna writes it, and shows what Optuna re
       d.trials.map((t) => [t.number, t.state, t.params]),
       reported.trials.map((t) => [t.number, t.state, Object.entries(t.params).map(([k, v]) => [k, String(v)])]),
     );
-    for (const t of reported.trials) if (t.state === 'COMPLETE' || t.state === 'PRUNED') assert.equal(d.trials.find((x) => x.number === t.number)!.value, t.value);
+    for (const t of reported.trials)
+      if (t.state === 'COMPLETE' || t.state === 'PRUNED') assert.equal(d.trials.find((x) => x.number === t.number)!.value, t.value);
     assert.equal(d.bestTrial, reported.best.number);
     assert.equal(state.studies[0]!.best, reported.best.value);
     store.close();
@@ -69,4 +70,3 @@ test('the panel follows a study while Optuna writes it, and shows what Optuna re
     child.kill();
   }
 });
-

@@ -20,7 +20,13 @@ interface Expected {
   studies: {
     name: string;
     directions: string[];
-    trials: { number: number; state: string; params: Record<string, unknown>; values: (number | string)[] | null; intermediate: Record<string, number | string> }[];
+    trials: {
+      number: number;
+      state: string;
+      params: Record<string, unknown>;
+      values: (number | string)[] | null;
+      intermediate: Record<string, number | string>;
+    }[];
     best?: { number: number; value: number | string; params: Record<string, unknown> };
   }[];
 }
@@ -39,10 +45,17 @@ for (const engine of ENGINES) {
       const file = await readOptunaFile(FILE, opts);
       assert.equal(file.schema.libraryVersion, expected.optuna);
       assert.equal(file.schema.revision, 'v3.0.0.d');
-      assert.deepEqual(file.studies.map((s) => s.name), expected.studies.map((s) => s.name));
+      assert.deepEqual(
+        file.studies.map((s) => s.name),
+        expected.studies.map((s) => s.name),
+      );
       for (const want of expected.studies) {
         const got = file.studies.find((s) => s.name === want.name)!;
-        assert.deepEqual(got.directions, want.directions.map((d) => d.toLowerCase()), want.name);
+        assert.deepEqual(
+          got.directions,
+          want.directions.map((d) => d.toLowerCase()),
+          want.name,
+        );
         assert.equal(got.trials.length, want.trials.length, want.name);
         for (const wt of want.trials) {
           const t = got.trials.find((x) => x.number === wt.number)!;
@@ -72,9 +85,17 @@ for (const engine of ENGINES) {
     });
 
     test('maps current and Optuna 2 distributions to ours', async () => {
-      const [br, old] = ['branin', 'old-distributions'].map(async (study) => (await readOptunaFile(FILE, { ...opts, study })).studies[0]!) as [Promise<OptunaStudy>, Promise<OptunaStudy>];
+      const [br, old] = ['branin', 'old-distributions'].map(async (study) => (await readOptunaFile(FILE, { ...opts, study })).studies[0]!) as [
+        Promise<OptunaStudy>,
+        Promise<OptunaStudy>,
+      ];
       const d = (await br).trials[0]!.distributions;
-      assert.deepEqual(d, { x: { type: 'float', low: -5, high: 10, log: false }, y: { type: 'float', low: 0, high: 15, log: false }, lr: { type: 'float', low: 1e-4, high: 0.1, log: true }, q: { type: 'float', low: 0, high: 2, log: false, step: 0.5 } });
+      assert.deepEqual(d, {
+        x: { type: 'float', low: -5, high: 10, log: false },
+        y: { type: 'float', low: 0, high: 15, log: false },
+        lr: { type: 'float', low: 1e-4, high: 0.1, log: true },
+        q: { type: 'float', low: 0, high: 2, log: false, step: 0.5 },
+      });
       const o = (await old).trials[0]!;
       assert.deepEqual(o.distributions, {
         u: { type: 'float', low: 0, high: 1, log: false },
@@ -121,24 +142,44 @@ for (const engine of ENGINES) {
       const mlflow = join(dir, `${engine}-mlflow.db`);
       const s = await openStores(mlflow, { engine });
       await s.close();
-      await assert.rejects(readOptunaFile(mlflow, opts), (e: unknown) => e instanceof ModelOpsError && e.message.startsWith(`${mlflow}: not an Optuna storage file (it is an MLflow store`));
+      await assert.rejects(
+        readOptunaFile(mlflow, opts),
+        (e: unknown) => e instanceof ModelOpsError && e.message.startsWith(`${mlflow}: not an Optuna storage file (it is an MLflow store`),
+      );
       const partial = copyStore(FILE, join(dir, `${engine}-partial.db`));
       await withFile(partial, (db) => db.exec('DROP TABLE trial_values'), true);
-      await assert.rejects(readOptunaFile(partial, opts), new RegExp(`^ModelOpsError: ${partial.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not an Optuna storage file \\(it has no trial_values table\\)`));
+      await assert.rejects(
+        readOptunaFile(partial, opts),
+        new RegExp(`^ModelOpsError: ${partial.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not an Optuna storage file \\(it has no trial_values table\\)`),
+      );
       await assert.rejects(readOptunaFile(join(dir, 'missing.db'), opts), /missing\.db: no such file/);
     });
 
     test('refuses a schema revision it does not know, and a study the file lacks', async () => {
       const future = copyStore(FILE, join(dir, `${engine}-future.db`));
       await withFile(future, (db) => db.exec("UPDATE alembic_version SET version_num = 'v9.0.0.a'"), true);
-      await assert.rejects(readOptunaFile(future, opts), (e: unknown) => e instanceof ModelOpsError && e.code === 'STORE_UNSUPPORTED_SCHEMA' && e.message.includes(future) && e.message.includes("'v9.0.0.a'"));
-      await assert.rejects(readOptunaFile(FILE, { ...opts, study: 'nope' }), /no Optuna study named 'nope' \(the file has ensemble, branin, old-distributions, two-objectives\)/);
+      await assert.rejects(
+        readOptunaFile(future, opts),
+        (e: unknown) => e instanceof ModelOpsError && e.code === 'STORE_UNSUPPORTED_SCHEMA' && e.message.includes(future) && e.message.includes("'v9.0.0.a'"),
+      );
+      await assert.rejects(
+        readOptunaFile(FILE, { ...opts, study: 'nope' }),
+        /no Optuna study named 'nope' \(the file has ensemble, branin, old-distributions, two-objectives\)/,
+      );
     });
 
     test('a bad distribution is refused naming the file, study, trial and param', async () => {
       const bad = copyStore(FILE, join(dir, `${engine}-bad-dist.db`));
-      await withFile(bad, (db) => db.exec(`UPDATE trial_params SET distribution_json = '{"name": "BetaDistribution", "attributes": {}}' WHERE param_name = 'x'`), true);
-      await assert.rejects(readOptunaFile(bad, opts), (e: unknown) => e instanceof ModelOpsError && e.message.startsWith(`${bad}: study 'branin', trial 0: x: unknown Optuna distribution 'BetaDistribution'`));
+      await withFile(
+        bad,
+        (db) => db.exec(`UPDATE trial_params SET distribution_json = '{"name": "BetaDistribution", "attributes": {}}' WHERE param_name = 'x'`),
+        true,
+      );
+      await assert.rejects(
+        readOptunaFile(bad, opts),
+        (e: unknown) =>
+          e instanceof ModelOpsError && e.message.startsWith(`${bad}: study 'branin', trial 0: x: unknown Optuna distribution 'BetaDistribution'`),
+      );
     });
   });
 }

@@ -28,7 +28,12 @@ export async function serveStore(dir: string, options: ServeOptions = {}): Promi
   const backing = await openStores(join(dir, 'mlflow.db'), { artifactRoot: destination, artifactRootUri: root ?? 'mlflow-artifacts:/' });
   const server = await startTrackingServer(
     { tracking: backing.tracking, registry: backing.registry },
-    { port: 0, ...(root === undefined ? { artifactsDestination: destination } : {}), ...(options.stageTransitions ? { stageTransitions: options.stageTransitions } : {}), ...(options.auth ? { auth: options.auth } : {}) },
+    {
+      port: 0,
+      ...(root === undefined ? { artifactsDestination: destination } : {}),
+      ...(options.stageTransitions ? { stageTransitions: options.stageTransitions } : {}),
+      ...(options.auth ? { auth: options.auth } : {}),
+    },
   );
   return {
     url: server.url,

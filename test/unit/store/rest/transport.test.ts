@@ -31,7 +31,10 @@ describe('REST client: retries and failures', () => {
     const proxy = await startProxy(served.url, (r, i) => (isSearch(r) && i < failures.length ? failures[i]! : 'forward'));
     const store = new RestTrackingStore(proxy.url, { env: CLEAN_ENV, retry: FAST });
     const page = await store.searchExperiments();
-    assert.deepEqual(page.items.map((e) => e.name), ['Default']);
+    assert.deepEqual(
+      page.items.map((e) => e.name),
+      ['Default'],
+    );
     assert.equal(proxy.seen.filter(isSearch).length, 4);
     await proxy.close();
     await served.stop();
@@ -91,7 +94,10 @@ describe('REST client: retries and failures', () => {
     const url = served.url;
     await served.stop();
     const store = new RestTrackingStore(url, { env: CLEAN_ENV, retry: { ...FAST, retries: 2 } });
-    await assert.rejects(store.getExperiment('0'), (e: unknown) => e instanceof ModelOpsError && e.code === 'STORE_IO' && e.message.includes(url) && /ECONNREFUSED\) after 3 attempts/.test(e.message));
+    await assert.rejects(
+      store.getExperiment('0'),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'STORE_IO' && e.message.includes(url) && /ECONNREFUSED\) after 3 attempts/.test(e.message),
+    );
   });
 
   test('401 and 403 are their own errors, never retried', async () => {
@@ -118,7 +124,10 @@ describe('REST client: retries and failures', () => {
     await inUrl.getExperiment('0');
     const editor = new RestTrackingStore(proxy.url, { env: { ...CLEAN_ENV, MLFLOW_TRACKING_TOKEN: 'abc' }, credentials: { username: 'bo', password: 'x' } });
     await editor.getExperiment('0');
-    assert.deepEqual(proxy.seen.map((r) => r.authorization), ['Bearer abc', `Basic ${Buffer.from('ana:p@ss').toString('base64')}`, `Basic ${Buffer.from('bo:x').toString('base64')}`]);
+    assert.deepEqual(
+      proxy.seen.map((r) => r.authorization),
+      ['Bearer abc', `Basic ${Buffer.from('ana:p@ss').toString('base64')}`, `Basic ${Buffer.from('bo:x').toString('base64')}`],
+    );
     assert.equal(inUrl.url, proxy.url, 'the credentials are not kept in the URL');
     assert.equal(inUrl.client.username, 'ana');
     await proxy.close();
@@ -146,7 +155,12 @@ describe('REST stores: paging and batches at MLflow’s limits', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await client.tracking.searchRuns({ experimentIds: [exp], maxResults: 1000, orderBy: ['attributes.start_time DESC'], ...(token ? { pageToken: token } : {}) });
+      const page = await client.tracking.searchRuns({
+        experimentIds: [exp],
+        maxResults: 1000,
+        orderBy: ['attributes.start_time DESC'],
+        ...(token ? { pageToken: token } : {}),
+      });
       for (const r of page.items) ids.add(r.info.runId);
       token = page.nextPageToken;
       pages++;
@@ -168,9 +182,18 @@ describe('REST stores: paging and batches at MLflow’s limits', () => {
       const [m, p, t] = [c.metrics?.length ?? 0, c.params?.length ?? 0, c.tags?.length ?? 0];
       assert.ok(m <= 1000 && p <= 100 && t <= 100 && m + p + t <= 1000, JSON.stringify([m, p, t]));
     }
-    assert.deepEqual(chunks.flatMap((c) => c.metrics ?? []), metrics);
-    assert.deepEqual(chunks.flatMap((c) => c.params ?? []), params);
-    assert.deepEqual(chunks.flatMap((c) => c.tags ?? []), tags);
+    assert.deepEqual(
+      chunks.flatMap((c) => c.metrics ?? []),
+      metrics,
+    );
+    assert.deepEqual(
+      chunks.flatMap((c) => c.params ?? []),
+      params,
+    );
+    assert.deepEqual(
+      chunks.flatMap((c) => c.tags ?? []),
+      tags,
+    );
     assert.equal(chunks.length, 3);
   });
 
@@ -183,9 +206,12 @@ describe('REST stores: paging and batches at MLflow’s limits', () => {
     const params: Param[] = Array.from({ length: 150 }, (_, i) => ({ key: `p${i}`, value: String(i) }));
     const tags: Tag[] = Array.from({ length: 250 }, (_, i) => ({ key: `t${i}`, value: String(i) }));
     const requests = await logBatchChunked(store, run.info.runId, { metrics, params, tags });
-    const sent = proxy.seen.filter((r) => r.path.endsWith('runs/log-batch')).map((r) => JSON.parse(r.body) as { metrics: unknown[]; params: unknown[]; tags: unknown[] });
+    const sent = proxy.seen
+      .filter((r) => r.path.endsWith('runs/log-batch'))
+      .map((r) => JSON.parse(r.body) as { metrics: unknown[]; params: unknown[]; tags: unknown[] });
     assert.equal(sent.length, requests);
-    for (const b of sent) assert.ok(b.metrics.length <= 1000 && b.params.length <= 100 && b.tags.length <= 100 && b.metrics.length + b.params.length + b.tags.length <= 1000);
+    for (const b of sent)
+      assert.ok(b.metrics.length <= 1000 && b.params.length <= 100 && b.tags.length <= 100 && b.metrics.length + b.params.length + b.tags.length <= 1000);
     assert.equal((await store.getMetricHistory(run.info.runId, 'loss')).length, 2500);
     const got = await store.getRun(run.info.runId);
     assert.equal(got.data.params.length, 150);

@@ -144,7 +144,7 @@ describe('the sql.js store file writes from the live buffer', () => {
     }
     await store.close();
     const reopened = await SqljsStoreFile.open(file);
-    assert.equal(await reopened.read((db) => db.get("SELECT count(*) AS n FROM modelops_meta WHERE \"key\" LIKE 'k%'")?.n), 8200);
+    assert.equal(await reopened.read((db) => db.get('SELECT count(*) AS n FROM modelops_meta WHERE "key" LIKE \'k%\'')?.n), 8200);
     await reopened.close();
   });
 });
