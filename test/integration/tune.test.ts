@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
 import type { TuneResult } from '../../src/pipeline/tune';
+import { DEFAULT_SPACE } from '../../src/pipeline/tune';
 import { openStores } from '../../src/store/open';
 import { activateExtension } from './helpers';
 import { removeStore, scriptUi, storeFile, waitFor, workspaceDir } from './fixtures';
@@ -122,10 +124,38 @@ suite('tune hyperparameters from the editor', function () {
     assert.equal(await vscode.commands.executeCommand(COMMAND, iris()), undefined);
     assert.deepEqual(ui.offered.at(-1), {
       title: 'Tune hyperparameters on iris.csv',
-      labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best'],
+      labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best', 'Search space', 'Study'],
     });
     assert.deepEqual(ui.answers, []);
     assert.equal((await readStudy()).trials.length, 3, 'no trial was run');
+  });
+
+  test('the form writes and opens a search space file, and a study of another name runs on it', async () => {
+    const file = join(workspaceDir(), 'search.modelops-space.json');
+    rmSync(file, { force: true });
+    ui.answers = ['species', 'Search space', 'New search space file…', 'Study', 'iris-own-space', 'Trials', '1', 'Tune'];
+    try {
+      const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris());
+      assert.ok(result, JSON.stringify(ui.messages));
+      assert.deepEqual(ui.answers, []);
+      assert.deepEqual([result.study, result.resumed, result.trials.length], ['iris-own-space', false, 1]);
+      const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(written).sort(), Object.keys({ ...DEFAULT_SPACE.rf, ...DEFAULT_SPACE.knn }).sort());
+      assert.ok(
+        vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === file)),
+        'the new file is open to edit',
+      );
+      const db = await openStores(storeFile());
+      try {
+        const stored = (await db.studies.getStudy('iris-own-space'))!.study;
+        assert.deepEqual(Object.keys(JSON.parse(stored.space) as object).sort(), Object.keys(written).sort(), "the study's space is the file's");
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(file, { force: true });
+    }
   });
 
   test("Show Runs selects the study's run in the Experiments view; the study continues from the explorer's CSV", async () => {
