@@ -20,6 +20,13 @@ const trialRowCheck = obj(
 
 const importanceCheck = obj({ param: str, pedAnova: num, fanova: num });
 
+/**
+ * What the best trial's buttons can do: train its params as a full run (unless the study has no
+ * data, `trainNote` says why), and register a model of it (`registerRun`: a full run of that
+ * trial; else `registerNote` says why there is nothing to register).
+ */
+const bestActionsCheck = obj({}, { trainNote: str, registerRun: obj({ runId: str, runName: str, trial: num }), registerNote: str });
+
 const studyDetailCheck = obj(
   {
     study: studySummaryCheck,
@@ -30,8 +37,8 @@ const studyDetailCheck = obj(
     history: obj({ numbers: numbers(1_000_000), values: numbersOrNull(1_000_000), best: numbersOrNull(1_000_000) }),
     importance: arr(importanceCheck, 10_000),
   },
-  /** Why there are no importances (too few complete trials). */
-  { importanceNote: str },
+  /** Why there are no importances (too few complete trials); the best trial's actions (workspace studies only). */
+  { importanceNote: str, actions: bestActionsCheck },
 );
 
 /** Where the studies come from when not the workspace store: an Optuna storage file, shown read-only. */
@@ -45,6 +52,10 @@ export const studyStateCheck = obj(
 export const studyContract = {
   requests: {
     'study/openRun': { params: obj({ runId: str }), result: okResult },
+    /** Train the best trial's params of study `name` as a full run (the training form opens filled). */
+    'study/trainBest': { params: obj({ name: str }), result: okResult },
+    /** Register the model of study `name`'s best trial (the host finds its run again). */
+    'study/registerBest': { params: obj({ name: str }), result: okResult },
   },
   toWebview: {
     'study/state': studyStateCheck,
@@ -62,6 +73,7 @@ export type TrialRow = Infer<typeof trialRowCheck>;
 export type StudyDetail = Infer<typeof studyDetailCheck>;
 export type StudyState = Infer<typeof studyStateCheck>;
 export type StudySource = Infer<typeof studySourceCheck>;
+export type BestActions = Infer<typeof bestActionsCheck>;
 
 /** What the page keeps across a reload: the study shown, and for an Optuna file's panel the file. */
 export const studySavedStateCheck = obj({}, { name: str, file: str });

@@ -92,6 +92,44 @@ describe('study panel in Chromium', () => {
     await panel.close();
   });
 
+  test("the best trial's Train and Register ask the host for the study by name; Register without a model says why and is disabled", async () => {
+    const base = aStudyState(20);
+    const withModel: StudyState = {
+      ...base,
+      detail: { ...base.detail!, actions: { registerRun: { runId: 'b'.repeat(32), runName: `${HOSTILE_NAME}-best`, trial: base.detail!.bestTrial! } } },
+    };
+    const panel = await harness.open('study', fixtureFor(withModel, { replies: { 'study/registerBest': { message: 'Registered <b>it</b>' } } }));
+    await panel.page.waitForSelector('[data-testid="register-best"]');
+    assert.equal(await panel.page.getAttribute('[data-testid="register-best"]', 'disabled'), null);
+    assert.match((await panel.page.textContent('[data-testid="register-best"]')) ?? '', new RegExp(`Register model of #${base.detail!.bestTrial}`));
+    await panel.page.click('[data-testid="train-best"]');
+    await panel.page.click('[data-testid="register-best"]');
+    await panel.waitFor(`document.querySelector('[data-testid="status"]').textContent.includes('Registered')`);
+    const asked = (await panel.posted()).filter((m) => m.kind === 'request').map((m) => [m.method, m.params]);
+    assert.deepEqual(asked, [
+      ['study/trainBest', { name: HOSTILE_NAME }],
+      ['study/registerBest', { name: HOSTILE_NAME }],
+    ]);
+    assert.equal(await panel.page.locator('b').count(), 0, "the host's message is text");
+
+    const note = "Trial #3's run has no model <i>x</i>";
+    await panel.deliver({
+      kind: 'notification',
+      method: 'study/state',
+      params: { ...base, detail: { ...base.detail!, actions: { registerNote: note, trainNote: 'no data <i>y</i>' } } },
+    });
+    await panel.waitFor(`!!document.querySelector('[data-testid="register-note"]')`);
+    assert.equal(await panel.page.textContent('[data-testid="register-note"]'), note);
+    assert.equal(await panel.page.textContent('[data-testid="train-note"]'), 'no data <i>y</i>');
+    assert.notEqual(await panel.page.getAttribute('[data-testid="register-best"]', 'disabled'), null);
+    assert.notEqual(await panel.page.getAttribute('[data-testid="train-best"]', 'disabled'), null);
+    await panel.page.click('[data-testid="register-best"]', { force: true });
+    assert.equal((await panel.posted()).filter((m) => m.kind === 'request').length, 2, 'a disabled button asks nothing');
+    assert.equal(await panel.page.locator('i').count(), 0);
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+
   test('a store change delivers trials live; choosing another study asks the host for it', async () => {
     const panel = await harness.open('study', fixtureFor(aStudyState(10)), 'light');
     await panel.page.waitForSelector('[data-testid="trials"]');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { FrozenTrial } from '../../../src/core/tuning';
-import { loadStudyState, optimisationHistory } from '../../../src/extension/webviews/study-data';
+import { bestModelRun, loadStudyState, optimisationHistory } from '../../../src/extension/webviews/study-data';
 import { studyStateCheck } from '../../../src/shared/study-protocol';
 import { openStores } from '../../../src/store/open';
 
@@ -81,5 +81,91 @@ describe('study panel data', () => {
       await stores.close();
     }
     assert.equal((await loadStudyState(undefined, undefined)).status, 'error');
+  });
+});
+
+describe("study panel: the best trial's Train and Register", () => {
+  async function aStudy(settings: Record<string, unknown>) {
+    const dir = mkdtempSync(join(tmpdir(), 'modelops-study-actions-'));
+    dirs.push(dir);
+    const stores = await openStores(join(dir, 'mlflow.db'));
+    const parent = await stores.tracking.createRun({ experimentId: '0', runName: 'study-run' });
+    const record = {
+      name: 's',
+      experimentId: '0',
+      direction: 'maximize' as const,
+      metric: 'accuracy',
+      sampler: 'tpe',
+      pruner: 'median',
+      space: JSON.stringify(SPACE),
+      settings: JSON.stringify(settings),
+      runId: parent.info.runId,
+      createdTime: 1,
+    };
+    await stores.studies.createStudy(record);
+    // Trial 2 is the best; trial runs hold no model (they only cross-validate).
+    for (const [n, v] of [
+      [0, 0.5],
+      [1, 0.6],
+      [2, 0.9],
+      [3, 0.7],
+    ] as const) {
+      const run = await stores.tracking.createRun({ experimentId: '0', parentRunId: parent.info.runId });
+      await stores.studies.saveTrial('s', { ...trial(n, 'COMPLETE', v), runId: run.info.runId });
+    }
+    const model = join(dir, 'MLmodel');
+    writeFileSync(model, 'flavors: {}\n');
+    /** A full run of trial `n`, nested and tagged as tune --train-best makes it. */
+    const fullRun = async (n: number, withModel = true, status: 'FINISHED' | 'FAILED' = 'FINISHED'): Promise<string> => {
+      const run = await stores.tracking.createRun({
+        experimentId: '0',
+        parentRunId: parent.info.runId,
+        runName: `s-best-${n}`,
+        tags: [
+          { key: 'modelops.study', value: 's' },
+          { key: 'modelops.best_of_trial', value: String(n) },
+        ],
+      });
+      if (withModel) await stores.tracking.logArtifact(run.info.runId, model, 'model');
+      await stores.tracking.updateRun(run.info.runId, { status, endTime: Date.now() });
+      return run.info.runId;
+    };
+    return { stores, record, fullRun };
+  }
+
+  test('Register says why when the best trial has no model, and finds the full run of that trial (not of another) once there is one', async () => {
+    const { stores, record, fullRun } = await aStudy({ data: '/data/iris.csv', target: 'species', cv: 3, seed: 7, models: ['rf', 'knn'], base: {} });
+    try {
+      const first = await loadStudyState(stores.studies, 's', stores.tracking);
+      assert.deepEqual(studyStateCheck(first, 'state'), first, 'the state with actions passes the protocol check unchanged');
+      assert.equal(first.detail?.bestTrial, 2);
+      assert.equal(first.detail?.actions?.trainNote, undefined, 'a study with data can be trained');
+      assert.equal(first.detail?.actions?.registerRun, undefined);
+      assert.match(first.detail?.actions?.registerNote ?? '', /Trial #2's run has no model.*Train with these params/);
+      // A full run of another trial, one without a model and a failed one are not the best trial's model.
+      await fullRun(1);
+      await fullRun(2, false);
+      await fullRun(2, true, 'FAILED');
+      assert.match((await loadStudyState(stores.studies, 's', stores.tracking)).detail?.actions?.registerNote ?? '', /has no model/);
+      const runId = await fullRun(2);
+      const after = (await loadStudyState(stores.studies, 's', stores.tracking)).detail?.actions;
+      assert.deepEqual(after, { registerRun: { runId, runName: 's-best-2', trial: 2 } });
+      const found = await stores.studies.getStudy('s');
+      assert.deepEqual(await bestModelRun(stores.tracking, record, found!.trials[2]), { runId, runName: 's-best-2', trial: 2 });
+      assert.equal((await loadStudyState(stores.studies, 's')).detail?.actions, undefined, 'no actions without the tracking store (an Optuna file)');
+    } finally {
+      await stores.close();
+    }
+  });
+
+  test('a study imported without data says it cannot be trained', async () => {
+    const { stores } = await aStudy({ target: 'none (imported from Optuna without --data)', models: [], importedFrom: 'x.db' });
+    try {
+      const actions = (await loadStudyState(stores.studies, 's', stores.tracking)).detail?.actions;
+      assert.match(actions?.trainNote ?? '', /records no training data \(imported from Optuna without --data\)/);
+      assert.match(actions?.registerNote ?? '', /has no model/);
+    } finally {
+      await stores.close();
+    }
   });
 });

@@ -97,10 +97,47 @@ function bestSection(d: StudyDetail): HTMLElement {
       { className: 'best-params' },
       el('tbody', {}, ...best.params.map(([k, v]) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, k), el('td', { className: 'num' }, v)))),
     ),
-    // An Optuna file's study is read-only: no action on it (its trials have no runs either).
-    !state.source && best.runId
-      ? button('Open Run', () => void channel.request('study/openRun', { runId: best.runId! }).catch((e: Error) => setStatus(status, e.message, 'error')))
-      : null,
+    // An Optuna file's study is read-only: no action on it (its trials have no runs, nor data).
+    state.source ? null : bestActions(d, best),
+  );
+}
+
+const failed = (e: Error): void => setStatus(status, e.message, 'error');
+const said = (r: { message?: string }): void => {
+  if (r.message) setStatus(status, r.message);
+};
+
+/** Open Run, Train with these params, Register: each disabled with its reason when it cannot run. */
+function bestActions(d: StudyDetail, best: TrialRow): HTMLElement {
+  const a = d.actions ?? {};
+  const name = d.study.name;
+  const registerNote = a.registerRun ? undefined : (a.registerNote ?? 'There is no model of this trial to register.');
+  const train = button('Train with these params', () => void channel.request('study/trainBest', { name }).then(said, failed), {
+    testId: 'train-best',
+    disabled: a.trainNote !== undefined,
+    ...(a.trainNote ? { title: a.trainNote } : {}),
+  });
+  const register = button(
+    a.registerRun ? `Register model of #${a.registerRun.trial}` : 'Register',
+    () => void channel.request('study/registerBest', { name }).then(said, failed),
+    { testId: 'register-best', disabled: registerNote !== undefined, ...(registerNote ? { title: registerNote } : {}) },
+  );
+  // The reason is said beside the buttons too: a disabled button's tooltip is easy to miss.
+  const notes = [
+    a.trainNote ? el('p', { className: 'action-note', attrs: { 'data-testid': 'train-note' } }, a.trainNote) : null,
+    registerNote ? el('p', { className: 'action-note', attrs: { 'data-testid': 'register-note' } }, registerNote) : null,
+  ];
+  return el(
+    'div',
+    { className: 'best-actions' },
+    el(
+      'div',
+      { className: 'buttons' },
+      best.runId ? button('Open Run', () => void channel.request('study/openRun', { runId: best.runId! }).catch(failed)) : null,
+      train,
+      register,
+    ),
+    ...notes,
   );
 }
 
