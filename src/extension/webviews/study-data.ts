@@ -6,6 +6,7 @@ import type { TrackingStore } from '../../store/tracking-store';
 import { parseSearchSpace } from '../../tuning/distributions';
 import { paramImportances } from '../../tuning/importance/param-importances';
 import { bestTrialOf, better } from '../../tuning/trial';
+import { intermediateValues, plotData } from './study-plots';
 import type { OptunaStudyStore } from '../../store/optuna/optuna-study-store';
 
 const paramText = (v: unknown): string => (v === null ? 'none' : String(v));
@@ -55,7 +56,15 @@ function detail(summary: StudySummary, study: StudyRecord, trials: FrozenTrial[]
   const history = optimisationHistory(trials, study.direction);
   const last = history.best.length ? history.best[history.best.length - 1] : null;
   const best = last === null ? undefined : trials.find((t) => t.state === 'COMPLETE' && t.value === last);
-  return { study: summary, trials: trials.map(trialRow), bestTrial: best ? best.number : null, history, ...importances(study, trials) };
+  return {
+    study: summary,
+    trials: trials.map(trialRow),
+    bestTrial: best ? best.number : null,
+    history,
+    intermediate: intermediateValues(trials),
+    plots: plotData(study, trials),
+    ...importances(study, trials),
+  };
 }
 
 /** The data and target a study's trials ran on, or why it has none (a study imported from Optuna without --data). */

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { FrozenTrial } from '../../../src/core/tuning';
+import type { FrozenTrial, StudyRecord } from '../../../src/core/tuning';
+import { intermediateValues, plotData } from '../../../src/extension/webviews/study-plots';
 import { bestModelRun, loadStudyState, optimisationHistory } from '../../../src/extension/webviews/study-data';
 import { studyStateCheck } from '../../../src/shared/study-protocol';
 import { openStores } from '../../../src/store/open';
@@ -167,5 +168,86 @@ describe("study panel: the best trial's Train and Register", () => {
     } finally {
       await stores.close();
     }
+  });
+});
+
+describe('study panel: the plots', () => {
+  const record = (space: unknown): StudyRecord => ({
+    name: 's',
+    experimentId: '0',
+    direction: 'minimize',
+    metric: 'rmse',
+    sampler: 'tpe',
+    pruner: 'median',
+    space: JSON.stringify(space),
+    settings: '{}',
+    runId: 'r',
+    createdTime: 1,
+  });
+  const t = (
+    number: number,
+    state: FrozenTrial['state'],
+    params: FrozenTrial['params'],
+    value?: number,
+    intermediate: Record<number, number> = {},
+  ): FrozenTrial => ({
+    number,
+    state,
+    params,
+    ...(value !== undefined ? { value } : {}),
+    intermediate,
+  });
+
+  test('intermediate values: every step any trial reported, a line per reporting trial in number order, null where it reported nothing', () => {
+    const data = intermediateValues([
+      t(2, 'PRUNED', {}, 0.4, { 0: 0.5, 1: 0.4 }),
+      t(0, 'COMPLETE', {}, 0.3, { 0: 0.35, 1: 0.32, 2: 0.3 }),
+      t(1, 'FAIL', {}),
+      t(3, 'RUNNING', {}, undefined, { 0: 0.6 }),
+      t(4, 'COMPLETE', {}, 0.2, { 1: Number.NaN, 2: 0.2 }),
+    ]);
+    assert.deepEqual(data, {
+      steps: [0, 1, 2],
+      lines: [
+        { number: 0, state: 'COMPLETE', values: [0.35, 0.32, 0.3] },
+        { number: 2, state: 'PRUNED', values: [0.5, 0.4, null] },
+        { number: 3, state: 'RUNNING', values: [0.6, null, null] },
+        { number: 4, state: 'COMPLETE', values: [null, null, 0.2] },
+      ],
+    });
+    assert.deepEqual(intermediateValues([t(0, 'COMPLETE', {}, 1)]), { steps: [], lines: [] });
+  });
+
+  test("plots: complete trials only; numeric axes span the space's range (log when it is), categories in the space's order, hostile names kept", () => {
+    const space = {
+      x: { type: 'float', low: 0.5, high: 2 },
+      lr: { type: 'float', low: 1e-4, high: 1, log: true },
+      // Computed: a literal `__proto__:` key would set the prototype instead.
+      ['__proto__']: { type: 'categorical', choices: ['b', null, 'a'] },
+    };
+    const plots = plotData(record(space), [
+      t(3, 'COMPLETE', { x: 1, lr: 0.01, ['__proto__']: 'a' }, 0.7),
+      t(1, 'COMPLETE', { x: 3, lr: 0.1, ['__proto__']: null }, 0.5),
+      t(2, 'PRUNED', { x: 1.5, lr: 0.5, ['__proto__']: 'b' }, 0.1),
+      t(4, 'COMPLETE', { x: 0.7, lr: 0.2, ['__proto__']: 'zzz', '<img src=x>': 5 }, 0.9),
+      t(5, 'FAIL', { x: 1 }),
+    ]);
+    assert.deepEqual(plots.numbers, [1, 3, 4]);
+    assert.deepEqual(plots.values, [0.5, 0.7, 0.9]);
+    assert.deepEqual(
+      plots.params.map((p) => p.name),
+      ['x', 'lr', '__proto__', '<img src=x>'],
+    );
+    const [x, lr, cat, extra] = plots.params;
+    assert.deepEqual(x, { name: 'x', scale: 'numeric', min: 0.5, max: 3, categories: [], positions: [3, 1, 0.7] }, 'a value outside the space widens the axis');
+    assert.deepEqual([lr.scale, lr.min, lr.max, lr.positions], ['log', 1e-4, 1, [0.1, 0.01, 0.2]]);
+    assert.deepEqual(cat, { name: '__proto__', scale: 'categorical', min: 0, max: 3, categories: ['b', 'none', 'a', 'zzz'], positions: [1, 2, 3] });
+    assert.deepEqual(
+      extra,
+      { name: '<img src=x>', scale: 'numeric', min: 5, max: 5, categories: [], positions: [null, null, 5] },
+      'a param outside the space: its kind from its values',
+    );
+    const empty = plotData(record({}), [t(0, 'RUNNING', { a: 'x' })]);
+    assert.deepEqual(empty, { numbers: [], values: [], params: [] });
   });
 });
