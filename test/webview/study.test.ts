@@ -234,7 +234,10 @@ describe('study panel in Chromium', () => {
     ]);
     assert.equal(new Set(icons.map((i) => i.split(':')[1])).size, icons.length, icons.join(' '));
     assert.match((await panel.page.textContent('section[aria-label="Trials"] h2')) ?? '', /1 waiting/);
-    assert.equal(await panel.page.locator('[data-testid="best"] vscode-button, [data-testid="best"] button').count(), 0);
+    assert.equal(await panel.page.locator('[data-testid="best"] vscode-button, [data-testid="best"] button').count(), 0, 'no Open Run, Train or Register');
+    // The plots are there, read-only; Optuna's intermediate values are by step, not by fold.
+    assert.match((await panel.page.textContent('[data-testid="intermediate"] h2')) ?? '', /by step/);
+    assert.equal(await panel.page.locator('[data-testid="slice"]').count(), HOSTILE_PARAMS.length);
     assert.equal(await panel.page.locator('b').count(), 0);
     // Kept across a window reload, so the panel comes back on the same file.
     assert.deepEqual(await panel.page.evaluate('window.__saved'), { name: base.detail!.study.name, file: '/work/optuna <b>studies</b>.db' });
