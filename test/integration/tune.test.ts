@@ -3,8 +3,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
+import { bestModelRun } from '../../src/extension/webviews/study-data';
+import type { TrainResult } from '../../src/pipeline/train';
 import type { TuneResult } from '../../src/pipeline/tune';
 import { DEFAULT_SPACE } from '../../src/pipeline/tune';
+import { bestTrialOf } from '../../src/tuning/trial';
 import { openStores } from '../../src/store/open';
 import { activateExtension } from './helpers';
 import { removeStore, scriptUi, storeFile, waitFor, workspaceDir } from './fixtures';
@@ -198,6 +201,31 @@ suite('tune hyperparameters from the editor', function () {
       60_000,
     );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test("the study panel's Train with these params trains the best trial as a full run of the study, which its Register then finds", async () => {
+    const before = await openStores(storeFile());
+    const found = await before.studies.getStudy(STUDY).finally(() => before.close());
+    assert.ok(found);
+    const best = bestTrialOf(found.trials, found.study.direction);
+    assert.ok(best, 'the study has a best trial');
+    ui.answers = ['Train'];
+    const trained = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainAgain', { study: STUDY });
+    assert.ok(trained, JSON.stringify(ui.messages.slice(-3)));
+    assert.match(ui.offered.at(-1)?.title ?? '', /^Train an ensemble on iris\.csv/);
+    const db = await openStores(storeFile());
+    try {
+      const run = await db.tracking.getRun(trained.runId);
+      const tag = (k: string) => run.data.tags.find((t) => t.key === k)?.value;
+      assert.deepEqual([tag('mlflow.parentRunId'), tag('modelops.study'), tag('modelops.best_of_trial')], [found.study.runId, STUDY, String(best.number)]);
+      // The same member params as the trial's own run logged (that run cross-validated them).
+      const paramsOf = async (id: string) => Object.fromEntries((await db.tracking.getRun(id)).data.params.map((p) => [p.key, p.value]));
+      const [full, trial] = [await paramsOf(trained.runId), await paramsOf(best.runId!)];
+      for (const k of Object.keys(best.params)) assert.equal(full[k], trial[k], k);
+      assert.deepEqual(await bestModelRun(db.tracking, found.study, best), { runId: trained.runId, runName: `${STUDY}-best`, trial: best.number });
+    } finally {
+      await db.close();
+    }
   });
 
   test('a cancelled tuning leaves the study resumable and no trial RUNNING once it continues', async () => {
