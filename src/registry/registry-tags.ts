@@ -4,6 +4,7 @@ import { isStage } from '../core/stages';
 import { chunkTags, tagMap, unchunkJson } from '../core/tag-chunks';
 import type { Tag } from '../core/tracking';
 import type { ValidationReport } from './report';
+import { VALIDATION_REPORT } from './report';
 
 /**
  * What MLflow has no table for, kept on a tracking server as MLflow model-version tags (so every workspace pointed at
@@ -43,8 +44,13 @@ export function reportsOf(version: Pick<ModelVersion, 'tags'>): ValidationReport
   const out: ValidationReport[] = [];
   for (const key of tags.keys()) {
     if (!isReportKey(key)) continue;
-    const r = unchunkJson<ValidationReport>(tags, key);
-    if (r && typeof r.reportId === 'string' && typeof r.passed === 'boolean') out.push(r);
+    const r = unchunkJson<unknown>(tags, key);
+    // A tag of that name another client wrote in another shape is not one of our reports: passed over.
+    try {
+      if (r !== undefined) out.push(VALIDATION_REPORT(r, key));
+    } catch {
+      continue;
+    }
   }
   return out.sort((a, b) => b.createdAt - a.createdAt || (a.reportId < b.reportId ? 1 : -1));
 }

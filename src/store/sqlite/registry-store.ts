@@ -6,6 +6,8 @@ import type { Stage } from '../../core/stages';
 import { STAGES, STAGE_DELETED_INTERNAL, canonicalStage, transitionTarget } from '../../core/stages';
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
+import { VALIDATION_REPORT } from '../../registry/report';
+import { parseStored } from '../../shared/validate';
 import type { DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
@@ -365,7 +367,7 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db.read((db) => {
       const row = db.get('SELECT report FROM modelops_registry_validation_reports WHERE report_id = ?{own}', [reportId]);
       if (!row) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `Validation report ${reportId} not found`, { location: reportId });
-      return JSON.parse(str(row.report)) as ValidationReport;
+      return parseStored(VALIDATION_REPORT, str(row.report), `validation report ${reportId}`);
     });
   }
 
@@ -376,7 +378,7 @@ export class SqliteRegistryStore implements RegistryStore {
           name,
           validateVersion(version),
         ])
-        .map((r) => JSON.parse(str(r.report)) as ValidationReport),
+        .map((r) => parseStored(VALIDATION_REPORT, str(r.report), `a validation report of ${name} version ${version}`)),
     );
   }
 
