@@ -8,7 +8,7 @@ import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
 import { VALIDATION_REPORT } from '../../registry/report';
 import { parseStored } from '../../shared/validate';
-import type { DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
+import type { CreateVersionOptions, DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ORPHAN_TAG, OWNER_TAG, VALIDATION_TAG } from '../run-owner';
@@ -160,15 +160,7 @@ export class SqliteRegistryStore implements RegistryStore {
 
   // ---- model versions ------------------------------------------------------------------------
 
-  async createModelVersion(o: {
-    name: string;
-    source: string;
-    runId?: string;
-    tags?: Tag[];
-    runLink?: string;
-    description?: string;
-    audit?: AuditInput;
-  }): Promise<ModelVersion> {
+  async createModelVersion(o: CreateVersionOptions): Promise<ModelVersion> {
     validateModelName(o.name);
     for (const t of o.tags ?? []) validateTag(t, this.file.schema.limits.modelVersionTagValue);
     return this.db.write((db) => {
