@@ -6,6 +6,7 @@ import { ModelOpsError, errorMessage } from '../core/errors';
 import type { Frame } from '../ml/dataset/dataset';
 import { MLFLOW_VERSION } from '../ml/ensemble/pyfunc-flavor';
 import { checkCsvInput, checkJsonInput } from './input-check';
+import { PredictBatcher } from './predict-batcher';
 import { parseJsonRequest } from './request-body';
 import type { Served } from './served-model';
 import { ServeError, badRequest } from './serve-error';
@@ -108,14 +109,15 @@ function predictProba(params: Record<string, unknown>, served: Served): boolean 
 }
 
 /** `{"predictions": [...]}`: labels or values, or one {class: probability} record per row. */
-function predictions(served: Served, frame: Frame, proba: boolean): string {
-  const out = served.scoring.model.predictFrame(frame);
+async function predictions(served: Served, frame: Frame, proba: boolean, batcher: PredictBatcher): Promise<string> {
+  const out = await batcher.predict(served.scoring.model, frame);
   if (!proba) return JSON.stringify({ predictions: out.predictions });
   const classes = served.scoring.model.classes;
   return JSON.stringify({ predictions: out.probabilities!.map((p) => Object.fromEntries(classes.map((c, k) => [c, p[k]]))) });
 }
 
-async function invocations(req: IncomingMessage, res: ServerResponse, served: Served, maxBody: number): Promise<number> {
+async function invocations(req: IncomingMessage, res: ServerResponse, served: Served, o: RouteOptions): Promise<number> {
+  const maxBody = o.maxBodyBytes;
   const kind = mimeType(req.headers['content-type']);
   const body = await readBody(req, maxBody);
   if (body === 'too-large')
@@ -137,7 +139,7 @@ async function invocations(req: IncomingMessage, res: ServerResponse, served: Se
     proba = predictProba(request.params, served);
     frame = checkJsonInput(request.input, served.scoring.inputs);
   }
-  send(res, 200, predictions(served, frame, proba), 'application/json', served);
+  send(res, 200, await predictions(served, frame, proba, o.batcher), 'application/json', served);
   return 200;
 }
 
@@ -156,12 +158,14 @@ function hostAllowed(req: IncomingMessage, loopback: boolean): boolean {
   return isLoopback(name);
 }
 
-async function route(
-  req: IncomingMessage,
-  res: ServerResponse,
-  current: () => Served,
-  o: Required<Pick<ScoringServerOptions, 'maxBodyBytes'>> & { token?: string; loopback: boolean },
-): Promise<number> {
+interface RouteOptions {
+  maxBodyBytes: number;
+  token?: string;
+  loopback: boolean;
+  batcher: PredictBatcher;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, current: () => Served, o: RouteOptions): Promise<number> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const method = req.method ?? 'GET';
   if (!hostAllowed(req, o.loopback))
@@ -184,7 +188,7 @@ async function route(
     return 200;
   }
   if (method !== 'POST') throw new ServeError(405, 'BAD_REQUEST', 'Method Not Allowed', true);
-  return invocations(req, res, current(), o.maxBodyBytes);
+  return invocations(req, res, current(), o);
 }
 
 /**
@@ -197,7 +201,7 @@ export function startScoringServer(model: { current(): Served }, options: Scorin
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
   const token = requiredToken(host, options.token);
-  const o = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, loopback, ...(token ? { token } : {}) };
+  const o: RouteOptions = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, loopback, batcher: new PredictBatcher(), ...(token ? { token } : {}) };
   const log = options.log;
   let inFlight = 0;
   let closing = false;

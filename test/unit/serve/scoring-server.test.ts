@@ -76,6 +76,22 @@ describe('modelops serve: the scoring protocol', () => {
     assert.match(bad.body, /predict_proba/);
   });
 
+  test('requests sent at once are scored together yet each gets exactly its own rows, probabilities and errors', async () => {
+    // 3 × 9 concurrent requests: one row each, all rows at once, and a row with a bad cell; with and without probabilities.
+    const one = (i: number, proba: boolean): unknown => ({ dataframe_records: [rows[i]], ...(proba ? { params: { predict_proba: true } } : {}) });
+    const bodies = rows.flatMap((_, i) => [one(i, i % 2 === 0), { dataframe_records: rows }, { dataframe_records: [{ ...rows[i], tenure_months: 'many' }] }]);
+    const answers = await Promise.all(bodies.map((b) => postJson(url, b)));
+    rows.forEach((_, i) => {
+      const [single, all, bad] = answers.slice(3 * i, 3 * i + 3);
+      assert.equal(single!.status, 200, single!.body);
+      const got = (JSON.parse(single!.body) as { predictions: unknown[] }).predictions;
+      assert.deepEqual(got, i % 2 === 0 ? [{ no: expected.probabilities[i]![0], yes: expected.probabilities[i]![1] }] : [expected.predictions[i]], `row ${i}`);
+      assert.deepEqual([all!.status, JSON.parse(all!.body)], [200, { predictions: expected.predictions }]);
+      assert.equal(bad!.status, 400);
+      assert.match(bad!.body, /tenure_months/);
+    });
+  });
+
   test('GET /ping, /health and /version as MLflow answers them', async () => {
     for (const p of ['/ping', '/health']) {
       const a = await http(`${url}${p}`);
