@@ -5,6 +5,7 @@ import { ModelOpsError } from '../core/errors';
 import type { ModelVersion } from '../core/registry';
 import type { Tag } from '../core/tracking';
 import { DATA_FILE } from '../ml/ensemble/model-package';
+import { record, str } from '../shared/validate';
 
 /**
  * Pinned approvals: at registration the version records the digest of its payload (`model.json`)
@@ -74,11 +75,11 @@ export function verifyPinned(version: ModelVersion, dir: string): PinCheck {
   if (filesTag !== undefined) {
     let pinned: Record<string, string>;
     try {
-      pinned = JSON.parse(filesTag) as Record<string, string>;
+      pinned = record(str)(JSON.parse(filesTag), FILES_DIGEST_TAG);
     } catch {
       throw new ModelOpsError(
         'MODEL_INVALID',
-        `models:/${version.name}/${version.version}: its tag ${FILES_DIGEST_TAG} is not JSON; the pin cannot be checked`,
+        `models:/${version.name}/${version.version}: its tag ${FILES_DIGEST_TAG} is not JSON of file digests; the pin cannot be checked`,
         { location: FILES_DIGEST_TAG },
       );
     }

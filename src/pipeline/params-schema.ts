@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../core/json-schema';
+import type { JsonSchema } from '../shared/validate';
 import type { MemberType } from '../ml/estimators';
 import { MEMBER_TYPES } from '../ml/estimators';
 import { MEMBER_PARAMS } from '../ml/member-params';

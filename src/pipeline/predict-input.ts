@@ -109,36 +109,30 @@ export function checkInput(table: RawTable, inputs: readonly InputColumn[]): Che
     }
     columns[c.name] = cells;
     const at = (r: number): string => `${table.source}:${table.lines[r]}:${i + 1}`;
+    // Where the rows are: the first few (1-based), how many, and the first one's place in the file.
+    const found = (rows: number[]) => ({ column: c.name, rows: rows.slice(0, SHOW_ROWS).map((r) => r + 1), count: rows.length, location: at(rows[0]!) });
+    const more = (rows: number[]): string => (rows.length > SHOW_ROWS ? ', …' : '');
     if (bad.length > 0) {
       const shown = bad.slice(0, SHOW_ROWS).map((r) => `'${table.rows[r]![i]}' at ${at(r)}`);
       errors.push({
         kind: 'wrong_type',
-        column: c.name,
-        rows: bad.slice(0, SHOW_ROWS).map((r) => r + 1),
-        count: bad.length,
-        location: at(bad[0]!),
-        message: `column '${c.name}' expects ${c.type}: ${bad.length} value(s) are not ${numeric ? 'numbers' : 'true/false'}: ${shown.join(', ')}${bad.length > SHOW_ROWS ? ', …' : ''}`,
+        ...found(bad),
+        message: `column '${c.name}' expects ${c.type}: ${bad.length} value(s) are not ${numeric ? 'numbers' : 'true/false'}: ${shown.join(', ')}${more(bad)}`,
       });
     }
     if (missing.length > 0) {
       const required = c.required !== false;
       notes.push({
         kind: 'missing_value',
-        column: c.name,
-        rows: missing.slice(0, SHOW_ROWS).map((r) => r + 1),
-        count: missing.length,
-        location: at(missing[0]!),
-        message: `column '${c.name}': ${missing.length} missing value(s) (${missing.slice(0, SHOW_ROWS).map(at).join(', ')}${missing.length > SHOW_ROWS ? ', …' : ''}); ${required ? 'imputed as in training' : 'optional'}`,
+        ...found(missing),
+        message: `column '${c.name}': ${missing.length} missing value(s) (${missing.slice(0, SHOW_ROWS).map(at).join(', ')}${more(missing)}); ${required ? 'imputed as in training' : 'optional'}`,
       });
     }
     for (const [value, rows] of unseen) {
       notes.push({
         kind: 'unseen_category',
-        column: c.name,
-        rows: rows.slice(0, SHOW_ROWS).map((r) => r + 1),
-        count: rows.length,
-        location: at(rows[0]!),
-        message: `column '${c.name}': category '${value}' was not seen in training (${rows.length} row(s): ${rows.slice(0, SHOW_ROWS).map(at).join(', ')}${rows.length > SHOW_ROWS ? ', …' : ''}); scored as an unknown category`,
+        ...found(rows),
+        message: `column '${c.name}': category '${value}' was not seen in training (${rows.length} row(s): ${rows.slice(0, SHOW_ROWS).map(at).join(', ')}${more(rows)}); scored as an unknown category`,
       });
     }
   }

@@ -4,6 +4,8 @@ import { ModelOpsError } from '../core/errors';
 import type { Engine, MemberSpec, MemberType } from '../ml/estimators';
 import { MEMBER_TYPES } from '../ml/estimators';
 import { checkMemberParams } from '../ml/member-params';
+import type { Check } from '../shared/validate';
+import { declared } from '../shared/validate';
 
 /**
  * The `--params file.json` format: per-member parameters keyed by model type, plus ensemble
@@ -28,16 +30,24 @@ export function readParamsFile(path: string): TrainParamsFile {
   } catch (e) {
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: cannot read the params file (${(e as Error).message})`, { location: path, cause: e });
   }
-  const v = parseJsonText(text, path);
+  return TRAIN_PARAMS_FILE(parseJsonText(text, path), path);
+}
+
+const PARAMS_KEYS = new Set(['members', 'engine', 'weights', 'rf', 'knn', 'tree', 'dummy']);
+
+/**
+ * A params file's top level (the file, a pipeline's `fixed` params, a study's stored `base`); the
+ * members' params inside are checked by name and range in resolveMembers, against the members in use.
+ */
+export const TRAIN_PARAMS_FILE: Check<TrainParamsFile> = declared({ type: 'object', description: 'Training params, as a --params file.' }, (v, path) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: expected a JSON object`, { location: path });
-  const known = new Set(['members', 'engine', 'weights', 'rf', 'knn', 'tree', 'dummy']);
   // `$schema` names the JSON Schema an editor checks the file with (schemas/modelops.params.schema.json).
   for (const k of Object.keys(v))
-    if (k !== '$schema' && !known.has(k))
-      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...known].join(', ')})`, { location: `${path}:${k}` });
+    if (k !== '$schema' && !PARAMS_KEYS.has(k))
+      throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${path}: unknown key '${k}' (known: ${[...PARAMS_KEYS].join(', ')})`, { location: `${path}:${k}` });
   return v as TrainParamsFile;
-}
+});
 
 /**
  * `rf,knn` plus the params file → member specs, each member's params checked (names and ranges);

@@ -5,8 +5,8 @@ import type { MemberType } from '../ml/estimators';
 import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { SearchSpace } from '../tuning/distributions';
-import { parseSearchSpace } from '../tuning/distributions';
 import type { Study } from '../tuning/study';
+import { storedSettings, storedSpace } from './study-json';
 import { logDatasetInput, logRunParams, resolveExperiment, runTags } from './run-logging';
 import type { TrainParamsFile } from './train-options';
 import { checkSpaceNames, readSpace } from './tune-space';
@@ -60,10 +60,10 @@ export async function openStudy(
 /** Checks that a session may continue the study, then takes its run over; returns the space to search. */
 async function resumeStudy(store: TrackingStore, record: StudyRecord, req: StudyRequest): Promise<SearchSpace> {
   const { name, settings } = req;
-  const stored = parseSearchSpace(JSON.parse(record.space), `study '${name}' search space`);
+  const stored = storedSpace(record);
   const space = req.space !== undefined ? readSpace(req.space, settings.models) : stored;
   checkSpaceNames(settings.base, space, settings.models, req.space);
-  const was = JSON.parse(record.settings) as TuneSettings;
+  const was = storedSettings(record);
   const clash = [
     ['target', was.target, settings.target],
     ['metric', record.metric, req.metric],

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../core/json-schema';
+import type { JsonSchema } from '../shared/validate';
 import { GATE_FIELDS } from './gates/gate-list';
 
 /**

@@ -1,9 +1,11 @@
 import type { ModelVersion } from '../core/registry';
 import type { Stage } from '../core/stages';
-import { isStage } from '../core/stages';
+import { STAGES } from '../core/stages';
+import { bool, literal, num, obj, str } from '../shared/validate';
 import { chunkTags, tagMap, unchunkJson } from '../core/tag-chunks';
 import type { Tag } from '../core/tracking';
 import type { ValidationReport } from './report';
+import { VALIDATION_REPORT } from './report';
 
 /**
  * What MLflow has no table for, kept on a tracking server as MLflow model-version tags (so every workspace pointed at
@@ -43,8 +45,13 @@ export function reportsOf(version: Pick<ModelVersion, 'tags'>): ValidationReport
   const out: ValidationReport[] = [];
   for (const key of tags.keys()) {
     if (!isReportKey(key)) continue;
-    const r = unchunkJson<ValidationReport>(tags, key);
-    if (r && typeof r.reportId === 'string' && typeof r.passed === 'boolean') out.push(r);
+    const r = unchunkJson<unknown>(tags, key);
+    // A tag of that name another client wrote in another shape is not one of our reports: passed over.
+    try {
+      if (r !== undefined) out.push(VALIDATION_REPORT(r, key));
+    } catch {
+      continue;
+    }
   }
   return out.sort((a, b) => b.createdAt - a.createdAt || (a.reportId < b.reportId ? 1 : -1));
 }
@@ -53,26 +60,20 @@ export function stageRequestTag(request: StageRequest): Tag {
   return { key: STAGE_REQUEST_TAG, value: JSON.stringify(request) };
 }
 
+const STAGE_REQUEST = obj(
+  { from: literal(...STAGES), to: literal(...STAGES), action: literal<StageRequestAction>('validate', 'approve'), actor: str, reportId: str },
+  { comment: str, archiveExisting: bool, time: num },
+);
+
 /** The version's pending stage request, when it has a well-formed one. */
 export function stageRequestOf(version: Pick<ModelVersion, 'tags'>): StageRequest | undefined {
   const raw = version.tags.find((t) => t.key === STAGE_REQUEST_TAG)?.value;
   if (raw === undefined) return undefined;
   try {
-    const r = JSON.parse(raw) as Partial<StageRequest>;
-    if (typeof r !== 'object' || r === null) return undefined;
-    if (typeof r.from !== 'string' || !isStage(r.from) || typeof r.to !== 'string' || !isStage(r.to)) return undefined;
-    if ((r.action !== 'validate' && r.action !== 'approve') || typeof r.reportId !== 'string' || typeof r.actor !== 'string') return undefined;
-    return {
-      from: r.from,
-      to: r.to,
-      action: r.action,
-      actor: r.actor,
-      reportId: r.reportId,
-      ...(typeof r.comment === 'string' ? { comment: r.comment } : {}),
-      archiveExisting: r.archiveExisting === true,
-      time: typeof r.time === 'number' ? r.time : 0,
-    };
+    const r = STAGE_REQUEST(JSON.parse(raw), STAGE_REQUEST_TAG);
+    return { ...r, archiveExisting: r.archiveExisting === true, time: r.time ?? 0 };
   } catch {
+    // A request another client left in another shape is no pending request.
     return undefined;
   }
 }

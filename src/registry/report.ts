@@ -2,6 +2,9 @@
 
 import type { GateOutcome, GateVerdict } from './gates/gate';
 import type { GateKind } from './gates/gate-list';
+import { GATES } from './gates/gate-list';
+import type { Check } from '../shared/validate';
+import { arr, bool, literal, nullable, num, numOrNaN, obj, record, str } from '../shared/validate';
 
 /** One verdict in a stored report: the gate's kind (registry/gates/gate-list.ts) and what it found. */
 export interface GateResult extends GateVerdict {
@@ -30,6 +33,41 @@ export interface ValidationReport {
   noSkillMetrics?: Record<string, number> | null;
   gates: GateResult[];
 }
+
+/** A metric map as stored (a metric that could not be computed is NaN, which JSON writes as null). */
+const metricMap = record(numOrNaN);
+
+const gateResult: Check<GateResult> = obj(
+  {
+    gate: literal(...GATES.map((g): GateKind => g.kind)),
+    name: str,
+    expected: str,
+    actual: str,
+    outcome: literal<GateOutcome>('pass', 'fail', 'skipped'),
+    message: str,
+  },
+  { metric: str },
+);
+
+/** A report as the registry stores it, checked when it is read back (the field is named when one is malformed). */
+export const VALIDATION_REPORT: Check<ValidationReport> = obj(
+  {
+    reportId: str,
+    name: str,
+    version: str,
+    createdAt: num,
+    actor: str,
+    passed: bool,
+    fromStage: str,
+    toStage: str,
+    baseline: nullable(obj({ version: str, runId: str })),
+    data: nullable(obj({ path: str, rows: num, target: str })),
+    candidateMetrics: metricMap,
+    baselineMetrics: nullable(metricMap),
+    gates: arr(gateResult, 1000),
+  },
+  { noSkillMetrics: nullable(metricMap) },
+);
 
 /**
  * What a validation did, in words: `passed: None → Staging`, `failed: moved from Staging back to

@@ -32,6 +32,17 @@ export interface RegistryHistory {
   reports: ValidationReport[];
 }
 
+/** A new version: the model's name, where its files are, the run it came from, and the audit of who made it. */
+export interface CreateVersionOptions {
+  name: string;
+  source: string;
+  runId?: string;
+  tags?: Tag[];
+  runLink?: string;
+  description?: string;
+  audit?: AuditInput;
+}
+
 /**
  * The model registry: MLflow's model-registry AbstractStore (same names, same semantics, same
  * messages), plus the audit trail and validation reports that MLflow has no table for.
@@ -53,15 +64,7 @@ export interface RegistryStore {
   getLatestVersions(name: string, stages?: string[]): Promise<ModelVersion[]>;
 
   // model versions
-  createModelVersion(options: {
-    name: string;
-    source: string;
-    runId?: string;
-    tags?: Tag[];
-    runLink?: string;
-    description?: string;
-    audit?: AuditInput;
-  }): Promise<ModelVersion>;
+  createModelVersion(options: CreateVersionOptions): Promise<ModelVersion>;
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
   updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion>;
   deleteModelVersion(name: string, version: string, audit?: DeleteAudit): Promise<void>;

@@ -1,5 +1,8 @@
+import { dict } from '../core/dict';
 import { ModelOpsError } from '../core/errors';
 import type { ParamValue } from '../core/tuning';
+import type { Check, JsonSchema } from '../shared/validate';
+import { declared } from '../shared/validate';
 
 export type { ParamValue } from '../core/tuning';
 
@@ -24,7 +27,8 @@ function parseOne(v: unknown, where: string): Distribution {
   if (Array.isArray(v)) v = { type: 'categorical', choices: v };
   if (typeof v !== 'object' || v === null) fail(where, 'expected an object like {"type": "int", "low": 1, "high": 10} or a list of choices');
   const o = v as Record<string, unknown>;
-  const known = new Set(['type', 'low', 'high', 'log', 'step', 'choices']);
+  // A categorical takes only its choices, a range only its bounds, log and step (as the schema says).
+  const known = new Set(o.type === 'categorical' ? ['type', 'choices'] : ['type', 'low', 'high', 'log', 'step']);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`${where}.${k}`, `unknown key (known: ${[...known].join(', ')})`);
   if (o.type === 'categorical') {
     const choices = o.choices;
@@ -59,8 +63,16 @@ function parseOne(v: unknown, where: string): Distribution {
 /** Validates a search space read from JSON; errors name the file and the parameter. */
 export function parseSearchSpace(v: unknown, where: string): SearchSpace {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, 'expected a JSON object mapping parameter names to distributions');
-  const out: SearchSpace = {};
-  for (const [name, d] of Object.entries(v)) out[name] = parseOne(d, `${where}: ${name}`);
+  // Param names come from files (an Optuna study's too): `__proto__` must be a param, not the prototype.
+  const out: SearchSpace = dict<Distribution>();
+  for (const [name, d] of Object.entries(v)) {
+    // A file may name its schema for the editor; it is no parameter.
+    if (name === '$schema') {
+      if (typeof d !== 'string') fail(`${where}: $schema`, 'expected a string');
+      continue;
+    }
+    out[name] = parseOne(d, `${where}: ${name}`);
+  }
   if (Object.keys(out).length === 0) fail(where, 'the search space is empty');
   return out;
 }
@@ -97,3 +109,69 @@ export function gridValues(d: Distribution, where: string): ParamValue[] {
   if (n > 10_000) fail(where, `${n} grid values; give a larger step`);
   return Array.from({ length: n }, (_, i) => snap(d, d.low + i * step));
 }
+
+const CHOICES: JsonSchema = {
+  type: 'array',
+  minItems: 1,
+  uniqueItems: true,
+  description: 'Distinct numbers, strings, booleans or null.',
+  items: { type: ['number', 'string', 'boolean', 'null'] },
+};
+
+function rangeSchema(type: 'int' | 'float'): JsonSchema {
+  const bound: JsonSchema = { type: type === 'int' ? 'integer' : 'number' };
+  return {
+    title: `{"type": "${type}", "low": …, "high": …}`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['type', 'low', 'high'],
+    properties: {
+      type: { const: type },
+      low: { ...bound, description: 'The smallest value (> 0 with log).' },
+      high: { ...bound, description: 'The largest value (≥ low).' },
+      log: { type: 'boolean', description: 'Sample on a log scale (not with step).' },
+      step:
+        type === 'int'
+          ? { type: 'integer', minimum: 1, description: 'The grid step.' }
+          : { type: 'number', exclusiveMinimum: 0, description: 'The grid step.' },
+    },
+  };
+}
+
+/**
+ * The search space as one check: `parseSearchSpace` with the JSON Schema of the `--space` file
+ * (`schemas/modelops.space.schema.json`). The schema says each distribution's shape; the rules it
+ * cannot say (low ≤ high, a log range above 0, no step with log) are the parser's, and
+ * test/unit/tuning/space-schema.test.ts keeps the two refusing the same documents otherwise.
+ */
+export const SEARCH_SPACE: Check<SearchSpace> = declared(
+  {
+    type: 'object',
+    minProperties: 1,
+    properties: { $schema: { type: 'string' } },
+    additionalProperties: {
+      description: "A distribution (Optuna's): an int or float range, a categorical, or a list of choices.",
+      oneOf: [
+        { title: 'a list of choices', ...CHOICES },
+        {
+          title: '{"type": "categorical", "choices": […]}',
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'choices'],
+          properties: { type: { const: 'categorical' }, choices: CHOICES },
+        },
+        rangeSchema('int'),
+        rangeSchema('float'),
+      ],
+    },
+  },
+  parseSearchSpace,
+);
+
+/** The `--space` file's JSON Schema, as VS Code checks `*.modelops-space.json` with it. */
+export const SPACE_FILE_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'ModelOps search space',
+  description: 'What `modelops tune --space` searches: parameter names (`<member>.<param>`, `weights`, `engine`) mapped to distributions.',
+  ...SEARCH_SPACE.schema,
+};

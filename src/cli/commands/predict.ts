@@ -1,10 +1,9 @@
-import { modelUriFromOptions } from '../../core/model-uri';
 import type { Stores } from '../../pipeline/model-resolve';
 import { predict } from '../../pipeline/predict';
 import { resolveStoreLocation } from '../../store/open';
 import type { CommandSpec } from '../command';
 import { formatNumber, formatTable } from '../output';
-import { registryStores, stringOption } from './registry-context';
+import { modelUriOption, registryStores, stringOption } from './registry-context';
 import { decimalMark, decimalOption, intOption, requiredString } from '../option-values';
 
 /** `modelops predict`: score a CSV with a model URI (or the seed's `--name churn --stage Production`). */
@@ -25,13 +24,7 @@ export const predictCommand: CommandSpec = {
     threads: { type: 'string', value: '<n>', int: { min: 1 }, description: 'worker threads for large files (default 1)' },
   },
   async run(ctx) {
-    const uri = modelUriFromOptions({
-      ...(stringOption(ctx, 'model') ? { model: stringOption(ctx, 'model') } : {}),
-      ...(stringOption(ctx, 'name') ? { name: stringOption(ctx, 'name') } : {}),
-      ...(stringOption(ctx, 'stage') ? { stage: stringOption(ctx, 'stage') } : {}),
-      ...(stringOption(ctx, 'version') ? { version: stringOption(ctx, 'version') } : {}),
-      ...(stringOption(ctx, 'alias') ? { alias: stringOption(ctx, 'alias') } : {}),
-    });
+    const uri = modelUriOption(ctx);
     const data = requiredString(ctx, 'data');
     const out = stringOption(ctx, 'out');
     // A plain directory needs no store: predicting must work without a workspace store.

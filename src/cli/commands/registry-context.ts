@@ -1,4 +1,6 @@
 import { ModelOpsError } from '../../core/errors';
+import type { ModelUri } from '../../core/model-uri';
+import { modelUriFromOptions } from '../../core/model-uri';
 import type { ModelVersion } from '../../core/registry';
 import type { Stores } from '../../pipeline/model-resolve';
 import { defaultActor } from '../../registry/actor';
@@ -56,4 +58,15 @@ export function gateTable(report: ValidationReport): string {
     { header: 'ACTUAL', value: (g) => g.actual, max: 24 },
     { header: 'RESULT', value: (g) => g.outcome.toUpperCase() },
   ]);
+}
+
+/** The model a command acts on: --model <uri>, or --name with --stage, --version or --alias (predict, serve). */
+export function modelUriOption(ctx: CommandContext): ModelUri {
+  const parts = Object.fromEntries(
+    (['model', 'name', 'stage', 'version', 'alias'] as const).flatMap((k) => {
+      const v = stringOption(ctx, k);
+      return v ? [[k, v]] : [];
+    }),
+  );
+  return modelUriFromOptions(parts);
 }

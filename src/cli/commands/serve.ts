@@ -1,9 +1,9 @@
-import { formatModelUri, modelUriFromOptions } from '../../core/model-uri';
+import { formatModelUri } from '../../core/model-uri';
 import { followsRegistry, ModelFollower } from '../../serve/served-model';
 import { DEFAULT_MAX_BODY, DEFAULT_PORT, startScoringServer, VERSION_HEADER } from '../../serve/scoring-server';
 import type { CommandSpec } from '../command';
 import { intOption } from '../option-values';
-import { registryStores, stringOption } from './registry-context';
+import { modelUriOption, registryStores, stringOption } from './registry-context';
 
 /** Resolves when the command is cancelled: Ctrl-C, SIGTERM or SIGHUP (src/cli/run.ts aborts the signal). */
 function untilStopped(signal: AbortSignal): Promise<void> {
@@ -34,13 +34,7 @@ export const serveCommand: CommandSpec = {
     quiet: { type: 'boolean', description: 'do not log requests on stderr' },
   },
   async run(ctx) {
-    const uri = modelUriFromOptions({
-      ...(stringOption(ctx, 'model') ? { model: stringOption(ctx, 'model') } : {}),
-      ...(stringOption(ctx, 'name') ? { name: stringOption(ctx, 'name') } : {}),
-      ...(stringOption(ctx, 'stage') ? { stage: stringOption(ctx, 'stage') } : {}),
-      ...(stringOption(ctx, 'version') ? { version: stringOption(ctx, 'version') } : {}),
-      ...(stringOption(ctx, 'alias') ? { alias: stringOption(ctx, 'alias') } : {}),
-    });
+    const uri = modelUriOption(ctx);
     const port = intOption(ctx, 'port') ?? DEFAULT_PORT;
     const maxMb = intOption(ctx, 'max-body-mb');
     const host = stringOption(ctx, 'host') ?? '127.0.0.1';

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import type { Direction, FrozenTrial, ParamValue, StudyRecord } from '../../core/tuning';
-import { parseSearchSpace } from '../../tuning/distributions';
 import type { ParamImportance } from '../../tuning/importance/param-importances';
 import { paramImportances } from '../../tuning/importance/param-importances';
 import { choicesHelp, choicesPlaceholder, DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
+import { storedJson, storedSpace } from '../../pipeline/study-json';
 import { tune } from '../../pipeline/tune';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import type { CommandContext, CommandSpec } from '../command';
@@ -134,7 +134,7 @@ export const studyCommands: CommandSpec[] = [
       const list = await studies.listStudies();
       if (ctx.json)
         return ctx.printJson({
-          studies: list.map(({ space, settings, ...s }) => ({ ...s, space: JSON.parse(space) as unknown, settings: JSON.parse(settings) as unknown })),
+          studies: list.map((study) => ({ ...study, ...storedJson(study) })),
         });
       if (list.length === 0) return ctx.print('no studies (start one with modelops tune --data <file.csv> --target <column>)');
       ctx.print(
@@ -167,8 +167,7 @@ export const studyCommands: CommandSpec[] = [
       if (ctx.json)
         return ctx.printJson({
           ...found.study,
-          space: JSON.parse(found.study.space) as unknown,
-          settings: JSON.parse(found.study.settings) as unknown,
+          ...storedJson(found.study),
           trials: found.trials,
           ...(importance ? { importance } : {}),
         });
@@ -196,7 +195,7 @@ export const studyCommands: CommandSpec[] = [
 
 /** Importances of a stored study; its space was validated when the study was created. */
 function studyImportances(study: StudyRecord, trials: FrozenTrial[]): ParamImportance[] {
-  const space = parseSearchSpace(JSON.parse(study.space) as unknown, `study ${study.name}: space`);
+  const space = storedSpace(study);
   return paramImportances(space, trials, study.direction);
 }
 

@@ -3,6 +3,7 @@
 // the ones a trial reports (src/pipeline/tune.ts).
 import { ModelOpsError } from '../../core/errors';
 import type { StudyRecord } from '../../core/tuning';
+import { storedFolds } from '../../pipeline/study-json';
 import { MINIMISED, TASK_METRICS } from '../../pipeline/tune';
 import type { CatalogueEntry } from '../../tuning/catalogue';
 import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNERS, SAMPLERS } from '../../tuning/catalogue';
@@ -36,8 +37,9 @@ export function studySettings(study: StudyRecord | undefined): Partial<TuneSetti
   if (!study) return {};
   let cv: unknown;
   try {
-    cv = (JSON.parse(study.settings) as { cv?: unknown }).cv;
+    cv = storedFolds(study);
   } catch {
+    // Unreadable folds only lose the form its start; tune itself refuses the study naming the field.
     cv = undefined;
   }
   return tuneSettingsFrom({ sampler: study.sampler, pruner: study.pruner, metric: study.metric, direction: study.direction, cv });

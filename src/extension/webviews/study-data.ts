@@ -1,9 +1,10 @@
 /** The study panel's state, read from the store's studies (no vscode import: unit-tested in Node). */
+import type { StoredStudySettings } from '../../pipeline/study-json';
+import { storedSettings, storedSpace } from '../../pipeline/study-json';
 import { errorMessage } from '../../core/errors';
 import type { FrozenTrial, StudyRecord, StudyStore } from '../../core/tuning';
 import type { BestActions, StudyDetail, StudyState, StudySummary, TrialRow } from '../../shared/study-protocol';
 import type { TrackingStore } from '../../store/tracking-store';
-import { parseSearchSpace } from '../../tuning/distributions';
 import { paramImportances } from '../../tuning/importance/param-importances';
 import { bestTrialOf, better } from '../../tuning/trial';
 import { intermediateValues, plotData } from './study-plots';
@@ -44,7 +45,7 @@ function importances(study: StudyRecord, trials: FrozenTrial[]): Pick<StudyDetai
   if (hit && hit.key === key) return hit.value;
   let value: Pick<StudyDetail, 'importance' | 'importanceNote'>;
   try {
-    value = { importance: paramImportances(parseSearchSpace(JSON.parse(study.space) as unknown, `study ${study.name}: space`), trials, study.direction) };
+    value = { importance: paramImportances(storedSpace(study), trials, study.direction) };
   } catch (e) {
     value = { importance: [], importanceNote: errorMessage(e) };
   }
@@ -69,13 +70,13 @@ function detail(summary: StudySummary, study: StudyRecord, trials: FrozenTrial[]
 
 /** The data and target a study's trials ran on, or why it has none (a study imported from Optuna without --data). */
 export function studyTrainingSource(study: StudyRecord): { data: string; target: string } | { note: string } {
-  let settings: { data?: unknown; target?: unknown };
+  let settings: StoredStudySettings;
   try {
-    settings = JSON.parse(study.settings) as { data?: unknown; target?: unknown };
-  } catch {
-    settings = {};
+    settings = storedSettings(study);
+  } catch (e) {
+    return { note: errorMessage(e) };
   }
-  if (typeof settings.data === 'string' && typeof settings.target === 'string') return { data: settings.data, target: settings.target };
+  if (settings.data !== undefined) return { data: settings.data, target: settings.target };
   return { note: `Study ${study.name} records no training data (imported from Optuna without --data), so its params cannot be trained here.` };
 }
 

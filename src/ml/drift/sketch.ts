@@ -60,41 +60,40 @@ export interface TrainingProfile {
   columns: ColumnSketch[];
 }
 
+/** Hands `take` every cell that is not missing; returns how many were missing. */
+function presentCells(cells: ArrayLike<Cell>, take: (v: Cell) => void): number {
+  let missing = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (isMissing(v)) missing++;
+    else take(v);
+  }
+  return missing;
+}
+
 export function numericValues(cells: ArrayLike<Cell>): { values: Float64Array; missing: number; invalid: number } {
   const out = new Float64Array(cells.length);
   let n = 0;
-  let missing = 0;
   let invalid = 0;
-  for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
-    if (isMissing(v)) {
-      missing++;
-      continue;
-    }
+  const missing = presentCells(cells, (v) => {
     const x = typeof v === 'boolean' ? (v ? 1 : 0) : parseNumber(v as string | number);
     if (Number.isNaN(x)) invalid++;
     else out[n++] = x;
-  }
+  });
   return { values: out.slice(0, n), missing, invalid };
 }
 
 /** The text of a categorical cell as the model's encoder sees it; booleans as `true`/`false`. */
 export function categoryValues(cells: ArrayLike<Cell>, kind: 'categorical' | 'boolean'): { values: string[]; missing: number; invalid: number } {
   const values: string[] = [];
-  let missing = 0;
   let invalid = 0;
-  for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
-    if (isMissing(v)) {
-      missing++;
-      continue;
-    }
+  const missing = presentCells(cells, (v) => {
     if (kind === 'boolean') {
       const b = parseBoolean(v as string | number | boolean);
       if (Number.isNaN(b)) invalid++;
       else values.push(b === 1 ? 'true' : 'false');
     } else values.push(String(v).trim());
-  }
+  });
   return { values, missing, invalid };
 }
 

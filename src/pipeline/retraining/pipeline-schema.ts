@@ -1,11 +1,12 @@
-import type { JsonSchema } from '../../core/json-schema';
+import type { JsonSchema } from '../../shared/validate';
 import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
+import { SEARCH_SPACE } from '../../tuning/distributions';
 import { GATE_SPEC_SCHEMA } from '../../registry/gates-schema';
 
 /**
  * The JSON Schema of `modelops.pipeline.json` / `.yaml`. VS Code completes and checks the file
  * with it (`schemas/modelops.pipeline.schema.json`, registered in package.json; a unit test keeps
- * that file equal to this object) and the CLI validates with the same schema (core/json-schema.ts).
+ * that file equal to this object) and the CLI validates with the same schema (`checkDocument` in shared/validate.ts).
  */
 const share = (description: string): JsonSchema => ({ type: 'number', minimum: 0, maximum: 1, description });
 const csvPath = (description: string): JsonSchema => ({ type: 'string', minLength: 1, description });
@@ -53,7 +54,14 @@ const tune: JsonSchema = {
     trials: { type: 'integer', minimum: 1, default: 20, description: 'Trials to run in this pipeline run.' },
     timeout_s: { type: 'number', exclusiveMinimum: 0, description: 'Stop tuning after this many seconds.' },
     study: { type: 'string', minLength: 1, description: 'Study name (default `<model>-pipeline`); an existing study continues.' },
-    space: { type: ['string', 'object'], description: 'Search space: a JSON file (relative to the pipeline file) or the space itself.' },
+    space: {
+      description: 'Search space: a JSON file (relative to the pipeline file) or the space itself.',
+      oneOf: [
+        { title: 'a search space file path', type: 'string', minLength: 1 },
+        // The --space file's own shape (tuning/distributions.ts).
+        { title: 'the search space', ...SEARCH_SPACE.schema },
+      ],
+    },
     sampler: {
       enum: [...SAMPLER_NAMES],
       default: DEFAULT_SAMPLER,

@@ -6,6 +6,7 @@ import { MEMBER_TYPES } from '../../ml/estimators';
 import type { TrackingStore } from '../../store/tracking-store';
 import type { TrainParamsFile } from '../train-options';
 import { readParamsFile } from '../train-options';
+import { storedSettings } from '../study-json';
 import { tune } from '../tune';
 import type { TrainingSpec } from './pipeline-file';
 
@@ -119,7 +120,7 @@ async function fromStudy(studies: StudyStore, ctx: ParamsContext, name: string, 
       location: `${ctx.where}#training.params.study`,
     });
   const run = await ctx.tracking.getRun(best.runId!);
-  const settings = JSON.parse(found.study.settings) as { seed?: number; cv?: number };
+  const settings = storedSettings(found.study);
   return {
     ...(spec.models ? { models: spec.models } : {}),
     params: paramsOf(run),

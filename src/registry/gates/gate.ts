@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../core/json-schema';
+import type { JsonSchema } from '../../shared/validate';
 
 /**
  * The validation gate extension point. A gate is one file: the `.modelops/gates.json` fields it

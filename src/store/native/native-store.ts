@@ -13,6 +13,7 @@ import type { StoreSchema } from '../schema/inspect';
 import { inspectSchema, readOnlyError } from '../schema/inspect';
 import { NEWEST_HEAD, headForRelease } from '../schema/mlflow-heads';
 import { ChangeNotifier } from '../sql/change-notifier';
+import { WriteQueue } from '../sql/write-queue';
 import { createStoreFile } from '../sql/create-store';
 import { FileLock } from '../sql/file-lock';
 import { fsyncPath } from '../../core/atomic-file';
@@ -55,11 +56,10 @@ export class NativeStoreFile implements StoreFile {
   readonly engine: EngineInfo;
   readonly workspace: string;
   private conn: Connection;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes: WriteQueue;
   private readonly notifier: ChangeNotifier;
   private readonly lock: FileLock;
   private readonly lockTimeoutMs: number;
-  private closed = false;
 
   private constructor(
     private readonly sqlite: NodeSqlite,
@@ -74,6 +74,7 @@ export class NativeStoreFile implements StoreFile {
     this.lock = new FileLock(`${realTarget(path)}.lock`);
     this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.notifier = new ChangeNotifier(path);
+    this.writes = new WriteQueue(path);
     this.engine = { name: 'node:sqlite', reason: `Node ${process.versions.node} has node:sqlite`, safeBesideOtherWriters: true };
   }
 
@@ -124,11 +125,7 @@ export class NativeStoreFile implements StoreFile {
   }
 
   write<T>(fn: (db: SqlDatabase) => T): Promise<T> {
-    this.assertOpen();
-    if (this.conn.schema.readOnly) return Promise.reject(readOnlyError(this.conn.schema, this.path));
-    const next = this.queue.then(() => this.writeLocked(fn));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.push(() => this.writeLocked(fn), this.readOnlyRefusal());
   }
 
   onDidChange(listener: () => void): () => void {
@@ -136,9 +133,7 @@ export class NativeStoreFile implements StoreFile {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.queue;
-    this.closed = true;
+    if (!(await this.writes.close())) return;
     this.notifier.close();
     closeConnection(this.conn);
   }
@@ -146,11 +141,7 @@ export class NativeStoreFile implements StoreFile {
   // ---- internals -------------------------------------------------------------------------------
 
   migrate<T>(backup: string, fn: (db: SqlDatabase) => T): Promise<T> {
-    this.assertOpen();
-    if (this.conn.schema.readOnly) return Promise.reject(readOnlyError(this.conn.schema, this.path));
-    const next = this.queue.then(() => this.writeLocked(fn, backup));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.push(() => this.writeLocked(fn, backup), this.readOnlyRefusal());
   }
 
   /** One write transaction; with `backup`, a migration: copy verified first, foreign keys off, no waiting for the lock. */
@@ -290,7 +281,11 @@ export class NativeStoreFile implements StoreFile {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new ModelOpsError('INTERNAL_ERROR', `${this.path}: store is closed`);
+    this.writes.assertOpen();
+  }
+
+  private readOnlyRefusal(): Error | undefined {
+    return this.conn.schema.readOnly ? readOnlyError(this.conn.schema, this.path) : undefined;
   }
 }
 

@@ -5,7 +5,7 @@ import { STAGES, canonicalStage, transitionTarget } from '../../core/stages';
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
 import { reportsOf, REPORT_TAG_PREFIX } from '../../registry/registry-tags';
-import type { DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
+import type { CreateVersionOptions, DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import { validateAlias, validateModelName, validateTag, validateTagKey, validateVersion } from '../sqlite/registry-rows';
 import type { TrackingStore } from '../tracking-store';
 import type { MlflowClient } from './mlflow-client';
@@ -132,15 +132,7 @@ export class RestRegistryStore implements RegistryStore {
 
   // ---- model versions ------------------------------------------------------------------------
 
-  async createModelVersion(o: {
-    name: string;
-    source: string;
-    runId?: string;
-    tags?: Tag[];
-    runLink?: string;
-    description?: string;
-    audit?: AuditInput;
-  }): Promise<ModelVersion> {
+  async createModelVersion(o: CreateVersionOptions): Promise<ModelVersion> {
     validateModelName(o.name);
     for (const t of o.tags ?? []) validateTag(t);
     const r = await this.client.call('POST', 'model-versions/create', {

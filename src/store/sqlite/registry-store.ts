@@ -6,7 +6,9 @@ import type { Stage } from '../../core/stages';
 import { STAGES, STAGE_DELETED_INTERNAL, canonicalStage, transitionTarget } from '../../core/stages';
 import type { Page, Tag } from '../../core/tracking';
 import type { ValidationReport } from '../../registry/report';
-import type { DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
+import { VALIDATION_REPORT } from '../../registry/report';
+import { parseStored } from '../../shared/validate';
+import type { CreateVersionOptions, DeleteAudit, RegistryHistory, RegistryStore, SearchQuery, TransitionAudit, ValidationOutcome } from '../registry-store';
 import type { SqlDatabase } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ORPHAN_TAG, OWNER_TAG, VALIDATION_TAG } from '../run-owner';
@@ -158,15 +160,7 @@ export class SqliteRegistryStore implements RegistryStore {
 
   // ---- model versions ------------------------------------------------------------------------
 
-  async createModelVersion(o: {
-    name: string;
-    source: string;
-    runId?: string;
-    tags?: Tag[];
-    runLink?: string;
-    description?: string;
-    audit?: AuditInput;
-  }): Promise<ModelVersion> {
+  async createModelVersion(o: CreateVersionOptions): Promise<ModelVersion> {
     validateModelName(o.name);
     for (const t of o.tags ?? []) validateTag(t, this.file.schema.limits.modelVersionTagValue);
     return this.db.write((db) => {
@@ -365,7 +359,7 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db.read((db) => {
       const row = db.get('SELECT report FROM modelops_registry_validation_reports WHERE report_id = ?{own}', [reportId]);
       if (!row) throw new ModelOpsError('RESOURCE_DOES_NOT_EXIST', `Validation report ${reportId} not found`, { location: reportId });
-      return JSON.parse(str(row.report)) as ValidationReport;
+      return parseStored(VALIDATION_REPORT, str(row.report), `validation report ${reportId}`);
     });
   }
 
@@ -376,7 +370,7 @@ export class SqliteRegistryStore implements RegistryStore {
           name,
           validateVersion(version),
         ])
-        .map((r) => JSON.parse(str(r.report)) as ValidationReport),
+        .map((r) => parseStored(VALIDATION_REPORT, str(r.report), `a validation report of ${name} version ${version}`)),
     );
   }
 

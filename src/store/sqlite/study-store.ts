@@ -1,10 +1,14 @@
 import { ModelOpsError } from '../../core/errors';
-import type { Direction, FrozenTrial, ParamValue, StudyRecord, StudyStore, TrialState } from '../../core/tuning';
+import type { Direction, FrozenTrial, StudyRecord, StudyStore, TrialState } from '../../core/tuning';
 import type { SqlDatabase, SqlValue } from '../sql/sql-database';
 import type { StoreFile } from '../sql/store-file';
 import { ScopedSql } from './scope';
+import { numOrNaN, parseStored, record, scalar } from '../../shared/validate';
 
 const STATES: readonly TrialState[] = ['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'];
+const TRIAL_PARAMS = record(scalar);
+/** Reported values by step; a NaN one is stored as null. */
+const INTERMEDIATE = record(numOrNaN);
 
 function studyOf(r: Record<string, SqlValue>): StudyRecord {
   return {
@@ -24,19 +28,13 @@ function studyOf(r: Record<string, SqlValue>): StudyRecord {
 function trialOf(r: Record<string, SqlValue>, study: string): FrozenTrial {
   const state = String(r.state) as TrialState;
   if (!STATES.includes(state)) throw new ModelOpsError('STORE_CORRUPT', `study '${study}', trial ${String(r.number)}: unknown state '${state}'`);
-  const parse = <T>(text: SqlValue, what: string): T => {
-    try {
-      return JSON.parse(String(text)) as T;
-    } catch (e) {
-      throw new ModelOpsError('STORE_CORRUPT', `study '${study}', trial ${String(r.number)}: ${what} is not JSON`, { cause: e });
-    }
-  };
+  const where = `study '${study}', trial ${String(r.number)}`;
   return {
     number: Number(r.number),
     state,
-    params: parse<Record<string, ParamValue>>(r.params, 'params'),
+    params: parseStored(TRIAL_PARAMS, String(r.params), `${where}: params`),
     ...(r.value === null || r.value === undefined ? {} : { value: Number(r.value) }),
-    intermediate: parse<Record<number, number>>(r.intermediate, 'intermediate'),
+    intermediate: parseStored(INTERMEDIATE, String(r.intermediate), `${where}: intermediate`),
     ...(r.run_uuid ? { runId: String(r.run_uuid) } : {}),
     ...(r.start_time === null || r.start_time === undefined ? {} : { startTime: Number(r.start_time) }),
     ...(r.end_time === null || r.end_time === undefined ? {} : { endTime: Number(r.end_time) }),

@@ -8,6 +8,7 @@ import { inspectSchema, readOnlyError } from '../schema/inspect';
 import { NEWEST_HEAD, headForRelease } from '../schema/mlflow-heads';
 import { NEW_STORE_PAGE_SIZE, createStoreSchema, ensureModelopsSchema, prepareForWrites } from '../schema/create';
 import { ChangeNotifier } from '../sql/change-notifier';
+import { WriteQueue } from '../sql/write-queue';
 import { createStoreFile } from '../sql/create-store';
 import { FileLock } from '../sql/file-lock';
 import type { FileSignature } from '../sql/file-signature';
@@ -46,12 +47,11 @@ export class SqljsStoreFile implements StoreFile {
   private stale = false;
   /** The buffer MEMFS holds the open image in (see live-image.ts); undefined once proven not. */
   private live: LiveImage | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes: WriteQueue;
   private readonly notifier: ChangeNotifier;
   private readonly lock: FileLock;
   private readonly lockTimeoutMs: number;
   private readonly journalWaitMs: number;
-  private closed = false;
 
   private constructor(
     private readonly sql: SqlJsStatic,
@@ -67,6 +67,7 @@ export class SqljsStoreFile implements StoreFile {
     this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.journalWaitMs = options.journalWaitMs ?? 10_000;
     this.notifier = new ChangeNotifier(this.path);
+    this.writes = new WriteQueue(this.path);
     this.engine = { name: 'sql.js', reason, safeBesideOtherWriters: false };
     this.workspace = workspaceOf(options);
   }
@@ -97,19 +98,11 @@ export class SqljsStoreFile implements StoreFile {
   }
 
   write<T>(fn: (db: SqlDatabase) => T): Promise<T> {
-    this.assertOpen();
-    if (this.schemaInfo?.readOnly) return Promise.reject(readOnlyError(this.schemaInfo, this.path));
-    const next = this.queue.then(() => this.writeLocked(fn));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.push(() => this.writeLocked(fn), this.readOnlyRefusal());
   }
 
   migrate<T>(backup: string, fn: (db: SqlDatabase) => T): Promise<T> {
-    this.assertOpen();
-    if (this.schemaInfo?.readOnly) return Promise.reject(readOnlyError(this.schemaInfo, this.path));
-    const next = this.queue.then(() => this.writeLocked(fn, backup));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.push(() => this.writeLocked(fn, backup), this.readOnlyRefusal());
   }
 
   onDidChange(listener: () => void): () => void {
@@ -117,9 +110,7 @@ export class SqljsStoreFile implements StoreFile {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.queue;
-    this.closed = true;
+    if (!(await this.writes.close())) return;
     this.notifier.close();
     this.closeImage();
   }
@@ -314,7 +305,11 @@ export class SqljsStoreFile implements StoreFile {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new ModelOpsError('INTERNAL_ERROR', `${this.path}: store is closed`);
+    this.writes.assertOpen();
+  }
+
+  private readOnlyRefusal(): Error | undefined {
+    return this.schemaInfo?.readOnly ? readOnlyError(this.schemaInfo, this.path) : undefined;
   }
 }
 

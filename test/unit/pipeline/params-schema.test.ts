@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { formatPath, SchemaChecker } from '../../../src/core/json-schema';
+import { formatPath, SchemaChecker } from '../../../src/shared/validate';
 import { PARAMS_FILE_SCHEMA } from '../../../src/pipeline/params-schema';
 import { readParamsFile, resolveMembers } from '../../../src/pipeline/train-options';
 import { repoRoot } from '../../repo-paths';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { formatPath, SchemaChecker } from '../../../src/core/json-schema';
+import { formatPath, SchemaChecker } from '../../../src/shared/validate';
 import { PIPELINE_SCHEMA } from '../../../src/pipeline/retraining/pipeline-schema';
 import { GATE_FIELDS } from '../../../src/registry/gates/gate-list';
 import { parseGatesFile } from '../../../src/registry/gates-config';

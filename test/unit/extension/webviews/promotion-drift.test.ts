@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPromotionReview } from '../../../src/extension/webviews/promotion-data';
-import { promoteModelVersion } from '../../../src/pipeline/promote';
-import { registerModel } from '../../../src/pipeline/register';
-import { retrain } from '../../../src/pipeline/retrain';
-import { train } from '../../../src/pipeline/train';
-import { promotionStateCheck } from '../../../src/shared/promotion-protocol';
-import type { Stores } from '../../../src/store/open';
-import { openStores } from '../../../src/store/open';
-import { churnCsv } from '../pipeline/workspace';
+import { loadPromotionReview } from '../../../../src/extension/webviews/promotion-data';
+import { promoteModelVersion } from '../../../../src/pipeline/promote';
+import { registerModel } from '../../../../src/pipeline/register';
+import { retrain } from '../../../../src/pipeline/retrain';
+import { train } from '../../../../src/pipeline/train';
+import { promotionStateCheck } from '../../../../src/shared/promotion-protocol';
+import type { Stores } from '../../../../src/store/open';
+import { openStores } from '../../../../src/store/open';
+import { churnCsv } from '../../pipeline/workspace';
 
 /** The Review panel's drift section reads what the retraining pipeline's step 1 measured, from the new version's training data. */
 let dir: string;

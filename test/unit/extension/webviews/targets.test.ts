@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { experimentFromArg, folderFromArgs, runIdsFromArgs, runTargetFromArg, versionFromArg } from '../../../src/extension/webviews/targets';
+import { experimentFromArg, folderFromArgs, runIdsFromArgs, runTargetFromArg, versionFromArg } from '../../../../src/extension/webviews/targets';
 
 const runNode = (runId: string) => ({ kind: 'run', run: { info: { runId } } });
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Matrix } from '../../../src/ml/estimator';
-import { forestWorkerPath } from '../../../src/ml/forest/grow-trees';
-import { RandomForest } from '../../../src/ml/forest/random-forest';
-import { closePool, poolSize } from '../../../src/ml/parallel/pool';
-import { Rng } from '../../../src/ml/random';
+import type { Matrix } from '../../../../src/ml/estimator';
+import { forestWorkerPath } from '../../../../src/ml/forest/grow-trees';
+import { RandomForest } from '../../../../src/ml/forest/random-forest';
+import { closePool, poolSize } from '../../../../src/ml/parallel/pool';
+import { Rng } from '../../../../src/ml/random';
 
 describe('pooled prediction workers', () => {
   test('a second prediction reuses the running worker, and every prediction equals the one-thread sums', async () => {

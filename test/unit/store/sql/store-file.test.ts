@@ -5,12 +5,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import initSqlJs from 'sql.js';
-import { ModelOpsError } from '../../../src/core/errors';
-import { openStoreFile } from '../../../src/store/engine';
-import { MODELOPS_SCHEMA_DDL } from '../../../src/store/schema/modelops-schema';
-import type { StoreFile, StoreFileOptions } from '../../../src/store/sql/store-file';
-import { ENGINES, ENGINE_NAME, engineEnv } from './helpers/engines';
-import { copyReference, REFERENCE_SCHEMA_DIR, tempDir } from './helpers/temp';
+import { ModelOpsError } from '../../../../src/core/errors';
+import { openStoreFile } from '../../../../src/store/engine';
+import { MODELOPS_SCHEMA_DDL } from '../../../../src/store/schema/modelops-schema';
+import type { StoreFile, StoreFileOptions } from '../../../../src/store/sql/store-file';
+import { ENGINES, ENGINE_NAME, engineEnv } from '../helpers/engines';
+import { copyReference, REFERENCE_SCHEMA_DIR, tempDir } from '../helpers/temp';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());
@@ -213,7 +213,9 @@ for (const engine of ENGINES) {
     const NOBODY = 65534;
     const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
     const tryStore = (file: string): { read: string; write?: string } =>
-      JSON.parse(execFileSync(process.execPath, [join(__dirname, 'fixtures', 'try-store.js'), file], { ...asUser, env: engineEnv(engine) }).toString()) as {
+      JSON.parse(
+        execFileSync(process.execPath, [join(__dirname, '..', 'fixtures', 'try-store.js'), file], { ...asUser, env: engineEnv(engine) }).toString(),
+      ) as {
         read: string;
         write?: string;
       };

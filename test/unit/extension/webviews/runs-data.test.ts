@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModelOpsError } from '../../../src/core/errors';
-import { ExperimentRuns, FIRST_PAGE, FULL_RELOAD_EVERY_MS, FULL_RELOAD_LIMIT, PAGE } from '../../../src/extension/webviews/runs-data';
+import { ModelOpsError } from '../../../../src/core/errors';
+import { ExperimentRuns, FIRST_PAGE, FULL_RELOAD_EVERY_MS, FULL_RELOAD_LIMIT, PAGE } from '../../../../src/extension/webviews/runs-data';
 
 const LIMITS = { fullReloadLimit: FULL_RELOAD_LIMIT, fullReloadEveryMs: FULL_RELOAD_EVERY_MS, firstPage: FIRST_PAGE, page: PAGE };
-import { changesResultCheck } from '../../../src/shared/runs-protocol';
-import { RunsModel } from '../../../src/shared/runs-model';
-import type { Stores } from '../../../src/store/open';
-import { openStores } from '../../../src/store/open';
-import type { TrackingStore } from '../../../src/store/tracking-store';
-import { HOSTILE_NAME } from '../../webview/builders';
+import { changesResultCheck } from '../../../../src/shared/runs-protocol';
+import { RunsModel } from '../../../../src/shared/runs-model';
+import type { Stores } from '../../../../src/store/open';
+import { openStores } from '../../../../src/store/open';
+import type { TrackingStore } from '../../../../src/store/tracking-store';
+import { HOSTILE_NAME } from '../../../webview/builders';
 
 let dir: string;
 let db: Stores;

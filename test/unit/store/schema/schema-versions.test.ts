@@ -3,18 +3,18 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ModelOpsError } from '../../../src/core/errors';
-import { openStoreFile } from '../../../src/store/engine';
-import { openStores, openTrackingStore } from '../../../src/store/open';
-import { MLFLOW_HEADS, NEWEST_HEAD, headForRelease } from '../../../src/store/schema/mlflow-heads';
-import { upgradeStore } from '../../../src/store/schema/upgrade';
-import { mlflowReference, mlflowSchemas } from '../../repo-paths';
-import { ENGINES, ENGINE_NAME, engineEnv } from './helpers/engines';
-import { copyStore, freshStore, mlflowShape, withFile } from './helpers/schemas';
-import { tempDir } from './helpers/temp';
-import { registryStoreContract } from './registry-contract';
-import { studyStoreContract } from './study-contract';
-import { describeTrackingStoreContract } from './tracking-store-contract';
+import { ModelOpsError } from '../../../../src/core/errors';
+import { openStoreFile } from '../../../../src/store/engine';
+import { openStores, openTrackingStore } from '../../../../src/store/open';
+import { MLFLOW_HEADS, NEWEST_HEAD, headForRelease } from '../../../../src/store/schema/mlflow-heads';
+import { upgradeStore } from '../../../../src/store/schema/upgrade';
+import { mlflowReference, mlflowSchemas } from '../../../repo-paths';
+import { ENGINES, ENGINE_NAME, engineEnv } from '../helpers/engines';
+import { copyStore, freshStore, mlflowShape, withFile } from '../helpers/schemas';
+import { tempDir } from '../helpers/temp';
+import { registryStoreContract } from '../registry-contract';
+import { studyStoreContract } from '../study-contract';
+import { describeTrackingStoreContract } from '../tracking-store-contract';
 
 /** Issue 11: every MLflow schema from 2.10 to 3.13, and stores a newer MLflow made. */
 const tmp = tempDir();
@@ -199,7 +199,7 @@ for (const engine of ENGINES) {
     test('killed at random moments mid-upgrade, the store is the old one or the new one, whole', async () => {
       for (let round = 0; round < 6; round++) {
         const file = copyStore(mlflowSchemas('upgrade', 'rich-2.10.2-with-modelops-before.db'), scratch(`${engine}-kill-${round}`));
-        const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'upgrader.js'), file], {
+        const child = spawn(process.execPath, [join(__dirname, '..', 'fixtures', 'upgrader.js'), file], {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: engineEnv(engine),
         });

@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ModelOpsError } from '../../../src/core/errors';
-import { HostChannel } from '../../../src/extension/webviews/host-channel';
-import type { HostChannelOptions, WebviewPort } from '../../../src/extension/webviews/host-channel';
-import type { CompareContract } from '../../../src/shared/compare-protocol';
-import { compareContract } from '../../../src/shared/compare-protocol';
-import { aRun, aState } from '../../webview/builders';
+import { ModelOpsError } from '../../../../src/core/errors';
+import { HostChannel } from '../../../../src/extension/webviews/host-channel';
+import type { HostChannelOptions, WebviewPort } from '../../../../src/extension/webviews/host-channel';
+import type { CompareContract } from '../../../../src/shared/compare-protocol';
+import { compareContract } from '../../../../src/shared/compare-protocol';
+import { aRun, aState } from '../../../webview/builders';
 
 class FakePort implements WebviewPort {
   readonly sent: unknown[] = [];

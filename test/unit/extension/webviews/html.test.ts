@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../src/extension/webviews/html';
+import { contentSecurityPolicy, makeNonce, panelHtml } from '../../../../src/extension/webviews/html';
 
 describe('panel HTML', () => {
   const html = panelHtml({

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { FrozenTrial, StudyRecord } from '../../../src/core/tuning';
-import { intermediateValues, plotData } from '../../../src/extension/webviews/study-plots';
-import { bestModelRun, loadStudyState, optimisationHistory } from '../../../src/extension/webviews/study-data';
-import { studyStateCheck } from '../../../src/shared/study-protocol';
-import { openStores } from '../../../src/store/open';
+import type { FrozenTrial, StudyRecord } from '../../../../src/core/tuning';
+import { intermediateValues, plotData } from '../../../../src/extension/webviews/study-plots';
+import { bestModelRun, loadStudyState, optimisationHistory } from '../../../../src/extension/webviews/study-data';
+import { studyStateCheck } from '../../../../src/shared/study-protocol';
+import { openStores } from '../../../../src/store/open';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPromotionReview, loadPromotionState } from '../../../src/extension/webviews/promotion-data';
-import type { ValidationReport } from '../../../src/registry/report';
-import { promotionStateCheck } from '../../../src/shared/promotion-protocol';
-import type { Stores } from '../../../src/store/open';
-import { openStores } from '../../../src/store/open';
+import { loadPromotionReview, loadPromotionState } from '../../../../src/extension/webviews/promotion-data';
+import type { ValidationReport } from '../../../../src/registry/report';
+import { promotionStateCheck } from '../../../../src/shared/promotion-protocol';
+import type { Stores } from '../../../../src/store/open';
+import { openStores } from '../../../../src/store/open';
 
 let dir: string;
 let db: Stores;

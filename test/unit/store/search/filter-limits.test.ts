@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { ModelOpsError } from '../../../src/core/errors';
-import { parseFilter } from '../../../src/store/search/filter-parser';
+import { ModelOpsError } from '../../../../src/core/errors';
+import { parseFilter } from '../../../../src/store/search/filter-parser';
 
 test('a filter of 2,000 conditions, or longer than 20,000 characters, gets a clear error instead of a crash', () => {
   const long = Array.from({ length: 2000 }, (_, i) => `metrics.m${i} > 0`).join(' AND ');
