@@ -110,9 +110,8 @@ export function arr<T>(item: Check<T>, maxLength = 1_000_000): Check<T[]> {
 export function record<T>(value: Check<T>): Check<Record<string, T>> {
   return declared({ type: 'object', additionalProperties: value.schema }, (v, p) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'an object', v);
-    const out = Object.create(null) as Record<string, T>; // keys from data: `__proto__` is a key, not the prototype
-    for (const [k, x] of Object.entries(v)) out[k] = value(x, `${p}.${k}`);
-    return out;
+    // fromEntries defines each key, so one from data named `__proto__` is a key, not the prototype.
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x, `${p}.${k}`)]));
   });
 }
 

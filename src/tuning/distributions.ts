@@ -1,4 +1,3 @@
-import { dict } from '../core/dict';
 import { ModelOpsError } from '../core/errors';
 import type { ParamValue } from '../core/tuning';
 import type { Check, JsonSchema } from '../shared/validate';
@@ -63,16 +62,17 @@ function parseOne(v: unknown, where: string): Distribution {
 /** Validates a search space read from JSON; errors name the file and the parameter. */
 export function parseSearchSpace(v: unknown, where: string): SearchSpace {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, 'expected a JSON object mapping parameter names to distributions');
-  // Param names come from files (an Optuna study's too): `__proto__` must be a param, not the prototype.
-  const out: SearchSpace = dict<Distribution>();
+  // Param names come from files (an Optuna study's too): fromEntries defines each one, so `__proto__` is a param, not the prototype.
+  const entries: [string, Distribution][] = [];
   for (const [name, d] of Object.entries(v)) {
     // A file may name its schema for the editor; it is no parameter.
     if (name === '$schema') {
       if (typeof d !== 'string') fail(`${where}: $schema`, 'expected a string');
       continue;
     }
-    out[name] = parseOne(d, `${where}: ${name}`);
+    entries.push([name, parseOne(d, `${where}: ${name}`)]);
   }
+  const out: SearchSpace = Object.fromEntries(entries);
   if (Object.keys(out).length === 0) fail(where, 'the search space is empty');
   return out;
 }

@@ -49,4 +49,10 @@ describe('search space', () => {
     assert.equal(gridValues(d, 'x').length, 11);
     assert.throws(() => gridValues({ type: 'float', low: 0, high: 1 }, 'x'), /grid sampler needs/);
   });
+
+  test('a param named __proto__ or constructor (an Optuna study may have one) is a param like any other', () => {
+    const space = parseSearchSpace(JSON.parse('{"__proto__": {"type": "int", "low": 1, "high": 3}, "constructor": ["a", "b"]}'), 'space.json');
+    assert.deepEqual(Object.keys(space).sort(), ['__proto__', 'constructor']);
+    assert.deepEqual(space['__proto__'], { type: 'int', low: 1, high: 3, log: false });
+  });
 });
