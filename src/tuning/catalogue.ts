@@ -79,7 +79,7 @@ export const SAMPLER_NAMES: readonly SamplerName[] = SAMPLER_LIST.map((e) => e.n
 export const PRUNER_NAMES: readonly PrunerName[] = PRUNER_LIST.map((e) => e.name);
 
 /** Optuna's defaults: TPE and the median pruner. */
-export const DEFAULT_SAMPLER: SamplerName = 'tpe';
+export const DEFAULT_SAMPLER: SamplerName = 'tpe-multivariate';
 export const DEFAULT_PRUNER: PrunerName = 'median';
 
 function find<T>(list: readonly CatalogueEntry<T>[], kind: 'sampler' | 'pruner', name: string, source: string): CatalogueEntry<T> {
