@@ -3,17 +3,18 @@
 // of the equivalent scikit-learn ensemble (RF 100 trees + 5-NN, soft vote), both trained on
 // examples/churn.csv and both answering MLflow's protocol ({"dataframe_split": …} → {"predictions": …}).
 // Targets: ≥ 5× the peer's requests/s at 8 clients; p99 ≤ 10 ms for 1-row requests.
-// Run: `npm run build && node bench/run.mjs serve [seconds per cell] [flask|gunicorn]`.
+// Run: `npm run build && node bench/run.mjs serve [seconds per cell] [flask|gunicorn]`. The load
+// generator (load.ts) writes pre-built requests on raw keep-alive sockets, as wrk does.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCsv } from '../../src/ml/dataset/csv';
 import { train } from '../../src/pipeline/train';
 import { openStores } from '../../src/store/open';
 import { example } from '../../test/repo-paths';
+import { closedLoop, invocation } from './load';
 
 const SECONDS = Number(process.argv[2] ?? 4);
 const PEER_MODE = process.argv[3] ?? 'flask';
@@ -42,42 +43,14 @@ function bodies(n: number): string[] {
   return Array.from({ length: 50 }, (_, b) => JSON.stringify({ dataframe_split: { columns, data: t.rows.slice(b * n, b * n + n).map(row) } }));
 }
 
-function post(agent: Agent, url: string, body: string): Promise<number> {
-  return new Promise((done, fail) => {
-    const req = request(
-      `${url}/invocations`,
-      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => done(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
-/** `clients` loops, each sending the next body as soon as its last answer arrived, for `seconds`. */
+/** `clients` loops, each sending the next body as soon as its last answer arrived, for `seconds` (after 1 s of warm-up). */
 async function load(url: string, payloads: string[], clients: number, seconds: number): Promise<Cell> {
-  const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const lat: number[] = [];
-  let errors = 0;
-  let i = 0;
-  const run = async (until: number, record: boolean): Promise<void> => {
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      const status = await post(agent, url, payloads[i++ % payloads.length]!).catch(() => 0);
-      if (!record) continue;
-      if (status === 200) lat.push(performance.now() - t0);
-      else errors++;
-    }
-  };
-  const warm = performance.now() + 1000;
-  await Promise.all(Array.from({ length: clients }, () => run(warm, false)));
+  const { hostname, port } = new URL(url);
+  const requests = payloads.map((b) => invocation(hostname, Number(port), b));
+  await closedLoop(url, requests, clients, 1000, false);
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, () => run(t0 + seconds * 1000, true)));
+  const { latencies: lat, errors } = await closedLoop(url, requests, clients, seconds * 1000, true);
   const elapsed = (performance.now() - t0) / 1000;
-  agent.destroy();
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
   return { requestsPerSecond: lat.length / elapsed, p50: q(0.5), p99: q(0.99), errors };

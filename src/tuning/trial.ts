@@ -12,3 +12,11 @@ export function lastIntermediate(t: FrozenTrial): number | undefined {
   if (steps.length === 0) return undefined;
   return t.intermediate[Math.max(...steps)];
 }
+
+/** The first COMPLETE trial (in number order) with the best value, as `Study.bestTrial` picks it. */
+export function bestTrialOf(trials: readonly FrozenTrial[], direction: Direction): FrozenTrial | undefined {
+  let best: FrozenTrial | undefined;
+  for (const t of [...trials].sort((a, b) => a.number - b.number))
+    if (t.state === 'COMPLETE' && t.value !== undefined && Number.isFinite(t.value) && (!best || better(direction, t.value, best.value!))) best = t;
+  return best;
+}

@@ -1,8 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelOpsApi } from '../../src/extension/api';
+import { bestModelRun } from '../../src/extension/webviews/study-data';
+import type { TrainResult } from '../../src/pipeline/train';
 import type { TuneResult } from '../../src/pipeline/tune';
+import { DEFAULT_SPACE } from '../../src/pipeline/tune';
+import { bestTrialOf } from '../../src/tuning/trial';
 import { openStores } from '../../src/store/open';
 import { activateExtension } from './helpers';
 import { removeStore, scriptUi, storeFile, waitFor, workspaceDir } from './fixtures';
@@ -122,10 +127,38 @@ suite('tune hyperparameters from the editor', function () {
     assert.equal(await vscode.commands.executeCommand(COMMAND, iris()), undefined);
     assert.deepEqual(ui.offered.at(-1), {
       title: 'Tune hyperparameters on iris.csv',
-      labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best'],
+      labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best', 'Search space', 'Study'],
     });
     assert.deepEqual(ui.answers, []);
     assert.equal((await readStudy()).trials.length, 3, 'no trial was run');
+  });
+
+  test('the form writes and opens a search space file, and a study of another name runs on it', async () => {
+    const file = join(workspaceDir(), 'search.modelops-space.json');
+    rmSync(file, { force: true });
+    ui.answers = ['species', 'Search space', 'New search space file…', 'Study', 'iris-own-space', 'Trials', '1', 'Tune'];
+    try {
+      const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris());
+      assert.ok(result, JSON.stringify(ui.messages));
+      assert.deepEqual(ui.answers, []);
+      assert.deepEqual([result.study, result.resumed, result.trials.length], ['iris-own-space', false, 1]);
+      const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(written).sort(), Object.keys({ ...DEFAULT_SPACE.rf, ...DEFAULT_SPACE.knn }).sort());
+      assert.ok(
+        vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === file)),
+        'the new file is open to edit',
+      );
+      const db = await openStores(storeFile());
+      try {
+        const stored = (await db.studies.getStudy('iris-own-space'))!.study;
+        assert.deepEqual(Object.keys(JSON.parse(stored.space) as object).sort(), Object.keys(written).sort(), "the study's space is the file's");
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(file, { force: true });
+    }
   });
 
   test("Show Runs selects the study's run in the Experiments view; the study continues from the explorer's CSV", async () => {
@@ -168,6 +201,31 @@ suite('tune hyperparameters from the editor', function () {
       60_000,
     );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test("the study panel's Train with these params trains the best trial as a full run of the study, which its Register then finds", async () => {
+    const before = await openStores(storeFile());
+    const found = await before.studies.getStudy(STUDY).finally(() => before.close());
+    assert.ok(found);
+    const best = bestTrialOf(found.trials, found.study.direction);
+    assert.ok(best, 'the study has a best trial');
+    ui.answers = ['Train'];
+    const trained = await vscode.commands.executeCommand<TrainResult | undefined>('modelops.trainAgain', { study: STUDY });
+    assert.ok(trained, JSON.stringify(ui.messages.slice(-3)));
+    assert.match(ui.offered.at(-1)?.title ?? '', /^Train an ensemble on iris\.csv/);
+    const db = await openStores(storeFile());
+    try {
+      const run = await db.tracking.getRun(trained.runId);
+      const tag = (k: string) => run.data.tags.find((t) => t.key === k)?.value;
+      assert.deepEqual([tag('mlflow.parentRunId'), tag('modelops.study'), tag('modelops.best_of_trial')], [found.study.runId, STUDY, String(best.number)]);
+      // The same member params as the trial's own run logged (that run cross-validated them).
+      const paramsOf = async (id: string) => Object.fromEntries((await db.tracking.getRun(id)).data.params.map((p) => [p.key, p.value]));
+      const [full, trial] = [await paramsOf(trained.runId), await paramsOf(best.runId!)];
+      for (const k of Object.keys(best.params)) assert.equal(full[k], trial[k], k);
+      assert.deepEqual(await bestModelRun(db.tracking, found.study, best), { runId: trained.runId, runName: `${STUDY}-best`, trial: best.number });
+    } finally {
+      await db.close();
+    }
   });
 
   test('a cancelled tuning leaves the study resumable and no trial RUNNING once it continues', async () => {

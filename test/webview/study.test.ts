@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StudyState, TrialRow } from '../../src/shared/study-protocol';
+import type { StudyDetail, StudyState, TrialRow } from '../../src/shared/study-protocol';
 import { HOSTILE_NAME, seeded } from './builders';
 import type { Fixture } from './harness';
 import { Harness } from './harness';
@@ -8,6 +8,42 @@ import { Harness } from './harness';
 /** Param names a user (or an attacker's space file) could give a study. */
 const HOSTILE_PARAMS = [HOSTILE_NAME, '__proto__', 'constructor', '=HYPERLINK("http://evil.example","x")', 'ключ.日本'];
 const STATES: TrialRow['state'][] = ['COMPLETE', 'COMPLETE', 'PRUNED', 'COMPLETE', 'FAIL'];
+
+const FOLDS = 5;
+
+/** Complete trials report every fold, pruned ones stop after the second (their value is the last one). */
+function intermediateOf(trials: TrialRow[]): StudyDetail['intermediate'] {
+  const reporting = trials.filter((t) => t.state === 'COMPLETE' || t.state === 'PRUNED');
+  return {
+    steps: Array.from({ length: FOLDS }, (_, i) => i),
+    lines: reporting.map((t) => ({
+      number: t.number,
+      state: t.state,
+      values: Array.from({ length: FOLDS }, (_, f) => (t.state === 'PRUNED' && f > 1 ? null : t.value! - 0.02 * (FOLDS - 1 - f))),
+    })),
+  };
+}
+
+/** The first (hostile) param is categorical, the third log-scaled, the others numeric. */
+function plotsOf(trials: TrialRow[]): StudyDetail['plots'] {
+  const complete = trials.filter((t) => t.state === 'COMPLETE');
+  return {
+    numbers: complete.map((t) => t.number),
+    values: complete.map((t) => t.value!),
+    params: HOSTILE_PARAMS.map((name, j) =>
+      j === 0
+        ? { name, scale: 'categorical' as const, min: 0, max: 1, categories: [HOSTILE_NAME, '<b>other</b>'], positions: complete.map((t) => t.number % 2) }
+        : {
+            name,
+            scale: j === 2 ? ('log' as const) : ('numeric' as const),
+            min: 0.001,
+            max: 10,
+            categories: [],
+            positions: complete.map((t) => Math.max(0.001, Number(t.params[j][1]))),
+          },
+    ),
+  };
+}
 
 /** `n` trials, the last one RUNNING; the best value is 0.99 at trial 776 when n > 776. */
 function aStudyState(n: number): StudyState {
@@ -43,6 +79,8 @@ function aStudyState(n: number): StudyState {
       bestTrial,
       history: { numbers: trials.map((t) => t.number), values, best: bests },
       importance: HOSTILE_PARAMS.map((param, i) => ({ param, pedAnova: [0.6, 0.2, 0.1, 0.06, 0.04][i], fanova: [0.7, 0.1, 0.1, 0.05, 0.05][i] })),
+      intermediate: intermediateOf(trials),
+      plots: plotsOf(trials),
     },
   };
 }
@@ -81,6 +119,34 @@ describe('study panel in Chromium', () => {
     const importance = await panel.page.$$eval('[data-testid="importance"] tbody th', (ths) => ths.map((t) => t.textContent));
     assert.deepEqual(importance, HOSTILE_PARAMS);
     assert.match((await panel.page.textContent('[data-testid="importance"] tbody tr:first-child')) ?? '', /60\.0%.*70\.0%/);
+    // Intermediate values: a line per reporting trial, each pruned one marked where it stopped.
+    assert.equal(await panel.page.getAttribute('[data-testid="intermediate-chart"] canvas', 'data-marks'), '800');
+    assert.equal(await panel.page.getAttribute('[data-testid="intermediate-chart"] canvas', 'data-pruned'), '200');
+    assert.match((await panel.page.textContent('[data-testid="intermediate"] h2')) ?? '', /per fold/);
+    // A slice plot per param, titled with its name as text, a point per complete trial.
+    const slices = await panel.page.$$eval('[data-testid="slice"]', (figs) =>
+      figs.map((f) => [f.querySelector('figcaption')?.textContent, f.querySelector('canvas')?.getAttribute('data-marks')]),
+    );
+    assert.deepEqual(
+      slices,
+      HOSTILE_PARAMS.map((p) => [p, '600']),
+    );
+    // The contour: the two most important params first; choosing another redraws it.
+    const options = await panel.page.$$eval('[data-testid="contour-x"] vscode-option', (os) => os.map((o) => o.textContent));
+    assert.deepEqual(options, HOSTILE_PARAMS);
+    assert.equal(await panel.page.textContent('[data-testid="contour-chart"] figcaption'), `__proto__ against ${HOSTILE_NAME}`);
+    assert.equal(await panel.page.getAttribute('[data-testid="contour-chart"] canvas', 'data-marks'), '600');
+    await panel.page.$eval('[data-testid="contour-y"]', (d) => {
+      (d as unknown as { value: string }).value = 'ключ.日本';
+      d.dispatchEvent(new Event('change'));
+    });
+    await panel.waitFor(`document.querySelector('[data-testid="contour-chart"] figcaption').textContent.startsWith('ключ.日本 against')`);
+    // Parallel coordinates: an axis per param and one for the value, a line per complete trial.
+    const parallel = await panel.page.$eval('[data-testid="parallel-chart"] canvas', (c) => [c.getAttribute('data-marks'), c.getAttribute('data-labels')]);
+    assert.equal(parallel[0], '600');
+    const labels = JSON.parse(parallel[1] ?? '[]') as string[];
+    assert.equal(labels.length, HOSTILE_PARAMS.length + 1);
+    assert.equal(labels.at(-1), 'accuracy');
     // Hostile strings are text: nothing they name was created or run.
     assert.match((await panel.page.textContent('h1')) ?? '', /<img src=x onerror=alert\(1\)>/);
     assert.equal(await panel.page.locator('img, script:not([src])').count(), 0);
@@ -89,6 +155,44 @@ describe('study panel in Chromium', () => {
     assert.deepEqual(await panel.cspViolations(), []);
     assert.deepEqual(panel.errors, []);
     await panel.screenshot('study-dark');
+    await panel.close();
+  });
+
+  test("the best trial's Train and Register ask the host for the study by name; Register without a model says why and is disabled", async () => {
+    const base = aStudyState(20);
+    const withModel: StudyState = {
+      ...base,
+      detail: { ...base.detail!, actions: { registerRun: { runId: 'b'.repeat(32), runName: `${HOSTILE_NAME}-best`, trial: base.detail!.bestTrial! } } },
+    };
+    const panel = await harness.open('study', fixtureFor(withModel, { replies: { 'study/registerBest': { message: 'Registered <b>it</b>' } } }));
+    await panel.page.waitForSelector('[data-testid="register-best"]');
+    assert.equal(await panel.page.getAttribute('[data-testid="register-best"]', 'disabled'), null);
+    assert.match((await panel.page.textContent('[data-testid="register-best"]')) ?? '', new RegExp(`Register model of #${base.detail!.bestTrial}`));
+    await panel.page.click('[data-testid="train-best"]');
+    await panel.page.click('[data-testid="register-best"]');
+    await panel.waitFor(`document.querySelector('[data-testid="status"]').textContent.includes('Registered')`);
+    const asked = (await panel.posted()).filter((m) => m.kind === 'request').map((m) => [m.method, m.params]);
+    assert.deepEqual(asked, [
+      ['study/trainBest', { name: HOSTILE_NAME }],
+      ['study/registerBest', { name: HOSTILE_NAME }],
+    ]);
+    assert.equal(await panel.page.locator('b').count(), 0, "the host's message is text");
+
+    const note = "Trial #3's run has no model <i>x</i>";
+    await panel.deliver({
+      kind: 'notification',
+      method: 'study/state',
+      params: { ...base, detail: { ...base.detail!, actions: { registerNote: note, trainNote: 'no data <i>y</i>' } } },
+    });
+    await panel.waitFor(`!!document.querySelector('[data-testid="register-note"]')`);
+    assert.equal(await panel.page.textContent('[data-testid="register-note"]'), note);
+    assert.equal(await panel.page.textContent('[data-testid="train-note"]'), 'no data <i>y</i>');
+    assert.notEqual(await panel.page.getAttribute('[data-testid="register-best"]', 'disabled'), null);
+    assert.notEqual(await panel.page.getAttribute('[data-testid="train-best"]', 'disabled'), null);
+    await panel.page.click('[data-testid="register-best"]', { force: true });
+    assert.equal((await panel.posted()).filter((m) => m.kind === 'request').length, 2, 'a disabled button asks nothing');
+    assert.equal(await panel.page.locator('i').count(), 0);
+    assert.deepEqual(panel.errors, []);
     await panel.close();
   });
 
@@ -130,7 +234,10 @@ describe('study panel in Chromium', () => {
     ]);
     assert.equal(new Set(icons.map((i) => i.split(':')[1])).size, icons.length, icons.join(' '));
     assert.match((await panel.page.textContent('section[aria-label="Trials"] h2')) ?? '', /1 waiting/);
-    assert.equal(await panel.page.locator('[data-testid="best"] vscode-button, [data-testid="best"] button').count(), 0);
+    assert.equal(await panel.page.locator('[data-testid="best"] vscode-button, [data-testid="best"] button').count(), 0, 'no Open Run, Train or Register');
+    // The plots are there, read-only; Optuna's intermediate values are by step, not by fold.
+    assert.match((await panel.page.textContent('[data-testid="intermediate"] h2')) ?? '', /by step/);
+    assert.equal(await panel.page.locator('[data-testid="slice"]').count(), HOSTILE_PARAMS.length);
     assert.equal(await panel.page.locator('b').count(), 0);
     // Kept across a window reload, so the panel comes back on the same file.
     assert.deepEqual(await panel.page.evaluate('window.__saved'), { name: base.detail!.study.name, file: '/work/optuna <b>studies</b>.db' });

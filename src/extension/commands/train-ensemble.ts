@@ -19,6 +19,8 @@ import type { FormContext, SettingsMemory } from './train-form';
 import { pickTarget, recallSettings, rememberSettings, trainForm } from './train-form';
 import type { TrainSettings } from './train-settings';
 import { defaultSettings, inFormTerms, parseMemberParams, settingsFromRun } from './train-settings';
+import type { StudyLink } from './train-study';
+import { sameTraining, studyBestSettings } from './train-study';
 
 export interface TrainDeps extends CommandDeps {
   /** Selects a run in the Experiments view (the one just trained), without taking the keyboard. */
@@ -84,10 +86,28 @@ export async function trainEnsemble(deps: TrainDeps, run: CommandRun, arg: unkno
   return settings ? trainWith(deps, run, session, settings) : undefined;
 }
 
-/** Train Again with These Params…: the form filled from a run's settings (data, target, members, cv, seed, params, experiment). */
+/** `{ study, folder? }`: the study panel's "Train with these params". */
+function studyArg(arg: unknown): string | undefined {
+  if (typeof arg !== 'object' || arg === null || !('study' in arg)) return undefined;
+  const study = (arg as { study: unknown }).study;
+  return typeof study === 'string' ? study : undefined;
+}
+
+/**
+ * Train Again with These Params…: the form filled from a run's settings (data, target, members, cv,
+ * seed, params, experiment), or with `{ study }` from a study's data and its best trial's params.
+ */
 export async function trainAgain(deps: TrainDeps, run: CommandRun, arg: unknown): Promise<TrainResult | undefined> {
   const session = await sessionFor(deps, arg);
   if (!session) return undefined;
+  const study = studyArg(arg);
+  if (study !== undefined) {
+    const from = await studyBestSettings(await session.getOrCreate(), study);
+    const settings = await trainForm(formContext(deps, session), from.settings);
+    if (!settings) return undefined;
+    // Linked to the study (as tune --train-best links its run) only when the form kept the trial's settings.
+    return trainWith(deps, run, session, settings, sameTraining(settings, from.settings) ? from.link : { fixed: from.link.fixed });
+  }
   const runId = await targetRunId(deps, session, arg);
   if (!runId) return undefined;
   const store = await session.getOrCreate();
@@ -100,7 +120,7 @@ export async function trainAgain(deps: TrainDeps, run: CommandRun, arg: unknown)
   return settings ? trainWith(deps, run, session, settings) : undefined;
 }
 
-async function trainWith(deps: TrainDeps, run: CommandRun, session: StoreSession, s: TrainSettings): Promise<TrainResult> {
+async function trainWith(deps: TrainDeps, run: CommandRun, session: StoreSession, s: TrainSettings, link: StudyLink = {}): Promise<TrainResult> {
   await rememberSettings(deps.memory, s);
   const store = await session.getOrCreate();
   // A server whose artifacts or registry this editor cannot use refuses before training, not after (as `modelops train`).
@@ -116,7 +136,8 @@ async function trainWith(deps: TrainDeps, run: CommandRun, session: StoreSession
       models: s.members,
       cv: s.cv,
       seed: s.seed,
-      params: parseMemberParams(s.params),
+      params: { ...link.fixed, ...parseMemberParams(s.params) },
+      ...(link.parentRunId ? { parentRunId: link.parentRunId, tags: link.tags } : {}),
       baseline: s.baselineRun,
       runName: s.runName || undefined,
       workspace: session.folder.uri.fsPath,

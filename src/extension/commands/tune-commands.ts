@@ -1,9 +1,10 @@
-import { basename } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { TuneResult } from '../../pipeline/tune';
-import { defaultStudyName, tune } from '../../pipeline/tune';
+import { DEFAULT_SPACE, defaultStudyName, tune } from '../../pipeline/tune';
 import type { StudyRecord } from '../../core/tuning';
 import { Config } from '../config';
 import type { Log } from '../log';
@@ -30,6 +31,22 @@ const OPEN_STUDY = 'Open Study';
 const SHOW_RUNS = 'Show Runs';
 const REGISTER = 'Register Model…';
 
+/** The folder's search space files, by the names their schema is registered for. */
+async function spaceFiles(folder: string): Promise<string[]> {
+  const base = vscode.Uri.file(folder);
+  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(base, '**/{*.modelops-space.json,modelops.space.json}'), '**/node_modules/**', 50);
+  return found.map((u) => relative(folder, u.fsPath)).sort();
+}
+
+/** A space file with the default members' ranges, opened to edit; an existing file of that name is opened, not overwritten. */
+async function newSpaceFile(folder: string): Promise<string | undefined> {
+  const name = 'search.modelops-space.json';
+  const file = join(folder, name);
+  if (!existsSync(file)) writeFileSync(file, `${JSON.stringify({ ...DEFAULT_SPACE.rf, ...DEFAULT_SPACE.knn }, null, 2)}\n`, { flag: 'wx' });
+  await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false, preserveFocus: true });
+  return name;
+}
+
 /**
  * The settings of this Tune: what the caller settles is not asked. A caller that gives the number
  * of trials chose to run (only whether to train the best is asked, when not given); otherwise the
@@ -38,12 +55,19 @@ const REGISTER = 'Register Model…';
 async function settingsFor(
   deps: TuneDeps,
   given: Partial<TuneSettings>,
-  what: { csv: string; study: string },
-  existing: StudyRecord | undefined,
+  what: { csv: string; study: string; folder: string },
+  studies: readonly StudyRecord[],
 ): Promise<TuneSettings | undefined> {
-  const start: TuneSettings = { ...DEFAULT_TUNE_SETTINGS, ...recallTuneSettings(deps.memory), ...studySettings(existing), ...given };
+  const name = given.study || what.study;
+  const existing = studies.find((r) => r.name === name);
+  const start: TuneSettings = { ...DEFAULT_TUNE_SETTINGS, ...recallTuneSettings(deps.memory), ...studySettings(existing), ...given, study: name };
   if (given.trials === undefined) {
-    const s = await tuneForm(deps.ui(), start, { csv: basename(what.csv), study: what.study, resumes: existing !== undefined });
+    const s = await tuneForm(deps.ui(), start, {
+      csv: basename(what.csv),
+      studies,
+      spaceFiles: await spaceFiles(what.folder),
+      newSpaceFile: () => newSpaceFile(what.folder),
+    });
     if (s) await rememberTuneSettings(deps.memory, s);
     return s;
   }
@@ -78,9 +102,14 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
   const store = await session.getOrCreate();
   // The CLI's default name (`<data file>-<target>`), given explicitly so each trial's log line can
   // name its study; the same name is what lets `modelops tune` and this command continue one study.
-  const study = defaultStudyName(csv, target.label);
-  const settings = await settingsFor(deps, given, { csv, study }, (await store.studies.getStudy(study))?.study);
+  const settings = await settingsFor(
+    deps,
+    given,
+    { csv, study: defaultStudyName(csv, target.label), folder: session.folder.uri.fsPath },
+    await store.studies.listStudies(),
+  );
   if (!settings) return undefined;
+  const study = settings.study;
   await checkStoreFor(store.stores, { what: 'Tune Hyperparameters', write: true, artifacts: { experiment: Config.defaultExperiment() } });
   const trials = settings.trials;
   let done = 0;
@@ -89,7 +118,7 @@ export async function tuneHyperparameters(deps: TuneDeps, run: CommandRun, arg: 
     target: target.label,
     study,
     experiment: Config.defaultExperiment(),
-    ...tuneOptionsOf(settings),
+    ...tuneOptionsOf(settings, session.folder.uri.fsPath),
     signal: abortSignalFor(run.token),
     onProgress: (message) => {
       deps.log.info('tune.progress', { message });

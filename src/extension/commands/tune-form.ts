@@ -14,13 +14,20 @@ import { describeTuneField, parseCount, TUNE_FIELD, tuneSettingsFrom } from './t
 export const TUNE = 'Tune';
 const MEMORY_KEY = 'modelops.tuneForm';
 
-/** The last settings Tune ran with in this workspace. */
-export function recallTuneSettings(memory: SettingsMemory | undefined): Partial<TuneSettings> {
-  return tuneSettingsFrom(memory?.get(MEMORY_KEY));
+function withoutStudy(s: Partial<TuneSettings>): Partial<TuneSettings> {
+  const kept = { ...s };
+  delete kept.study;
+  return kept;
 }
 
+/** The last settings Tune ran with in this workspace. */
+export function recallTuneSettings(memory: SettingsMemory | undefined): Partial<TuneSettings> {
+  return withoutStudy(tuneSettingsFrom(memory?.get(MEMORY_KEY)));
+}
+
+/** The study name is the CSV's, not the workspace's: it is not remembered. */
 export async function rememberTuneSettings(memory: SettingsMemory | undefined, s: TuneSettings): Promise<void> {
-  await memory?.update(MEMORY_KEY, s);
+  await memory?.update(MEMORY_KEY, withoutStudy(s));
 }
 
 /** What a stored study fixes: continuing it with another metric, direction or folds is refused, so the form starts from its own. */
@@ -37,14 +44,25 @@ export function studySettings(study: StudyRecord | undefined): Partial<TuneSetti
 
 type Field = keyof TuneSettings;
 
+/** What the form is about, and the search space files it offers. */
+export interface TuneFormContext {
+  csv: string;
+  /** The workspace's studies: picking one of their names continues it, starting from its own settings. */
+  studies?: readonly StudyRecord[];
+  /** Search space files in the workspace folder (`*.modelops-space.json`, `modelops.space.json`), folder-relative. */
+  spaceFiles?: readonly string[];
+  /** Writes a new space file with the default ranges and opens it; resolves to its folder-relative path. */
+  newSpaceFile?: () => Promise<string | undefined>;
+}
+
 /** Shows the form until Tune is picked (resolves to the settings) or it is dismissed (undefined). */
-export async function tuneForm(ui: Ui, start: TuneSettings, what: { csv: string; study: string; resumes: boolean }): Promise<TuneSettings | undefined> {
+export async function tuneForm(ui: Ui, start: TuneSettings, what: TuneFormContext): Promise<TuneSettings | undefined> {
   let s = start;
   for (;;) {
     const items = [
       {
         label: TUNE,
-        description: `${s.trials} trials of study ${what.study}${what.resumes ? ' (continued)' : ''}`,
+        description: `${s.trials} trials of study ${s.study}${continues(what, s.study) ? ' (continued)' : ' (new)'}`,
         detail: 'Pick an option below to change it',
         field: undefined,
       },
@@ -54,7 +72,7 @@ export async function tuneForm(ui: Ui, start: TuneSettings, what: { csv: string;
     if (!pick) return undefined;
     if (!pick.field) return s;
     try {
-      s = (await editField(ui, s, pick.field)) ?? s;
+      s = (await editField(ui, s, pick.field, what)) ?? s;
     } catch (e) {
       // A value the form refuses is said and the form comes back with the old value.
       if (!(e instanceof ModelOpsError) || e.code !== 'INVALID_PARAMETER_VALUE') throw e;
@@ -77,7 +95,46 @@ function metricItems(current: string): { label: string; description: string; met
   return [...items.filter((i) => i.metric === current), ...items.filter((i) => i.metric !== current)];
 }
 
-async function editField(ui: Ui, s: TuneSettings, field: Field): Promise<TuneSettings | undefined> {
+const continues = (what: TuneFormContext, name: string): boolean => (what.studies ?? []).some((r) => r.name === name);
+
+/** Another study name: an existing study's own settings (metric, direction, folds, sampler, pruner) come with it. */
+async function editStudy(ui: Ui, s: TuneSettings, what: TuneFormContext): Promise<TuneSettings | undefined> {
+  const text = await ui.input({
+    title: TUNE_FIELD.study,
+    prompt: 'A new name starts a new study (with this form’s search space); an existing one continues it',
+    value: s.study,
+  });
+  if (text === undefined || text.trim() === '' || text.trim() === s.study) return undefined;
+  const name = text.trim();
+  return { ...s, ...studySettings(what.studies?.find((r) => r.name === name)), study: name };
+}
+
+const NEW_SPACE = 'New search space file…';
+const SPACE_PATH = 'Another file…';
+
+/** The space pick: the default ranges, the folder's space files, a new one (written and opened), or a typed path. */
+async function editSpace(ui: Ui, s: TuneSettings, what: TuneFormContext): Promise<TuneSettings | undefined> {
+  const items = [
+    { label: 'default', description: "the members' usual ranges (docs/tuning.md)", space: '' },
+    ...(what.spaceFiles ?? []).map((f) => ({ label: f, description: 'search space file', space: f })),
+    ...(what.newSpaceFile
+      ? [{ label: NEW_SPACE, description: 'the default ranges in a file to edit (completed and checked by its schema)', space: NEW_SPACE }]
+      : []),
+    { label: SPACE_PATH, description: 'a search space JSON file by its path', space: SPACE_PATH },
+  ];
+  const current = [...items.filter((i) => i.space === s.space), ...items.filter((i) => i.space !== s.space)];
+  const p = await ui.pickOne(current, { title: TUNE_FIELD.space, placeHolder: 'Which params each trial draws, and from which ranges' });
+  if (!p) return undefined;
+  if (p.space === NEW_SPACE) {
+    const made = await what.newSpaceFile!();
+    return made === undefined ? undefined : { ...s, space: made };
+  }
+  if (p.space !== SPACE_PATH) return { ...s, space: p.space };
+  const text = await ui.input({ title: TUNE_FIELD.space, prompt: 'Path of a search space JSON file (relative to the workspace folder)', value: s.space });
+  return text === undefined ? undefined : { ...s, space: text.trim() };
+}
+
+async function editField(ui: Ui, s: TuneSettings, field: Field, what: TuneFormContext): Promise<TuneSettings | undefined> {
   const title = TUNE_FIELD[field];
   const count = async (f: 'trials' | 'cv' | 'timeoutS', prompt: string): Promise<TuneSettings | undefined> => {
     const text = await ui.input({ title, prompt, value: String(s[f]) });
@@ -113,6 +170,10 @@ async function editField(ui: Ui, s: TuneSettings, field: Field): Promise<TuneSet
       );
       return p ? { ...s, direction: p.direction } : undefined;
     }
+    case 'space':
+      return editSpace(ui, s, what);
+    case 'study':
+      return editStudy(ui, s, what);
     case 'trainBest': {
       const p = await ui.pickOne(
         [

@@ -1,5 +1,6 @@
 // What the Tune form holds, without VS Code: its fields, the values a caller or the workspace's
 // memory gives, and the `tune()` options they become, so the unit tests cover them.
+import { resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import type { Direction } from '../../core/tuning';
 import type { TuneOptions } from '../../pipeline/tune';
@@ -18,6 +19,10 @@ export interface TuneSettings {
   timeoutS: number;
   cv: number;
   trainBest: boolean;
+  /** A search space JSON file (relative to the workspace folder, or absolute); empty: the members' default ranges. */
+  space: string;
+  /** The study to run or continue; empty: the CLI's default name for the CSV and target (`<file>-<target>`). */
+  study: string;
 }
 
 /** The form's field labels. */
@@ -30,6 +35,8 @@ export const TUNE_FIELD = {
   timeoutS: 'Timeout',
   cv: 'CV folds',
   trainBest: 'Train the best',
+  space: 'Search space',
+  study: 'Study',
 } as const satisfies Record<keyof TuneSettings, string>;
 
 /** `modelops tune`'s defaults, so the editor and the CLI continue each other's studies. */
@@ -42,6 +49,8 @@ export const DEFAULT_TUNE_SETTINGS: TuneSettings = {
   timeoutS: 0,
   cv: 3,
   trainBest: false,
+  space: '',
+  study: '',
 };
 
 const isCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
@@ -62,6 +71,8 @@ export function tuneSettingsFrom(v: unknown): Partial<TuneSettings> {
   if (typeof o.timeoutS === 'number' && Number.isFinite(o.timeoutS) && o.timeoutS >= 0) out.timeoutS = o.timeoutS;
   if (isCount(o.cv, 0)) out.cv = o.cv;
   if (typeof o.trainBest === 'boolean') out.trainBest = o.trainBest;
+  if (typeof o.space === 'string') out.space = o.space;
+  if (typeof o.study === 'string') out.study = o.study.trim();
   return out;
 }
 
@@ -95,6 +106,10 @@ function rule(key: keyof TuneSettings): string {
       return 'must be a metric name';
     case 'trainBest':
       return 'must be true or false';
+    case 'space':
+      return 'must be the path of a search space JSON file, or empty for the default ranges';
+    case 'study':
+      return "must be a study name, or empty for the CSV's and target's default";
   }
 }
 
@@ -119,14 +134,22 @@ export function describeTuneField(s: TuneSettings, field: keyof TuneSettings): s
       return `${s.cv}`;
     case 'trainBest':
       return s.trainBest ? 'yes, as a full run with a model' : 'no';
+    case 'space':
+      return s.space || "default (the members' usual ranges)";
+    case 'study':
+      return s.study;
     default:
       return String(s[field]);
   }
 }
 
-/** The `tune()` options of these settings (the data, target, study and callbacks are the command's). */
-export function tuneOptionsOf(s: TuneSettings): Pick<TuneOptions, 'trials' | 'sampler' | 'pruner' | 'metric' | 'direction' | 'timeoutMs' | 'cv' | 'trainBest'> {
+/** The `tune()` options of these settings (the data, target, study and callbacks are the command's); a relative space file is the folder's. */
+export function tuneOptionsOf(
+  s: TuneSettings,
+  folder: string,
+): Pick<TuneOptions, 'trials' | 'sampler' | 'pruner' | 'metric' | 'direction' | 'timeoutMs' | 'cv' | 'trainBest' | 'space'> {
   return {
+    ...(s.space ? { space: resolve(folder, s.space) } : {}),
     trials: s.trials,
     sampler: s.sampler,
     pruner: s.pruner,

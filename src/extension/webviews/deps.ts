@@ -61,6 +61,8 @@ export const PANEL_ACTIONS = {
   /** `({ runIds, folder? })`: resolves to the ids it deleted (after a confirmation for several). */
   deleteRuns: COMMAND.deleteRun,
   registerModel: COMMAND.registerModel,
+  /** `({ study, folder? })`: Train Again with the study's data and its best trial's params (the form opens filled). */
+  trainStudyBest: COMMAND.trainAgain,
   /** `({ name, version, folder? })`: selects the version in the Models view. */
   revealVersion: COMMAND.revealModelVersion,
   promoteToProduction: COMMAND.promoteToProduction,

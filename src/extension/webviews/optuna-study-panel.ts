@@ -14,6 +14,9 @@ import { loadOptunaStudyState } from './study-data';
 
 export const OPTUNA_STUDY_VIEW_TYPE = 'modelops.optunaStudy';
 
+const READ_ONLY =
+  "An Optuna file's study is read-only and has no data: import it with its data (modelops studies import --optuna <file> --data <csv> --target <column>) to train or register.";
+
 export class OptunaStudyPanel {
   private static readonly open = new Map<string, OptunaStudyPanel>();
   private readonly disposer = new Disposer();
@@ -65,6 +68,13 @@ export class OptunaStudyPanel {
           // Optuna's trials have no ModelOps runs to open.
           'study/openRun': async () => {
             throw new Error('The trials of an Optuna file have no runs; import the study (modelops studies import --optuna) to get them.');
+          },
+          // Read-only: the page shows no Train or Register for a file, and the host refuses them too.
+          'study/trainBest': async () => {
+            throw new Error(READ_ONLY);
+          },
+          'study/registerBest': async () => {
+            throw new Error(READ_ONLY);
           },
         },
         notifications: {

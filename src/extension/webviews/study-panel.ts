@@ -6,7 +6,8 @@ import type { WebviewDeps } from './deps';
 import { PANEL_ACTIONS } from './deps';
 import type { HostChannel } from './host-channel';
 import { connectPanel, Disposer, runRegisteredCommand, setPanelHtml } from './panel-shell';
-import { loadStudyState } from './study-data';
+import { bestModelRun, loadStudyState } from './study-data';
+import { bestTrialOf } from '../../tuning/trial';
 
 export const STUDY_VIEW_TYPE = 'modelops.openStudy';
 
@@ -53,6 +54,15 @@ export class StudyPanel {
             await runRegisteredCommand(PANEL_ACTIONS.openRun, { runId, folder: this.folder });
             return {};
           },
+          // The same command as the palette's: the training form opens filled from the study.
+          'study/trainBest': async ({ name }) => {
+            const result = await runRegisteredCommand(PANEL_ACTIONS.trainStudyBest, {
+              study: name,
+              ...(this.folder !== undefined ? { folder: this.folder } : {}),
+            });
+            return result ? { message: `Trained the best params of ${name} as a full run.` } : {};
+          },
+          'study/registerBest': ({ name }) => this.registerBest(name),
         },
         notifications: {
           'study/refresh': () => void this.reload(),
@@ -66,10 +76,23 @@ export class StudyPanel {
     );
   }
 
+  /** The run is looked up again here: the page's copy may be older than the store. */
+  private async registerBest(name: string): Promise<{ message?: string }> {
+    const stores = await this.deps.stores(this.folder);
+    const found = stores?.studies ? await stores.studies.getStudy(name) : undefined;
+    if (!stores || !found) throw new Error(`The study ${name} is not in this workspace's store.`);
+    const best = bestTrialOf(found.trials, found.study.direction);
+    if (!best) throw new Error(`No trial of ${name} has completed: there is no best trial to register.`);
+    const run = await bestModelRun(stores.tracking, found.study, best);
+    if ('note' in run) throw new Error(run.note);
+    const result = await runRegisteredCommand(PANEL_ACTIONS.registerModel, { runId: run.runId, ...(this.folder !== undefined ? { folder: this.folder } : {}) });
+    return result ? { message: `Registered the model of trial #${run.trial} (run ${run.runName}).` } : {};
+  }
+
   private async reload(): Promise<void> {
     const seq = ++this.loadSeq;
     const stores = await this.deps.stores(this.folder).catch(() => undefined);
-    const state = await loadStudyState(stores?.studies, this.selected);
+    const state = await loadStudyState(stores?.studies, this.selected, stores?.tracking);
     if (seq !== this.loadSeq) return;
     this.panel.title = state.detail ? `Study ${state.detail.study.name}` : 'Studies';
     this.channel.notify('study/state', state);

@@ -121,38 +121,47 @@ export class KdTree {
 
   /** Fills bestD (squared distances, ascending) and bestI with the k nearest points to q[qb..]. */
   search(q: Float32Array, qb: number, bestD: Float64Array, bestI: Int32Array): void {
-    const k = bestD.length;
     bestD.fill(Infinity);
     bestI.fill(0x7fffffff);
-    const visit = (node: number): void => {
-      if (this.boxDist(node, q, qb) > bestD[k - 1]) return;
-      const l = this.left[node];
-      if (l < 0) {
-        for (let t = this.start[node]; t < this.end[node]; t++) {
-          const j = this.perm[t];
-          const s = sqDist(q, qb, this.points, j * this.d, this.d);
-          if (s > bestD[k - 1] || (s === bestD[k - 1] && j > bestI[k - 1])) continue;
-          let p = k - 1;
-          while (p > 0 && (bestD[p - 1] > s || (bestD[p - 1] === s && bestI[p - 1] > j))) {
-            bestD[p] = bestD[p - 1];
-            bestI[p] = bestI[p - 1];
-            p--;
-          }
-          bestD[p] = s;
-          bestI[p] = j;
-        }
-        return;
+    this.visit(0, this.boxDist(0, q, qb), q, qb, bestD, bestI);
+  }
+
+  /** `boxD` is the node's box distance, computed once by its parent (it ordered the children by it). */
+  private visit(node: number, boxD: number, q: Float32Array, qb: number, bestD: Float64Array, bestI: Int32Array): void {
+    const k = bestD.length;
+    if (boxD > bestD[k - 1]) return;
+    const l = this.left[node];
+    if (l < 0) {
+      this.scanLeaf(node, q, qb, bestD, bestI);
+      return;
+    }
+    const r = this.right[node];
+    const dl = this.boxDist(l, q, qb);
+    const dr = this.boxDist(r, q, qb);
+    // Nearer child first so the far one is more likely to be pruned.
+    if (dl <= dr) {
+      this.visit(l, dl, q, qb, bestD, bestI);
+      this.visit(r, dr, q, qb, bestD, bestI);
+    } else {
+      this.visit(r, dr, q, qb, bestD, bestI);
+      this.visit(l, dl, q, qb, bestD, bestI);
+    }
+  }
+
+  private scanLeaf(node: number, q: Float32Array, qb: number, bestD: Float64Array, bestI: Int32Array): void {
+    const k = bestD.length;
+    for (let t = this.start[node]; t < this.end[node]; t++) {
+      const j = this.perm[t];
+      const s = sqDist(q, qb, this.points, j * this.d, this.d);
+      if (s > bestD[k - 1] || (s === bestD[k - 1] && j > bestI[k - 1])) continue;
+      let p = k - 1;
+      while (p > 0 && (bestD[p - 1] > s || (bestD[p - 1] === s && bestI[p - 1] > j))) {
+        bestD[p] = bestD[p - 1];
+        bestI[p] = bestI[p - 1];
+        p--;
       }
-      const r = this.right[node];
-      // Nearer child first so the far one is more likely to be pruned.
-      if (this.boxDist(l, q, qb) <= this.boxDist(r, q, qb)) {
-        visit(l);
-        visit(r);
-      } else {
-        visit(r);
-        visit(l);
-      }
-    };
-    visit(0);
+      bestD[p] = s;
+      bestI[p] = j;
+    }
   }
 }

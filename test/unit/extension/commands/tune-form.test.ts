@@ -4,6 +4,7 @@ import { ModelOpsError } from '../../../../src/core/errors';
 import type { StudyRecord } from '../../../../src/core/tuning';
 import type { SettingsMemory } from '../../../../src/extension/commands/train-form';
 import { recallTuneSettings, rememberTuneSettings, studySettings, TUNE, tuneForm } from '../../../../src/extension/commands/tune-form';
+import type { TuneSettings } from '../../../../src/extension/commands/tune-settings';
 import { DEFAULT_TUNE_SETTINGS, tuneArgs, tuneOptionsOf } from '../../../../src/extension/commands/tune-settings';
 import type { Ui } from '../../../../src/extension/ui';
 import { PRUNER_NAMES, SAMPLER_NAMES } from '../../../../src/tuning/catalogue';
@@ -35,7 +36,8 @@ function scripted(answers: (string | undefined)[]): { ui: Ui; errors: string[]; 
   return { ui, errors, offered };
 }
 
-const what = { csv: 'churn.csv', study: 'churn-churned', resumes: false };
+const what = { csv: 'churn.csv' };
+const START = { ...DEFAULT_TUNE_SETTINGS, study: 'churn-churned' };
 
 describe('Tune form', () => {
   test('every option can be changed before Tune; the sampler and pruner picks are the catalogue, the current one first', async () => {
@@ -58,7 +60,7 @@ describe('Tune form', () => {
       'Yes',
       TUNE,
     ]);
-    const s = await tuneForm(ui, DEFAULT_TUNE_SETTINGS, what);
+    const s = await tuneForm(ui, START, what);
     assert.deepEqual(s, {
       trials: 35,
       sampler: 'random',
@@ -68,13 +70,27 @@ describe('Tune form', () => {
       timeoutS: 600,
       cv: 5,
       trainBest: true,
+      space: '',
+      study: 'churn-churned',
     });
     const samplerPick = offered.find((o) => o.title === 'Sampler')!;
     assert.deepEqual([...samplerPick.labels].sort(), [...SAMPLER_NAMES].sort());
     assert.equal(samplerPick.labels[0], 'tpe-multivariate', 'the current sampler first, so Enter keeps it');
     assert.deepEqual([...offered.find((o) => o.title === 'Pruner')!.labels].sort(), [...PRUNER_NAMES].sort());
-    assert.deepEqual(offered[0].labels, [TUNE, 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best']);
-    assert.deepEqual(tuneOptionsOf(s!), {
+    assert.deepEqual(offered[0].labels, [
+      TUNE,
+      'Trials',
+      'Sampler',
+      'Pruner',
+      'Metric',
+      'Direction',
+      'Timeout',
+      'CV folds',
+      'Train the best',
+      'Search space',
+      'Study',
+    ]);
+    assert.deepEqual(tuneOptionsOf(s!, '/ws'), {
       trials: 35,
       sampler: 'random',
       pruner: 'hyperband',
@@ -86,24 +102,91 @@ describe('Tune form', () => {
     });
   });
 
+  test("the search space is the default ranges, one of the folder's space files, a new file (written and opened) or a typed path", async () => {
+    let made = 0;
+    const ctx = {
+      ...what,
+      spaceFiles: ['spaces/wide.modelops-space.json', 'modelops.space.json'],
+      newSpaceFile: async (): Promise<string> => {
+        made++;
+        return 'search.modelops-space.json';
+      },
+    };
+    const pick = async (answers: string[], start = START): Promise<{ space: string; labels: string[] }> => {
+      const { ui, offered } = scripted(['Search space', ...answers, TUNE]);
+      const s = await tuneForm(ui, start, ctx);
+      return { space: s!.space, labels: offered.find((o) => o.title === 'Search space')!.labels };
+    };
+    const wide = await pick(['spaces/wide.modelops-space.json']);
+    assert.equal(wide.space, 'spaces/wide.modelops-space.json');
+    assert.deepEqual(wide.labels, ['default', 'spaces/wide.modelops-space.json', 'modelops.space.json', 'New search space file…', 'Another file…']);
+    assert.equal((await pick(['New search space file…'])).space, 'search.modelops-space.json');
+    assert.equal(made, 1);
+    assert.equal((await pick(['Another file…', ' /abs/s.json '])).space, '/abs/s.json');
+    const again = await pick(['default'], { ...START, space: 'modelops.space.json' });
+    assert.equal(again.space, '');
+    assert.equal(again.labels[1], 'default', 'the current file first, so Enter keeps it');
+    assert.deepEqual(tuneOptionsOf({ ...DEFAULT_TUNE_SETTINGS, space: 'spaces/wide.modelops-space.json' }, '/ws').space, '/ws/spaces/wide.modelops-space.json');
+    assert.equal(tuneOptionsOf({ ...DEFAULT_TUNE_SETTINGS, space: '/abs/s.json' }, '/ws').space, '/abs/s.json');
+    assert.deepEqual(tuneArgs({ space: 'x.json' }), { space: 'x.json' });
+    assert.throws(() => tuneArgs({ space: 3 }), /space: must be the path of a search space JSON file/);
+  });
+
+  test('another study name continues that study from its own settings, or starts a new one; the Tune line says which', async () => {
+    const other: StudyRecord = {
+      name: 'other',
+      experimentId: '0',
+      direction: 'minimize',
+      metric: 'log_loss',
+      sampler: 'random',
+      pruner: 'none',
+      space: '{}',
+      settings: JSON.stringify({ cv: 5 }),
+      runId: 'r',
+      createdTime: 0,
+    };
+    const ctx = { ...what, studies: [other] };
+    const run = async (answers: string[]): Promise<{ s: TuneSettings; tuneLine: string | undefined }> => {
+      const { ui, offered } = scripted(['Study', ...answers, TUNE]);
+      const descriptions: string[] = [];
+      const wrapped: Ui = { ...ui, pickOne: async (items, o) => (descriptions.push(String(items[0]?.description)), ui.pickOne(items, o)) };
+      const s = (await tuneForm(wrapped, START, ctx))!;
+      assert.ok(offered.length > 0);
+      return { s, tuneLine: descriptions.at(-1) };
+    };
+    const continued = await run(['other']);
+    assert.deepEqual(
+      [continued.s.study, continued.s.metric, continued.s.direction, continued.s.cv, continued.s.sampler, continued.s.pruner],
+      ['other', 'log_loss', 'minimize', 5, 'random', 'none'],
+    );
+    assert.equal(continued.tuneLine, '20 trials of study other (continued)');
+    const fresh = await run([' fresh ']);
+    assert.deepEqual([fresh.s.study, fresh.s.metric, fresh.s.cv], ['fresh', '', 3]);
+    assert.equal(fresh.tuneLine, '20 trials of study fresh (new)');
+    const blank = await run(['  ']);
+    assert.equal(blank.s.study, 'churn-churned', 'an empty name keeps the current one');
+  });
+
   test('a value the form refuses is said with the field, and the form comes back with the old one; dismissing it runs nothing', async () => {
     const { ui, errors } = scripted(['Trials', '0', 'CV folds', 'three', TUNE]);
-    const s = await tuneForm(ui, DEFAULT_TUNE_SETTINGS, what);
+    const s = await tuneForm(ui, START, what);
     assert.equal(s!.trials, 20);
     assert.equal(s!.cv, 3);
     assert.deepEqual(errors, ["Trials: must be an integer ≥ 1 (got '0')", "CV folds: must be an integer ≥ 0 (got 'three')"]);
-    assert.equal(await tuneForm(scripted([undefined]).ui, DEFAULT_TUNE_SETTINGS, what), undefined);
+    assert.equal(await tuneForm(scripted([undefined]).ui, START, what), undefined);
   });
 
   test('the defaults are the CLI’s, so the default options pass nothing tune() would not default to', () => {
-    assert.deepEqual(tuneOptionsOf(DEFAULT_TUNE_SETTINGS), { trials: 20, sampler: 'tpe-multivariate', pruner: 'median', cv: 3, trainBest: false });
+    assert.deepEqual(tuneOptionsOf(DEFAULT_TUNE_SETTINGS, '/ws'), { trials: 20, sampler: 'tpe-multivariate', pruner: 'median', cv: 3, trainBest: false });
   });
 
   test('the last settings are remembered; a remembered value this version does not know is dropped, not used', async () => {
     const store = new Map<string, unknown>();
     const memory: SettingsMemory = { get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) };
-    await rememberTuneSettings(memory, { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
-    assert.deepEqual(recallTuneSettings(memory), { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
+    await rememberTuneSettings(memory, { ...START, pruner: 'successive-halving', trials: 7 });
+    const recalled = recallTuneSettings(memory);
+    assert.equal(recalled.study, undefined, "the study name is the CSV's, not remembered");
+    assert.deepEqual({ ...recalled, study: '' }, { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
     store.set('modelops.tuneForm', { sampler: 'cmaes', trials: -1, cv: 4 });
     assert.deepEqual(recallTuneSettings(memory), { cv: 4 });
   });
