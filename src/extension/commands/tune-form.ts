@@ -14,9 +14,11 @@ import { describeTuneField, parseCount, TUNE_FIELD, tuneSettingsFrom } from './t
 export const TUNE = 'Tune';
 const MEMORY_KEY = 'modelops.tuneForm';
 
+/** The study and its search space belong to a CSV's study, not to the workspace: they are not remembered. */
 function withoutStudy(s: Partial<TuneSettings>): Partial<TuneSettings> {
   const kept = { ...s };
   delete kept.study;
+  delete kept.space;
   return kept;
 }
 
@@ -25,7 +27,6 @@ export function recallTuneSettings(memory: SettingsMemory | undefined): Partial<
   return withoutStudy(tuneSettingsFrom(memory?.get(MEMORY_KEY)));
 }
 
-/** The study name is the CSV's, not the workspace's: it is not remembered. */
 export async function rememberTuneSettings(memory: SettingsMemory | undefined, s: TuneSettings): Promise<void> {
   await memory?.update(MEMORY_KEY, withoutStudy(s));
 }

@@ -183,10 +183,10 @@ describe('Tune form', () => {
   test('the last settings are remembered; a remembered value this version does not know is dropped, not used', async () => {
     const store = new Map<string, unknown>();
     const memory: SettingsMemory = { get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) };
-    await rememberTuneSettings(memory, { ...START, pruner: 'successive-halving', trials: 7 });
+    await rememberTuneSettings(memory, { ...START, pruner: 'successive-halving', trials: 7, space: 'wide.modelops-space.json' });
     const recalled = recallTuneSettings(memory);
-    assert.equal(recalled.study, undefined, "the study name is the CSV's, not remembered");
-    assert.deepEqual({ ...recalled, study: '' }, { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
+    assert.deepEqual([recalled.study, recalled.space], [undefined, undefined], "the study and its space are the CSV's, not remembered");
+    assert.deepEqual({ ...recalled, study: '', space: '' }, { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
     store.set('modelops.tuneForm', { sampler: 'cmaes', trials: -1, cv: 4 });
     assert.deepEqual(recallTuneSettings(memory), { cv: 4 });
   });
