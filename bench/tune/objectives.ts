@@ -75,4 +75,16 @@ const mixed: AnalyticObjective = {
   fn: (p) => (num(p, 'x') - 0.3) ** 2 + (num(p, 'y') + 0.5) ** 2 + 0.25 * Math.log(num(p, 'n') / 20) ** 2 + MIXED_PENALTY[p.kind as string],
 };
 
-export const OBJECTIVES: readonly AnalyticObjective[] = [branin, hartmann6, mixed];
+/** A 5-D sphere on [-5, 5]^5 centred off the middle of the range (x = 1 in every dimension): minimum 0. */
+const sphere5: AnalyticObjective = {
+  name: 'sphere5',
+  space: Object.fromEntries(Array.from({ length: 5 }, (_, j) => [`x${j}`, { type: 'float', low: -5, high: 5 }])) as SearchSpace,
+  optimum: 0,
+  fn: (p) => {
+    let total = 0;
+    for (let j = 0; j < 5; j++) total += (num(p, `x${j}`) - 1) ** 2;
+    return total;
+  },
+};
+
+export const OBJECTIVES: readonly AnalyticObjective[] = [branin, hartmann6, sphere5, mixed];

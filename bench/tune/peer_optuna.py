@@ -2,10 +2,14 @@
 /usr/bin/python3 in the same bench run as ModelOps. Prints one JSON line.
 
 Usage:
-  peer_optuna.py analytic <seeds> <trials>
-      Branin, Hartmann-6 and the mixed objective (the same formulas and spaces as bench/tune/objectives.ts),
-      each sampler x seed 0..seeds-1 x trials; best value and sampler time per trial (the optimize
-      loop minus the formula's own time; the suggest calls are sampling).
+  peer_optuna.py analytic <seeds> <budgets, e.g. 10,30,100>
+      Branin, Hartmann-6, a 5-D sphere and the mixed objective (the same formulas and spaces as
+      bench/tune/objectives.ts), each sampler (default TPE, multivariate TPE with the constant liar,
+      random) x seed 0..seeds-1, one study of max(budgets) trials; the best value within each budget
+      and sampler time per trial (the optimize loop minus the formula's own time; the suggest calls
+      are sampling).
+  peer_optuna.py overhead <objective> <trials>
+      Sampler time per trial over one study of that many trials, for both TPEs (seed 0).
   peer_optuna.py e2e <spec.json>
       Optuna TPE + MedianPruner tuning a soft vote of RandomForestClassifier and KNeighborsClassifier
       (StandardScaler before kNN) by 3-fold stratified CV accuracy, reporting each fold's running mean.
@@ -17,9 +21,12 @@ import math
 import sys
 import time
 
+import warnings
+
 import optuna
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 
 # --- analytic objectives (minimize); keep in step with bench/tune/objectives.ts -----------------
@@ -82,14 +89,39 @@ def mixed(p):
     return (p["x"] - 0.3) ** 2 + (p["y"] + 0.5) ** 2 + 0.25 * math.log(p["n"] / 20) ** 2 + MIXED_PENALTY[p["kind"]]
 
 
-OBJECTIVES = {"branin": (branin_suggest, branin), "hartmann6": (hartmann6_suggest, hartmann6), "mixed": (mixed_suggest, mixed)}
+SPHERE_DIMS = 5
+
+
+def sphere5_suggest(trial):
+    return {f"x{j}": trial.suggest_float(f"x{j}", -5.0, 5.0) for j in range(SPHERE_DIMS)}
+
+
+def sphere5(p):
+    return sum((p[f"x{j}"] - 1.0) ** 2 for j in range(SPHERE_DIMS))
+
+
+OBJECTIVES = {
+    "branin": (branin_suggest, branin),
+    "hartmann6": (hartmann6_suggest, hartmann6),
+    "sphere5": (sphere5_suggest, sphere5),
+    "mixed": (mixed_suggest, mixed),
+}
+
+# "tpe": Optuna 3.1's default TPESampler; "tpe-mv": the multivariate TPE with the constant liar
+# (Optuna 5.0's defaults; experimental in 3.1, hence the warnings filter).
+KINDS = ("tpe", "tpe-mv", "random")
 
 
 def make_sampler(kind, seed):
-    return optuna.samplers.TPESampler(seed=seed) if kind == "tpe" else optuna.samplers.RandomSampler(seed=seed)
+    if kind == "tpe":
+        return optuna.samplers.TPESampler(seed=seed)
+    if kind == "tpe-mv":
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True)
+    return optuna.samplers.RandomSampler(seed=seed)
 
 
-def one_study(objective, kind, seed, trials):
+def one_study(objective, kind, seed, trials, budgets):
+    """Best value after each budget (a prefix of one study) and the sampler's ms per trial."""
     suggest, formula = objective
     spent = [0.0]
 
@@ -104,22 +136,30 @@ def one_study(objective, kind, seed, trials):
     t0 = time.perf_counter()
     study.optimize(timed, n_trials=trials)
     loop = time.perf_counter() - t0
-    return study.best_value, (loop - spent[0]) * 1000 / trials
+    values = [t.value for t in study.trials]
+    best = [min(values[:b]) for b in budgets]
+    return best, (loop - spent[0]) * 1000 / trials
 
 
-def analytic(seeds, trials):
+def analytic(seeds, budgets):
+    trials = max(budgets)
     out = {}
     for name, fn in OBJECTIVES.items():
-        one_study(fn, "tpe", 1000, trials)  # untimed warm-up, as the ModelOps side does
+        one_study(fn, "tpe", 1000, 30, [30])  # untimed warm-up, as the ModelOps side does
         out[name] = {}
-        for kind in ("tpe", "random"):
+        for kind in KINDS:
             best, ms = [], []
             for seed in range(seeds):
-                b, m = one_study(fn, kind, seed, trials)
+                b, m = one_study(fn, kind, seed, trials, budgets)
                 best.append(b)
                 ms.append(m)
             out[name][kind] = {"best": best, "msPerTrial": ms}
     return out
+
+
+def overhead(objective, trials):
+    """Sampler ms per trial over one study of `trials` trials, per TPE kind (seed 0)."""
+    return {kind: one_study(OBJECTIVES[objective], kind, 0, trials, [trials])[1] for kind in ("tpe", "tpe-mv")}
 
 
 # --- end-to-end: tuning RF + kNN on a CSV ------------------------------------------------------
@@ -214,7 +254,10 @@ def e2e(spec):
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "analytic":
-        result = {"optuna": optuna.__version__, "analytic": analytic(int(sys.argv[2]), int(sys.argv[3]))}
+        budgets = [int(b) for b in sys.argv[3].split(",")]
+        result = {"optuna": optuna.__version__, "analytic": analytic(int(sys.argv[2]), budgets)}
+    elif mode == "overhead":
+        result = {"optuna": optuna.__version__, "overhead": overhead(sys.argv[2], int(sys.argv[3]))}
     elif mode == "e2e":
         with open(sys.argv[2]) as f:
             result = {"optuna": optuna.__version__, **e2e(json.load(f))}

@@ -1,33 +1,43 @@
 // bench/tune: ModelOps' tuning beside Optuna's (run by /usr/bin/python3 in the same bench run).
-//  1. Samplers on analytic objectives (Branin, Hartmann-6, a mixed float/log-int/categorical bowl):
-//     TPE and random × seeds × 50 trials; median best value found and sampler time per trial
-//     (the optimize loop minus the objective's own time).
+//  1. Samplers on analytic objectives (Branin, Hartmann-6, a 5-D sphere, a mixed float/log-int/categorical
+//     bowl): ours (TPE independent, TPE multivariate, random) and Optuna's (default TPE,
+//     TPESampler(multivariate=True, constant_liar=True), random) × seeds, one study of 100 trials
+//     each; median and mean best value within 10, 30 and 100 trials; sampler time per trial (the
+//     optimize loop minus the objective's own time), also over one 1,000-trial study per TPE.
+//     Target, strict: our default TPE's median best is no worse than the better of Optuna's two
+//     TPEs at every budget on every objective.
 //  2. End to end: `modelops tune` (dist/cli.js, TPE + median pruner, 3-fold CV) on breast_cancer and
 //     churn beside Optuna TPE + MedianPruner tuning scikit-learn's RF + kNN soft vote.
-// Run: `node bench/run.mjs tune [--quick] [--only analytic|e2e]` (`npm run build` first for part 2).
+// Run: `node bench/run.mjs tune [--quick] [--only analytic|e2e] [--seeds N] [--overhead-trials N] [--peer-json FILE]`
+// (`npm run build` first for part 2). --quick: 5 seeds, 300-trial overhead study, 8 e2e trials;
+// --peer-json: reuse the `analytic` output of peer_optuna.py saved earlier (same seeds and budgets)
+// instead of running Optuna again, for iterating on our side only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadDataset } from '../../src/ml/dataset/dataset';
 import { cvFolds } from '../../src/pipeline/cross-validate';
+import { createSampler, DEFAULT_SAMPLER } from '../../src/tuning/catalogue';
 import { Study } from '../../src/tuning/study';
-import type { Sampler } from '../../src/tuning/samplers/sampler';
-import { RandomSampler } from '../../src/tuning/samplers/random';
-import { TpeSampler } from '../../src/tuning/samplers/tpe';
 import type { AnalyticObjective } from './objectives';
 import { OBJECTIVES } from './objectives';
 
 const PYTHON = '/usr/bin/python3';
 const PEER = join('bench', 'tune', 'peer_optuna.py');
-const SAMPLERS = ['tpe', 'random'] as const;
-type SamplerKind = (typeof SAMPLERS)[number];
+const BUDGETS = [10, 30, 100];
+/** Ours by catalogue name; Optuna's as peer_optuna.py names them. */
+const OUR_KINDS = ['tpe', 'tpe-multivariate', 'random'] as const;
+const PEER_KINDS = ['tpe', 'tpe-mv', 'random'] as const;
+const PEER_LABEL: Record<string, string> = { tpe: 'Optuna TPE', 'tpe-mv': 'Optuna TPE mv+liar', random: 'Optuna random' };
+const OVERHEAD_OBJECTIVE = 'hartmann6';
 
 interface SideRuns {
-  best: number[];
+  /** best[seed][budget index] */
+  best: number[][];
   msPerTrial: number[];
 }
-type Analytic = Record<string, Record<SamplerKind, SideRuns>>;
+type Analytic = Record<string, Record<string, SideRuns>>;
 
 interface Target {
   what: string;
@@ -40,14 +50,19 @@ const median = (xs: readonly number[]): number => {
   const m = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+const mean = (xs: readonly number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const at = (r: SideRuns, b: number): number[] => r.best.map((row) => row[b]);
 
-function makeSampler(kind: SamplerKind, seed: number): Sampler {
-  return kind === 'tpe' ? new TpeSampler(seed) : new RandomSampler(seed);
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-async function oneStudy(o: AnalyticObjective, kind: SamplerKind, seed: number, trials: number): Promise<{ best: number; msPerTrial: number }> {
-  const study = new Study({ name: `${o.name}-${kind}-${seed}`, direction: 'minimize', space: o.space, sampler: makeSampler(kind, seed) });
+/** One study of `trials` trials: the best value within each budget and the sampler's ms per trial. */
+async function oneStudy(o: AnalyticObjective, kind: string, seed: number, trials: number, budgets: number[]): Promise<{ best: number[]; msPerTrial: number }> {
+  const name = `${o.name}-${kind}-${seed}`;
+  const study = new Study({ name, direction: 'minimize', space: o.space, sampler: createSampler(kind, { seed, study: name }) });
   let spent = 0;
   const t0 = performance.now();
   await study.optimize(
@@ -60,22 +75,24 @@ async function oneStudy(o: AnalyticObjective, kind: SamplerKind, seed: number, t
     { nTrials: trials },
   );
   const loop = performance.now() - t0;
-  const best = study.bestTrial?.value;
-  if (best === undefined) throw new Error(`${o.name}/${kind}/seed ${seed}: no complete trial`);
+  const values = study.trials.map((t) => t.value ?? Infinity);
+  const best = budgets.map((b) => Math.min(...values.slice(0, b)));
   return { best, msPerTrial: (loop - spent) / trials };
 }
 
-async function oursAnalytic(seeds: number, trials: number): Promise<Analytic> {
+async function oursAnalytic(seeds: number): Promise<Analytic> {
   const out: Analytic = {};
   for (const o of OBJECTIVES) {
-    await oneStudy(o, 'tpe', 1000, trials); // untimed warm-up (JIT), as the peer warms up too
-    out[o.name] = { tpe: { best: [], msPerTrial: [] }, random: { best: [], msPerTrial: [] } };
-    for (const kind of SAMPLERS) {
+    await oneStudy(o, 'tpe', 1000, 30, [30]); // untimed warm-up (JIT), as the peer warms up too
+    out[o.name] = {};
+    for (const kind of OUR_KINDS) {
+      const runs: SideRuns = { best: [], msPerTrial: [] };
       for (let seed = 0; seed < seeds; seed++) {
-        const r = await oneStudy(o, kind, seed, trials);
-        out[o.name][kind].best.push(r.best);
-        out[o.name][kind].msPerTrial.push(r.msPerTrial);
+        const r = await oneStudy(o, kind, seed, Math.max(...BUDGETS), BUDGETS);
+        runs.best.push(r.best);
+        runs.msPerTrial.push(r.msPerTrial);
       }
+      out[o.name][kind] = runs;
     }
   }
   return out;
@@ -87,72 +104,119 @@ function runPeer(args: string[]): unknown {
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as unknown;
 }
 
+function peerAnalytic(seeds: number): Analytic {
+  const file = argValue('--peer-json');
+  const peer = file
+    ? (JSON.parse(readFileSync(file, 'utf8').trim().split('\n').pop() as string) as { analytic: Analytic }).analytic
+    : (runPeer(['analytic', String(seeds), BUDGETS.join(',')]) as { analytic: Analytic }).analytic;
+  for (const o of OBJECTIVES) {
+    for (const kind of PEER_KINDS) {
+      const r = peer[o.name]?.[kind];
+      if (!r || r.best.length !== seeds || r.best.some((row) => row.length !== BUDGETS.length))
+        throw new Error(`${file ?? PEER}: ${o.name}/${kind} has not ${seeds} seeds × budgets ${BUDGETS.join(',')}`);
+    }
+  }
+  return peer;
+}
+
 function printTable(table: string[][], leftCols: number): void {
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   for (const r of table) console.log(r.map((c, i) => (i < leftCols ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }
 
-async function partAnalytic(quick: boolean, targets: Target[]): Promise<Record<string, unknown>[]> {
-  const seeds = quick ? 3 : 10;
-  const trials = 50;
-  console.log(`part 1 — samplers on analytic objectives (minimise): ${seeds} seeds × ${trials} trials per objective and sampler;`);
-  console.log('figures are medians over the seeds; ms/trial is the optimize loop minus the objective, per trial\n');
+function bestTable(ours: Analytic, peer: Analytic, stat: (xs: readonly number[]) => number): string[][] {
+  const table = [
+    ['objective', 'trials', 'optimum', ...OUR_KINDS.map((k) => `ours ${k}${k === DEFAULT_SAMPLER ? '*' : ''}`), ...PEER_KINDS.map((k) => PEER_LABEL[k])],
+  ];
+  for (const o of OBJECTIVES) {
+    BUDGETS.forEach((b, i) => {
+      const cells = [...OUR_KINDS.map((k) => stat(at(ours[o.name][k], i))), ...PEER_KINDS.map((k) => stat(at(peer[o.name][k], i)))];
+      table.push([o.name, String(b), fmt(o.optimum), ...cells.map((c) => fmt(c))]);
+    });
+  }
+  return table;
+}
+
+function bestTargets(ours: Analytic, peer: Analytic, targets: Target[]): void {
+  for (const o of OBJECTIVES) {
+    BUDGETS.forEach((b, i) => {
+      const mine = median(at(ours[o.name][DEFAULT_SAMPLER], i));
+      const tpe = median(at(peer[o.name].tpe, i));
+      const mv = median(at(peer[o.name]['tpe-mv'], i));
+      const theirs = Math.min(tpe, mv);
+      targets.push({
+        what: `${o.name} @${b} trials: our default TPE (${DEFAULT_SAMPLER})'s median best no worse than the better of Optuna's two TPEs`,
+        ok: mine <= theirs,
+        detail: `${fmt(mine)} vs ${fmt(theirs)} (Optuna TPE ${fmt(tpe)}, mv+liar ${fmt(mv)}; ${mine - theirs >= 0 ? '+' : ''}${fmt(mine - theirs)})`,
+      });
+    });
+  }
+}
+
+/** Sampler ms per trial over one long study (seed 0) per TPE, both sides. */
+async function overheadAt(trials: number, targets: Target[]): Promise<Record<string, number>> {
+  const o = OBJECTIVES.find((x) => x.name === OVERHEAD_OBJECTIVE)!;
+  process.stderr.write(`part 1: overhead, ${trials}-trial studies on ${o.name}...\n`);
+  const ours: Record<string, number> = {};
+  for (const kind of ['tpe', 'tpe-multivariate']) ours[kind] = (await oneStudy(o, kind, 0, trials, [trials])).msPerTrial;
+  const peer = (runPeer(['overhead', o.name, String(trials)]) as { overhead: Record<string, number> }).overhead;
+  console.log(`\nsampler ms per trial over one ${trials}-trial study on ${o.name} (seed 0):`);
+  printTable(
+    [
+      ['sampler', 'ms/trial ours', 'ms/trial Optuna', 'ratio'],
+      ['TPE independent / Optuna default TPE', fmt(ours.tpe, 3), fmt(peer.tpe, 3), `${fmt(ours.tpe / peer.tpe, 3)}×`],
+      ['TPE multivariate / Optuna mv+liar', fmt(ours['tpe-multivariate'], 3), fmt(peer['tpe-mv'], 3), `${fmt(ours['tpe-multivariate'] / peer['tpe-mv'], 3)}×`],
+    ],
+    1,
+  );
+  const mine = ours[DEFAULT_SAMPLER];
+  const theirs = Math.min(peer.tpe, peer['tpe-mv']);
+  targets.push({
+    what: `sampler overhead per trial at ${trials} trials: our default TPE (${DEFAULT_SAMPLER}) ≤ 1/5 of the faster of Optuna's two TPEs`,
+    ok: mine <= theirs / 5,
+    detail: `${fmt(mine, 3)} ms vs ${fmt(theirs, 3)} ms (${fmt(mine / theirs, 3)}×)`,
+  });
+  return { oursTpe: ours.tpe, oursTpeMultivariate: ours['tpe-multivariate'], optunaTpe: peer.tpe, optunaTpeMv: peer['tpe-mv'] };
+}
+
+async function partAnalytic(quick: boolean, targets: Target[]): Promise<Record<string, unknown>> {
+  const seeds = Number(argValue('--seeds') ?? (quick ? 5 : 30));
+  const overheadTrials = Number(argValue('--overhead-trials') ?? (quick ? 300 : 1000));
+  console.log(`part 1 — samplers on analytic objectives (minimise): ${seeds} seeds, one ${Math.max(...BUDGETS)}-trial study per objective, sampler and seed;`);
+  console.log(
+    `best value within ${BUDGETS.join(', ')} trials; * = our default (${DEFAULT_SAMPLER}); "mv+liar" = TPESampler(multivariate=True, constant_liar=True)\n`,
+  );
   process.stderr.write('part 1: ModelOps samplers...\n');
-  const ours = await oursAnalytic(seeds, trials);
+  const ours = await oursAnalytic(seeds);
   process.stderr.write('part 1: Optuna samplers...\n');
-  const peer = (runPeer(['analytic', String(seeds), String(trials)]) as { analytic: Analytic }).analytic;
-  const rows: Record<string, unknown>[] = [];
-  const table = [['objective', 'sampler', 'optimum', 'best ours', 'best Optuna', 'ms/trial ours', 'ms/trial Optuna', 'overhead ratio']];
+  const peer = peerAnalytic(seeds);
+  console.log('median best over the seeds:');
+  printTable(bestTable(ours, peer, median), 2);
+  console.log('\nmean best over the seeds:');
+  printTable(bestTable(ours, peer, mean), 2);
+  bestTargets(ours, peer, targets);
+  console.log(`\nsampler ms per trial, median over the seeds of ${Math.max(...BUDGETS)}-trial studies:`);
+  const msTable = [['objective', ...OUR_KINDS.map((k) => `ours ${k}`), ...PEER_KINDS.map((k) => PEER_LABEL[k])]];
+  for (const o of OBJECTIVES)
+    msTable.push([
+      o.name,
+      ...OUR_KINDS.map((k) => fmt(median(ours[o.name][k].msPerTrial), 3)),
+      ...PEER_KINDS.map((k) => fmt(median(peer[o.name][k].msPerTrial), 3)),
+    ]);
+  printTable(msTable, 1);
   for (const o of OBJECTIVES) {
-    for (const kind of SAMPLERS) {
-      const a = ours[o.name][kind];
-      const b = peer[o.name][kind];
-      const row = {
-        objective: o.name,
-        sampler: kind,
-        optimum: o.optimum,
-        bestOurs: median(a.best),
-        bestOptuna: median(b.best),
-        msOurs: median(a.msPerTrial),
-        msOptuna: median(b.msPerTrial),
-        ours: a,
-        optuna: b,
-      };
-      rows.push(row);
-      table.push([
-        o.name,
-        kind,
-        fmt(o.optimum),
-        fmt(row.bestOurs),
-        fmt(row.bestOptuna),
-        fmt(row.msOurs, 3),
-        fmt(row.msOptuna, 3),
-        `${fmt(row.msOurs / row.msOptuna, 2)}×`,
-      ]);
-    }
-  }
-  printTable(table, 2);
-  for (const o of OBJECTIVES) {
-    const ourTpe = median(ours[o.name].tpe.best);
-    const optTpe = median(peer[o.name].tpe.best);
-    const gap = median(peer[o.name].random.best) - o.optimum;
-    const allowed = 0.1 * gap;
-    targets.push({
-      what: `${o.name}: TPE median best within 10% of (Optuna random − optimum) of Optuna TPE's`,
-      ok: ourTpe - optTpe <= allowed,
-      detail: `${fmt(ourTpe)} vs ${fmt(optTpe)} (${ourTpe - optTpe >= 0 ? '+' : ''}${fmt(ourTpe - optTpe)}, allowed +${fmt(allowed)})`,
+    OUR_KINDS.forEach((k, i) => {
+      const mine = median(ours[o.name][k].msPerTrial);
+      const theirs = median(peer[o.name][PEER_KINDS[i]].msPerTrial);
+      targets.push({
+        what: `${o.name}/${k}: sampler overhead per trial ≤ ${PEER_LABEL[PEER_KINDS[i]]}'s`,
+        ok: mine <= theirs,
+        detail: `${fmt(mine, 3)} ms vs ${fmt(theirs, 3)} ms`,
+      });
     });
   }
-  for (const r of rows) {
-    const msOurs = r.msOurs as number;
-    const msOptuna = r.msOptuna as number;
-    targets.push({
-      what: `${String(r.objective)}/${String(r.sampler)}: sampler overhead per trial ≤ Optuna's`,
-      ok: msOurs <= msOptuna,
-      detail: `${fmt(msOurs, 3)} ms vs ${fmt(msOptuna, 3)} ms`,
-    });
-  }
-  return rows;
+  const overhead = await overheadAt(overheadTrials, targets);
+  return { seeds, budgets: BUDGETS, defaultSampler: DEFAULT_SAMPLER, ours, optuna: peer, overhead };
 }
 
 interface CliTuneJson {
@@ -189,7 +253,9 @@ function timedSpawn(cmd: string, args: string[]): { stdout: string; seconds: num
 function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] | undefined {
   const trials = quick ? 8 : 20;
   const cli = resolve('dist', 'cli.js');
-  console.log(`part 2 — end to end: ${trials} trials, TPE (seed ${SEED}) + median pruner, ${CV}-fold stratified CV accuracy, RF + kNN soft vote;`);
+  console.log(
+    `part 2 — end to end: ${trials} trials, ours ${DEFAULT_SAMPLER} / Optuna's default TPE (seed ${SEED}) + median pruner, ${CV}-fold stratified CV accuracy, RF + kNN soft vote;`,
+  );
   console.log('ours: `node dist/cli.js tune ... --json` with its default search space and threads, a fresh store per run;');
   console.log('Optuna: TPESampler + MedianPruner over the same space, scikit-learn RandomForest + StandardScaler→KNeighbors VotingClassifier(soft), n_jobs=1;');
   console.log('wall = process start to exit (node start + store writes / python imports); loop = the optimize loop alone\n');
@@ -227,7 +293,7 @@ function partE2e(quick: boolean, targets: Target[]): Record<string, unknown>[] |
         '--seed',
         String(SEED),
         '--sampler',
-        'tpe',
+        DEFAULT_SAMPLER,
         '--pruner',
         'median',
         '--store',
@@ -339,7 +405,7 @@ async function main(): Promise<void> {
     result.e2e = partE2e(quick, targets) ?? null;
   }
   console.log('\ntargets:');
-  for (const t of targets) console.log(`  ${t.ok ? 'MET    ' : 'NOT MET'}  ${t.what}: ${t.detail}`);
+  for (const t of targets) console.log(`  ${t.ok ? 'met   ' : 'MISSED'}  ${t.what}: ${t.detail}`);
   result.targets = targets;
   mkdirSync(join('bench', 'results'), { recursive: true });
   const file = join('bench', 'results', `tune-${Date.now()}.json`);

@@ -7,6 +7,7 @@ import { SuccessiveHalvingPruner } from './pruners/successive-halving';
 import { GridSampler } from './samplers/grid';
 import { RandomSampler } from './samplers/random';
 import type { Sampler } from './samplers/sampler';
+import type { TpeOptions } from './samplers/tpe';
 import { TpeSampler } from './samplers/tpe';
 
 /** What a sampler or pruner may be built from: the study's seed and name (Hyperband hashes the name). */
@@ -27,11 +28,24 @@ export interface CatalogueEntry<T> {
   create(context: TuningContext): T;
 }
 
+/**
+ * Optuna 5.0's TPESampler defaults (multivariate, group decomposition, constant liar) with two
+ * changes the bench measured as better (docs/tuning.md, Samplers): neighbour-gap bandwidths per
+ * parameter instead of Scott's rule, and 5 random startup trials instead of 10.
+ */
+export const TPE_MULTIVARIATE: TpeOptions = { multivariate: true, group: true, constantLiar: true, bandwidth: 'gaps', nStartupTrials: 5 };
+
 const SAMPLER_LIST = [
   {
     name: 'tpe',
     summary: "Tree-structured Parzen Estimator, Optuna 3's defaults (random for the first 10 trials)",
     create: (c: TuningContext): Sampler => new TpeSampler(c.seed),
+  },
+  {
+    name: 'tpe-multivariate',
+    summary:
+      "TPE with Optuna 5.0's defaults: one joint Parzen estimator over all params (multivariate, group decomposition) and the constant liar for parallel trials",
+    create: (c: TuningContext): Sampler => new TpeSampler(c.seed, TPE_MULTIVARIATE, 'tpe-multivariate'),
   },
   { name: 'random', summary: 'independent uniform draws (log-uniform for log ranges)', create: (c: TuningContext): Sampler => new RandomSampler(c.seed) },
   {
@@ -65,7 +79,7 @@ export const SAMPLER_NAMES: readonly SamplerName[] = SAMPLER_LIST.map((e) => e.n
 export const PRUNER_NAMES: readonly PrunerName[] = PRUNER_LIST.map((e) => e.name);
 
 /** Optuna's defaults: TPE and the median pruner. */
-export const DEFAULT_SAMPLER: SamplerName = 'tpe';
+export const DEFAULT_SAMPLER: SamplerName = 'tpe-multivariate';
 export const DEFAULT_PRUNER: PrunerName = 'median';
 
 function find<T>(list: readonly CatalogueEntry<T>[], kind: 'sampler' | 'pruner', name: string, source: string): CatalogueEntry<T> {

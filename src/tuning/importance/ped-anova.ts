@@ -1,6 +1,6 @@
 import { ModelOpsError } from '../../core/errors';
 import type { Distribution } from '../distributions';
-import { erf } from '../samplers/tpe';
+import { erf } from '../samplers/parzen';
 import type { EncodedTrials } from './encode';
 import { normalize } from './encode';
 

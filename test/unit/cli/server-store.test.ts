@@ -84,7 +84,7 @@ describe('CLI on a tracking server (MLFLOW_TRACKING_URI)', () => {
     const second = await cliOn(served.url, dir, 'tune', '--data', 'train.csv', '--target', 'churned', '--study', 'st', '--trials', '3', '--cv', '2');
     assert.equal(second.code, 0, second.err);
     const shown = await cliOn(served.url, dir, 'studies', 'list');
-    assert.match(shown.out, /^st\s+accuracy \(max\)\s+tpe\s+5\s/m);
+    assert.match(shown.out, /^st\s+accuracy \(max\)\s+tpe-multivariate\s+5\s/m);
   });
 });
 

@@ -64,7 +64,7 @@ describe('studies import --optuna', () => {
 
     const resumed = await tune(s.tracking, s.studies, { ...IRIS, models: ['rf', 'knn'], study: 'ensemble', trials: 2, pruner: 'none' });
     assert.equal(resumed.resumed, true);
-    assert.equal(resumed.sampler, 'tpe');
+    assert.equal(resumed.sampler, 'tpe-multivariate');
     const last = Math.max(...copied.map((t) => t.number));
     const fresh = resumed.trials.filter((t) => t.number > last);
     assert.deepEqual(

@@ -210,6 +210,33 @@ describe('tune pipeline', () => {
     await s.close();
   });
 
+  test('a study tuned with tpe-multivariate keeps its sampler in the store and resumes with it past the startup trials', async () => {
+    const dir = tempDir();
+    let s = await stores(dir);
+    const first = await tune(s.tracking, s.studies, {
+      data: example('iris.csv'),
+      target: 'species',
+      study: 'iris-mv',
+      trials: 10,
+      sampler: 'tpe-multivariate',
+      pruner: 'none',
+      ...QUICK,
+    });
+    assert.equal(first.sampler, 'tpe-multivariate');
+    await s.close();
+    s = await stores(dir);
+    assert.equal((await s.studies.getStudy('iris-mv'))!.study.sampler, 'tpe-multivariate');
+    const again = await tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'iris-mv', trials: 2, ...QUICK });
+    assert.equal(again.sampler, 'tpe-multivariate');
+    assert.equal(again.resumed, true);
+    assert.deepEqual(
+      again.trials.map((t) => t.number),
+      Array.from({ length: 12 }, (_, i) => i),
+    );
+    assert.ok(again.trials.every((t) => t.state === 'COMPLETE'));
+    await s.close();
+  });
+
   test('an unknown sampler or pruner (not through the CLI) is refused before any study or run is written', async () => {
     const s = await stores(tempDir());
     await assert.rejects(
@@ -279,6 +306,6 @@ describe('modelops tune / studies', () => {
     assert.match(missing.err, /no study named 'nope'/);
     const bad = await cli(dir, 'tune', '--data', example('iris.csv'), '--target', 'species', '--sampler', 'bayes');
     assert.equal(bad.code, 1);
-    assert.match(bad.err, /--sampler must be one of tpe, random, grid/);
+    assert.match(bad.err, /--sampler must be one of tpe, tpe-multivariate, random, grid/);
   });
 });

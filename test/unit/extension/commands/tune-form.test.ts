@@ -75,7 +75,7 @@ describe('Tune form', () => {
     });
     const samplerPick = offered.find((o) => o.title === 'Sampler')!;
     assert.deepEqual([...samplerPick.labels].sort(), [...SAMPLER_NAMES].sort());
-    assert.equal(samplerPick.labels[0], 'tpe', 'the current sampler first, so Enter keeps it');
+    assert.equal(samplerPick.labels[0], 'tpe-multivariate', 'the current sampler first, so Enter keeps it');
     assert.deepEqual([...offered.find((o) => o.title === 'Pruner')!.labels].sort(), [...PRUNER_NAMES].sort());
     assert.deepEqual(offered[0].labels, [
       TUNE,
@@ -177,7 +177,7 @@ describe('Tune form', () => {
   });
 
   test('the defaults are the CLI’s, so the default options pass nothing tune() would not default to', () => {
-    assert.deepEqual(tuneOptionsOf(DEFAULT_TUNE_SETTINGS, '/ws'), { trials: 20, sampler: 'tpe', pruner: 'median', cv: 3, trainBest: false });
+    assert.deepEqual(tuneOptionsOf(DEFAULT_TUNE_SETTINGS, '/ws'), { trials: 20, sampler: 'tpe-multivariate', pruner: 'median', cv: 3, trainBest: false });
   });
 
   test('the last settings are remembered; a remembered value this version does not know is dropped, not used', async () => {
