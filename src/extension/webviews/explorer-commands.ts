@@ -19,6 +19,7 @@ import type { Disposer } from './panel-shell';
 import { RUN_VIEW_TYPE, RunPanel } from './run-panel';
 import { RUNS_VIEW_TYPE, RunsPanel } from './runs-panel';
 import { experimentFromArg, runTargetFromArg } from './targets';
+import { panelRestorer } from './restore-panel';
 
 /** The run explorer's commands registered here (ids from commands/ids.ts). */
 export const EXPLORER_COMMAND = {
@@ -161,30 +162,25 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Webview
 
 /** Panels VS Code restores after a reload come back from their saved state (or close when it is unreadable). */
 function registerSerializers(uri: vscode.Uri, deps: WebviewDeps, memento: vscode.Memento, disposer: Disposer): void {
+  const folderOf = (folder: string | undefined): { folder?: string } => (folder === undefined ? {} : { folder });
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        try {
-          const saved = runsSavedStateCheck(state, 'saved state');
-          RunsPanel.revive(panel, uri, deps, memento, { experimentId: saved.experimentId, ...(saved.folder === undefined ? {} : { folder: saved.folder }) });
-        } catch (e) {
-          deps.log.error('webview.runs.restore', e);
-          panel.dispose();
-        }
-      },
+      deserializeWebviewPanel: panelRestorer(
+        'webview.runs.restore',
+        deps,
+        (state) => runsSavedStateCheck(state, 'saved state'),
+        (panel, s) => RunsPanel.revive(panel, uri, deps, memento, { experimentId: s.experimentId, ...folderOf(s.folder) }),
+      ),
     }),
   );
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(RUN_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        try {
-          const saved = runSavedStateCheck(state, 'saved state');
-          RunPanel.revive(panel, uri, deps, { runId: saved.runId, ...(saved.folder === undefined ? {} : { folder: saved.folder }) });
-        } catch (e) {
-          deps.log.error('webview.run.restore', e);
-          panel.dispose();
-        }
-      },
+      deserializeWebviewPanel: panelRestorer(
+        'webview.run.restore',
+        deps,
+        (state) => runSavedStateCheck(state, 'saved state'),
+        (panel, s) => RunPanel.revive(panel, uri, deps, { runId: s.runId, ...folderOf(s.folder) }),
+      ),
     }),
   );
 }

@@ -20,6 +20,7 @@ import { STUDY_VIEW_TYPE, StudyPanel } from './study-panel';
 import { OPTUNA_STUDY_VIEW_TYPE, OptunaStudyPanel } from './optuna-study-panel';
 import { readOptunaFile } from '../../store/optuna/optuna-reader';
 import { folderFromArgs, runIdsFromArgs, versionFromArg } from './targets';
+import { panelRestorer } from './restore-panel';
 
 /** The panel commands registered here (ids from commands/ids.ts). */
 export const WEBVIEW_COMMAND = {
@@ -164,56 +165,51 @@ function registerPanelCommands(register: Register, uri: vscode.Uri, deps: Webvie
 
 /** Panels restored after a reload: their saved state is validated like any other message. */
 function registerSerializers(uri: vscode.Uri, deps: WebviewDeps, disposer: Disposer): void {
+  const saved = (state: unknown): unknown => state ?? {};
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        let runIds: string[] = [];
-        try {
-          runIds = compareSavedStateCheck(state, 'saved state').runIds;
-        } catch (e) {
-          deps.log.error('webview.compare.restore', e);
-        }
-        ComparePanel.revive(panel, uri, deps, runIds);
-      },
+      deserializeWebviewPanel: panelRestorer(
+        'webview.compare.restore',
+        deps,
+        (state) => compareSavedStateCheck(state, 'saved state').runIds,
+        (panel, runIds) => ComparePanel.revive(panel, uri, deps, runIds),
+        [],
+      ),
     }),
   );
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(PROMOTION_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        try {
-          PromotionPanel.revive(panel, uri, deps, promotionSavedStateCheck(state, 'saved state'));
-        } catch (e) {
-          deps.log.error('webview.promotion.restore', e);
-          panel.dispose();
-        }
-      },
+      deserializeWebviewPanel: panelRestorer(
+        'webview.promotion.restore',
+        deps,
+        (state) => promotionSavedStateCheck(state, 'saved state'),
+        (panel, target) => PromotionPanel.revive(panel, uri, deps, target),
+      ),
     }),
   );
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(STUDY_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        let name: string | undefined;
-        try {
-          name = studySavedStateCheck(state ?? {}, 'saved state').name;
-        } catch (e) {
-          deps.log.error('webview.study.restore', e);
-        }
-        StudyPanel.revive(panel, uri, deps, name);
-      },
+      deserializeWebviewPanel: panelRestorer(
+        'webview.study.restore',
+        deps,
+        (state) => ({ name: studySavedStateCheck(saved(state), 'saved state').name }),
+        (panel, s) => StudyPanel.revive(panel, uri, deps, s.name),
+        { name: undefined },
+      ),
     }),
   );
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(OPTUNA_STUDY_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        try {
-          const saved = studySavedStateCheck(state ?? {}, 'saved state');
-          if (saved.file === undefined) throw new Error('the saved state names no Optuna file');
-          OptunaStudyPanel.revive(panel, uri, deps, saved.file, saved.name);
-        } catch (e) {
-          deps.log.error('webview.optunaStudy.restore', e);
-          panel.dispose();
-        }
-      },
+      deserializeWebviewPanel: panelRestorer(
+        'webview.optunaStudy.restore',
+        deps,
+        (state) => {
+          const s = studySavedStateCheck(saved(state), 'saved state');
+          if (s.file === undefined) throw new Error('the saved state names no Optuna file');
+          return { file: s.file, name: s.name };
+        },
+        (panel, s) => OptunaStudyPanel.revive(panel, uri, deps, s.file, s.name),
+      ),
     }),
   );
 }
