@@ -18,6 +18,7 @@ import type { Register, WebviewDeps } from './deps';
 import type { Disposer } from './panel-shell';
 import { RUN_VIEW_TYPE, RunPanel } from './run-panel';
 import { RUNS_VIEW_TYPE, RunsPanel } from './runs-panel';
+import type { RunOpenTarget } from './targets';
 import { experimentFromArg, runTargetFromArg } from './targets';
 import { panelRestorer } from './restore-panel';
 
@@ -98,21 +99,31 @@ async function paletteFolder(deps: WebviewDeps): Promise<{ folder: string | unde
   return folder === undefined ? undefined : { folder };
 }
 
+/**
+ * The target with its folder: a target without one (a bare id from the palette or a link) names
+ * an item of some folder's store, asked for as a tree node would say it, so one page per item;
+ * no target at all is picked in the folder asked for. Undefined when a pick is dismissed.
+ */
+async function inFolder<T extends { folder?: string }>(
+  deps: WebviewDeps,
+  target: T | undefined,
+  pick: (folder: string | undefined) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  if (target?.folder !== undefined) return target;
+  const scope = await paletteFolder(deps);
+  if (!scope) return undefined;
+  if (!target) return pick(scope.folder);
+  return scope.folder === undefined ? target : { ...target, folder: scope.folder };
+}
+
+const folderField = (folder: string | undefined): { folder?: string } => (folder === undefined ? {} : { folder });
+
 async function openRun(uri: vscode.Uri, deps: WebviewDeps, arg: unknown, extra?: Reveal): Promise<string | undefined> {
-  let target = runTargetFromArg(arg);
-  if (target && target.folder === undefined) {
-    // A bare run id names a run of some folder's store: the same one a tree node would, so one page per run.
-    const scope = await paletteFolder(deps);
-    if (!scope) return undefined;
-    if (scope.folder !== undefined) target.folder = scope.folder;
-  }
-  if (!target) {
-    const scope = await paletteFolder(deps);
-    if (!scope) return undefined;
-    const runId = await pickRun(deps, scope.folder);
-    if (!runId) return undefined;
-    target = { runId, ...(scope.folder === undefined ? {} : { folder: scope.folder }) };
-  }
+  const target = await inFolder<RunOpenTarget>(deps, runTargetFromArg(arg), async (folder) => {
+    const runId = await pickRun(deps, folder);
+    return runId ? { runId, ...folderField(folder) } : undefined;
+  });
+  if (!target) return undefined;
   const reveal: Reveal = {
     ...(target.section ? { section: target.section } : {}),
     ...(target.artifact ? { artifact: target.artifact } : {}),
@@ -121,13 +132,7 @@ async function openRun(uri: vscode.Uri, deps: WebviewDeps, arg: unknown, extra?:
   };
   // Opened from a tree click: keep the keyboard in the tree, as file previews do.
   const fromTree = typeof arg === 'object' && arg !== null && 'kind' in arg;
-  RunPanel.createOrShow(
-    uri,
-    deps,
-    { runId: target.runId, ...(target.folder === undefined ? {} : { folder: target.folder }) },
-    Object.keys(reveal).length ? reveal : undefined,
-    fromTree,
-  );
+  RunPanel.createOrShow(uri, deps, { runId: target.runId, ...folderField(target.folder) }, Object.keys(reveal).length ? reveal : undefined, fromTree);
   return target.runId;
 }
 
@@ -137,19 +142,11 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Webview
 
   disposer.add(
     register(EXPLORER_COMMAND.openRunsTable, async (arg?: unknown, options?: unknown) => {
-      let target = experimentFromArg(arg);
-      if (target && target.folder === undefined) {
-        const scope = await paletteFolder(deps);
-        if (!scope) return undefined;
-        if (scope.folder !== undefined) target = { ...target, folder: scope.folder };
-      }
-      if (!target) {
-        const scope = await paletteFolder(deps);
-        if (!scope) return undefined;
-        const experimentId = await pickExperiment(deps, scope.folder);
-        if (!experimentId) return undefined;
-        target = { experimentId, ...(scope.folder === undefined ? {} : { folder: scope.folder }) };
-      }
+      const target = await inFolder(deps, experimentFromArg(arg), async (folder) => {
+        const experimentId = await pickExperiment(deps, folder);
+        return experimentId ? { experimentId, ...folderField(folder) } : undefined;
+      });
+      if (!target) return undefined;
       RunsPanel.createOrShow(uri, deps, memento, target, applyFrom(options, arg));
       return target.experimentId;
     }),
@@ -162,14 +159,13 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Webview
 
 /** Panels VS Code restores after a reload come back from their saved state (or close when it is unreadable). */
 function registerSerializers(uri: vscode.Uri, deps: WebviewDeps, memento: vscode.Memento, disposer: Disposer): void {
-  const folderOf = (folder: string | undefined): { folder?: string } => (folder === undefined ? {} : { folder });
   disposer.add(
     vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {
       deserializeWebviewPanel: panelRestorer(
         'webview.runs.restore',
         deps,
         (state) => runsSavedStateCheck(state, 'saved state'),
-        (panel, s) => RunsPanel.revive(panel, uri, deps, memento, { experimentId: s.experimentId, ...folderOf(s.folder) }),
+        (panel, s) => RunsPanel.revive(panel, uri, deps, memento, { experimentId: s.experimentId, ...folderField(s.folder) }),
       ),
     }),
   );
@@ -179,7 +175,7 @@ function registerSerializers(uri: vscode.Uri, deps: WebviewDeps, memento: vscode
         'webview.run.restore',
         deps,
         (state) => runSavedStateCheck(state, 'saved state'),
-        (panel, s) => RunPanel.revive(panel, uri, deps, { runId: s.runId, ...folderOf(s.folder) }),
+        (panel, s) => RunPanel.revive(panel, uri, deps, { runId: s.runId, ...folderField(s.folder) }),
       ),
     }),
   );

@@ -76,7 +76,16 @@ export type RunSection = 'overview' | 'params' | 'metrics' | 'datasets' | 'artif
  * A run a run page opens on, and where on the page: a run node, a tree node under a run (a param, a
  * metric, an artifact), `{ runId, folder?, artifact?, section? }` or a run id.
  */
-export function runTargetFromArg(arg: unknown): { runId: string; folder?: string; section?: RunSection; artifact?: string; metric?: string } | undefined {
+/** A run to open, and where on its page. */
+export interface RunOpenTarget {
+  runId: string;
+  folder?: string;
+  section?: RunSection;
+  artifact?: string;
+  metric?: string;
+}
+
+export function runTargetFromArg(arg: unknown): RunOpenTarget | undefined {
   if (typeof arg === 'string') return arg.trim() ? { runId: arg.trim() } : undefined;
   if (typeof arg !== 'object' || arg === null) return undefined;
   const o = arg as Record<string, unknown> & { run?: { info?: { runId?: unknown } } };
