@@ -41,3 +41,10 @@ const FOLDS = obj({}, { cv: int(0) });
 export function storedFolds(study: StudyRecord): number | undefined {
   return parseStored(FOLDS, study.settings, `study '${study.name}' settings`).cv;
 }
+
+const TRAINING_SOURCE = obj({}, { data: str, target: str });
+
+/** Only the data file and target a study's trials ran on (what the panel's Train needs), whatever else its settings hold. */
+export function storedTrainingSource(study: StudyRecord): { data?: string; target?: string } {
+  return parseStored(TRAINING_SOURCE, study.settings, `study '${study.name}' settings`);
+}

@@ -1,6 +1,5 @@
 /** The study panel's state, read from the store's studies (no vscode import: unit-tested in Node). */
-import type { StoredStudySettings } from '../../pipeline/study-json';
-import { storedSettings, storedSpace } from '../../pipeline/study-json';
+import { storedSpace, storedTrainingSource } from '../../pipeline/study-json';
 import { errorMessage } from '../../core/errors';
 import type { FrozenTrial, StudyRecord, StudyStore } from '../../core/tuning';
 import type { BestActions, StudyDetail, StudyState, StudySummary, TrialRow } from '../../shared/study-protocol';
@@ -70,13 +69,13 @@ function detail(summary: StudySummary, study: StudyRecord, trials: FrozenTrial[]
 
 /** The data and target a study's trials ran on, or why it has none (a study imported from Optuna without --data). */
 export function studyTrainingSource(study: StudyRecord): { data: string; target: string } | { note: string } {
-  let settings: StoredStudySettings;
+  let settings: { data?: string; target?: string };
   try {
-    settings = storedSettings(study);
+    settings = storedTrainingSource(study);
   } catch (e) {
     return { note: errorMessage(e) };
   }
-  if (settings.data !== undefined) return { data: settings.data, target: settings.target };
+  if (settings.data !== undefined && settings.target !== undefined) return { data: settings.data, target: settings.target };
   return { note: `Study ${study.name} records no training data (imported from Optuna without --data), so its params cannot be trained here.` };
 }
 
