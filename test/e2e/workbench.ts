@@ -138,17 +138,19 @@ export class Workbench {
   /** F1, type the command's title, Enter. Leaves the palette to the command's own prompts. */
   async runCommand(title: string): Promise<void> {
     // On a loaded machine the palette sometimes opens before its command list is filled and keeps showing the
-    // typed text unmatched: close it and open it once more before giving up.
+    // typed text unmatched, or closes again as the workbench moves focus (a tree revealing the run a command
+    // just finished): close it and open it again, twice at most, before giving up.
     for (let attempt = 1; ; attempt++) {
+      const retry = (e: unknown): false => {
+        if (attempt >= 3) throw e;
+        return false;
+      };
       await this.page.keyboard.press('F1');
       const input = this.quickInput();
       await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await input.fill(`>${title}`);
+      const typed = await input.fill(`>${title}`, { timeout: 5_000 }).then(() => true, retry);
       const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-      const shown = await row.waitFor({ timeout: 15_000 }).then(
-        () => true,
-        (e: unknown) => (attempt < 2 ? false : Promise.reject(e)),
-      );
+      const shown = typed && (await row.waitFor({ timeout: 15_000 }).then(() => true, retry));
       if (shown) break;
       await this.page.keyboard.press('Escape');
     }
