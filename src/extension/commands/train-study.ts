@@ -1,10 +1,9 @@
 // "Train with these params" from the study panel: the training form's settings from a study's
 // data and its best trial's params (no vscode import, so the unit tests cover it).
+import { storedSettings } from '../../pipeline/study-json';
 import { ModelOpsError } from '../../core/errors';
 import type { Tag } from '../../core/tracking';
 import type { StudyStore } from '../../core/tuning';
-import type { MemberType } from '../../ml/estimators';
-import { MEMBER_TYPES } from '../../ml/estimators';
 import type { TrainParamsFile } from '../../pipeline/train-options';
 import { applyParams } from '../../pipeline/tune-space';
 import type { TrackingStore } from '../../store/tracking-store';
@@ -40,10 +39,9 @@ export async function studyBestSettings(
   if ('note' in source) throw new ModelOpsError('INVALID_STATE', source.note);
   const best = bestTrialOf(trials, study.direction);
   if (!best) throw new ModelOpsError('INVALID_STATE', `No trial of study ${name} has completed yet: there are no best params to train.`);
-  const s = JSON.parse(study.settings) as { cv?: unknown; seed?: unknown; models?: unknown; base?: unknown };
-  const members = (Array.isArray(s.models) ? s.models : []).filter((m): m is MemberType => (MEMBER_TYPES as readonly unknown[]).includes(m));
-  const base = (typeof s.base === 'object' && s.base !== null ? s.base : {}) as TrainParamsFile;
-  const file = applyParams(base, best.params, members);
+  const s = storedSettings(study); // checked: a malformed stored value is refused naming the study and the field
+  const members = s.models;
+  const file = applyParams(s.base ?? {}, best.params, members);
   const fixed: StudyLink['fixed'] = {
     ...(file.members ? { members: file.members } : {}),
     ...(file.engine ? { engine: file.engine } : {}),
@@ -52,8 +50,8 @@ export async function studyBestSettings(
   const experiment = await store.tracking.getExperiment(study.experimentId);
   const settings: TrainSettings = {
     ...defaultSettings(source.data, source.target, experiment.name, members.length > 0 ? members : ['rf', 'knn']),
-    cv: Number.isInteger(s.cv) ? (s.cv as number) : 5,
-    seed: Number.isInteger(s.seed) ? (s.seed as number) : 42,
+    cv: s.cv ?? 5,
+    seed: s.seed ?? 42,
     params: paramsText(file),
     runName: `${study.name}-best`,
   };
