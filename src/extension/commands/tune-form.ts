@@ -16,7 +16,7 @@ export const TUNE = 'Tune';
 const MEMORY_KEY = 'modelops.tuneForm';
 
 /** The study and its search space belong to a CSV's study, not to the workspace: they are not remembered. */
-function withoutStudy(s: Partial<TuneSettings>): Partial<TuneSettings> {
+function workspaceSettings(s: Partial<TuneSettings>): Partial<TuneSettings> {
   const kept = { ...s };
   delete kept.study;
   delete kept.space;
@@ -25,11 +25,11 @@ function withoutStudy(s: Partial<TuneSettings>): Partial<TuneSettings> {
 
 /** The last settings Tune ran with in this workspace. */
 export function recallTuneSettings(memory: SettingsMemory | undefined): Partial<TuneSettings> {
-  return withoutStudy(tuneSettingsFrom(memory?.get(MEMORY_KEY)));
+  return workspaceSettings(tuneSettingsFrom(memory?.get(MEMORY_KEY)));
 }
 
 export async function rememberTuneSettings(memory: SettingsMemory | undefined, s: TuneSettings): Promise<void> {
-  await memory?.update(MEMORY_KEY, withoutStudy(s));
+  await memory?.update(MEMORY_KEY, workspaceSettings(s));
 }
 
 /** What a stored study fixes: continuing it with another metric, direction or folds is refused, so the form starts from its own. */

@@ -26,8 +26,8 @@ export function intermediateValues(trials: readonly FrozenTrial[]): StudyDetail[
 }
 
 /**
- * The study's distributions by name. Parsed one at a time under a fixed key: a param an Optuna
- * study may call `__proto__` would otherwise become the prototype of the parsed object.
+ * The study's distributions by name, parsed one at a time: a distribution this version cannot read
+ * leaves out only its own param (its plot then takes the kind from the values).
  */
 function spaceOf(study: StudyRecord): Map<string, Distribution> {
   const out = new Map<string, Distribution>();

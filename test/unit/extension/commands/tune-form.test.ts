@@ -37,6 +37,20 @@ function scripted(answers: (string | undefined)[]): { ui: Ui; errors: string[]; 
 }
 
 const what = { csv: 'churn.csv' };
+
+/** A stored study minimising log_loss with the random sampler, no pruner and 5 folds. */
+const logLossStudy = (name: string): StudyRecord => ({
+  name,
+  experimentId: '0',
+  direction: 'minimize',
+  metric: 'log_loss',
+  sampler: 'random',
+  pruner: 'none',
+  space: '{}',
+  settings: JSON.stringify({ cv: 5 }),
+  runId: 'r',
+  createdTime: 0,
+});
 const START = { ...DEFAULT_TUNE_SETTINGS, study: 'churn-churned' };
 
 describe('Tune form', () => {
@@ -133,18 +147,7 @@ describe('Tune form', () => {
   });
 
   test('another study name continues that study from its own settings, or starts a new one; the Tune line says which', async () => {
-    const other: StudyRecord = {
-      name: 'other',
-      experimentId: '0',
-      direction: 'minimize',
-      metric: 'log_loss',
-      sampler: 'random',
-      pruner: 'none',
-      space: '{}',
-      settings: JSON.stringify({ cv: 5 }),
-      runId: 'r',
-      createdTime: 0,
-    };
+    const other = logLossStudy('other');
     const ctx = { ...what, studies: [other] };
     const run = async (answers: string[]): Promise<{ s: TuneSettings; tuneLine: string | undefined }> => {
       const { ui, offered } = scripted(['Study', ...answers, TUNE]);
@@ -192,18 +195,7 @@ describe('Tune form', () => {
   });
 
   test("an existing study's own sampler, pruner, metric, direction and folds are the form's start", () => {
-    const record: StudyRecord = {
-      name: 's',
-      experimentId: '0',
-      direction: 'minimize',
-      metric: 'log_loss',
-      sampler: 'random',
-      pruner: 'none',
-      space: '{}',
-      settings: JSON.stringify({ cv: 5 }),
-      runId: 'r',
-      createdTime: 0,
-    };
+    const record = logLossStudy('s');
     assert.deepEqual(studySettings(record), { sampler: 'random', pruner: 'none', metric: 'log_loss', direction: 'minimize', cv: 5 });
     assert.deepEqual(studySettings(undefined), {});
   });
