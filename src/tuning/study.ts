@@ -36,6 +36,8 @@ export interface OptimizeOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   listener?: StudyListener;
+  /** Trials in flight at once (default 1); the objective must yield (await) for them to overlap. */
+  nJobs?: number;
 }
 
 export interface StudyOptions {
@@ -109,39 +111,70 @@ export class Study {
 
   /**
    * Runs up to `nTrials` new trials (fewer when the grid is exhausted, the timeout passes or the
-   * signal aborts). An objective's error marks its trial FAIL and is rethrown, as Optuna does.
+   * signal aborts), `nJobs` at a time: each ask sees the trials in flight as RUNNING (which the
+   * constant liar counts as worst). An objective's error marks its trial FAIL and is rethrown, as
+   * Optuna does; with several in flight, no new trial starts and the others finish first.
    */
   async optimize(objective: (trial: TrialContext) => Promise<number>, options: OptimizeOptions): Promise<void> {
+    const nJobs = options.nJobs ?? 1;
+    if (!Number.isInteger(nJobs) || nJobs < 1) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `nJobs must be an integer ≥ 1 (got ${nJobs})`);
     const started = Date.now();
-    const { listener } = options;
-    for (let i = 0; i < options.nTrials; i++) {
+    let begun = 0;
+    let exhausted = false;
+    let failure: { error: unknown } | undefined;
+    // Whether a lane may ask for another trial; a cancellation is thrown by the lane that sees it.
+    const mayStart = (): boolean => {
+      if (failure || exhausted || begun >= options.nTrials) return false;
       if (options.signal?.aborted) throw new ModelOpsError('CANCELLED', 'tuning was cancelled');
-      if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) return;
-      const trial = this.ask();
-      if (!trial) return;
-      await listener?.trialStarted?.(trial);
-      const ctx: TrialContext = {
-        number: trial.number,
-        params: trial.params,
-        report: async (step, value) => {
-          this.report(trial, step, value);
-          await listener?.trialReported?.(trial);
-          if (this.shouldPrune(trial)) throw new TrialPruned(step);
-        },
-      };
+      return options.timeoutMs === undefined || Date.now() - started < options.timeoutMs;
+    };
+    const lane = async (): Promise<void> => {
       try {
-        const value = await objective(ctx);
-        this.tell(trial, 'COMPLETE', value);
-      } catch (e) {
-        if (e instanceof TrialPruned) {
-          this.tell(trial, 'PRUNED');
-        } else {
-          this.tell(trial, 'FAIL');
-          await listener?.trialFinished?.(trial, this.bestTrial);
-          throw e;
+        while (mayStart()) {
+          const trial = this.ask();
+          if (!trial) {
+            exhausted = true;
+            return;
+          }
+          begun++;
+          const error = await this.runTrial(trial, objective, options.listener);
+          if (error) failure ??= error;
         }
+      } catch (e) {
+        failure ??= { error: e }; // a listener's (the store's) error or the cancellation
       }
-      await listener?.trialFinished?.(trial, this.bestTrial);
+    };
+    await Promise.all(Array.from({ length: nJobs }, lane));
+    if (failure) throw failure.error;
+  }
+
+  /** One trial from RUNNING to its end, listener included; an objective's error is returned, not thrown. */
+  private async runTrial(
+    trial: FrozenTrial,
+    objective: (trial: TrialContext) => Promise<number>,
+    listener: StudyListener | undefined,
+  ): Promise<{ error: unknown } | undefined> {
+    await listener?.trialStarted?.(trial);
+    const ctx: TrialContext = {
+      number: trial.number,
+      params: trial.params,
+      report: async (step, value) => {
+        this.report(trial, step, value);
+        await listener?.trialReported?.(trial);
+        if (this.shouldPrune(trial)) throw new TrialPruned(step);
+      },
+    };
+    let failure: { error: unknown } | undefined;
+    try {
+      this.tell(trial, 'COMPLETE', await objective(ctx));
+    } catch (e) {
+      if (e instanceof TrialPruned) this.tell(trial, 'PRUNED');
+      else {
+        this.tell(trial, 'FAIL');
+        failure = { error: e };
+      }
     }
+    await listener?.trialFinished?.(trial, this.bestTrial);
+    return failure;
   }
 }
