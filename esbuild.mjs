@@ -35,6 +35,8 @@ const entries = [
   { entryPoints: ['src/ml/knn/knn-worker.ts'], outfile: 'dist/knn-worker.js' },
   // Parallel scoring for large predictions: resolved beside the bundle too (src/pipeline/parallel-score.ts).
   { entryPoints: ['src/pipeline/predict-worker.ts'], outfile: 'dist/predict-worker.js' },
+  // Parallel tuning trials (--n-jobs): resolved beside the bundle too (src/pipeline/tune-pool.ts).
+  { entryPoints: ['src/pipeline/tune-worker.ts'], outfile: 'dist/tune-worker.js' },
 ];
 
 // Webview front ends (browser code): one script + one stylesheet per panel, into dist/webview/.

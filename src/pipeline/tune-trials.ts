@@ -4,13 +4,13 @@ import { ModelOpsError } from '../core/errors';
 import type { Metric } from '../core/tracking';
 import type { FrozenTrial, StudyRecord, StudyStore } from '../core/tuning';
 import type { Dataset } from '../ml/dataset/dataset';
-import { childSeed } from '../ml/random';
 import type { TrackingStore } from '../store/tracking-store';
 import type { StudyListener, TrialContext } from '../tuning/study';
 import type { Fold } from './cross-validate';
-import { checkCancelled, evaluate, fitOnRows, meanMetrics } from './cross-validate';
+import { checkCancelled, meanMetrics } from './cross-validate';
 import { logRunParams, modelRunParams, runTags } from './run-logging';
 import { resolveMembers } from './train-options';
+import type { FoldScorer, TrialFit } from './tune-folds';
 import { applyParams } from './tune-space';
 import type { TuneSettings } from './tune-study';
 
@@ -21,11 +21,11 @@ export interface TrialScope {
   record: StudyRecord;
   settings: TuneSettings;
   ds: Dataset;
-  folds: Fold[];
-  classes: string[];
+  folds: readonly Fold[];
+  /** Scores a trial's folds: on this thread, or on a worker of the `--n-jobs` pool. */
+  scorer: (fit: TrialFit) => FoldScorer;
   /** Each running trial's MLflow run, by trial number (the listener fills it, the objective logs to it). */
   runIds: Map<number, string>;
-  threads?: number;
   signal?: AbortSignal;
   onTrial?: (trial: FrozenTrial, best: FrozenTrial | undefined, metric: string) => void;
 }
@@ -89,18 +89,22 @@ export function trialObjective(scope: TrialScope): (trial: TrialContext) => Prom
     // The fold metrics are logged once, with the means (or, for a pruned trial, as far as it got).
     const foldList = (): Metric[] =>
       foldMetrics.flatMap((m, f) => Object.entries(m.metrics).map(([key, value]) => ({ key: `cv_${key}`, value, step: f, timestamp: m.time })));
-    for (let f = 0; f < folds.length; f++) {
-      checkCancelled(scope.signal, 'tuning');
-      const model = await fitOnRows(ds, folds[f].train, childSeed(settings.seed, f + 1), { members, weights, threads: scope.threads, signal: scope.signal });
-      foldMetrics.push({ metrics: evaluate(model, ds, folds[f].test, scope.classes).metrics, time: Date.now() });
-      const running = foldMetrics.reduce((s, m) => s + m.metrics[metric], 0) / foldMetrics.length;
-      try {
-        await trial.report(f, running);
-      } catch (e) {
-        const list = foldList();
-        if (list.length) await store.logBatch(runId, { metrics: list });
-        throw e;
+    const scorer = scope.scorer({ members, weights });
+    try {
+      for (let f = 0; f < folds.length; f++) {
+        checkCancelled(scope.signal, 'tuning');
+        foldMetrics.push({ metrics: await scorer.fold(f), time: Date.now() });
+        const running = foldMetrics.reduce((s, m) => s + m.metrics[metric], 0) / foldMetrics.length;
+        try {
+          await trial.report(f, running);
+        } catch (e) {
+          const list = foldList();
+          if (list.length) await store.logBatch(runId, { metrics: list });
+          throw e;
+        }
       }
+    } finally {
+      scorer.close();
     }
     const metrics = meanMetrics(foldMetrics.map((m) => m.metrics));
     const now = Date.now();

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ModelOpsError } from '../core/errors';
 import type { Direction, FrozenTrial, ParamValue, StudyStore } from '../core/tuning';
@@ -15,6 +15,9 @@ import { checkCancelled, cvFolds } from './cross-validate';
 import { train } from './train';
 import type { TrainParamsFile } from './train-options';
 import { readParamsFile, resolveMembers } from './train-options';
+import type { FoldData } from './tune-folds';
+import { inThreadScorer } from './tune-folds';
+import { TuneWorkerPool, tuneWorkerPath } from './tune-pool';
 import type { TrialScope } from './tune-trials';
 import { applyParams } from './tune-space';
 import { logBestTrial, trialListener, trialObjective } from './tune-trials';
@@ -53,6 +56,11 @@ export interface TuneOptions {
   strict?: boolean;
   exclude?: string[];
   threads?: number;
+  /**
+   * Trials in flight at once (default 1). Above 1 each trial cross-validates on a worker thread and
+   * the constant liar (tpe-multivariate) keeps concurrent trials apart. A session option: not stored.
+   */
+  nJobs?: number;
   signal?: AbortSignal;
   /** After each trial: the trial, the best so far and the metric's name. */
   onTrial?: (trial: FrozenTrial, best: FrozenTrial | undefined, metric: string) => void;
@@ -112,6 +120,15 @@ function checkCounts(options: TuneOptions): { seed: number; nTrials: number; cv:
   return { seed, nTrials, cv };
 }
 
+/** `--n-jobs`: 1 to twice the cores (more only queues trials behind each other). */
+export function checkNJobs(nJobs: number | undefined): number {
+  const max = availableParallelism() * 2;
+  const n = nJobs ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ModelOpsError('INVALID_PARAMETER_VALUE', `--n-jobs must be an integer from 1 to ${max} (twice the cores), got ${n}`, { location: 'n-jobs' });
+  return n;
+}
+
 /** Everything a session settles before it writes: the data, the metric, the study's name and settings. */
 interface Session {
   ds: Dataset;
@@ -124,6 +141,7 @@ interface Session {
 
 function prepare(options: TuneOptions, say: (m: string) => void): Session {
   const { seed, nTrials, cv } = checkCounts(options);
+  checkNJobs(options.nJobs);
   const base: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
   const members = resolveMembers(options.models, {}).map((m) => m.type);
   say(`loading ${options.data}`);
@@ -176,21 +194,39 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     `study '${s.name}': ${existing ? `resuming after ${existing.trials.length} trial(s)` : 'new'}; ${samplerName} sampler, ${prunerName} pruner, ${s.metric} (${s.direction})`,
   );
   const work = mkdtempSync(join(tmpdir(), 'modelops-tune-'));
+  let pool: TuneWorkerPool | undefined;
   try {
+    const nJobs = checkNJobs(options.nJobs);
+    const data: FoldData = {
+      ds: s.ds,
+      folds: cvFolds(s.ds, s.settings.cv, s.settings.seed),
+      classes: s.ds.target.task === 'classification' ? [...new Set(s.ds.target.labels)].sort() : [],
+      seed: s.settings.seed,
+      // Parallel trials have the cores: one forest thread each unless --threads says otherwise.
+      threads: options.threads ?? (nJobs > 1 ? 1 : undefined),
+    };
+    const script = nJobs > 1 ? tuneWorkerPath() : undefined;
+    pool = script ? new TuneWorkerPool(script, data, options.signal) : undefined;
+    if (nJobs > 1) say(script ? `${nJobs} trials at a time on worker threads` : `${nJobs} trials at a time on this thread (no tune-worker.js beside the code)`);
     const scope: TrialScope = {
       store,
       studies,
       record: opened.record,
       settings: s.settings,
       ds: s.ds,
-      folds: cvFolds(s.ds, s.settings.cv, s.settings.seed),
-      classes: s.ds.target.task === 'classification' ? [...new Set(s.ds.target.labels)].sort() : [],
+      folds: data.folds,
+      scorer: pool ? pool.scorer : inThreadScorer(data, options.signal),
       runIds: new Map(),
-      threads: options.threads,
       signal: options.signal,
       onTrial: options.onTrial,
     };
-    await study.optimize(trialObjective(scope), { nTrials: s.nTrials, timeoutMs: options.timeoutMs, signal: options.signal, listener: trialListener(scope) });
+    await study.optimize(trialObjective(scope), {
+      nTrials: s.nTrials,
+      nJobs,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      listener: trialListener(scope),
+    });
     const best = study.bestTrial;
     if (best) await logBestTrial(store, opened.record, s.settings, best, work);
     const bestRun = options.trainBest && best ? await trainBest(store, opened.record, s.settings, best, options, say) : undefined;
@@ -201,6 +237,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     await store.updateRun(opened.record.runId, { status: cancelled ? 'KILLED' : 'FAILED', endTime: Date.now() }).catch(() => undefined);
     throw e;
   } finally {
+    await pool?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }

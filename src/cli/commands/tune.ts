@@ -62,6 +62,12 @@ export const tuneCommand: CommandSpec = {
     'train-best': { type: 'boolean', description: 'then train the best params as a full run with a model (registerable)' },
     task: { type: 'string', value: '<classification|regression>', choices: TASKS, description: 'force the task (default: inferred)' },
     threads: { type: 'string', value: '<n>', int: { min: 1 }, description: 'worker threads for the forest' },
+    'n-jobs': {
+      type: 'string',
+      value: '<n>',
+      int: { min: 1 },
+      description: 'trials run at once, each on a worker thread (default 1; at most twice the cores; not stored with the study)',
+    },
   },
   async run(ctx) {
     const data = requiredString(ctx, 'data');
@@ -96,6 +102,7 @@ export const tuneCommand: CommandSpec = {
       trainBest: ctx.options['train-best'] === true,
       task: oneOf(ctx, 'task', TASKS),
       threads: intOption(ctx, 'threads'),
+      nJobs: intOption(ctx, 'n-jobs'),
       signal: ctx.signal,
       onProgress: (m) => ctx.io.stderr.write(`${m}\n`),
       onTrial: (t, best, metric) => ctx.io.stderr.write(`${trialLine(t, metric, best)}\n`),

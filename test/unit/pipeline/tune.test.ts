@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ModelOpsError } from '../../../src/core/errors';
@@ -66,6 +66,58 @@ describe('tune pipeline', () => {
       stored!.trials.map((t) => [t.number, t.state, t.value]),
       r.trials.map((t) => [t.number, t.state, t.value]),
     );
+    await s.close();
+  });
+
+  test('--n-jobs 2 runs the trials on worker threads with the same runs, tags, metrics and study records as one at a time', async () => {
+    // The random sampler draws each trial's params from (seed, number) alone, so both sessions try
+    // the same params and, with seeded fits, must log the same values; the TPE's would differ.
+    const session = async (nJobs: number): Promise<{ runs: unknown[]; trials: unknown[]; said: string[] }> => {
+      const s = await stores(tempDir());
+      const said: string[] = [];
+      const opts = { data: example('iris.csv'), target: 'species', trials: 5, sampler: 'random' as const, pruner: 'none' as const, ...QUICK };
+      const r = await tune(s.tracking, s.studies, { ...opts, nJobs, onProgress: (m) => said.push(m) });
+      const runs = [];
+      for (const t of [...r.trials].sort((a, b) => a.number - b.number)) {
+        const run = await s.tracking.getRun(t.runId!);
+        const history = await s.tracking.getMetricHistory(run.info.runId, 'cv_accuracy');
+        runs.push({
+          name: run.info.runName,
+          status: run.info.status,
+          parent: run.data.tags.find((g) => g.key === TAG.parentRunId)?.value === r.runId,
+          tags: run.data.tags
+            .filter((g) => g.key.startsWith('modelops.'))
+            .map((g) => `${g.key}=${g.value}`)
+            .sort(),
+          params: run.data.params.map((p) => `${p.key}=${p.value}`).sort(),
+          metrics: run.data.metrics.map((m) => `${m.key}=${m.value}@${m.step}`).sort(),
+          history: history.map((m) => [m.step, m.value]),
+        });
+      }
+      const stored = await s.studies.getStudy(r.study);
+      const trials = stored!.trials.map((t) => [t.number, t.state, t.value, t.params, t.intermediate, t.runId === r.trials[t.number].runId]);
+      await s.close();
+      return { runs, trials, said };
+    };
+    const one = await session(1);
+    const two = await session(2);
+    assert.ok(
+      two.said.some((m) => m.includes('2 trials at a time on worker threads')),
+      two.said.join('\n'),
+    );
+    assert.equal(two.runs.length, 5);
+    assert.deepEqual(two.runs, one.runs);
+    assert.deepEqual(two.trials, one.trials);
+  });
+
+  test('--n-jobs outside 1 to twice the cores is refused by name before anything is written', async () => {
+    const s = await stores(tempDir());
+    for (const nJobs of [0, 2.5, availableParallelism() * 2 + 1])
+      await assert.rejects(
+        tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', trials: 1, nJobs, ...QUICK }),
+        (e: unknown) => e instanceof ModelOpsError && e.location === 'n-jobs' && /--n-jobs must be an integer from 1 to \d+/.test(e.message),
+      );
+    assert.deepEqual(await s.studies.listStudies(), []);
     await s.close();
   });
 
