@@ -110,6 +110,49 @@ describe('tune pipeline', () => {
     assert.deepEqual(two.trials, one.trials);
   });
 
+  test('--n-jobs 2: a trial whose fit fails on its worker fails alone (FAIL, run FAILED), the error names it, the others end', async () => {
+    const s = await stores(tempDir());
+    // 100 training rows per fold: 1000 neighbours fails in the worker's fit, 5 fits.
+    const space = { 'knn.nNeighbors': [5, 1000] };
+    await assert.rejects(
+      tune(s.tracking, s.studies, { data: example('iris.csv'), target: 'species', study: 'bad', trials: 8, sampler: 'random', nJobs: 2, ...QUICK, space }),
+      /nNeighbors \(1000\) is larger than the \d+ training rows/,
+    );
+    const stored = (await s.studies.getStudy('bad'))!;
+    // Trial 0 draws 5 and trial 1 draws 1000 (seed 42): trial 0 was in flight beside the failure.
+    assert.deepEqual(
+      stored.trials.slice(0, 2).map((t) => t.state),
+      ['COMPLETE', 'FAIL'],
+    );
+    for (const t of stored.trials) {
+      assert.equal(t.state, t.params['knn.nNeighbors'] === 1000 ? 'FAIL' : 'COMPLETE', `trial ${t.number}`);
+      assert.equal((await s.tracking.getRun(t.runId!)).info.status, t.state === 'FAIL' ? 'FAILED' : 'FINISHED');
+    }
+    assert.equal((await s.tracking.getRun(stored.study.runId)).info.status, 'FAILED');
+    await s.close();
+  });
+
+  test('--n-jobs 2: cancelling stops the workers, leaves no trial or run RUNNING, and the study resumes', async () => {
+    const s = await stores(tempDir());
+    const abort = new AbortController();
+    const opts = { data: example('iris.csv'), target: 'species', study: 'stop2', ...QUICK };
+    await assert.rejects(
+      tune(s.tracking, s.studies, { ...opts, trials: 8, nJobs: 2, signal: abort.signal, onTrial: () => abort.abort() }),
+      (e: unknown) => e instanceof ModelOpsError && e.code === 'CANCELLED',
+    );
+    const stored = (await s.studies.getStudy('stop2'))!;
+    assert.ok(stored.trials.length >= 1 && stored.trials.length <= 3, `${stored.trials.length} trials`);
+    for (const t of stored.trials) {
+      assert.notEqual(t.state, 'RUNNING');
+      assert.notEqual((await s.tracking.getRun(t.runId!)).info.status, 'RUNNING');
+    }
+    assert.equal((await s.tracking.getRun(stored.study.runId)).info.status, 'KILLED');
+    const again = await tune(s.tracking, s.studies, { ...opts, trials: 2, nJobs: 2 });
+    assert.equal(again.trials.length, stored.trials.length + 2);
+    assert.ok(again.trials.slice(-2).every((t) => t.state === 'COMPLETE'));
+    await s.close();
+  });
+
   test('--n-jobs outside 1 to twice the cores is refused by name before anything is written', async () => {
     const s = await stores(tempDir());
     for (const nJobs of [0, 2.5, availableParallelism() * 2 + 1])
