@@ -127,7 +127,20 @@ suite('tune hyperparameters from the editor', function () {
     assert.equal(await vscode.commands.executeCommand(COMMAND, iris()), undefined);
     assert.deepEqual(ui.offered.at(-1), {
       title: 'Tune hyperparameters on iris.csv',
-      labels: ['Tune', 'Trials', 'Sampler', 'Pruner', 'Metric', 'Direction', 'Timeout', 'CV folds', 'Train the best', 'Search space', 'Study'],
+      labels: [
+        'Tune',
+        'Trials',
+        'Sampler',
+        'Pruner',
+        'Metric',
+        'Direction',
+        'Timeout',
+        'CV folds',
+        'Parallel trials',
+        'Train the best',
+        'Search space',
+        'Study',
+      ],
     });
     assert.deepEqual(ui.answers, []);
     assert.equal((await readStudy()).trials.length, 3, 'no trial was run');

@@ -139,7 +139,7 @@ async function editSpace(ui: Ui, s: TuneSettings, what: TuneFormContext): Promis
 
 async function editField(ui: Ui, s: TuneSettings, field: Field, what: TuneFormContext): Promise<TuneSettings | undefined> {
   const title = TUNE_FIELD[field];
-  const count = async (f: 'trials' | 'cv' | 'timeoutS', prompt: string): Promise<TuneSettings | undefined> => {
+  const count = async (f: 'trials' | 'cv' | 'timeoutS' | 'nJobs', prompt: string): Promise<TuneSettings | undefined> => {
     const text = await ui.input({ title, prompt, value: String(s[f]) });
     return text === undefined ? undefined : { ...s, [f]: parseCount(f, text) };
   };
@@ -148,6 +148,8 @@ async function editField(ui: Ui, s: TuneSettings, field: Field, what: TuneFormCo
       return count('trials', 'Trials to run now (a study of this CSV and target continues)');
     case 'cv':
       return count('cv', 'Folds per trial; every trial uses the same folds (a study keeps its own)');
+    case 'nJobs':
+      return count('nJobs', 'Trials run at once, each on a worker thread (1: one at a time; at most twice the cores)');
     case 'timeoutS':
       return count('timeoutS', 'Start no new trial after this many seconds (0: no limit)');
     case 'sampler': {

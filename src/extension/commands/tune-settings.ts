@@ -1,5 +1,6 @@
 // What the Tune form holds, without VS Code: its fields, the values a caller or the workspace's
 // memory gives, and the `tune()` options they become, so the unit tests cover them.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import type { Direction } from '../../core/tuning';
@@ -18,6 +19,8 @@ export interface TuneSettings {
   /** Seconds after which no new trial starts; 0: no limit. */
   timeoutS: number;
   cv: number;
+  /** Trials run at once, each on a worker thread (`--n-jobs`); a session's choice, not the study's. */
+  nJobs: number;
   trainBest: boolean;
   /** A search space JSON file (relative to the workspace folder, or absolute); empty: the members' default ranges. */
   space: string;
@@ -34,6 +37,7 @@ export const TUNE_FIELD = {
   direction: 'Direction',
   timeoutS: 'Timeout',
   cv: 'CV folds',
+  nJobs: 'Parallel trials',
   trainBest: 'Train the best',
   space: 'Search space',
   study: 'Study',
@@ -48,10 +52,14 @@ export const DEFAULT_TUNE_SETTINGS: TuneSettings = {
   direction: 'auto',
   timeoutS: 0,
   cv: 3,
+  nJobs: 1,
   trainBest: false,
   space: '',
   study: '',
 };
+
+/** What `tune()` accepts for nJobs (checkNJobs): twice the cores. */
+const maxJobs = (): number => availableParallelism() * 2;
 
 const isCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 
@@ -70,6 +78,7 @@ export function tuneSettingsFrom(v: unknown): Partial<TuneSettings> {
   if (o.direction === 'auto' || o.direction === 'maximize' || o.direction === 'minimize') out.direction = o.direction;
   if (typeof o.timeoutS === 'number' && Number.isFinite(o.timeoutS) && o.timeoutS >= 0) out.timeoutS = o.timeoutS;
   if (isCount(o.cv, 0)) out.cv = o.cv;
+  if (isCount(o.nJobs, 1) && o.nJobs <= maxJobs()) out.nJobs = o.nJobs;
   if (typeof o.trainBest === 'boolean') out.trainBest = o.trainBest;
   if (typeof o.space === 'string') out.space = o.space;
   if (typeof o.study === 'string') out.study = o.study.trim();
@@ -102,6 +111,8 @@ function rule(key: keyof TuneSettings): string {
       return 'must be a number of seconds ≥ 0 (0: no limit)';
     case 'cv':
       return 'must be an integer ≥ 0';
+    case 'nJobs':
+      return `must be an integer from 1 to ${maxJobs()} (twice the cores)`;
     case 'metric':
       return 'must be a metric name';
     case 'trainBest':
@@ -114,7 +125,7 @@ function rule(key: keyof TuneSettings): string {
 }
 
 /** A typed count (trials, folds, seconds), refused by the field's name when it is not one. */
-export function parseCount(field: 'trials' | 'cv' | 'timeoutS', text: string): number {
+export function parseCount(field: 'trials' | 'cv' | 'timeoutS' | 'nJobs', text: string): number {
   const n = Number(text.trim());
   const got = tuneSettingsFrom({ [field]: text.trim() === '' ? Number.NaN : n })[field];
   if (got === undefined) throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${TUNE_FIELD[field]}: ${rule(field)} (got '${text}')`, { location: field });
@@ -132,6 +143,8 @@ export function describeTuneField(s: TuneSettings, field: keyof TuneSettings): s
       return s.timeoutS > 0 ? `${s.timeoutS} s` : 'none';
     case 'cv':
       return `${s.cv}`;
+    case 'nJobs':
+      return s.nJobs > 1 ? `${s.nJobs} at a time, each on a worker thread` : '1 (one trial at a time)';
     case 'trainBest':
       return s.trainBest ? 'yes, as a full run with a model' : 'no';
     case 'space':
@@ -147,7 +160,7 @@ export function describeTuneField(s: TuneSettings, field: keyof TuneSettings): s
 export function tuneOptionsOf(
   s: TuneSettings,
   folder: string,
-): Pick<TuneOptions, 'trials' | 'sampler' | 'pruner' | 'metric' | 'direction' | 'timeoutMs' | 'cv' | 'trainBest' | 'space'> {
+): Pick<TuneOptions, 'trials' | 'sampler' | 'pruner' | 'metric' | 'direction' | 'timeoutMs' | 'cv' | 'nJobs' | 'trainBest' | 'space'> {
   return {
     ...(s.space ? { space: resolve(folder, s.space) } : {}),
     trials: s.trials,
@@ -157,6 +170,7 @@ export function tuneOptionsOf(
     ...(s.direction !== 'auto' ? { direction: s.direction } : {}),
     ...(s.timeoutS > 0 ? { timeoutMs: s.timeoutS * 1000 } : {}),
     cv: s.cv,
+    ...(s.nJobs > 1 ? { nJobs: s.nJobs } : {}),
     trainBest: s.trainBest,
   };
 }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, test } from 'node:test';
 import { ModelOpsError } from '../../../../src/core/errors';
 import type { StudyRecord } from '../../../../src/core/tuning';
@@ -70,6 +71,8 @@ describe('Tune form', () => {
       '600',
       'CV folds',
       '5',
+      'Parallel trials',
+      '2',
       'Train the best',
       'Yes',
       TUNE,
@@ -83,6 +86,7 @@ describe('Tune form', () => {
       direction: 'maximize',
       timeoutS: 600,
       cv: 5,
+      nJobs: 2,
       trainBest: true,
       space: '',
       study: 'churn-churned',
@@ -100,6 +104,7 @@ describe('Tune form', () => {
       'Direction',
       'Timeout',
       'CV folds',
+      'Parallel trials',
       'Train the best',
       'Search space',
       'Study',
@@ -112,6 +117,7 @@ describe('Tune form', () => {
       direction: 'maximize',
       timeoutMs: 600_000,
       cv: 5,
+      nJobs: 2,
       trainBest: true,
     });
   });
@@ -171,11 +177,17 @@ describe('Tune form', () => {
   });
 
   test('a value the form refuses is said with the field, and the form comes back with the old one; dismissing it runs nothing', async () => {
-    const { ui, errors } = scripted(['Trials', '0', 'CV folds', 'three', TUNE]);
+    const tooMany = String(availableParallelism() * 2 + 1);
+    const { ui, errors } = scripted(['Trials', '0', 'CV folds', 'three', 'Parallel trials', tooMany, TUNE]);
     const s = await tuneForm(ui, START, what);
     assert.equal(s!.trials, 20);
     assert.equal(s!.cv, 3);
-    assert.deepEqual(errors, ["Trials: must be an integer ≥ 1 (got '0')", "CV folds: must be an integer ≥ 0 (got 'three')"]);
+    assert.equal(s!.nJobs, 1);
+    assert.deepEqual(errors, [
+      "Trials: must be an integer ≥ 1 (got '0')",
+      "CV folds: must be an integer ≥ 0 (got 'three')",
+      `Parallel trials: must be an integer from 1 to ${availableParallelism() * 2} (twice the cores) (got '${tooMany}')`,
+    ]);
     assert.equal(await tuneForm(scripted([undefined]).ui, START, what), undefined);
   });
 
