@@ -20,6 +20,7 @@ const target = arg('--target', 'churned');
 const trials = arg('--trials', '8');
 const jobs = arg('--jobs', '1,2').split(',').map(Number);
 const repeats = Number(arg('--repeats', '1'));
+const threads = arg('--threads', '');
 const load = (): string =>
   loadavg()
     .map((x) => x.toFixed(2))
@@ -60,7 +61,7 @@ function session(nJobs: number): { seconds: number; best: number; complete: numb
 function main(): void {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build first');
   console.log(
-    `bench/tune-parallel: ${data}, target ${target}, ${trials} trials (random sampler, no pruner), ${availableParallelism()} core(s), node ${process.version}`,
+    `bench/tune-parallel: ${data}, target ${target}, ${trials} trials (random sampler, no pruner), ${threads ? `--threads ${threads}` : 'default threads'}, ${availableParallelism()} core(s), node ${process.version}`,
   );
   console.log(`load average before: ${load()}`);
   const times = new Map<number, number[]>(jobs.map((j) => [j, []]));
@@ -72,7 +73,11 @@ function main(): void {
       console.log(`  --n-jobs ${j}: ${s.seconds.toFixed(2)} s, ${s.complete} complete, best ${s.best.toFixed(6)}`);
     }
   }
-  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const med = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
   const base = med(times.get(jobs[0]!)!);
   for (const j of jobs)
     console.log(`--n-jobs ${j}: median ${med(times.get(j)!).toFixed(2)} s (${(base / med(times.get(j)!)).toFixed(2)}× of --n-jobs ${jobs[0]})`);
