@@ -146,6 +146,43 @@ suite('tune hyperparameters from the editor', function () {
     assert.equal((await readStudy()).trials.length, 3, 'no trial was run');
   });
 
+  test("nJobs 2 runs the trials two at a time on the bundle's tune worker, each a finished nested run of its study", async () => {
+    ui.answers = ['species'];
+    const logged = api.log.recent().length;
+    const result = await vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris(), {
+      trials: 3,
+      nJobs: 2,
+      study: 'iris-parallel',
+      pruner: 'none',
+      trainBest: false,
+    });
+    assert.ok(result, `tuning failed: ${JSON.stringify(ui.messages)}`);
+    assert.deepEqual(ui.answers, []);
+    const said = api.log.recent().slice(logged);
+    assert.ok(
+      said.some((l) => l.includes('2 trials at a time on worker threads')),
+      said.join('\n'),
+    );
+    assert.deepEqual(
+      result.trials.map((t) => [t.number, t.state]),
+      [
+        [0, 'COMPLETE'],
+        [1, 'COMPLETE'],
+        [2, 'COMPLETE'],
+      ],
+    );
+    const db = await openStores(storeFile());
+    try {
+      for (const t of result.trials) {
+        const run = await db.tracking.getRun(t.runId!);
+        assert.equal(run.info.status, 'FINISHED');
+        assert.equal(run.data.tags.find((x) => x.key === 'mlflow.parentRunId')?.value, result.runId);
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
   test('the form writes and opens a search space file, and a study of another name runs on it', async () => {
     const file = join(workspaceDir(), 'search.modelops-space.json');
     rmSync(file, { force: true });
