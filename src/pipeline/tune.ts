@@ -137,11 +137,12 @@ interface Session {
   direction: Direction;
   name: string;
   nTrials: number;
+  nJobs: number;
 }
 
 function prepare(options: TuneOptions, say: (m: string) => void): Session {
   const { seed, nTrials, cv } = checkCounts(options);
-  checkNJobs(options.nJobs);
+  const nJobs = checkNJobs(options.nJobs);
   const base: TrainParamsFile = typeof options.params === 'string' ? readParamsFile(options.params) : (options.params ?? {});
   const members = resolveMembers(options.models, {}).map((m) => m.type);
   say(`loading ${options.data}`);
@@ -158,7 +159,7 @@ function prepare(options: TuneOptions, say: (m: string) => void): Session {
   const direction: Direction = options.direction ?? (MINIMISED.has(metric) ? 'minimize' : 'maximize');
   const name = options.study ?? defaultStudyName(options.data, options.target);
   const settings: TuneSettings = { data: resolve(options.data), digest: ds.digest, target: options.target, cv, seed, models: members, base };
-  return { ds, settings, metric, direction, name, nTrials };
+  return { ds, settings, metric, direction, name, nTrials, nJobs };
 }
 
 /**
@@ -196,18 +197,8 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const work = mkdtempSync(join(tmpdir(), 'modelops-tune-'));
   let pool: TuneWorkerPool | undefined;
   try {
-    const nJobs = checkNJobs(options.nJobs);
-    const data: FoldData = {
-      ds: s.ds,
-      folds: cvFolds(s.ds, s.settings.cv, s.settings.seed),
-      classes: s.ds.target.task === 'classification' ? [...new Set(s.ds.target.labels)].sort() : [],
-      seed: s.settings.seed,
-      // Parallel trials have the cores: one forest thread each unless --threads says otherwise.
-      threads: options.threads ?? (nJobs > 1 ? 1 : undefined),
-    };
-    const script = nJobs > 1 ? tuneWorkerPath() : undefined;
-    pool = script ? new TuneWorkerPool(script, data, options.signal) : undefined;
-    if (nJobs > 1) say(script ? `${nJobs} trials at a time on worker threads` : `${nJobs} trials at a time on this thread (no tune-worker.js beside the code)`);
+    const data = foldData(s, options);
+    pool = startPool(data, s.nJobs, options.signal, say);
     const scope: TrialScope = {
       store,
       studies,
@@ -222,7 +213,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     };
     await study.optimize(trialObjective(scope), {
       nTrials: s.nTrials,
-      nJobs,
+      nJobs: s.nJobs,
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       listener: trialListener(scope),
@@ -240,6 +231,25 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
     await pool?.close();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** What every trial scores on; parallel trials have the cores, so one forest thread each unless --threads says. */
+function foldData(s: Session, options: TuneOptions): FoldData {
+  return {
+    ds: s.ds,
+    folds: cvFolds(s.ds, s.settings.cv, s.settings.seed),
+    classes: s.ds.target.task === 'classification' ? [...new Set(s.ds.target.labels)].sort() : [],
+    seed: s.settings.seed,
+    threads: options.threads ?? (s.nJobs > 1 ? 1 : undefined),
+  };
+}
+
+/** `--n-jobs` above 1: the worker threads, or none (the trials then overlap on this thread) when the script is missing. */
+function startPool(data: FoldData, nJobs: number, signal: AbortSignal | undefined, say: (m: string) => void): TuneWorkerPool | undefined {
+  if (nJobs < 2) return undefined;
+  const script = tuneWorkerPath();
+  say(script ? `${nJobs} trials at a time on worker threads` : `${nJobs} trials at a time on this thread (no tune-worker.js beside the code)`);
+  return script ? new TuneWorkerPool(script, data, signal) : undefined;
 }
 
 /** `--train-best`: the best params as a full training run with a model, nested under the study's run. */
