@@ -403,4 +403,34 @@ describe('modelops tune / studies', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.err, /--sampler must be one of tpe, tpe-multivariate, random, grid/);
   });
+
+  test('--n-jobs 2 prints every trial and the best; a count that is not one, or above twice the cores, is refused naming --n-jobs', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'params.json'), JSON.stringify({ rf: { nEstimators: 10 } }));
+    writeFileSync(join(dir, 'space.json'), JSON.stringify({ 'knn.nNeighbors': { type: 'int', low: 1, high: 15 } }));
+    const base = ['tune', '--data', example('iris.csv'), '--target', 'species', '--trials', '3', '--params', 'params.json', '--space', 'space.json'];
+    const r = await cli(dir, ...base, '--n-jobs', '2');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /2 trials at a time on worker threads/);
+    assert.deepEqual(
+      r.err
+        .split('\n')
+        .map((l) => /^trial (\d+) (complete|pruned)/.exec(l)?.[1])
+        .filter((n) => n !== undefined)
+        .sort(),
+      ['0', '1', '2'],
+    );
+    assert.match(r.out, /best: trial \d+, accuracy/);
+    for (const bad of ['0', 'two', String(availableParallelism() * 2 + 1)]) {
+      const refused = await cli(dir, ...base, '--study', 'refused', '--n-jobs', bad);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.err, /--n-jobs must be an integer/);
+    }
+    const list = JSON.parse((await cli(dir, 'studies', 'list', '--json')).out) as { studies: { name: string }[] };
+    assert.deepEqual(
+      list.studies.map((x) => x.name),
+      ['iris-species'],
+      'no study was started by a refused --n-jobs',
+    );
+  });
 });
