@@ -86,7 +86,8 @@ class TrialWorker {
 export class TuneWorkerPool {
   private readonly idle: TrialWorker[] = [];
   private readonly all = new Set<TrialWorker>();
-  private readonly data: FoldData;
+  /** The session's data in shared memory: the caller may use it in place of its own copy. */
+  readonly data: FoldData;
   private readonly abort = (): void => void this.close();
 
   constructor(

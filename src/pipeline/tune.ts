@@ -197,8 +197,11 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const work = mkdtempSync(join(tmpdir(), 'modelops-tune-'));
   let pool: TuneWorkerPool | undefined;
   try {
-    const data = foldData(s, options);
-    pool = startPool(data, s.nJobs, options.signal, say);
+    const own = foldData(s, options);
+    pool = startPool(own, s.nJobs, options.signal, say);
+    const data = pool?.data ?? own;
+    // The pool's shared copy of the columns serves this thread too, so the loaded ones can be freed.
+    s.ds = data.ds;
     const scope: TrialScope = {
       store,
       studies,
