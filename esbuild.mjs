@@ -54,6 +54,7 @@ const webview = {
     runs: 'webview-ui/src/runs/main.ts',
     run: 'webview-ui/src/run/main.ts',
     study: 'webview-ui/src/study/main.ts',
+    space: 'webview-ui/src/space/main.ts',
   },
   outdir: 'dist/webview',
 };

@@ -7,6 +7,7 @@ import type { ExperimentsTreeProvider } from './views/experiments-tree';
 import type { ModelsTreeProvider } from './views/models-tree';
 import type { RunPanel } from './webviews/run-panel';
 import type { RunsPanel } from './webviews/runs-panel';
+import type { SpaceEditorSession } from './webviews/space-editor-panel';
 
 /**
  * What activate() returns. Other extensions get nothing useful from it; the integration tests and
@@ -38,4 +39,6 @@ export interface ModelOpsApi {
   setUi(ui: Ui): Ui;
   /** The open runs tables and run pages: the tests send them requests as their pages would. */
   readonly runExplorer: { tables(): readonly RunsPanel[]; runPages(): readonly RunPanel[] };
+  /** The Tune form's open search space editors: the tests send them what their pages would. */
+  spaceEditors(): readonly SpaceEditorSession[];
 }

@@ -11,6 +11,7 @@ import { registerFromRun, validateVersion } from './commands/train-commands';
 import type { TrainDeps } from './commands/train-ensemble';
 import { trainAgain, trainEnsemble } from './commands/train-ensemble';
 import { tuneHyperparameters } from './commands/tune-commands';
+import { openSpaceEditors } from './webviews/space-editor-panel';
 import { runRetrainingPipeline } from './commands/pipeline-commands';
 import { PipelineWatcher } from './pipeline-watch';
 import { serveModel, stopServing } from './commands/serve-commands';
@@ -203,7 +204,13 @@ export class ModelOpsExtension implements vscode.Disposable {
       COMMAND.tuneHyperparameters,
       (run, arg, options) =>
         tuneHyperparameters(
-          { ...deps, log: this.log, memory: this.context.workspaceState, showRun: (folder, runId) => this.showRun(folder, runId) },
+          {
+            ...deps,
+            log: this.log,
+            memory: this.context.workspaceState,
+            extensionUri: this.context.extensionUri,
+            showRun: (folder, runId) => this.showRun(folder, runId),
+          },
           run,
           arg,
           options,
@@ -307,6 +314,7 @@ export class ModelOpsExtension implements vscode.Disposable {
         return prev;
       },
       runExplorer: { tables: () => RunsPanel.all(), runPages: () => RunPanel.all() },
+      spaceEditors: () => openSpaceEditors(),
     };
   }
 

@@ -4,16 +4,18 @@ import type { Infer } from '../shared/validate';
 import { arr, int, literal, obj, parseStored, record, str, unknownValue } from '../shared/validate';
 import type { SearchSpace } from '../tuning/distributions';
 import { SEARCH_SPACE } from '../tuning/distributions';
+import { STORED_PRUNER_OPTIONS } from '../tuning/pruner-options';
 import { TRAIN_PARAMS_FILE } from './train-options';
 
 /**
  * A study's stored settings (tune-study.ts's TuneSettings, as `modelops tune` writes them). An
  * Optuna study imported without --data keeps only `target`, `models` and `importedFrom`, so the
- * rest is optional here; a resumed study compares each against the session's.
+ * rest is optional here; a resumed study compares each against the session's. `prunerOptions`
+ * came later: a study stored before it ran with Optuna's defaults.
  */
 export const STUDY_SETTINGS = obj(
   { target: str, models: arr(literal(...MEMBER_TYPES)) },
-  { data: str, digest: str, cv: int(0), seed: int(), base: TRAIN_PARAMS_FILE, importedFrom: record(unknownValue) },
+  { data: str, digest: str, cv: int(0), seed: int(), base: TRAIN_PARAMS_FILE, importedFrom: record(unknownValue), prunerOptions: STORED_PRUNER_OPTIONS },
 );
 export type StoredStudySettings = Infer<typeof STUDY_SETTINGS>;
 
@@ -47,4 +49,11 @@ const TRAINING_SOURCE = obj({}, { data: str, target: str });
 /** Only the data file and target a study's trials ran on (what the panel's Train needs), whatever else its settings hold. */
 export function storedTrainingSource(study: StudyRecord): { data?: string; target?: string } {
   return parseStored(TRAINING_SOURCE, study.settings, `study '${study.name}' settings`);
+}
+
+const PRUNER_OPTIONS = obj({}, { prunerOptions: STORED_PRUNER_OPTIONS });
+
+/** Only the pruner parameters a study was stored with (what the Tune form starts from); undefined before they were stored. */
+export function storedPrunerOptions(study: StudyRecord): Record<string, number | 'auto'> | undefined {
+  return parseStored(PRUNER_OPTIONS, study.settings, `study '${study.name}' settings`).prunerOptions;
 }

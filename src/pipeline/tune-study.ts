@@ -5,6 +5,8 @@ import type { MemberType } from '../ml/estimators';
 import { ownerTags } from '../store/run-owner';
 import type { TrackingStore } from '../store/tracking-store';
 import type { SearchSpace } from '../tuning/distributions';
+import type { PrunerOptions } from '../tuning/pruner-options';
+import { resolvePrunerOptions } from '../tuning/pruner-options';
 import type { Study } from '../tuning/study';
 import { storedSettings, storedSpace } from './study-json';
 import { logDatasetInput, logRunParams, resolveExperiment, runTags } from './run-logging';
@@ -20,6 +22,8 @@ export interface TuneSettings {
   seed: number;
   models: MemberType[];
   base: TrainParamsFile;
+  /** The pruner's parameters, resolved (Optuna's names, defaults filled in); a study stored before them ran with the defaults. */
+  prunerOptions?: PrunerOptions;
 }
 
 /** What a study is opened with: the session's choices, resolved. */
@@ -72,13 +76,8 @@ async function resumeStudy(store: TrackingStore, record: StudyRecord, req: Study
     ['seed', was.seed, settings.seed],
     ['models', was.models.join(','), settings.models.join(',')],
   ].find(([, a, b]) => String(a) !== String(b));
-  if (clash) {
-    throw new ModelOpsError(
-      'INVALID_PARAMETER_VALUE',
-      `study '${name}' was run with ${clash[0]} ${String(clash[1])}, not ${String(clash[2])}; use another --study name to start a new study`,
-      { location: name },
-    );
-  }
+  if (clash) refuseClash(name, `${clash[0]} ${String(clash[1])}`, String(clash[2]));
+  if (record.pruner === req.pruner) checkPrunerOptions(record, was.prunerOptions, settings.prunerOptions);
   if (JSON.stringify(stored) !== JSON.stringify(space)) {
     throw new ModelOpsError(
       'INVALID_PARAMETER_VALUE',
@@ -92,6 +91,20 @@ async function resumeStudy(store: TrackingStore, record: StudyRecord, req: Study
   // This process owns the study run now (a run the last owner left was ended FAILED on open).
   await store.logBatch(record.runId, { tags: ownerTags() });
   return space;
+}
+
+function refuseClash(name: string, was: string, now: string): never {
+  throw new ModelOpsError('INVALID_PARAMETER_VALUE', `study '${name}' was run with ${was}, not ${now}; use another --study name to start a new study`, {
+    location: name,
+  });
+}
+
+/** The same pruner must prune as before: its parameters (defaults for a study stored without them) must match the session's. */
+function checkPrunerOptions(record: StudyRecord, was: PrunerOptions | undefined, now: PrunerOptions | undefined): void {
+  const before = resolvePrunerOptions(record.pruner, was ?? {}, `study '${record.name}' pruner options`);
+  const after = now ?? resolvePrunerOptions(record.pruner, {}, '--pruner-option');
+  const key = Object.keys({ ...before, ...after }).find((k) => before[k] !== after[k]);
+  if (key !== undefined) refuseClash(record.name, `${record.pruner} pruner option ${key}=${String(before[key])}`, `${key}=${String(after[key])}`);
 }
 
 async function createStudy(store: TrackingStore, studies: StudyStore, req: StudyRequest, space: SearchSpace): Promise<StudyRecord> {
@@ -116,6 +129,8 @@ async function createStudy(store: TrackingStore, studies: StudyStore, req: Study
     seed: String(settings.seed),
     models: settings.models.join(','),
     target: settings.target,
+    // Each parameter as its own run param, so the MLflow UI shows them beside the pruner.
+    ...Object.fromEntries(Object.entries(settings.prunerOptions ?? {}).map(([k, v]) => [`pruner.${k}`, String(v)])),
   };
   await logRunParams(store, run.info.runId, params);
   await logDatasetInput(store, run.info.runId, ds, 'tuning');

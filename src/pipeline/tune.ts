@@ -2,15 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ModelOpsError } from '../core/errors';
-import type { Direction, FrozenTrial, ParamValue, StudyStore } from '../core/tuning';
+import type { Direction, FrozenTrial, ParamValue, StudyRecord, StudyStore } from '../core/tuning';
 import type { Dataset } from '../ml/dataset/dataset';
 import { loadDataset } from '../ml/dataset/dataset';
 import type { Task } from '../ml/dataset/schema';
 import type { MemberType } from '../ml/estimators';
 import type { TrackingStore } from '../store/tracking-store';
 import type { PrunerName, SamplerName } from '../tuning/catalogue';
-import { createPruner, createSampler, DEFAULT_PRUNER, DEFAULT_SAMPLER } from '../tuning/catalogue';
+import { createPruner, createSampler, DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES } from '../tuning/catalogue';
+import type { PrunerOptions } from '../tuning/pruner-options';
+import { describePrunerOptions, resolvePrunerOptions } from '../tuning/pruner-options';
 import { Study } from '../tuning/study';
+import { storedSettings } from './study-json';
 import { checkCancelled, cvFolds } from './cross-validate';
 import { train } from './train';
 import type { TrainParamsFile } from './train-options';
@@ -38,6 +41,11 @@ export interface TuneOptions {
   timeoutMs?: number;
   sampler?: SamplerName;
   pruner?: PrunerName;
+  /**
+   * The pruner's parameters by Optuna's names (`reduction_factor: 3`, or the CLI's texts `'3'`);
+   * unset: a resumed study's own, else Optuna's defaults. Checked against the pruner's table.
+   */
+  prunerOptions?: Readonly<Record<string, unknown>>;
   /** Search space: a JSON file path or the parsed object (default: DEFAULT_SPACE for the members). */
   space?: string | Record<string, unknown>;
   /** Metric to optimise (default accuracy, or r2 for regression). */
@@ -76,6 +84,8 @@ export interface TuneResult {
   direction: Direction;
   sampler: string;
   pruner: string;
+  /** The pruner's parameters this session pruned with (Optuna's names, defaults filled in). */
+  prunerOptions: PrunerOptions;
   resumed: boolean;
   best?: { number: number; value: number; params: Record<string, ParamValue>; runId?: string };
   trials: FrozenTrial[];
@@ -178,7 +188,8 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const prunerName = options.pruner ?? existing?.study.pruner ?? DEFAULT_PRUNER;
   // Built before anything is written, so an unknown name leaves no study or run behind.
   const from = (given: string | undefined, kind: string): string => (given ? `--${kind}` : `study '${s.name}'`);
-  const context = { seed: s.settings.seed, study: s.name };
+  s.settings.prunerOptions = sessionPrunerOptions(options.prunerOptions, existing?.study, prunerName);
+  const context = { seed: s.settings.seed, study: s.name, prunerOptions: s.settings.prunerOptions };
   const sampler = createSampler(samplerName, context, from(options.sampler, 'sampler'));
   const pruner = createPruner(prunerName, context, from(options.pruner, 'pruner'));
   const opened = await openStudy(store, studies, existing, {
@@ -192,7 +203,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const study = new Study({ name: s.name, direction: s.direction, space: opened.space, sampler, pruner, trials: opened.earlier });
   await failInterrupted(store, studies, study, opened.earlier ?? []);
   say(
-    `study '${s.name}': ${existing ? `resuming after ${existing.trials.length} trial(s)` : 'new'}; ${samplerName} sampler, ${prunerName} pruner, ${s.metric} (${s.direction})`,
+    `study '${s.name}': ${existing ? `resuming after ${existing.trials.length} trial(s)` : 'new'}; ${samplerName} sampler, ${prunerName} pruner${prunerDetail(s.settings.prunerOptions)}, ${s.metric} (${s.direction})`,
   );
   const work = mkdtempSync(join(tmpdir(), 'modelops-tune-'));
   let pool: TuneWorkerPool | undefined;
@@ -255,6 +266,17 @@ function startPool(data: FoldData, nJobs: number, signal: AbortSignal | undefine
   return script ? new TuneWorkerPool(script, data, signal) : undefined;
 }
 
+/** The session's pruner parameters: the given ones, else those the resumed study ran its pruner with, else the defaults. */
+function sessionPrunerOptions(given: TuneOptions['prunerOptions'], existing: StudyRecord | undefined, pruner: string): PrunerOptions {
+  // An unknown pruner is createPruner's to refuse, by its name rather than by its parameters.
+  if (!(PRUNER_NAMES as readonly string[]).includes(pruner)) return {};
+  if (given) return resolvePrunerOptions(pruner, given, '--pruner-option');
+  const stored = existing && existing.pruner === pruner ? storedSettings(existing).prunerOptions : undefined;
+  return resolvePrunerOptions(pruner, stored ?? {}, existing ? `study '${existing.name}' pruner options` : '--pruner-option');
+}
+
+const prunerDetail = (o: PrunerOptions | undefined): string => (o && Object.keys(o).length ? ` (${describePrunerOptions(o)})` : '');
+
 /** `--train-best`: the best params as a full training run with a model, nested under the study's run. */
 async function trainBest(
   store: TrackingStore,
@@ -299,6 +321,7 @@ function result(opened: OpenedStudy, s: Session, study: Study, o: Pick<TuneResul
     direction: s.direction,
     sampler: o.sampler,
     pruner: o.pruner,
+    prunerOptions: s.settings.prunerOptions ?? {},
     resumed: o.resumed,
     ...(best ? { best: { number: best.number, value: best.value!, params: best.params, ...(best.runId ? { runId: best.runId } : {}) } } : {}),
     trials: [...study.trials],

@@ -3,6 +3,7 @@ import { HyperbandPruner } from './pruners/hyperband';
 import { MedianPruner } from './pruners/median';
 import type { Pruner } from './pruners/pruner';
 import { NopPruner } from './pruners/pruner';
+import type { PrunerOptions } from './pruner-options';
 import { SuccessiveHalvingPruner } from './pruners/successive-halving';
 import { GridSampler } from './samplers/grid';
 import { RandomSampler } from './samplers/random';
@@ -14,7 +15,16 @@ import { TpeSampler } from './samplers/tpe';
 export interface TuningContext {
   seed: number;
   study: string;
+  /** The pruner's parameters by Optuna's names, resolved (src/tuning/pruner-options.ts); absent: Optuna's defaults. */
+  prunerOptions?: PrunerOptions;
 }
+
+/** An integer parameter (the resolved options hold `auto` only where the pruner takes it). */
+function intOf(o: PrunerOptions | undefined, name: string): number | undefined {
+  const v = o?.[name];
+  return typeof v === 'number' ? v : undefined;
+}
+const resourceOf = (o: PrunerOptions | undefined, name: string): number | 'auto' | undefined => o?.[name];
 
 /**
  * One choice of `--sampler` / `--pruner`. The CLI's choices and help, the pipeline file's schema
@@ -56,16 +66,34 @@ const SAMPLER_LIST = [
 ] as const satisfies readonly CatalogueEntry<Sampler>[];
 
 const PRUNER_LIST = [
-  { name: 'median', summary: 'after 5 complete trials, stop a trial worse than their median at the same fold', create: (): Pruner => new MedianPruner() },
+  {
+    name: 'median',
+    summary: 'after 5 complete trials, stop a trial worse than their median at the same fold',
+    create: (c: TuningContext): Pruner =>
+      new MedianPruner({ nStartupTrials: intOf(c.prunerOptions, 'n_startup_trials'), nWarmupSteps: intOf(c.prunerOptions, 'n_warmup_steps') }),
+  },
   {
     name: 'successive-halving',
     summary: "Optuna's asynchronous successive halving (η 4, first rung at the second fold): only the best quarter of the trials at a rung go on",
-    create: (): Pruner => new SuccessiveHalvingPruner(),
+    create: (c: TuningContext): Pruner =>
+      new SuccessiveHalvingPruner({
+        minResource: resourceOf(c.prunerOptions, 'min_resource'),
+        reductionFactor: intOf(c.prunerOptions, 'reduction_factor'),
+        minEarlyStoppingRate: intOf(c.prunerOptions, 'min_early_stopping_rate'),
+        bootstrapCount: intOf(c.prunerOptions, 'bootstrap_count'),
+      }),
   },
   {
     name: 'hyperband',
     summary: "Optuna's Hyperband (η 3): successive halving in brackets from hard to mild, each trial in one bracket",
-    create: (c: TuningContext): Pruner => new HyperbandPruner({ study: c.study }),
+    create: (c: TuningContext): Pruner =>
+      new HyperbandPruner({
+        study: c.study,
+        minResource: intOf(c.prunerOptions, 'min_resource'),
+        maxResource: resourceOf(c.prunerOptions, 'max_resource'),
+        reductionFactor: intOf(c.prunerOptions, 'reduction_factor'),
+        bootstrapCount: intOf(c.prunerOptions, 'bootstrap_count'),
+      }),
   },
   { name: 'none', summary: 'never stop a trial early', create: (): Pruner => new NopPruner() },
 ] as const satisfies readonly CatalogueEntry<Pruner>[];

@@ -151,4 +151,34 @@ describe('ModelOps in the workbench (installed .vsix)', { timeout: 300_000 }, ()
     await wb.page.mouse.move(1100, 700);
     await wb.screenshot('review-below-baseline');
   });
+  test("the Tune form lists its options with the pruner's parameters, and Edit in a table… opens the search space editor", async () => {
+    await wb.dismissNotifications();
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ModelOps: Tune Hyperparameters');
+    await wb.pickQuickItem('iris.csv');
+    await wb.pickQuickItem('species');
+    await wb.quickInputTitle('Tune hyperparameters on iris.csv').waitFor({ timeout: 15_000 });
+    for (const field of ['Pruner options', 'Search space', 'Study'])
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: field }).first().waitFor({ timeout: 15_000 });
+    await wb.screenshot('tune-form');
+    await wb.pickQuickItem('Pruner options');
+    await wb.quickInputTitle('Pruner options (median)').waitFor({ timeout: 15_000 });
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'n_startup_trials' }).first().waitFor({ timeout: 15_000 });
+    await wb.screenshot('tune-pruner-options');
+    await wb.page.keyboard.press('Escape'); // back to the form
+    await wb.quickInputTitle('Tune hyperparameters on iris.csv').waitFor({ timeout: 15_000 });
+    await wb.pickQuickItem('Search space');
+    await wb.pickQuickItem('Edit in a table…');
+    const editor = wb.webview();
+    await editor.locator('[data-testid="rows"] tr').nth(5).waitFor({ timeout: 60_000 });
+    assert.equal(await editor.locator('[data-testid="rows"] tr').count(), 6);
+    await editor.locator('[data-testid="low-0"] input').fill('x');
+    await editor.locator('[data-testid="problems"] li', { hasText: "row 1 (rf.nEstimators): low must be a number (got 'x')" }).waitFor({ timeout: 15_000 });
+    await editor.locator('[data-testid="low-0"] input').fill('50');
+    await wb.page.mouse.move(1100, 700);
+    await wb.screenshot('space-editor');
+    await editor.locator('[data-testid="cancel"]').click();
+    await wb.quickInputTitle('Tune hyperparameters on iris.csv').waitFor({ timeout: 15_000 });
+    await wb.page.keyboard.press('Escape');
+  });
 });

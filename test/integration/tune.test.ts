@@ -132,6 +132,7 @@ suite('tune hyperparameters from the editor', function () {
         'Trials',
         'Sampler',
         'Pruner',
+        'Pruner options',
         'Metric',
         'Direction',
         'Timeout',
@@ -207,6 +208,48 @@ suite('tune hyperparameters from the editor', function () {
       }
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(file, { force: true });
+    }
+  });
+
+  test("Edit in a table… opens the search space editor; a refused space is said, a saved one is the file a study runs on, with the form's pruner options", async () => {
+    const file = join(workspaceDir(), 'table.modelops-space.json');
+    rmSync(file, { force: true });
+    ui.answers = ['species', 'Pruner options', 'n_warmup_steps', '1', 'Search space', 'Edit in a table…', 'Study', 'iris-table', 'Trials', '1', 'Tune'];
+    const before = api.log.recent().length;
+    const running = vscode.commands.executeCommand<TuneResult | undefined>(COMMAND, iris());
+    try {
+      await waitFor('the space editor to be shown', () => api.spaceEditors().some((e) => e.shown), 60_000);
+      assert.ok(
+        api.log
+          .recent()
+          .slice(before)
+          .some((l) => l.startsWith('webview.ready panel=space')),
+        'the page did the ready handshake',
+      );
+      const editor = api.spaceEditors()[0];
+      const refused = await editor.use({ 'nope.x': [1] });
+      assert.equal(refused.outcome, 'refused');
+      assert.match(refused.message, /'nope\.x' names no tunable member/);
+      const saved = await editor.save('table.modelops-space.json', { 'knn.nNeighbors': { type: 'int', low: 1, high: 9 } });
+      assert.deepEqual(saved, { outcome: 'saved', message: 'Saved as table.modelops-space.json.' });
+      const result = await running;
+      assert.ok(result, JSON.stringify(ui.messages));
+      assert.deepEqual(ui.answers, []);
+      assert.deepEqual([result.study, result.trials.length], ['iris-table', 1]);
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'knn.nNeighbors': { type: 'int', low: 1, high: 9, log: false } });
+      assert.deepEqual(api.spaceEditors(), [], 'the editor closed');
+      const db = await openStores(storeFile());
+      try {
+        const stored = (await db.studies.getStudy('iris-table'))!.study;
+        assert.deepEqual(Object.keys(JSON.parse(stored.space) as object), ['knn.nNeighbors']);
+        assert.deepEqual((JSON.parse(stored.settings) as { prunerOptions: unknown }).prunerOptions, { n_startup_trials: 5, n_warmup_steps: 1 });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      for (const e of api.spaceEditors()) e.cancel();
+      await running.then(undefined, () => undefined);
       rmSync(file, { force: true });
     }
   });

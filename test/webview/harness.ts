@@ -31,7 +31,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export type PanelName = 'compare' | 'promotion' | 'runs' | 'run' | 'study';
+export type PanelName = 'compare' | 'promotion' | 'runs' | 'run' | 'study' | 'space';
 
 export interface Fixture {
   /** The first message the fake host sends after the webview's ready notification. */
@@ -67,7 +67,7 @@ export class Harness {
     if (!existsSync(join(DIST, 'compare.js'))) throw new Error(`${DIST}/compare.js is missing: run npm run build first`);
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const page = /^\/(compare|promotion|runs|run|study)\.html$/.exec(url.pathname);
+      const page = /^\/(compare|promotion|runs|run|study|space)\.html$/.exec(url.pathname);
       if (page) {
         const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
         const html = panelHtml({

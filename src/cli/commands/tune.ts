@@ -4,7 +4,8 @@ import type { Direction, FrozenTrial, ParamValue, StudyRecord } from '../../core
 import type { ParamImportance } from '../../tuning/importance/param-importances';
 import { paramImportances } from '../../tuning/importance/param-importances';
 import { choicesHelp, choicesPlaceholder, DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, PRUNERS, SAMPLER_NAMES, SAMPLERS } from '../../tuning/catalogue';
-import { storedJson, storedSpace } from '../../pipeline/study-json';
+import { describePrunerOptions, prunerOptionPairs, prunerParams, resolvePrunerOptions } from '../../tuning/pruner-options';
+import { storedJson, storedPrunerOptions, storedSpace } from '../../pipeline/study-json';
 import { tune } from '../../pipeline/tune';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import type { CommandContext, CommandSpec } from '../command';
@@ -47,6 +48,12 @@ export const tuneCommand: CommandSpec = {
       value: choicesPlaceholder(PRUNERS),
       choices: PRUNER_NAMES,
       description: `which trials stop early — ${choicesHelp(PRUNERS, DEFAULT_PRUNER)}`,
+    },
+    'pruner-option': {
+      type: 'string',
+      multiple: true,
+      value: '<key=value>',
+      description: `a pruner parameter by Optuna's name, repeatable (a resumed study keeps its own) — ${prunerOptionsHelp()}`,
     },
     space: {
       type: 'string',
@@ -92,6 +99,7 @@ export const tuneCommand: CommandSpec = {
       timeoutMs: timeout === undefined ? undefined : Number(timeout) * 1000,
       sampler: oneOf(ctx, 'sampler', SAMPLER_NAMES),
       pruner: oneOf(ctx, 'pruner', PRUNER_NAMES),
+      ...prunerOptionsOf(ctx),
       space: typeof ctx.options.space === 'string' ? abs(ctx.options.space) : undefined,
       metric: typeof ctx.options.metric === 'string' ? ctx.options.metric : undefined,
       direction: oneOf<Direction>(ctx, 'direction', DIRECTIONS),
@@ -130,6 +138,24 @@ export const tuneCommand: CommandSpec = {
     return 0;
   },
 };
+
+/** `median: n_startup_trials (5), …; hyperband: …`: the parameters each pruner takes, with Optuna's defaults. */
+function prunerOptionsHelp(): string {
+  return PRUNER_NAMES.filter((n) => prunerParams(n).length)
+    .map(
+      (n) =>
+        `${n}: ${prunerParams(n)
+          .map((p) => `${p.name} (${String(p.default)})`)
+          .join(', ')}`,
+    )
+    .join('; ');
+}
+
+function prunerOptionsOf(ctx: CommandContext): { prunerOptions?: Record<string, string> } {
+  const texts = ctx.options['pruner-option'];
+  if (texts === undefined) return {};
+  return { prunerOptions: prunerOptionPairs(Array.isArray(texts) ? texts : [String(texts)]) };
+}
 
 /** `modelops studies list|show`: the tuning studies in the store. */
 export const studyCommands: CommandSpec[] = [
@@ -182,6 +208,8 @@ export const studyCommands: CommandSpec[] = [
       const sign = study.direction === 'maximize' ? -1 : 1;
       const best = trials.filter((t) => t.state === 'COMPLETE' && t.value !== undefined).sort((a, b) => sign * (a.value! - b.value!))[0];
       ctx.print(`study ${study.name}: ${study.metric} (${study.direction}), ${study.sampler} sampler, ${study.pruner} pruner, run ${study.runId}`);
+      const pruning = studyPrunerOptions(study);
+      if (pruning) ctx.print(`pruner options: ${pruning}`);
       ctx.print(
         formatTable(trials, [
           { header: 'TRIAL', value: (t) => String(t.number), right: true },
@@ -199,6 +227,14 @@ export const studyCommands: CommandSpec[] = [
     },
   },
 ];
+
+/** The parameters the study's pruner ran with (defaults for a study stored before they were); undefined for a pruner without any. */
+function studyPrunerOptions(study: StudyRecord): string | undefined {
+  if (prunerParams(study.pruner).length === 0) return undefined;
+  const stored = storedPrunerOptions(study);
+  const o = resolvePrunerOptions(study.pruner, stored ?? {}, `study '${study.name}' pruner options`);
+  return `${describePrunerOptions(o)}${stored ? '' : " (Optuna's defaults: stored before the options were)"}`;
+}
 
 /** Importances of a stored study; its space was validated when the study was created. */
 function studyImportances(study: StudyRecord, trials: FrozenTrial[]): ParamImportance[] {

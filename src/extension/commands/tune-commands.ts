@@ -1,10 +1,16 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { checkStoreFor } from '../../pipeline/store-checks';
 import { ModelOpsError, errorMessage } from '../../core/errors';
 import type { TuneResult } from '../../pipeline/tune';
 import { DEFAULT_SPACE, defaultStudyName, tune } from '../../pipeline/tune';
+import { checkSpaceNames, readSpace } from '../../pipeline/tune-space';
+import { resolveMembers } from '../../pipeline/train-options';
+import type { SearchSpace } from '../../tuning/distributions';
+import type { SpaceEdit } from '../webviews/space-editor-panel';
+import { saveSpaceFile, SPACE_SUFFIX } from './space-file';
+import { editSearchSpace } from '../webviews/space-editor-panel';
 import type { StudyRecord } from '../../core/tuning';
 import { Config } from '../config';
 import type { Log } from '../log';
@@ -21,6 +27,8 @@ import { DEFAULT_TUNE_SETTINGS, tuneArgs, tuneOptionsOf } from './tune-settings'
 
 export interface TuneDeps extends CommandDeps {
   log: Log;
+  /** Where the search space editor's page is (dist/webview); without it the form offers no table. */
+  extensionUri?: vscode.Uri;
   /** The workspace's memory: the Tune form's last settings. */
   memory?: SettingsMemory;
   /** Focuses the Experiments view on a run of a folder's store (the study's run, its trials under it). */
@@ -47,6 +55,24 @@ async function newSpaceFile(folder: string): Promise<string | undefined> {
   return name;
 }
 
+/** The members `tune` uses when none are given (the form does not choose them). */
+const defaultMembers = () => resolveMembers(undefined, {}).map((m) => m.type);
+
+/** The form's current space (edited, a file's, or the default ranges) in the table editor; Save writes it into the folder. */
+function editSpaceInTable(deps: TuneDeps, extensionUri: vscode.Uri, folder: string, s: TuneSettings): Promise<SpaceEdit | undefined> {
+  const members = defaultMembers();
+  const file = s.space ? resolve(folder, s.space) : undefined;
+  const space: SearchSpace = s.editedSpace ?? readSpace(file, members);
+  const ownFile = file && dirname(file) === folder && basename(file).endsWith(SPACE_SUFFIX) ? basename(file) : undefined;
+  return editSearchSpace(extensionUri, deps.log, {
+    space,
+    source: s.editedSpace ? 'the table (not saved)' : (s.space ?? '') || 'the default ranges of rf and kNN',
+    fileName: ownFile ?? `search${SPACE_SUFFIX}`,
+    checkNames: (edited) => checkSpaceNames({}, edited, members, 'the search space'),
+    save: async (fileName, edited) => saveSpaceFile(folder, fileName, edited, ownFile),
+  });
+}
+
 /**
  * The settings of this Tune: what the caller settles is not asked. A caller that gives the number
  * of trials chose to run (only whether to train the best is asked, when not given); otherwise the
@@ -67,6 +93,7 @@ async function settingsFor(
       studies,
       spaceFiles: await spaceFiles(what.folder),
       newSpaceFile: () => newSpaceFile(what.folder),
+      ...(deps.extensionUri ? { editSpace: (s: TuneSettings) => editSpaceInTable(deps, deps.extensionUri!, what.folder, s) } : {}),
     });
     if (s) await rememberTuneSettings(deps.memory, s);
     return s;

@@ -3,13 +3,15 @@
 // the ones a trial reports (src/pipeline/tune.ts).
 import { ModelOpsError } from '../../core/errors';
 import type { StudyRecord } from '../../core/tuning';
-import { storedFolds } from '../../pipeline/study-json';
+import { storedFolds, storedPrunerOptions } from '../../pipeline/study-json';
 import { MINIMISED, TASK_METRICS } from '../../pipeline/tune';
 import type { CatalogueEntry } from '../../tuning/catalogue';
 import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNERS, SAMPLERS } from '../../tuning/catalogue';
+import { prunerOptionValue, prunerParamRange, prunerParams, resolvePrunerOptions } from '../../tuning/pruner-options';
+import type { SearchSpace } from '../../tuning/distributions';
 import type { Ui } from '../ui';
 import type { SettingsMemory } from './train-form';
-import type { TuneSettings } from './tune-settings';
+import type { TuneField, TuneSettings } from './tune-settings';
 import { describeTuneField, parseCount, TUNE_FIELD, tuneSettingsFrom } from './tune-settings';
 
 export const TUNE = 'Tune';
@@ -20,6 +22,7 @@ function workspaceSettings(s: Partial<TuneSettings>): Partial<TuneSettings> {
   const kept = { ...s };
   delete kept.study;
   delete kept.space;
+  delete kept.editedSpace;
   return kept;
 }
 
@@ -32,20 +35,29 @@ export async function rememberTuneSettings(memory: SettingsMemory | undefined, s
   await memory?.update(MEMORY_KEY, workspaceSettings(s));
 }
 
-/** What a stored study fixes: continuing it with another metric, direction or folds is refused, so the form starts from its own. */
-export function studySettings(study: StudyRecord | undefined): Partial<TuneSettings> {
-  if (!study) return {};
-  let cv: unknown;
+/** A stored setting, or undefined when unreadable: that only loses the form its start; tune itself refuses the study naming the field. */
+function readable<T>(read: () => T): T | undefined {
   try {
-    cv = storedFolds(study);
+    return read();
   } catch {
-    // Unreadable folds only lose the form its start; tune itself refuses the study naming the field.
-    cv = undefined;
+    return undefined;
   }
-  return tuneSettingsFrom({ sampler: study.sampler, pruner: study.pruner, metric: study.metric, direction: study.direction, cv });
 }
 
-type Field = keyof TuneSettings;
+/** What a stored study fixes: continuing it with another metric, direction, folds or pruner options is refused, so the form starts from its own. */
+export function studySettings(study: StudyRecord | undefined): Partial<TuneSettings> {
+  if (!study) return {};
+  return tuneSettingsFrom({
+    sampler: study.sampler,
+    pruner: study.pruner,
+    metric: study.metric,
+    direction: study.direction,
+    cv: readable(() => storedFolds(study)),
+    prunerOptions: readable(() => storedPrunerOptions(study)),
+  });
+}
+
+type Field = TuneField;
 
 /** What the form is about, and the search space files it offers. */
 export interface TuneFormContext {
@@ -56,6 +68,8 @@ export interface TuneFormContext {
   spaceFiles?: readonly string[];
   /** Writes a new space file with the default ranges and opens it; resolves to its folder-relative path. */
   newSpaceFile?: () => Promise<string | undefined>;
+  /** Opens the current space (the edited one, the file's or the default ranges) in the table editor; resolves to what it ended with. */
+  editSpace?: (s: TuneSettings) => Promise<{ space: SearchSpace; file?: string } | undefined>;
 }
 
 /** Shows the form until Tune is picked (resolves to the settings) or it is dismissed (undefined). */
@@ -113,11 +127,15 @@ async function editStudy(ui: Ui, s: TuneSettings, what: TuneFormContext): Promis
 }
 
 const NEW_SPACE = 'New search space file…';
+const EDIT_SPACE = 'Edit in a table…';
 const SPACE_PATH = 'Another file…';
 
-/** The space pick: the default ranges, the folder's space files, a new one (written and opened), or a typed path. */
+/** The space pick: the table editor, the default ranges, the folder's space files, a new one (written and opened), or a typed path. */
 async function editSpace(ui: Ui, s: TuneSettings, what: TuneFormContext): Promise<TuneSettings | undefined> {
   const items = [
+    ...(what.editSpace
+      ? [{ label: EDIT_SPACE, description: 'this space as a table: change, add or remove params; use it, or save it as a file', space: EDIT_SPACE }]
+      : []),
     { label: 'default', description: "the members' usual ranges (docs/tuning.md)", space: '' },
     ...(what.spaceFiles ?? []).map((f) => ({ label: f, description: 'search space file', space: f })),
     ...(what.newSpaceFile
@@ -125,16 +143,65 @@ async function editSpace(ui: Ui, s: TuneSettings, what: TuneFormContext): Promis
       : []),
     { label: SPACE_PATH, description: 'a search space JSON file by its path', space: SPACE_PATH },
   ];
-  const current = [...items.filter((i) => i.space === s.space), ...items.filter((i) => i.space !== s.space)];
+  // The current choice first, so Enter keeps it (an edited space's is the table).
+  const at = s.editedSpace ? EDIT_SPACE : s.space;
+  const current = [...items.filter((i) => i.space === at), ...items.filter((i) => i.space !== at)];
   const p = await ui.pickOne(current, { title: TUNE_FIELD.space, placeHolder: 'Which params each trial draws, and from which ranges' });
   if (!p) return undefined;
-  if (p.space === NEW_SPACE) {
+  if (p.space === EDIT_SPACE) {
+    const edit = await what.editSpace!(s);
+    if (!edit) return undefined;
+    return edit.file !== undefined ? fileSpace(s, edit.file) : { ...s, editedSpace: edit.space };
+  }
+  const chosen = await pickedSpace(ui, s, p.space, what);
+  return chosen === undefined ? undefined : fileSpace(chosen, chosen.space);
+}
+
+/** A file's space (or the default's, empty) in place of any edited one. */
+function fileSpace(s: TuneSettings, space: string): TuneSettings {
+  const out = { ...s, space };
+  delete out.editedSpace;
+  return out;
+}
+
+async function pickedSpace(ui: Ui, s: TuneSettings, picked: string, what: TuneFormContext): Promise<TuneSettings | undefined> {
+  if (picked === NEW_SPACE) {
     const made = await what.newSpaceFile!();
     return made === undefined ? undefined : { ...s, space: made };
   }
-  if (p.space !== SPACE_PATH) return { ...s, space: p.space };
+  if (picked !== SPACE_PATH) return { ...s, space: picked };
   const text = await ui.input({ title: TUNE_FIELD.space, prompt: 'Path of a search space JSON file (relative to the workspace folder)', value: s.space });
   return text === undefined ? undefined : { ...s, space: text.trim() };
+}
+
+const RESET = 'Reset to defaults';
+
+/** One of the pruner's parameters (its value, range and meaning shown), typed and checked by the CLI's rules; or all back to the defaults. */
+async function editPrunerOptions(ui: Ui, s: TuneSettings): Promise<TuneSettings | undefined> {
+  const params = prunerParams(s.pruner);
+  if (params.length === 0) {
+    void ui.info(`The ${s.pruner} pruner has no parameters.`);
+    return undefined;
+  }
+  const title = `${TUNE_FIELD.prunerOptions} (${s.pruner})`;
+  const resolved = resolvePrunerOptions(s.pruner, s.prunerOptions, title);
+  const items = [
+    ...params.map((p) => ({
+      label: p.name,
+      description: `${String(resolved[p.name])}${Object.hasOwn(s.prunerOptions, p.name) ? '' : ' (default)'} · ${prunerParamRange(p)}`,
+      detail: p.summary,
+    })),
+    { label: RESET, description: "Optuna's defaults (a continued study keeps its own)", detail: undefined },
+  ];
+  const pick = await ui.pickOne(items, { title, placeHolder: "Which parameter to change (Optuna's names)" });
+  if (!pick) return undefined;
+  if (pick.label === RESET) return { ...s, prunerOptions: {} };
+  const p = params.find((x) => x.name === pick.label)!;
+  const text = await ui.input({ title: `${title}: ${p.name}`, prompt: `${p.summary}; ${prunerParamRange(p)}`, value: String(resolved[p.name]) });
+  if (text === undefined) return undefined;
+  const next = { ...s.prunerOptions, [p.name]: prunerOptionValue(s.pruner, p.name, text, title) };
+  resolvePrunerOptions(s.pruner, next, title); // the rules between parameters, before the form takes it
+  return { ...s, prunerOptions: next };
 }
 
 async function editField(ui: Ui, s: TuneSettings, field: Field, what: TuneFormContext): Promise<TuneSettings | undefined> {
@@ -158,8 +225,11 @@ async function editField(ui: Ui, s: TuneSettings, field: Field, what: TuneFormCo
     }
     case 'pruner': {
       const p = await ui.pickOne(catalogueItems(PRUNERS, s.pruner, DEFAULT_PRUNER), { title, placeHolder: 'Which trials stop early, after a fold' });
-      return p ? { ...s, ...tuneSettingsFrom({ pruner: p.label }) } : undefined;
+      // Another pruner takes other parameters: the ones set for this one go.
+      return p ? { ...s, ...tuneSettingsFrom({ pruner: p.label }), prunerOptions: p.label === s.pruner ? s.prunerOptions : {} } : undefined;
     }
+    case 'prunerOptions':
+      return editPrunerOptions(ui, s);
     case 'metric': {
       const p = await ui.pickOne(metricItems(s.metric), { title, placeHolder: 'The metric the study optimises' });
       return p ? { ...s, metric: p.metric } : undefined;

@@ -6,12 +6,17 @@ import { ModelOpsError } from '../../core/errors';
 import type { Direction } from '../../core/tuning';
 import type { TuneOptions } from '../../pipeline/tune';
 import type { PrunerName, SamplerName } from '../../tuning/catalogue';
+import type { SearchSpace } from '../../tuning/distributions';
 import { DEFAULT_PRUNER, DEFAULT_SAMPLER, PRUNER_NAMES, SAMPLER_NAMES } from '../../tuning/catalogue';
+import type { PrunerOptions } from '../../tuning/pruner-options';
+import { describePrunerOptions, prunerParams, resolvePrunerOptions, STORED_PRUNER_OPTIONS } from '../../tuning/pruner-options';
 
 export interface TuneSettings {
   trials: number;
   sampler: SamplerName;
   pruner: PrunerName;
+  /** The pruner's parameters the form set (Optuna's names); the rest are a resumed study's own, else Optuna's defaults. */
+  prunerOptions: PrunerOptions;
   /** Empty: the task's default (accuracy, or r2 for regression). */
   metric: string;
   /** `auto`: minimise rmse, mae, log_loss; maximise the rest. */
@@ -26,13 +31,19 @@ export interface TuneSettings {
   space: string;
   /** The study to run or continue; empty: the CLI's default name for the CSV and target (`<file>-<target>`). */
   study: string;
+  /** A space edited in the form's table and not saved: used instead of `space` (never remembered). */
+  editedSpace?: SearchSpace;
 }
+
+/** The fields the form lists (the edited space is the Search space field's). */
+export type TuneField = Exclude<keyof TuneSettings, 'editedSpace'>;
 
 /** The form's field labels. */
 export const TUNE_FIELD = {
   trials: 'Trials',
   sampler: 'Sampler',
   pruner: 'Pruner',
+  prunerOptions: 'Pruner options',
   metric: 'Metric',
   direction: 'Direction',
   timeoutS: 'Timeout',
@@ -41,13 +52,14 @@ export const TUNE_FIELD = {
   trainBest: 'Train the best',
   space: 'Search space',
   study: 'Study',
-} as const satisfies Record<keyof TuneSettings, string>;
+} as const satisfies Record<TuneField, string>;
 
 /** `modelops tune`'s defaults, so the editor and the CLI continue each other's studies. */
 export const DEFAULT_TUNE_SETTINGS: TuneSettings = {
   trials: 20,
   sampler: DEFAULT_SAMPLER,
   pruner: DEFAULT_PRUNER,
+  prunerOptions: {},
   metric: '',
   direction: 'auto',
   timeoutS: 0,
@@ -74,6 +86,8 @@ export function tuneSettingsFrom(v: unknown): Partial<TuneSettings> {
   if (isCount(o.trials, 1)) out.trials = o.trials;
   if ((SAMPLER_NAMES as readonly unknown[]).includes(o.sampler)) out.sampler = o.sampler as SamplerName;
   if ((PRUNER_NAMES as readonly unknown[]).includes(o.pruner)) out.pruner = o.pruner as PrunerName;
+  const options = prunerOptionsFrom(o.prunerOptions, out.pruner);
+  if (options) out.prunerOptions = options;
   if (typeof o.metric === 'string') out.metric = o.metric;
   if (o.direction === 'auto' || o.direction === 'maximize' || o.direction === 'minimize') out.direction = o.direction;
   if (typeof o.timeoutS === 'number' && Number.isFinite(o.timeoutS) && o.timeoutS >= 0) out.timeoutS = o.timeoutS;
@@ -85,19 +99,31 @@ export function tuneSettingsFrom(v: unknown): Partial<TuneSettings> {
   return out;
 }
 
+/** Pruner options that are valid for the pruner they come with (a bad remembered set is dropped whole: its parts may only be wrong together). */
+function prunerOptionsFrom(v: unknown, pruner: PrunerName | undefined): PrunerOptions | undefined {
+  if (v === undefined || pruner === undefined) return undefined;
+  try {
+    const options = STORED_PRUNER_OPTIONS(v, 'prunerOptions');
+    resolvePrunerOptions(pruner, options, 'prunerOptions');
+    return options;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a caller (a keybinding's args, another command, the tests) settles instead of asking; a bad value is refused by name. */
 export function tuneArgs(x: unknown): Partial<TuneSettings> {
   if (typeof x !== 'object' || x === null) return {};
   const o = x as Record<string, unknown>;
   const got = tuneSettingsFrom(o);
-  for (const key of Object.keys(TUNE_FIELD) as (keyof TuneSettings)[]) {
+  for (const key of Object.keys(TUNE_FIELD) as TuneField[]) {
     if (o[key] !== undefined && got[key] === undefined)
       throw new ModelOpsError('INVALID_PARAMETER_VALUE', `${key}: ${rule(key)} (got ${JSON.stringify(o[key])})`, { location: key });
   }
   return got;
 }
 
-function rule(key: keyof TuneSettings): string {
+function rule(key: TuneField): string {
   switch (key) {
     case 'trials':
       return 'must be an integer ≥ 1';
@@ -105,6 +131,8 @@ function rule(key: keyof TuneSettings): string {
       return `must be one of ${SAMPLER_NAMES.join(', ')}`;
     case 'pruner':
       return `must be one of ${PRUNER_NAMES.join(', ')}`;
+    case 'prunerOptions':
+      return "must be the pruner's parameters by Optuna's names (integers, or auto where allowed), given with the pruner (see modelops tune --help)";
     case 'direction':
       return 'must be auto, maximize or minimize';
     case 'timeoutS':
@@ -133,7 +161,7 @@ export function parseCount(field: 'trials' | 'cv' | 'timeoutS' | 'nJobs', text: 
 }
 
 /** What the form's fields say: `20`, `tpe`, `default (accuracy or r2)`, `none`. */
-export function describeTuneField(s: TuneSettings, field: keyof TuneSettings): string {
+export function describeTuneField(s: TuneSettings, field: TuneField): string {
   switch (field) {
     case 'metric':
       return s.metric || 'default (accuracy, or r2 for regression)';
@@ -148,24 +176,40 @@ export function describeTuneField(s: TuneSettings, field: keyof TuneSettings): s
     case 'trainBest':
       return s.trainBest ? 'yes, as a full run with a model' : 'no';
     case 'space':
+      if (s.editedSpace) {
+        const n = Object.keys(s.editedSpace).length;
+        return `edited in the table (${n} param${n === 1 ? '' : 's'}, not saved)`;
+      }
       return s.space || "default (the members' usual ranges)";
     case 'study':
       return s.study;
+    case 'prunerOptions':
+      return describeFormPrunerOptions(s);
     default:
       return String(s[field]);
   }
+}
+
+/** `reduction_factor 3 (set), min_resource auto, …`, or that the pruner takes none. */
+function describeFormPrunerOptions(s: TuneSettings): string {
+  if (prunerParams(s.pruner).length === 0) return `none (the ${s.pruner} pruner takes none)`;
+  const resolved = resolvePrunerOptions(s.pruner, s.prunerOptions, TUNE_FIELD.prunerOptions);
+  const set = Object.keys(s.prunerOptions);
+  return set.length === 0 ? `defaults (${describePrunerOptions(resolved)})` : describePrunerOptions(resolved);
 }
 
 /** The `tune()` options of these settings (the data, target, study and callbacks are the command's); a relative space file is the folder's. */
 export function tuneOptionsOf(
   s: TuneSettings,
   folder: string,
-): Pick<TuneOptions, 'trials' | 'sampler' | 'pruner' | 'metric' | 'direction' | 'timeoutMs' | 'cv' | 'nJobs' | 'trainBest' | 'space'> {
+): Pick<TuneOptions, 'trials' | 'sampler' | 'pruner' | 'prunerOptions' | 'metric' | 'direction' | 'timeoutMs' | 'cv' | 'nJobs' | 'trainBest' | 'space'> {
   return {
-    ...(s.space ? { space: resolve(folder, s.space) } : {}),
+    ...(s.editedSpace ? { space: s.editedSpace } : s.space ? { space: resolve(folder, s.space) } : {}),
     trials: s.trials,
     sampler: s.sampler,
     pruner: s.pruner,
+    // None set: a resumed study keeps its own (tune() refuses a different set).
+    ...(Object.keys(s.prunerOptions).length ? { prunerOptions: s.prunerOptions } : {}),
     ...(s.metric ? { metric: s.metric } : {}),
     ...(s.direction !== 'auto' ? { direction: s.direction } : {}),
     ...(s.timeoutS > 0 ? { timeoutMs: s.timeoutS * 1000 } : {}),

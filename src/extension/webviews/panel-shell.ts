@@ -6,7 +6,7 @@ import { HostChannel } from './host-channel';
 import type { HostNotificationHandlers, RequestHandlers } from './host-channel';
 import { makeNonce, panelHtml } from './html';
 
-export type PanelScript = 'compare' | 'promotion' | 'runs' | 'run' | 'study';
+export type PanelScript = 'compare' | 'promotion' | 'runs' | 'run' | 'study' | 'space';
 
 /** Scripts on, and only dist/webview readable: the panel needs nothing else from disk. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {

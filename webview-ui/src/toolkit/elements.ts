@@ -7,7 +7,9 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
@@ -105,6 +107,23 @@ export function checkbox(label: string, checked: boolean, onChange: (checked: bo
   if (testId) c.dataset.testid = testId;
   c.addEventListener('change', () => onChange(c.checked));
   return c;
+}
+
+/** A drop-down of fixed values; the values are text, set as properties. */
+export function singleSelect(label: string, values: readonly string[], selected: string, onChange: (value: string) => void, testId?: string): HTMLElement {
+  const select = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+  select.setAttribute('aria-label', label);
+  if (testId) select.dataset.testid = testId;
+  for (const value of values) {
+    const o = document.createElement('vscode-option') as HTMLElement & { value: string; selected: boolean };
+    o.textContent = value;
+    o.value = value;
+    o.selected = value === selected;
+    select.append(o);
+  }
+  select.value = selected;
+  select.addEventListener('change', () => onChange(select.value));
+  return select;
 }
 
 export function progressRing(label: string): HTMLElement {

@@ -6,7 +6,7 @@ import type { StudyRecord } from '../../../../src/core/tuning';
 import type { SettingsMemory } from '../../../../src/extension/commands/train-form';
 import { recallTuneSettings, rememberTuneSettings, studySettings, TUNE, tuneForm } from '../../../../src/extension/commands/tune-form';
 import type { TuneSettings } from '../../../../src/extension/commands/tune-settings';
-import { DEFAULT_TUNE_SETTINGS, tuneArgs, tuneOptionsOf } from '../../../../src/extension/commands/tune-settings';
+import { DEFAULT_TUNE_SETTINGS, describeTuneField, tuneArgs, tuneOptionsOf } from '../../../../src/extension/commands/tune-settings';
 import type { Ui } from '../../../../src/extension/ui';
 import { PRUNER_NAMES, SAMPLER_NAMES } from '../../../../src/tuning/catalogue';
 
@@ -82,6 +82,7 @@ describe('Tune form', () => {
       trials: 35,
       sampler: 'random',
       pruner: 'hyperband',
+      prunerOptions: {},
       metric: 'f1_macro',
       direction: 'maximize',
       timeoutS: 600,
@@ -100,6 +101,7 @@ describe('Tune form', () => {
       'Trials',
       'Sampler',
       'Pruner',
+      'Pruner options',
       'Metric',
       'Direction',
       'Timeout',
@@ -204,6 +206,88 @@ describe('Tune form', () => {
     assert.deepEqual({ ...recalled, study: '', space: '' }, { ...DEFAULT_TUNE_SETTINGS, pruner: 'successive-halving', trials: 7 });
     store.set('modelops.tuneForm', { sampler: 'cmaes', trials: -1, cv: 4 });
     assert.deepEqual(recallTuneSettings(memory), { cv: 4 });
+  });
+
+  test("Edit in a table… opens the current space in the editor: a used space is the Tune's (not remembered), a saved one is its file", async () => {
+    const edited = { 'knn.nNeighbors': { type: 'int' as const, low: 2, high: 9 } };
+    const opened: TuneSettings[] = [];
+    let answer: { space: typeof edited; file?: string } | undefined = { space: edited };
+    const ctx = {
+      ...what,
+      editSpace: async (s: TuneSettings) => {
+        opened.push(s);
+        return answer;
+      },
+    };
+    const { ui, offered } = scripted(['Search space', 'Edit in a table…', TUNE]);
+    const used = (await tuneForm(ui, START, ctx))!;
+    assert.deepEqual(used.editedSpace, edited);
+    assert.equal(used.space, '');
+    assert.equal(offered.find((o) => o.title === 'Search space')!.labels[0], 'default', 'the current choice first');
+    assert.ok(offered.find((o) => o.title === 'Search space')!.labels.includes('Edit in a table…'));
+    assert.deepEqual(tuneOptionsOf(used, '/ws').space, edited);
+    assert.equal(describeTuneField(used, 'space'), 'edited in the table (1 param, not saved)');
+    // Opened again, the editor starts from the edited space; the table is now the current choice.
+    const again = scripted(['Search space', 'Edit in a table…', TUNE]);
+    answer = { space: edited, file: 'mine.modelops-space.json' };
+    const saved = (await tuneForm(again.ui, used, ctx))!;
+    assert.deepEqual(opened[1].editedSpace, edited);
+    assert.equal(again.offered.find((o) => o.title === 'Search space')!.labels[0], 'Edit in a table…');
+    assert.equal(saved.space, 'mine.modelops-space.json');
+    assert.equal('editedSpace' in saved, false);
+    // A closed editor changes nothing; another pick drops the edited space.
+    answer = undefined;
+    assert.deepEqual(await tuneForm(scripted(['Search space', 'Edit in a table…', TUNE]).ui, used, ctx), used);
+    const other = (await tuneForm(scripted(['Search space', 'default', TUNE]).ui, used, ctx))!;
+    assert.equal('editedSpace' in other, false);
+    const store = new Map<string, unknown>();
+    await rememberTuneSettings({ get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) }, used);
+    assert.equal('editedSpace' in (store.get('modelops.tuneForm') as object), false, 'an edited space is not remembered');
+  });
+
+  test("the pruner's options are picked one by one, shown with value and range, checked as on the CLI; another pruner drops them", async () => {
+    const hb = { ...START, pruner: 'hyperband' as const };
+    const { ui, errors, offered } = scripted([
+      'Pruner options',
+      'reduction_factor',
+      '1',
+      'Pruner options',
+      'reduction_factor',
+      '2',
+      'Pruner options',
+      'max_resource',
+      '3',
+      'Pruner options',
+      'bootstrap_count',
+      '1',
+      TUNE,
+    ]);
+    const s = await tuneForm(ui, hb, what);
+    assert.deepEqual(s!.prunerOptions, { reduction_factor: 2, max_resource: 3, bootstrap_count: 1 });
+    assert.deepEqual(errors, ['Pruner options (hyperband): reduction_factor must be an integer ≥ 2 (got "1")']);
+    const pick = offered.find((o) => o.title === 'Pruner options (hyperband)')!;
+    assert.deepEqual(pick.labels, ['min_resource', 'max_resource', 'reduction_factor', 'bootstrap_count', 'Reset to defaults']);
+    assert.deepEqual(tuneOptionsOf(s!, '/ws').prunerOptions, { reduction_factor: 2, max_resource: 3, bootstrap_count: 1 });
+    // A bootstrap with R auto is refused by the rule between them, naming both.
+    const auto = scripted(['Pruner options', 'max_resource', 'auto', TUNE]);
+    const kept = await tuneForm(auto.ui, s!, what);
+    assert.deepEqual(kept!.prunerOptions, s!.prunerOptions);
+    assert.deepEqual(auto.errors, ['Pruner options (hyperband): bootstrap_count must be 0 when max_resource is auto (got 1)']);
+    const other = await tuneForm(scripted(['Pruner', 'median', TUNE]).ui, s!, what);
+    assert.deepEqual(other!.prunerOptions, {});
+    const reset = await tuneForm(scripted(['Pruner options', 'Reset to defaults', TUNE]).ui, s!, what);
+    assert.deepEqual(reset!.prunerOptions, {});
+    const none = scripted(['Pruner options', TUNE]);
+    assert.deepEqual((await tuneForm(none.ui, { ...START, pruner: 'none' }, what))!.prunerOptions, {});
+  });
+
+  test("an existing study's own pruner options are the form's start; remembered or given ones must suit their pruner", () => {
+    const record = { ...logLossStudy('s'), pruner: 'median', settings: JSON.stringify({ cv: 5, prunerOptions: { n_startup_trials: 2, n_warmup_steps: 0 } }) };
+    assert.deepEqual(studySettings(record).prunerOptions, { n_startup_trials: 2, n_warmup_steps: 0 });
+    assert.equal(studySettings({ ...record, settings: JSON.stringify({ prunerOptions: { n_startup_trials: 'x' } }) }).prunerOptions, undefined);
+    assert.deepEqual(tuneArgs({ pruner: 'median', prunerOptions: { n_warmup_steps: 1 } }).prunerOptions, { n_warmup_steps: 1 });
+    assert.throws(() => tuneArgs({ pruner: 'median', prunerOptions: { reduction_factor: 3 } }), /prunerOptions: must be the pruner's parameters/);
+    assert.throws(() => tuneArgs({ prunerOptions: { n_warmup_steps: 1 } }), /given with the pruner/);
   });
 
   test("an existing study's own sampler, pruner, metric, direction and folds are the form's start", () => {
