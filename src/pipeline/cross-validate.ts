@@ -108,9 +108,8 @@ export interface Evaluation {
 
 /** Scores a fitted ensemble on `test` rows: the ensemble's metrics plus each member's own score. */
 export function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes: string[]): Evaluation {
-  const X = model.transform(ds.frame, test);
   // Each member predicts once: its own score and the ensemble's come from the same outputs.
-  const outs = model.memberOutputs(X);
+  const outs = memberOutputsOnRows(model, ds, test);
   const out = model.combineOutputs(outs);
   const metrics: Record<string, number> = {};
   if (ds.target.task === 'classification') {
@@ -127,6 +126,23 @@ export function evaluate(model: Ensemble, ds: Dataset, test: Int32Array, classes
     model.members.forEach((m, k) => (metrics[`${m.spec.type}_r2`] = regressionMetrics(yv, outs[k]!).r2));
   }
   return { metrics, output: out };
+}
+
+/** Rows transformed at a time when scoring: the float32 matrix of a large test fold is never built whole. */
+const EVAL_CHUNK_ROWS = 65_536;
+
+/** Each member's outputs on `rows`, the same as `memberOutputs(transform(frame, rows))`, transformed a chunk at a time. */
+export function memberOutputsOnRows(model: Ensemble, ds: Dataset, rows: Int32Array, chunkRows = EVAL_CHUNK_ROWS): Float64Array[] {
+  if (rows.length <= chunkRows) return model.memberOutputs(model.transform(ds.frame, rows));
+  let outs: Float64Array[] = [];
+  for (let start = 0; start < rows.length; start += chunkRows) {
+    const part = rows.subarray(start, Math.min(rows.length, start + chunkRows));
+    const chunk = model.memberOutputs(model.transform(ds.frame, part));
+    // Outputs are row-major with the same width per row (K probabilities, or 1 prediction).
+    if (start === 0) outs = chunk.map((o) => new Float64Array((o.length / part.length) * rows.length));
+    chunk.forEach((o, m) => outs[m]!.set(o, (o.length / part.length) * start));
+  }
+  return outs;
 }
 
 /** Mean over folds of every metric, plus `<metric>_std` (sample standard deviation) when there are several. */

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { loadDataset } from '../../../src/ml/dataset/dataset';
+import { fitOnRows, memberOutputsOnRows } from '../../../src/pipeline/cross-validate';
+import { example } from '../ml/helpers';
+
+describe('cross-validate', () => {
+  for (const [file, target] of [
+    ['iris.csv', 'species'],
+    ['diabetes.csv', 'progression'],
+    ['churn.csv', 'churned'],
+  ] as const) {
+    test(`members' outputs on ${file} transformed a chunk at a time are those of the whole matrix`, async () => {
+      const ds = loadDataset(example(file), { target });
+      const all = Int32Array.from({ length: ds.frame.nRows }, (_, i) => i);
+      const model = await fitOnRows(ds, all, 3, {
+        members: [
+          { type: 'rf', params: { nEstimators: 5 } },
+          { type: 'knn', params: {} },
+        ],
+        weights: 'equal',
+      });
+      // Every other row, in a shuffled order, so chunks are not aligned to the frame.
+      const rows = Int32Array.from(all.filter((i) => i % 2 === 0).reverse());
+      const whole = model.memberOutputs(model.transform(ds.frame, rows));
+      for (const chunk of [7, 16, rows.length - 1]) {
+        const parts = memberOutputsOnRows(model, ds, rows, chunk);
+        assert.equal(parts.length, whole.length);
+        parts.forEach((p, m) => assert.deepEqual(Array.from(p), Array.from(whole[m]!), `member ${m}, chunks of ${chunk} rows`));
+      }
+    });
+  }
+});
