@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { ensureBenchPeers } from '../scripts/bootstrap-vscode.mjs';
 
 const [area, ...rest] = process.argv.slice(2);
 const areas = existsSync('bench')
@@ -15,6 +16,8 @@ if (!area || !areas.includes(area)) {
   console.error(`usage: node bench/run.mjs <area> [args]   (areas: ${areas.join(', ') || 'none'})`);
   process.exit(area ? 1 : 0);
 }
+// The peers every figure is printed beside (scikit-learn, Optuna, Flask, SciPy) come from Debian.
+ensureBenchPeers();
 let entry = join('bench', area, 'run.mjs');
 if (!existsSync(entry)) {
   const ts = join('bench', area, 'run.ts');

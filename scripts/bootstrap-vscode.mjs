@@ -91,22 +91,25 @@ function npmInstall(dir, specs, env, logFile) {
 /** Debian's Python (the apt packages install there) and the modules the pyfunc tests need from it. */
 export const PYTHON = process.env.MODELOPS_PYTHON || '/usr/bin/python3';
 const PYTHON_MODULES = { numpy: 'python3-numpy', pandas: 'python3-pandas', yaml: 'python3-yaml', scipy: 'python3-scipy' };
+/** The peers the benchmarks run beside ours (scikit-learn, Optuna, Flask, SciPy from Debian). */
+const BENCH_PEER_MODULES = { ...PYTHON_MODULES, sklearn: 'python3-sklearn', optuna: 'python3-optuna', flask: 'python3-flask' };
 
-function pythonPackagesMissing() {
+function pythonPackagesMissing(modules) {
   if (!existsSync(PYTHON)) return []; // no python3 at all: those tests skip, saying why
-  const probe = Object.keys(PYTHON_MODULES)
+  const probe = Object.keys(modules)
     .map((m) => `importlib.util.find_spec('${m}') or print('${m}')`)
     .join(';');
   const r = spawnSync(PYTHON, ['-c', `import importlib.util;${probe}`], { encoding: 'utf8' });
   return String(r.stdout)
     .split(/\s+/)
-    .filter((m) => m in PYTHON_MODULES)
-    .map((m) => PYTHON_MODULES[m]);
+    .filter((m) => m in modules)
+    .map((m) => modules[m]);
 }
 
 function aptPackagesMissing(want) {
   const missing = [];
-  if (want.python) missing.push(...pythonPackagesMissing());
+  if (want.benchPeers) missing.push(...pythonPackagesMissing(BENCH_PEER_MODULES));
+  else if (want.python) missing.push(...pythonPackagesMissing(PYTHON_MODULES));
   if (want.browser && !existsSync(CHROMIUM)) missing.push('chromium');
   const krb = spawnSync('dpkg-query', ['-W', '-f=${Status}', 'libkrb5-dev'], { encoding: 'utf8' });
   if (want.codeServer && !String(krb.stdout).includes('install ok installed') && !markerOk(CS_DIR, VERSIONS.codeServer)) {
@@ -120,7 +123,7 @@ function ensureApt(want) {
   if (missing.length === 0) return;
   const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    console.error(`The tests need Debian packages that are missing: ${missing.join(', ')}.`);
+    console.error(`The tests and benchmarks need Debian packages that are missing: ${missing.join(', ')}.`);
     console.error(`Run as root, then run npm test again:\n\n  sudo sh -c '${cmd}'\n`);
     process.exit(3);
   }
@@ -205,6 +208,19 @@ export function ensureUnitTestPackages() {
   if (aptPackagesMissing({ python: true }).length === 0) return;
   mkdirSync(CACHE, { recursive: true });
   withLock(() => ensureApt({ python: true }));
+}
+
+/** The Python peers the benchmarks compare against, installed from Debian when missing. */
+export function ensureBenchPeers() {
+  const missing = aptPackagesMissing({ benchPeers: true });
+  if (missing.length === 0) return;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    // Not root: the benchmark still runs and prints the peer as "not run".
+    console.error(`bench: peers missing (${missing.join(', ')}); install them as root with apt-get to compare`);
+    return;
+  }
+  mkdirSync(CACHE, { recursive: true });
+  withLock(() => ensureApt({ benchPeers: true }));
 }
 
 /**

@@ -56,9 +56,13 @@ export interface FitSettings {
   weights: TrainParamsFile['weights'];
   threads?: number;
   signal?: AbortSignal;
+  /**
+   * The fit takes the dataset's frame: each column is dropped once the model has read it, and the
+   * frame is left empty. For the last fit of a run, when nothing reads the rows afterwards.
+   */
+  releaseFrame?: boolean;
 }
 
-/** Fits the ensemble on `index` rows; with `weights: 'fit'`, 20% of them tune the member weights. */
 /** Whether `index` is 0, 1, …, n-1: then the frame is read as it is, with no per-column copy through the index. */
 function everyRow(index: Int32Array, n: number): boolean {
   if (index.length !== n) return false;
@@ -66,21 +70,24 @@ function everyRow(index: Int32Array, n: number): boolean {
   return true;
 }
 
+/** Fits the ensemble on `index` rows (every row when undefined); with `weights: 'fit'`, 20% of them tune the member weights. */
 export function fitOnRows(
   ds: Dataset,
-  index: Int32Array,
+  index: Int32Array | undefined,
   seed: number,
   settings: FitSettings,
   onProgress?: (message: string, fraction: number) => void,
 ): Promise<Ensemble> {
-  let trainIdx = index;
+  let trainIdx = index && everyRow(index, ds.frame.nRows) ? undefined : index;
   let validation: { frame: ReturnType<typeof takeRows>; target: TrainingTarget } | undefined;
   if (settings.weights === 'fit') {
+    const n = trainIdx?.length ?? ds.frame.nRows;
+    const rowAt = (j: number): number => (trainIdx ? trainIdx[j]! : j);
     const labels = ds.target.labels;
-    const lab = labels ? Array.from(index, (i) => labels[i]) : undefined;
-    const s = trainValidationTestSplit(index.length, { validation: 0.2, test: 0 }, seed, lab);
-    trainIdx = Int32Array.from(s.train, (j) => index[j]);
-    const valIdx = Int32Array.from(s.validation, (j) => index[j]);
+    const lab = labels ? Array.from({ length: n }, (_, j) => labels[rowAt(j)]!) : undefined;
+    const s = trainValidationTestSplit(n, { validation: 0.2, test: 0 }, seed, lab);
+    const valIdx = Int32Array.from(s.validation, rowAt);
+    trainIdx = Int32Array.from(s.train, rowAt);
     validation = { frame: takeRows(ds.frame, valIdx), target: targetOf(ds, valIdx) };
   }
   return Ensemble.fit(
@@ -94,7 +101,8 @@ export function fitOnRows(
       threads: settings.threads,
       signal: settings.signal,
       onProgress,
-      rows: everyRow(trainIdx, ds.frame.nRows) ? undefined : trainIdx,
+      rows: trainIdx,
+      releaseFrame: settings.releaseFrame,
     },
     validation,
   );

@@ -20,7 +20,8 @@ import type { TrackingStore } from '../store/tracking-store';
 import type { FitSettings, Fold } from './cross-validate';
 import { checkCancelled, cvFolds, evaluate, fitOnRows, meanMetrics } from './cross-validate';
 import type { TrainParamsFile } from './train-options';
-import { logPlots } from './train-plots';
+import type { HeldOutPlots } from './train-plots';
+import { drawHeldOutPlots, logPlots } from './train-plots';
 import type { BaselineComparison } from './train-baseline';
 import { BASELINE_PREFIX, BASELINE_TAG, baselineFoldMetrics, chooseBaselineMetric, compareWithBaseline } from './train-baseline';
 import { readParamsFile, resolveMembers } from './train-options';
@@ -233,13 +234,35 @@ async function crossValidate(
   return out;
 }
 
+/** What the model directory keeps of the training rows, taken before the final fit lets them go. */
+interface ModelRows {
+  /** The sketch of the training data that the drift of later data is measured against (ml/drift/sketch.ts). */
+  sketch: ReturnType<typeof profileOfDataset>;
+  example: Row[];
+}
+
+/**
+ * Cross-validation and the plots drawn from its held-out outputs. Only the metrics and the plots
+ * are returned: the out-of-fold outputs and the last fold's model are let go before the final fit.
+ */
+async function crossValidateAndDraw(
+  store: TrackingStore,
+  runId: string,
+  ds: Dataset,
+  cv: { folds: Fold[]; classes: string[]; seed: number; fit: Fit },
+  signal?: AbortSignal,
+): Promise<{ foldMetrics: Record<string, number>[]; baselineFolds: Record<string, number>[]; heldOut: HeldOutPlots }> {
+  const out = await crossValidate(store, runId, ds, cv.folds, cv.classes, cv.seed, cv.fit, signal);
+  const heldOut = drawHeldOutPlots({ ds, classes: cv.classes, seed: cv.seed, oof: out.oof, tested: out.tested, lastFold: out.lastFold });
+  return { foldMetrics: out.foldMetrics, baselineFolds: out.baselineFolds, heldOut };
+}
+
 /** The model directory (`model/`, with the training data's drift sketch) and MLflow's logged-models tag. */
-async function logModel(store: TrackingStore, runId: string, ds: Dataset, model: Ensemble, work: string): Promise<void> {
+async function logModel(store: TrackingStore, runId: string, rows: ModelRows, model: Ensemble, work: string): Promise<void> {
   const modelDir = join(work, 'model');
-  // The sketch of the training data that the drift of later data is measured against (ml/drift/sketch.ts).
   mkdirSync(modelDir, { recursive: true });
-  writeFileSync(join(modelDir, PROFILE_FILE), `${JSON.stringify(profileOfDataset(ds))}\n`);
-  const info = saveModel(modelDir, model, { runId, inputExample: typedExample(ds) });
+  writeFileSync(join(modelDir, PROFILE_FILE), `${JSON.stringify(rows.sketch)}\n`);
+  const info = saveModel(modelDir, model, { runId, inputExample: rows.example });
   await store.logArtifact(runId, modelDir);
   await store.logBatch(runId, {
     tags: [
@@ -278,21 +301,25 @@ async function trainInRun(
 
   const settings: FitSettings = { members, weights, threads: options.threads, signal: options.signal };
   const fit: Fit = (index, foldSeed, label, base, span) =>
-    fitOnRows(ds, index, foldSeed, settings, (message, f) => progress(label === 'final' ? 'fit' : 'cv', `${label}: ${message}`, base + span * f));
-  const cvOut = await crossValidate(store, runId, ds, folds, classes, seed, fit, options.signal);
+    fitOnRows(ds, index, foldSeed, settings, (message, f) => progress('cv', `${label}: ${message}`, base + span * f));
+  // Everything that reads the rows comes before the final fit, which takes the frame's columns and
+  // lets each go once binned: its trees then grow with no copy of the data beside the bins.
+  const cvOut = await crossValidateAndDraw(store, runId, ds, { folds, classes, seed, fit }, options.signal);
   const metrics = meanMetrics(cvOut.foldMetrics);
   const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(cvOut.baselineFolds)).filter(([k]) => !k.endsWith('_std')));
   const choice = chooseBaselineMetric(ds.target.labels);
   const baselineComparison = compareWithBaseline(choice, metrics, baselineMetrics);
 
-  // The model that is logged is fitted on every row.
+  const rowsOut: ModelRows = { sketch: profileOfDataset(ds), example: typedExample(ds) };
   checkCancelled(options.signal);
-  const all = Int32Array.from({ length: ds.frame.nRows }, (_, i) => i);
-  const model = await fit(all, seed, 'final', FIT_WEIGHT * (folds.length / (folds.length + 1)), FIT_WEIGHT / (folds.length + 1));
+  const base = FIT_WEIGHT * (folds.length / (folds.length + 1));
+  const model = await fitOnRows(ds, undefined, seed, { ...settings, releaseFrame: true }, (message, f) =>
+    progress('fit', `final: ${message}`, base + (FIT_WEIGHT / (folds.length + 1)) * f),
+  );
   checkCancelled(options.signal);
   progress('log', 'saving the model and plots', 0.9);
-  await logModel(store, runId, ds, model, work);
-  await logPlots(store, runId, { ds, classes, seed, oof: cvOut.oof, tested: cvOut.tested, model, lastFold: cvOut.lastFold }, work);
+  await logModel(store, runId, rowsOut, model, work);
+  await logPlots(store, runId, cvOut.heldOut, model, work);
   const now = Date.now();
   const list = [...Object.entries(metrics), ...Object.entries(baselineMetrics).map(([k, v]) => [`${BASELINE_PREFIX}${k}`, v] as const)].map(([key, value]) => ({
     key,

@@ -51,12 +51,13 @@ export function float32Cell(x: number): number | null {
 }
 
 /**
- * `f` of every cell as a number. Coded columns call `f` once per distinct text; float32 columns
- * hand `f` their numbers (NaN for missing) without rounding them to text.
+ * `f` of every cell as a number (into `into`, of the column's length, when given). Coded columns
+ * call `f` once per distinct text; float32 columns hand `f` their numbers (NaN for missing)
+ * without rounding them to text.
  */
-export function mapCells(c: Column, f: (v: Cell) => number): Float64Array {
+export function mapCells<T extends Float64Array | Int32Array = Float64Array>(c: Column, f: (v: Cell) => number, into?: T): T {
   const n = columnLength(c);
-  const out = new Float64Array(n);
+  const out = into ?? (new Float64Array(n) as T);
   if (isCoded(c)) {
     const perLevel = c.levels.map(f);
     const missing = f(null);

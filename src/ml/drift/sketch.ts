@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 import { checkNesting } from '../../core/json-text';
 import type { Column } from '../dataset/columns';
-import { columnCells, float32Cell, isCoded } from '../dataset/columns';
+import { columnCells, columnLength, float32Cell, isCoded } from '../dataset/columns';
 import type { Cell, Dataset } from '../dataset/dataset';
 import { isMissing, parseBoolean, parseNumber } from '../dataset/schema';
 
@@ -83,22 +83,28 @@ export function numericValues(cells: ArrayLike<Cell>): { values: Float64Array; m
   return { values: out.slice(0, n), missing, invalid };
 }
 
-/** The text of a categorical cell as the model's encoder sees it; booleans as `true`/`false`. */
+/** The text of a present categorical cell as the model's encoder sees it; booleans as `true`/`false` (undefined: not a boolean). */
+function categoryText(v: Cell, kind: 'categorical' | 'boolean'): string | undefined {
+  if (kind !== 'boolean') return String(v).trim();
+  const b = parseBoolean(v as string | number | boolean);
+  return Number.isNaN(b) ? undefined : b === 1 ? 'true' : 'false';
+}
+
+/** The texts of the present cells (see `categoryText`), with the counts of missing and invalid ones. */
 export function categoryValues(cells: ArrayLike<Cell>, kind: 'categorical' | 'boolean'): { values: string[]; missing: number; invalid: number } {
   const values: string[] = [];
   let invalid = 0;
   const missing = presentCells(cells, (v) => {
-    if (kind === 'boolean') {
-      const b = parseBoolean(v as string | number | boolean);
-      if (Number.isNaN(b)) invalid++;
-      else values.push(b === 1 ? 'true' : 'false');
-    } else values.push(String(v).trim());
+    const t = categoryText(v, kind);
+    if (t === undefined) invalid++;
+    else values.push(t);
   });
   return { values, missing, invalid };
 }
 
-export function sketchNumeric(name: string, values: Float64Array, missing: number): NumericSketch {
-  const x = Float64Array.from(values).sort();
+/** `sorted`: the values are in increasing order already (they are then read as they are, not copied). */
+export function sketchNumeric(name: string, values: Float64Array, missing: number, sorted = false): NumericSketch {
+  const x = sorted ? values : Float64Array.from(values).sort();
   const n = x.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i]!;
@@ -157,15 +163,36 @@ function sketchCounts(name: string, kind: 'categorical' | 'boolean', counts: Map
  * as they are stored: a float32 column is sorted as floats and each run of equal values turned into
  * its decimal once, a coded column is counted by code; neither becomes an array of cells.
  */
-export function sketchOfColumn(name: string, kind: SketchKind, col: Column): ColumnSketch {
+/**
+ * Buffers a profile's numeric columns are sketched in, one after another: a frame of many large
+ * columns is sketched with two column-sized buffers, not three fresh ones per column.
+ */
+export class SketchScratch {
+  private f32: Float32Array | undefined;
+  private f64: Float64Array | undefined;
+
+  constructor(private readonly rows: number) {}
+
+  float32(): Float32Array {
+    return (this.f32 ??= new Float32Array(this.rows));
+  }
+
+  float64(): Float64Array {
+    return (this.f64 ??= new Float64Array(this.rows));
+  }
+}
+
+export function sketchOfColumn(name: string, kind: SketchKind, col: Column, scratch = new SketchScratch(columnLength(col))): ColumnSketch {
   if (kind === 'numeric' && col instanceof Float32Array) {
-    const sorted = new Float32Array(col.length);
+    const sorted = scratch.float32();
     let n = 0;
     for (const v of col) if (!Number.isNaN(v)) sorted[n++] = v;
     sorted.subarray(0, n).sort();
-    const x = new Float64Array(n);
+    // Each float32 read as the shortest decimal that reads back to it (the text it came from);
+    // that keeps the order, so the decimals are sorted too.
+    const x = scratch.float64().subarray(0, n);
     for (let i = 0; i < n; i++) x[i] = i > 0 && sorted[i] === sorted[i - 1] ? x[i - 1]! : (float32Cell(sorted[i]!) as number);
-    return sketchNumeric(name, x, col.length - n);
+    return sketchNumeric(name, x, col.length - n, true);
   }
   if (kind === 'categorical' && isCoded(col)) {
     const perCode = new Float64Array(col.levels.length);
@@ -195,8 +222,19 @@ export function sketchColumn(name: string, kind: SketchKind, cells: ArrayLike<Ce
     const v = numericValues(cells);
     return sketchNumeric(name, v.values, v.missing + v.invalid);
   }
-  const v = categoryValues(cells, kind);
-  return sketchCategorical(name, kind, v.values, v.missing + v.invalid);
+  // Counted as they come: a million labels make a map of their classes, not a second list of them.
+  const counts = new Map<string, number>();
+  let count = 0;
+  let invalid = 0;
+  const missing = presentCells(cells, (v) => {
+    const t = categoryText(v, kind);
+    if (t === undefined) invalid++;
+    else {
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+      count++;
+    }
+  });
+  return sketchCounts(name, kind, counts, count, missing + invalid);
 }
 
 /** The profile of a training set: each feature as the model reads it, and the target. */
@@ -271,18 +309,22 @@ export function readTrainingProfile(dir: string): TrainingProfile | undefined {
 
 /** The profile of a loaded training set (its features as the model reads them, and the target). */
 export function profileOfDataset(ds: Dataset): TrainingProfile {
-  const target =
-    ds.target.task === 'classification'
-      ? { name: ds.target.name, kind: 'categorical' as const, cells: ds.target.labels ?? [] }
-      : { name: ds.target.name, kind: 'numeric' as const, cells: Array.from(ds.target.values ?? []) };
+  const scratch = new SketchScratch(ds.frame.nRows);
   return {
     format: PROFILE_FORMAT,
     rows: ds.frame.nRows,
-    target: sketchColumn(target.name, target.kind, target.cells),
+    target: targetSketch(ds.target),
     // One column at a time, as stored (numbers as the text they were read from): a large frame is never held twice.
     columns: ds.schema.features.map((f) => {
       const col = ds.frame.columns[f.name];
-      return col === undefined ? sketchColumn(f.name, f.kind, []) : sketchOfColumn(f.name, f.kind, col);
+      return col === undefined ? sketchColumn(f.name, f.kind, []) : sketchOfColumn(f.name, f.kind, col, scratch);
     }),
   };
+}
+
+function targetSketch(t: Dataset['target']): ColumnSketch {
+  if (t.task === 'classification') return sketchColumn(t.name, 'categorical', t.labels ?? []);
+  const values = t.values ?? new Float64Array(0);
+  const present = values.filter((v) => !Number.isNaN(v));
+  return sketchNumeric(t.name, present, values.length - present.length);
 }

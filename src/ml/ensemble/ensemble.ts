@@ -1,3 +1,4 @@
+import { collectGarbage } from '../../core/collect-garbage';
 import { ModelOpsError } from '../../core/errors';
 import type { Frame, Row } from '../dataset/dataset';
 import { frameFromRows } from '../dataset/dataset';
@@ -21,6 +22,12 @@ export interface EnsembleOptions {
   onProgress?: (message: string, fraction: number) => void;
   /** The frame's rows to fit on (all when absent); the target is already those rows'. No copy of the frame is made. */
   rows?: Int32Array;
+  /**
+   * The fit takes the frame: its columns are removed as they are read (a single member reading
+   * columns lets each go once it has binned it; otherwise they go once the matrix is built), and
+   * the frame is left empty. The caller must not read the frame's rows afterwards.
+   */
+  releaseFrame?: boolean;
 }
 
 export interface TrainingTarget {
@@ -102,7 +109,13 @@ export class Ensemble {
     const estimators = options.members.map((spec, m) => createEstimator(spec, target.task, childSeed(options.seed, m)));
     // When every member reads a column at a time, the float32 matrix is never built whole.
     const columnwise = estimators.every((e) => e.fitColumns);
-    const X = columnwise ? pre.columns(frame, options.rows) : pre.transform(frame, options.rows);
+    // A column can be let go as it is read only when a single member reads each column once.
+    const releaseAsRead = options.releaseFrame === true && columnwise && estimators.length === 1;
+    const X = columnwise ? pre.columns(frame, options.rows, releaseAsRead ? collectGarbage : undefined) : pre.transform(frame, options.rows);
+    if (options.releaseFrame && !releaseAsRead) {
+      for (const name of Object.keys(frame.columns)) delete frame.columns[name];
+      collectGarbage();
+    }
     const members: EnsembleMember[] = [];
     const total = options.members.length;
     for (let m = 0; m < total; m++) {

@@ -45,14 +45,23 @@ function numericValue(kind: 'numeric' | 'boolean', v: Cell): number {
   return parseNumber(v as string | number);
 }
 
-/**
- * The present (non-NaN) values, sorted, in the front of `scratch` (one buffer reused for every
- * column: a large file's fit allocates no copy per column). Float32 values are exact in float64.
- */
-function presentSorted(x: Float32Array | Float64Array, scratch: Float64Array): Float64Array {
-  let n = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) scratch[n++] = x[i]!;
-  return scratch.subarray(0, n).sort();
+/** Reused sort buffers: one per element type, allocated on first need (a large file's fit allocates no copy per column). */
+class SortScratch {
+  private f32: Float32Array | undefined;
+  private f64: Float64Array | undefined;
+
+  constructor(private readonly n: number) {}
+
+  /**
+   * The present (non-NaN) values, sorted. A float32 column sorts in a float32 buffer (half the
+   * memory; the order and the values are the same as in float64, where float32 values are exact).
+   */
+  presentSorted(x: Float32Array | Float64Array): Float32Array | Float64Array {
+    const scratch = x instanceof Float32Array ? (this.f32 ??= new Float32Array(this.n)) : (this.f64 ??= new Float64Array(this.n));
+    let n = 0;
+    for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) scratch[n++] = x[i]!;
+    return scratch.subarray(0, n).sort();
+  }
 }
 
 /** The training median (numeric) or most frequent value (boolean) of the present values, sorted. */
@@ -84,13 +93,17 @@ function textCounts(col: Column): Map<string, number> {
   return counts;
 }
 
-/** Each cell's index in the step's categories (-1: unknown or missing). */
-function categoryCodes(s: CategoricalStep, col: Column): Float64Array {
+/** Each cell's index in the step's categories (-1: unknown or missing), as int32: half a float64 column. */
+function categoryCodes(s: CategoricalStep, col: Column): Int32Array {
   const index = new Map(s.categories.map((v, i) => [v, i]));
-  return mapCells(col, (v) => {
-    const t = text(v);
-    return (t === undefined ? undefined : index.get(t)) ?? -1;
-  });
+  return mapCells(
+    col,
+    (v) => {
+      const t = text(v);
+      return (t === undefined ? undefined : index.get(t)) ?? -1;
+    },
+    new Int32Array(columnLength(col)),
+  );
 }
 
 function text(v: Cell): string | undefined {
@@ -108,7 +121,7 @@ export class Preprocessor {
 
   /** `rows`: the frame's rows to fit on (all when absent), taken a column at a time so the frame is never copied whole. */
   static fit(frame: Frame, features: FeatureSpec[], rows?: Int32Array): Preprocessor {
-    let scratch: Float64Array | undefined;
+    const scratch = new SortScratch(rows ? rows.length : frame.nRows);
     const steps: Step[] = features.map((f): Step => {
       const whole = frame.columns[f.name];
       if (!whole) throw new ModelOpsError('DATA_INVALID', `preprocessing: column '${f.name}' is missing`, { location: f.name });
@@ -125,7 +138,7 @@ export class Preprocessor {
       return {
         name: f.name,
         kind,
-        fill: fillValue(kind, presentSorted(numericCells(kind, col), (scratch ??= new Float64Array(rows ? rows.length : frame.nRows)))),
+        fill: fillValue(kind, scratch.presentSorted(numericCells(kind, col))),
       };
     });
     return new Preprocessor(steps);
@@ -172,24 +185,38 @@ export class Preprocessor {
   /**
    * The same matrix's columns made one at a time on demand, so an estimator that reads a column at
    * a time (the forest bins it) never holds the whole float32 matrix beside the frame.
+   * `onReleased`, when given: each input column is removed from the frame once its last output
+   * column is made (a reader that reads every output once, in order, leaves the frame empty and
+   * never holds it whole), and it is called once the last one is gone.
    */
-  columns(frame: Frame, rows?: Int32Array): ColumnSource {
+  columns(frame: Frame, rows?: Int32Array, onReleased?: () => void): ColumnSource {
     const n = rows?.length ?? frame.nRows;
     const outputs = this.outputPlan();
+    const lastOutput = new Map<Step, number>();
+    outputs.forEach((o, c) => lastOutput.set(o.step, c));
     const cellsOf = (s: Step): Column => {
       const whole = frame.columns[s.name];
       if (!whole) throw new ModelOpsError('DATA_INVALID', `input has no column '${s.name}'`, { location: s.name });
       return rows ? takeColumn(whole, rows) : whole;
     };
     // One-hot outputs of a step come one after another: its codes are computed once for all of them.
-    let cached: { step: CategoricalStep; codes: Float64Array } | undefined;
-    const codesOf = (s: CategoricalStep): Float64Array => {
+    let cached: { step: CategoricalStep; codes: Int32Array } | undefined;
+    const codesOf = (s: CategoricalStep): Int32Array => {
       if (cached?.step !== s) cached = { step: s, codes: categoryCodes(s, cellsOf(s)) };
       return cached.codes;
     };
     const column = (c: number, into?: Float32Array): Float32Array => {
+      const out = outputColumn(c, into ?? new Float32Array(n));
+      const s = outputs[c]!.step;
+      if (onReleased && lastOutput.get(s) === c) {
+        delete frame.columns[s.name];
+        if (cached?.step === s) cached = undefined;
+        if (c === outputs.length - 1) onReleased();
+      }
+      return out;
+    };
+    const outputColumn = (c: number, out: Float32Array): Float32Array => {
       const { step: s, category } = outputs[c]!;
-      const out = into ?? new Float32Array(n);
       if (s.kind !== 'categorical') {
         const whole = frame.columns[s.name];
         // A float32 column is read in place, through `rows`: no copy of it per output column.

@@ -37,9 +37,7 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
   if (threads === 1 || !file) return growHere(data, params, seeds, options);
   // Workers share the binned features and the target through SharedArrayBuffers.
   const bins = data.bins.buffer instanceof SharedArrayBuffer ? data.bins : sharedCopy(data.bins);
-  const y = new Float64Array(new SharedArrayBuffer(data.y.length * 8));
-  y.set(data.y);
-  const shared: TreeData = { ...data, bins, y };
+  const shared: TreeData = { ...data, bins, y: sharedF64(data.y), yc: sharedI32(data.yc) };
   const results: BuiltTree[] = new Array<BuiltTree>(total);
   const workers: Worker[] = [];
   try {
@@ -99,6 +97,20 @@ async function growHere(data: TreeData, params: TreeParams, seeds: number[], opt
 
 function sharedCopy(a: Uint8Array): Uint8Array {
   const out = new Uint8Array(new SharedArrayBuffer(a.length));
+  out.set(a);
+  return out;
+}
+
+function sharedF64(a: Float64Array): Float64Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+function sharedI32(a: Int32Array): Int32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
   out.set(a);
   return out;
 }

@@ -9,6 +9,7 @@ import { growTrees } from './grow-trees';
 import type { Compiled, PredictOptions } from './forest-predict';
 import { predictParallel, warmPredictWorkers } from './forest-predict';
 import type { BuiltTree, TreeParams } from './tree-builder';
+import { classIndex } from './tree-builder';
 import { decodeTrees, encodeTrees } from './forest-codec';
 
 export interface ForestParams {
@@ -141,12 +142,20 @@ export class RandomForest implements Estimator {
     // Binned straight into shared memory when workers will read it: no second copy of the bins.
     const binned = binColumns(checkedColumns(X, sample), p.maxBins, threads > 1);
     this.edges = binned.edges;
-    this.trees = await growTrees({ nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, y, nClasses: this.nClasses }, treeParams, seeds, {
-      threads,
-      signal: ctx.signal,
-      onProgress: ctx.onProgress,
-      onThreads: (t) => (this.lastFitThreads = t),
-    });
+    // Classification grows from the class indices alone (made once, shared by the threads): no copy of y.
+    const cls = this.nClasses > 0;
+    const target = cls ? { y: new Float64Array(0), yc: classIndex(y, threads > 1) } : { y, yc: new Int32Array(0) };
+    this.trees = await growTrees(
+      { nRows: X.nRows, nCols: X.nCols, bins: binned.bins, nBins: binned.nBins, ...target, nClasses: this.nClasses },
+      treeParams,
+      seeds,
+      {
+        threads,
+        signal: ctx.signal,
+        onProgress: ctx.onProgress,
+        onThreads: (t) => (this.lastFitThreads = t),
+      },
+    );
     this.afterTrees();
     if (sample) warmPredictWorkers(this.model(), { rows: sample, nRows: sample.length / X.nCols, d: X.nCols, V: Math.max(1, this.nClasses) }, this.parallel);
   }

@@ -6,10 +6,19 @@ export interface TreeData {
   nCols: number;
   bins: Uint8Array;
   nBins: Int32Array;
-  /** Class index (classification) or value (regression) per row. */
+  /** Value per row (regression); unused for classification, where it may be empty. */
   y: Float64Array;
+  /** Class index per row (classification; empty for regression): made once per forest and shared by its threads. */
+  yc: Int32Array;
   /** 0 for regression. */
   nClasses: number;
+}
+
+/** The class index of every row as int32 (indexing typed arrays with doubles is slower in V8). */
+export function classIndex(y: Float64Array, shared = false): Int32Array {
+  const out = new Int32Array(shared ? new SharedArrayBuffer(y.length * 4) : new ArrayBuffer(y.length * 4));
+  for (let i = 0; i < y.length; i++) out[i] = y[i]!;
+  return out;
 }
 
 export interface TreeParams {
@@ -38,7 +47,6 @@ export interface BuiltTree {
 interface RowBuffers {
   w: Int32Array;
   idx: Int32Array;
-  yc: Int32Array;
   scratch: Int32Array;
 }
 
@@ -46,11 +54,11 @@ let buffers: RowBuffers | undefined;
 
 /**
  * Per-row working arrays, reused by the next tree this thread grows on as many rows: a fresh set
- * per tree (16 bytes a row) left garbage that each worker held until its next GC — on a million
+ * per tree (12 bytes a row) left garbage that each worker held until its next GC — on a million
  * rows about 130 MB of peak memory across the workers.
  */
 function rowBuffers(n: number): RowBuffers {
-  if (buffers?.w.length !== n) buffers = { w: new Int32Array(n), idx: new Int32Array(n), yc: new Int32Array(n), scratch: new Int32Array(n) };
+  if (buffers?.w.length !== n) buffers = { w: new Int32Array(n), idx: new Int32Array(n), scratch: new Int32Array(n) };
   return buffers;
 }
 
@@ -220,11 +228,9 @@ function newSearch(data: TreeData, p: TreeParams, rng: Rng): { s: Search; m: num
   const K = data.nClasses;
   const cls = K > 0;
   const V = cls ? K : 1;
-  const { w, idx: idxAll, yc: ycAll, scratch: scratchAll } = rowBuffers(n);
+  const { w, idx: idxAll, scratch: scratchAll } = rowBuffers(n);
   const m = sampleRows(w, idxAll, n, p.bootstrap, rng);
-  // Class indices as int32: indexing typed arrays with doubles is slower in V8.
-  const yc = ycAll.subarray(0, cls ? n : 0);
-  if (cls) for (let i = 0; i < n; i++) yc[i] = y[i];
+  const yc = data.yc;
   const s: Search = {
     n,
     K,

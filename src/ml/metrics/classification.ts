@@ -18,9 +18,23 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
 }
 
 /** Area under the ROC curve of scores for a binary target (ties get half credit). */
-export function binaryAuc(positive: ArrayLike<boolean>, score: ArrayLike<number>): number {
+/** 1 where the row is of class `c` (typed: a large test fold makes no boxed list per class). */
+function oneVsRest(yTrue: ArrayLike<number>, c: number): Uint8Array {
+  const out = new Uint8Array(yTrue.length);
+  for (let i = 0; i < out.length; i++) out[i] = yTrue[i] === c ? 1 : 0;
+  return out;
+}
+
+function classColumn(proba: Float64Array, n: number, k: number, c: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = proba[i * k + c]!;
+  return out;
+}
+
+/** `positive`: per row, whether (true or 1) it is of the positive class. */
+export function binaryAuc(positive: ArrayLike<boolean | number>, score: ArrayLike<number>): number {
   const n = score.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let nPos = 0;
   let rankSum = 0;
   for (let i = 0; i < n;) {
@@ -40,9 +54,10 @@ export function binaryAuc(positive: ArrayLike<boolean>, score: ArrayLike<number>
 }
 
 /** ROC curve points (false positive rate, true positive rate) of one class against the rest. */
-export function rocCurve(positive: ArrayLike<boolean>, score: ArrayLike<number>): { fpr: number[]; tpr: number[] } {
+/** `positive`: per row, whether (true or 1) it is of the positive class. */
+export function rocCurve(positive: ArrayLike<boolean | number>, score: ArrayLike<number>): { fpr: number[]; tpr: number[] } {
   const n = score.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]);
   let P = 0;
   for (let i = 0; i < n; i++) if (positive[i]) P++;
   const N = n - P;
@@ -116,17 +131,10 @@ export function classificationMetrics(yTrue: ArrayLike<number>, proba: Float64Ar
   }
   let auc: number;
   if (k === 2) {
-    auc = binaryAuc(
-      Array.from(yTrue, (v) => v === 1),
-      Array.from({ length: n }, (_, i) => proba[i * 2 + 1]),
-    );
+    auc = binaryAuc(oneVsRest(yTrue, 1), classColumn(proba, n, 2, 1));
   } else {
     let s = 0;
-    for (let c = 0; c < k; c++)
-      s += binaryAuc(
-        Array.from(yTrue, (v) => v === c),
-        Array.from({ length: n }, (_, i) => proba[i * k + c]),
-      );
+    for (let c = 0; c < k; c++) s += binaryAuc(oneVsRest(yTrue, c), classColumn(proba, n, k, c));
     auc = s / k;
   }
   const m = present.length || 1;

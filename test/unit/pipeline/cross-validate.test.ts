@@ -31,3 +31,33 @@ describe('cross-validate', () => {
     });
   }
 });
+
+describe('a final fit that takes the frame', () => {
+  const members = {
+    'a forest alone (columns let go as they are binned)': [{ type: 'rf' as const, params: { nEstimators: 5 } }],
+    'a forest and k-NN (columns let go once the matrix is built)': [
+      { type: 'rf' as const, params: { nEstimators: 5 } },
+      { type: 'knn' as const, params: {} },
+    ],
+  };
+  for (const [file, target] of [
+    ['churn.csv', 'churned'],
+    ['diabetes.csv', 'progression'],
+  ] as const) {
+    for (const [what, spec] of Object.entries(members)) {
+      test(`${file}, ${what}: the same model, and the frame is left empty`, async () => {
+        const kept = loadDataset(example(file), { target });
+        const taken = loadDataset(example(file), { target });
+        const settings = { members: spec, weights: 'equal' as const };
+        const a = await fitOnRows(kept, undefined, 5, settings);
+        const b = await fitOnRows(taken, undefined, 5, { ...settings, releaseFrame: true });
+        assert.deepEqual(Object.keys(taken.frame.columns), []);
+        assert.ok(Object.keys(kept.frame.columns).length > 3, 'without releaseFrame the frame keeps its columns');
+        const rows = Int32Array.from({ length: kept.frame.nRows }, (_, i) => i);
+        const outA = a.memberOutputs(a.transform(kept.frame, rows));
+        const outB = b.memberOutputs(b.transform(kept.frame, rows));
+        outA.forEach((o, m) => assert.deepEqual(Array.from(outB[m]!), Array.from(o), `member ${m}`));
+      });
+    }
+  }
+});

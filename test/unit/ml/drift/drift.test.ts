@@ -18,6 +18,7 @@ import {
   sketchColumn,
   sketchNumeric,
   sketchOfColumn,
+  SketchScratch,
 } from '../../../../src/ml/drift/sketch';
 import { Rng } from '../../../../src/ml/random';
 
@@ -161,6 +162,10 @@ test('a stored column sketches as its cells do: float32 (exact and quantiles) an
     assert.deepEqual(sketchOfColumn('x', 'numeric', col), sketchColumn('x', 'numeric', columnCells(col)));
   }
   assert.equal(sketchOfColumn('x', 'numeric', few).missing, 2);
+  // One pair of buffers serves a frame's columns one after another, leaving nothing of one in the next.
+  const scratch = new SketchScratch(many.length);
+  const other = Float32Array.from(many, (v, i) => (i % 3 === 0 ? NaN : v * 2 + 1));
+  for (const col of [many, other, many]) assert.deepEqual(sketchOfColumn('x', 'numeric', col, scratch), sketchColumn('x', 'numeric', columnCells(col)));
   const m = sketchOfColumn('x', 'numeric', many);
   assert.ok(m.kind === 'numeric' && !m.exact);
   const coded = { kind: 'coded' as const, codes: Int32Array.from([0, 1, 2, 3, -1, 0, 4, 4, 1]), levels: ['basic', ' pro', 'NA', '', 'pro'] };
