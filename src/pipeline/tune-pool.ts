@@ -3,6 +3,7 @@ import type { ErrorCode } from '../core/errors';
 import { ModelOpsError } from '../core/errors';
 import type { Column, Dataset } from '../ml/dataset/dataset';
 import { findWorkerScript } from '../ml/parallel/worker-script';
+import { inSharedMemory } from '../ml/parallel/shared-memory';
 import { checkCancelled } from './cross-validate';
 import type { FoldData, FoldScorer, TrialFit } from './tune-folds';
 import type { FoldReply, FoldRequest } from './tune-worker';
@@ -12,16 +13,10 @@ export function tuneWorkerPath(): string | undefined {
   return findWorkerScript(__dirname, 'pipeline', 'tune-worker.js', 'MODELOPS_TUNE_WORKER');
 }
 
-function shared<T extends Float32Array | Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T {
-  const out = make(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
-}
-
 function sharedColumn(c: Column): Column {
   if (Array.isArray(c)) return c;
-  if (c instanceof Float32Array) return shared(c, (b) => new Float32Array(b));
-  return { ...c, codes: shared(c.codes, (b) => new Int32Array(b)) };
+  if (c instanceof Float32Array) return inSharedMemory(c, (b) => new Float32Array(b));
+  return { ...c, codes: inSharedMemory(c.codes, (b) => new Int32Array(b)) };
 }
 
 /**
@@ -32,8 +27,8 @@ function sharedColumn(c: Column): Column {
 export function sharedFoldData(data: FoldData): FoldData {
   const { ds } = data;
   const columns = Object.fromEntries(Object.entries(ds.frame.columns).map(([k, c]) => [k, sharedColumn(c)]));
-  const target = ds.target.values ? { ...ds.target, values: shared(ds.target.values, (b) => new Float64Array(b)) } : ds.target;
-  const shareFold = (a: Int32Array): Int32Array => shared(a, (b) => new Int32Array(b));
+  const target = ds.target.values ? { ...ds.target, values: inSharedMemory(ds.target.values, (b) => new Float64Array(b)) } : ds.target;
+  const shareFold = (a: Int32Array): Int32Array => inSharedMemory(a, (b) => new Int32Array(b));
   const sharedDs: Dataset = { ...ds, frame: { nRows: ds.frame.nRows, columns }, target };
   return { ...data, ds: sharedDs, folds: data.folds.map((f) => ({ train: shareFold(f.train), test: shareFold(f.test) })) };
 }

@@ -3,6 +3,7 @@ import { ModelOpsError } from '../../core/errors';
 import type { BuiltTree, TreeData, TreeParams } from './tree-builder';
 import { buildTree, releaseRowBuffers } from './tree-builder';
 import { findWorkerScript } from '../parallel/worker-script';
+import { inSharedMemory } from '../parallel/shared-memory';
 
 /**
  * The worker script sits beside the code that starts it in both layouts: `dist/forest-worker.js`
@@ -36,8 +37,12 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
   options.onThreads?.(threads);
   if (threads === 1 || !file) return growHere(data, params, seeds, options);
   // Workers share the binned features and the target through SharedArrayBuffers.
-  const bins = data.bins.buffer instanceof SharedArrayBuffer ? data.bins : sharedCopy(data.bins);
-  const shared: TreeData = { ...data, bins, y: sharedF64(data.y), yc: sharedI32(data.yc) };
+  const shared: TreeData = {
+    ...data,
+    bins: inSharedMemory(data.bins, (b) => new Uint8Array(b)),
+    y: inSharedMemory(data.y, (b) => new Float64Array(b)),
+    yc: inSharedMemory(data.yc, (b) => new Int32Array(b)),
+  };
   const results: BuiltTree[] = new Array<BuiltTree>(total);
   const workers: Worker[] = [];
   try {
@@ -92,25 +97,5 @@ async function growHere(data: TreeData, params: TreeParams, seeds: number[], opt
   } finally {
     releaseRowBuffers();
   }
-  return out;
-}
-
-function sharedCopy(a: Uint8Array): Uint8Array {
-  const out = new Uint8Array(new SharedArrayBuffer(a.length));
-  out.set(a);
-  return out;
-}
-
-function sharedF64(a: Float64Array): Float64Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
-}
-
-function sharedI32(a: Int32Array): Int32Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
   return out;
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { awaitBlocks, claimBlocks, newControl } from '../parallel/blocks';
 import { findWorkerScript } from '../parallel/worker-script';
+import { inSharedMemory } from '../parallel/shared-memory';
 import { emptyNeighbours, insertNeighbour, SimdScan, sqDistUpTo } from './simd-scan';
 
 /**
@@ -88,12 +89,6 @@ export interface ParallelOptions {
   kernel?: ScanKernel;
 }
 
-function sharedCopy<T extends Float32Array | Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T {
-  const out = make(new SharedArrayBuffer(a.byteLength));
-  out.set(a as never);
-  return out;
-}
-
 /**
  * Runs the search on this thread and `threads - 1` workers, which share the rows and the output
  * through SharedArrayBuffers. Synchronous (predict is): this thread takes blocks too and then
@@ -113,8 +108,8 @@ export function searchParallel(job: BruteJob, options: ParallelOptions = {}): nu
   }
   const shared: BruteJob = {
     ...job,
-    train: job.train.buffer instanceof SharedArrayBuffer ? job.train : sharedCopy(job.train, (b) => new Float32Array(b)),
-    queries: sharedCopy(job.queries, (b) => new Float32Array(b)),
+    train: inSharedMemory(job.train, (b) => new Float32Array(b)),
+    queries: inSharedMemory(job.queries, (b) => new Float32Array(b)),
     outD: new Float64Array(new SharedArrayBuffer(job.outD.byteLength)),
     outI: new Int32Array(new SharedArrayBuffer(job.outI.byteLength)),
   };
