@@ -1,4 +1,5 @@
 /** Number and text formatting shared by the panels' view models (no DOM). */
+import type { WideNumber } from './validate';
 
 /** Six significant digits, no trailing zeros; null (NaN in the store) shows as an em dash. */
 export function formatNumber(value: number | null): string {
@@ -7,6 +8,13 @@ export function formatNumber(value: number | null): string {
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) return value.toExponential(3);
   return String(Number(value.toPrecision(6)));
+}
+
+/** A value that may be infinite (an Optuna trial's): ±∞ spelled out, the rest as formatNumber. */
+export function formatWide(value: WideNumber | null): string {
+  if (value === 'inf') return '∞';
+  if (value === '-inf') return '−∞';
+  return formatNumber(value);
 }
 
 /** A signed delta: `+0.0123`, `-2`, `±0`. */

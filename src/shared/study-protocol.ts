@@ -4,18 +4,18 @@
  * refresh, or to open a trial's run.
  */
 import type { Infer } from './validate';
-import { arr, literal, num, nullable, numbers, numbersOrNull, obj, str, strings } from './validate';
+import { arr, literal, num, nullable, numbers, numbersOrNull, obj, str, strings, wideNum } from './validate';
 import { emptyParams, okResult, READY, readyParams } from './protocol';
 
 const studySummaryCheck = obj(
   { name: str, metric: str, direction: literal('maximize', 'minimize'), sampler: str, pruner: str, trials: num, complete: num, runId: str },
-  { best: num },
+  { best: wideNum },
 );
 
 /** A param value as text (`none` for null), so hostile names and values stay plain strings. */
 const trialState = literal('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING');
 
-const trialRowCheck = obj({ number: num, state: trialState, params: arr(strings(2), 10_000) }, { value: num, durationMs: num, runId: str });
+const trialRowCheck = obj({ number: num, state: trialState, params: arr(strings(2), 10_000) }, { value: wideNum, durationMs: num, runId: str });
 
 const importanceCheck = obj({ param: str, pedAnova: num, fanova: num });
 
@@ -38,7 +38,7 @@ const plotParamCheck = obj({
   positions: numbersOrNull(1_000_000),
 });
 
-/** The COMPLETE trials (numbers and values) and their params, for the slice, contour and parallel-coordinate plots. */
+/** The COMPLETE trials with a finite value (numbers and values) and their params, for the slice, contour and parallel-coordinate plots. */
 const plotsCheck = obj({ numbers: numbers(1_000_000), values: numbers(1_000_000), params: arr(plotParamCheck, 10_000) });
 
 /**
@@ -54,8 +54,8 @@ const studyDetailCheck = obj(
     trials: arr(trialRowCheck, 1_000_000),
     /** The best COMPLETE trial's number, or null when none completed. */
     bestTrial: nullable(num),
-    /** Per trial in order: its value (COMPLETE only) and the best so far. */
-    history: obj({ numbers: numbers(1_000_000), values: numbersOrNull(1_000_000), best: numbersOrNull(1_000_000) }),
+    /** Per trial in order: its value (COMPLETE only) and the best so far; an Optuna study's values may be ±inf. */
+    history: obj({ numbers: numbers(1_000_000), values: arr(nullable(wideNum), 1_000_000), best: arr(nullable(wideNum), 1_000_000) }),
     importance: arr(importanceCheck, 10_000),
     intermediate: intermediateCheck,
     plots: plotsCheck,

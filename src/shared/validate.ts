@@ -57,6 +57,20 @@ export const bool: Check<boolean> = declared({ type: 'boolean' }, (v, p) => (typ
 /** A finite number. NaN and infinities cannot cross postMessage's JSON, so they travel as null. */
 export const num: Check<number> = declared({ type: 'number' }, (v, p) => (typeof v === 'number' && Number.isFinite(v) ? v : fail(p, 'a finite number', v)));
 export const numOrNull: Check<number | null> = declared({ type: ['number', 'null'] }, (v, p) => (v === null ? null : num(v, p)));
+/** A value that may be infinite (an Optuna trial's ±inf): JSON has no infinities, so those travel as 'inf' and '-inf'. */
+export type WideNumber = number | 'inf' | '-inf';
+export const wideNum: Check<WideNumber> = declared({ anyOf: [{ type: 'number' }, { enum: ['inf', '-inf'] }] }, (v, p) =>
+  v === 'inf' || v === '-inf' ? v : typeof v === 'number' && Number.isFinite(v) ? v : fail(p, "a finite number, 'inf' or '-inf'", v),
+);
+/** `v` as it crosses JSON: infinities as 'inf' / '-inf'; undefined for NaN (no value). */
+export function toWide(v: number): WideNumber | undefined {
+  if (Number.isFinite(v)) return v;
+  if (Number.isNaN(v)) return undefined;
+  return v > 0 ? 'inf' : '-inf';
+}
+export function fromWide(v: WideNumber): number {
+  return v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v;
+}
 export const unknownValue: Check<unknown> = declared({}, (v) => v);
 /** A stored number: JSON writes NaN and infinities as null, so null reads back as NaN. */
 export const numOrNaN: Check<number> = declared({ type: ['number', 'null'] }, (v, p) => (v === null ? Number.NaN : num(v, p)));

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StudyDetail, StudyState, TrialRow } from '../../src/shared/study-protocol';
+import { fromWide } from '../../src/shared/validate';
 import { HOSTILE_NAME, seeded } from './builders';
 import type { Fixture } from './harness';
 import { Harness } from './harness';
@@ -19,7 +20,7 @@ function intermediateOf(trials: TrialRow[]): StudyDetail['intermediate'] {
     lines: reporting.map((t) => ({
       number: t.number,
       state: t.state,
-      values: Array.from({ length: FOLDS }, (_, f) => (t.state === 'PRUNED' && f > 1 ? null : t.value! - 0.02 * (FOLDS - 1 - f))),
+      values: Array.from({ length: FOLDS }, (_, f) => (t.state === 'PRUNED' && f > 1 ? null : fromWide(t.value!) - 0.02 * (FOLDS - 1 - f))),
     })),
   };
 }
@@ -29,7 +30,7 @@ function plotsOf(trials: TrialRow[]): StudyDetail['plots'] {
   const complete = trials.filter((t) => t.state === 'COMPLETE');
   return {
     numbers: complete.map((t) => t.number),
-    values: complete.map((t) => t.value!),
+    values: complete.map((t) => fromWide(t.value!)),
     params: HOSTILE_PARAMS.map((name, j) =>
       j === 0
         ? { name, scale: 'categorical' as const, min: 0, max: 1, categories: [HOSTILE_NAME, '<b>other</b>'], positions: complete.map((t) => t.number % 2) }
@@ -56,9 +57,9 @@ function aStudyState(n: number): StudyState {
     return row;
   });
   let best: number | null = null;
-  const values = trials.map((t) => (t.state === 'COMPLETE' ? t.value! : null));
+  const values = trials.map((t) => (t.state === 'COMPLETE' ? fromWide(t.value!) : null));
   const bests = values.map((v) => (best = v !== null && (best === null || v > best) ? v : best));
-  const bestTrial = trials.filter((t) => t.state === 'COMPLETE').sort((a, b) => b.value! - a.value!)[0]?.number ?? null;
+  const bestTrial = trials.filter((t) => t.state === 'COMPLETE').sort((a, b) => fromWide(b.value!) - fromWide(a.value!))[0]?.number ?? null;
   const summary = {
     name: HOSTILE_NAME,
     metric: 'accuracy',
@@ -192,6 +193,29 @@ describe('study panel in Chromium', () => {
     await panel.page.click('[data-testid="register-best"]', { force: true });
     assert.equal((await panel.posted()).filter((m) => m.kind === 'request').length, 2, 'a disabled button asks nothing');
     assert.equal(await panel.page.locator('i').count(), 0);
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+
+  test("an Optuna study's ±inf values show as ∞ in the list, the table and the best trial; the history chart leaves them out", async () => {
+    const base = aStudyState(20);
+    const d = base.detail!;
+    const trials = d.trials.map((t) =>
+      t.number === 0 ? { ...t, state: 'COMPLETE' as const, value: 'inf' as const } : t.number === 3 ? { ...t, value: '-inf' as const } : t,
+    );
+    const values = d.history.values.map((v, i) => (i === 0 ? ('inf' as const) : i === 3 ? ('-inf' as const) : v));
+    const study = { ...d.study, best: 'inf' as const };
+    const state: StudyState = {
+      ...base,
+      studies: [study, base.studies[1]],
+      detail: { ...d, study, trials, bestTrial: 0, history: { ...d.history, values, best: values.map(() => 'inf' as const) } },
+    };
+    const panel = await harness.open('study', fixtureFor(state));
+    await panel.waitFor(`document.body.dataset.chart === 'drawn'`);
+    assert.equal(await panel.page.textContent('tr[data-trial="0"] td:nth-child(3)'), '∞');
+    assert.equal(await panel.page.textContent('tr[data-trial="3"] td:nth-child(3)'), '−∞');
+    assert.match((await panel.page.textContent('[data-testid="best"] h2')) ?? '', /Best trial: #0, accuracy ∞/);
+    assert.match((await panel.page.textContent('[data-testid="studies"]')) ?? '', /∞/);
     assert.deepEqual(panel.errors, []);
     await panel.close();
   });

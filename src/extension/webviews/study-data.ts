@@ -4,6 +4,8 @@ import { errorMessage } from '../../core/errors';
 import type { FrozenTrial, StudyRecord, StudyStore } from '../../core/tuning';
 import type { BestActions, StudyDetail, StudyState, StudySummary, TrialRow } from '../../shared/study-protocol';
 import type { TrackingStore } from '../../store/tracking-store';
+import type { WideNumber } from '../../shared/validate';
+import { fromWide, toWide } from '../../shared/validate';
 import { paramImportances } from '../../tuning/importance/param-importances';
 import { bestTrialOf, better } from '../../tuning/trial';
 import { intermediateValues, plotData } from './study-plots';
@@ -13,7 +15,8 @@ const paramText = (v: unknown): string => (v === null ? 'none' : String(v));
 
 function trialRow(t: FrozenTrial): TrialRow {
   const row: TrialRow = { number: t.number, state: t.state, params: Object.entries(t.params).map(([k, v]) => [k, paramText(v)]) };
-  if (t.value !== undefined && Number.isFinite(t.value)) row.value = t.value;
+  const value = t.value === undefined ? undefined : toWide(t.value);
+  if (value !== undefined) row.value = value;
   if (t.startTime !== undefined && t.endTime !== undefined) row.durationMs = Math.max(0, t.endTime - t.startTime);
   if (t.runId) row.runId = t.runId;
   return row;
@@ -23,13 +26,13 @@ function trialRow(t: FrozenTrial): TrialRow {
 export function optimisationHistory(trials: readonly FrozenTrial[], direction: StudyRecord['direction']): StudyDetail['history'] {
   const sorted = [...trials].sort((a, b) => a.number - b.number);
   let best: number | null = null;
-  const values: (number | null)[] = [];
-  const bests: (number | null)[] = [];
+  const values: (WideNumber | null)[] = [];
+  const bests: (WideNumber | null)[] = [];
   for (const t of sorted) {
-    const v = t.state === 'COMPLETE' && t.value !== undefined && Number.isFinite(t.value) ? t.value : null;
+    const v = t.state === 'COMPLETE' && t.value !== undefined && !Number.isNaN(t.value) ? t.value : null;
     if (v !== null && (best === null || better(direction, v, best))) best = v;
-    values.push(v);
-    bests.push(best);
+    values.push(v === null ? null : toWide(v)!);
+    bests.push(best === null ? null : toWide(best)!);
   }
   return { numbers: sorted.map((t) => t.number), values, best: bests };
 }
@@ -55,7 +58,7 @@ function importances(study: StudyRecord, trials: FrozenTrial[]): Pick<StudyDetai
 function detail(summary: StudySummary, study: StudyRecord, trials: FrozenTrial[]): StudyDetail {
   const history = optimisationHistory(trials, study.direction);
   const last = history.best.length ? history.best[history.best.length - 1] : null;
-  const best = last === null ? undefined : trials.find((t) => t.state === 'COMPLETE' && t.value === last);
+  const best = last === null ? undefined : trials.find((t) => t.state === 'COMPLETE' && t.value === fromWide(last));
   return {
     study: summary,
     trials: trials.map(trialRow),
@@ -143,7 +146,7 @@ export async function loadStudyState(studies: StudyStore | undefined, selected: 
       trials: s.trials,
       complete: s.complete,
       runId: s.runId,
-      ...(s.best !== undefined && Number.isFinite(s.best) ? { best: s.best } : {}),
+      ...(s.best !== undefined && !Number.isNaN(s.best) ? { best: toWide(s.best)! } : {}),
     }));
     if (summaries.length === 0)
       return { status: 'ready', studies: [], detail: null, message: 'No studies yet: run ModelOps: Tune Hyperparameters… (or modelops tune).' };

@@ -8,7 +8,8 @@ import '../styles/common.css';
 import '../styles/study.css';
 import type { StudyDetail, StudyState, StudySummary, TrialRow } from '../../../src/shared/study-protocol';
 import { studyContract } from '../../../src/shared/study-protocol';
-import { formatNumber } from '../../../src/shared/format';
+import { formatWide } from '../../../src/shared/format';
+import type { WideNumber } from '../../../src/shared/validate';
 import { historyChart } from '../charts/history-chart';
 import type { HistoryChart } from '../charts/history-chart';
 import { WebviewChannel, vscodeApi } from '../common/channel';
@@ -73,7 +74,7 @@ function studyList(studies: StudySummary[], selected: string): HTMLElement {
             ),
           ),
           el('td', {}, `${s.metric} ${s.direction === 'maximize' ? '↑' : '↓'}`),
-          el('td', { className: 'num' }, s.best === undefined ? '—' : formatNumber(s.best)),
+          el('td', { className: 'num' }, s.best === undefined ? '—' : formatWide(s.best)),
           el('td', { className: 'num' }, String(s.trials)),
           el('td', { className: 'num' }, String(s.complete)),
           el('td', {}, `${s.sampler} · ${s.pruner}`),
@@ -95,7 +96,7 @@ function bestSection(d: StudyDetail): HTMLElement {
   return el(
     'section',
     { attrs: { 'aria-label': 'Best trial', 'data-testid': 'best' } },
-    el('h2', {}, `Best trial: #${best.number}, ${d.study.metric} ${formatNumber(best.value ?? null)}`),
+    el('h2', {}, `Best trial: #${best.number}, ${d.study.metric} ${formatWide(best.value ?? null)}`),
     el(
       'table',
       { className: 'best-params' },
@@ -206,7 +207,7 @@ function trialsTable(d: StudyDetail): HTMLElement {
               t.number === d.bestTrial ? el('span', { className: 'best-mark', attrs: { title: 'best trial' } }, ' ★') : null,
             ),
             stateCell(t.state),
-            el('td', { className: 'num' }, t.value === undefined ? '' : formatNumber(t.value)),
+            el('td', { className: 'num' }, t.value === undefined ? '' : formatWide(t.value)),
             el('td', { className: 'params', attrs: { title: paramsText(t.params) } }, paramsText(t.params)),
             el('td', { className: 'num' }, duration(t.durationMs)),
           ),
@@ -216,13 +217,16 @@ function trialsTable(d: StudyDetail): HTMLElement {
   );
 }
 
+/** A chart has no place for ±∞ (an Optuna study's): those points are left out, the table shows them. */
+const finiteOnly = (vs: readonly (WideNumber | null)[]): (number | null)[] => vs.map((v) => (typeof v === 'number' ? v : null));
+
 function historySection(d: StudyDetail): HTMLElement {
   chart?.destroy();
   const theme = chartTheme();
   const width = Math.max(320, Math.min(1000, root.clientWidth - 16));
   chart = historyChart(
     `${d.study.metric}: trial values and best so far`,
-    { steps: d.history.numbers, series: [d.history.values, d.history.best] },
+    { steps: d.history.numbers, series: [finiteOnly(d.history.values), finiteOnly(d.history.best)] },
     ['value', 'best so far'],
     [0, 1],
     theme,

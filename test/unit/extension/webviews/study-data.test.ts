@@ -8,6 +8,8 @@ import { intermediateValues, plotData } from '../../../../src/extension/webviews
 import { bestModelRun, loadStudyState, optimisationHistory } from '../../../../src/extension/webviews/study-data';
 import { studyStateCheck } from '../../../../src/shared/study-protocol';
 import { openStores } from '../../../../src/store/open';
+import { OptunaStudyStore } from '../../../../src/store/optuna/optuna-study-store';
+import { fixture } from '../../../repo-paths';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -82,6 +84,35 @@ describe('study panel data', () => {
       await stores.close();
     }
     assert.equal((await loadStudyState(undefined, undefined)).status, 'error');
+  });
+});
+
+describe('study panel: infinite values (an Optuna study)', () => {
+  test('history and best carry ±inf as words; the best of a minimised study is the -inf trial', () => {
+    const h = optimisationHistory(
+      [trial(0, 'COMPLETE', 1), trial(1, 'COMPLETE', -Infinity), trial(2, 'COMPLETE', Infinity), trial(3, 'COMPLETE', NaN)],
+      'minimize',
+    );
+    assert.deepEqual(h, { numbers: [0, 1, 2, 3], values: [1, '-inf', 'inf', null], best: [1, '-inf', '-inf', '-inf'] });
+  });
+
+  test("Optuna 3.1's file: the -inf trial is the best, as Optuna reports, and the state crosses the protocol", async () => {
+    const store = new OptunaStudyStore(fixture('optuna', 'optuna-3.1.db'));
+    try {
+      const state = await loadStudyState(store, 'old-distributions');
+      assert.deepEqual(studyStateCheck(state, 'state'), state, 'the state passes the protocol check unchanged');
+      assert.deepEqual(JSON.parse(JSON.stringify(state)), state, 'and survives JSON (postMessage) unchanged');
+      const d = state.detail!;
+      assert.equal(d.bestTrial, 1, 'Optuna 3.1 reports trial 1 (value -inf) as best');
+      assert.deepEqual(
+        d.trials.map((t) => t.value),
+        [1, '-inf', 0.5],
+      );
+      assert.equal(state.studies.find((s) => s.name === 'old-distributions')?.best, '-inf');
+      assert.deepEqual(d.plots.numbers, [0, 2], 'the plots take finite values only');
+    } finally {
+      store.close();
+    }
   });
 });
 
