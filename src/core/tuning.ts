@@ -13,6 +13,9 @@ export type TrialState = 'RUNNING' | 'COMPLETE' | 'PRUNED' | 'FAIL' | 'WAITING';
 export type Direction = 'maximize' | 'minimize';
 
 /** A trial as samplers, pruners and the store see it. */
+/** A FAIL trial's run tag: why it failed (its FrozenTrial's failReason). */
+export const FAIL_REASON_TAG = 'modelops.fail_reason';
+
 export interface FrozenTrial {
   number: number;
   state: TrialState;
@@ -25,6 +28,8 @@ export interface FrozenTrial {
   runId?: string;
   startTime?: number;
   endTime?: number;
+  /** Why a FAIL trial failed (the objective's error, redacted), as Optuna's `fail_reason`. */
+  failReason?: string;
 }
 
 export interface StudyRecord {

@@ -1,5 +1,6 @@
 import { ModelOpsError } from '../core/errors';
 import type { Direction, FrozenTrial, StudyRecord, StudyStore } from '../core/tuning';
+import { FAIL_REASON_TAG } from '../core/tuning';
 import type { Dataset } from '../ml/dataset/dataset';
 import type { MemberType } from '../ml/estimators';
 import { ownerTags } from '../store/run-owner';
@@ -8,6 +9,7 @@ import type { SearchSpace } from '../tuning/distributions';
 import type { PrunerOptions } from '../tuning/pruner-options';
 import { resolvePrunerOptions } from '../tuning/pruner-options';
 import type { Study } from '../tuning/study';
+import { INTERRUPTED } from '../tuning/study';
 import { storedSettings, storedSpace } from './study-json';
 import { logDatasetInput, logRunParams, resolveExperiment, runTags } from './run-logging';
 import type { TrainParamsFile } from './train-options';
@@ -158,6 +160,9 @@ export async function failInterrupted(store: TrackingStore, studies: StudyStore,
   for (const stale of earlier.filter((t) => t.state === 'RUNNING')) {
     const failed = study.trials.find((t) => t.number === stale.number);
     if (failed) await studies.saveTrial(study.name, failed);
-    if (stale.runId) await store.updateRun(stale.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+    if (stale.runId) {
+      await store.logBatch(stale.runId, { tags: [{ key: FAIL_REASON_TAG, value: INTERRUPTED }] }).catch(() => undefined);
+      await store.updateRun(stale.runId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+    }
   }
 }

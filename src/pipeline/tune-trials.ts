@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelOpsError } from '../core/errors';
-import type { Metric } from '../core/tracking';
+import type { Metric, Tag } from '../core/tracking';
 import type { FrozenTrial, StudyRecord, StudyStore } from '../core/tuning';
+import { FAIL_REASON_TAG } from '../core/tuning';
 import type { Dataset } from '../ml/dataset/dataset';
 import type { TrackingStore } from '../store/tracking-store';
 import type { StudyListener, TrialContext } from '../tuning/study';
@@ -56,7 +57,11 @@ export function trialListener(scope: TrialScope): StudyListener {
     // Every durable commit costs an fsync, so a trial makes as few as it can.
     trialFinished: async (t, best) => {
       const batches = [];
-      if (t.runId) batches.push({ runId: t.runId, batch: { tags: [{ key: 'modelops.trial_state', value: t.state }] } });
+      if (t.runId) {
+        const tags: Tag[] = [{ key: 'modelops.trial_state', value: t.state }];
+        if (t.failReason !== undefined) tags.push({ key: FAIL_REASON_TAG, value: t.failReason });
+        batches.push({ runId: t.runId, batch: { tags } });
+      }
       if (best)
         batches.push({
           runId: record.runId,

@@ -15,7 +15,10 @@ const studySummaryCheck = obj(
 /** A param value as text (`none` for null), so hostile names and values stay plain strings. */
 const trialState = literal('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING');
 
-const trialRowCheck = obj({ number: num, state: trialState, params: arr(strings(2), 10_000) }, { value: wideNum, durationMs: num, runId: str });
+const trialRowCheck = obj(
+  { number: num, state: trialState, params: arr(strings(2), 10_000) },
+  { value: wideNum, durationMs: num, runId: str, failReason: str },
+);
 
 const importanceCheck = obj({ param: str, pedAnova: num, fanova: num });
 

@@ -1,4 +1,4 @@
-import { ModelOpsError } from '../core/errors';
+import { errorMessage, ModelOpsError } from '../core/errors';
 import type { ParamValue, SearchSpace } from './distributions';
 import { contains } from './distributions';
 import type { Pruner } from './pruners/pruner';
@@ -6,6 +6,11 @@ import { NopPruner } from './pruners/pruner';
 import type { Sampler } from './samplers/sampler';
 import type { Direction, FrozenTrial } from './trial';
 import { better, lastIntermediate } from './trial';
+
+/** A fail reason is kept to what an MLflow tag holds (5,000 characters in MLflow 2.10). */
+export const FAIL_REASON_MAX = 5000;
+/** The fail reason of a trial found RUNNING when its study is continued: its process ended mid-trial. */
+export const INTERRUPTED = 'interrupted: the process running the trial ended before it finished';
 
 /** Thrown by an objective (or by `TrialContext.report`) to end a trial as PRUNED. */
 export class TrialPruned extends Error {
@@ -65,7 +70,9 @@ export class Study {
     this.space = options.space;
     this.sampler = options.sampler;
     this.pruner = options.pruner ?? new NopPruner();
-    this.all = (options.trials ?? []).map((t) => (t.state === 'RUNNING' ? { ...t, state: 'FAIL' as const } : t)).sort((a, b) => a.number - b.number);
+    this.all = (options.trials ?? [])
+      .map((t) => (t.state === 'RUNNING' ? { ...t, state: 'FAIL' as const, failReason: INTERRUPTED } : t))
+      .sort((a, b) => a.number - b.number);
   }
 
   get trials(): readonly FrozenTrial[] {
@@ -103,7 +110,10 @@ export class Study {
 
   tell(trial: FrozenTrial, state: 'COMPLETE' | 'PRUNED' | 'FAIL', value?: number): void {
     if (trial.state !== 'RUNNING') throw new ModelOpsError('INVALID_STATE', `trial ${trial.number} is already ${trial.state}`);
-    if (state === 'COMPLETE' && (value === undefined || !Number.isFinite(value))) state = 'FAIL';
+    if (state === 'COMPLETE' && (value === undefined || !Number.isFinite(value))) {
+      state = 'FAIL';
+      trial.failReason ??= `the objective returned ${String(value)}, not a finite number`;
+    }
     trial.state = state;
     trial.value = state === 'COMPLETE' ? value : state === 'PRUNED' ? lastIntermediate(trial) : undefined;
     trial.endTime = Date.now();
@@ -170,6 +180,7 @@ export class Study {
     } catch (e) {
       if (e instanceof TrialPruned) this.tell(trial, 'PRUNED');
       else {
+        trial.failReason = errorMessage(e).slice(0, FAIL_REASON_MAX);
         this.tell(trial, 'FAIL');
         failure = { error: e };
       }

@@ -54,6 +54,7 @@ function aStudyState(n: number): StudyState {
     const row: TrialRow = { number: i, state, params: HOSTILE_PARAMS.map((p, j) => [p, j === 0 ? HOSTILE_NAME : (rand() * 10).toFixed(3)]) };
     if (state === 'COMPLETE' || state === 'PRUNED') row.value = i === 776 ? 0.99 : 0.5 + rand() * 0.4;
     if (state !== 'RUNNING') row.durationMs = 1000 + i;
+    if (state === 'FAIL') row.failReason = `fit failed: ${HOSTILE_NAME}`;
     return row;
   });
   let best: number | null = null;
@@ -152,6 +153,9 @@ describe('study panel in Chromium', () => {
     assert.match((await panel.page.textContent('h1')) ?? '', /<img src=x onerror=alert\(1\)>/);
     assert.equal(await panel.page.locator('img, script:not([src])').count(), 0);
     assert.match((await panel.page.textContent('tr[data-trial="3"] td.params')) ?? '', /__proto__=\d/);
+    // A failed trial says why, as text, in its row and its tooltip.
+    assert.equal(await panel.page.textContent('tr[data-trial="4"] .fail-reason'), `fit failed: ${HOSTILE_NAME}`);
+    assert.equal(await panel.page.getAttribute('tr[data-trial="4"] td.state', 'title'), `fit failed: ${HOSTILE_NAME}`);
     assert.deepEqual(panel.dialogs, []);
     assert.deepEqual(await panel.cspViolations(), []);
     assert.deepEqual(panel.errors, []);

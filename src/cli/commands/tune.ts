@@ -22,7 +22,8 @@ const paramsText = (p: Record<string, ParamValue>): string =>
 function trialLine(t: FrozenTrial, metric: string, best: FrozenTrial | undefined): string {
   const value = t.value === undefined ? '' : ` ${metric}=${formatNumber(t.value)}`;
   const star = best && best.number === t.number ? ' (best)' : '';
-  return `trial ${t.number} ${t.state.toLowerCase()}${value}${star}  ${paramsText(t.params)}`;
+  const why = t.state === 'FAIL' && t.failReason !== undefined ? `  — ${t.failReason}` : '';
+  return `trial ${t.number} ${t.state.toLowerCase()}${value}${star}  ${paramsText(t.params)}${why}`;
 }
 
 /** `modelops tune`: an Optuna-style study over the ensemble's hyperparameters. */
@@ -223,6 +224,7 @@ export const studyCommands: CommandSpec[] = [
           { header: 'RUN', value: (t) => t.runId ?? '' },
         ]),
       );
+      for (const t of trials) if (t.state === 'FAIL' && t.failReason !== undefined) ctx.print(`trial ${t.number} failed: ${t.failReason}`);
       if (importance) printImportances(ctx, importance);
     },
   },

@@ -19,6 +19,7 @@ function trialRow(t: FrozenTrial): TrialRow {
   if (value !== undefined) row.value = value;
   if (t.startTime !== undefined && t.endTime !== undefined) row.durationMs = Math.max(0, t.endTime - t.startTime);
   if (t.runId) row.runId = t.runId;
+  if (t.state === 'FAIL' && t.failReason !== undefined) row.failReason = t.failReason;
   return row;
 }
 

@@ -24,6 +24,8 @@ export interface OptunaTrial {
   intermediate: Record<number, number>;
   startTime?: number;
   endTime?: number;
+  /** Why it failed, where Optuna kept it (Optuna 2's `fail_reason` system attribute). */
+  failReason?: string;
 }
 
 export interface OptunaStudy {
@@ -85,6 +87,7 @@ interface TrialRows {
   params: Map<number, Row[]>;
   values: Map<number, Row[]>;
   intermediate: Map<number, Row[]>;
+  failReasons: Map<number, Row[]>;
 }
 
 function trialOf(r: Row, rows: TrialRows, where: string): OptunaTrial {
@@ -114,7 +117,18 @@ function trialOf(r: Row, rows: TrialRows, where: string): OptunaTrial {
     intermediate,
     ...(startTime !== undefined ? { startTime } : {}),
     ...(endTime !== undefined ? { endTime } : {}),
+    ...failReasonOf(rows.failReasons.get(id)),
   };
+}
+
+function failReasonOf(rows: Row[] | undefined): { failReason?: string } {
+  if (!rows?.length) return {};
+  try {
+    const v: unknown = JSON.parse(String(rows[0]!.value_json));
+    return typeof v === 'string' ? { failReason: v } : {};
+  } catch {
+    return {}; // a reason Optuna did not write is no reason
+  }
 }
 
 function readStudies(db: SqlDatabase, path: string, only: string | undefined): OptunaFile {
@@ -142,6 +156,9 @@ function readStudies(db: SqlDatabase, path: string, only: string | undefined): O
       ),
       'trial_id',
     ),
+    failReasons: schema.trialSystemAttributes
+      ? byKey(db.all("SELECT trial_id, value_json FROM trial_system_attributes WHERE key = 'fail_reason'"), 'trial_id')
+      : new Map<number, Row[]>(),
   };
   return {
     path,

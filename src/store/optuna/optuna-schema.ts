@@ -21,6 +21,8 @@ export interface OptunaSchema {
   intermediateType: boolean;
   /** study_user_attributes exists. */
   studyUserAttributes: boolean;
+  /** trial_system_attributes exists (where Optuna 2 kept a failed trial's `fail_reason`). */
+  trialSystemAttributes: boolean;
 }
 
 function notOptuna(path: string, why: string): ModelOpsError {
@@ -59,5 +61,6 @@ export function checkOptunaSchema(db: SqlDatabase, path: string): OptunaSchema {
     valueType: columns(db, 'trial_values').has('value_type'),
     intermediateType: columns(db, 'trial_intermediate_values').has('intermediate_value_type'),
     studyUserAttributes: tables.has('study_user_attributes'),
+    trialSystemAttributes: tables.has('trial_system_attributes'),
   };
 }

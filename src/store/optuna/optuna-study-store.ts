@@ -44,6 +44,7 @@ export function frozenTrial(t: OptunaTrial): FrozenTrial {
   if (value !== undefined && !Number.isNaN(value)) out.value = value;
   if (t.startTime !== undefined) out.startTime = t.startTime;
   if (t.endTime !== undefined) out.endTime = t.endTime;
+  if (t.failReason !== undefined) out.failReason = t.failReason;
   return out;
 }
 

@@ -58,6 +58,7 @@ function trialsOf(run: Run): FrozenTrial[] {
       ...(t.runId ? { runId: t.runId } : {}),
       ...(typeof t.startTime === 'number' ? { startTime: t.startTime } : {}),
       ...(typeof t.endTime === 'number' ? { endTime: t.endTime } : {}),
+      ...(typeof t.failReason === 'string' ? { failReason: t.failReason } : {}),
     });
   }
   return out.sort((a, b) => a.number - b.number);

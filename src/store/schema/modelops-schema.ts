@@ -76,4 +76,6 @@ export const MODELOPS_MIGRATIONS: readonly (readonly [string, string])[] = [
   ['workspace-audit', "ALTER TABLE modelops_registry_audit ADD COLUMN workspace VARCHAR(63) NOT NULL DEFAULT 'default'"],
   ['workspace-reports', "ALTER TABLE modelops_registry_validation_reports ADD COLUMN workspace VARCHAR(63) NOT NULL DEFAULT 'default'"],
   ['workspace-studies', "ALTER TABLE modelops_tuning_studies ADD COLUMN workspace VARCHAR(63) NOT NULL DEFAULT 'default'"],
+  // Why a FAIL trial failed (Optuna's fail_reason).
+  ['trial-fail-reason', 'ALTER TABLE modelops_tuning_trials ADD COLUMN fail_reason TEXT'],
 ];

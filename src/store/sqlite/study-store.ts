@@ -38,6 +38,7 @@ function trialOf(r: Record<string, SqlValue>, study: string): FrozenTrial {
     ...(r.run_uuid ? { runId: String(r.run_uuid) } : {}),
     ...(r.start_time === null || r.start_time === undefined ? {} : { startTime: Number(r.start_time) }),
     ...(r.end_time === null || r.end_time === undefined ? {} : { endTime: Number(r.end_time) }),
+    ...(typeof r.fail_reason === 'string' ? { failReason: r.fail_reason } : {}),
   };
 }
 
@@ -104,7 +105,7 @@ export class SqliteStudyStore implements StudyStore {
   async saveTrial(study: string, t: FrozenTrial): Promise<void> {
     await this.database.write((db) => {
       db.run(
-        'INSERT OR REPLACE INTO modelops_tuning_trials (study_name, number, state, params, value, intermediate, run_uuid, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO modelops_tuning_trials (study_name, number, state, params, value, intermediate, run_uuid, start_time, end_time, fail_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           study,
           t.number,
@@ -115,6 +116,7 @@ export class SqliteStudyStore implements StudyStore {
           t.runId ?? null,
           t.startTime ?? null,
           t.endTime ?? null,
+          t.failReason ?? null,
         ],
       );
     });

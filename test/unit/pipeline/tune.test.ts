@@ -9,6 +9,7 @@ import type { PrunerName, SamplerName, TuneOptions } from '../../../src/pipeline
 import { tune } from '../../../src/pipeline/tune';
 import type { Stores } from '../../../src/store/open';
 import { openStores } from '../../../src/store/open';
+import { FAIL_REASON_TAG } from '../../../src/core/tuning';
 import type { CliResult } from '../cli/run-cli';
 import { runCliCaptured } from '../cli/run-cli';
 import { example } from '../ml/helpers';
@@ -126,7 +127,14 @@ describe('tune pipeline', () => {
     );
     for (const t of stored.trials) {
       assert.equal(t.state, t.params['knn.nNeighbors'] === 1000 ? 'FAIL' : 'COMPLETE', `trial ${t.number}`);
-      assert.equal((await s.tracking.getRun(t.runId!)).info.status, t.state === 'FAIL' ? 'FAILED' : 'FINISHED');
+      const run = await s.tracking.getRun(t.runId!);
+      assert.equal(run.info.status, t.state === 'FAIL' ? 'FAILED' : 'FINISHED');
+      // Why it failed is kept with the trial and on its run, as Optuna's fail_reason.
+      const tag = run.data.tags.find((x) => x.key === FAIL_REASON_TAG)?.value;
+      if (t.state === 'FAIL') {
+        assert.match(t.failReason ?? '', /nNeighbors \(1000\) is larger than the \d+ training rows/);
+        assert.equal(tag, t.failReason);
+      } else assert.equal(t.failReason ?? tag, undefined);
     }
     assert.equal((await s.tracking.getRun(stored.study.runId)).info.status, 'FAILED');
     await s.close();
@@ -250,8 +258,12 @@ describe('tune pipeline', () => {
         [2, 'COMPLETE'],
       ],
     );
-    assert.equal((await s.studies.getStudy('crash'))!.trials[1].state, 'FAIL');
-    assert.equal((await s.tracking.getRun(run.info.runId)).info.status, 'FAILED');
+    const failed = (await s.studies.getStudy('crash'))!.trials[1];
+    assert.equal(failed.state, 'FAIL');
+    assert.match(failed.failReason ?? '', /^interrupted: /);
+    const ended = await s.tracking.getRun(run.info.runId);
+    assert.equal(ended.info.status, 'FAILED');
+    assert.equal(ended.data.tags.find((x) => x.key === FAIL_REASON_TAG)?.value, failed.failReason);
     await s.close();
   });
 

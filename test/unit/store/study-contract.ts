@@ -70,12 +70,15 @@ export function studyStoreContract(label: string, open: OpenStudies): void {
         startTime: 2,
         endTime: 4,
       });
+      const reason = 'fit failed: <b>x</b> \u0000 ключ'.repeat(3);
+      await studies.saveTrial('t', { number: 2, state: 'FAIL', params: {}, intermediate: {}, failReason: reason });
       const got = await studies.getStudy('t');
       assert.deepEqual(
-        got?.trials.map((x) => [x.number, x.state, x.value, x.params, x.intermediate, x.runId]),
+        got?.trials.map((x) => [x.number, x.state, x.value, x.params, x.intermediate, x.runId, x.failReason]),
         [
-          [0, 'COMPLETE', 0.9, { 'rf.nEstimators': 10, kind: 'gini', on: true, none: null }, { 0: 0.8, 1: 0.9 }, 'r0'],
-          [1, 'PRUNED', 0.5, { 'rf.nEstimators': 50 }, { 0: 0.5 }, undefined],
+          [0, 'COMPLETE', 0.9, { 'rf.nEstimators': 10, kind: 'gini', on: true, none: null }, { 0: 0.8, 1: 0.9 }, 'r0', undefined],
+          [1, 'PRUNED', 0.5, { 'rf.nEstimators': 50 }, { 0: 0.5 }, undefined, undefined],
+          [2, 'FAIL', undefined, {}, {}, undefined, reason],
         ],
       );
       await close();

@@ -33,12 +33,15 @@ document.body.append(root);
 /** Distinct symbol and class per state; the word is there for screen readers and copy. */
 const STATE_MARK: Record<TrialRow['state'], string> = { COMPLETE: '✓', PRUNED: '✂', FAIL: '✗', RUNNING: '⟳', WAITING: '⧗' };
 
-function stateCell(s: TrialRow['state']): HTMLElement {
+/** The state with its icon; a failed trial's reason is its tooltip and a line under it. */
+function stateCell(t: TrialRow): HTMLElement {
+  const s = t.state;
   return el(
     'td',
-    { className: `state state-${s.toLowerCase()}`, attrs: { 'data-state': s } },
+    { className: `state state-${s.toLowerCase()}`, attrs: { 'data-state': s, ...(t.failReason ? { title: t.failReason } : {}) } },
     el('span', { className: 'state-icon', attrs: { 'aria-hidden': 'true' } }, STATE_MARK[s]),
     ` ${s}`,
+    t.failReason ? el('div', { className: 'fail-reason' }, t.failReason) : null,
   );
 }
 
@@ -206,7 +209,7 @@ function trialsTable(d: StudyDetail): HTMLElement {
               String(t.number),
               t.number === d.bestTrial ? el('span', { className: 'best-mark', attrs: { title: 'best trial' } }, ' ★') : null,
             ),
-            stateCell(t.state),
+            stateCell(t),
             el('td', { className: 'num' }, t.value === undefined ? '' : formatWide(t.value)),
             el('td', { className: 'params', attrs: { title: paramsText(t.params) } }, paramsText(t.params)),
             el('td', { className: 'num' }, duration(t.durationMs)),

@@ -168,6 +168,25 @@ for (const engine of ENGINES) {
       );
     });
 
+    test("a failed trial's reason, where Optuna 2 kept it (the fail_reason system attribute), is read; one not a JSON string is ignored", async () => {
+      const old = copyStore(FILE, join(dir, `${engine}-fail-reason.db`));
+      const reason = "Trial 5 failed because of the following error: ValueError('a failing trial')";
+      await withFile(
+        old,
+        (db) => {
+          const id = (n: number): number =>
+            Number(db.get("SELECT trial_id FROM trials t JOIN studies s USING (study_id) WHERE s.study_name = 'ensemble' AND t.number = ?", [n])?.trial_id);
+          db.run("INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (?, 'fail_reason', ?)", [id(5), JSON.stringify(reason)]);
+          db.run("INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (?, 'fail_reason', '{not json')", [id(2)]);
+        },
+        true,
+      );
+      const trials = (await readOptunaFile(old, { ...opts, study: 'ensemble' })).studies[0]!.trials;
+      assert.equal(trials.find((t) => t.number === 5)?.state, 'FAIL');
+      assert.equal(frozenTrial(trials.find((t) => t.number === 5)!).failReason, reason);
+      assert.equal(trials.find((t) => t.number === 2)?.failReason, undefined);
+    });
+
     test('a bad distribution is refused naming the file, study, trial and param', async () => {
       const bad = copyStore(FILE, join(dir, `${engine}-bad-dist.db`));
       await withFile(
