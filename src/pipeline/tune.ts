@@ -46,6 +46,8 @@ export interface TuneOptions {
    * unset: a resumed study's own, else Optuna's defaults. Checked against the pruner's table.
    */
   prunerOptions?: Readonly<Record<string, unknown>>;
+  /** Where prunerOptions came from, for errors (default `--pruner-option`; a pipeline file names its field). */
+  prunerOptionsSource?: string;
   /** Search space: a JSON file path or the parsed object (default: DEFAULT_SPACE for the members). */
   space?: string | Record<string, unknown>;
   /** Metric to optimise (default accuracy, or r2 for regression). */
@@ -188,7 +190,7 @@ export async function tune(store: TrackingStore, studies: StudyStore, options: T
   const prunerName = options.pruner ?? existing?.study.pruner ?? DEFAULT_PRUNER;
   // Built before anything is written, so an unknown name leaves no study or run behind.
   const from = (given: string | undefined, kind: string): string => (given ? `--${kind}` : `study '${s.name}'`);
-  s.settings.prunerOptions = sessionPrunerOptions(options.prunerOptions, existing?.study, prunerName);
+  s.settings.prunerOptions = sessionPrunerOptions(options.prunerOptions, existing?.study, prunerName, options.prunerOptionsSource);
   const context = { seed: s.settings.seed, study: s.name, prunerOptions: s.settings.prunerOptions };
   const sampler = createSampler(samplerName, context, from(options.sampler, 'sampler'));
   const pruner = createPruner(prunerName, context, from(options.pruner, 'pruner'));
@@ -267,10 +269,15 @@ function startPool(data: FoldData, nJobs: number, signal: AbortSignal | undefine
 }
 
 /** The session's pruner parameters: the given ones, else those the resumed study ran its pruner with, else the defaults. */
-function sessionPrunerOptions(given: TuneOptions['prunerOptions'], existing: StudyRecord | undefined, pruner: string): PrunerOptions {
+function sessionPrunerOptions(
+  given: TuneOptions['prunerOptions'],
+  existing: StudyRecord | undefined,
+  pruner: string,
+  source = '--pruner-option',
+): PrunerOptions {
   // An unknown pruner is createPruner's to refuse, by its name rather than by its parameters.
   if (!(PRUNER_NAMES as readonly string[]).includes(pruner)) return {};
-  if (given) return resolvePrunerOptions(pruner, given, '--pruner-option');
+  if (given) return resolvePrunerOptions(pruner, given, source);
   const stored = existing && existing.pruner === pruner ? storedSettings(existing).prunerOptions : undefined;
   return resolvePrunerOptions(pruner, stored ?? {}, existing ? `study '${existing.name}' pruner options` : '--pruner-option');
 }

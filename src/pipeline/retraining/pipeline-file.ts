@@ -72,6 +72,9 @@ export interface TuneSpec {
   pruner?: PrunerName;
   metric?: string;
   cv?: number;
+  /** The pruner's parameters by Optuna's names. */
+  prunerOptions?: Record<string, number>;
+  nJobs?: number;
 }
 
 export type ParamsSource =
@@ -267,6 +270,8 @@ function toParams(p: unknown, base: string): ParamsSource {
       ...(str(t.pruner) ? { pruner: t.pruner as TuneSpec['pruner'] } : {}),
       ...(str(t.metric) ? { metric: str(t.metric) } : {}),
       ...(num(t.cv) !== undefined ? { cv: num(t.cv) } : {}),
+      ...(t.pruner_options !== undefined ? { prunerOptions: t.pruner_options as Record<string, number> } : {}),
+      ...(num(t.n_jobs) !== undefined ? { nJobs: num(t.n_jobs) } : {}),
     },
   };
 }

@@ -72,8 +72,20 @@ const tune: JsonSchema = {
       default: DEFAULT_PRUNER,
       description: `Which trials stop early, after a fold: ${PRUNERS.map((e) => `\`${e.name}\` ${e.summary}`).join('; ')}.`,
     },
+    pruner_options: {
+      type: 'object',
+      additionalProperties: { type: 'number' },
+      description:
+        "The pruner's parameters by Optuna's names (`reduction_factor`, `min_resource`, …), as `modelops tune --pruner-option`; checked against the pruner's ranges. Unset: a continued study's own, else Optuna's defaults.",
+    },
     metric: { type: 'string', minLength: 1, description: 'Metric to optimise (default accuracy, or r2 for regression).' },
     cv: { type: 'integer', minimum: 0, default: 3, description: 'Folds per trial.' },
+    n_jobs: {
+      type: 'integer',
+      minimum: 1,
+      default: 1,
+      description: 'Trials in flight at once, each on a worker thread (`modelops tune --n-jobs`); at most twice the cores.',
+    },
   },
 };
 

@@ -95,6 +95,8 @@ export async function resolveTrainingParams(spec: TrainingSpec, ctx: ParamsConte
     ...(p.tune.pruner ? { pruner: p.tune.pruner } : {}),
     ...(p.tune.metric ? { metric: p.tune.metric } : {}),
     ...(p.tune.cv !== undefined ? { cv: p.tune.cv } : {}),
+    ...(p.tune.prunerOptions ? { prunerOptions: p.tune.prunerOptions, prunerOptionsSource: `${ctx.where}: training.params.tune.pruner_options` } : {}),
+    ...(p.tune.nJobs !== undefined ? { nJobs: p.tune.nJobs } : {}),
     ...(spec.models ? { models: spec.models } : {}),
     ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),

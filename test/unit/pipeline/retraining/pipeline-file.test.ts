@@ -33,7 +33,7 @@ test('a full pipeline file: defaults filled in, paths relative to the file', () 
         class_balance: { min_share: 0.1 },
       },
       drift: { on_drift: 'warn', share: 0.3, columns: { age: { threshold: 0.2, on_drift: 'stop' } } },
-      training: { params: { tune: { trials: 5, space: 'space.json' } }, models: ['rf'], cv: 3, seed: 7 },
+      training: { params: { tune: { trials: 5, space: 'space.json', n_jobs: 2, pruner_options: { min_resource: 2 } } }, models: ['rf'], cv: 3, seed: 7 },
       gates: { data: 'holdout.csv', metrics: { f1_macro: { threshold: 0.6, greater_is_better: true } } },
       inference_test: { data: 'sample.csv', rows: 50 },
     }),
@@ -45,7 +45,7 @@ test('a full pipeline file: defaults filled in, paths relative to the file', () 
   assert.equal(spec.expectations.newCategories, 'fail');
   assert.equal(spec.expectations.outOfRange, 0.1);
   assert.deepEqual(plain(spec.drift), { onDrift: 'warn', share: 0.3, columns: { age: { threshold: 0.2, onDrift: 'stop' } } });
-  assert.deepEqual(spec.training.params, { kind: 'tune', tune: { trials: 5, space: '/work/ci/space.json' } });
+  assert.deepEqual(spec.training.params, { kind: 'tune', tune: { trials: 5, space: '/work/ci/space.json', nJobs: 2, prunerOptions: { min_resource: 2 } } });
   assert.deepEqual(spec.gates, { inline: { data: '/work/ci/holdout.csv', metrics: { f1_macro: { threshold: 0.6, greater_is_better: true } } } });
   assert.deepEqual(spec.inferenceTest, { rows: 50, data: '/work/ci/sample.csv' });
 });
@@ -71,6 +71,11 @@ test('mistakes name the file, line, column and field', () => {
   fails('{"model": "churn"}', /modelops\.pipeline\.json:1:1: \(top level\): 'dataset' is required/);
   fails('{"model": "churn", "dataset": "a.csv", "expectations": {"max_missing": 1.5}}', /expectations\.max_missing: must be ≤ 1 \(got 1\.5\)/);
   fails('{"model": "churn", "dataset": "a.csv", "training": {"params": {"tune": {"trials": 0}}}}', /training\.params\.tune\.trials: must be ≥ 1 \(got 0\)/);
+  fails('{"model": "churn", "dataset": "a.csv", "training": {"params": {"tune": {"n_jobs": 0}}}}', /training\.params\.tune\.n_jobs: must be ≥ 1 \(got 0\)/);
+  fails(
+    '{"model": "churn", "dataset": "a.csv", "training": {"params": {"tune": {"pruner_options": {"reduction_factor": "x"}}}}}',
+    /training\.params\.tune\.pruner_options\.reduction_factor: must be a number/,
+  );
   fails(
     '{"model": "churn", "dataset": "a.csv", "training": {"params": "best"}}',
     /training\.params: must be "best_run", \{"study": "<name>"\}, \{"fixed": \{…\} or "params\.json"\} or \{"tune": \{…\}\} \(got "best"\)/,

@@ -68,7 +68,13 @@ describe('retraining pipeline: where the training params come from', () => {
   test('tune first with a budget: a study of 2 trials, then its best trial trains the new version', async () => {
     const file = pipeline('tune.modelops.pipeline.json', {
       dataset: 'february.csv',
-      training: { params: { tune: { trials: 2, cv: 0, study: 'churn-retrain', sampler: 'random', pruner: 'hyperband' } }, models: ['rf'], cv: 0 },
+      training: {
+        params: {
+          tune: { trials: 2, cv: 0, study: 'churn-retrain', sampler: 'random', pruner: 'hyperband', pruner_options: { reduction_factor: 4 }, n_jobs: 2 },
+        },
+        models: ['rf'],
+        cv: 0,
+      },
     });
     const r = await cli(['pipeline', 'run', file]);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
@@ -77,6 +83,8 @@ describe('retraining pipeline: where the training params come from', () => {
     assert.equal(study.code, 0, study.err);
     assert.match(study.out, /"number": 1/, 'the study ran its two trials');
     assert.match(study.out, /"sampler": "random",\s+"pruner": "hyperband"/, "the file's sampler and pruner");
+    assert.match(study.out, /"reduction_factor": 4/, "the file's pruner options");
+    assert.match(r.err, /2 trials at a time/, "the file's n_jobs");
     assert.deepEqual(await stages(), ['1:Production', '2:Staging']);
   });
 
