@@ -7,6 +7,7 @@ import { ModelOpsError } from '../core/errors';
 import type { Tag } from '../core/tracking';
 import { TAG } from '../core/tracking';
 import { collectGarbage } from '../core/collect-garbage';
+import { closeAllPools } from '../ml/parallel/pool';
 import type { Dataset, LoadOptions, Row } from '../ml/dataset/dataset';
 import type { DecimalMark } from '../ml/dataset/decimal';
 import { frameToRows, loadDataset } from '../ml/dataset/dataset';
@@ -304,11 +305,19 @@ async function trainInRun(
   await logDatasetInput(store, runId, ds, 'training', options.profileExtras);
 
   const settings: FitSettings = { members, weights, threads: options.threads, signal: options.signal };
-  const fit: Fit = (index, foldSeed, label, base, span) =>
-    fitOnRows(ds, index, foldSeed, settings, (message, f) => progress('cv', `${label}: ${message}`, base + span * f));
+  const fit: Fit = async (index, foldSeed, label, base, span) => {
+    const model = await fitOnRows(ds, index, foldSeed, settings, (message, f) => progress('cv', `${label}: ${message}`, base + span * f));
+    // The fit's bins and row buffers (tens of MB on a large file) are garbage now; scoring the fold comes next.
+    collectGarbage();
+    return model;
+  };
   // Everything that reads the rows comes before the final fit, which takes the frame's columns and
   // lets each go once binned: its trees then grow with no copy of the data beside the bins.
   const cvOut = await crossValidateAndDraw(store, runId, ds, { folds, classes, seed, fit }, options.signal);
+  // Likewise the folds' models, outputs and plots, let go by now, before the profile and the final
+  // fit add theirs; the folds' prediction workers end too rather than idle beside them.
+  closeAllPools();
+  collectGarbage();
   const metrics = meanMetrics(cvOut.foldMetrics);
   const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(cvOut.baselineFolds)).filter(([k]) => !k.endsWith('_std')));
   const choice = chooseBaselineMetric(ds.target.labels);
@@ -317,8 +326,6 @@ async function trainInRun(
   const rowsOut: ModelRows = { sketch: profileOfDataset(ds), example: typedExample(ds) };
   checkCancelled(options.signal);
   const base = FIT_WEIGHT * (folds.length / (folds.length + 1));
-  // Likewise the folds' models, outputs and plots, let go by now, before the final fit's peak.
-  collectGarbage();
   const model = await fitOnRows(ds, undefined, seed, { ...settings, releaseFrame: true }, (message, f) =>
     progress('fit', `final: ${message}`, base + (FIT_WEIGHT / (folds.length + 1)) * f),
   );

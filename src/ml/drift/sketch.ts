@@ -164,18 +164,13 @@ function sketchCounts(name: string, kind: 'categorical' | 'boolean', counts: Map
  * its decimal once, a coded column is counted by code; neither becomes an array of cells.
  */
 /**
- * Buffers a profile's numeric columns are sketched in, one after another: a frame of many large
- * columns is sketched with two column-sized buffers, not three fresh ones per column.
+ * The buffer a profile's numeric columns are sketched in, one after another: a frame of many large
+ * columns is sketched with one column-sized float64 buffer, not fresh ones per column.
  */
 export class SketchScratch {
-  private f32: Float32Array | undefined;
   private f64: Float64Array | undefined;
 
   constructor(private readonly rows: number) {}
-
-  float32(): Float32Array {
-    return (this.f32 ??= new Float32Array(this.rows));
-  }
 
   float64(): Float64Array {
     return (this.f64 ??= new Float64Array(this.rows));
@@ -184,14 +179,20 @@ export class SketchScratch {
 
 export function sketchOfColumn(name: string, kind: SketchKind, col: Column, scratch = new SketchScratch(columnLength(col))): ColumnSketch {
   if (kind === 'numeric' && col instanceof Float32Array) {
-    const sorted = scratch.float32();
+    // Sorted in one float64 buffer (the float32 values sort the same widened), then each read in
+    // place as the shortest decimal that reads back to it (the text it came from): that keeps the
+    // order, so the decimals are sorted too. One buffer: no float32 copy of the column beside it.
+    const all = scratch.float64();
     let n = 0;
-    for (const v of col) if (!Number.isNaN(v)) sorted[n++] = v;
-    sorted.subarray(0, n).sort();
-    // Each float32 read as the shortest decimal that reads back to it (the text it came from);
-    // that keeps the order, so the decimals are sorted too.
-    const x = scratch.float64().subarray(0, n);
-    for (let i = 0; i < n; i++) x[i] = i > 0 && sorted[i] === sorted[i - 1] ? x[i - 1]! : (float32Cell(sorted[i]!) as number);
+    for (const v of col) if (!Number.isNaN(v)) all[n++] = v;
+    const x = all.subarray(0, n).sort();
+    let prev = NaN;
+    let cell = NaN;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      if (v !== prev) cell = float32Cell((prev = v)) as number;
+      x[i] = cell;
+    }
     return sketchNumeric(name, x, col.length - n, true);
   }
   if (kind === 'categorical' && isCoded(col)) {

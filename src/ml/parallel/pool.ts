@@ -55,6 +55,11 @@ export function closePool(file: string): void {
   for (const w of p.workers) void w.terminate();
 }
 
+/** Ends every pool's workers (before a memory-heavy phase that needs none of them). */
+export function closeAllPools(): void {
+  for (const file of [...pools.keys()]) closePool(file);
+}
+
 /** Whether workers for `file` are already running (a job may then be worth splitting at a smaller size). */
 export function poolSize(file: string): number {
   return pools.get(file)?.workers.length ?? 0;
