@@ -77,12 +77,26 @@ function axes(
   return { body, px, py };
 }
 
+/**
+ * A polyline's points at a tenth of a pixel, each point the same as the one before left out: a
+ * curve of 200,000 thresholds draws the same picture from a few thousand points (and a file that size).
+ */
+function polylinePoints(xs: readonly number[], ys: readonly number[], px: (v: number) => number, py: (v: number) => number): string {
+  const out: string[] = [];
+  let last = '';
+  for (let j = 0; j < xs.length; j++) {
+    const p = `${px(xs[j]!).toFixed(1)},${py(ys[j]!).toFixed(1)}`;
+    if (p !== last) out.push((last = p));
+  }
+  return out.join(' ');
+}
+
 export function rocSvg(curves: { label: string; fpr: number[]; tpr: number[]; auc: number }[], title = 'ROC (one vs rest)'): string {
   const box = { left: 60, top: 40, w: 360, h: 300 };
   const { body, px, py } = axes({ x0: 0, x1: 1, y0: 0, y1: 1 }, box, 'false positive rate', 'true positive rate');
   body.push(`<line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#aaa" stroke-dasharray="4 4"/>`);
   curves.forEach((c, i) => {
-    const pts = c.fpr.map((x, j) => `${px(x).toFixed(1)},${py(c.tpr[j]).toFixed(1)}`).join(' ');
+    const pts = polylinePoints(c.fpr, c.tpr, px, py);
     const color = PALETTE[i % PALETTE.length];
     body.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"/>`);
     body.push(
