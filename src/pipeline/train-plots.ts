@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../ml/dataset/dataset';
 import type { Ensemble } from '../ml/ensemble/ensemble';
-import { classificationMetrics, confusionMatrix, rocCurve } from '../ml/metrics/classification';
+import { binaryAuc, confusionMatrix, rocCurve } from '../ml/metrics/classification';
 import { confusionMatrixSvg, importanceSvg, residualsSvg, rocSvg } from '../ml/plots/svg';
 import type { TrackingStore } from '../store/tracking-store';
 import type { PermutationImportance } from './train-importance';
@@ -58,13 +58,8 @@ export function drawHeldOutPlots(p: PlotInputs): HeldOutPlots {
     const curves = (K === 2 ? [1] : classes.map((_, k) => k)).map((k) => {
       const pos = Int32Array.from(y, (v) => (v === k ? 1 : 0));
       const score = Float64Array.from(rows, (i) => oof[i * K + k]!);
-      // One-vs-rest as a two-class problem: P(rest), P(k) per row.
-      const proba = new Float64Array(2 * score.length);
-      score.forEach((s, j) => {
-        proba[2 * j] = 1 - s;
-        proba[2 * j + 1] = s;
-      });
-      return { label: classes[k]!, ...rocCurve(pos, score), auc: classificationMetrics(pos, proba, 2).roc_auc };
+      // One vs rest: the AUC of P(k) against "is k", as the two-class metrics compute it.
+      return { label: classes[k]!, ...rocCurve(pos, score), auc: binaryAuc(pos, score) };
     });
     svgs.push(['roc.svg', rocSvg(curves)]);
   } else {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rocCurve } from '../../../../src/ml/metrics/classification';
+import { binaryAuc, classificationMetrics, rocCurve } from '../../../../src/ml/metrics/classification';
 import { rocSvg } from '../../../../src/ml/plots/svg';
 
 const pointsOf = (svg: string): string[] => /<polyline points="([^"]*)"/.exec(svg)![1]!.split(' ');
@@ -35,4 +35,19 @@ test('the ROC polyline keeps each distinct point at a tenth of a pixel, in order
     xs.every((x, i) => i === 0 || x >= xs[i - 1]!),
     'left to right',
   );
+});
+
+test('the ROC legend\'s AUC (binaryAuc of P(k) against "is k") is the two-class metrics\' roc_auc', () => {
+  let s = 3;
+  const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
+  const n = 5000;
+  const pos = Int32Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
+  // Ties too: scores on a coarse grid.
+  const score = Float64Array.from(pos, (p) => Math.round((p ? 0.2 + 0.8 * rand() : 0.8 * rand()) * 20) / 20);
+  const proba = new Float64Array(2 * n);
+  score.forEach((v, j) => {
+    proba[2 * j] = 1 - v;
+    proba[2 * j + 1] = v;
+  });
+  assert.equal(binaryAuc(pos, score), classificationMetrics(pos, proba, 2).roc_auc);
 });
