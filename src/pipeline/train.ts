@@ -258,6 +258,8 @@ async function crossValidateAndDraw(
   signal?: AbortSignal,
 ): Promise<{ foldMetrics: Record<string, number>[]; baselineFolds: Record<string, number>[]; heldOut: HeldOutPlots }> {
   const out = await crossValidate(store, runId, ds, cv.folds, cv.classes, cv.seed, cv.fit, signal);
+  // Scoring the folds' test rows left its chunks and outputs behind; the plots allocate next.
+  collectGarbage();
   const heldOut = drawHeldOutPlots({ ds, classes: cv.classes, seed: cv.seed, oof: out.oof, tested: out.tested, lastFold: out.lastFold });
   return { foldMetrics: out.foldMetrics, baselineFolds: out.baselineFolds, heldOut };
 }
