@@ -36,6 +36,17 @@ export interface TrainProgress {
   fraction: number;
 }
 
+/**
+ * Below this many cells (rows × features; 16 MB as float32) a phase's garbage is too small to be
+ * worth a full collection, which in the editor is one of the whole extension host.
+ */
+const COLLECT_FROM_CELLS = 4_000_000;
+
+/** A full garbage collection when the data is large enough for a phase's leftovers to matter. */
+function collectLargeGarbage(ds: Dataset): void {
+  if (ds.frame.nRows * ds.schema.features.length >= COLLECT_FROM_CELLS) collectGarbage();
+}
+
 export interface TrainOptions {
   data: string;
   target: string;
@@ -126,9 +137,9 @@ export async function train(store: TrackingStore, options: TrainOptions): Promis
   const ds = loadDataset(options.data, loadOptions, (f) => progress('load', `loading ${options.data} (${Math.round(f * 100)}/100)`, 0));
   // Everything that can be refused is refused before the run exists: no FAILED run for a wrong choice.
   checkTarget(ds);
-  // The parser's garbage (a 200 MB file's row texts) goes now, before the folds' fits add theirs:
-  // V8 would keep it resident through the first fit's peak (bench/dataset: 419 → about 360 MB with the next one).
-  collectGarbage();
+  // The parser's garbage (a large file's row texts) goes now, before the folds' fits add theirs:
+  // V8 would keep it resident through the first fit's peak (docs/training.md, bench/dataset).
+  collectLargeGarbage(ds);
   const folds = cvFolds(ds, cv, seed);
   checkCancelled(options.signal);
 
@@ -259,7 +270,7 @@ async function crossValidateAndDraw(
 ): Promise<{ foldMetrics: Record<string, number>[]; baselineFolds: Record<string, number>[]; heldOut: HeldOutPlots }> {
   const out = await crossValidate(store, runId, ds, cv.folds, cv.classes, cv.seed, cv.fit, signal);
   // Scoring the folds' test rows left its chunks and outputs behind; the plots allocate next.
-  collectGarbage();
+  collectLargeGarbage(ds);
   const heldOut = drawHeldOutPlots({ ds, classes: cv.classes, seed: cv.seed, oof: out.oof, tested: out.tested, lastFold: out.lastFold });
   return { foldMetrics: out.foldMetrics, baselineFolds: out.baselineFolds, heldOut };
 }
@@ -310,7 +321,7 @@ async function trainInRun(
   const fit: Fit = async (index, foldSeed, label, base, span) => {
     const model = await fitOnRows(ds, index, foldSeed, settings, (message, f) => progress('cv', `${label}: ${message}`, base + span * f));
     // The fit's bins and row buffers (tens of MB on a large file) are garbage now; scoring the fold comes next.
-    collectGarbage();
+    collectLargeGarbage(ds);
     return model;
   };
   // Everything that reads the rows comes before the final fit, which takes the frame's columns and
@@ -319,7 +330,7 @@ async function trainInRun(
   // Likewise the folds' models, outputs and plots, let go by now, before the profile and the final
   // fit add theirs; the folds' prediction workers end too rather than idle beside them.
   closeAllPools();
-  collectGarbage();
+  collectLargeGarbage(ds);
   const metrics = meanMetrics(cvOut.foldMetrics);
   const baselineMetrics = Object.fromEntries(Object.entries(meanMetrics(cvOut.baselineFolds)).filter(([k]) => !k.endsWith('_std')));
   const choice = chooseBaselineMetric(ds.target.labels);

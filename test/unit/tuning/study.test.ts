@@ -6,7 +6,7 @@ import type { SearchSpace } from '../../../src/tuning/distributions';
 import { MedianPruner } from '../../../src/tuning/pruners/median';
 import { RandomSampler } from '../../../src/tuning/samplers/random';
 import type { Sampler } from '../../../src/tuning/samplers/sampler';
-import { Study } from '../../../src/tuning/study';
+import { INTERRUPTED, Study } from '../../../src/tuning/study';
 
 const SPACE: SearchSpace = { x: { type: 'float', low: 0, high: 1 } };
 
@@ -174,5 +174,41 @@ describe('Study.optimize with nJobs', () => {
         newStudy().optimize(async () => 1, { nTrials: 1, nJobs }),
         /nJobs must be an integer/,
       );
+  });
+});
+
+describe("a failed trial's reason (Optuna's fail_reason)", () => {
+  test("the objective's error, a value that is not a finite number, and a trial a crash left RUNNING", async () => {
+    const study = newStudy();
+    await assert.rejects(
+      study.optimize(
+        async () => {
+          throw new Error('fit failed: <b>x</b>');
+        },
+        { nTrials: 1 },
+      ),
+      /fit failed/,
+    );
+    await study.optimize(async () => NaN, { nTrials: 1 });
+    assert.deepEqual(
+      study.trials.map((t) => [t.state, t.failReason]),
+      [
+        ['FAIL', 'fit failed: <b>x</b>'],
+        ['FAIL', 'the objective returned NaN, not a finite number'],
+      ],
+    );
+    await study.optimize(async () => 0.5, { nTrials: 1 });
+    assert.equal(study.trials[2]!.failReason, undefined, 'a COMPLETE trial has none');
+    const resumed = new Study({
+      name: 's',
+      direction: 'maximize',
+      space: SPACE,
+      sampler: new RandomSampler(1),
+      trials: [{ number: 0, state: 'RUNNING', params: { x: 0.5 }, intermediate: {} }],
+    });
+    assert.deepEqual(
+      resumed.trials.map((t) => [t.state, t.failReason]),
+      [['FAIL', INTERRUPTED]],
+    );
   });
 });
