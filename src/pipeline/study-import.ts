@@ -3,6 +3,7 @@ import { ModelOpsError } from '../core/errors';
 import type { Metric, Param, Tag } from '../core/tracking';
 import { TAG } from '../core/tracking';
 import type { Direction, FrozenTrial, StudyRecord, StudyStore } from '../core/tuning';
+import { FAIL_REASON_TAG } from '../core/tuning';
 import { loadDataset } from '../ml/dataset/dataset';
 import type { Task } from '../ml/dataset/schema';
 import type { MemberType } from '../ml/estimators';
@@ -135,7 +136,10 @@ function resumeSettings(r: ResumeWith, names: string[], where: string): { settin
  */
 const VIEW_ONLY = { target: 'none (imported from Optuna without --data)', models: [] as string[] };
 
-const stateOf = (t: FrozenTrial): FrozenTrial => (t.state === 'RUNNING' ? { ...t, state: 'FAIL', value: undefined } : t);
+/** Why an Optuna trial still RUNNING is copied as failed: it cannot finish here. */
+export const RUNNING_IN_OPTUNA = 'RUNNING in Optuna when imported: its process is not ours, so it cannot finish here';
+
+const stateOf = (t: FrozenTrial): FrozenTrial => (t.state === 'RUNNING' ? { ...t, state: 'FAIL', value: undefined, failReason: RUNNING_IN_OPTUNA } : t);
 
 /** One nested run per trial, as `modelops tune` logs them: params, the value as the metric, the state tag. */
 async function copyTrial(store: TrackingStore, studies: StudyStore, record: StudyRecord, t: FrozenTrial): Promise<void> {
@@ -145,6 +149,7 @@ async function copyTrial(store: TrackingStore, studies: StudyStore, record: Stud
     { key: 'modelops.study', value: record.name },
     { key: 'modelops.trial', value: String(t.number) },
     { key: 'modelops.trial_state', value: t.state },
+    ...(t.failReason !== undefined ? [{ key: FAIL_REASON_TAG, value: t.failReason }] : []),
   ];
   const run = await store.createRun({
     experimentId: record.experimentId,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ModelOpsError } from '../../../src/core/errors';
-import { importOptunaStudy } from '../../../src/pipeline/study-import';
+import { importOptunaStudy, RUNNING_IN_OPTUNA } from '../../../src/pipeline/study-import';
+import { FAIL_REASON_TAG } from '../../../src/core/tuning';
 import { tune } from '../../../src/pipeline/tune';
 import type { Stores } from '../../../src/store/open';
 import { openStores } from '../../../src/store/open';
@@ -60,6 +61,9 @@ describe('studies import --optuna', () => {
       const run = await s.tracking.getRun(ours.runId!);
       assert.equal(run.data.tags.find((x) => x.key === 'mlflow.parentRunId')?.value, r.runId);
       assert.equal(run.data.tags.find((x) => x.key === 'modelops.trial_state')?.value, ours.state);
+      // A trial still RUNNING in Optuna is failed here, saying why, on the trial and its run.
+      if (t.state === 'RUNNING') assert.equal(ours.failReason, RUNNING_IN_OPTUNA);
+      assert.equal(run.data.tags.find((x) => x.key === FAIL_REASON_TAG)?.value, ours.failReason);
     }
 
     const resumed = await tune(s.tracking, s.studies, { ...IRIS, models: ['rf', 'knn'], study: 'ensemble', trials: 2, pruner: 'none' });
