@@ -58,7 +58,9 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) return fail(cancelled());
       for (let i = 0; i < threads; i++) {
-        const w = new Worker(file, { workerData: { data: shared, params } });
+        // A worker's data is typed arrays outside its heap: a young generation sized from the machine's
+        // memory (tens of MB per worker) would only hold garbage beside a large file.
+        const w = new Worker(file, { workerData: { data: shared, params }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
         workers.push(w);
         w.on('message', (msg: { tree: number; result: BuiltTree }) => {
           results[msg.tree] = msg.result;

@@ -30,7 +30,9 @@ export function pooledWorkers(file: string, count: number): { workers: Worker[];
   const p = pool;
   const warm = p.workers.length >= count;
   while (p.workers.length < count) {
-    const w = new Worker(file, { workerData: POOLED });
+    // A worker's data is typed arrays outside its heap: a young generation sized from the machine's
+    // memory (tens of MB per worker) would only hold garbage beside a large file.
+    const w = new Worker(file, { workerData: POOLED, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     w.unref();
     const drop = (): void => {
       const i = p.workers.indexOf(w);
