@@ -143,9 +143,13 @@ const EVAL_CHUNK_ROWS = 65_536;
 export function memberOutputsOnRows(model: Ensemble, ds: Dataset, rows: Int32Array, chunkRows = EVAL_CHUNK_ROWS): Float64Array[] {
   if (rows.length <= chunkRows) return model.memberOutputs(model.transform(ds.frame, rows));
   let outs: Float64Array[] = [];
+  // One matrix buffer for every chunk: the members read it and keep nothing of it.
+  let buffer: Float32Array | undefined;
   for (let start = 0; start < rows.length; start += chunkRows) {
     const part = rows.subarray(start, Math.min(rows.length, start + chunkRows));
-    const chunk = model.memberOutputs(model.transform(ds.frame, part));
+    const X = model.transform(ds.frame, part, buffer);
+    buffer ??= X.data;
+    const chunk = model.memberOutputs(X);
     // Outputs are row-major with the same width per row (K probabilities, or 1 prediction).
     if (start === 0) outs = chunk.map((o) => new Float64Array((o.length / part.length) * rows.length));
     chunk.forEach((o, m) => outs[m]!.set(o, (o.length / part.length) * start));

@@ -111,7 +111,7 @@ export class Ensemble {
     const columnwise = estimators.every((e) => e.fitColumns);
     // A column can be let go as it is read only when a single member reads each column once.
     const releaseAsRead = options.releaseFrame === true && columnwise && estimators.length === 1;
-    const X = columnwise ? pre.columns(frame, options.rows, releaseAsRead ? collectGarbage : undefined) : pre.transform(frame, options.rows);
+    const X = columnwise ? pre.columns(frame, options.rows, releaseAsRead ? collectEvery(frame.nRows * 4) : undefined) : pre.transform(frame, options.rows);
     if (options.releaseFrame && !releaseAsRead) {
       for (const name of Object.keys(frame.columns)) delete frame.columns[name];
       collectGarbage();
@@ -197,8 +197,8 @@ export class Ensemble {
     return this.pre.outputNames;
   }
 
-  transform(frame: Frame, rows?: Int32Array): Matrix {
-    return this.pre.transform(frame, rows);
+  transform(frame: Frame, rows?: Int32Array, into?: Float32Array): Matrix {
+    return this.pre.transform(frame, rows, into);
   }
 
   /** Weighted soft vote (classification: n × K row-major) or weighted mean (regression: n). */
@@ -292,4 +292,22 @@ export class Ensemble {
     });
     return new Ensemble(json.task, json.target, json.classes, json.features, pre, members);
   }
+}
+
+/** Bytes of frame columns let go between two collections while a fit bins them. */
+const RELEASED_BYTES_PER_COLLECTION = 32 * 2 ** 20;
+
+/**
+ * Collects the garbage once about 32 MB of columns (of `columnBytes` each) were let go, and after the
+ * last: a large frame's columns would otherwise stay resident until the binning is over, beside
+ * the bins that replace them.
+ */
+function collectEvery(columnBytes: number): (last: boolean) => void {
+  let pending = 0;
+  return (last) => {
+    pending += columnBytes;
+    if (!last && pending < RELEASED_BYTES_PER_COLLECTION) return;
+    pending = 0;
+    collectGarbage();
+  };
 }

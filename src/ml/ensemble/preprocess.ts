@@ -169,10 +169,11 @@ export class Preprocessor {
   }
 
   /** The matrix of the frame's `rows` (all when absent), a column at a time: no copy of the frame. */
-  transform(frame: Frame, rows?: Int32Array): Matrix {
+  transform(frame: Frame, rows?: Int32Array, into?: Float32Array): Matrix {
     const source = this.columns(frame, rows);
     const n = source.nRows;
-    const data = new Float32Array(n * source.nCols);
+    // `into`, when large enough: a caller scoring chunk after chunk reuses one buffer.
+    const data = into && into.length >= n * source.nCols ? into.subarray(0, n * source.nCols) : new Float32Array(n * source.nCols);
     // Each column is written straight into its place in the matrix: no copy per column.
     for (let c = 0; c < source.nCols; c++) {
       const place = data.subarray(c * n, (c + 1) * n);
@@ -187,9 +188,9 @@ export class Preprocessor {
    * a time (the forest bins it) never holds the whole float32 matrix beside the frame.
    * `onReleased`, when given: each input column is removed from the frame once its last output
    * column is made (a reader that reads every output once, in order, leaves the frame empty and
-   * never holds it whole), and it is called once the last one is gone.
+   * never holds it whole), and it is called after each removal, told whether that was the last.
    */
-  columns(frame: Frame, rows?: Int32Array, onReleased?: () => void): ColumnSource {
+  columns(frame: Frame, rows?: Int32Array, onReleased?: (last: boolean) => void): ColumnSource {
     const n = rows?.length ?? frame.nRows;
     const outputs = this.outputPlan();
     const lastOutput = new Map<Step, number>();
@@ -211,7 +212,7 @@ export class Preprocessor {
       if (onReleased && lastOutput.get(s) === c) {
         delete frame.columns[s.name];
         if (cached?.step === s) cached = undefined;
-        if (c === outputs.length - 1) onReleased();
+        onReleased(c === outputs.length - 1);
       }
       return out;
     };

@@ -30,6 +30,9 @@ const WARM_AFTER_FIT_ROWS = 5_000;
 /** Rows the workers predict once, unwaited, so their code is optimised before the first real job. */
 const WARM_SAMPLE_ROWS = 1_000;
 
+/** Rows copied row-major at a time for prediction (a few MB whatever the input's size). */
+const PREDICT_CHUNK_ROWS = 32_768;
+
 export function defaultForestParams(task: Task): ForestParams {
   return {
     nEstimators: 100,
@@ -195,11 +198,23 @@ export class RandomForest implements Estimator {
     const d = X.nCols;
     const V = Math.max(1, this.nClasses);
     // Row-major copy so one row's features share a cache line during traversal; shared with the
-    // prediction workers, as is the output.
-    const rows = new Float32Array(new SharedArrayBuffer(n * d * 4));
-    for (let c = 0; c < d; c++) for (let r = 0; r < n; r++) rows[r * d + c] = X.data[c * n + r];
+    // prediction workers, as is the output. One chunk of rows at a time through one buffer: a
+    // buffer the workers have seen lives until their own collector runs, so a fresh copy of every
+    // row would stay beside the data long after the call.
+    const chunk = Math.min(n, PREDICT_CHUNK_ROWS);
+    const rows = new Float32Array(new SharedArrayBuffer(chunk * d * 4));
     const out = new Float64Array(new SharedArrayBuffer(n * V * 8));
-    this.lastPredictThreads = predictParallel({ model: m, rows, nRows: n, d, V, out }, this.parallel);
+    let threads = 1;
+    for (let r0 = 0; r0 < n; r0 += chunk) {
+      const count = Math.min(chunk, n - r0);
+      for (let c = 0; c < d; c++) {
+        const col = X.data.subarray(c * n + r0, c * n + r0 + count);
+        for (let r = 0; r < count; r++) rows[r * d + c] = col[r]!;
+      }
+      const part = out.subarray(r0 * V, (r0 + count) * V);
+      threads = Math.max(threads, predictParallel({ model: m, rows, nRows: count, d, V, out: part }, this.parallel));
+    }
+    this.lastPredictThreads = threads;
     return out.slice(); // an ordinary buffer for callers (transferable, structured-cloneable)
   }
 

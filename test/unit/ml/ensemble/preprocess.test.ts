@@ -48,6 +48,23 @@ describe('preprocessing a column at a time', () => {
     }
   });
 
+  test('reading with a release callback lets each input column go after its last output, and says which was the last', () => {
+    const own = { nRows: frame.nRows, columns: { ...frame.columns } };
+    const pre = Preprocessor.fit(own, features);
+    const calls: { last: boolean; left: string[] }[] = [];
+    const source = pre.columns(own, undefined, (last) => calls.push({ last, left: Object.keys(own.columns).filter((k) => k !== 'label') }));
+    const plan = pre.outputNames.filter((n) => n.startsWith('plan')).length;
+    assert.ok(plan > 1, 'plan is one-hot: several outputs for one input');
+    for (let c = 0; c < source.nCols; c++) source.column(c);
+    assert.equal(calls.length, features.length, 'one call per input column');
+    assert.deepEqual(
+      calls.map((c) => c.last),
+      features.map((_, i) => i === features.length - 1),
+    );
+    assert.deepEqual(calls.at(-1)?.left, [], 'no feature column is left');
+    assert.equal(calls[0]!.left.length, features.length - 1, 'the first input went after its own output');
+  });
+
   test('a forest fitted from columns is the forest fitted from the matrix', async () => {
     const pre = Preprocessor.fit(frame, features);
     const y = Float64Array.from(rows, (r) => (r.label === 'a' ? 1 : 0));

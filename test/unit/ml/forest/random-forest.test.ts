@@ -66,6 +66,26 @@ describe('random forest reproducibility', () => {
     assert.deepEqual(rr.predict(reg.X), one);
   });
 
+  test('a prediction larger than one row-major chunk gives every row the sums it gets alone', async () => {
+    const { X, y } = synthetic(2000);
+    const rf = new RandomForest('classification', { seed: 7, nEstimators: 8 });
+    await rf.fit(X, y, { threads: 1 });
+    // 70,001 rows: two whole chunks of 32,768 and a ragged last one.
+    const big = synthetic(70_001).X;
+    for (const parallel of [{ threads: 1 }, { threads: 2, minWork: 0 }]) {
+      rf.parallel = parallel;
+      const whole = rf.predictProba(big);
+      const V = whole.length / big.nRows;
+      for (const r0 of [0, 32_767, 32_768, 65_535, 65_536, 69_990]) {
+        const n = Math.min(11, big.nRows - r0);
+        const part = new Float32Array(n * big.nCols);
+        for (let c = 0; c < big.nCols; c++) part.set(big.data.subarray(c * big.nRows + r0, c * big.nRows + r0 + n), c * n);
+        const alone = rf.predictProba({ nRows: n, nCols: big.nCols, data: part });
+        assert.deepEqual(whole.subarray(r0 * V, (r0 + n) * V), alone, `rows ${r0}..${r0 + n - 1} with ${parallel.threads} thread(s)`);
+      }
+    }
+  });
+
   test('a saved forest loads back with identical predictions and importances', async () => {
     const { X, y } = prepared('wine');
     const rf = new RandomForest('classification', { seed: 3, nEstimators: 30 });
