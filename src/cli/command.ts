@@ -66,6 +66,8 @@ export interface CommandSpec {
   options?: Record<string, OptionSpec>;
   /** True when the command changes the store (it may then create the store file). */
   writes?: boolean;
+  /** True when the command loads a whole data file: the process then keeps V8's young generation small (src/core/young-generation.ts). */
+  loadsData?: boolean;
   /** Returns the exit code (default 0). Throw ModelOpsError for user errors (exit 1). */
   run(ctx: CommandContext): Promise<number | void>;
 }

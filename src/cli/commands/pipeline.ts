@@ -107,6 +107,7 @@ async function runFile(ctx: CommandContext, file: string): Promise<number> {
 
 export const pipelineRunCommand: CommandSpec = {
   path: ['pipeline', 'run'],
+  loadsData: true,
   args: '[file]',
   summary: `run a retraining pipeline file (default ./${PIPELINE_FILE_NAMES[0]}): data validation and drift → train → validate → Staging → inference test; exit 0 Staging, 3 data invalid, 4 gates failed`,
   writes: true,
@@ -117,6 +118,7 @@ export const pipelineRunCommand: CommandSpec = {
 /** `modelops retrain`: a pipeline file (given, or found in the folder), or the defaults with --name and --data. */
 export const retrainCommand: CommandSpec = {
   path: ['retrain'],
+  loadsData: true,
   args: '[file]',
   summary: 'shorthand for pipeline run; without a file: --name m --data new.csv, every default (drift stops it)',
   writes: true,

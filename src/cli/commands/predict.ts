@@ -9,6 +9,7 @@ import { decimalMark, decimalOption, intOption, requiredString } from '../option
 /** `modelops predict`: score a CSV with a model URI (or the seed's `--name churn --stage Production`). */
 export const predictCommand: CommandSpec = {
   path: ['predict'],
+  loadsData: true,
   summary: 'score a CSV file with a model (models:/name/Production, models:/name@alias, models:/name/3, runs:/<id>/model, a directory)',
   options: {
     model: { type: 'string', value: '<uri>', description: 'model URI or model directory' },

@@ -73,6 +73,7 @@ export const registerCommand: CommandSpec = {
 
 export const validateCommand: CommandSpec = {
   path: ['validate'],
+  loadsData: true,
   summary: 'run the validation gates on a version (default: the newest unvalidated one); pass → Staging',
   writes: true,
   options: {

@@ -39,6 +39,7 @@ function summaryTable(result: TrainResult): string {
 /** `modelops train`: cross-validated ensemble training logged as one run. */
 export const trainCommand: CommandSpec = {
   path: ['train'],
+  loadsData: true,
   summary: 'train an ensemble (random forest + kNN) on a CSV file and log it as a run',
   writes: true,
   options: {

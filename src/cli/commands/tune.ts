@@ -29,6 +29,7 @@ function trialLine(t: FrozenTrial, metric: string, best: FrozenTrial | undefined
 /** `modelops tune`: an Optuna-style study over the ensemble's hyperparameters. */
 export const tuneCommand: CommandSpec = {
   path: ['tune'],
+  loadsData: true,
   summary: `tune hyperparameters (samplers ${SAMPLER_NAMES.join(' / ')}; pruners ${PRUNER_NAMES.join(' / ')}); trials are nested runs; a study resumes by name`,
   writes: true,
   options: {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ModelOpsError } from '../../core/errors';
 import type { BuiltTree, TreeData, TreeParams } from './tree-builder';
 import { buildTree, releaseRowBuffers } from './tree-builder';
-import { findWorkerScript } from '../parallel/worker-script';
+import { WORKER_LIMITS, findWorkerScript } from '../parallel/worker-script';
 import { inSharedMemory } from '../parallel/shared-memory';
 
 /**
@@ -58,9 +58,7 @@ export async function growTrees(data: TreeData, params: TreeParams, seeds: numbe
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) return fail(cancelled());
       for (let i = 0; i < threads; i++) {
-        // A worker's data is typed arrays outside its heap: a young generation sized from the machine's
-        // memory (tens of MB per worker) would only hold garbage beside a large file.
-        const w = new Worker(file, { workerData: { data: shared, params }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+        const w = new Worker(file, { workerData: { data: shared, params }, resourceLimits: WORKER_LIMITS });
         workers.push(w);
         w.on('message', (msg: { tree: number; result: BuiltTree }) => {
           results[msg.tree] = msg.result;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { WORKER_LIMITS } from './worker-script';
 
 /**
  * Worker threads kept between calls. Starting a worker costs tens of milliseconds (more on a busy
@@ -30,9 +31,7 @@ export function pooledWorkers(file: string, count: number): { workers: Worker[];
   const p = pool;
   const warm = p.workers.length >= count;
   while (p.workers.length < count) {
-    // A worker's data is typed arrays outside its heap: a young generation sized from the machine's
-    // memory (tens of MB per worker) would only hold garbage beside a large file.
-    const w = new Worker(file, { workerData: POOLED, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+    const w = new Worker(file, { workerData: POOLED, resourceLimits: WORKER_LIMITS });
     w.unref();
     const drop = (): void => {
       const i = p.workers.indexOf(w);

@@ -12,3 +12,9 @@ export function findWorkerScript(callerDir: string, subdir: string, name: string
   for (const c of candidates) if (c && existsSync(c)) return c;
   return undefined;
 }
+
+/**
+ * Limits for every ML worker. A worker's data is typed arrays outside its heap: a young generation
+ * sized from the machine's memory (tens of MB per worker) would only hold garbage beside a large file.
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 } as const;
