@@ -6,6 +6,10 @@
  *   - durable commit latency of a small transaction at 10 MB, 100 MB and 1 GB (--quick: 10 and 100 MB)
  *   - open time and peak RSS at the largest size
  *   - searchRuns over 10,000 runs (metric filter → 100 runs)
+ * Beside the one-call figure, where its time goes (node:sqlite only, same rounds): node:sqlite
+ * running the peer's own statements, and the store with the sql.js engine's lock file switched off
+ * (a diagnostic here, never a product setting: that lock is what keeps a sql.js writer from losing
+ * our commits). `--rounds N` sets how many alternating rounds the throughput medians take.
  * Every measure runs in a fresh process (so its peak RSS is its own); node:sqlite runs on a Node
  * that has it (this one, or the Node 24 the test harness bootstraps into .vscode-test/).
  * Targets for node:sqlite: one-call throughput ≥ Python's; commit latency at 1 GB ≤ 2× that at
@@ -18,6 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStoreFile } from '../../src/store/engine';
 import { loadNodeSqlite } from '../../src/store/native/node-sqlite';
+import { FileLock } from '../../src/store/sql/file-lock';
 import { openStores } from '../../src/store/open';
 import { BufferedMetricLogger, logMetric, setTag } from '../../src/store/tracking-helpers';
 import { repoRoot } from '../../test/repo-paths';
@@ -28,6 +33,7 @@ const MB = 1024 * 1024;
 const PYTHON = '/usr/bin/python3';
 const PEER = join(repoRoot(), 'bench', 'store', 'peer_sqlite.py');
 const SECONDS = QUICK ? 1.5 : 3;
+const ROUNDS = roundsArg();
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
@@ -36,9 +42,49 @@ const fmt = (n: number | undefined, digits = 0): string =>
 const sizeOf = (f: string): number => statSync(f).size;
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
+function roundsArg(): number {
+  const at = process.argv.indexOf('--rounds');
+  if (at < 0) return QUICK ? 1 : 3;
+  const n = Number(process.argv[at + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--rounds needs a whole number ≥ 1, got ${process.argv[at + 1] ?? 'nothing'}`);
+  return n;
+}
+
 // ---- child: one measure, one engine, one file; prints JSON ----------------------------------------
 
+/** The peer's one-call loop (bench/store/peer_sqlite.py) on node:sqlite itself: SQLite's share of a call. */
+function bareOneCall(file: string, runId: string): unknown {
+  const sqlite = loadNodeSqlite().module;
+  if (!sqlite) throw new Error(loadNodeSqlite().why);
+  const db = new sqlite.DatabaseSync(file, { enableForeignKeyConstraints: true });
+  db.exec('PRAGMA busy_timeout = 30000');
+  const insert = db.prepare('INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
+  const update = db.prepare('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = 0 WHERE "key" = ? AND run_uuid = ?');
+  const first = db.prepare('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?)');
+  let calls = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < SECONDS * 1000) {
+    const value = Math.random();
+    const ts = 1_700_000_000_000 + calls;
+    db.exec('BEGIN IMMEDIATE');
+    insert.run('bare_call', value, ts, runId, calls, 0);
+    if (Number(update.run(value, ts, calls, 'bare_call', runId).changes) === 0) first.run('bare_call', value, ts, calls, runId);
+    db.exec('COMMIT');
+    calls++;
+  }
+  const callsPerSecond = calls / ((performance.now() - t0) / 1000);
+  db.close();
+  return { callsPerSecond };
+}
+
 async function child(engine: Engine, task: string, file: string, runId: string): Promise<unknown> {
+  if (task === 'onecall-bare') return bareOneCall(file, runId);
+  if (task === 'onecall-nolock') {
+    // Diagnostic only: what the sql.js engine's lock file costs each durable call.
+    FileLock.prototype.acquire = () => Promise.resolve();
+    FileLock.prototype.release = () => undefined;
+    task = 'onecall';
+  }
   const stores = await openStores(file, { engine, create: false });
   try {
     switch (task) {
@@ -208,7 +254,8 @@ async function orchestrate(root: string): Promise<void> {
   };
   const self = process.argv[1]!;
   const ours = (node: string, engine: Engine, task: string, file: string, runId = ''): Record<string, unknown> =>
-    runJson(node, ['--enable-source-maps', self, '--child', engine, task, file, runId]);
+    // --quick reaches the children too, so that their timed loops last as long as the peer's.
+    runJson(node, ['--enable-source-maps', self, ...(QUICK ? ['--quick'] : []), '--child', engine, task, file, runId]);
   const results: Record<string, Measures> = {};
   const sides = (
     [
@@ -221,13 +268,15 @@ async function orchestrate(root: string): Promise<void> {
   // Throughput is bounded by fsync, whose cost drifts on a shared machine: rounds alternate the
   // sides and each side's median is reported.
   const small = bases[0]!;
-  const rounds = QUICK ? 1 : 3;
   const samples: Record<string, { buffered: number[]; onecall: number[] }> = {};
   for (const label of Object.keys(results)) samples[label] = { buffered: [], onecall: [] };
-  for (let r = 0; r < rounds; r++) {
+  const breakdown: Record<BreakdownPart, number[]> = { 'onecall-bare': [], 'onecall-nolock': [] };
+  for (let r = 0; r < ROUNDS; r++) {
     for (const [label, node, engine] of sides) {
       samples[label]!.buffered.push(ours(node!, engine, 'buffered', copyOf(small.file), small.runId).pointsPerSecond as number);
       samples[label]!.onecall.push(ours(node!, engine, 'onecall', copyOf(small.file), small.runId).callsPerSecond as number);
+      if (engine !== 'sqlite') continue;
+      for (const part of BREAKDOWN_PARTS) breakdown[part].push(ours(node!, engine, part, copyOf(small.file), small.runId).callsPerSecond as number);
     }
     if (hasPython) {
       samples['Python sqlite3']!.buffered.push(runJson(PYTHON, [PEER, 'buffered', copyOf(small.file), String(SECONDS), small.runId]).pointsPerSecond as number);
@@ -265,12 +314,28 @@ async function orchestrate(root: string): Promise<void> {
     m.open = { sizeMB: big.sizeMB, medianMs: median(o.times), maxRssMb: o.maxRssKb / 1024 };
   }
   report(results, sizes);
+  if (native && breakdown['onecall-bare'].length > 0) reportBreakdown(results, breakdown, ROUNDS);
   console.log(`load average at end ${load()} (a busy machine inflates wall times)`);
   mkdirSync(join(repoRoot(), 'bench', 'results'), { recursive: true });
   writeFileSync(
     join(repoRoot(), 'bench', 'results', `store-${Date.now()}.json`),
     JSON.stringify({ date: new Date().toISOString(), quick: QUICK, results }, null, 2),
   );
+}
+
+const BREAKDOWN_PARTS = ['onecall-bare', 'onecall-nolock'] as const;
+type BreakdownPart = (typeof BREAKDOWN_PARTS)[number];
+
+function reportBreakdown(results: Record<string, Measures>, parts: Record<BreakdownPart, number[]>, rounds: number): void {
+  const bare = median(parts['onecall-bare']);
+  const noLock = median(parts['onecall-nolock']);
+  const store = results['node:sqlite']?.onecall;
+  const py = results['Python sqlite3']?.onecall;
+  const us = (perSecond: number | undefined): string => (perSecond ? `${fmt(1e6 / perSecond)} µs` : 'n/a');
+  console.log(`one durable call on node:sqlite, where the time goes (medians of ${rounds} round${rounds === 1 ? '' : 's'}):`);
+  console.log(`  SQLite alone, the peer's statements: ${fmt(bare)} calls/s (${us(bare)} a call; Python sqlite3 ${fmt(py)}, ${us(py)})`);
+  console.log(`  the store without the sql.js lock file: ${fmt(noLock)} calls/s (${us(noLock)}; diagnostic, not a setting)`);
+  console.log(`  the store as shipped: ${fmt(store)} calls/s (${us(store)})`);
 }
 
 function report(results: Record<string, Measures>, sizes: number[]): void {
