@@ -314,7 +314,7 @@ async function orchestrate(root: string): Promise<void> {
     m.open = { sizeMB: big.sizeMB, medianMs: median(o.times), maxRssMb: o.maxRssKb / 1024 };
   }
   report(results, sizes);
-  if (native && breakdown['onecall-bare'].length > 0) reportBreakdown(results, breakdown, ROUNDS);
+  if (breakdown['onecall-bare'].length > 0) reportBreakdown(results, breakdown, ROUNDS);
   console.log(`load average at end ${load()} (a busy machine inflates wall times)`);
   mkdirSync(join(repoRoot(), 'bench', 'results'), { recursive: true });
   writeFileSync(
