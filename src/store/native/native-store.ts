@@ -135,6 +135,7 @@ export class NativeStoreFile implements StoreFile {
   async close(): Promise<void> {
     if (!(await this.writes.close())) return;
     this.notifier.close();
+    this.lock.dispose();
     closeConnection(this.conn);
   }
 

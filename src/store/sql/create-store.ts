@@ -37,6 +37,6 @@ export async function createStoreFile(path: string, lock: FileLock, lockTimeoutM
   } finally {
     tryUnlink(tmp);
     tryUnlink(`${tmp}-journal`);
-    lock.release();
+    lock.dispose();
   }
 }

@@ -1,18 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { ModelOpsError } from '../../core/errors';
 
 /**
  * An exclusive cross-process lock held as a file beside the database (`<db>.lock`).
  *
- * Acquire = create the lock name exclusively (`O_CREAT|O_EXCL`, atomic) and write the owner into
- * it; release = unlink. Two directory operations per hold, because node:sqlite writers take it
- * around every commit too. A lock file caught between its creation and its first write reads
- * empty: that is an owner about to be named, never taken for a dead one unless it stays empty for
- * `UNNAMED_STALE_MS`. A lock whose owner process is gone (crash, SIGKILL) is stale; it is broken
- * under a second, short-lived "breaker" lock and only if it still holds the very owner we found
- * dead, so two processes breaking at once cannot both win and a fresh lock is never removed.
+ * Acquire = hard-link this handle's owner record (`<db>.lock.<token>.owner`, written once) to the
+ * lock name (`link` fails with EEXIST when it exists: atomic, and the lock is named from its first
+ * instant); release = unlink the name. node:sqlite writers take it around every commit, and a link
+ * costs about a quarter of creating and writing a new file each time (no inode, no data block).
+ * Where the file system has no hard links, the lock name is created exclusively (`O_CREAT|O_EXCL`)
+ * and the owner written into it, as older versions of the product do; a lock file caught between
+ * its creation and its first write reads empty: that is an owner about to be named, never taken for
+ * a dead one unless it stays empty for `UNNAMED_STALE_MS`. A lock whose owner process is gone
+ * (crash, SIGKILL) is stale; it is broken under a second, short-lived "breaker" lock and only if it
+ * still holds the very owner we found dead, so two processes breaking at once cannot both win and a
+ * fresh lock is never removed. A killed process's record is swept by the next handle's first hold.
  */
 export interface LockOwner {
   pid: number;
@@ -27,6 +32,9 @@ const HOST = hostname();
 
 export class FileLock {
   private held: LockOwner | undefined;
+  /** This handle's owner record, linked to the lock name for each hold (written on the first). */
+  private record: { owner: LockOwner; file: string } | undefined;
+  private linkable = true;
 
   constructor(readonly lockPath: string) {}
 
@@ -64,8 +72,59 @@ export class FileLock {
     tryUnlink(this.lockPath);
   }
 
+  /** Releases the lock and removes the owner record (the store is closed). */
+  dispose(): void {
+    this.release();
+    if (!this.record) return;
+    tryUnlink(this.record.file);
+    LIVE_RECORDS.delete(this.record.file);
+    this.record = undefined;
+  }
+
   private tryAcquire(): boolean {
-    const owner: LockOwner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
+    if (this.linkable) {
+      const linked = this.tryLink();
+      if (linked !== undefined) return linked;
+    }
+    return this.tryCreate();
+  }
+
+  /** undefined: no record or no hard links here, so the lock is to be created instead. */
+  private tryLink(): boolean | undefined {
+    const record = this.ownRecord();
+    if (!record) return undefined;
+    try {
+      linkSync(record.file, this.lockPath);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code === 'ENOENT')
+        this.record = undefined; // the record was removed under us: written again next time
+      else this.linkable = false; // no hard links on this file system (or not for us): create from now on
+      return undefined;
+    }
+    this.held = record.owner;
+    return true;
+  }
+
+  private ownRecord(): { owner: LockOwner; file: string } | undefined {
+    if (this.record) return this.record;
+    sweepDeadRecords(this.lockPath);
+    const owner = newOwner();
+    const file = `${this.lockPath}.${owner.token}.owner`;
+    try {
+      writeFileSync(file, JSON.stringify(owner), { flag: 'wx' });
+    } catch {
+      this.linkable = false; // creating the lock itself will say what is wrong with the folder
+      return undefined;
+    }
+    this.record = { owner, file };
+    rememberRecord(file);
+    return this.record;
+  }
+
+  private tryCreate(): boolean {
+    const owner = newOwner();
     let fd: number;
     try {
       fd = openSync(this.lockPath, 'wx');
@@ -108,6 +167,41 @@ export class FileLock {
     } finally {
       tryUnlink(breaker);
     }
+  }
+}
+
+function newOwner(): LockOwner {
+  return { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
+}
+
+/** Records of handles still open when the process exits normally; a killed process's are swept by the next one. */
+const LIVE_RECORDS = new Set<string>();
+let exitHookSet = false;
+
+function rememberRecord(file: string): void {
+  LIVE_RECORDS.add(file);
+  if (exitHookSet) return;
+  exitHookSet = true;
+  process.once('exit', () => {
+    for (const f of LIVE_RECORDS) tryUnlink(f);
+  });
+}
+
+/** Removes the owner records of dead processes of this host (killed, so their exit hook never ran). */
+function sweepDeadRecords(lockPath: string): void {
+  const prefix = `${basename(lockPath)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(lockPath));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.owner')) continue;
+    const file = join(dirname(lockPath), name);
+    const owner = readOwner(file);
+    // Still linked as the lock, it is only a second name: breaking the stale lock removes the other.
+    if (owner && owner.pid > 0 && isStale(owner)) tryUnlink(file);
   }
 }
 

@@ -112,6 +112,7 @@ export class SqljsStoreFile implements StoreFile {
   async close(): Promise<void> {
     if (!(await this.writes.close())) return;
     this.notifier.close();
+    this.lock.dispose();
     this.closeImage();
   }
 

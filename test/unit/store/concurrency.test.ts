@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openStoreFile } from '../../../src/store/engine';
 import { openTrackingStore } from '../../../src/store/open';
@@ -101,6 +102,13 @@ for (const engine of ENGINES) {
         for (const name of reported) assert.ok(names.has(name), `round ${round}: committed ${name} is missing`);
       }
       assert.ok(reported.size > 0, 'the writers committed something before being killed');
+      // Each killed writer left its lock's owner record; the next writer sweeps the dead ones.
+      const records = (): string[] => readdirSync(dirname(file)).filter((f) => f.endsWith('.owner'));
+      const store = await openTrackingStore(file, { engine });
+      await store.createExperiment('after-the-kills');
+      assert.equal(records().length, 1, `only this process's record: ${records().join(', ')}`);
+      await store.close();
+      assert.deepEqual(records(), []);
     });
   });
 }
