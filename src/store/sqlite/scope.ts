@@ -22,11 +22,12 @@ interface Expanded {
   at: number[];
 }
 
-const cache = new Map<string, Expanded>();
+/** One cache per schema shape, keyed by the SQL text itself (constants, so no key is built per call). */
+const caches = [new Map<string, Expanded>(), new Map<string, Expanded>(), new Map<string, Expanded>(), new Map<string, Expanded>()] as const;
 
 function expand(sql: string, mlflowHasWorkspace: boolean, ownHasWorkspace: boolean): Expanded {
-  const key = `${mlflowHasWorkspace ? 1 : 0}${ownHasWorkspace ? 1 : 0}${sql}`;
-  const hit = cache.get(key);
+  const cache = caches[(mlflowHasWorkspace ? 2 : 0) + (ownHasWorkspace ? 1 : 0)];
+  const hit = cache.get(sql);
   if (hit) return hit;
   const at: number[] = [];
   let out = '';
@@ -43,7 +44,7 @@ function expand(sql: string, mlflowHasWorkspace: boolean, ownHasWorkspace: boole
   out += sql.slice(last);
   const e = { sql: out, at };
   if (cache.size > 2000) cache.clear();
-  cache.set(key, e);
+  cache.set(sql, e);
   return e;
 }
 
