@@ -1,10 +1,15 @@
 """The peer of bench/store: Python's sqlite3 (SQLite itself, as MLflow's SQLAlchemy store uses it)
-on the same store files, doing what the product's store does for each measure. MLflow adds
-SQLAlchemy and validation on top, so real MLflow is slower than these figures.
+on the same store files, doing what the product's store does for each measure, which is what
+MLflow's own store does for a logged metric (SqlAlchemyStore.log_metric/log_batch): in one
+transaction, check the run exists and is active, insert the metric rows, and move the run's
+`latest_metrics` row only when the new point is newer (step, then timestamp, then value). MLflow
+adds SQLAlchemy and validation on top, so real MLflow is slower than these figures.
 
   peer_sqlite.py fill <file> <bytes> <run_id>      grow a store with metric history (untimed setup)
   peer_sqlite.py buffered <file> <seconds> <run>  1000 metric rows + latest_metrics per commit
   peer_sqlite.py onecall <file> <seconds> <run>   one metric row + latest_metrics per commit
+  peer_sqlite.py onecall-statements <f> <s> <run> the same, minus the run check, latest_metrics
+                                                  written blindly (the peer before 2026-12-04)
   peer_sqlite.py latency <file> <n> <run>         small durable transaction (a run tag), ms each
   peer_sqlite.py open <file>                      connect + first query, ms; and peak RSS
 Prints JSON."""
@@ -24,6 +29,24 @@ def metric_rows(run, step, n, key="loss"):
 
 
 def log(c, run, rows):
+    """What MLflow's store does for logged metrics, in one durable transaction."""
+    c.execute("BEGIN IMMEDIATE")
+    stage = c.execute("SELECT lifecycle_stage FROM runs WHERE run_uuid = ?", (run,)).fetchone()
+    if stage is None or stage[0] != "active":
+        c.execute("ROLLBACK")
+        sys.exit(f"run {run} is missing or not active")
+    c.executemany('INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)', rows)
+    k, v, ts, _, s, _ = rows[-1]
+    cur = c.execute('SELECT step, timestamp, value FROM latest_metrics WHERE "key" = ? AND run_uuid = ?', (k, run)).fetchone()
+    if cur is None:
+        c.execute('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?)', (k, v, ts, s, run))
+    elif (s, ts, v) > (cur[0], cur[1] or 0, cur[2]):
+        c.execute('UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = 0 WHERE "key" = ? AND run_uuid = ?', (v, ts, s, k, run))
+    c.execute("COMMIT")
+
+
+def log_statements(c, run, rows):
+    """The minimal loop: no run check, latest_metrics overwritten whether newer or not."""
     c.execute("BEGIN IMMEDIATE")
     c.executemany('INSERT OR IGNORE INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)', rows)
     k, v, ts, _, s, _ = rows[-1]
@@ -32,13 +55,13 @@ def log(c, run, rows):
     c.execute("COMMIT")
 
 
-def timed_loop(rows_per_commit):
+def timed_loop(rows_per_commit, write=log):
     seconds, run = float(sys.argv[3]), sys.argv[4]
     c = connect()
     step = c.execute("SELECT coalesce(max(step), 0) + 1 FROM metrics WHERE run_uuid = ?", (run,)).fetchone()[0]
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
-        log(c, run, metric_rows(run, step, rows_per_commit, "peer_loss"))
+        write(c, run, metric_rows(run, step, rows_per_commit, "peer_loss"))
         step += rows_per_commit
         n += rows_per_commit
     return n / (time.perf_counter() - t0)
@@ -61,6 +84,8 @@ elif task == "buffered":
     print(json.dumps({"pointsPerSecond": timed_loop(1000)}))
 elif task == "onecall":
     print(json.dumps({"callsPerSecond": timed_loop(1)}))
+elif task == "onecall-statements":
+    print(json.dumps({"callsPerSecond": timed_loop(1, log_statements)}))
 elif task == "latency":
     n, run = int(sys.argv[3]), sys.argv[4]
     c = connect()
