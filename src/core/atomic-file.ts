@@ -114,17 +114,19 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The names in `file`'s folder that start with `prefix` and end with `suffix` (none when the folder cannot be read). */
+export function namesBeside(file: string, prefix: string, suffix: string): string[] {
+  try {
+    return readdirSync(dirname(file)).filter((name) => name.startsWith(prefix) && name.endsWith(suffix));
+  } catch {
+    return [];
+  }
+}
+
 /** Temp files left beside `file` by writers that died before their rename or link. */
 export function removeOrphanTempFiles(file: string): void {
   const prefix = `.${basename(file)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(file));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+  for (const name of namesBeside(file, prefix, '.tmp')) {
     const pid = Number(name.slice(prefix.length).split('.')[0]);
     if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) tryUnlink(join(dirname(file), name));
   }

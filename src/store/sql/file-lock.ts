@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { namesBeside } from '../../core/atomic-file';
 import { ModelOpsError } from '../../core/errors';
 
 /**
@@ -189,15 +190,7 @@ function rememberRecord(file: string): void {
 
 /** Removes the owner records of dead processes of this host (killed, so their exit hook never ran). */
 function sweepDeadRecords(lockPath: string): void {
-  const prefix = `${basename(lockPath)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(lockPath));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.owner')) continue;
+  for (const name of namesBeside(lockPath, `${basename(lockPath)}.`, '.owner')) {
     const file = join(dirname(lockPath), name);
     const owner = readOwner(file);
     // Still linked as the lock, it is only a second name: breaking the stale lock removes the other.
