@@ -8,8 +8,8 @@ import { ModelOpsError } from '../../core/errors';
 /**
  * An exclusive cross-process lock held as a file beside the database (`<db>.lock`).
  *
- * Acquire = hard-link this handle's owner record (`<db>.lock.<token>.owner`, written once) to the
- * lock name (`link` fails with EEXIST when it exists: atomic, and the lock is named from its first
+ * Acquire = hard-link this handle's owner record (`<db>.lock.<token>.owner`, written on the first
+ * hold of a burst of writes and removed when they pause) to the lock name (`link` fails with EEXIST when it exists: atomic, and the lock is named from its first
  * instant); release = unlink the name. node:sqlite writers take it around every commit, and a link
  * costs about a quarter of creating and writing a new file each time (no inode, no data block).
  * Where the file system has no hard links, the lock name is created exclusively (`O_CREAT|O_EXCL`)
@@ -27,6 +27,8 @@ export interface LockOwner {
 }
 
 const BREAKER_STALE_MS = 10_000;
+/** How long an owner record outlives its last hold: a logging loop's writes reuse it, an idle store has none. */
+const RECORD_IDLE_MS = 2_000;
 /** An empty or unreadable lock file older than this is a writer that died before naming itself. */
 const UNNAMED_STALE_MS = 5_000;
 const HOST = hostname();
@@ -36,8 +38,13 @@ export class FileLock {
   /** This handle's owner record, linked to the lock name for each hold (written on the first). */
   private record: { owner: LockOwner; file: string } | undefined;
   private linkable = true;
+  private idle: NodeJS.Timeout | undefined;
 
-  constructor(readonly lockPath: string) {}
+  /** `recordIdleMs`: the owner record is removed after this long without a hold (written again on the next). */
+  constructor(
+    readonly lockPath: string,
+    private readonly recordIdleMs = RECORD_IDLE_MS,
+  ) {}
 
   get isHeld(): boolean {
     return this.held !== undefined;
@@ -71,12 +78,23 @@ export class FileLock {
     this.held = undefined;
     // Ours while we live: a lock is only ever broken when its owner process is gone.
     tryUnlink(this.lockPath);
+    if (this.record && !this.idle) {
+      // Kept for the next write of a burst; gone when writing pauses, so an open store leaves no file behind.
+      this.idle = setTimeout(() => this.dropRecord(), this.recordIdleMs);
+      this.idle.unref();
+    }
   }
 
   /** Releases the lock and removes the owner record (the store is closed). */
   dispose(): void {
     this.release();
-    if (!this.record) return;
+    this.dropRecord();
+  }
+
+  private dropRecord(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    if (!this.record || this.held) return;
     tryUnlink(this.record.file);
     LIVE_RECORDS.delete(this.record.file);
     this.record = undefined;
@@ -92,6 +110,8 @@ export class FileLock {
 
   /** undefined: no record or no hard links here, so the lock is to be created instead. */
   private tryLink(): boolean | undefined {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
     const record = this.ownRecord();
     if (!record) return undefined;
     try {

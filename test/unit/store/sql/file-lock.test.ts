@@ -39,6 +39,20 @@ describe('FileLock', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
+  test('the owner record goes when writing pauses, and comes back with the next hold', async () => {
+    const dir = folder();
+    const lock = new FileLock(join(dir, 'x.db.lock'), 20);
+    await lock.acquire(1000);
+    lock.release();
+    assert.equal(readdirSync(dir).length, 1, 'the record outlives the hold for the next write');
+    for (let i = 0; i < 200 && readdirSync(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(readdirSync(dir), [], 'an idle handle leaves no file');
+    await lock.acquire(1000);
+    assert.equal(owner(lock.lockPath).pid, process.pid);
+    lock.dispose();
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   test('two handles exclude each other: the second waits, then gives up with STORE_BUSY naming the holder', async () => {
     const dir = folder();
     const a = new FileLock(join(dir, 'x.db.lock'));
