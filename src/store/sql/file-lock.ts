@@ -8,17 +8,18 @@ import { ModelOpsError } from '../../core/errors';
 /**
  * An exclusive cross-process lock held as a file beside the database (`<db>.lock`).
  *
- * Acquire = hard-link this handle's owner record (`<db>.lock.<token>.owner`, written on the first
- * hold of a burst of writes and removed when they pause) to the lock name (`link` fails with EEXIST when it exists: atomic, and the lock is named from its first
- * instant); release = unlink the name. node:sqlite writers take it around every commit, and a link
- * costs about a quarter of creating and writing a new file each time (no inode, no data block).
- * Where the file system has no hard links, the lock name is created exclusively (`O_CREAT|O_EXCL`)
- * and the owner written into it, as older versions of the product do; a lock file caught between
- * its creation and its first write reads empty: that is an owner about to be named, never taken for
- * a dead one unless it stays empty for `UNNAMED_STALE_MS`. A lock whose owner process is gone
- * (crash, SIGKILL) is stale; it is broken under a second, short-lived "breaker" lock and only if it
- * still holds the very owner we found dead, so two processes breaking at once cannot both win and a
- * fresh lock is never removed. A killed process's record is swept by the next handle's first hold.
+ * Acquire = hard-link this handle's owner record (`<db>.lock.<token>.owner`) to the lock name
+ * (`link` fails with EEXIST when it exists: atomic, and the lock is named from its first instant);
+ * release = unlink the name. node:sqlite writers take it around every commit, and a link costs about
+ * a quarter of creating and writing a new file each time (no inode, no data block). The record is
+ * written on the first hold of a burst of writes and removed when they pause, so an idle store
+ * leaves no file. Where the file system has no hard links, the lock name is created exclusively
+ * (`O_CREAT|O_EXCL`) and the owner written into it, as older versions of the product do; a lock file
+ * caught between its creation and its first write reads empty: that is an owner about to be named,
+ * never taken for a dead one unless it stays empty for `UNNAMED_STALE_MS`. A lock whose owner
+ * process is gone (crash, SIGKILL) is stale; it is broken under a second, short-lived "breaker" lock
+ * and only if it still holds the very owner we found dead, so two processes breaking at once cannot
+ * both win and a fresh lock is never removed. A killed process's record is swept by the next writer.
  */
 export interface LockOwner {
   pid: number;
@@ -119,9 +120,12 @@ export class FileLock {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') return false;
-      if (code === 'ENOENT')
-        this.record = undefined; // the record was removed under us: written again next time
-      else this.linkable = false; // no hard links on this file system (or not for us): create from now on
+      if (code === 'ENOENT') {
+        LIVE_RECORDS.delete(record.file); // the record was removed under us: written again next time
+        this.record = undefined;
+      } else {
+        this.linkable = false; // no hard links on this file system (or not for us): create from now on
+      }
       return undefined;
     }
     this.held = record.owner;
