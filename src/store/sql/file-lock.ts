@@ -40,6 +40,7 @@ export class FileLock {
   private record: { owner: LockOwner; file: string } | undefined;
   private linkable = true;
   private idle: NodeJS.Timeout | undefined;
+  private lastRelease = 0;
 
   /** `recordIdleMs`: the owner record is removed after this long without a hold (written again on the next). */
   constructor(
@@ -79,11 +80,20 @@ export class FileLock {
     this.held = undefined;
     // Ours while we live: a lock is only ever broken when its owner process is gone.
     tryUnlink(this.lockPath);
-    if (this.record && !this.idle) {
-      // Kept for the next write of a burst; gone when writing pauses, so an open store leaves no file behind.
-      this.idle = setTimeout(() => this.dropRecord(), this.recordIdleMs);
-      this.idle.unref();
-    }
+    // Kept for the next write of a burst; gone when writing pauses, so an open store leaves no file
+    // behind. One timer per pause, not per write: a write only stamps the time.
+    this.lastRelease = Date.now();
+    if (this.record && !this.idle) this.dropWhenIdle(this.recordIdleMs);
+  }
+
+  private dropWhenIdle(afterMs: number): void {
+    this.idle = setTimeout(() => {
+      this.idle = undefined;
+      const wait = this.held ? this.recordIdleMs : this.lastRelease + this.recordIdleMs - Date.now();
+      if (wait > 0) this.dropWhenIdle(wait);
+      else this.dropRecord();
+    }, afterMs);
+    this.idle.unref();
   }
 
   /** Releases the lock and removes the owner record (the store is closed). */
@@ -111,8 +121,6 @@ export class FileLock {
 
   /** undefined: no record or no hard links here, so the lock is to be created instead. */
   private tryLink(): boolean | undefined {
-    if (this.idle) clearTimeout(this.idle);
-    this.idle = undefined;
     const record = this.ownRecord();
     if (!record) return undefined;
     try {

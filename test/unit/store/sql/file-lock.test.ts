@@ -49,6 +49,10 @@ describe('FileLock', () => {
     assert.deepEqual(readdirSync(dir), [], 'an idle handle leaves no file');
     await lock.acquire(1000);
     assert.equal(owner(lock.lockPath).pid, process.pid);
+    lock.release();
+    await lock.acquire(1000); // a new pause timer is running; a hold outlasting it keeps the record
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(readdirSync(dir).length, 2, 'the lock and its record, while held');
     lock.dispose();
     assert.deepEqual(readdirSync(dir), []);
   });
