@@ -47,7 +47,7 @@ interface NumericKernel {
   sigmas: Float64Array;
   /** log of each component's mass inside [low, high] (its truncation). */
   logZ: Float64Array;
-  /** −log(σ·√(2π)·Z) per component: the continuous density's constant. */
+  /** −log(σ·√(2π)·Z) per component: the continuous density's constant (−log(√(2π)·Z) when scored by height). */
   logNorm: Float64Array;
 }
 
@@ -101,7 +101,7 @@ function gapSigmas(mus: Float64Array, low: number, high: number): Float64Array {
   return sigmas;
 }
 
-function numericKernel(d: NumericDist, values: readonly ParamValue[], sigma0: number | undefined): NumericKernel {
+function numericKernel(d: NumericDist, values: readonly ParamValue[], sigma0: number | undefined, height: boolean): NumericKernel {
   const { low, high, half } = bounds(d);
   const n = values.length;
   const mus = new Float64Array(n + 1);
@@ -117,7 +117,7 @@ function numericKernel(d: NumericDist, values: readonly ParamValue[], sigma0: nu
   const logNorm = new Float64Array(n + 1);
   for (let i = 0; i <= n; i++) {
     logZ[i] = Math.log(Math.max(cdf((high - mus[i]) / sigmas[i]) - cdf((low - mus[i]) / sigmas[i]), 1e-300));
-    logNorm[i] = -LOG_SQRT_2PI - Math.log(sigmas[i]) - logZ[i];
+    logNorm[i] = -LOG_SQRT_2PI - (height ? 0 : Math.log(sigmas[i])) - logZ[i];
   }
   return { kind: 'numeric', d, low, high, half, mus, sigmas, logZ, logNorm };
 }
@@ -139,19 +139,27 @@ function categoricalKernel(d: CategoricalDist, values: readonly ParamValue[], pr
   return { kind: 'categorical', d, probs };
 }
 
-/**
- * The estimator over `columns` (all of the same length n, trial order). `multivariate` picks
- * Optuna's multivariate bandwidth (Scott's rule: 0.2 · n^(−1/(dims + 4)) of the range, the same
- * for every component) instead of the independent neighbour gaps.
- */
-export function buildParzen(columns: readonly Column[], priorWeight: number, multivariate: boolean): Parzen {
+/** How numeric kernels are made and scored. */
+export interface KernelRule {
+  /** Optuna's multivariate bandwidth (Scott's rule: 0.2 · n^(−1/(dims + 4)) of the range, the same for every component) instead of the independent neighbour gaps. */
+  scott: boolean;
+  /**
+   * Score a continuous kernel by its height, exp(−z²/2)/Z, instead of its density (which divides
+   * by σ): what Optuna 3.1's truncated-normal logpdf computes, so a wide kernel (the prior's above
+   * all) is not discounted for its width.
+   */
+  height: boolean;
+}
+
+/** The estimator over `columns` (all of the same length n, trial order). */
+export function buildParzen(columns: readonly Column[], priorWeight: number, rule: KernelRule): Parzen {
   const n = columns.length === 0 ? 0 : columns[0].values.length;
   const raw = [...defaultWeights(n), priorWeight];
   const total = raw.reduce((s, w) => s + w, 0);
   const weights = Float64Array.from(raw, (w) => w / total);
-  const sigma0 = multivariate ? SIGMA0 * Math.max(n, 1) ** (-1 / (columns.length + 4)) : undefined;
+  const sigma0 = rule.scott ? SIGMA0 * Math.max(n, 1) ** (-1 / (columns.length + 4)) : undefined;
   const kernels = columns.map((c): Kernel =>
-    c.d.type === 'categorical' ? categoricalKernel(c.d, c.values, priorWeight) : numericKernel(c.d, c.values, sigma0),
+    c.d.type === 'categorical' ? categoricalKernel(c.d, c.values, priorWeight) : numericKernel(c.d, c.values, sigma0, rule.height),
   );
   return { weights, logWeights: weights.map(Math.log), kernels };
 }

@@ -4,7 +4,7 @@ import type { ParamValue, SearchSpace } from '../distributions';
 import { contains } from '../distributions';
 import type { Direction, FrozenTrial } from '../trial';
 import { better, lastIntermediate } from '../trial';
-import type { Column } from './parzen';
+import type { Column, KernelRule } from './parzen';
 import { buildParzen, logPdfParzen, sampleParzen } from './parzen';
 import { sampleUniform } from './random';
 import type { Sampler } from './sampler';
@@ -35,6 +35,10 @@ export interface TpeOptions {
   constantLiar?: boolean;
   /** Multivariate bandwidths: 'scott' (Optuna's) or 'gaps' (each observation's neighbour gaps per parameter, as the independent TPE). */
   bandwidth?: 'scott' | 'gaps';
+  /** Multivariate with 'gaps': Scott's rule still while fewer trials than this have finished (a few points place no reliable gaps). */
+  scottUntil?: number;
+  /** 'height': continuous kernels scored by their height instead of their density (`KernelRule.height` in parzen.ts). */
+  kernelScore?: 'density' | 'height';
 }
 
 /** `a` before `b` when it is the better observation; ties by trial number. */
@@ -72,6 +76,8 @@ export class TpeSampler implements Sampler {
   private readonly group: boolean;
   private readonly constantLiar: boolean;
   private readonly scott: boolean;
+  private readonly scottUntil: number;
+  private readonly height: boolean;
 
   constructor(
     private readonly seed: number,
@@ -85,6 +91,8 @@ export class TpeSampler implements Sampler {
     this.group = options.group ?? false;
     this.constantLiar = options.constantLiar ?? false;
     this.scott = this.multivariate && (options.bandwidth ?? 'scott') === 'scott';
+    this.scottUntil = this.multivariate ? (options.scottUntil ?? 0) : 0;
+    this.height = (options.kernelScore ?? 'density') === 'height';
   }
 
   sample(space: SearchSpace, history: readonly FrozenTrial[], direction: Direction, number: number): Record<string, ParamValue> {
@@ -98,6 +106,7 @@ export class TpeSampler implements Sampler {
     }
     const running = this.constantLiar ? history.filter((t) => t.state === 'RUNNING' && Object.keys(t.params).length > 0) : [];
     const { below, above } = this.split(finished, running, direction);
+    const rule: KernelRule = { scott: this.scott || finished.length < this.scottUntil, height: this.height };
     // A one-point range has nothing to learn (and no width for a kernel).
     const fixed = (n: string): boolean => space[n].type !== 'categorical' && space[n].low === space[n].high;
     for (const n of names.filter(fixed)) out[n] = sampleUniform(space[n], rng);
@@ -107,7 +116,7 @@ export class TpeSampler implements Sampler {
     )) {
       // Only trials whose values lie in the space (an imported study may hold others) are observations.
       const has = (t: FrozenTrial): boolean => group.every((n) => n in t.params && contains(space[n], t.params[n]));
-      const values = this.sampleGroup(space, group, below.filter(has), above.filter(has), rng);
+      const values = this.sampleGroup(space, group, below.filter(has), above.filter(has), rule, rng);
       group.forEach((n, j) => (out[n] = values[j]));
     }
     return out;
@@ -140,10 +149,10 @@ export class TpeSampler implements Sampler {
   }
 
   /** Draws the candidates from l (below) jointly over the group and keeps the best log l − log g. */
-  private sampleGroup(space: SearchSpace, group: string[], below: FrozenTrial[], above: FrozenTrial[], rng: Rng): ParamValue[] {
+  private sampleGroup(space: SearchSpace, group: string[], below: FrozenTrial[], above: FrozenTrial[], rule: KernelRule, rng: Rng): ParamValue[] {
     const columns = (ts: FrozenTrial[]): Column[] => group.map((n) => ({ d: space[n], values: ts.map((t) => t.params[n]) }));
-    const l = buildParzen(columns(below), this.priorWeight, this.scott);
-    const g = buildParzen(columns(above), this.priorWeight, this.scott);
+    const l = buildParzen(columns(below), this.priorWeight, rule);
+    const g = buildParzen(columns(above), this.priorWeight, rule);
     let best: ParamValue[] = [];
     let bestScore = -Infinity;
     for (let i = 0; i < this.nCandidates; i++) {

@@ -62,6 +62,25 @@ describe('multivariate TPE', () => {
     }
   });
 
+  test("uses Scott's rule while fewer than `scottUntil` trials have finished, neighbour gaps from then on", () => {
+    const history = (n: number): FrozenTrial[] =>
+      complete(
+        n,
+        (i) => ({ x: Math.sin(i) * 2, y: Math.cos(i * 1.7) * 2 }),
+        (i) => valley({ x: Math.sin(i) * 2, y: Math.cos(i * 1.7) * 2 }),
+      );
+    const ask = (options: TpeOptions, n: number): Record<string, ParamValue> =>
+      new TpeSampler(7, { ...MV, ...options }).sample(PLANE, history(n), 'minimize', n);
+    for (const n of [12, 29]) {
+      assert.deepEqual(ask({ scottUntil: 30 }, n), ask({ bandwidth: 'scott', scottUntil: 0 }, n), `${n} finished: Scott's rule`);
+      assert.notDeepEqual(ask({ scottUntil: 30 }, n), ask({ scottUntil: 0 }, n), `${n} finished: not the gaps`);
+    }
+    for (const n of [30, 45]) {
+      assert.deepEqual(ask({ scottUntil: 30 }, n), ask({ scottUntil: 0 }, n), `${n} finished: neighbour gaps`);
+      assert.notDeepEqual(ask({ scottUntil: 30 }, n), ask({ bandwidth: 'scott', scottUntil: 0 }, n), `${n} finished: not Scott's rule`);
+    }
+  });
+
   test('a study resumed from its stored trials samples exactly what one uninterrupted session does', async () => {
     const run = async (splits: number[]): Promise<string[]> => {
       let trials: FrozenTrial[] = [];
